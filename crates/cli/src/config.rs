@@ -1,0 +1,94 @@
+//! Settings: flags, then `JUKIOPS_*` environment variables (clap reads both), then the
+//! TOML config file, then defaults.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use clap::Args;
+use serde::Deserialize;
+
+/// Where the data lives and how the server is reached.
+#[derive(Debug, Clone, Args)]
+pub struct ServerArgs {
+    /// TOML config file (keys: database_url, listen, contract, secure_cookies, log_format).
+    #[arg(long, env = "JUKIOPS_CONFIG")]
+    pub config: Option<PathBuf>,
+    /// sqlite://PATH (default sqlite://jukiops.db) or postgres://USER@HOST/DB
+    #[arg(long, env = "JUKIOPS_DATABASE_URL", hide_env_values = true)]
+    pub database_url: Option<String>,
+    /// Address to listen on (default 127.0.0.1:8080).
+    #[arg(long, env = "JUKIOPS_LISTEN")]
+    pub listen: Option<String>,
+    /// A contract TOML file; default: the built-in FY2020 Sapporo contract.
+    #[arg(long, env = "JUKIOPS_CONTRACT")]
+    pub contract: Option<PathBuf>,
+    /// Mark cookies Secure (set when served over HTTPS, e.g. behind a TLS proxy).
+    #[arg(long, env = "JUKIOPS_SECURE_COOKIES")]
+    pub secure_cookies: Option<bool>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileConfig {
+    database_url: Option<String>,
+    listen: Option<String>,
+    contract: Option<PathBuf>,
+    secure_cookies: Option<bool>,
+    log_format: Option<String>,
+}
+
+/// The settings in force.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub database_url: String,
+    pub listen: String,
+    pub contract: Option<PathBuf>,
+    pub secure_cookies: bool,
+}
+
+impl ServerArgs {
+    pub fn resolve(&self) -> anyhow::Result<Settings> {
+        let file = match &self.config {
+            Some(p) => {
+                let text = std::fs::read_to_string(p)
+                    .with_context(|| format!("設定ファイル {} を読めません", p.display()))?;
+                toml::from_str::<FileConfig>(&text).with_context(|| {
+                    format!("設定ファイル {} の内容が正しくありません", p.display())
+                })?
+            }
+            None => FileConfig::default(),
+        };
+        let _ = &file.log_format;
+        Ok(Settings {
+            database_url: self
+                .database_url
+                .clone()
+                .or(file.database_url)
+                .unwrap_or_else(|| "sqlite://jukiops.db".into()),
+            listen: self
+                .listen
+                .clone()
+                .or(file.listen)
+                .unwrap_or_else(|| "127.0.0.1:8080".into()),
+            contract: self.contract.clone().or(file.contract),
+            secure_cookies: self.secure_cookies.or(file.secure_cookies).unwrap_or(false),
+        })
+    }
+}
+
+/// Loads the contract file, or the built-in default.
+pub fn load_contract(path: Option<&Path>) -> anyhow::Result<jukiops_domain::contract::Contract> {
+    use jukiops_domain::contract::Contract;
+    let Some(path) = path else {
+        return Ok(Contract::builtin_default());
+    };
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("契約ファイル {} を読めません", path.display()))?;
+    Contract::parse(&text).map_err(|errors| {
+        let lines: Vec<String> = errors
+            .iter()
+            .map(|e| format!("  {}:{e}", path.display()))
+            .collect();
+        anyhow::anyhow!("契約ファイルに誤りがあります:\n{}", lines.join("\n"))
+    })
+}

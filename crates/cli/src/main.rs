@@ -1,0 +1,390 @@
+//! `jukiops`: one binary that serves the web UI and API, and administers the database.
+
+mod config;
+mod demo;
+
+use std::io::BufRead;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, bail};
+use clap::{Parser, Subcommand};
+use config::{ServerArgs, Settings, load_contract};
+use jukiops_domain::FieldErrors;
+use jukiops_domain::people::{Role, check_password, check_username};
+use jukiops_store::{Actor, NewUser, Store, UserPatch, password, redact_url};
+use jukiops_web::{AppState, WebConfig};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "jukiops",
+    version,
+    about = "住基ネット統合端末 運用サポート業務システム"
+)]
+struct Cli {
+    /// Log format: text or json.
+    #[arg(
+        long,
+        global = true,
+        env = "JUKIOPS_LOG_FORMAT",
+        default_value = "text"
+    )]
+    log_format: String,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Serve the web UI and the JSON API (the default).
+    Serve(ServerArgs),
+    /// Serve a fresh SQLite database with demo data; prints one password per role.
+    Demo {
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        listen: String,
+        /// Folder for the demo database (default: a new folder under the system temp dir).
+        #[arg(long)]
+        data_dir: Option<PathBuf>,
+    },
+    /// Apply database migrations.
+    Migrate(ServerArgs),
+    /// Online backup of the SQLite database into FILE.
+    Backup {
+        file: PathBuf,
+        #[command(flatten)]
+        server: ServerArgs,
+    },
+    /// Manage accounts.
+    User {
+        #[command(subcommand)]
+        action: UserCommand,
+        #[command(flatten)]
+        server: ServerArgs,
+    },
+    /// Contract files.
+    Contract {
+        #[command(subcommand)]
+        action: ContractCommand,
+    },
+    /// The audit trail.
+    Audit {
+        #[command(subcommand)]
+        action: AuditCommand,
+        #[command(flatten)]
+        server: ServerArgs,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum UserCommand {
+    /// Add an account; the password is read from stdin with --password-stdin, else generated and printed.
+    Add {
+        username: String,
+        #[arg(long)]
+        display_name: String,
+        /// city_staff, contractor_lead, contractor_worker, security_officer, auditor, admin
+        #[arg(long)]
+        role: String,
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Set a new password (from stdin with --password-stdin, else generated and printed).
+    Passwd {
+        username: String,
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Disable an account; its sessions and tokens end at once.
+    Disable { username: String },
+}
+
+#[derive(Debug, Subcommand)]
+enum ContractCommand {
+    /// Validate a contract file; every error names its line and field.
+    Check { file: PathBuf },
+}
+
+#[derive(Debug, Subcommand)]
+enum AuditCommand {
+    /// Walk the hash chain; names the first bad entry and exits non-zero.
+    Verify,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_logs(&cli.log_format);
+    let rt = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("エラー: 実行環境を初期化できません: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match rt.block_on(run(cli.command)) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("エラー: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn init_logs(format: &str) {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("JUKIOPS_LOG")
+        .unwrap_or_else(|_| "info,sqlx=warn".into());
+    let b = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    if format == "json" {
+        b.json().init()
+    } else {
+        b.init()
+    }
+}
+
+async fn open(settings: &Settings) -> anyhow::Result<Store> {
+    let store = Store::connect(&settings.database_url, 16)
+        .await
+        .with_context(|| {
+            format!(
+                "データベース {} に接続できません",
+                redact_url(&settings.database_url)
+            )
+        })?;
+    store
+        .migrate()
+        .await
+        .context("マイグレーションに失敗しました")?;
+    Ok(store)
+}
+
+async fn run(command: Option<Command>) -> anyhow::Result<ExitCode> {
+    let command = command.unwrap_or(Command::Serve(ServerArgs {
+        config: std::env::var_os("JUKIOPS_CONFIG").map(PathBuf::from),
+        database_url: std::env::var("JUKIOPS_DATABASE_URL").ok(),
+        listen: std::env::var("JUKIOPS_LISTEN").ok(),
+        contract: std::env::var_os("JUKIOPS_CONTRACT").map(PathBuf::from),
+        secure_cookies: None,
+    }));
+    match command {
+        Command::Serve(args) => {
+            let settings = args.resolve()?;
+            let contract = load_contract(settings.contract.as_deref())?;
+            let store = open(&settings).await?;
+            store
+                .sync_contract_sites(&Actor::System("contract".into()), &contract.sites)
+                .await?;
+            serve(store, contract, &settings.listen, settings.secure_cookies).await?;
+        }
+        Command::Demo { listen, data_dir } => {
+            let dir = match data_dir {
+                Some(d) => d,
+                None => std::env::temp_dir().join(format!("jukiops-demo-{}", std::process::id())),
+            };
+            std::fs::create_dir_all(&dir)
+                .with_context(|| format!("{} を作成できません", dir.display()))?;
+            let db = dir.join("jukiops.db");
+            if db.exists() {
+                bail!(
+                    "{} に既にデータベースがあります。空のフォルダを指定してください。",
+                    dir.display()
+                );
+            }
+            let contract = jukiops_domain::contract::Contract::builtin_default();
+            let store = open(&Settings {
+                database_url: format!("sqlite://{}", db.display()),
+                listen: listen.clone(),
+                contract: None,
+                secure_cookies: false,
+            })
+            .await?;
+            let people = demo::seed(&store, &contract).await?;
+            println!("デモ用データベース: {}", db.display());
+            println!("ログイン情報(この表示限り):");
+            for (u, role, pw) in &people {
+                println!("  {:<10} {:<20} {}", u, role.label_ja(), pw);
+            }
+            serve(store, contract, &listen, false).await?;
+        }
+        Command::Migrate(args) => {
+            let settings = args.resolve()?;
+            open(&settings).await?;
+            println!("マイグレーションを適用しました。");
+        }
+        Command::Backup { file, server } => {
+            let store = open(&server.resolve()?).await?;
+            store.backup_sqlite(&file).await?;
+            println!("バックアップしました: {}", file.display());
+        }
+        Command::User { action, server } => {
+            let store = open(&server.resolve()?).await?;
+            user_command(&store, action).await?;
+        }
+        Command::Contract {
+            action: ContractCommand::Check { file },
+        } => {
+            let text = std::fs::read_to_string(&file)
+                .with_context(|| format!("{} を読めません", file.display()))?;
+            match jukiops_domain::contract::Contract::parse(&text) {
+                Ok(c) => println!(
+                    "OK: {}({}年度、拠点 {} 件)",
+                    c.name,
+                    c.fiscal_year,
+                    c.sites.len()
+                ),
+                Err(errors) => {
+                    for e in &errors {
+                        eprintln!("{}:{e}", file.display());
+                    }
+                    eprintln!("{} 件の誤りがあります。", errors.len());
+                    return Ok(ExitCode::FAILURE);
+                }
+            }
+        }
+        Command::Audit {
+            action: AuditCommand::Verify,
+            server,
+        } => {
+            let store = open(&server.resolve()?).await?;
+            match store.verify_audit().await? {
+                Ok(r) => println!("OK: 監査記録 {} 件の連鎖は正常です。", r.entries),
+                Err(b) => {
+                    eprintln!("改ざんを検出しました: {b}");
+                    return Ok(ExitCode::FAILURE);
+                }
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn serve(
+    store: Store,
+    contract: jukiops_domain::contract::Contract,
+    listen: &str,
+    secure_cookies: bool,
+) -> anyhow::Result<()> {
+    let listener = tokio::net::TcpListener::bind(listen)
+        .await
+        .with_context(|| format!("{listen} で待ち受けできません"))?;
+    let addr = listener.local_addr()?;
+    println!("jukiops を起動しました: http://{addr}/");
+    let purge = store.clone();
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
+        loop {
+            tick.tick().await;
+            if let Err(e) = purge.purge_expired().await {
+                tracing::warn!(error = ?e, "purge failed");
+            }
+        }
+    });
+    let config = WebConfig {
+        secure_cookies,
+        ..WebConfig::default()
+    };
+    let state = AppState::new(store, contract, config, jukiops_web::install_metrics());
+    jukiops_web::serve(listener, state).await?;
+    Ok(())
+}
+
+fn read_password(from_stdin: bool) -> anyhow::Result<(String, bool)> {
+    if !from_stdin {
+        return Ok((demo::random_password(), true));
+    }
+    let mut line = String::new();
+    std::io::stdin().lock().read_line(&mut line)?;
+    Ok((line.trim_end_matches(['\r', '\n']).to_string(), false))
+}
+
+async fn user_command(store: &Store, action: UserCommand) -> anyhow::Result<()> {
+    let actor = Actor::System("cli".into());
+    match action {
+        UserCommand::Add {
+            username,
+            display_name,
+            role,
+            password_stdin,
+        } => {
+            let (pw, generated) = read_password(password_stdin)?;
+            let mut e = FieldErrors::default();
+            check_username(&mut e, "username", &username);
+            check_password(&mut e, "password", &pw);
+            let role = Role::parse(&role);
+            if role.is_none() {
+                e.push("role", "ロールは city_staff, contractor_lead, contractor_worker, security_officer, auditor, admin のいずれかです。");
+            }
+            if !e.is_empty() {
+                bail!("{e}");
+            }
+            let role = role.context("role")?;
+            let password_hash = password::hash(pw.clone()).await;
+            store
+                .create_user(
+                    &actor,
+                    NewUser {
+                        username: username.clone(),
+                        display_name,
+                        role,
+                        password_hash,
+                    },
+                )
+                .await?;
+            println!("利用者 {username}({})を追加しました。", role.label_ja());
+            if generated {
+                println!("初期パスワード(この表示限り): {pw}");
+            }
+        }
+        UserCommand::Passwd {
+            username,
+            password_stdin,
+        } => {
+            let user = store
+                .user_by_name(&username)
+                .await?
+                .with_context(|| format!("利用者 {username} が見つかりません"))?;
+            let (pw, generated) = read_password(password_stdin)?;
+            let mut e = FieldErrors::default();
+            check_password(&mut e, "password", &pw);
+            if !e.is_empty() {
+                bail!("{e}");
+            }
+            let password_hash = Some(password::hash(pw.clone()).await);
+            store
+                .update_user(
+                    &actor,
+                    user.id,
+                    UserPatch {
+                        password_hash,
+                        ..UserPatch::default()
+                    },
+                )
+                .await?;
+            println!("利用者 {username} のパスワードを変更しました。");
+            if generated {
+                println!("新しいパスワード(この表示限り): {pw}");
+            }
+        }
+        UserCommand::Disable { username } => {
+            let user = store
+                .user_by_name(&username)
+                .await?
+                .with_context(|| format!("利用者 {username} が見つかりません"))?;
+            store
+                .update_user(
+                    &actor,
+                    user.id,
+                    UserPatch {
+                        disabled: Some(true),
+                        ..UserPatch::default()
+                    },
+                )
+                .await?;
+            println!("利用者 {username} を無効にしました。");
+        }
+    }
+    Ok(())
+}

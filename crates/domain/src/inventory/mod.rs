@@ -1,0 +1,449 @@
+//! Inventory (R4.2, R9.3): sites, integrated terminals (統合端末) and their touch panels
+//! (タッチパネル), each asset with a kept history.
+
+pub mod csv;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::validation::{FieldErrors, optional_text, required_text};
+
+/// Lifecycle status of a terminal or touch panel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum AssetStatus {
+    InService,
+    Spare,
+    UnderRepair,
+    Retired,
+}
+
+impl AssetStatus {
+    pub const ALL: [AssetStatus; 4] = [
+        Self::InService,
+        Self::Spare,
+        Self::UnderRepair,
+        Self::Retired,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::InService => "in_service",
+            Self::Spare => "spare",
+            Self::UnderRepair => "under_repair",
+            Self::Retired => "retired",
+        }
+    }
+    pub fn label_ja(self) -> &'static str {
+        match self {
+            Self::InService => "稼働中",
+            Self::Spare => "予備",
+            Self::UnderRepair => "修理中",
+            Self::Retired => "撤去済",
+        }
+    }
+    /// Accepts the code (`in_service`) or the Japanese label (`稼働中`).
+    pub fn parse(s: &str) -> Option<Self> {
+        let s = s.trim();
+        Self::ALL
+            .into_iter()
+            .find(|v| v.as_str() == s || v.label_ja() == s)
+    }
+}
+
+/// What happened to an asset; every change of place, link or status is one event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum AssetEventKind {
+    Installed,
+    Moved,
+    Swapped,
+    StatusChanged,
+    Updated,
+    Retired,
+}
+
+impl AssetEventKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Installed => "installed",
+            Self::Moved => "moved",
+            Self::Swapped => "swapped",
+            Self::StatusChanged => "status_changed",
+            Self::Updated => "updated",
+            Self::Retired => "retired",
+        }
+    }
+    pub fn label_ja(self) -> &'static str {
+        match self {
+            Self::Installed => "設置",
+            Self::Moved => "移設",
+            Self::Swapped => "交換",
+            Self::StatusChanged => "状態変更",
+            Self::Updated => "情報更新",
+            Self::Retired => "撤去",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        [
+            Self::Installed,
+            Self::Moved,
+            Self::Swapped,
+            Self::StatusChanged,
+            Self::Updated,
+            Self::Retired,
+        ]
+        .into_iter()
+        .find(|v| v.as_str() == s)
+    }
+}
+
+/// Which kind of asset an event or record is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AssetKind {
+    Terminal,
+    TouchPanel,
+}
+
+impl AssetKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Terminal => "terminal",
+            Self::TouchPanel => "touch_panel",
+        }
+    }
+}
+
+pub const MAX_CODE: usize = 32;
+pub const MAX_NAME: usize = 100;
+pub const MAX_SHORT: usize = 64;
+pub const MAX_TEXT: usize = 500;
+
+/// A terminal as typed by a person (form, JSON or one CSV row), before checking.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct TerminalInput {
+    pub asset_number: String,
+    pub serial: String,
+    pub model: String,
+    pub site_code: String,
+    pub room: Option<String>,
+    pub lessor: Option<String>,
+    pub lease_start: Option<String>,
+    pub lease_end: Option<String>,
+    pub status: Option<String>,
+}
+
+/// A checked terminal: every field within bounds, dates real, lease end not before start.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TerminalDraft {
+    pub asset_number: String,
+    pub serial: String,
+    pub model: String,
+    pub site_code: String,
+    pub room: Option<String>,
+    pub lessor: Option<String>,
+    pub lease_start: Option<NaiveDate>,
+    pub lease_end: Option<NaiveDate>,
+    pub status: AssetStatus,
+}
+
+/// Parses `YYYY-MM-DD` (also `YYYY/MM/DD`, as Excel writes it in Japan).
+pub fn parse_date(s: &str) -> Option<NaiveDate> {
+    let s = s.trim();
+    NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .or_else(|_| NaiveDate::parse_from_str(s, "%Y/%m/%d"))
+        .ok()
+}
+
+fn optional_date(
+    errors: &mut FieldErrors,
+    field: &str,
+    label: &str,
+    v: Option<&str>,
+) -> Option<NaiveDate> {
+    let v = v.map(str::trim).filter(|v| !v.is_empty())?;
+    let d = parse_date(v);
+    if d.is_none() {
+        errors.push(
+            field,
+            format!("{label}は YYYY-MM-DD 形式の日付で入力してください。"),
+        );
+    }
+    d
+}
+
+impl TerminalInput {
+    /// Checks every field and reports all problems at once, each naming its field.
+    pub fn validate(&self) -> Result<TerminalDraft, FieldErrors> {
+        let mut e = FieldErrors::default();
+        let asset_number = required_text(
+            &mut e,
+            "asset_number",
+            "資産番号",
+            &self.asset_number,
+            MAX_CODE,
+        );
+        let serial = required_text(&mut e, "serial", "製造番号", &self.serial, MAX_SHORT);
+        let model = required_text(&mut e, "model", "機種", &self.model, MAX_SHORT);
+        let site_code = required_text(&mut e, "site_code", "拠点コード", &self.site_code, MAX_CODE);
+        let room = optional_text(&mut e, "room", "設置場所", self.room.as_deref(), MAX_SHORT);
+        let lessor = optional_text(
+            &mut e,
+            "lessor",
+            "賃貸業者",
+            self.lessor.as_deref(),
+            MAX_NAME,
+        );
+        let lease_start = optional_date(
+            &mut e,
+            "lease_start",
+            "リース開始日",
+            self.lease_start.as_deref(),
+        );
+        let lease_end = optional_date(
+            &mut e,
+            "lease_end",
+            "リース終了日",
+            self.lease_end.as_deref(),
+        );
+        if let (Some(s), Some(t)) = (lease_start, lease_end)
+            && t < s
+        {
+            e.push(
+                "lease_end",
+                "リース終了日はリース開始日以降の日付にしてください。",
+            );
+        }
+        let status = match self
+            .status
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
+            None => AssetStatus::InService,
+            Some(s) => AssetStatus::parse(s).unwrap_or_else(|| {
+                e.push(
+                    "status",
+                    "状態は 稼働中・予備・修理中・撤去済 のいずれかを指定してください。",
+                );
+                AssetStatus::InService
+            }),
+        };
+        e.into_result(TerminalDraft {
+            asset_number,
+            serial,
+            model,
+            site_code,
+            room,
+            lessor,
+            lease_start,
+            lease_end,
+            status,
+        })
+    }
+}
+
+/// A touch panel as typed by a person.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct TouchPanelInput {
+    pub asset_number: String,
+    pub serial: String,
+    pub model: String,
+    pub status: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TouchPanelDraft {
+    pub asset_number: String,
+    pub serial: String,
+    pub model: String,
+    pub status: AssetStatus,
+}
+
+impl TouchPanelInput {
+    pub fn validate(&self) -> Result<TouchPanelDraft, FieldErrors> {
+        let mut e = FieldErrors::default();
+        let asset_number = required_text(
+            &mut e,
+            "asset_number",
+            "資産番号",
+            &self.asset_number,
+            MAX_CODE,
+        );
+        let serial = required_text(&mut e, "serial", "製造番号", &self.serial, MAX_SHORT);
+        let model = required_text(&mut e, "model", "機種", &self.model, MAX_SHORT);
+        let status = match self
+            .status
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
+            None => AssetStatus::InService,
+            Some(s) => AssetStatus::parse(s).unwrap_or_else(|| {
+                e.push(
+                    "status",
+                    "状態は 稼働中・予備・修理中・撤去済 のいずれかを指定してください。",
+                );
+                AssetStatus::InService
+            }),
+        };
+        e.into_result(TouchPanelDraft {
+            asset_number,
+            serial,
+            model,
+            status,
+        })
+    }
+}
+
+/// A site (拠点) as typed by a person.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct SiteInput {
+    pub code: String,
+    pub name: String,
+    pub postal_code: Option<String>,
+    pub address: Option<String>,
+    pub lat: Option<f64>,
+    pub lon: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SiteDraft {
+    pub code: String,
+    pub name: String,
+    pub postal_code: Option<String>,
+    pub address: Option<String>,
+    pub lat: Option<f64>,
+    pub lon: Option<f64>,
+}
+
+impl SiteInput {
+    pub fn validate(&self) -> Result<SiteDraft, FieldErrors> {
+        let mut e = FieldErrors::default();
+        let code = required_text(&mut e, "code", "拠点コード", &self.code, MAX_CODE);
+        if !code.is_empty()
+            && !code
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        {
+            e.push(
+                "code",
+                "拠点コードは半角英数字・ハイフン・下線で入力してください。",
+            );
+        }
+        let name = required_text(&mut e, "name", "拠点名", &self.name, MAX_NAME);
+        let postal_code = optional_text(
+            &mut e,
+            "postal_code",
+            "郵便番号",
+            self.postal_code.as_deref(),
+            8,
+        );
+        if let Some(p) = &postal_code {
+            let ok = p.len() == 8
+                && p.chars()
+                    .enumerate()
+                    .all(|(i, c)| if i == 3 { c == '-' } else { c.is_ascii_digit() });
+            if !ok {
+                e.push(
+                    "postal_code",
+                    "郵便番号は 060-8612 の形式で入力してください。",
+                );
+            }
+        }
+        let address = optional_text(
+            &mut e,
+            "address",
+            "所在地",
+            self.address.as_deref(),
+            MAX_TEXT,
+        );
+        if self.lat.is_some_and(|v| !(20.0..=46.0).contains(&v)) {
+            e.push("lat", "緯度は日本国内の値(20〜46)で入力してください。");
+        }
+        if self.lon.is_some_and(|v| !(122.0..=154.0).contains(&v)) {
+            e.push("lon", "経度は日本国内の値(122〜154)で入力してください。");
+        }
+        if self.lat.is_some() != self.lon.is_some() {
+            e.push("lon", "緯度と経度は両方入力してください。");
+        }
+        e.into_result(SiteDraft {
+            code,
+            name,
+            postal_code,
+            address,
+            lat: self.lat,
+            lon: self.lon,
+        })
+    }
+}
+
+/// The Japanese label of a terminal or touch-panel field, as forms and CSV headers show it.
+pub fn field_label(field: &str) -> &str {
+    match field {
+        "asset_number" => "資産番号",
+        "serial" => "製造番号",
+        "model" => "機種",
+        "site_code" => "拠点コード",
+        "room" => "設置場所",
+        "lessor" => "賃貸業者",
+        "lease_start" => "リース開始日",
+        "lease_end" => "リース終了日",
+        "status" => "状態",
+        "terminal_id" => "接続先の統合端末",
+        other => other,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn input() -> TerminalInput {
+        TerminalInput {
+            asset_number: "T-0001".into(),
+            serial: "SN123".into(),
+            model: "FMV-D588".into(),
+            site_code: "011011".into(),
+            room: Some("戸籍住民課".into()),
+            lessor: None,
+            lease_start: Some("2020/10/01".into()),
+            lease_end: Some("2025-09-30".into()),
+            status: Some("稼働中".into()),
+        }
+    }
+
+    #[test]
+    fn a_good_terminal_validates() {
+        let d = input().validate().expect("valid");
+        assert_eq!(d.lease_start, NaiveDate::from_ymd_opt(2020, 10, 1));
+        assert_eq!(d.status, AssetStatus::InService);
+    }
+
+    #[test]
+    fn every_bad_field_is_named() {
+        let mut i = input();
+        i.serial = " ".into();
+        i.lease_start = Some("2021-04-01".into());
+        i.lease_end = Some("2021-03-31".into());
+        i.status = Some("broken".into());
+        let e = i.validate().expect_err("invalid");
+        let fields: Vec<&str> = e.0.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["serial", "lease_end", "status"]);
+    }
+
+    #[test]
+    fn site_postal_code_and_coordinates_are_checked() {
+        let s = SiteInput {
+            code: "a b".into(),
+            name: "x".into(),
+            postal_code: Some("0608612".into()),
+            lat: Some(43.0),
+            ..Default::default()
+        };
+        let e = s.validate().expect_err("invalid");
+        let fields: Vec<&str> = e.0.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["code", "postal_code", "lon"]);
+    }
+}

@@ -1,0 +1,15 @@
+//! jukiops domain core: the contract's rules as types, with no I/O.
+//!
+//! Folder names read as the contract: `contract` (R1), `inventory` (R4.2, R9.3),
+//! `people` (roles and the access table), `audit` (R8.5). Everything here is pure and
+//! unit-tested; storage and HTTP live in other crates.
+
+pub mod audit;
+pub mod contract;
+pub mod glossary;
+pub mod inventory;
+pub mod people;
+pub mod time;
+pub mod validation;
+
+pub use validation::{FieldError, FieldErrors};

@@ -1,0 +1,108 @@
+//! Field-level validation errors with Japanese messages (shown to users as-is).
+
+use serde::Serialize;
+
+/// One invalid input field: `field` is the machine name (as in the form or JSON body),
+/// `message` is Japanese and names the field for a person.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+}
+
+/// All the errors found in one input, in input order.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct FieldErrors(pub Vec<FieldError>);
+
+impl FieldErrors {
+    pub fn push(&mut self, field: impl Into<String>, message: impl Into<String>) {
+        self.0.push(FieldError::new(field, message));
+    }
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+    /// `Ok(value)` when no error was collected.
+    pub fn into_result<T>(self, value: T) -> Result<T, FieldErrors> {
+        if self.0.is_empty() {
+            Ok(value)
+        } else {
+            Err(self)
+        }
+    }
+}
+
+impl std::fmt::Display for FieldErrors {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let parts: Vec<String> = self
+            .0
+            .iter()
+            .map(|e| format!("{}: {}", e.field, e.message))
+            .collect();
+        f.write_str(&parts.join("; "))
+    }
+}
+
+impl std::error::Error for FieldErrors {}
+
+impl From<FieldError> for FieldErrors {
+    fn from(e: FieldError) -> Self {
+        Self(vec![e])
+    }
+}
+
+/// Checks a required free-text field: trimmed, non-empty, at most `max` characters.
+pub fn required_text(
+    errors: &mut FieldErrors,
+    field: &str,
+    label: &str,
+    value: &str,
+    max: usize,
+) -> String {
+    let v = value.trim();
+    if v.is_empty() {
+        errors.push(field, format!("{label}を入力してください。"));
+    } else if v.chars().count() > max {
+        errors.push(field, format!("{label}は{max}文字以内で入力してください。"));
+    }
+    v.to_string()
+}
+
+/// Checks an optional free-text field; empty becomes `None`.
+pub fn optional_text(
+    errors: &mut FieldErrors,
+    field: &str,
+    label: &str,
+    value: Option<&str>,
+    max: usize,
+) -> Option<String> {
+    let v = value.map(str::trim).filter(|v| !v.is_empty())?;
+    if v.chars().count() > max {
+        errors.push(field, format!("{label}は{max}文字以内で入力してください。"));
+    }
+    Some(v.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn required_text_names_the_field() {
+        let mut e = FieldErrors::default();
+        assert_eq!(required_text(&mut e, "serial", "製造番号", "  ", 10), "");
+        assert_eq!(e.0[0].field, "serial");
+        assert!(e.0[0].message.contains("製造番号"));
+        let mut e = FieldErrors::default();
+        required_text(&mut e, "serial", "製造番号", "あいうえおかきくけこさ", 10);
+        assert!(e.0[0].message.contains("10文字以内"));
+    }
+}

@@ -1,0 +1,231 @@
+//! Accounts: users with one role each.
+
+use jukiops_domain::people::{Action, Role};
+use serde::Serialize;
+use serde_json::json;
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+use crate::sql;
+use crate::{Actor, Page, PageRequest, Store, StoreError};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct User {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub disabled: bool,
+    pub created_at: String,
+}
+
+/// Internal row with the hash; never leaves this crate.
+pub(crate) struct UserWithHash {
+    pub user: User,
+    pub password_hash: String,
+}
+
+pub(crate) const USER_COLUMNS: &str =
+    "u.id, u.username, u.display_name, u.role, u.disabled, u.created_at";
+
+pub(crate) fn user_row(r: &AnyRow) -> Result<User, sqlx::Error> {
+    let role: String = r.try_get("role")?;
+    Ok(User {
+        id: r.try_get("id")?,
+        username: r.try_get("username")?,
+        display_name: r.try_get("display_name")?,
+        role: Role::parse(&role)
+            .ok_or_else(|| sqlx::Error::Decode(format!("unknown role {role}").into()))?,
+        disabled: r.try_get::<i64, _>("disabled")? != 0,
+        created_at: r.try_get("created_at")?,
+    })
+}
+
+/// A new account; the password is already hashed (see [`crate::password`]).
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub password_hash: String,
+}
+
+/// Changes to an account; `None` leaves a field as it is.
+#[derive(Debug, Clone, Default)]
+pub struct UserPatch {
+    pub display_name: Option<String>,
+    pub role: Option<Role>,
+    pub disabled: Option<bool>,
+    pub password_hash: Option<String>,
+}
+
+impl Store {
+    pub async fn users(&self, req: PageRequest) -> Result<Page<User>, StoreError> {
+        let rows = sqlx::query(sql(format!(
+            "SELECT {USER_COLUMNS} FROM users u ORDER BY u.username LIMIT $1 OFFSET $2"
+        )))
+        .bind(req.limit())
+        .bind(req.offset())
+        .fetch_all(&self.pool)
+        .await?;
+        let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(Page::new(
+            rows.iter().map(user_row).collect::<Result<_, _>>()?,
+            total,
+            req,
+        ))
+    }
+
+    pub async fn user(&self, id: i64) -> Result<User, StoreError> {
+        let r = sqlx::query(sql(format!(
+            "SELECT {USER_COLUMNS} FROM users u WHERE u.id = $1"
+        )))
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or(StoreError::NotFound("利用者"))?;
+        Ok(user_row(&r)?)
+    }
+
+    pub async fn user_by_name(&self, username: &str) -> Result<Option<User>, StoreError> {
+        Ok(self.user_with_hash(username).await?.map(|u| u.user))
+    }
+
+    pub(crate) async fn user_with_hash(
+        &self,
+        username: &str,
+    ) -> Result<Option<UserWithHash>, StoreError> {
+        let r = sqlx::query(sql(format!(
+            "SELECT {USER_COLUMNS}, u.password_hash FROM users u WHERE u.username = $1"
+        )))
+        .bind(username)
+        .fetch_optional(&self.pool)
+        .await?;
+        match r {
+            None => Ok(None),
+            Some(r) => Ok(Some(UserWithHash {
+                user: user_row(&r)?,
+                password_hash: r.try_get("password_hash")?,
+            })),
+        }
+    }
+
+    pub async fn create_user(&self, actor: &Actor, new: NewUser) -> Result<User, StoreError> {
+        let mut ch = self.begin(actor, Action::ManageUsers).await?;
+        let taken: Option<i64> = sqlx::query_scalar("SELECT id FROM users WHERE username = $1")
+            .bind(&new.username)
+            .fetch_optional(ch.conn())
+            .await?;
+        if taken.is_some() {
+            return Err(StoreError::conflict(
+                "username",
+                format!("ログインID「{}」は既に使われています。", new.username),
+            ));
+        }
+        let now = ch.now().to_string();
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO users (username, display_name, role, password_hash, disabled, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, 0, $5, $5) RETURNING id",
+        )
+        .bind(&new.username)
+        .bind(&new.display_name)
+        .bind(new.role.as_str())
+        .bind(&new.password_hash)
+        .bind(&now)
+        .fetch_one(ch.conn())
+        .await?;
+        let changes = json!({
+            "username": {"before": null, "after": new.username},
+            "display_name": {"before": null, "after": new.display_name},
+            "role": {"before": null, "after": new.role.as_str()},
+        });
+        ch.audit("user", id, "create", &changes).await?;
+        ch.commit().await?;
+        self.user(id).await
+    }
+
+    /// Changes an account. A new password or disabling ends the account's sessions.
+    pub async fn update_user(
+        &self,
+        actor: &Actor,
+        id: i64,
+        patch: UserPatch,
+    ) -> Result<User, StoreError> {
+        let before = self.user(id).await?;
+        if actor.user_id() == Some(id)
+            && (patch.disabled == Some(true) || patch.role.is_some_and(|r| r != before.role))
+        {
+            return Err(StoreError::conflict(
+                "role",
+                "自分自身のロール変更・無効化はできません。",
+            ));
+        }
+        let mut ch = self.begin(actor, Action::ManageUsers).await?;
+        let mut changes = serde_json::Map::new();
+        let display_name = patch
+            .display_name
+            .clone()
+            .unwrap_or(before.display_name.clone());
+        let role = patch.role.unwrap_or(before.role);
+        let disabled = patch.disabled.unwrap_or(before.disabled);
+        if display_name != before.display_name {
+            changes.insert(
+                "display_name".into(),
+                json!({"before": before.display_name, "after": display_name}),
+            );
+        }
+        if role != before.role {
+            changes.insert(
+                "role".into(),
+                json!({"before": before.role.as_str(), "after": role.as_str()}),
+            );
+        }
+        if disabled != before.disabled {
+            changes.insert(
+                "disabled".into(),
+                json!({"before": before.disabled, "after": disabled}),
+            );
+        }
+        if patch.password_hash.is_some() {
+            // The fact of the change, never the password or its hash.
+            changes.insert(
+                "password".into(),
+                json!({"before": null, "after": "changed"}),
+            );
+        }
+        let now = ch.now().to_string();
+        sqlx::query(
+            "UPDATE users SET display_name = $1, role = $2, disabled = $3, \
+             password_hash = COALESCE($4, password_hash), updated_at = $5 WHERE id = $6",
+        )
+        .bind(&display_name)
+        .bind(role.as_str())
+        .bind(i64::from(disabled))
+        .bind(patch.password_hash.as_deref())
+        .bind(&now)
+        .bind(id)
+        .execute(ch.conn())
+        .await?;
+        if disabled || patch.password_hash.is_some() || role != before.role {
+            sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+                .bind(id)
+                .execute(ch.conn())
+                .await?;
+        }
+        if disabled {
+            sqlx::query(
+                "UPDATE api_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL",
+            )
+            .bind(&now)
+            .bind(id)
+            .execute(ch.conn())
+            .await?;
+        }
+        ch.audit("user", id, "update", &serde_json::Value::Object(changes))
+            .await?;
+        ch.commit().await?;
+        self.user(id).await
+    }
+}

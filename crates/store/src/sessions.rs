@@ -1,0 +1,294 @@
+//! Sign-in state kept in the database so several app servers share it: browser sessions,
+//! API tokens (both stored as SHA-256 of a random secret) and login throttling.
+
+use base64::Engine as _;
+use chrono::{Duration, Utc};
+use jukiops_domain::people::Action;
+use jukiops_domain::time::to_db;
+use rand::RngCore;
+use serde::Serialize;
+use serde_json::json;
+use sqlx::Row;
+
+use crate::people::{USER_COLUMNS, user_row};
+use crate::sql;
+use crate::{Actor, Store, StoreError, User, password};
+
+/// A random 256-bit secret, URL-safe.
+fn new_secret() -> String {
+    let mut b = [0u8; 32];
+    rand::rng().fill_bytes(&mut b);
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(b)
+}
+
+fn digest(secret: &str) -> String {
+    use sha2::{Digest, Sha256};
+    hex::encode(Sha256::digest(secret.as_bytes()))
+}
+
+/// Which login counter a failure counts against.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Throttle {
+    Account,
+    Address,
+}
+
+impl Throttle {
+    fn as_str(self) -> &'static str {
+        match self {
+            Throttle::Account => "account",
+            Throttle::Address => "address",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct ApiToken {
+    pub id: i64,
+    pub name: String,
+    pub created_at: String,
+    pub expires_at: Option<String>,
+    pub revoked_at: Option<String>,
+}
+
+/// A freshly made token: the secret is shown once and never stored.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct NewApiToken {
+    pub token: ApiToken,
+    pub secret: String,
+}
+
+impl Store {
+    /// Checks a login name and password; `None` for an unknown, disabled or wrong account
+    /// (all take the same time).
+    pub async fn check_password(
+        &self,
+        username: &str,
+        pw: &str,
+    ) -> Result<Option<User>, StoreError> {
+        let found = self.user_with_hash(username).await?;
+        let hash = found
+            .as_ref()
+            .map(|u| u.password_hash.clone())
+            .unwrap_or_else(|| password::DUMMY_HASH.clone());
+        let ok = password::verify(hash, pw.to_string()).await;
+        Ok(found.filter(|u| ok && !u.user.disabled).map(|u| u.user))
+    }
+
+    /// Opens a browser session; returns the secret for the cookie.
+    pub async fn create_session(&self, user_id: i64, ttl: Duration) -> Result<String, StoreError> {
+        let secret = new_secret();
+        let now = Utc::now();
+        sqlx::query("INSERT INTO sessions (id_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
+            .bind(digest(&secret))
+            .bind(user_id)
+            .bind(to_db(now))
+            .bind(to_db(now + ttl))
+            .execute(&self.pool)
+            .await?;
+        Ok(secret)
+    }
+
+    /// The active user of a session cookie, if the session is live and the user enabled.
+    pub async fn session_user(&self, secret: &str) -> Result<Option<User>, StoreError> {
+        let r = sqlx::query(sql(format!(
+            "SELECT {USER_COLUMNS} FROM sessions s JOIN users u ON u.id = s.user_id \
+             WHERE s.id_hash = $1 AND s.expires_at > $2 AND u.disabled = 0"
+        )))
+        .bind(digest(secret))
+        .bind(to_db(Utc::now()))
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(r.as_ref().map(user_row).transpose()?)
+    }
+
+    pub async fn delete_session(&self, secret: &str) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
+            .bind(digest(secret))
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Removes expired sessions and old login failures (run periodically).
+    pub async fn purge_expired(&self) -> Result<(), StoreError> {
+        let now = Utc::now();
+        sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
+            .bind(to_db(now))
+            .execute(&self.pool)
+            .await?;
+        sqlx::query("DELETE FROM login_failures WHERE at <= $1")
+            .bind(to_db(now - Duration::days(1)))
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    pub async fn record_login_failure(&self, kind: Throttle, key: &str) -> Result<(), StoreError> {
+        sqlx::query("INSERT INTO login_failures (kind, key, at) VALUES ($1, $2, $3)")
+            .bind(kind.as_str())
+            .bind(key)
+            .bind(to_db(Utc::now()))
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Failures against `key` within the last `window`.
+    pub async fn recent_login_failures(
+        &self,
+        kind: Throttle,
+        key: &str,
+        window: Duration,
+    ) -> Result<i64, StoreError> {
+        Ok(sqlx::query_scalar(
+            "SELECT COUNT(*) FROM login_failures WHERE kind = $1 AND key = $2 AND at > $3",
+        )
+        .bind(kind.as_str())
+        .bind(key)
+        .bind(to_db(Utc::now() - window))
+        .fetch_one(&self.pool)
+        .await?)
+    }
+
+    pub async fn clear_login_failures(&self, kind: Throttle, key: &str) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM login_failures WHERE kind = $1 AND key = $2")
+            .bind(kind.as_str())
+            .bind(key)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Makes an API token for the acting user; the secret is returned once.
+    pub async fn create_api_token(
+        &self,
+        actor: &Actor,
+        name: &str,
+        ttl_days: Option<i64>,
+    ) -> Result<NewApiToken, StoreError> {
+        let user_id = actor.user_id().ok_or(StoreError::Forbidden)?;
+        let mut ch = self.begin(actor, Action::ManageOwnAccount).await?;
+        let secret = format!("jko_{}", new_secret());
+        let expires = ttl_days.map(|d| to_db(ch.now_utc() + Duration::days(d)));
+        let now = ch.now().to_string();
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO api_tokens (user_id, name, token_hash, created_at, expires_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        )
+        .bind(user_id)
+        .bind(name)
+        .bind(digest(&secret))
+        .bind(&now)
+        .bind(expires.as_deref())
+        .fetch_one(ch.conn())
+        .await?;
+        ch.audit("api_token", id, "create", &json!({"name": {"before": null, "after": name}, "expires_at": {"before": null, "after": expires}}))
+            .await?;
+        ch.commit().await?;
+        Ok(NewApiToken {
+            token: ApiToken {
+                id,
+                name: name.to_string(),
+                created_at: now,
+                expires_at: expires,
+                revoked_at: None,
+            },
+            secret,
+        })
+    }
+
+    pub async fn api_tokens(&self, user_id: i64) -> Result<Vec<ApiToken>, StoreError> {
+        let rows = sqlx::query("SELECT id, name, created_at, expires_at, revoked_at FROM api_tokens WHERE user_id = $1 ORDER BY id")
+            .bind(user_id)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(ApiToken {
+                    id: r.try_get("id")?,
+                    name: r.try_get("name")?,
+                    created_at: r.try_get("created_at")?,
+                    expires_at: r.try_get("expires_at")?,
+                    revoked_at: r.try_get("revoked_at")?,
+                })
+            })
+            .collect()
+    }
+
+    pub async fn revoke_api_token(&self, actor: &Actor, id: i64) -> Result<(), StoreError> {
+        let user_id = actor.user_id().ok_or(StoreError::Forbidden)?;
+        let mut ch = self.begin(actor, Action::ManageOwnAccount).await?;
+        let now = ch.now().to_string();
+        let n = sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND user_id = $3 AND revoked_at IS NULL")
+            .bind(&now)
+            .bind(id)
+            .bind(user_id)
+            .execute(ch.conn())
+            .await?
+            .rows_affected();
+        if n == 0 {
+            return Err(StoreError::NotFound("APIトークン"));
+        }
+        ch.audit(
+            "api_token",
+            id,
+            "revoke",
+            &json!({"revoked_at": {"before": null, "after": now}}),
+        )
+        .await?;
+        ch.commit().await
+    }
+
+    /// The user of a live, unrevoked API token.
+    pub async fn token_user(&self, secret: &str) -> Result<Option<User>, StoreError> {
+        let r = sqlx::query(sql(format!(
+            "SELECT {USER_COLUMNS} FROM api_tokens t JOIN users u ON u.id = t.user_id \
+             WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > $2) AND u.disabled = 0"
+        )))
+        .bind(digest(secret))
+        .bind(to_db(Utc::now()))
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(r.as_ref().map(user_row).transpose()?)
+    }
+
+    /// Lets a signed-in user set a new password (already hashed); other sessions end.
+    pub async fn change_own_password(
+        &self,
+        actor: &Actor,
+        password_hash: &str,
+    ) -> Result<(), StoreError> {
+        let user_id = actor.user_id().ok_or(StoreError::Forbidden)?;
+        let mut ch = self.begin(actor, Action::ManageOwnAccount).await?;
+        let now = ch.now().to_string();
+        sqlx::query("UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3")
+            .bind(password_hash)
+            .bind(&now)
+            .bind(user_id)
+            .execute(ch.conn())
+            .await?;
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+            .bind(user_id)
+            .execute(ch.conn())
+            .await?;
+        ch.audit(
+            "user",
+            user_id,
+            "change_password",
+            &json!({"password": {"before": null, "after": "changed"}}),
+        )
+        .await?;
+        ch.commit().await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn secrets_are_random_and_digests_hex() {
+        let a = super::new_secret();
+        assert_ne!(a, super::new_secret());
+        assert_eq!(a.len(), 43);
+        assert_eq!(super::digest("x").len(), 64);
+    }
+}

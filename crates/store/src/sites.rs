@@ -1,0 +1,234 @@
+//! Sites (拠点): ward offices and the branch building (R5.1).
+
+use jukiops_domain::contract::SiteSpec;
+use jukiops_domain::inventory::SiteDraft;
+use jukiops_domain::people::Action;
+use serde::Serialize;
+use serde_json::{Value, json};
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+use crate::sql;
+use crate::{Actor, Change, Page, PageRequest, Store, StoreError};
+
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct Site {
+    pub id: i64,
+    pub code: String,
+    pub name: String,
+    pub postal_code: Option<String>,
+    pub address: Option<String>,
+    pub lat: Option<f64>,
+    pub lon: Option<f64>,
+    pub needs_entry_permit: bool,
+    /// Terminals placed at the site that are not retired.
+    pub terminal_count: i64,
+}
+
+const COLUMNS: &str = "s.id, s.code, s.name, s.postal_code, s.address, s.lat, s.lon, s.needs_entry_permit, \
+    (SELECT COUNT(*) FROM terminals t WHERE t.site_id = s.id AND t.status <> 'retired') AS terminal_count";
+
+fn site_row(r: &AnyRow) -> Result<Site, sqlx::Error> {
+    Ok(Site {
+        id: r.try_get("id")?,
+        code: r.try_get("code")?,
+        name: r.try_get("name")?,
+        postal_code: r.try_get("postal_code")?,
+        address: r.try_get("address")?,
+        lat: r.try_get("lat")?,
+        lon: r.try_get("lon")?,
+        needs_entry_permit: r.try_get::<i64, _>("needs_entry_permit")? != 0,
+        terminal_count: r.try_get("terminal_count")?,
+    })
+}
+
+fn snapshot(d: &SiteDraft) -> Value {
+    json!({"code": d.code, "name": d.name, "postal_code": d.postal_code, "address": d.address, "lat": d.lat, "lon": d.lon})
+}
+
+impl Store {
+    pub async fn sites(&self, req: PageRequest) -> Result<Page<Site>, StoreError> {
+        let rows = sqlx::query(sql(format!(
+            "SELECT {COLUMNS} FROM sites s ORDER BY s.code LIMIT $1 OFFSET $2"
+        )))
+        .bind(req.limit())
+        .bind(req.offset())
+        .fetch_all(&self.pool)
+        .await?;
+        let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sites")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(Page::new(
+            rows.iter().map(site_row).collect::<Result<_, _>>()?,
+            total,
+            req,
+        ))
+    }
+
+    /// Every site, for choosers (a municipality has tens, not thousands, of sites).
+    pub async fn all_sites(&self) -> Result<Vec<Site>, StoreError> {
+        let rows = sqlx::query(sql(format!(
+            "SELECT {COLUMNS} FROM sites s ORDER BY s.code LIMIT 5000"
+        )))
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.iter().map(site_row).collect::<Result<_, _>>()?)
+    }
+
+    pub async fn site(&self, id: i64) -> Result<Site, StoreError> {
+        let r = sqlx::query(sql(format!(
+            "SELECT {COLUMNS} FROM sites s WHERE s.id = $1"
+        )))
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or(StoreError::NotFound("拠点"))?;
+        Ok(site_row(&r)?)
+    }
+
+    pub async fn create_site(&self, actor: &Actor, d: SiteDraft) -> Result<Site, StoreError> {
+        let mut ch = self.begin(actor, Action::EditInventory).await?;
+        let id = insert_site(&mut ch, &d, false).await?;
+        ch.commit().await?;
+        self.site(id).await
+    }
+
+    pub async fn update_site(
+        &self,
+        actor: &Actor,
+        id: i64,
+        d: SiteDraft,
+    ) -> Result<Site, StoreError> {
+        let before = self.site(id).await?;
+        let mut ch = self.begin(actor, Action::EditInventory).await?;
+        let clash: Option<i64> =
+            sqlx::query_scalar("SELECT id FROM sites WHERE code = $1 AND id <> $2")
+                .bind(&d.code)
+                .bind(id)
+                .fetch_optional(ch.conn())
+                .await?;
+        if clash.is_some() {
+            return Err(StoreError::conflict(
+                "code",
+                format!("拠点コード「{}」は既に使われています。", d.code),
+            ));
+        }
+        let now = ch.now().to_string();
+        sqlx::query(
+            "UPDATE sites SET code = $1, name = $2, postal_code = $3, address = $4, lat = $5, lon = $6, updated_at = $7 WHERE id = $8",
+        )
+        .bind(&d.code)
+        .bind(&d.name)
+        .bind(d.postal_code.as_deref())
+        .bind(d.address.as_deref())
+        .bind(d.lat)
+        .bind(d.lon)
+        .bind(&now)
+        .bind(id)
+        .execute(ch.conn())
+        .await?;
+        let old = json!({"code": before.code, "name": before.name, "postal_code": before.postal_code,
+            "address": before.address, "lat": before.lat, "lon": before.lon});
+        ch.audit(
+            "site",
+            id,
+            "update",
+            &jukiops_domain::audit::diff(&old, &snapshot(&d)),
+        )
+        .await?;
+        ch.commit().await?;
+        self.site(id).await
+    }
+
+    /// Adds the contract's sites that are not in the database yet (R1, R5.1); returns how
+    /// many were added. Existing sites are left as the users edited them.
+    pub async fn sync_contract_sites(
+        &self,
+        actor: &Actor,
+        specs: &[SiteSpec],
+    ) -> Result<usize, StoreError> {
+        let mut ch = self.begin(actor, Action::EditInventory).await?;
+        let mut added = 0;
+        for s in specs {
+            let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM sites WHERE code = $1")
+                .bind(&s.code)
+                .fetch_optional(ch.conn())
+                .await?;
+            if exists.is_none() {
+                let d = SiteDraft {
+                    code: s.code.clone(),
+                    name: s.name.clone(),
+                    postal_code: s.postal_code.clone(),
+                    address: s.address.clone(),
+                    lat: s.lat,
+                    lon: s.lon,
+                };
+                insert_site(&mut ch, &d, s.needs_entry_permit).await?;
+                added += 1;
+            }
+        }
+        if added == 0 {
+            return Ok(0); // nothing changed: roll back, no audit entry
+        }
+        ch.commit().await?;
+        Ok(added)
+    }
+}
+
+async fn insert_site(
+    ch: &mut Change,
+    d: &SiteDraft,
+    needs_entry_permit: bool,
+) -> Result<i64, StoreError> {
+    let clash: Option<i64> = sqlx::query_scalar("SELECT id FROM sites WHERE code = $1")
+        .bind(&d.code)
+        .fetch_optional(ch.conn())
+        .await?;
+    if clash.is_some() {
+        return Err(StoreError::conflict(
+            "code",
+            format!("拠点コード「{}」は既に使われています。", d.code),
+        ));
+    }
+    let now = ch.now().to_string();
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO sites (code, name, postal_code, address, lat, lon, needs_entry_permit, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING id",
+    )
+    .bind(&d.code)
+    .bind(&d.name)
+    .bind(d.postal_code.as_deref())
+    .bind(d.address.as_deref())
+    .bind(d.lat)
+    .bind(d.lon)
+    .bind(i64::from(needs_entry_permit))
+    .bind(&now)
+    .fetch_one(ch.conn())
+    .await?;
+    ch.audit(
+        "site",
+        id,
+        "create",
+        &jukiops_domain::audit::diff(&Value::Null, &snapshot(d)),
+    )
+    .await?;
+    Ok(id)
+}
+
+impl Store {
+    /// Sites, terminals not retired, and terminals under repair: the dashboard's figures.
+    pub async fn inventory_counts(&self) -> Result<(i64, i64, i64), StoreError> {
+        let r = sqlx::query(
+            "SELECT (SELECT COUNT(*) FROM sites) AS sites, \
+             (SELECT COUNT(*) FROM terminals WHERE status <> 'retired') AS terminals, \
+             (SELECT COUNT(*) FROM terminals WHERE status = 'under_repair') AS under_repair",
+        )
+        .fetch_one(&self.pool)
+        .await?;
+        Ok((
+            r.try_get("sites")?,
+            r.try_get("terminals")?,
+            r.try_get("under_repair")?,
+        ))
+    }
+}

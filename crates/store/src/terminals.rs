@@ -1,0 +1,490 @@
+//! Integrated terminals (統合端末) and the history of every asset (R4.2, R9.3).
+
+use jukiops_domain::audit::diff;
+use jukiops_domain::inventory::{
+    AssetEventKind, AssetKind, AssetStatus, TerminalDraft, field_label,
+};
+use jukiops_domain::people::Action;
+use jukiops_domain::{FieldError, FieldErrors};
+use serde::Serialize;
+use serde_json::{Value, json};
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+use crate::sql;
+use crate::{Actor, Change, Page, PageRequest, Store, StoreError};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct Terminal {
+    pub id: i64,
+    pub asset_number: String,
+    pub serial: String,
+    pub model: String,
+    pub site_id: i64,
+    pub site_code: String,
+    pub site_name: String,
+    pub room: Option<String>,
+    pub lessor: Option<String>,
+    pub lease_start: Option<String>,
+    pub lease_end: Option<String>,
+    pub status: AssetStatus,
+    pub touch_panel_id: Option<i64>,
+    pub touch_panel_asset_number: Option<String>,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+impl Terminal {
+    /// The fields a person edits, as recorded in the audit trail.
+    fn snapshot(&self) -> Value {
+        json!({"asset_number": self.asset_number, "serial": self.serial, "model": self.model,
+            "site_code": self.site_code, "room": self.room, "lessor": self.lessor,
+            "lease_start": self.lease_start, "lease_end": self.lease_end, "status": self.status.as_str()})
+    }
+}
+
+fn draft_snapshot(d: &TerminalDraft) -> Value {
+    json!({"asset_number": d.asset_number, "serial": d.serial, "model": d.model,
+        "site_code": d.site_code, "room": d.room, "lessor": d.lessor,
+        "lease_start": d.lease_start.map(|x| x.to_string()), "lease_end": d.lease_end.map(|x| x.to_string()),
+        "status": d.status.as_str()})
+}
+
+/// Filters of the terminal list; all optional.
+#[derive(Debug, Clone, Default)]
+pub struct TerminalFilter {
+    pub site_id: Option<i64>,
+    pub status: Option<AssetStatus>,
+    /// Part of the asset number, serial number, model or room.
+    pub q: Option<String>,
+}
+
+/// One entry of an asset's history.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct AssetEvent {
+    pub id: i64,
+    pub kind: AssetEventKind,
+    pub at: String,
+    pub actor: String,
+    pub site_name: Option<String>,
+    pub room: Option<String>,
+    pub detail: String,
+}
+
+/// What an import did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct ImportReport {
+    pub created: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+}
+
+/// Changes to a terminal; only its own fields (touch panels have their own operations).
+pub type TerminalPatch = TerminalDraft;
+
+const COLUMNS: &str = "t.id, t.asset_number, t.serial, t.model, t.site_id, s.code AS site_code, s.name AS site_name, \
+    t.room, t.lessor, t.lease_start, t.lease_end, t.status, p.id AS touch_panel_id, \
+    p.asset_number AS touch_panel_asset_number, t.created_at, t.updated_at \
+    FROM terminals t JOIN sites s ON s.id = t.site_id LEFT JOIN touch_panels p ON p.terminal_id = t.id";
+
+fn terminal_row(r: &AnyRow) -> Result<Terminal, sqlx::Error> {
+    let status: String = r.try_get("status")?;
+    Ok(Terminal {
+        id: r.try_get("id")?,
+        asset_number: r.try_get("asset_number")?,
+        serial: r.try_get("serial")?,
+        model: r.try_get("model")?,
+        site_id: r.try_get("site_id")?,
+        site_code: r.try_get("site_code")?,
+        site_name: r.try_get("site_name")?,
+        room: r.try_get("room")?,
+        lessor: r.try_get("lessor")?,
+        lease_start: r.try_get("lease_start")?,
+        lease_end: r.try_get("lease_end")?,
+        status: AssetStatus::parse(&status)
+            .ok_or_else(|| sqlx::Error::Decode(format!("unknown status {status}").into()))?,
+        touch_panel_id: r.try_get("touch_panel_id")?,
+        touch_panel_asset_number: r.try_get("touch_panel_asset_number")?,
+        created_at: r.try_get("created_at")?,
+        updated_at: r.try_get("updated_at")?,
+    })
+}
+
+impl Store {
+    pub async fn terminals(
+        &self,
+        f: &TerminalFilter,
+        req: PageRequest,
+    ) -> Result<Page<Terminal>, StoreError> {
+        let mut conds = vec!["1 = 1".to_string()];
+        let mut n = 0;
+        let mut next = || {
+            n += 1;
+            format!("${n}")
+        };
+        if f.site_id.is_some() {
+            conds.push(format!("t.site_id = {}", next()));
+        }
+        if f.status.is_some() {
+            conds.push(format!("t.status = {}", next()));
+        }
+        let like =
+            f.q.as_deref()
+                .map(str::trim)
+                .filter(|q| !q.is_empty())
+                .map(|q| format!("%{}%", q.replace(['%', '_'], "")));
+        if like.is_some() {
+            let p = next();
+            conds.push(format!("(t.asset_number LIKE {p} OR t.serial LIKE {p} OR t.model LIKE {p} OR t.room LIKE {p})"));
+        }
+        let (lim, off) = (next(), next());
+        let where_ = conds.join(" AND ");
+        let list_sql = format!(
+            "SELECT {COLUMNS} WHERE {where_} ORDER BY t.asset_number LIMIT {lim} OFFSET {off}"
+        );
+        let count_sql = format!("SELECT COUNT(*) FROM terminals t WHERE {where_}");
+        let mut list = sqlx::query(sql(list_sql));
+        let mut count = sqlx::query_scalar::<_, i64>(sql(count_sql));
+        if let Some(s) = f.site_id {
+            list = list.bind(s);
+            count = count.bind(s);
+        }
+        if let Some(s) = f.status {
+            list = list.bind(s.as_str());
+            count = count.bind(s.as_str());
+        }
+        if let Some(l) = &like {
+            list = list.bind(l.clone());
+            count = count.bind(l.clone());
+        }
+        let rows = list
+            .bind(req.limit())
+            .bind(req.offset())
+            .fetch_all(&self.pool)
+            .await?;
+        let total = count.fetch_one(&self.pool).await?;
+        Ok(Page::new(
+            rows.iter().map(terminal_row).collect::<Result<_, _>>()?,
+            total,
+            req,
+        ))
+    }
+
+    /// Every terminal, for the CSV export.
+    pub async fn all_terminals(&self) -> Result<Vec<Terminal>, StoreError> {
+        let rows = sqlx::query(sql(format!("SELECT {COLUMNS} ORDER BY t.asset_number")))
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(rows.iter().map(terminal_row).collect::<Result<_, _>>()?)
+    }
+
+    pub async fn terminal(&self, id: i64) -> Result<Terminal, StoreError> {
+        let r = sqlx::query(sql(format!("SELECT {COLUMNS} WHERE t.id = $1")))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or(StoreError::NotFound("統合端末"))?;
+        Ok(terminal_row(&r)?)
+    }
+
+    pub async fn create_terminal(
+        &self,
+        actor: &Actor,
+        d: TerminalDraft,
+    ) -> Result<Terminal, StoreError> {
+        let mut ch = self.begin(actor, Action::EditInventory).await?;
+        let id = save_terminal(&mut ch, None, &d).await?.0;
+        ch.commit().await?;
+        self.terminal(id).await
+    }
+
+    pub async fn update_terminal(
+        &self,
+        actor: &Actor,
+        id: i64,
+        d: TerminalPatch,
+    ) -> Result<Terminal, StoreError> {
+        let mut ch = self.begin(actor, Action::EditInventory).await?;
+        let before = terminal_in(&mut ch, id).await?;
+        if save_terminal(&mut ch, Some(&before), &d).await?.1 == Saved::Unchanged {
+            return Ok(before);
+        }
+        ch.commit().await?;
+        self.terminal(id).await
+    }
+
+    /// Imports checked CSV rows in one transaction: new asset numbers are created, known
+    /// ones updated. Any bad row aborts the whole import and every error is reported.
+    pub async fn import_terminals(
+        &self,
+        actor: &Actor,
+        rows: &[(usize, TerminalDraft)],
+    ) -> Result<ImportReport, StoreError> {
+        let mut ch = self.begin(actor, Action::EditInventory).await?;
+        let mut report = ImportReport {
+            created: 0,
+            updated: 0,
+            unchanged: 0,
+        };
+        let mut errors = FieldErrors::default();
+        for (row, d) in rows {
+            let existing: Option<i64> =
+                sqlx::query_scalar("SELECT id FROM terminals WHERE asset_number = $1")
+                    .bind(&d.asset_number)
+                    .fetch_optional(ch.conn())
+                    .await?;
+            let before = match existing {
+                Some(id) => Some(terminal_in(&mut ch, id).await?),
+                None => None,
+            };
+            match save_terminal(&mut ch, before.as_ref(), d).await {
+                Ok((_, Saved::Created)) => report.created += 1,
+                Ok((_, Saved::Updated)) => report.updated += 1,
+                Ok((_, Saved::Unchanged)) => report.unchanged += 1,
+                Err(StoreError::Invalid(es)) => {
+                    errors.0.extend(es.0.into_iter().map(|e| at_row(*row, e)))
+                }
+                Err(StoreError::Conflict { field, message }) => {
+                    errors.0.push(at_row(*row, FieldError::new(field, message)))
+                }
+                Err(other) => return Err(other),
+            }
+        }
+        if !errors.is_empty() {
+            return Err(StoreError::Invalid(errors));
+        }
+        if report.created + report.updated > 0 {
+            ch.audit(
+                "terminal_import",
+                "csv",
+                "import",
+                &json!({"created": report.created, "updated": report.updated}),
+            )
+            .await?;
+            ch.commit().await?;
+        }
+        Ok(report)
+    }
+
+    /// An asset's history, oldest first.
+    pub async fn asset_events(
+        &self,
+        kind: AssetKind,
+        id: i64,
+    ) -> Result<Vec<AssetEvent>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT e.id, e.kind, e.at, e.actor, s.name AS site_name, e.room, e.detail FROM asset_events e \
+             LEFT JOIN sites s ON s.id = e.site_id WHERE e.asset_kind = $1 AND e.asset_id = $2 ORDER BY e.id",
+        )
+        .bind(kind.as_str())
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let kind: String = r.try_get("kind")?;
+                Ok(AssetEvent {
+                    id: r.try_get("id")?,
+                    kind: AssetEventKind::parse(&kind).unwrap_or(AssetEventKind::Updated),
+                    at: r.try_get("at")?,
+                    actor: r.try_get("actor")?,
+                    site_name: r.try_get("site_name")?,
+                    room: r.try_get("room")?,
+                    detail: r.try_get("detail")?,
+                })
+            })
+            .collect()
+    }
+}
+
+fn at_row(row: usize, e: FieldError) -> FieldError {
+    let label = field_label(&e.field);
+    FieldError::new(
+        format!("rows[{row}].{}", e.field),
+        format!("{row}行目「{label}」: {}", e.message),
+    )
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Saved {
+    Created,
+    Updated,
+    Unchanged,
+}
+
+async fn terminal_in(ch: &mut Change, id: i64) -> Result<Terminal, StoreError> {
+    let r = sqlx::query(sql(format!("SELECT {COLUMNS} WHERE t.id = $1")))
+        .bind(id)
+        .fetch_optional(ch.conn())
+        .await?
+        .ok_or(StoreError::NotFound("統合端末"))?;
+    Ok(terminal_row(&r)?)
+}
+
+/// Writes a terminal (new when `before` is `None`), its history events and audit entry.
+async fn save_terminal(
+    ch: &mut Change,
+    before: Option<&Terminal>,
+    d: &TerminalDraft,
+) -> Result<(i64, Saved), StoreError> {
+    let site_id: i64 = sqlx::query_scalar("SELECT id FROM sites WHERE code = $1")
+        .bind(&d.site_code)
+        .fetch_optional(ch.conn())
+        .await?
+        .ok_or_else(|| {
+            FieldErrors::from(FieldError::new(
+                "site_code",
+                format!("拠点コード「{}」は登録されていません。", d.site_code),
+            ))
+        })?;
+    let self_id = before.map(|b| b.id).unwrap_or(0);
+    for (field, value, label) in [
+        ("asset_number", &d.asset_number, "資産番号"),
+        ("serial", &d.serial, "製造番号"),
+    ] {
+        let sql_text =
+            format!("SELECT asset_number FROM terminals WHERE {field} = $1 AND id <> $2");
+        let other: Option<String> = sqlx::query_scalar(sql(sql_text))
+            .bind(value)
+            .bind(self_id)
+            .fetch_optional(ch.conn())
+            .await?;
+        if let Some(other) = other {
+            return Err(StoreError::conflict(
+                field,
+                format!("{label}「{value}」は統合端末 {other} で既に登録されています。"),
+            ));
+        }
+    }
+    let after = draft_snapshot(d);
+    let changes = diff(
+        &before.map(Terminal::snapshot).unwrap_or(Value::Null),
+        &after,
+    );
+    if changes.as_object().is_some_and(|m| m.is_empty()) {
+        return Ok((self_id, Saved::Unchanged));
+    }
+    let now = ch.now().to_string();
+    let dates = (
+        d.lease_start.map(|x| x.to_string()),
+        d.lease_end.map(|x| x.to_string()),
+    );
+    let id = match before {
+        None => sqlx::query_scalar(
+            "INSERT INTO terminals (asset_number, serial, model, site_id, room, lessor, lease_start, lease_end, status, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) RETURNING id",
+        ),
+        Some(_) => sqlx::query_scalar(
+            "UPDATE terminals SET asset_number = $1, serial = $2, model = $3, site_id = $4, room = $5, lessor = $6, \
+             lease_start = $7, lease_end = $8, status = $9, updated_at = $10 WHERE id = $11 RETURNING id",
+        ),
+    }
+    .bind(&d.asset_number)
+    .bind(&d.serial)
+    .bind(&d.model)
+    .bind(site_id)
+    .bind(d.room.as_deref())
+    .bind(d.lessor.as_deref())
+    .bind(dates.0.as_deref())
+    .bind(dates.1.as_deref())
+    .bind(d.status.as_str())
+    .bind(&now);
+    let id: i64 = match before {
+        None => id.fetch_one(ch.conn()).await?,
+        Some(b) => id.bind(b.id).fetch_one(ch.conn()).await?,
+    };
+    for (kind, detail) in terminal_events(before, d, &changes) {
+        record_event(
+            ch,
+            AssetKind::Terminal,
+            id,
+            kind,
+            Some(site_id),
+            d.room.as_deref(),
+            &detail,
+        )
+        .await?;
+    }
+    let action = if before.is_some() { "update" } else { "create" };
+    ch.audit("terminal", id, action, &changes).await?;
+    Ok((
+        id,
+        if before.is_some() {
+            Saved::Updated
+        } else {
+            Saved::Created
+        },
+    ))
+}
+
+/// Which history events a change of a terminal makes.
+fn terminal_events(
+    before: Option<&Terminal>,
+    d: &TerminalDraft,
+    changes: &Value,
+) -> Vec<(AssetEventKind, String)> {
+    let Some(b) = before else {
+        return vec![(AssetEventKind::Installed, format!("{} に設置", d.site_code))];
+    };
+    let changed = |f: &str| changes.get(f).is_some();
+    let mut events = Vec::new();
+    if changed("site_code") || changed("room") {
+        let from = format!("{} {}", b.site_name, b.room.as_deref().unwrap_or(""));
+        events.push((AssetEventKind::Moved, format!("{} から移設", from.trim())));
+    }
+    if changed("status") {
+        let kind = if d.status == AssetStatus::Retired {
+            AssetEventKind::Retired
+        } else {
+            AssetEventKind::StatusChanged
+        };
+        events.push((
+            kind,
+            format!("{} → {}", b.status.label_ja(), d.status.label_ja()),
+        ));
+    }
+    let others: Vec<&str> = changes
+        .as_object()
+        .map(|m| {
+            m.keys()
+                .map(String::as_str)
+                .filter(|k| !["site_code", "room", "status"].contains(k))
+                .map(field_label)
+                .collect()
+        })
+        .unwrap_or_default();
+    if !others.is_empty() {
+        events.push((
+            AssetEventKind::Updated,
+            format!("{}を変更", others.join("・")),
+        ));
+    }
+    events
+}
+
+pub(crate) async fn record_event(
+    ch: &mut Change,
+    kind: AssetKind,
+    asset_id: i64,
+    event: AssetEventKind,
+    site_id: Option<i64>,
+    room: Option<&str>,
+    detail: &str,
+) -> Result<(), StoreError> {
+    let now = ch.now().to_string();
+    let actor = ch.actor().to_string();
+    sqlx::query(
+        "INSERT INTO asset_events (asset_kind, asset_id, kind, at, actor, site_id, room, detail) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(kind.as_str())
+    .bind(asset_id)
+    .bind(event.as_str())
+    .bind(&now)
+    .bind(&actor)
+    .bind(site_id)
+    .bind(room)
+    .bind(detail)
+    .execute(ch.conn())
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,268 @@
+//! Touch panels (タッチパネル): assets of their own, attached to at most one terminal;
+//! attaching one where another is attached is a swap (R4.2).
+
+use jukiops_domain::audit::diff;
+use jukiops_domain::inventory::{AssetEventKind, AssetKind, AssetStatus, TouchPanelDraft};
+use jukiops_domain::people::Action;
+use jukiops_domain::{FieldError, FieldErrors};
+use serde::Serialize;
+use serde_json::{Value, json};
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+use crate::sql;
+use crate::terminals::record_event;
+use crate::{Actor, Change, Page, PageRequest, Store, StoreError};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct TouchPanel {
+    pub id: i64,
+    pub asset_number: String,
+    pub serial: String,
+    pub model: String,
+    pub status: AssetStatus,
+    pub terminal_id: Option<i64>,
+    pub terminal_asset_number: Option<String>,
+    pub site_name: Option<String>,
+}
+
+const COLUMNS: &str = "p.id, p.asset_number, p.serial, p.model, p.status, p.terminal_id, \
+    t.asset_number AS terminal_asset_number, s.name AS site_name \
+    FROM touch_panels p LEFT JOIN terminals t ON t.id = p.terminal_id LEFT JOIN sites s ON s.id = t.site_id";
+
+fn panel_row(r: &AnyRow) -> Result<TouchPanel, sqlx::Error> {
+    let status: String = r.try_get("status")?;
+    Ok(TouchPanel {
+        id: r.try_get("id")?,
+        asset_number: r.try_get("asset_number")?,
+        serial: r.try_get("serial")?,
+        model: r.try_get("model")?,
+        status: AssetStatus::parse(&status)
+            .ok_or_else(|| sqlx::Error::Decode(format!("unknown status {status}").into()))?,
+        terminal_id: r.try_get("terminal_id")?,
+        terminal_asset_number: r.try_get("terminal_asset_number")?,
+        site_name: r.try_get("site_name")?,
+    })
+}
+
+impl Store {
+    pub async fn touch_panels(&self, req: PageRequest) -> Result<Page<TouchPanel>, StoreError> {
+        let rows = sqlx::query(sql(format!(
+            "SELECT {COLUMNS} ORDER BY p.asset_number LIMIT $1 OFFSET $2"
+        )))
+        .bind(req.limit())
+        .bind(req.offset())
+        .fetch_all(&self.pool)
+        .await?;
+        let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM touch_panels")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(Page::new(
+            rows.iter().map(panel_row).collect::<Result<_, _>>()?,
+            total,
+            req,
+        ))
+    }
+
+    pub async fn touch_panel(&self, id: i64) -> Result<TouchPanel, StoreError> {
+        let r = sqlx::query(sql(format!("SELECT {COLUMNS} WHERE p.id = $1")))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or(StoreError::NotFound("タッチパネル"))?;
+        Ok(panel_row(&r)?)
+    }
+
+    /// Registers a touch panel, attached to `terminal_id` when given.
+    pub async fn create_touch_panel(
+        &self,
+        actor: &Actor,
+        d: TouchPanelDraft,
+        terminal_id: Option<i64>,
+    ) -> Result<TouchPanel, StoreError> {
+        let mut ch = self.begin(actor, Action::EditInventory).await?;
+        for (field, value, label) in [
+            ("asset_number", &d.asset_number, "資産番号"),
+            ("serial", &d.serial, "製造番号"),
+        ] {
+            let sql_text = format!("SELECT id FROM touch_panels WHERE {field} = $1");
+            let other: Option<i64> = sqlx::query_scalar(sql(sql_text))
+                .bind(value)
+                .fetch_optional(ch.conn())
+                .await?;
+            if other.is_some() {
+                return Err(StoreError::conflict(
+                    field,
+                    format!("{label}「{value}」のタッチパネルは既に登録されています。"),
+                ));
+            }
+        }
+        let now = ch.now().to_string();
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO touch_panels (asset_number, serial, model, status, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $5) RETURNING id",
+        )
+        .bind(&d.asset_number)
+        .bind(&d.serial)
+        .bind(&d.model)
+        .bind(d.status.as_str())
+        .bind(&now)
+        .fetch_one(ch.conn())
+        .await?;
+        let snap = json!({"asset_number": d.asset_number, "serial": d.serial, "model": d.model, "status": d.status.as_str()});
+        ch.audit("touch_panel", id, "create", &diff(&Value::Null, &snap))
+            .await?;
+        record_event(
+            &mut ch,
+            AssetKind::TouchPanel,
+            id,
+            AssetEventKind::Installed,
+            None,
+            None,
+            "登録",
+        )
+        .await?;
+        if let Some(t) = terminal_id {
+            attach_in(&mut ch, t, id).await?;
+        }
+        ch.commit().await?;
+        self.touch_panel(id).await
+    }
+
+    /// Attaches `panel_id` to `terminal_id`; a panel already there is detached and set to
+    /// 修理中 (the usual reason for a swap is a fault; R4.2).
+    pub async fn attach_touch_panel(
+        &self,
+        actor: &Actor,
+        terminal_id: i64,
+        panel_id: i64,
+    ) -> Result<TouchPanel, StoreError> {
+        let mut ch = self.begin(actor, Action::EditInventory).await?;
+        attach_in(&mut ch, terminal_id, panel_id).await?;
+        ch.commit().await?;
+        self.touch_panel(panel_id).await
+    }
+}
+
+async fn attach_in(ch: &mut Change, terminal_id: i64, panel_id: i64) -> Result<(), StoreError> {
+    let term =
+        sqlx::query("SELECT asset_number, site_id, room, status FROM terminals WHERE id = $1")
+            .bind(terminal_id)
+            .fetch_optional(ch.conn())
+            .await?
+            .ok_or_else(|| {
+                FieldErrors::from(FieldError::new(
+                    "terminal_id",
+                    "指定された統合端末が見つかりません。",
+                ))
+            })?;
+    let (t_asset, site_id, room, t_status): (String, i64, Option<String>, String) = (
+        term.try_get("asset_number")?,
+        term.try_get("site_id")?,
+        term.try_get("room")?,
+        term.try_get("status")?,
+    );
+    if t_status == AssetStatus::Retired.as_str() {
+        return Err(StoreError::conflict(
+            "terminal_id",
+            "撤去済の統合端末にはタッチパネルを接続できません。",
+        ));
+    }
+    let panel =
+        sqlx::query("SELECT asset_number, terminal_id, status FROM touch_panels WHERE id = $1")
+            .bind(panel_id)
+            .fetch_optional(ch.conn())
+            .await?
+            .ok_or(StoreError::NotFound("タッチパネル"))?;
+    let p_asset: String = panel.try_get("asset_number")?;
+    let p_terminal: Option<i64> = panel.try_get("terminal_id")?;
+    if p_terminal == Some(terminal_id) {
+        return Err(StoreError::conflict(
+            "terminal_id",
+            "このタッチパネルは既にこの統合端末に接続されています。",
+        ));
+    }
+    if panel.try_get::<String, _>("status")? == AssetStatus::Retired.as_str() {
+        return Err(StoreError::conflict(
+            "touch_panel_id",
+            "撤去済のタッチパネルは接続できません。",
+        ));
+    }
+    let now = ch.now().to_string();
+    let old: Option<(i64, String)> =
+        sqlx::query("SELECT id, asset_number FROM touch_panels WHERE terminal_id = $1")
+            .bind(terminal_id)
+            .fetch_optional(ch.conn())
+            .await?
+            .map(|r| Ok::<_, sqlx::Error>((r.try_get("id")?, r.try_get("asset_number")?)))
+            .transpose()?;
+    if let Some((old_id, old_asset)) = &old {
+        sqlx::query("UPDATE touch_panels SET terminal_id = NULL, status = $1, updated_at = $2 WHERE id = $3")
+            .bind(AssetStatus::UnderRepair.as_str())
+            .bind(&now)
+            .bind(old_id)
+            .execute(ch.conn())
+            .await?;
+        let detail = format!("統合端末 {t_asset} から取り外し(交換)");
+        record_event(
+            ch,
+            AssetKind::TouchPanel,
+            *old_id,
+            AssetEventKind::Swapped,
+            Some(site_id),
+            room.as_deref(),
+            &detail,
+        )
+        .await?;
+        ch.audit("touch_panel", old_id, "detach", &json!({"terminal": {"before": t_asset, "after": null}, "status": {"before": null, "after": "under_repair"}}))
+            .await?;
+        let _ = old_asset;
+    }
+    // A panel moved from another terminal leaves that one without a panel.
+    sqlx::query(
+        "UPDATE touch_panels SET terminal_id = $1, status = $2, updated_at = $3 WHERE id = $4",
+    )
+    .bind(terminal_id)
+    .bind(AssetStatus::InService.as_str())
+    .bind(&now)
+    .bind(panel_id)
+    .execute(ch.conn())
+    .await?;
+    let detail = format!("統合端末 {t_asset} に接続");
+    record_event(
+        ch,
+        AssetKind::TouchPanel,
+        panel_id,
+        AssetEventKind::Installed,
+        Some(site_id),
+        room.as_deref(),
+        &detail,
+    )
+    .await?;
+    let t_detail = match &old {
+        Some((_, old_asset)) => format!("タッチパネル {old_asset} → {p_asset} に交換"),
+        None => format!("タッチパネル {p_asset} を接続"),
+    };
+    let kind = if old.is_some() {
+        AssetEventKind::Swapped
+    } else {
+        AssetEventKind::Updated
+    };
+    record_event(
+        ch,
+        AssetKind::Terminal,
+        terminal_id,
+        kind,
+        Some(site_id),
+        room.as_deref(),
+        &t_detail,
+    )
+    .await?;
+    ch.audit(
+        "terminal",
+        terminal_id,
+        "attach_touch_panel",
+        &json!({"touch_panel": {"before": old.map(|o| o.1), "after": p_asset}}),
+    )
+    .await?;
+    Ok(())
+}

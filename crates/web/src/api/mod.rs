@@ -1,0 +1,117 @@
+//! The JSON API under `/api/v1`, documented by an OpenAPI 3 document generated from these
+//! handlers (`/api/openapi.json`). Every list is paged.
+
+mod contract;
+mod json;
+mod people;
+mod sites;
+pub mod terminals;
+
+use std::sync::LazyLock;
+
+use axum::Json;
+use axum::Router;
+use axum::routing::get;
+use serde::Deserialize;
+use utoipa::OpenApi;
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::AppState;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "jukiops API", description = "住基ネット統合端末 運用サポート業務の JSON API。エラーは application/problem+json で、errors に項目名と日本語のメッセージを返します。"),
+    modifiers(&Security),
+    security(("bearer" = []), ("session" = [])),
+    components(schemas(crate::error::Problem))
+)]
+struct ApiDoc;
+
+struct Security;
+
+impl utoipa::Modify for Security {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let c = openapi.components.get_or_insert_with(Default::default);
+        c.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+        c.add_security_scheme(
+            "session",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new(
+                crate::auth::SESSION_COOKIE,
+            ))),
+        );
+    }
+}
+
+fn api_router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(people::login))
+        .routes(routes!(people::logout))
+        .routes(routes!(people::me))
+        .routes(routes!(people::change_password))
+        .routes(routes!(people::list_tokens, people::create_token))
+        .routes(routes!(people::revoke_token))
+        .routes(routes!(people::list_users, people::create_user))
+        .routes(routes!(people::update_user))
+        .routes(routes!(contract::show))
+        .routes(routes!(contract::audit_list))
+        .routes(routes!(contract::audit_of))
+        .routes(routes!(contract::audit_verify))
+        .routes(routes!(sites::list, sites::create))
+        .routes(routes!(sites::show, sites::update))
+        .routes(routes!(terminals::list, terminals::create))
+        .routes(routes!(terminals::show, terminals::update))
+        .routes(routes!(terminals::history))
+        .routes(routes!(terminals::attach_touch_panel))
+        .routes(routes!(terminals::export))
+        .routes(routes!(terminals::import))
+        .routes(routes!(
+            terminals::list_touch_panels,
+            terminals::create_touch_panel
+        ))
+        .routes(routes!(terminals::show_touch_panel))
+}
+
+static OPENAPI: LazyLock<String> = LazyLock::new(|| {
+    let (_, doc) = api_router().split_for_parts();
+    doc.to_pretty_json().unwrap_or_default()
+});
+
+/// The OpenAPI 3 document of the API, as served at `/api/openapi.json`.
+pub fn openapi_json() -> &'static str {
+    &OPENAPI
+}
+
+pub fn router() -> Router<AppState> {
+    let (router, _) = api_router().split_for_parts();
+    router.route(
+        "/api/openapi.json",
+        get(|| async {
+            (
+                [(axum::http::header::CONTENT_TYPE, "application/json")],
+                openapi_json(),
+            )
+        }),
+    )
+}
+
+/// `?page=&per_page=` of every list.
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+pub struct Paging {
+    /// 1 から始まるページ番号
+    pub page: Option<u32>,
+    /// 1 ページの件数(1〜200、既定 50)
+    pub per_page: Option<u32>,
+}
+
+impl Paging {
+    pub fn request(&self) -> jukiops_store::PageRequest {
+        jukiops_store::PageRequest::new(self.page, self.per_page)
+    }
+}
+
+pub type JsonResult<T> = crate::error::ApiResult<Json<T>>;

@@ -1,0 +1,63 @@
+//! Sites over the API.
+
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use jukiops_domain::inventory::SiteInput;
+use jukiops_domain::people::Action;
+use jukiops_store::{Page, Site};
+
+use super::json::ApiJson;
+use super::{JsonResult, Paging};
+use crate::AppState;
+use crate::auth::CurrentUser;
+use crate::error::ApiResult;
+
+#[utoipa::path(get, path = "/api/v1/sites", tag = "inventory", params(Paging), responses((status = 200, body = Page<Site>), (status = 403, body = crate::error::Problem)))]
+pub async fn list(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(p): Query<Paging>,
+) -> JsonResult<Page<Site>> {
+    user.require(Action::ViewInventory)?;
+    Ok(Json(state.store.sites(p.request()).await?))
+}
+
+#[utoipa::path(post, path = "/api/v1/sites", tag = "inventory", request_body = SiteInput,
+    responses((status = 201, body = Site), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+pub async fn create(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiJson(input): ApiJson<SiteInput>,
+) -> ApiResult<(StatusCode, Json<Site>)> {
+    let actor = user.require(Action::EditInventory)?;
+    let site = state.store.create_site(&actor, input.validate()?).await?;
+    Ok((StatusCode::CREATED, Json(site)))
+}
+
+#[utoipa::path(get, path = "/api/v1/sites/{id}", tag = "inventory", params(("id" = i64, Path)), responses((status = 200, body = Site), (status = 404, body = crate::error::Problem)))]
+pub async fn show(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> JsonResult<Site> {
+    user.require(Action::ViewInventory)?;
+    Ok(Json(state.store.site(id).await?))
+}
+
+#[utoipa::path(put, path = "/api/v1/sites/{id}", tag = "inventory", params(("id" = i64, Path)), request_body = SiteInput,
+    responses((status = 200, body = Site), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+pub async fn update(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    ApiJson(input): ApiJson<SiteInput>,
+) -> JsonResult<Site> {
+    let actor = user.require(Action::EditInventory)?;
+    Ok(Json(
+        state
+            .store
+            .update_site(&actor, id, input.validate()?)
+            .await?,
+    ))
+}

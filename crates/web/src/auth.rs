@@ -1,0 +1,188 @@
+//! Who is asking: a session cookie (browser) or a bearer token (API), and the login
+//! operation shared by the form and the API, with throttling per account and address.
+
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::http::request::Parts;
+use axum::http::{StatusCode, header};
+use jukiops_domain::people::Action;
+use jukiops_store::{Actor, Throttle, User};
+
+use crate::AppState;
+use crate::error::AppError;
+
+pub const SESSION_COOKIE: &str = "jukiops_session";
+
+/// The signed-in user of a request (API: 401 problem when nobody is signed in).
+#[derive(Debug, Clone)]
+pub struct CurrentUser(pub User);
+
+impl CurrentUser {
+    /// The actor for `action`, or 403 when the access table says no.
+    pub fn require(&self, action: Action) -> Result<Actor, AppError> {
+        let actor = self.actor();
+        if actor.may(action) {
+            Ok(actor)
+        } else {
+            Err(AppError::forbidden())
+        }
+    }
+    pub fn actor(&self) -> Actor {
+        Actor::User {
+            id: self.0.id,
+            username: self.0.username.clone(),
+            role: self.0.role,
+        }
+    }
+    pub fn may(&self, action: Action) -> bool {
+        self.actor().may(action)
+    }
+}
+
+pub fn cookie_value<'a>(parts: &'a Parts, name: &str) -> Option<&'a str> {
+    parts
+        .headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+}
+
+impl FromRequestParts<AppState> for CurrentUser {
+    type Rejection = AppError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        if let Some(cached) = parts.extensions.get::<CurrentUser>() {
+            return Ok(cached.clone());
+        }
+        let bearer = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "));
+        let user = if let Some(token) = bearer {
+            state.store.token_user(token.trim()).await?
+        } else if let Some(secret) = cookie_value(parts, SESSION_COOKIE) {
+            state.store.session_user(secret).await?
+        } else {
+            None
+        };
+        let user = CurrentUser(user.ok_or_else(AppError::unauthorized)?);
+        parts.extensions.insert(user.clone());
+        Ok(user)
+    }
+}
+
+/// The client's address, for throttling (the peer of the TCP connection).
+#[derive(Debug, Clone)]
+pub struct ClientAddress(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddress {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let addr = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|c| c.0.ip().to_string());
+        Ok(ClientAddress(addr.unwrap_or_else(|| "unknown".to_string())))
+    }
+}
+
+/// Checks a login; on success opens a session and returns the user and cookie secret.
+/// Failures count against the account and the address; past the limit, 429.
+pub async fn login(
+    state: &AppState,
+    username: &str,
+    password: &str,
+    address: &str,
+) -> Result<(User, String), AppError> {
+    let store = &state.store;
+    let cfg = &state.config;
+    let username = username.trim();
+    if username.is_empty() || password.is_empty() {
+        let field = if username.is_empty() {
+            "username"
+        } else {
+            "password"
+        };
+        let label = if username.is_empty() {
+            "ログインID"
+        } else {
+            "パスワード"
+        };
+        return Err(AppError::field(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            field,
+            format!("{label}を入力してください。"),
+        ));
+    }
+    let by_account = store
+        .recent_login_failures(Throttle::Account, username, cfg.throttle_window)
+        .await?;
+    let by_address = store
+        .recent_login_failures(Throttle::Address, address, cfg.throttle_window)
+        .await?;
+    if by_account >= cfg.max_failures_per_account || by_address >= cfg.max_failures_per_address {
+        tracing::warn!(username, address, "login throttled");
+        return Err(AppError::field(
+            StatusCode::TOO_MANY_REQUESTS,
+            "username",
+            format!(
+                "ログインの失敗が続いたため一時的にロックしています。{}分後に再度お試しください。",
+                cfg.throttle_window.num_minutes()
+            ),
+        ));
+    }
+    match store.check_password(username, password).await? {
+        Some(user) => {
+            store
+                .clear_login_failures(Throttle::Account, username)
+                .await?;
+            let secret = store.create_session(user.id, cfg.session_ttl).await?;
+            tracing::info!(username, "login");
+            Ok((user, secret))
+        }
+        None => {
+            store
+                .record_login_failure(Throttle::Account, username)
+                .await?;
+            store
+                .record_login_failure(Throttle::Address, address)
+                .await?;
+            tracing::warn!(username, address, "login failed");
+            Err(AppError::field(
+                StatusCode::UNAUTHORIZED,
+                "password",
+                "ログインIDまたはパスワードが違います。",
+            ))
+        }
+    }
+}
+
+/// `Set-Cookie` for a new session (HttpOnly, SameSite=Strict, Secure over TLS).
+pub fn session_cookie(state: &AppState, secret: &str) -> String {
+    let secure = if state.config.secure_cookies {
+        "; Secure"
+    } else {
+        ""
+    };
+    let age = state.config.session_ttl.num_seconds();
+    format!("{SESSION_COOKIE}={secret}; Path=/; HttpOnly; SameSite=Strict; Max-Age={age}{secure}")
+}
+
+pub fn clear_cookie(state: &AppState) -> String {
+    let secure = if state.config.secure_cookies {
+        "; Secure"
+    } else {
+        ""
+    };
+    format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0{secure}")
+}

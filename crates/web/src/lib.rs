@@ -1,0 +1,117 @@
+//! HTTP: the Japanese web UI and the JSON API (`/api/v1`), thin handlers over one set of
+//! store operations, behind one access table ([`jukiops_domain::people::ACCESS`]).
+
+mod api;
+mod auth;
+mod error;
+mod forms;
+mod layers;
+mod pages;
+mod templates;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use jukiops_domain::contract::Contract;
+use jukiops_store::Store;
+use metrics_exporter_prometheus::PrometheusHandle;
+
+pub use api::openapi_json;
+
+/// Settings of the web layer.
+#[derive(Debug, Clone)]
+pub struct WebConfig {
+    /// Set the `Secure` flag on cookies (when served over TLS, directly or via a proxy).
+    pub secure_cookies: bool,
+    /// How long a browser session lives.
+    pub session_ttl: chrono::Duration,
+    /// Failed logins allowed per account, and per client address, within `throttle_window`.
+    pub max_failures_per_account: i64,
+    pub max_failures_per_address: i64,
+    pub throttle_window: chrono::Duration,
+    /// Largest accepted request body (CSV uploads included).
+    pub max_body_bytes: usize,
+    pub request_timeout: Duration,
+}
+
+impl Default for WebConfig {
+    fn default() -> Self {
+        Self {
+            secure_cookies: false,
+            session_ttl: chrono::Duration::hours(10),
+            max_failures_per_account: 5,
+            max_failures_per_address: 30,
+            throttle_window: chrono::Duration::minutes(15),
+            max_body_bytes: 5 * 1024 * 1024,
+            request_timeout: Duration::from_secs(30),
+        }
+    }
+}
+
+/// What every handler can reach.
+#[derive(Debug, Clone)]
+pub struct AppState {
+    pub store: Store,
+    pub contract: Arc<Contract>,
+    pub config: Arc<WebConfig>,
+    metrics: Option<PrometheusHandle>,
+}
+
+impl AppState {
+    pub fn new(
+        store: Store,
+        contract: Contract,
+        config: WebConfig,
+        metrics: Option<PrometheusHandle>,
+    ) -> Self {
+        Self {
+            store,
+            contract: Arc::new(contract),
+            config: Arc::new(config),
+            metrics,
+        }
+    }
+}
+
+/// The whole application: pages, API, static assets, health and metrics.
+pub fn router(state: AppState) -> Router {
+    let config = state.config.clone();
+    let app = Router::new()
+        .merge(pages::router())
+        .merge(api::router())
+        .merge(layers::operational_routes())
+        .with_state(state);
+    layers::apply(app, &config)
+}
+
+/// Installs the Prometheus recorder (once per process) for `/metrics`.
+pub fn install_metrics() -> Option<PrometheusHandle> {
+    metrics_exporter_prometheus::PrometheusBuilder::new()
+        .install_recorder()
+        .ok()
+}
+
+/// Serves `router` on `listener` until Ctrl-C / SIGTERM.
+pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::io::Result<()> {
+    let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+}

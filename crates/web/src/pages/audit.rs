@@ -1,0 +1,41 @@
+//! The audit trail page and its verification (R8.5).
+
+use axum::extract::{Query, State};
+use axum::response::IntoResponse;
+use jukiops_domain::people::Action;
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::{ListQuery, PageResult, PageUser, page_value};
+use crate::AppState;
+use crate::forms::audit_view;
+use crate::templates::render;
+
+#[derive(Debug, Deserialize)]
+pub struct AuditQuery {
+    pub verify: Option<String>,
+    #[serde(flatten)]
+    pub list: ListQuery,
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    user: PageUser,
+    Query(q): Query<AuditQuery>,
+) -> PageResult {
+    user.require(Action::ViewAudit)?;
+    let page = state.store.audit_page(None, q.list.page_request()).await?;
+    let entries: Vec<Value> = page.items.iter().map(audit_view).collect();
+    let verify = if q.verify.is_some() {
+        match state.store.verify_audit().await? {
+            Ok(r) => {
+                json!({"ok": true, "message": format!("改ざんは検出されませんでした({}件を検査)。", r.entries)})
+            }
+            Err(b) => json!({"ok": false, "message": format!("改ざんを検出しました: {b}")}),
+        }
+    } else {
+        Value::Null
+    };
+    let ctx = json!({"page": page_value(&page), "entries": entries, "verify": verify});
+    Ok(render("audit.html", user.ctx("監査記録", ctx))?.into_response())
+}

@@ -1,0 +1,88 @@
+//! The dashboard: the contract, its period and the category table (R1).
+
+use axum::extract::State;
+use axum::response::IntoResponse;
+use jukiops_domain::contract::Contract;
+use jukiops_domain::people::Action;
+use serde_json::{Value, json};
+
+use super::{PageResult, PageUser};
+use crate::AppState;
+use crate::templates::render;
+
+pub async fn show(State(state): State<AppState>, user: PageUser) -> PageResult {
+    user.require(Action::ViewContract)?;
+    let inventory = if user.may(Action::ViewInventory) {
+        let (sites, terminals, under_repair) = state.store.inventory_counts().await?;
+        json!({"sites": sites, "terminals": terminals, "under_repair": under_repair})
+    } else {
+        Value::Null
+    };
+    let mut extra = contract_view(&state.contract);
+    extra["inventory"] = inventory;
+    Ok(render("dashboard.html", user.ctx("ダッシュボード", extra))?.into_response())
+}
+
+/// The contract as the dashboard shows it.
+pub fn contract_view(c: &Contract) -> Value {
+    let rows = c.expected_count_rows();
+    let categories: Vec<Value> = c
+        .categories
+        .iter()
+        .map(|cat| {
+            let row = rows.iter().find(|r| r.codes.contains(&cat.code));
+            let expected = match row {
+                Some(r) if r.codes.len() > 1 => match r.count {
+                    Some(n) => format!("{n}回({}合わせて)", r.label),
+                    None => "未定".into(),
+                },
+                Some(r) => r.count.map(|n| format!("{n}回")).unwrap_or_else(|| "未定".into()),
+                None => "未定".into(),
+            };
+            json!({"kana": cat.code.kana(), "name": cat.name, "description": cat.description, "expected": expected})
+        })
+        .collect();
+    let cd = &c.closed_days;
+    let mut closed = Vec::new();
+    if cd.weekends {
+        closed.push("土曜日・日曜日".to_string());
+    }
+    if cd.national_holidays {
+        closed.push("国民の祝日・休日".to_string());
+    }
+    if let Some(r) = &cd.year_end_break {
+        closed.push(format!(
+            "年末年始({}/{}〜{}/{})",
+            r.start.month, r.start.day, r.end.month, r.end.day
+        ));
+    }
+    for e in &cd.extra {
+        closed.push(format!("{}({})", e.date, e.reason));
+    }
+    let parties: Vec<Value> = c
+        .parties
+        .iter()
+        .map(|p| {
+            let contacts: Vec<String> = p
+                .contacts
+                .iter()
+                .map(|ct| [Some(ct.name.clone()), ct.phone.clone(), ct.email.clone()].into_iter().flatten().collect::<Vec<_>>().join(" "))
+                .collect();
+            json!({"kind": p.kind.label_ja(), "name": p.name, "role": p.role,
+                "contacts": if contacts.is_empty() { "(未登録)".to_string() } else { contacts.join(" / ") }})
+        })
+        .collect();
+    json!({
+        "contract": {
+            "name": c.name, "fiscal_year": c.fiscal_year,
+            "period_start": c.period.start.format("%Y年%-m月%-d日").to_string(),
+            "period_end": c.period.end.format("%Y年%-m月%-d日").to_string(),
+            "hours": format!("{}〜{}", c.working_hours.start.format("%H:%M"), c.working_hours.end.format("%H:%M")),
+            "deadline_days": c.all_site_deadline_business_days,
+            "closed_days": closed.join("、"),
+        },
+        "categories": categories,
+        "shared_note": rows.iter().filter(|r| r.codes.len() > 1).map(|r| format!("{}は合わせて数えます。", r.label)).collect::<String>(),
+        "parties": parties,
+    })
+}

@@ -1,0 +1,191 @@
+//! The Japanese web UI: server-rendered pages over the same store operations as the API.
+
+pub mod account;
+mod audit;
+mod dashboard;
+mod inventory;
+
+use axum::Router;
+use axum::extract::{FromRequestParts, OriginalUri};
+use axum::http::StatusCode;
+use axum::http::request::Parts;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use jukiops_domain::FieldError;
+use jukiops_domain::people::Action;
+use serde_json::{Value, json};
+
+use crate::AppState;
+use crate::auth::CurrentUser;
+use crate::error::AppError;
+use crate::templates::render;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/", get(dashboard::show))
+        .route("/login", get(account::login_form).post(account::login))
+        .route("/logout", post(account::logout))
+        .route("/account", get(account::show))
+        .route("/account/password", post(account::change_password))
+        .route("/account/tokens", post(account::create_token))
+        .route("/account/tokens/{id}/revoke", post(account::revoke_token))
+        .route("/users", get(account::users).post(account::create_user))
+        .route("/users/{id}", post(account::update_user))
+        .route("/audit", get(audit::list))
+        .route("/sites", get(inventory::sites).post(inventory::create_site))
+        .route(
+            "/sites/{id}",
+            get(inventory::site).post(inventory::update_site),
+        )
+        .route(
+            "/terminals",
+            get(inventory::terminals).post(inventory::create_terminal),
+        )
+        .route("/terminals/new", get(inventory::new_terminal))
+        .route("/terminals/export.csv", get(inventory::export_csv))
+        .route(
+            "/terminals/import",
+            get(inventory::import_form).post(inventory::import),
+        )
+        .route(
+            "/terminals/{id}",
+            get(inventory::terminal).post(inventory::update_terminal),
+        )
+        .route(
+            "/terminals/{id}/touch-panel",
+            post(inventory::attach_touch_panel),
+        )
+        .route(
+            "/touch-panels",
+            get(inventory::touch_panels).post(inventory::create_touch_panel),
+        )
+}
+
+/// The signed-in user of a page request; anonymous visitors are sent to the login page.
+#[derive(Debug, Clone)]
+pub struct PageUser(pub CurrentUser);
+
+impl FromRequestParts<AppState> for PageUser {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        match CurrentUser::from_request_parts(parts, state).await {
+            Ok(u) => Ok(PageUser(u)),
+            Err(e) if e.status == StatusCode::UNAUTHORIZED => {
+                let next = parts
+                    .extensions
+                    .get::<OriginalUri>()
+                    .map(|u| u.0.to_string())
+                    .unwrap_or_else(|| "/".into());
+                let next: String =
+                    serde_urlencoded::to_string([("next", next)]).unwrap_or_default();
+                Err(Redirect::to(&format!("/login?{next}")).into_response())
+            }
+            Err(e) => Err(PageError(e).into_response()),
+        }
+    }
+}
+
+impl PageUser {
+    pub fn require(&self, action: Action) -> Result<jukiops_store::Actor, PageError> {
+        self.0.require(action).map_err(PageError)
+    }
+    pub fn may(&self, action: Action) -> bool {
+        self.0.may(action)
+    }
+
+    /// The common page context: title, the signed-in user and what the menu may show.
+    pub fn ctx(&self, title: &str, extra: Value) -> minijinja::Value {
+        let u = &self.0.0;
+        let mut v = json!({
+            "title": title,
+            "flash": null,
+            "error": null,
+            "errors": [],
+            "me": {
+                "username": u.username, "display_name": u.display_name, "role_label": u.role.label_ja(),
+                "can": {
+                    "inventory": self.may(Action::ViewInventory),
+                    "users": self.may(Action::ViewUsers),
+                    "audit": self.may(Action::ViewAudit),
+                }
+            }
+        });
+        if let (Some(base), Value::Object(extra)) = (v.as_object_mut(), extra) {
+            base.extend(extra);
+        }
+        minijinja::Value::from(minijinja::value::Serde(&v))
+    }
+}
+
+/// A page failure shown as a Japanese error page.
+#[derive(Debug)]
+pub struct PageError(pub AppError);
+
+impl From<AppError> for PageError {
+    fn from(e: AppError) -> Self {
+        Self(e)
+    }
+}
+impl From<jukiops_store::StoreError> for PageError {
+    fn from(e: jukiops_store::StoreError) -> Self {
+        Self(e.into())
+    }
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        let title = match self.0.status {
+            StatusCode::FORBIDDEN => "権限がありません",
+            StatusCode::NOT_FOUND => "見つかりません",
+            StatusCode::TOO_MANY_REQUESTS => "しばらくお待ちください",
+            s if s.is_client_error() => "入力内容を確認してください",
+            _ => "エラーが発生しました",
+        };
+        let ctx = minijinja::Value::from(minijinja::value::Serde(
+            json!({"title": title, "message": self.0.message, "me": null, "flash": null, "error": null}),
+        ));
+        match render("error.html", ctx) {
+            Ok(html) => (self.0.status, html).into_response(),
+            Err(_) => (self.0.status, self.0.message).into_response(),
+        }
+    }
+}
+
+pub type PageResult = Result<Response, PageError>;
+
+/// Redirect after a successful POST, with a message shown once on the next page.
+pub fn see_other(to: &str) -> Response {
+    Redirect::to(to).into_response()
+}
+
+/// Splits a failed save into field errors to show beside the form, or a page error.
+pub fn form_errors(e: AppError) -> Result<(StatusCode, String, Vec<FieldError>), PageError> {
+    match e.status {
+        StatusCode::UNPROCESSABLE_ENTITY | StatusCode::CONFLICT => {
+            Ok((e.status, e.message, e.errors))
+        }
+        _ => Err(PageError(e)),
+    }
+}
+
+/// Query parameters for paged lists; bad numbers fall back to the first page.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct ListQuery {
+    pub page: Option<String>,
+    pub per_page: Option<String>,
+}
+
+impl ListQuery {
+    pub fn page_request(&self) -> jukiops_store::PageRequest {
+        let n = |s: &Option<String>| s.as_deref().and_then(|v| v.trim().parse::<u32>().ok());
+        jukiops_store::PageRequest::new(n(&self.page), n(&self.per_page))
+    }
+}
+
+pub fn page_value<T: serde::Serialize>(p: &jukiops_store::Page<T>) -> Value {
+    json!({"items": crate::forms::labelled(&p.items), "total": p.total, "page": p.page, "per_page": p.per_page, "pages": p.pages()})
+}

@@ -1,0 +1,97 @@
+//! Server-rendered Japanese pages (minijinja, strict undefined, compiled into the binary).
+
+use axum::response::Html;
+use std::sync::LazyLock;
+
+use minijinja::{Environment, UndefinedBehavior, Value};
+
+use crate::error::AppError;
+
+const SOURCES: &[(&str, &str)] = &[
+    ("base.html", include_str!("../templates/base.html")),
+    ("macros.html", include_str!("../templates/macros.html")),
+    ("login.html", include_str!("../templates/login.html")),
+    (
+        "dashboard.html",
+        include_str!("../templates/dashboard.html"),
+    ),
+    ("sites.html", include_str!("../templates/sites.html")),
+    ("site.html", include_str!("../templates/site.html")),
+    (
+        "terminals.html",
+        include_str!("../templates/terminals.html"),
+    ),
+    ("terminal.html", include_str!("../templates/terminal.html")),
+    (
+        "terminal_new.html",
+        include_str!("../templates/terminal_new.html"),
+    ),
+    (
+        "terminal_import.html",
+        include_str!("../templates/terminal_import.html"),
+    ),
+    (
+        "touch_panels.html",
+        include_str!("../templates/touch_panels.html"),
+    ),
+    ("users.html", include_str!("../templates/users.html")),
+    ("audit.html", include_str!("../templates/audit.html")),
+    ("account.html", include_str!("../templates/account.html")),
+    ("error.html", include_str!("../templates/error.html")),
+    (
+        "site_fields.html",
+        include_str!("../templates/site_fields.html"),
+    ),
+    (
+        "terminal_fields.html",
+        include_str!("../templates/terminal_fields.html"),
+    ),
+];
+
+static TEMPLATES: LazyLock<Templates> = LazyLock::new(Templates::new);
+
+/// Renders a page template with `ctx`.
+pub fn render(name: &str, ctx: Value) -> Result<Html<String>, AppError> {
+    TEMPLATES.render(name, ctx)
+}
+
+#[derive(Debug)]
+pub struct Templates {
+    env: Environment<'static>,
+}
+
+impl Templates {
+    pub fn new() -> Self {
+        let mut env = Environment::new();
+        env.set_undefined_behavior(UndefinedBehavior::Strict);
+        for (name, src) in SOURCES {
+            env.add_template(name, src)
+                .expect("templates compile (checked by the render tests)");
+        }
+        env.add_filter("jst", |s: String| {
+            jukiops_domain::time::from_db(&s)
+                .map(jukiops_domain::time::display_jst)
+                .unwrap_or(s)
+        });
+        Self { env }
+    }
+
+    pub fn render(&self, name: &str, ctx: Value) -> Result<Html<String>, AppError> {
+        let t = self.env.get_template(name).map_err(internal)?;
+        t.render(ctx).map(Html).map_err(internal)
+    }
+}
+
+impl Default for Templates {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+fn internal(e: minijinja::Error) -> AppError {
+    tracing::error!(error = ?e, "template failure");
+    AppError::new(
+        axum::http::StatusCode::INTERNAL_SERVER_ERROR,
+        "画面の表示中にエラーが発生しました。",
+    )
+}
