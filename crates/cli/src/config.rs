@@ -11,19 +11,24 @@ use serde::Deserialize;
 #[derive(Debug, Clone, Args)]
 pub struct ServerArgs {
     /// TOML config file (keys: database_url, listen, contract, secure_cookies, log_format).
-    #[arg(long, env = "JUKIOPS_CONFIG")]
+    #[arg(long, global = true, env = "JUKIOPS_CONFIG")]
     pub config: Option<PathBuf>,
     /// sqlite://PATH (default sqlite://jukiops.db) or postgres://USER@HOST/DB
-    #[arg(long, env = "JUKIOPS_DATABASE_URL", hide_env_values = true)]
+    #[arg(
+        long,
+        global = true,
+        env = "JUKIOPS_DATABASE_URL",
+        hide_env_values = true
+    )]
     pub database_url: Option<String>,
     /// Address to listen on (default 127.0.0.1:8080).
-    #[arg(long, env = "JUKIOPS_LISTEN")]
+    #[arg(long, global = true, env = "JUKIOPS_LISTEN")]
     pub listen: Option<String>,
     /// A contract TOML file; default: the built-in FY2020 Sapporo contract.
-    #[arg(long, env = "JUKIOPS_CONTRACT")]
+    #[arg(long, global = true, env = "JUKIOPS_CONTRACT")]
     pub contract: Option<PathBuf>,
     /// Mark cookies Secure (set when served over HTTPS, e.g. behind a TLS proxy).
-    #[arg(long, env = "JUKIOPS_SECURE_COOKIES")]
+    #[arg(long, global = true, env = "JUKIOPS_SECURE_COOKIES")]
     pub secure_cookies: Option<bool>,
 }
 

@@ -1,0 +1,368 @@
+//! Every role × every endpoint: the access table, checked from outside. The expected
+//! matrix is written here by hand from the contract's roles, not derived from the code.
+
+use jukiops_domain::people::Role::{self, *};
+use reqwest::Method;
+use serde_json::{Value, json};
+
+use crate::both_engines;
+use crate::support::{Engine, TestApp};
+
+const ALL: &[Role] = &[
+    CityStaff,
+    ContractorLead,
+    ContractorWorker,
+    SecurityOfficer,
+    Auditor,
+    Admin,
+];
+const READ_INVENTORY: &[Role] = &[
+    CityStaff,
+    ContractorLead,
+    ContractorWorker,
+    SecurityOfficer,
+    Auditor,
+];
+const EDIT_INVENTORY: &[Role] = &[CityStaff, ContractorLead];
+const READ_USERS: &[Role] = &[Admin, Auditor, SecurityOfficer];
+const MANAGE_USERS: &[Role] = &[Admin];
+const READ_AUDIT: &[Role] = &[Auditor, SecurityOfficer, Admin, CityStaff];
+
+enum Body {
+    None,
+    Json(Value),
+    Form(&'static [(&'static str, &'static str)]),
+    Csv,
+}
+
+struct Endpoint {
+    method: Method,
+    path: &'static str,
+    body: Body,
+    allowed: &'static [Role],
+}
+
+fn ep(method: Method, path: &'static str, body: Body, allowed: &'static [Role]) -> Endpoint {
+    Endpoint {
+        method,
+        path,
+        body,
+        allowed,
+    }
+}
+
+/// Bodies are well-formed but empty, so an allowed role gets a validation error (4xx that
+/// is not 401/403) and nothing is written, while a refused role gets 403.
+fn api_endpoints() -> Vec<Endpoint> {
+    let terminal =
+        || Body::Json(json!({"asset_number": "", "serial": "", "model": "", "site_code": ""}));
+    let site = || Body::Json(json!({"code": "", "name": ""}));
+    vec![
+        ep(Method::GET, "/api/v1/me", Body::None, ALL),
+        ep(
+            Method::PUT,
+            "/api/v1/me/password",
+            Body::Json(json!({"current": "", "new_password": ""})),
+            ALL,
+        ),
+        ep(Method::GET, "/api/v1/tokens", Body::None, ALL),
+        ep(
+            Method::POST,
+            "/api/v1/tokens",
+            Body::Json(json!({"name": ""})),
+            ALL,
+        ),
+        ep(Method::DELETE, "/api/v1/tokens/999999", Body::None, ALL),
+        ep(Method::GET, "/api/v1/users", Body::None, READ_USERS),
+        ep(
+            Method::POST,
+            "/api/v1/users",
+            Body::Json(json!({})),
+            MANAGE_USERS,
+        ),
+        ep(
+            Method::PATCH,
+            "/api/v1/users/999999",
+            Body::Json(json!({})),
+            MANAGE_USERS,
+        ),
+        ep(Method::GET, "/api/v1/contract", Body::None, ALL),
+        ep(Method::GET, "/api/v1/audit", Body::None, READ_AUDIT),
+        ep(
+            Method::GET,
+            "/api/v1/audit/terminal/1",
+            Body::None,
+            READ_INVENTORY,
+        ),
+        ep(Method::GET, "/api/v1/audit/user/1", Body::None, READ_AUDIT),
+        ep(Method::GET, "/api/v1/audit/verify", Body::None, READ_AUDIT),
+        ep(Method::GET, "/api/v1/sites", Body::None, READ_INVENTORY),
+        ep(Method::POST, "/api/v1/sites", site(), EDIT_INVENTORY),
+        ep(Method::GET, "/api/v1/sites/1", Body::None, READ_INVENTORY),
+        ep(Method::PUT, "/api/v1/sites/1", site(), EDIT_INVENTORY),
+        ep(Method::GET, "/api/v1/terminals", Body::None, READ_INVENTORY),
+        ep(
+            Method::POST,
+            "/api/v1/terminals",
+            terminal(),
+            EDIT_INVENTORY,
+        ),
+        ep(
+            Method::GET,
+            "/api/v1/terminals/999999",
+            Body::None,
+            READ_INVENTORY,
+        ),
+        ep(
+            Method::PUT,
+            "/api/v1/terminals/999999",
+            terminal(),
+            EDIT_INVENTORY,
+        ),
+        ep(
+            Method::GET,
+            "/api/v1/terminals/999999/history",
+            Body::None,
+            READ_INVENTORY,
+        ),
+        ep(
+            Method::PUT,
+            "/api/v1/terminals/999999/touch-panel",
+            Body::Json(json!({"touch_panel_id": 999999})),
+            EDIT_INVENTORY,
+        ),
+        ep(
+            Method::GET,
+            "/api/v1/terminals/export",
+            Body::None,
+            READ_INVENTORY,
+        ),
+        ep(
+            Method::POST,
+            "/api/v1/terminals/import",
+            Body::Csv,
+            EDIT_INVENTORY,
+        ),
+        ep(
+            Method::GET,
+            "/api/v1/touch-panels",
+            Body::None,
+            READ_INVENTORY,
+        ),
+        ep(
+            Method::POST,
+            "/api/v1/touch-panels",
+            Body::Json(json!({"asset_number": "", "serial": "", "model": ""})),
+            EDIT_INVENTORY,
+        ),
+        ep(
+            Method::GET,
+            "/api/v1/touch-panels/999999",
+            Body::None,
+            READ_INVENTORY,
+        ),
+    ]
+}
+
+fn page_endpoints() -> Vec<Endpoint> {
+    vec![
+        ep(Method::GET, "/", Body::None, ALL),
+        ep(Method::GET, "/account", Body::None, ALL),
+        ep(
+            Method::POST,
+            "/account/tokens",
+            Body::Form(&[("name", ""), ("days", "")]),
+            ALL,
+        ),
+        ep(
+            Method::POST,
+            "/account/password",
+            Body::Form(&[("current", ""), ("new_password", "")]),
+            ALL,
+        ),
+        ep(
+            Method::POST,
+            "/account/tokens/999999/revoke",
+            Body::Form(&[]),
+            ALL,
+        ),
+        ep(Method::GET, "/users", Body::None, READ_USERS),
+        ep(
+            Method::POST,
+            "/users",
+            Body::Form(&[("username", "")]),
+            MANAGE_USERS,
+        ),
+        ep(
+            Method::POST,
+            "/users/999999",
+            Body::Form(&[("display_name", "")]),
+            MANAGE_USERS,
+        ),
+        ep(Method::GET, "/audit", Body::None, READ_AUDIT),
+        ep(Method::GET, "/sites", Body::None, READ_INVENTORY),
+        ep(
+            Method::POST,
+            "/sites",
+            Body::Form(&[("code", ""), ("name", "")]),
+            EDIT_INVENTORY,
+        ),
+        ep(Method::GET, "/sites/1", Body::None, READ_INVENTORY),
+        ep(
+            Method::POST,
+            "/sites/1",
+            Body::Form(&[("code", ""), ("name", "")]),
+            EDIT_INVENTORY,
+        ),
+        ep(Method::GET, "/terminals", Body::None, READ_INVENTORY),
+        ep(
+            Method::POST,
+            "/terminals",
+            Body::Form(&[
+                ("asset_number", ""),
+                ("serial", ""),
+                ("model", ""),
+                ("site_code", ""),
+            ]),
+            EDIT_INVENTORY,
+        ),
+        ep(Method::GET, "/terminals/new", Body::None, EDIT_INVENTORY),
+        ep(Method::GET, "/terminals/import", Body::None, EDIT_INVENTORY),
+        ep(
+            Method::GET,
+            "/terminals/export.csv",
+            Body::None,
+            READ_INVENTORY,
+        ),
+        ep(Method::GET, "/terminals/999999", Body::None, READ_INVENTORY),
+        ep(
+            Method::POST,
+            "/terminals/999999",
+            Body::Form(&[
+                ("asset_number", ""),
+                ("serial", ""),
+                ("model", ""),
+                ("site_code", ""),
+            ]),
+            EDIT_INVENTORY,
+        ),
+        ep(
+            Method::POST,
+            "/terminals/999999/touch-panel",
+            Body::Form(&[("touch_panel_id", "x")]),
+            EDIT_INVENTORY,
+        ),
+        ep(Method::GET, "/touch-panels", Body::None, READ_INVENTORY),
+        ep(
+            Method::POST,
+            "/touch-panels",
+            Body::Form(&[("asset_number", ""), ("serial", ""), ("model", "")]),
+            EDIT_INVENTORY,
+        ),
+    ]
+}
+
+async fn send(app: &TestApp, c: &reqwest::Client, e: &Endpoint) -> reqwest::StatusCode {
+    let mut req = c.request(e.method.clone(), app.url(e.path));
+    req = match &e.body {
+        Body::None => req,
+        Body::Json(v) => req.json(v),
+        Body::Form(f) => req.form(f),
+        Body::Csv => req.header("content-type", "text/csv").body(""),
+    };
+    req.send().await.expect("request").status()
+}
+
+async fn every_role_on_every_endpoint(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
+    let before = app.audit_count().await;
+    let mut failures = Vec::new();
+    for role in ALL {
+        let c = app.client(*role).await;
+        for e in api_endpoints().iter().chain(page_endpoints().iter()) {
+            let status = send(&app, &c, e).await;
+            let allowed = e.allowed.contains(role);
+            let ok = if allowed {
+                status != 401 && status != 403 && !status.is_server_error()
+            } else {
+                status == 403
+            };
+            if !ok {
+                failures.push(format!(
+                    "{role:?} {} {} -> {status} (allowed: {allowed})",
+                    e.method, e.path
+                ));
+            }
+        }
+    }
+    let anon = app.anonymous();
+    for e in api_endpoints() {
+        let status = send(&app, &anon, &e).await;
+        if status != 401 {
+            failures.push(format!("anonymous {} {} -> {status}", e.method, e.path));
+        }
+    }
+    for e in page_endpoints() {
+        let status = send(&app, &anon, &e).await;
+        if status != 303 {
+            failures.push(format!(
+                "anonymous page {} {} -> {status}",
+                e.method, e.path
+            ));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "access table violations:\n{}",
+        failures.join("\n")
+    );
+    // Refused and invalid requests wrote nothing but the sign-ins' sessions.
+    assert_eq!(app.audit_count().await, before);
+}
+
+/// Every operation of the OpenAPI document is in the matrix above, so a new endpoint
+/// cannot ship without its access test.
+async fn the_matrix_covers_the_whole_api(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
+    let doc: Value = app
+        .anonymous()
+        .get(app.url("/api/openapi.json"))
+        .send()
+        .await
+        .expect("doc")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(doc["openapi"].as_str().map(|v| &v[..2]), Some("3."));
+    let public = ["/api/v1/login", "/api/v1/logout"];
+    let eps = api_endpoints();
+    let mut missing = Vec::new();
+    for (path, item) in doc["paths"].as_object().expect("paths") {
+        if public.contains(&path.as_str()) {
+            continue;
+        }
+        for method in item.as_object().expect("item").keys() {
+            let covered = eps.iter().any(|e| {
+                e.method.as_str().eq_ignore_ascii_case(method) && path_matches(path, e.path)
+            });
+            if !covered {
+                missing.push(format!("{method} {path}"));
+            }
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "endpoints without an access test: {missing:?}"
+    );
+}
+
+fn path_matches(template: &str, concrete: &str) -> bool {
+    let t: Vec<&str> = template.split('/').collect();
+    let c: Vec<&str> = concrete.split('/').collect();
+    t.len() == c.len() && t.iter().zip(&c).all(|(a, b)| a == b || a.starts_with('{'))
+}
+
+both_engines!(
+    every_role_on_every_endpoint,
+    the_matrix_covers_the_whole_api
+);

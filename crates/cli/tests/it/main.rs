@@ -1,0 +1,10 @@
+//! Black-box tests: the real server on 127.0.0.1:0, over HTTP, on SQLite and PostgreSQL.
+
+mod support;
+
+mod access;
+mod audit;
+mod auth;
+mod browser;
+mod inventory;
+mod pages;

@@ -1,0 +1,278 @@
+//! Every page renders for a role that may see it, in Japanese, with no inline script, and
+//! the forms work without JavaScript. Also the operational endpoints.
+
+use jukiops_domain::people::Role;
+use serde_json::json;
+
+use crate::both_engines;
+use crate::support::{Engine, TestApp};
+
+/// Words that may appear in the UI as they are: abbreviations Japanese offices use.
+const ALLOWED_LATIN: &[&str] = &[
+    "CSV",
+    "API",
+    "ID",
+    "UTF",
+    "Shift_JIS",
+    "YYYY",
+    "MM",
+    "DD",
+    "J-LIS",
+    "OS",
+];
+
+/// Data, not UI: the test accounts' login names (shown as actors), the system actor of the
+/// fixtures and the Kikusui branch's site code.
+fn is_data(word: &str) -> bool {
+    Role::ALL
+        .iter()
+        .any(|r| crate::support::username(*r) == word)
+        || ["test", "kikusui"].contains(&word)
+}
+
+/// The visible text of a page: tags, scripts and styles removed.
+fn visible_text(html: &str) -> String {
+    let mut out = String::new();
+    let mut rest = html;
+    while let Some(i) = rest.find('<') {
+        out.push_str(&rest[..i]);
+        out.push(' ');
+        let tail = &rest[i..];
+        let lower = tail.get(..8).unwrap_or("").to_ascii_lowercase();
+        let end = if lower.starts_with("<script") || lower.starts_with("<style") {
+            let close = if lower.starts_with("<script") {
+                "</script>"
+            } else {
+                "</style>"
+            };
+            tail.find(close)
+                .map(|j| j + close.len())
+                .unwrap_or(tail.len())
+        } else {
+            tail.find('>').map(|j| j + 1).unwrap_or(tail.len())
+        };
+        rest = &tail[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+fn english_words(text: &str) -> Vec<String> {
+    text.split(|c: char| !(c.is_ascii_alphabetic() || c == '_' || c == '-'))
+        .map(|w| w.trim_matches('-'))
+        .filter(|w| w.chars().filter(|c| c.is_ascii_alphabetic()).count() >= 2)
+        .filter(|w| !ALLOWED_LATIN.contains(w) && !is_data(w))
+        .map(String::from)
+        .collect()
+}
+
+async fn every_page_renders_in_japanese(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
+    let lead = app.client(Role::ContractorLead).await;
+    let body = json!({"asset_number": "1001", "serial": "2001", "model": "型式", "site_code": "011011", "room": "市民課"});
+    let t: serde_json::Value = lead
+        .post(app.url("/api/v1/terminals"))
+        .json(&body)
+        .send()
+        .await
+        .expect("post")
+        .json()
+        .await
+        .expect("json");
+    let tid = t["id"].as_i64().expect("id");
+    let pages: Vec<(Role, String)> = vec![
+        (Role::CityStaff, "/".into()),
+        (Role::ContractorLead, "/sites".into()),
+        (Role::ContractorLead, "/sites/1".into()),
+        (Role::ContractorLead, "/terminals".into()),
+        (
+            Role::ContractorLead,
+            "/terminals?status=in_service&q=10".into(),
+        ),
+        (Role::ContractorLead, format!("/terminals/{tid}")),
+        (Role::ContractorLead, "/terminals/new".into()),
+        (Role::ContractorLead, "/terminals/import".into()),
+        (Role::ContractorLead, "/touch-panels".into()),
+        (Role::Admin, "/users".into()),
+        (Role::Auditor, "/audit".into()),
+        (Role::Auditor, "/audit?verify=1".into()),
+        (Role::ContractorWorker, "/account".into()),
+    ];
+    let mut problems = Vec::new();
+    for (role, path) in &pages {
+        let c = app.client(*role).await;
+        let r = c.get(app.url(path)).send().await.expect("get");
+        if r.status() != 200 {
+            problems.push(format!("{path}: {}", r.status()));
+            continue;
+        }
+        let html = r.text().await.expect("text");
+        assert!(html.contains("<html lang=\"ja\">"), "{path}");
+        let words = english_words(&visible_text(&html));
+        if !words.is_empty() {
+            problems.push(format!("{path}: English left in the UI: {words:?}"));
+        }
+        if html.contains("<script>") || html.contains(" style=\"") || html.contains(" onclick=") {
+            problems.push(format!("{path}: inline script or style"));
+        }
+        for asset in ["http://", "https://"] {
+            if html.contains(&format!("src=\"{asset}")) || html.contains(&format!("href=\"{asset}"))
+            {
+                problems.push(format!("{path}: external asset"));
+            }
+        }
+    }
+    let login = app
+        .anonymous()
+        .get(app.url("/login"))
+        .send()
+        .await
+        .expect("login")
+        .text()
+        .await
+        .expect("text");
+    let words = english_words(&visible_text(&login));
+    assert!(words.is_empty(), "login page: {words:?}");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+async fn forms_work_without_javascript(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
+    let c = app.client(Role::CityStaff).await;
+    let form = [
+        ("asset_number", "2001"),
+        ("serial", "3001"),
+        ("model", "型式"),
+        ("site_code", "kikusui"),
+        ("room", ""),
+        ("lessor", ""),
+        ("lease_start", ""),
+        ("lease_end", ""),
+        ("status", "in_service"),
+    ];
+    let r = c
+        .post(app.url("/terminals"))
+        .form(&form)
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(r.status(), 303);
+    let location = r.headers()["location"].to_str().expect("loc").to_string();
+    let page = c
+        .get(app.url(&location))
+        .send()
+        .await
+        .expect("get")
+        .text()
+        .await
+        .expect("text");
+    assert!(
+        page.contains("札幌市菊水分庁舎") && page.contains("設置"),
+        "detail shows the site and the installed event"
+    );
+    // A bad form comes back with the message beside the field, nothing written.
+    let before = app.audit_count().await;
+    let bad = [
+        ("asset_number", "2002"),
+        ("serial", "3001"),
+        ("model", "型式"),
+        ("site_code", "kikusui"),
+    ];
+    let r = c
+        .post(app.url("/terminals"))
+        .form(&bad)
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(r.status(), 409);
+    let page = r.text().await.expect("text");
+    assert!(
+        page.contains("製造番号「3001」は統合端末 2001 で既に登録されています。"),
+        "{page}"
+    );
+    assert_eq!(app.audit_count().await, before);
+    // Anonymous visitors are sent to the login page and come back after it.
+    let anon = app.anonymous();
+    let r = anon.get(app.url("/terminals")).send().await.expect("get");
+    assert_eq!(r.status(), 303);
+    assert_eq!(r.headers()["location"], "/login?next=%2Fterminals");
+    let r = anon
+        .post(app.url("/login"))
+        .form(&[
+            ("username", "city-staff"),
+            ("password", "test-password-city_staff"),
+            ("next", "/terminals"),
+        ])
+        .send()
+        .await
+        .expect("login");
+    assert_eq!(r.headers()["location"], "/terminals");
+    let r = anon
+        .post(app.url("/login"))
+        .form(&[
+            ("username", "city-staff"),
+            ("password", "x"),
+            ("next", "//evil.example"),
+        ])
+        .send()
+        .await
+        .expect("login");
+    assert_eq!(r.status(), 401);
+    assert!(
+        r.text()
+            .await
+            .expect("text")
+            .contains("ログインIDまたはパスワードが違います")
+    );
+}
+
+async fn operations_endpoints(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
+    let c = app.anonymous();
+    let r = c.get(app.url("/healthz")).send().await.expect("get");
+    assert_eq!(r.status(), 200);
+    let r = c
+        .get(app.url("/static/htmx.min.js"))
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(r.status(), 200);
+    assert!(
+        r.headers()["content-type"]
+            .to_str()
+            .expect("ct")
+            .starts_with("text/javascript")
+    );
+    assert_eq!(
+        c.get(app.url("/static/nothing.js"))
+            .send()
+            .await
+            .expect("get")
+            .status(),
+        404
+    );
+    let doc: serde_json::Value = c
+        .get(app.url("/api/openapi.json"))
+        .send()
+        .await
+        .expect("get")
+        .json()
+        .await
+        .expect("json");
+    assert!(doc["paths"]["/api/v1/terminals"]["post"].is_object());
+    assert!(doc["components"]["schemas"]["Problem"].is_object());
+}
+
+both_engines!(
+    every_page_renders_in_japanese,
+    forms_work_without_javascript,
+    operations_endpoints
+);
+
+#[test]
+fn visible_text_ignores_markup() {
+    let words = english_words(&visible_text(
+        "<p class=\"x\">統合端末 CSV</p><script src=\"a.js\">var x;</script> Hello",
+    ));
+    assert_eq!(words, ["Hello"]);
+}

@@ -1,0 +1,236 @@
+//! Test harness: a real server on 127.0.0.1:0 over a real SQLite file or a fresh database on
+//! the real PostgreSQL server, with one user per role.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use jukiops_domain::contract::Contract;
+use jukiops_domain::people::Role;
+use jukiops_store::{Actor, NewUser, Store, password};
+use jukiops_web::{AppState, WebConfig};
+use rand::Rng;
+use serde_json::Value;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Engine {
+    Sqlite,
+    Postgres,
+}
+
+/// Runs an async test case `fn(Engine)` once on SQLite and once on PostgreSQL.
+#[macro_export]
+macro_rules! both_engines {
+    ($($case:ident),* $(,)?) => {
+        $(
+            mod $case {
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn sqlite() {
+                    super::$case($crate::support::Engine::Sqlite).await
+                }
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn postgres() {
+                    super::$case($crate::support::Engine::Postgres).await
+                }
+            }
+        )*
+    };
+}
+
+/// PostgreSQL server of the tests (trust auth on the project's machines).
+pub fn pg_base() -> String {
+    std::env::var("JUKIOPS_TEST_PG").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into())
+}
+
+pub fn test_password(role: Role) -> String {
+    format!("test-password-{}", role.as_str())
+}
+
+/// A database of one engine, removed when dropped.
+pub struct TestDb {
+    pub url: String,
+    pg_name: Option<String>,
+    _dir: Option<tempdir::TempDir>,
+}
+
+mod tempdir {
+    /// A temporary folder removed on drop.
+    pub struct TempDir(pub std::path::PathBuf);
+    impl Drop for TempDir {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+}
+
+fn unique(prefix: &str) -> String {
+    let n: u64 = rand::rng().random();
+    format!("{prefix}_{}_{n:016x}", std::process::id())
+}
+
+impl TestDb {
+    pub async fn new(engine: Engine) -> TestDb {
+        match engine {
+            Engine::Sqlite => {
+                let dir = std::env::temp_dir().join(unique("jukiops_test"));
+                std::fs::create_dir_all(&dir).expect("temp dir");
+                let url = format!("sqlite://{}", dir.join("test.db").display());
+                TestDb {
+                    url,
+                    pg_name: None,
+                    _dir: Some(tempdir::TempDir(dir)),
+                }
+            }
+            Engine::Postgres => {
+                let name = unique("jukiops_test");
+                let admin = Store::connect(&format!("{}/postgres", pg_base()), 1)
+                    .await
+                    .expect("PostgreSQL must be reachable at 127.0.0.1:5432 (set JUKIOPS_TEST_PG to another server)");
+                sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+                    .execute(admin.pool())
+                    .await
+                    .expect("create test database");
+                admin.close().await;
+                TestDb {
+                    url: format!("{}/{name}", pg_base()),
+                    pg_name: Some(name),
+                    _dir: None,
+                }
+            }
+        }
+    }
+
+    pub async fn store(&self) -> Store {
+        let store = Store::connect(&self.url, 8).await.expect("connect");
+        store.migrate().await.expect("migrate");
+        store
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        let Some(name) = self.pg_name.take() else {
+            return;
+        };
+        let base = pg_base();
+        // Drop cannot await: a short-lived runtime on its own thread removes the database.
+        let _ = std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("runtime");
+            rt.block_on(async {
+                if let Ok(admin) = Store::connect(&format!("{base}/postgres"), 1).await {
+                    let _ = sqlx::query(sqlx::AssertSqlSafe(format!(
+                        "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+                    )))
+                    .execute(admin.pool())
+                    .await;
+                    admin.close().await;
+                }
+            });
+        })
+        .join();
+    }
+}
+
+/// A running server with its database and one account per role.
+pub struct TestApp {
+    pub store: Store,
+    pub db: TestDb,
+    pub base: String,
+}
+
+impl TestApp {
+    pub async fn spawn(engine: Engine) -> TestApp {
+        Self::spawn_with(engine, WebConfig::default()).await
+    }
+
+    pub async fn spawn_with(engine: Engine, config: WebConfig) -> TestApp {
+        let db = TestDb::new(engine).await;
+        let store = db.store().await;
+        let contract = Contract::builtin_default();
+        let system = Actor::System("test".into());
+        store
+            .sync_contract_sites(&system, &contract.sites)
+            .await
+            .expect("sites");
+        for role in Role::ALL {
+            let password_hash = password::hash(test_password(role)).await;
+            let new = NewUser {
+                username: role.as_str().replace('_', "-"),
+                display_name: format!("{}テスト", role.label_ja()),
+                role,
+                password_hash,
+            };
+            store.create_user(&system, new).await.expect("user");
+        }
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        let state = AppState::new(store.clone(), contract, config, None);
+        tokio::spawn(async move {
+            let app =
+                jukiops_web::router(state).into_make_service_with_connect_info::<SocketAddr>();
+            axum::serve(listener, app).await.expect("serve");
+        });
+        TestApp {
+            store,
+            db,
+            base: format!("http://{addr}"),
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// A client with its own cookie jar, not signed in.
+    pub fn anonymous(&self) -> reqwest::Client {
+        reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client")
+    }
+
+    /// A client signed in (session cookie) as the test user of `role`.
+    pub async fn client(&self, role: Role) -> reqwest::Client {
+        let c = self.anonymous();
+        let r = c
+            .post(self.url("/api/v1/login"))
+            .json(&serde_json::json!({"username": username(role), "password": test_password(role)}))
+            .send()
+            .await
+            .expect("login");
+        assert_eq!(r.status(), 200, "login as {role:?}");
+        c
+    }
+
+    pub async fn audit_count(&self) -> i64 {
+        sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM audit_entries")
+            .fetch_one(self.store.pool())
+            .await
+            .expect("count")
+    }
+}
+
+pub fn username(role: Role) -> String {
+    role.as_str().replace('_', "-")
+}
+
+/// The `errors[].field` values of a problem response.
+pub fn problem_fields(body: &Value) -> Vec<String> {
+    body["errors"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|e| e["field"].as_str().map(String::from))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+pub fn jukiops_bin() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_jukiops"))
+}
