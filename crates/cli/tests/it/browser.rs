@@ -173,7 +173,7 @@ async fn login_and_read_dashboard_in_chromium() {
     let app = TestApp::spawn(Engine::Sqlite).await;
     let driver = ChromeDriver::start().await;
     let client = driver.connect().await;
-    // A desktop-sized window (headless starts at 800x600), as the staff's terminals have.
+    // A desktop-sized window (headless Chromium starts at 800x600).
     client
         .set_window_size(1280, 1024)
         .await
