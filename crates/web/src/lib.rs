@@ -4,6 +4,7 @@
 mod api;
 mod auth;
 mod error;
+mod extract;
 mod forms;
 mod layers;
 mod pages;

@@ -466,3 +466,36 @@ both_engines!(
     touch_panel_swap_keeps_both_histories,
     csv_export_and_import,
 );
+
+async fn bad_path_and_query_parameters_are_problems(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
+    let c = app.client(Role::Auditor).await;
+    let r = c
+        .get(app.url("/api/v1/terminals/abc"))
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(r.status(), 400);
+    assert_eq!(r.headers()["content-type"], "application/problem+json");
+    assert_eq!(problem_fields(&r.json().await.expect("json")), ["id"]);
+    let r = c
+        .get(app.url("/api/v1/terminals?site_id=abc"))
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(r.status(), 400);
+    let body: Value = r.json().await.expect("json");
+    assert!(
+        body["detail"].as_str().expect("detail").contains("site_id"),
+        "{body}"
+    );
+    let r = c
+        .get(app.url("/api/v1/terminals?status=broken"))
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(r.status(), 422);
+    assert_eq!(problem_fields(&r.json().await.expect("json")), ["status"]);
+}
+
+both_engines!(bad_path_and_query_parameters_are_problems);

@@ -1,7 +1,9 @@
 //! The contract (R1) and the audit trail (R8.5) over the API.
 
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
+
+use crate::extract::{Path, Query};
 use jukiops_domain::audit::AuditEntry;
 use jukiops_domain::people::Action;
 use jukiops_store::Page;

@@ -1,7 +1,9 @@
 //! Sign-in, one's own account and user administration over the API.
 
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
+
+use crate::extract::{Path, Query};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use jukiops_domain::people::Action;

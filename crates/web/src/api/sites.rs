@@ -1,7 +1,9 @@
 //! Sites over the API.
 
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
+
+use crate::extract::{Path, Query};
 use axum::http::StatusCode;
 use jukiops_domain::inventory::SiteInput;
 use jukiops_domain::people::Action;

@@ -382,7 +382,9 @@ pub async fn attach_touch_panel(
 /// The CSV export: UTF-8 with BOM so that Excel opens it correctly.
 pub async fn export_csv(State(state): State<AppState>, user: PageUser) -> PageResult {
     user.require(Action::ViewInventory)?;
-    crate::api::terminals::csv_response(&state).await.map_err(PageError)
+    crate::api::terminals::csv_response(&state)
+        .await
+        .map_err(PageError)
 }
 
 pub async fn import_form(user: PageUser) -> PageResult {
