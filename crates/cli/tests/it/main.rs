@@ -6,5 +6,6 @@ mod access;
 mod audit;
 mod auth;
 mod browser;
+mod cli;
 mod inventory;
 mod pages;

@@ -1,0 +1,219 @@
+//! The command line: contract check, user administration, migrate and backup, run as the
+//! real binary.
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+use jukiops_domain::people::Role;
+
+use crate::support::{Engine, TestDb, jukiops_bin};
+
+fn run(args: &[&str], stdin: Option<&str>) -> (bool, String, String) {
+    let mut child = Command::new(jukiops_bin())
+        .args(args)
+        .env_remove("JUKIOPS_CONFIG")
+        .env_remove("JUKIOPS_DATABASE_URL")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn jukiops");
+    if let Some(input) = stdin {
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(input.as_bytes())
+            .expect("write");
+    }
+    drop(child.stdin.take());
+    let out = child.wait_with_output().expect("wait");
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn contract_check_names_line_and_field_of_each_error() {
+    let dir = std::env::temp_dir().join(format!("jukiops_contract_{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let good = dir.join("good.toml");
+    std::fs::write(&good, jukiops_domain::contract::BUILTIN_DEFAULT_TOML).expect("write");
+    let (ok, out, err) = run(&["contract", "check", good.to_str().expect("path")], None);
+    assert!(ok, "{err}");
+    assert!(out.contains("拠点 11 件"), "{out}");
+
+    let bad_text = jukiops_domain::contract::BUILTIN_DEFAULT_TOML
+        .replacen("end = 2021-03-31", "end = 2020-03-31", 1)
+        .replacen(
+            "all_site_deadline_business_days = 3",
+            "all_site_deadline_business_days = 0",
+            1,
+        );
+    assert_ne!(
+        bad_text,
+        jukiops_domain::contract::BUILTIN_DEFAULT_TOML,
+        "the fixture edits must apply"
+    );
+    let bad = dir.join("bad.toml");
+    std::fs::write(&bad, &bad_text).expect("write");
+    let (ok, _, err) = run(&["contract", "check", bad.to_str().expect("path")], None);
+    assert!(!ok);
+    let line_of = |needle: &str| {
+        bad_text
+            .lines()
+            .position(|l| l.contains(needle))
+            .expect("line")
+            + 1
+    };
+    assert!(
+        err.contains(&format!("{}行目 period.end", line_of("end = 2020-03-31"))),
+        "{err}"
+    );
+    assert!(
+        err.contains(&format!(
+            "{}行目 all_site_deadline_business_days",
+            line_of("all_site_deadline_business_days = 0")
+        )),
+        "{err}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+async fn user_commands_and_backup(engine: Engine) {
+    let db = TestDb::new(engine).await;
+    let url = db.url.clone();
+    let (ok, out, err) = run(&["migrate", "--database-url", &url], None);
+    assert!(ok, "{out}{err}");
+    let (ok, _, err) = run(
+        &[
+            "user",
+            "add",
+            "tanaka",
+            "--display-name",
+            "田中",
+            "--role",
+            "city_staff",
+            "--password-stdin",
+            "--database-url",
+            &url,
+        ],
+        Some("short\n"),
+    );
+    assert!(!ok, "a short password is refused");
+    assert!(err.contains("12文字以上"), "{err}");
+    let (ok, out, err) = run(
+        &[
+            "user",
+            "add",
+            "tanaka",
+            "--display-name",
+            "田中",
+            "--role",
+            "city_staff",
+            "--database-url",
+            &url,
+        ],
+        None,
+    );
+    assert!(ok, "{err}");
+    let generated = out
+        .lines()
+        .find_map(|l| {
+            l.split(": ")
+                .nth(1)
+                .filter(|_| l.contains("初期パスワード"))
+        })
+        .expect("printed once")
+        .to_string();
+    let store = db.store().await;
+    assert!(
+        store
+            .check_password("tanaka", &generated)
+            .await
+            .expect("check")
+            .is_some()
+    );
+    let (ok, _, _) = run(
+        &[
+            "user",
+            "passwd",
+            "tanaka",
+            "--password-stdin",
+            "--database-url",
+            &url,
+        ],
+        Some("another long password\n"),
+    );
+    assert!(ok);
+    assert!(
+        store
+            .check_password("tanaka", "another long password")
+            .await
+            .expect("check")
+            .is_some()
+    );
+    let (ok, _, _) = run(&["user", "disable", "tanaka", "--database-url", &url], None);
+    assert!(ok);
+    assert!(
+        store
+            .check_password("tanaka", "another long password")
+            .await
+            .expect("check")
+            .is_none(),
+        "disabled"
+    );
+    let user = store
+        .user_by_name("tanaka")
+        .await
+        .expect("q")
+        .expect("user");
+    assert_eq!(user.role, Role::CityStaff);
+    let trail = store
+        .audit_for("user", &user.id.to_string())
+        .await
+        .expect("audit");
+    assert_eq!(trail.len(), 3);
+    assert!(
+        trail
+            .iter()
+            .all(|e| e.actor == "cli" && !e.changes.contains("another long password"))
+    );
+
+    let dir = std::env::temp_dir().join(format!(
+        "jukiops_backup_{}_{}",
+        std::process::id(),
+        matches!(engine, Engine::Sqlite)
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("dir");
+    let file = dir.join("backup.db");
+    let (ok, _, err) = run(
+        &[
+            "backup",
+            file.to_str().expect("path"),
+            "--database-url",
+            &url,
+        ],
+        None,
+    );
+    match engine {
+        Engine::Sqlite => {
+            assert!(ok, "{err}");
+            let copy = jukiops_store::Store::connect(&format!("sqlite://{}", file.display()), 1)
+                .await
+                .expect("open backup");
+            assert!(copy.user_by_name("tanaka").await.expect("q").is_some());
+            copy.close().await;
+        }
+        Engine::Postgres => {
+            assert!(!ok);
+            assert!(err.contains("pg_dump"), "{err}");
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+crate::both_engines!(user_commands_and_backup);
