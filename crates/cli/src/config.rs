@@ -10,7 +10,7 @@ use serde::Deserialize;
 /// Where the data lives and how the server is reached.
 #[derive(Debug, Clone, Args)]
 pub struct ServerArgs {
-    /// TOML config file (keys: database_url, listen, contract, secure_cookies, log_format).
+    /// TOML config file (keys: database_url, listen, contract, secure_cookies).
     #[arg(long, global = true, env = "JUKIOPS_CONFIG")]
     pub config: Option<PathBuf>,
     /// sqlite://PATH (default sqlite://jukiops.db) or postgres://USER@HOST/DB
@@ -39,7 +39,6 @@ struct FileConfig {
     listen: Option<String>,
     contract: Option<PathBuf>,
     secure_cookies: Option<bool>,
-    log_format: Option<String>,
 }
 
 /// The settings in force.
@@ -63,7 +62,6 @@ impl ServerArgs {
             }
             None => FileConfig::default(),
         };
-        let _ = &file.log_format;
         Ok(Settings {
             database_url: self
                 .database_url

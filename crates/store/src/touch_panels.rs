@@ -195,7 +195,7 @@ async fn attach_in(ch: &mut Change, terminal_id: i64, panel_id: i64) -> Result<(
             .await?
             .map(|r| Ok::<_, sqlx::Error>((r.try_get("id")?, r.try_get("asset_number")?)))
             .transpose()?;
-    if let Some((old_id, old_asset)) = &old {
+    if let Some((old_id, _)) = &old {
         sqlx::query("UPDATE touch_panels SET terminal_id = NULL, status = $1, updated_at = $2 WHERE id = $3")
             .bind(AssetStatus::UnderRepair.as_str())
             .bind(&now)
@@ -215,7 +215,6 @@ async fn attach_in(ch: &mut Change, terminal_id: i64, panel_id: i64) -> Result<(
         .await?;
         ch.audit("touch_panel", old_id, "detach", &json!({"terminal": {"before": t_asset, "after": null}, "status": {"before": null, "after": "under_repair"}}))
             .await?;
-        let _ = old_asset;
     }
     // A panel moved from another terminal leaves that one without a panel.
     sqlx::query(
