@@ -1,13 +1,17 @@
 //! The load generator: C concurrent HTTP/1.1 keep-alive clients over loopback, each looping
 //! on one scenario for a warm-up and then a measured window.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use anyhow::Result;
 use rand::Rng;
+use reqwest::Url;
+use reqwest::header::{AUTHORIZATION, HeaderValue};
 use serde_json::json;
+use tokio::runtime::Handle;
 
 /// What one scenario asks the server.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,10 +36,23 @@ impl Scenario {
     }
 }
 
-/// Where and how to send requests.
+/// Where and how to send requests; URLs are parsed once, up front, so that the load
+/// generator spends its share of the (shared) CPU on HTTP rather than on URL parsing.
 #[derive(Debug)]
 pub struct Target {
-    pub base: String,
+    auth: Option<HeaderValue>,
+    username: String,
+    password: String,
+    site_codes: Vec<String>,
+    /// Bare: `/`; list: one per page; show: one per terminal id; create, login: one.
+    urls: Vec<Url>,
+    /// Numbers the terminals this run creates (unique asset and serial numbers).
+    created: AtomicU64,
+}
+
+/// What the server under test holds, for building requests.
+#[derive(Debug, Clone)]
+pub struct Fixture {
     pub token: String,
     pub username: String,
     pub password: String,
@@ -43,22 +60,38 @@ pub struct Target {
     pub list_pages: u32,
     pub terminal_ids: (i64, i64),
     pub site_codes: Vec<String>,
-    /// Numbers the terminals this run creates (unique asset and serial numbers).
-    pub created: AtomicU64,
 }
 
 impl Target {
-    pub fn bare(base: String) -> Target {
-        Target {
-            base,
-            token: String::new(),
-            username: String::new(),
-            password: String::new(),
-            list_pages: 1,
-            terminal_ids: (1, 1),
-            site_codes: Vec::new(),
+    pub fn new(scenario: Scenario, base: &str, f: Option<&Fixture>) -> Result<Target> {
+        let url = |path: &str| -> Result<Url> { Ok(Url::parse(&format!("{base}{path}"))?) };
+        let urls = match (scenario, f) {
+            (Scenario::Bare, _) => vec![url("/")?],
+            (Scenario::List, Some(f)) => (1..=f.list_pages.max(1))
+                .map(|p| url(&format!("/api/v1/terminals?per_page=100&page={p}")))
+                .collect::<Result<_>>()?,
+            (Scenario::Show, Some(f)) => (f.terminal_ids.0..=f.terminal_ids.1)
+                .map(|id| url(&format!("/api/v1/terminals/{id}")))
+                .collect::<Result<_>>()?,
+            (Scenario::Create, Some(_)) => vec![url("/api/v1/terminals")?],
+            (Scenario::Login, Some(_)) => vec![url("/api/v1/login")?],
+            (_, None) => anyhow::bail!("{} needs a seeded server", scenario.name()),
+        };
+        anyhow::ensure!(!urls.is_empty(), "no URL for {}", scenario.name());
+        let auth = match f {
+            Some(f) if scenario != Scenario::Login => {
+                Some(HeaderValue::from_str(&format!("Bearer {}", f.token))?)
+            }
+            _ => None,
+        };
+        Ok(Target {
+            auth,
+            username: f.map(|f| f.username.clone()).unwrap_or_default(),
+            password: f.map(|f| f.password.clone()).unwrap_or_default(),
+            site_codes: f.map(|f| f.site_codes.clone()).unwrap_or_default(),
+            urls,
             created: AtomicU64::new(0),
-        }
+        })
     }
 }
 
@@ -67,6 +100,19 @@ pub struct LoadConfig {
     pub concurrency: usize,
     pub warmup: Duration,
     pub measure: Duration,
+}
+
+/// Where the CPU went during the measured window, in percent of one core
+/// (the machine has `cores x 100`).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CpuShare {
+    /// Threads of this process other than the load generator's: the server runtime, its
+    /// blocking pool (argon2) and sqlx's SQLite worker threads.
+    pub server: f64,
+    pub loadgen: f64,
+    /// Everything else on the machine (PostgreSQL, other programs).
+    pub others: f64,
+    pub idle: f64,
 }
 
 /// The figures of one scenario.
@@ -81,11 +127,22 @@ pub struct Stats {
     pub max_ms: f64,
     /// The first failure seen (status and start of the body, or the transport error).
     pub first_error: Option<String>,
+    /// Largest VmRSS of the process seen while the scenario ran (kB).
+    pub rss_peak_kb: u64,
+    pub cpu: CpuShare,
 }
 
 impl Stats {
     pub fn rps(&self) -> f64 {
         self.requests as f64 / self.elapsed.as_secs_f64().max(1e-9)
+    }
+    /// CPU milliseconds the server threads spent per request.
+    pub fn server_cpu_ms(&self) -> f64 {
+        self.cpu.server * 10.0 / self.rps().max(1e-9)
+    }
+    /// CPU milliseconds other processes (PostgreSQL) spent per request.
+    pub fn others_cpu_ms(&self) -> f64 {
+        self.cpu.others * 10.0 / self.rps().max(1e-9)
     }
 }
 
@@ -101,55 +158,52 @@ fn client() -> Result<reqwest::Client> {
 
 fn request(c: &reqwest::Client, s: Scenario, t: &Target) -> reqwest::RequestBuilder {
     let mut rng = rand::rng();
-    match s {
-        Scenario::Bare => c.get(format!("{}/", t.base)),
-        Scenario::List => {
-            let page = rng.random_range(1..=t.list_pages.max(1));
-            c.get(format!(
-                "{}/api/v1/terminals?per_page=100&page={page}",
-                t.base
-            ))
-            .bearer_auth(&t.token)
-        }
-        Scenario::Show => {
-            let id = rng.random_range(t.terminal_ids.0..=t.terminal_ids.1);
-            c.get(format!("{}/api/v1/terminals/{id}", t.base))
-                .bearer_auth(&t.token)
-        }
+    let url = t.urls[rng.random_range(0..t.urls.len())].clone();
+    let mut rb = match s {
+        Scenario::Bare | Scenario::List | Scenario::Show => c.get(url),
         Scenario::Create => {
             let n = t.created.fetch_add(1, Ordering::Relaxed) + 1;
             let site = &t.site_codes[rng.random_range(0..t.site_codes.len())];
-            c.post(format!("{}/api/v1/terminals", t.base))
-                .bearer_auth(&t.token)
-                .json(&json!({
-                    "asset_number": format!("B{n:08}"),
-                    "serial": format!("BSN{n:010}"),
-                    "model": "FMV-D588",
-                    "site_code": site,
-                    "room": "窓口1",
-                    "lessor": "北海道リース株式会社",
-                    "lease_start": "2020-10-01",
-                    "lease_end": "2025-09-30",
-                    "status": "in_service",
-                }))
+            c.post(url).json(&json!({
+                "asset_number": format!("B{n:08}"),
+                "serial": format!("BSN{n:010}"),
+                "model": "FMV-D588",
+                "site_code": site,
+                "room": "窓口1",
+                "lessor": "北海道リース株式会社",
+                "lease_start": "2020-10-01",
+                "lease_end": "2025-09-30",
+                "status": "in_service",
+            }))
         }
         Scenario::Login => c
-            .post(format!("{}/api/v1/login", t.base))
+            .post(url)
             .json(&json!({"username": t.username, "password": t.password})),
+    };
+    if let Some(auth) = &t.auth {
+        rb = rb.header(AUTHORIZATION, auth.clone());
     }
+    rb
 }
 
-/// Runs `scenario` with `cfg.concurrency` clients: warm-up first (not recorded), then the
-/// measured window. A request counts when it started inside the window.
-pub async fn drive(scenario: Scenario, target: Arc<Target>, cfg: LoadConfig) -> Result<Stats> {
+/// Runs `scenario` with `cfg.concurrency` clients on the load generator's runtime
+/// (`loadgen`): warm-up first (not recorded), then the measured window. A request counts
+/// when it started inside the window.
+pub async fn drive(
+    scenario: Scenario,
+    target: Arc<Target>,
+    cfg: LoadConfig,
+    loadgen: &Handle,
+) -> Result<Stats> {
+    let sampler = RssSampler::start();
     let t0 = Instant::now();
     let measure_start = t0 + cfg.warmup;
     let end = measure_start + cfg.measure;
     let mut workers = Vec::with_capacity(cfg.concurrency);
     for _ in 0..cfg.concurrency {
-        let c = client()?;
         let target = target.clone();
-        workers.push(tokio::spawn(async move {
+        workers.push(loadgen.spawn(async move {
+            let c = client()?;
             let mut lat_us: Vec<u32> = Vec::with_capacity(1 << 14);
             let mut errors = 0u64;
             let mut first_error = None;
@@ -181,15 +235,17 @@ pub async fn drive(scenario: Scenario, target: Arc<Target>, cfg: LoadConfig) -> 
                     }
                 }
             }
-            (lat_us, errors, first_error, Instant::now())
+            anyhow::Ok((lat_us, errors, first_error, Instant::now()))
         }));
     }
+    tokio::time::sleep_until(measure_start.into()).await;
+    let cpu_start = CpuSnapshot::take();
     let mut all: Vec<u32> = Vec::new();
     let mut errors = 0;
     let mut first_error = None;
     let mut last = measure_start;
     for w in workers {
-        let (lat, e, fe, done) = w.await?;
+        let (lat, e, fe, done) = w.await??;
         all.extend(lat);
         errors += e;
         if first_error.is_none() {
@@ -197,6 +253,8 @@ pub async fn drive(scenario: Scenario, target: Arc<Target>, cfg: LoadConfig) -> 
         }
         last = last.max(done);
     }
+    let cpu = CpuSnapshot::take().since(&cpu_start);
+    let rss_peak_kb = sampler.stop().await;
     all.sort_unstable();
     let pct = |q: f64| -> f64 {
         if all.is_empty() {
@@ -214,7 +272,96 @@ pub async fn drive(scenario: Scenario, target: Arc<Target>, cfg: LoadConfig) -> 
         p99_ms: pct(0.99),
         max_ms: pct(1.0),
         first_error,
+        rss_peak_kb,
+        cpu,
     })
+}
+
+/// CPU clock ticks (USER_HZ) of the machine and of each thread of this process.
+#[derive(Debug, Clone)]
+struct CpuSnapshot {
+    at: Instant,
+    machine_busy: u64,
+    machine_total: u64,
+    /// Thread id -> (ticks, belongs to the load generator).
+    threads: HashMap<u64, (u64, bool)>,
+}
+
+/// Thread name prefix of the load generator's runtime.
+pub const LOADGEN_THREAD: &str = "loadgen";
+
+impl CpuSnapshot {
+    fn take() -> CpuSnapshot {
+        let (mut machine_busy, mut machine_total) = (0, 0);
+        if let Ok(stat) = std::fs::read_to_string("/proc/stat")
+            && let Some(line) = stat.lines().find(|l| l.starts_with("cpu "))
+        {
+            // user nice system idle iowait irq softirq steal (guest is inside user).
+            let v: Vec<u64> = line
+                .split_whitespace()
+                .skip(1)
+                .take(8)
+                .filter_map(|x| x.parse().ok())
+                .collect();
+            machine_total = v.iter().sum();
+            let idle = v.get(3).copied().unwrap_or(0) + v.get(4).copied().unwrap_or(0);
+            machine_busy = machine_total.saturating_sub(idle);
+        }
+        let mut threads = HashMap::new();
+        if let Ok(tasks) = std::fs::read_dir("/proc/self/task") {
+            for t in tasks.flatten() {
+                let Some(tid) = t.file_name().to_str().and_then(|n| n.parse::<u64>().ok()) else {
+                    continue;
+                };
+                let Ok(stat) = std::fs::read_to_string(t.path().join("stat")) else {
+                    continue;
+                };
+                let (Some(open), Some(close)) = (stat.find('('), stat.rfind(')')) else {
+                    continue;
+                };
+                let comm = &stat[open + 1..close];
+                // After "pid (comm)": state is field 3; utime 14 and stime 15.
+                let f: Vec<&str> = stat[close + 1..].split_whitespace().collect();
+                let ticks: u64 = [11, 12]
+                    .iter()
+                    .filter_map(|&i| f.get(i).and_then(|x| x.parse::<u64>().ok()))
+                    .sum();
+                threads.insert(tid, (ticks, comm.starts_with(LOADGEN_THREAD)));
+            }
+        }
+        CpuSnapshot {
+            at: Instant::now(),
+            machine_busy,
+            machine_total,
+            threads,
+        }
+    }
+
+    /// Shares since `before`, in percent of one core (USER_HZ = 100 ticks per second).
+    /// Threads that started in between count in full; threads that ended are lost (rare:
+    /// blocking-pool threads idle for 10 s).
+    fn since(&self, before: &CpuSnapshot) -> CpuShare {
+        let secs = self.at.duration_since(before.at).as_secs_f64().max(1e-9);
+        let pct = |ticks: u64| ticks as f64 / secs; // 100 ticks/s = 100 %
+        let busy = self.machine_busy.saturating_sub(before.machine_busy);
+        let total = self.machine_total.saturating_sub(before.machine_total);
+        let (mut server, mut loadgen) = (0, 0);
+        for (tid, &(ticks, is_loadgen)) in &self.threads {
+            let earlier = before.threads.get(tid).map_or(0, |t| t.0);
+            let d = ticks.saturating_sub(earlier);
+            if is_loadgen {
+                loadgen += d;
+            } else {
+                server += d;
+            }
+        }
+        CpuShare {
+            server: pct(server),
+            loadgen: pct(loadgen),
+            others: pct(busy.saturating_sub(server + loadgen)),
+            idle: pct(total.saturating_sub(busy)),
+        }
+    }
 }
 
 /// VmRSS and VmHWM of this process in kB (from `/proc/self/status`).

@@ -11,7 +11,6 @@ mod seed;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::sync::atomic::AtomicU64;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
@@ -23,8 +22,9 @@ use jukiops_domain::people::Role;
 use jukiops_store::{Actor, NewUser, Store, password};
 use jukiops_web::{AppState, WebConfig};
 use rand::Rng;
+use tokio::runtime::Handle;
 
-use load::{LoadConfig, RssSampler, Scenario, Stats, Target, drive, rss_kb};
+use load::{Fixture, LOADGEN_THREAD, LoadConfig, Scenario, Stats, Target, drive, rss_kb};
 use seed::Seeded;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -38,6 +38,25 @@ impl EngineArg {
         match self {
             EngineArg::Sqlite => "sqlite",
             EngineArg::Postgres => "postgres",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum ScenarioArg {
+    List,
+    Show,
+    Create,
+    Login,
+}
+
+impl ScenarioArg {
+    fn scenario(self) -> Scenario {
+        match self {
+            ScenarioArg::List => Scenario::List,
+            ScenarioArg::Show => Scenario::Show,
+            ScenarioArg::Create => Scenario::Create,
+            ScenarioArg::Login => Scenario::Login,
         }
     }
 }
@@ -71,6 +90,10 @@ struct Args {
     terminals: usize,
     #[arg(long, default_value_t = 1_000_000)]
     audit_entries: usize,
+    /// Worker threads of the load generator's own tokio runtime (the server's runtime has
+    /// one per core, as `jukiops serve`).
+    #[arg(long, default_value_t = 2)]
+    client_threads: usize,
     /// Connections in the server's pool (the `jukiops serve` command uses 16).
     #[arg(long, default_value_t = 16)]
     pool: u32,
@@ -81,6 +104,14 @@ struct Args {
         default_value = "postgres://postgres@127.0.0.1:5432"
     )]
     pg: String,
+    /// Scenarios to run against each engine, in order.
+    #[arg(
+        long,
+        value_enum,
+        value_delimiter = ',',
+        default_value = "list,show,create,login"
+    )]
+    scenarios: Vec<ScenarioArg>,
     /// Skip verifying the seeded audit chain with `Store::verify_audit`.
     #[arg(long)]
     skip_verify: bool,
@@ -88,12 +119,6 @@ struct Args {
 
 const USERNAME: &str = "bench-lead";
 const PASSWORD: &str = "bench-password-0123";
-const SCENARIOS: [Scenario; 4] = [
-    Scenario::List,
-    Scenario::Show,
-    Scenario::Create,
-    Scenario::Login,
-];
 
 /// What one engine's run produced.
 #[derive(Debug)]
@@ -111,13 +136,24 @@ struct EngineRun {
 fn main() -> Result<()> {
     let args = Args::parse();
     let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let rt = tokio::runtime::Builder::new_multi_thread()
+    // The server runs on a runtime like `jukiops serve`'s (one worker per core); the load
+    // generator on a runtime of its own, so that the CPU of each can be told apart.
+    let server_rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
+        .thread_name("server")
         .build()?;
-    rt.block_on(run(args, cpus))
+    let loadgen_rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(args.client_threads.max(1))
+        .enable_all()
+        .thread_name(LOADGEN_THREAD)
+        .build()?;
+    let loadgen = loadgen_rt.handle().clone();
+    let result = server_rt.block_on(run(args, cpus, loadgen));
+    loadgen_rt.shutdown_timeout(Duration::from_secs(5));
+    result
 }
 
-async fn run(args: Args, cpus: usize) -> Result<()> {
+async fn run(args: Args, cpus: usize, loadgen: Handle) -> Result<()> {
     let cfg = LoadConfig {
         concurrency: args.concurrency.max(1),
         warmup: Duration::from_secs(args.warmup),
@@ -125,7 +161,7 @@ async fn run(args: Args, cpus: usize) -> Result<()> {
     };
     print_header(&args, cpus);
 
-    let ceiling = bare_axum(cfg).await?;
+    let ceiling = bare_axum(cfg, &loadgen).await?;
     print_stats("-", &ceiling);
 
     let mut runs = Vec::new();
@@ -133,7 +169,7 @@ async fn run(args: Args, cpus: usize) -> Result<()> {
     for &engine in &args.engines {
         println!();
         println!("== {} ==", engine.name());
-        match run_engine(engine, &args, cfg).await {
+        match run_engine(engine, &args, cfg, &loadgen).await {
             Ok(r) => runs.push(r),
             Err(e) => {
                 println!("!! {} failed: {e:#}", engine.name());
@@ -141,7 +177,7 @@ async fn run(args: Args, cpus: usize) -> Result<()> {
             }
         }
     }
-    print_summary(&args, &ceiling, &runs);
+    print_summary(&args, cpus, &ceiling, &runs);
     if !failures.is_empty() {
         bail!("some engines failed: {}", failures.join("; "));
     }
@@ -160,7 +196,11 @@ fn print_header(args: &Args, cpus: usize) {
         .unwrap_or_else(|| "?".into());
     println!("jukiops-bench");
     println!(
-        "machine: {cpus} CPU core(s) ({cpu}). NOTE: the server, the load generator (same process, same tokio runtime with {cpus} worker threads) and, for postgres, the PostgreSQL server all share these {cpus} cores; figures are therefore lower bounds of a dedicated server."
+        "machine: {cpus} CPU core(s) ({cpu}). NOTE: only {cpus} cores, SHARED by the server, the load generator and (for postgres) the PostgreSQL server; figures are lower bounds of a dedicated server."
+    );
+    println!(
+        "process: the server runs in this process on a tokio runtime with {cpus} worker threads (as `jukiops serve`); the load generator on a second runtime with {} threads (named {LOADGEN_THREAD}*), so that CPU can be attributed per thread (USER_HZ=100 assumed).",
+        args.client_threads
     );
     println!(
         "load: {} concurrent HTTP/1.1 keep-alive clients (reqwest) over loopback, {} s warm-up + {} s measured per scenario; pool: {} connections",
@@ -177,7 +217,7 @@ fn print_header(args: &Args, cpus: usize) {
 }
 
 /// The ceiling: a bare axum handler on 127.0.0.1:0, driven the same way.
-async fn bare_axum(cfg: LoadConfig) -> Result<Stats> {
+async fn bare_axum(cfg: LoadConfig, loadgen: &Handle) -> Result<Stats> {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let addr = listener.local_addr()?;
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
@@ -189,12 +229,8 @@ async fn bare_axum(cfg: LoadConfig) -> Result<Stats> {
             })
             .await
     });
-    let stats = drive(
-        Scenario::Bare,
-        Arc::new(Target::bare(format!("http://{addr}"))),
-        cfg,
-    )
-    .await;
+    let target = Target::new(Scenario::Bare, &format!("http://{addr}"), None)?;
+    let stats = drive(Scenario::Bare, Arc::new(target), cfg, loadgen).await;
     let _ = stop.send(());
     let _ = tokio::time::timeout(Duration::from_secs(10), server).await;
     stats
@@ -297,9 +333,14 @@ impl Scratch {
     }
 }
 
-async fn run_engine(engine: EngineArg, args: &Args, cfg: LoadConfig) -> Result<EngineRun> {
+async fn run_engine(
+    engine: EngineArg,
+    args: &Args,
+    cfg: LoadConfig,
+    loadgen: &Handle,
+) -> Result<EngineRun> {
     let (scratch, url) = Scratch::create(engine, &args.pg).await?;
-    let result = engine_body(engine, &scratch, &url, args, cfg).await;
+    let result = engine_body(engine, &scratch, &url, args, cfg, loadgen).await;
     scratch.remove().await;
     result
 }
@@ -310,6 +351,7 @@ async fn engine_body(
     url: &str,
     args: &Args,
     cfg: LoadConfig,
+    loadgen: &Handle,
 ) -> Result<EngineRun> {
     let store = Store::connect(url, args.pool).await?;
     let t = Instant::now();
@@ -317,7 +359,12 @@ async fn engine_body(
     println!("migrate: {:.2} s", t.elapsed().as_secs_f64());
 
     let rss_before_seed_kb = rss_kb().0;
-    let seeded = seed::seed(&store, args.sites, args.terminals, args.audit_entries).await?;
+    // Seeding runs on a connection of its own, closed before the server starts, so that its
+    // larger SQLite page cache does not stay in the server's pool.
+    let seeder = Store::connect(url, 1).await?;
+    let seeded = seed::seed(&seeder, args.sites, args.terminals, args.audit_entries).await;
+    seeder.close().await;
+    let seeded = seeded?;
     let rss_after_seed_kb = rss_kb().0;
     let audit_rate = args.audit_entries as f64 / seeded.audit_time.as_secs_f64().max(1e-9);
     println!(
@@ -398,21 +445,23 @@ async fn engine_body(
     });
     println!("server: http://{addr}");
 
-    let target = Arc::new(Target {
-        base: format!("http://{addr}"),
+    let base = format!("http://{addr}");
+    let fixture = Fixture {
         token: token.secret,
         username: USERNAME.into(),
         password: PASSWORD.into(),
         list_pages: u32::try_from(args.terminals.div_ceil(100).clamp(1, 100)).unwrap_or(100),
         terminal_ids: seeded.terminal_ids,
         site_codes: seeded.site_codes.clone(),
-        created: AtomicU64::new(0),
-    });
-    let sampler = RssSampler::start();
+    };
     let mut stats = Vec::new();
     let mut outcome = Ok(());
-    for s in SCENARIOS {
-        match drive(s, target.clone(), cfg).await {
+    for s in args.scenarios.iter().map(|s| s.scenario()) {
+        let run = async {
+            let target = Arc::new(Target::new(s, &base, Some(&fixture))?);
+            drive(s, target, cfg, loadgen).await
+        };
+        match run.await {
             Ok(st) => {
                 print_stats(engine.name(), &st);
                 stats.push(st);
@@ -423,7 +472,7 @@ async fn engine_body(
             }
         }
     }
-    let rss_peak_load_kb = sampler.stop().await;
+    let rss_peak_load_kb = stats.iter().map(|s| s.rss_peak_kb).max().unwrap_or(0);
     let (rss_end_kb, hwm_end_kb) = rss_kb();
     println!(
         "RSS (bench process = server + load generator): before seeding {:.1} MB, after seeding {:.1} MB, peak during load {:.1} MB, at end {:.1} MB; VmHWM {:.1} MB",
@@ -435,7 +484,6 @@ async fn engine_body(
     );
 
     let _ = stop.send(());
-    drop(target);
     if tokio::time::timeout(Duration::from_secs(10), server)
         .await
         .is_err()
@@ -462,7 +510,7 @@ fn mb(kb: u64) -> f64 {
 
 fn print_stats(engine: &str, s: &Stats) {
     println!(
-        "{:<16} {:<9} {:>9.0} req/s  p50 {:>7.2} ms  p99 {:>7.2} ms  max {:>8.2} ms  {} requests, {} errors",
+        "{:<16} {:<9} {:>9.0} req/s  p50 {:>7.2} ms  p99 {:>7.2} ms  max {:>8.2} ms  {} requests, {} errors, peak RSS {:.1} MB",
         s.scenario.name(),
         engine,
         s.rps(),
@@ -470,7 +518,17 @@ fn print_stats(engine: &str, s: &Stats) {
         s.p99_ms,
         s.max_ms,
         s.requests,
-        s.errors
+        s.errors,
+        mb(s.rss_peak_kb)
+    );
+    println!(
+        "    CPU (% of one core): server threads {:.0}%, load generator {:.0}%, other processes (PostgreSQL, ...) {:.0}%, idle {:.0}%  => server {:.3} ms CPU/request, others {:.3} ms CPU/request",
+        s.cpu.server,
+        s.cpu.loadgen,
+        s.cpu.others,
+        s.cpu.idle,
+        s.server_cpu_ms(),
+        s.others_cpu_ms()
     );
     if let Some(e) = &s.first_error {
         println!("    first error: {e}");
@@ -513,11 +571,11 @@ fn verdict(s: &Stats) -> (String, String) {
     (target, v)
 }
 
-fn print_summary(args: &Args, ceiling: &Stats, runs: &[EngineRun]) {
+fn print_summary(args: &Args, cpus: usize, ceiling: &Stats, runs: &[EngineRun]) {
     let c = ceiling.rps();
     println!();
     println!(
-        "== summary ({} clients, {} s per scenario, 2-core note: server + load generator{} share the same cores) ==",
+        "== summary ({} clients, {} s per scenario; NOTE: {cpus} cores shared by server + load generator{}) ==",
         args.concurrency,
         args.seconds,
         if args.engines.contains(&EngineArg::Postgres) {
@@ -527,14 +585,22 @@ fn print_summary(args: &Args, ceiling: &Stats, runs: &[EngineRun]) {
         }
     );
     println!(
-        "{:<16} | {:<8} | {:>8} | {:>7} | {:>7} | {:>6} | {:>10} | {:<32} | verdict",
-        "scenario", "engine", "req/s", "p50 ms", "p99 ms", "errors", "vs ceiling", "target"
+        "{:<16} | {:<8} | {:>8} | {:>7} | {:>7} | {:>6} | {:>10} | {:>13} | {:<32} | verdict",
+        "scenario",
+        "engine",
+        "req/s",
+        "p50 ms",
+        "p99 ms",
+        "errors",
+        "vs ceiling",
+        "srv CPU ms/rq",
+        "target"
     );
-    println!("{}", "-".repeat(130));
+    println!("{}", "-".repeat(146));
     let line = |engine: &str, s: &Stats| {
         let (target, v) = verdict(s);
         println!(
-            "{:<16} | {:<8} | {:>8.0} | {:>7.2} | {:>7.2} | {:>6} | {:>9.1}% | {:<32} | {}",
+            "{:<16} | {:<8} | {:>8.0} | {:>7.2} | {:>7.2} | {:>6} | {:>9.1}% | {:>13.3} | {:<32} | {}",
             s.scenario.name(),
             engine,
             s.rps(),
@@ -542,6 +608,7 @@ fn print_summary(args: &Args, ceiling: &Stats, runs: &[EngineRun]) {
             s.p99_ms,
             s.errors,
             100.0 * s.rps() / c.max(1e-9),
+            s.server_cpu_ms(),
             target,
             v
         );
