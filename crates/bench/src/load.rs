@@ -10,7 +10,7 @@ use anyhow::Result;
 use rand::Rng;
 use reqwest::Url;
 use reqwest::header::{AUTHORIZATION, HeaderValue};
-use serde_json::json;
+use serde_json::{Value, json};
 use tokio::runtime::Handle;
 
 /// What one scenario asks the server.
@@ -25,6 +25,24 @@ pub enum Scenario {
 }
 
 impl Scenario {
+    pub const ALL: [Scenario; 5] = [
+        Scenario::Bare,
+        Scenario::List,
+        Scenario::Show,
+        Scenario::Create,
+        Scenario::Login,
+    ];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Scenario::Bare => "bare",
+            Scenario::List => "list",
+            Scenario::Show => "show",
+            Scenario::Create => "create",
+            Scenario::Login => "login",
+        }
+    }
+
     pub fn name(self) -> &'static str {
         match self {
             Scenario::Bare => "bare axum GET /",
@@ -133,6 +151,54 @@ pub struct Stats {
 }
 
 impl Stats {
+    /// For the report a child process (one per engine) hands back to the parent.
+    pub fn to_json(&self) -> Value {
+        json!({
+            "scenario": self.scenario.key(),
+            "requests": self.requests,
+            "errors": self.errors,
+            "elapsed_s": self.elapsed.as_secs_f64(),
+            "p50_ms": self.p50_ms,
+            "p99_ms": self.p99_ms,
+            "max_ms": self.max_ms,
+            "first_error": self.first_error,
+            "rss_peak_kb": self.rss_peak_kb,
+            "cpu": [self.cpu.server, self.cpu.loadgen, self.cpu.others, self.cpu.idle],
+        })
+    }
+
+    pub fn from_json(v: &Value) -> Option<Stats> {
+        let f = |k: &str| v.get(k).and_then(Value::as_f64);
+        let u = |k: &str| v.get(k).and_then(Value::as_u64);
+        let key = v.get("scenario")?.as_str()?;
+        let cpu: Vec<f64> = v
+            .get("cpu")?
+            .as_array()?
+            .iter()
+            .filter_map(Value::as_f64)
+            .collect();
+        Some(Stats {
+            scenario: *Scenario::ALL.iter().find(|s| s.key() == key)?,
+            requests: u("requests")?,
+            errors: u("errors")?,
+            elapsed: Duration::from_secs_f64(f("elapsed_s")?),
+            p50_ms: f("p50_ms").unwrap_or(f64::NAN),
+            p99_ms: f("p99_ms").unwrap_or(f64::NAN),
+            max_ms: f("max_ms").unwrap_or(f64::NAN),
+            first_error: v
+                .get("first_error")
+                .and_then(Value::as_str)
+                .map(String::from),
+            rss_peak_kb: u("rss_peak_kb")?,
+            cpu: CpuShare {
+                server: *cpu.first()?,
+                loadgen: *cpu.get(1)?,
+                others: *cpu.get(2)?,
+                idle: *cpu.get(3)?,
+            },
+        })
+    }
+
     pub fn rps(&self) -> f64 {
         self.requests as f64 / self.elapsed.as_secs_f64().max(1e-9)
     }

@@ -25,7 +25,6 @@ use rand::Rng;
 use tokio::runtime::Handle;
 
 use load::{Fixture, LOADGEN_THREAD, LoadConfig, Scenario, Stats, Target, drive, rss_kb};
-use seed::Seeded;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 enum EngineArg {
@@ -51,6 +50,9 @@ enum ScenarioArg {
 }
 
 impl ScenarioArg {
+    fn key(self) -> &'static str {
+        self.scenario().key()
+    }
     fn scenario(self) -> Scenario {
         match self {
             ScenarioArg::List => Scenario::List,
@@ -115,6 +117,14 @@ struct Args {
     /// Skip verifying the seeded audit chain with `Store::verify_audit`.
     #[arg(long)]
     skip_verify: bool,
+    /// Run every engine in this process. By default each engine runs in a child process of
+    /// its own, so that its RSS figures are not inflated by the engine before it (glibc
+    /// keeps freed heap).
+    #[arg(long)]
+    same_process: bool,
+    /// Internal: run as the child for one engine and write its figures (JSON) here.
+    #[arg(long, hide = true)]
+    child_report: Option<PathBuf>,
 }
 
 const USERNAME: &str = "bench-lead";
@@ -125,12 +135,61 @@ const PASSWORD: &str = "bench-password-0123";
 struct EngineRun {
     engine: EngineArg,
     stats: Vec<Stats>,
-    seeded: Seeded,
+    seed_total: Duration,
+    audit_time: Duration,
     rss_before_seed_kb: u64,
     rss_after_seed_kb: u64,
-    rss_peak_load_kb: u64,
     rss_end_kb: u64,
     hwm_end_kb: u64,
+}
+
+impl EngineRun {
+    /// Peak VmRSS during the scenarios other than login, and during login (argon2).
+    fn rss_peaks_kb(&self) -> (u64, u64) {
+        let peak = |login: bool| {
+            self.stats
+                .iter()
+                .filter(|s| (s.scenario == Scenario::Login) == login)
+                .map(|s| s.rss_peak_kb)
+                .max()
+                .unwrap_or(0)
+        };
+        (peak(false), peak(true))
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::json!({
+            "engine": self.engine.name(),
+            "stats": self.stats.iter().map(Stats::to_json).collect::<Vec<_>>(),
+            "seed_total_s": self.seed_total.as_secs_f64(),
+            "audit_s": self.audit_time.as_secs_f64(),
+            "rss_kb": [self.rss_before_seed_kb, self.rss_after_seed_kb, self.rss_end_kb, self.hwm_end_kb],
+        })
+    }
+
+    fn from_json(engine: EngineArg, v: &serde_json::Value) -> Option<EngineRun> {
+        let rss: Vec<u64> = v
+            .get("rss_kb")?
+            .as_array()?
+            .iter()
+            .filter_map(serde_json::Value::as_u64)
+            .collect();
+        Some(EngineRun {
+            engine,
+            stats: v
+                .get("stats")?
+                .as_array()?
+                .iter()
+                .map(Stats::from_json)
+                .collect::<Option<_>>()?,
+            seed_total: Duration::from_secs_f64(v.get("seed_total_s")?.as_f64()?),
+            audit_time: Duration::from_secs_f64(v.get("audit_s")?.as_f64()?),
+            rss_before_seed_kb: *rss.first()?,
+            rss_after_seed_kb: *rss.get(1)?,
+            rss_end_kb: *rss.get(2)?,
+            hwm_end_kb: *rss.get(3)?,
+        })
+    }
 }
 
 fn main() -> Result<()> {
@@ -159,6 +218,14 @@ async fn run(args: Args, cpus: usize, loadgen: Handle) -> Result<()> {
         warmup: Duration::from_secs(args.warmup),
         measure: Duration::from_secs(args.seconds.max(1)),
     };
+    if let Some(report) = &args.child_report {
+        let [engine] = args.engines[..] else {
+            bail!("--child-report takes exactly one engine");
+        };
+        let run = run_engine(engine, &args, cfg, &loadgen).await?;
+        std::fs::write(report, run.to_json().to_string())?;
+        return Ok(());
+    }
     print_header(&args, cpus);
 
     let ceiling = bare_axum(cfg, &loadgen).await?;
@@ -168,8 +235,13 @@ async fn run(args: Args, cpus: usize, loadgen: Handle) -> Result<()> {
     let mut failures = Vec::new();
     for &engine in &args.engines {
         println!();
-        println!("== {} ==", engine.name());
-        match run_engine(engine, &args, cfg, &loadgen).await {
+        let result = if args.same_process {
+            println!("== {} (in this process) ==", engine.name());
+            run_engine(engine, &args, cfg, &loadgen).await
+        } else {
+            run_child(engine, &args).await
+        };
+        match result {
             Ok(r) => runs.push(r),
             Err(e) => {
                 println!("!! {} failed: {e:#}", engine.name());
@@ -182,6 +254,56 @@ async fn run(args: Args, cpus: usize, loadgen: Handle) -> Result<()> {
         bail!("some engines failed: {}", failures.join("; "));
     }
     Ok(())
+}
+
+/// Runs one engine in a child process (this binary with `--child-report`), its output
+/// going straight to ours, and reads back its figures.
+async fn run_child(engine: EngineArg, args: &Args) -> Result<EngineRun> {
+    let exe = std::env::current_exe()?;
+    let report = std::env::temp_dir().join(format!(
+        "jukiops_bench_{}_{}.json",
+        std::process::id(),
+        engine.name()
+    ));
+    let mut cmd = std::process::Command::new(exe);
+    cmd.args(["--engines", engine.name()])
+        .args(["--seconds", &args.seconds.to_string()])
+        .args(["--warmup", &args.warmup.to_string()])
+        .args(["--concurrency", &args.concurrency.to_string()])
+        .args(["--sites", &args.sites.to_string()])
+        .args(["--terminals", &args.terminals.to_string()])
+        .args(["--audit-entries", &args.audit_entries.to_string()])
+        .args(["--client-threads", &args.client_threads.to_string()])
+        .args(["--pool", &args.pool.to_string()])
+        .arg("--scenarios")
+        .arg(
+            args.scenarios
+                .iter()
+                .map(|s| s.key())
+                .collect::<Vec<_>>()
+                .join(","),
+        )
+        .arg("--child-report")
+        .arg(&report)
+        // Through the environment rather than the command line (it may hold a password).
+        .env("JUKIOPS_BENCH_PG", &args.pg);
+    if args.skip_verify {
+        cmd.arg("--skip-verify");
+    }
+    let mut child = cmd.spawn().context("start the child process")?;
+    println!(
+        "== {} (child process {}, so that its RSS is its own) ==",
+        engine.name(),
+        child.id()
+    );
+    let status = tokio::task::spawn_blocking(move || child.wait()).await??;
+    let text = std::fs::read_to_string(&report);
+    let _ = std::fs::remove_file(&report);
+    if !status.success() {
+        bail!("the child process for {} failed: {status}", engine.name());
+    }
+    let v: serde_json::Value = serde_json::from_str(&text?)?;
+    EngineRun::from_json(engine, &v).context("unreadable report of the child process")
 }
 
 fn print_header(args: &Args, cpus: usize) {
@@ -199,7 +321,12 @@ fn print_header(args: &Args, cpus: usize) {
         "machine: {cpus} CPU core(s) ({cpu}). NOTE: only {cpus} cores, SHARED by the server, the load generator and (for postgres) the PostgreSQL server; figures are lower bounds of a dedicated server."
     );
     println!(
-        "process: the server runs in this process on a tokio runtime with {cpus} worker threads (as `jukiops serve`); the load generator on a second runtime with {} threads (named {LOADGEN_THREAD}*), so that CPU can be attributed per thread (USER_HZ=100 assumed).",
+        "process: the server runs in the bench process ({}) on a tokio runtime with {cpus} worker threads (as `jukiops serve`); the load generator in the same process on a second runtime with {} threads (named {LOADGEN_THREAD}*), so that CPU can be attributed per thread (USER_HZ=100 assumed).",
+        if args.same_process {
+            "one process for everything"
+        } else {
+            "the ceiling in this one, each engine in a child process of its own"
+        },
         args.client_threads
     );
     println!(
@@ -359,8 +486,8 @@ async fn engine_body(
     println!("migrate: {:.2} s", t.elapsed().as_secs_f64());
 
     let rss_before_seed_kb = rss_kb().0;
-    // Seeding runs on a connection of its own, closed before the server starts, so that its
-    // larger SQLite page cache does not stay in the server's pool.
+    // Seeding runs on a pool of one connection of its own, closed before the server starts,
+    // so that its settings (SQLite: synchronous = OFF) do not leak into the server's pool.
     let seeder = Store::connect(url, 1).await?;
     let seeded = seed::seed(&seeder, args.sites, args.terminals, args.audit_entries).await;
     seeder.close().await;
@@ -368,7 +495,11 @@ async fn engine_body(
     let rss_after_seed_kb = rss_kb().0;
     let audit_rate = args.audit_entries as f64 / seeded.audit_time.as_secs_f64().max(1e-9);
     println!(
-        "seed: {} sites {:.2} s, {} terminals {:.2} s, {} audit entries {:.2} s ({:.0} rows/s), {} {:.2} s; total {:.2} s",
+        "seed (bulk multi-row INSERTs on a separate 1-connection pool{}): {} sites {:.2} s, {} terminals {:.2} s, {} audit entries {:.2} s ({:.0} rows/s), {} {:.2} s; total {:.2} s",
+        match engine {
+            EngineArg::Sqlite => ", synchronous=OFF, 2,500 rows/statement, 5,000 rows/transaction",
+            EngineArg::Postgres => ", 5,000 rows/statement, 50,000 rows/transaction",
+        },
         args.sites,
         seeded.sites_time.as_secs_f64(),
         args.terminals,
@@ -472,13 +603,24 @@ async fn engine_body(
             }
         }
     }
-    let rss_peak_load_kb = stats.iter().map(|s| s.rss_peak_kb).max().unwrap_or(0);
     let (rss_end_kb, hwm_end_kb) = rss_kb();
+    let run = EngineRun {
+        engine,
+        stats,
+        seed_total: seeded.total_time,
+        audit_time: seeded.audit_time,
+        rss_before_seed_kb,
+        rss_after_seed_kb,
+        rss_end_kb,
+        hwm_end_kb,
+    };
+    let (peak_other, peak_login) = run.rss_peaks_kb();
     println!(
-        "RSS (bench process = server + load generator): before seeding {:.1} MB, after seeding {:.1} MB, peak during load {:.1} MB, at end {:.1} MB; VmHWM {:.1} MB",
+        "RSS of the bench process (server + load generator): before seeding {:.1} MB, after seeding {:.1} MB, peak during list/show/create {:.1} MB, peak during login {:.1} MB, at end {:.1} MB; VmHWM {:.1} MB",
         mb(rss_before_seed_kb),
         mb(rss_after_seed_kb),
-        mb(rss_peak_load_kb),
+        mb(peak_other),
+        mb(peak_login),
         mb(rss_end_kb),
         mb(hwm_end_kb)
     );
@@ -492,16 +634,7 @@ async fn engine_body(
     }
     store.close().await;
     outcome?;
-    Ok(EngineRun {
-        engine,
-        stats,
-        seeded,
-        rss_before_seed_kb,
-        rss_after_seed_kb,
-        rss_peak_load_kb,
-        rss_end_kb,
-        hwm_end_kb,
-    })
+    Ok(run)
 }
 
 fn mb(kb: u64) -> f64 {
@@ -621,31 +754,43 @@ fn print_summary(args: &Args, cpus: usize, ceiling: &Stats, runs: &[EngineRun]) 
     }
     println!();
     println!(
-        "{:<9} | {:>9} | {:>9} | {:>9} | {:>9} | {:>9} | {:>12} | {:>9} | RSS < 100 MB (peak during load)",
-        "engine", "seed s", "audit/s", "RSS pre", "RSS seed", "RSS load", "RSS end", "VmHWM"
+        "{:<9} | {:>7} | {:>8} | {:>9} | {:>9} | {:>15} | {:>10} | {:>9} | {:>9} | RSS < 100 MB",
+        "engine",
+        "seed s",
+        "audit/s",
+        "RSS pre",
+        "RSS seed",
+        "list/show/create",
+        "login",
+        "RSS end",
+        "VmHWM"
     );
-    println!("{}", "-".repeat(120));
+    println!("{}", "-".repeat(128));
     for r in runs {
-        let rate = args.audit_entries as f64 / r.seeded.audit_time.as_secs_f64().max(1e-9);
-        let met = if mb(r.rss_peak_load_kb) < 100.0 {
-            "met"
-        } else {
-            "NOT MET"
-        };
+        let rate = args.audit_entries as f64 / r.audit_time.as_secs_f64().max(1e-9);
+        let (peak_other, peak_login) = r.rss_peaks_kb();
+        let met = |kb: u64| if mb(kb) < 100.0 { "met" } else { "NOT MET" };
         println!(
-            "{:<9} | {:>9.2} | {:>9.0} | {:>6.1} MB | {:>6.1} MB | {:>6.1} MB | {:>9.1} MB | {:>6.1} MB | {}",
+            "{:<9} | {:>7.2} | {:>8.0} | {:>6.1} MB | {:>6.1} MB | {:>12.1} MB | {:>7.1} MB | {:>6.1} MB | {:>6.1} MB | {} without login, {} with login",
             r.engine.name(),
-            r.seeded.total_time.as_secs_f64(),
+            r.seed_total.as_secs_f64(),
             rate,
             mb(r.rss_before_seed_kb),
             mb(r.rss_after_seed_kb),
-            mb(r.rss_peak_load_kb),
+            mb(peak_other),
+            mb(peak_login),
             mb(r.rss_end_kb),
             mb(r.hwm_end_kb),
-            met
+            met(peak_other),
+            met(peak_other.max(peak_login))
         );
     }
     println!(
-        "(RSS is of the whole bench process: server + load generator + what seeding left on the heap; engines run one after the other in the same process, so later engines inherit the earlier ones' heap. VmHWM is the process-wide peak so far, seeding included.)"
+        "(RSS: VmRSS/VmHWM of the bench process from /proc/self/status: the server runs in it, together with the load generator and what seeding left on the heap; {}. Peaks are sampled every 50 ms during each scenario.)",
+        if args.same_process {
+            "all engines ran in this one process, so later engines inherit the earlier ones' heap"
+        } else {
+            "each engine ran in a child process of its own"
+        }
     );
 }

@@ -174,9 +174,9 @@ pub async fn seed(
     let started = Instant::now();
     let now = to_db(Utc::now());
     if store.engine() == Engine::Sqlite {
-        // 64 MiB of page cache instead of 2: the index on (entity, entity_id, seq) is
-        // written in random order and would otherwise be re-read from the OS page by page.
-        sqlx::query("PRAGMA cache_size = -65536")
+        // Only on the seeding connection (closed before the server starts): no fsync at each
+        // commit and WAL checkpoint. Measured: commits took 40% of the seeding time.
+        sqlx::query("PRAGMA synchronous = OFF")
             .execute(store.pool())
             .await?;
     }
