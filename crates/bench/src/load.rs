@@ -128,8 +128,12 @@ pub struct CpuShare {
     /// blocking pool (argon2) and sqlx's SQLite worker threads.
     pub server: f64,
     pub loadgen: f64,
-    /// Everything else on the machine (PostgreSQL, other programs).
+    /// Processes named `postgres` (the PostgreSQL server and its backends).
+    pub postgres: f64,
+    /// Everything else on the machine: other programs (noise), kernel threads.
     pub others: f64,
+    /// Time the hypervisor gave to other guests.
+    pub steal: f64,
     pub idle: f64,
 }
 
@@ -163,7 +167,7 @@ impl Stats {
             "max_ms": self.max_ms,
             "first_error": self.first_error,
             "rss_peak_kb": self.rss_peak_kb,
-            "cpu": [self.cpu.server, self.cpu.loadgen, self.cpu.others, self.cpu.idle],
+            "cpu": [self.cpu.server, self.cpu.loadgen, self.cpu.postgres, self.cpu.others, self.cpu.idle, self.cpu.steal],
         })
     }
 
@@ -193,8 +197,10 @@ impl Stats {
             cpu: CpuShare {
                 server: *cpu.first()?,
                 loadgen: *cpu.get(1)?,
-                others: *cpu.get(2)?,
-                idle: *cpu.get(3)?,
+                postgres: *cpu.get(2)?,
+                others: *cpu.get(3)?,
+                idle: *cpu.get(4)?,
+                steal: *cpu.get(5)?,
             },
         })
     }
@@ -206,9 +212,9 @@ impl Stats {
     pub fn server_cpu_ms(&self) -> f64 {
         self.cpu.server * 10.0 / self.rps().max(1e-9)
     }
-    /// CPU milliseconds other processes (PostgreSQL) spent per request.
-    pub fn others_cpu_ms(&self) -> f64 {
-        self.cpu.others * 10.0 / self.rps().max(1e-9)
+    /// CPU milliseconds PostgreSQL spent per request.
+    pub fn postgres_cpu_ms(&self) -> f64 {
+        self.cpu.postgres * 10.0 / self.rps().max(1e-9)
     }
 }
 
@@ -349,8 +355,40 @@ struct CpuSnapshot {
     at: Instant,
     machine_busy: u64,
     machine_total: u64,
+    machine_steal: u64,
     /// Thread id -> (ticks, belongs to the load generator).
     threads: HashMap<u64, (u64, bool)>,
+    /// Process id -> ticks, of the processes named `postgres`.
+    postgres: HashMap<u64, u64>,
+}
+
+/// Name and user + system CPU ticks from a `/proc/.../stat` file.
+fn stat_ticks(path: &std::path::Path) -> Option<(String, u64)> {
+    let stat = std::fs::read_to_string(path).ok()?;
+    let (open, close) = (stat.find('(')?, stat.rfind(')')?);
+    let comm = stat.get(open + 1..close)?.to_string();
+    // After "pid (comm)": state is field 3; utime 14 and stime 15.
+    let f: Vec<&str> = stat.get(close + 1..)?.split_whitespace().collect();
+    let ticks = [11, 12]
+        .iter()
+        .filter_map(|&i| f.get(i).and_then(|x| x.parse::<u64>().ok()))
+        .sum();
+    Some((comm, ticks))
+}
+
+/// The numeric entries of a `/proc` directory with their `stat` ticks.
+fn proc_entries(dir: &str) -> Vec<(u64, String, u64)> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    entries
+        .flatten()
+        .filter_map(|e| {
+            let id = e.file_name().to_str()?.parse::<u64>().ok()?;
+            let (comm, ticks) = stat_ticks(&e.path().join("stat"))?;
+            Some((id, comm, ticks))
+        })
+        .collect()
 }
 
 /// Thread name prefix of the load generator's runtime.
@@ -358,7 +396,7 @@ pub const LOADGEN_THREAD: &str = "loadgen";
 
 impl CpuSnapshot {
     fn take() -> CpuSnapshot {
-        let (mut machine_busy, mut machine_total) = (0, 0);
+        let (mut machine_busy, mut machine_total, mut machine_steal) = (0, 0, 0);
         if let Ok(stat) = std::fs::read_to_string("/proc/stat")
             && let Some(line) = stat.lines().find(|l| l.starts_with("cpu "))
         {
@@ -372,34 +410,24 @@ impl CpuSnapshot {
             machine_total = v.iter().sum();
             let idle = v.get(3).copied().unwrap_or(0) + v.get(4).copied().unwrap_or(0);
             machine_busy = machine_total.saturating_sub(idle);
+            machine_steal = v.get(7).copied().unwrap_or(0);
         }
-        let mut threads = HashMap::new();
-        if let Ok(tasks) = std::fs::read_dir("/proc/self/task") {
-            for t in tasks.flatten() {
-                let Some(tid) = t.file_name().to_str().and_then(|n| n.parse::<u64>().ok()) else {
-                    continue;
-                };
-                let Ok(stat) = std::fs::read_to_string(t.path().join("stat")) else {
-                    continue;
-                };
-                let (Some(open), Some(close)) = (stat.find('('), stat.rfind(')')) else {
-                    continue;
-                };
-                let comm = &stat[open + 1..close];
-                // After "pid (comm)": state is field 3; utime 14 and stime 15.
-                let f: Vec<&str> = stat[close + 1..].split_whitespace().collect();
-                let ticks: u64 = [11, 12]
-                    .iter()
-                    .filter_map(|&i| f.get(i).and_then(|x| x.parse::<u64>().ok()))
-                    .sum();
-                threads.insert(tid, (ticks, comm.starts_with(LOADGEN_THREAD)));
-            }
-        }
+        let threads = proc_entries("/proc/self/task")
+            .into_iter()
+            .map(|(tid, comm, ticks)| (tid, (ticks, comm.starts_with(LOADGEN_THREAD))))
+            .collect();
+        let postgres = proc_entries("/proc")
+            .into_iter()
+            .filter(|(_, comm, _)| comm == "postgres")
+            .map(|(pid, _, ticks)| (pid, ticks))
+            .collect();
         CpuSnapshot {
             at: Instant::now(),
             machine_busy,
             machine_total,
+            machine_steal,
             threads,
+            postgres,
         }
     }
 
@@ -410,6 +438,7 @@ impl CpuSnapshot {
         let secs = self.at.duration_since(before.at).as_secs_f64().max(1e-9);
         let pct = |ticks: u64| ticks as f64 / secs; // 100 ticks/s = 100 %
         let busy = self.machine_busy.saturating_sub(before.machine_busy);
+        let steal = self.machine_steal.saturating_sub(before.machine_steal);
         let total = self.machine_total.saturating_sub(before.machine_total);
         let (mut server, mut loadgen) = (0, 0);
         for (tid, &(ticks, is_loadgen)) in &self.threads {
@@ -421,10 +450,19 @@ impl CpuSnapshot {
                 server += d;
             }
         }
+        let postgres: u64 = self
+            .postgres
+            .iter()
+            .map(|(pid, &ticks)| {
+                ticks.saturating_sub(before.postgres.get(pid).copied().unwrap_or(0))
+            })
+            .sum();
         CpuShare {
             server: pct(server),
             loadgen: pct(loadgen),
-            others: pct(busy.saturating_sub(server + loadgen)),
+            postgres: pct(postgres),
+            others: pct(busy.saturating_sub(server + loadgen + postgres + steal)),
+            steal: pct(steal),
             idle: pct(total.saturating_sub(busy)),
         }
     }

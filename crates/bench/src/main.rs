@@ -86,10 +86,13 @@ struct Args {
     /// Concurrent clients (one keep-alive HTTP/1.1 connection each).
     #[arg(long, default_value_t = 16)]
     concurrency: usize,
+    /// Sites to seed.
     #[arg(long, default_value_t = 1_000)]
     sites: usize,
+    /// Terminals to seed (status in_service, spread over the sites).
     #[arg(long, default_value_t = 10_000)]
     terminals: usize,
+    /// Audit entries to seed, forming a valid hash chain.
     #[arg(long, default_value_t = 1_000_000)]
     audit_entries: usize,
     /// Worker threads of the load generator's own tokio runtime (the server's runtime has
@@ -128,6 +131,8 @@ struct Args {
 }
 
 const USERNAME: &str = "bench-lead";
+/// Above this CPU share (% of one core) of unrelated processes, a scenario is flagged.
+const NOISE_PCT: f64 = 15.0;
 const PASSWORD: &str = "bench-password-0123";
 
 /// What one engine's run produced.
@@ -218,6 +223,10 @@ async fn run(args: Args, cpus: usize, loadgen: Handle) -> Result<()> {
         warmup: Duration::from_secs(args.warmup),
         measure: Duration::from_secs(args.seconds.max(1)),
     };
+    anyhow::ensure!(
+        args.sites >= 1 && args.terminals >= 1,
+        "--sites and --terminals must be at least 1"
+    );
     if let Some(report) = &args.child_report {
         let [engine] = args.engines[..] else {
             bail!("--child-report takes exactly one engine");
@@ -254,6 +263,32 @@ async fn run(args: Args, cpus: usize, loadgen: Handle) -> Result<()> {
         bail!("some engines failed: {}", failures.join("; "));
     }
     Ok(())
+}
+
+/// How fast a core is right now: milliseconds for 100,000 audit-chain hashes (SHA-256),
+/// best of three; allocates next to nothing, so that it leaves the RSS alone. Virtual
+/// machines vary from run to run; this helps compare runs.
+fn calibrate() -> f64 {
+    (0..3)
+        .map(|_| {
+            let t = Instant::now();
+            let mut h = jukiops_domain::audit::GENESIS_HASH.to_string();
+            for seq in 1..=100_000 {
+                h = jukiops_domain::audit::entry_hash(
+                    &h,
+                    seq,
+                    "2020-10-01T00:00:00.000000Z",
+                    "bench",
+                    "terminal",
+                    "1",
+                    "update",
+                    "{}",
+                );
+            }
+            std::hint::black_box(h);
+            t.elapsed().as_secs_f64() * 1000.0
+        })
+        .fold(f64::INFINITY, f64::min)
 }
 
 /// Runs one engine in a child process (this binary with `--child-report`), its output
@@ -328,6 +363,10 @@ fn print_header(args: &Args, cpus: usize) {
             "the ceiling in this one, each engine in a child process of its own"
         },
         args.client_threads
+    );
+    println!(
+        "calibration: 100,000 audit-chain hashes (SHA-256) take {:.0} ms on one core now (the VM's speed varies between runs; compare runs with this)",
+        calibrate()
     );
     println!(
         "load: {} concurrent HTTP/1.1 keep-alive clients (reqwest) over loopback, {} s warm-up + {} s measured per scenario; pool: {} connections",
@@ -495,7 +534,7 @@ async fn engine_body(
     let rss_after_seed_kb = rss_kb().0;
     let audit_rate = args.audit_entries as f64 / seeded.audit_time.as_secs_f64().max(1e-9);
     println!(
-        "seed (bulk multi-row INSERTs on a separate 1-connection pool{}): {} sites {:.2} s, {} terminals {:.2} s, {} audit entries {:.2} s ({:.0} rows/s), {} {:.2} s; total {:.2} s",
+        "seed (bulk multi-row INSERTs on a separate 1-connection pool{}): {} sites {:.2} s, {} terminals {:.2} s, {} audit entries {:.2} s ({:.0} rows/s; index dropped and rebuilt after: {:.2} s), {} {:.2} s; total {:.2} s",
         match engine {
             EngineArg::Sqlite => ", synchronous=OFF, 2,500 rows/statement, 5,000 rows/transaction",
             EngineArg::Postgres => ", 5,000 rows/statement, 50,000 rows/transaction",
@@ -507,6 +546,7 @@ async fn engine_body(
         args.audit_entries,
         seeded.audit_time.as_secs_f64(),
         audit_rate,
+        seeded.index_time.as_secs_f64(),
         seeded.housekeeping.0,
         seeded.housekeeping.1.as_secs_f64(),
         seeded.total_time.as_secs_f64()
@@ -574,7 +614,10 @@ async fn engine_body(
             })
             .await
     });
-    println!("server: http://{addr}");
+    println!(
+        "server: http://{addr}; calibration: 100,000 hashes {:.0} ms",
+        calibrate()
+    );
 
     let base = format!("http://{addr}");
     let fixture = Fixture {
@@ -655,14 +698,22 @@ fn print_stats(engine: &str, s: &Stats) {
         mb(s.rss_peak_kb)
     );
     println!(
-        "    CPU (% of one core): server threads {:.0}%, load generator {:.0}%, other processes (PostgreSQL, ...) {:.0}%, idle {:.0}%  => server {:.3} ms CPU/request, others {:.3} ms CPU/request",
+        "    CPU (% of one core): server threads {:.0}%, load generator {:.0}%, PostgreSQL {:.0}%, other processes {:.0}%, steal {:.0}%, idle {:.0}%  => per request: server {:.3} ms, PostgreSQL {:.3} ms",
         s.cpu.server,
         s.cpu.loadgen,
+        s.cpu.postgres,
         s.cpu.others,
+        s.cpu.steal,
         s.cpu.idle,
         s.server_cpu_ms(),
-        s.others_cpu_ms()
+        s.postgres_cpu_ms()
     );
+    if s.cpu.others + s.cpu.steal > NOISE_PCT {
+        println!(
+            "    WARNING: other processes (or the hypervisor) took {:.0}% of a core during this scenario: figures are disturbed",
+            s.cpu.others + s.cpu.steal
+        );
+    }
     if let Some(e) = &s.first_error {
         println!("    first error: {e}");
     }
@@ -718,7 +769,7 @@ fn print_summary(args: &Args, cpus: usize, ceiling: &Stats, runs: &[EngineRun]) 
         }
     );
     println!(
-        "{:<16} | {:<8} | {:>8} | {:>7} | {:>7} | {:>6} | {:>10} | {:>13} | {:<32} | verdict",
+        "{:<16} | {:<8} | {:>8} | {:>7} | {:>7} | {:>6} | {:>10} | {:>9} | {:>9} | {:>5} | {:<32} | verdict",
         "scenario",
         "engine",
         "req/s",
@@ -726,14 +777,16 @@ fn print_summary(args: &Args, cpus: usize, ceiling: &Stats, runs: &[EngineRun]) 
         "p99 ms",
         "errors",
         "vs ceiling",
-        "srv CPU ms/rq",
+        "srv ms/rq",
+        "pg ms/rq",
+        "noise",
         "target"
     );
-    println!("{}", "-".repeat(146));
+    println!("{}", "-".repeat(160));
     let line = |engine: &str, s: &Stats| {
         let (target, v) = verdict(s);
         println!(
-            "{:<16} | {:<8} | {:>8.0} | {:>7.2} | {:>7.2} | {:>6} | {:>9.1}% | {:>13.3} | {:<32} | {}",
+            "{:<16} | {:<8} | {:>8.0} | {:>7.2} | {:>7.2} | {:>6} | {:>9.1}% | {:>9.3} | {:>9.3} | {:>4.0}% | {:<32} | {}",
             s.scenario.name(),
             engine,
             s.rps(),
@@ -742,6 +795,8 @@ fn print_summary(args: &Args, cpus: usize, ceiling: &Stats, runs: &[EngineRun]) 
             s.errors,
             100.0 * s.rps() / c.max(1e-9),
             s.server_cpu_ms(),
+            s.postgres_cpu_ms(),
+            s.cpu.others + s.cpu.steal,
             target,
             v
         );
@@ -752,6 +807,9 @@ fn print_summary(args: &Args, cpus: usize, ceiling: &Stats, runs: &[EngineRun]) 
             line(r.engine.name(), s);
         }
     }
+    println!(
+        "(vs ceiling: req/s relative to the bare axum handler; srv ms/rq: CPU of the server's threads per request; pg ms/rq: CPU of the postgres processes per request; noise: CPU taken by unrelated processes and hypervisor steal in % of one core, figures disturbed above {NOISE_PCT:.0}%. Login is argon2 by design: no target.)"
+    );
     println!();
     println!(
         "{:<9} | {:>7} | {:>8} | {:>9} | {:>9} | {:>15} | {:>10} | {:>9} | {:>9} | RSS < 100 MB",
