@@ -44,38 +44,48 @@ impl Actor {
     }
 }
 
+/// An audit entry waiting for the commit, where it is chained.
+#[derive(Debug)]
+struct PendingEntry {
+    entity: String,
+    entity_id: String,
+    action: String,
+    changes: String,
+}
+
 /// An open writing transaction. Dropping it without [`Change::commit`] rolls back.
 #[derive(Debug)]
 pub struct Change {
+    // Field order matters: the transaction rolls back before the writer lock is released.
     tx: Transaction<'static, Any>,
     actor: String,
     now: DateTime<Utc>,
     now_text: String,
-    seq: i64,
-    hash: String,
-    entries: usize,
+    pending: Vec<PendingEntry>,
+    _writer: Option<tokio::sync::OwnedMutexGuard<()>>,
 }
 
 impl Store {
-    /// Starts a change by `actor` that needs `action`. The first statement moves the audit
-    /// head, which takes the write lock at once: writers queue here instead of failing later.
+    /// Starts a change by `actor` that needs `action`. The audit head is taken only at
+    /// commit, so concurrent writers are serialised for a few statements, not the whole
+    /// change.
     pub async fn begin(&self, actor: &Actor, action: Action) -> Result<Change, StoreError> {
         if !actor.may(action) {
             return Err(StoreError::Forbidden);
         }
-        let mut tx = self.pool.begin().await?;
-        let row = sqlx::query("UPDATE audit_head SET seq = seq WHERE id = 1 RETURNING seq, hash")
-            .fetch_one(&mut *tx)
-            .await?;
+        let writer = match &self.writer {
+            Some(lock) => Some(lock.clone().lock_owned().await),
+            None => None,
+        };
+        let tx = self.pool.begin().await?;
         let now = Utc::now();
         Ok(Change {
             tx,
             actor: actor.name().to_string(),
             now,
             now_text: to_db(now),
-            seq: row.try_get("seq")?,
-            hash: row.try_get("hash")?,
-            entries: 0,
+            pending: Vec::new(),
+            _writer: writer,
         })
     }
 }
@@ -95,7 +105,7 @@ impl Change {
         &self.actor
     }
 
-    /// Appends one entry to the audit trail (R8.5), chained to the one before.
+    /// Records one audit entry (R8.5); it is chained and written at commit.
     pub async fn audit(
         &mut self,
         entity: &str,
@@ -103,46 +113,59 @@ impl Change {
         action: &str,
         changes: &Value,
     ) -> Result<(), StoreError> {
-        let seq = self.seq + 1;
-        let entity_id = entity_id.to_string();
-        let changes = changes.to_string();
-        let hash = entry_hash(
-            &self.hash,
-            seq,
-            &self.now_text,
-            &self.actor,
-            entity,
-            &entity_id,
-            action,
-            &changes,
-        );
-        sqlx::query(
-            "INSERT INTO audit_entries (seq, at, actor, entity, entity_id, action, changes, prev_hash, hash) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-        )
-        .bind(seq)
-        .bind(&self.now_text)
-        .bind(&self.actor)
-        .bind(entity)
-        .bind(&entity_id)
-        .bind(action)
-        .bind(&changes)
-        .bind(&self.hash)
-        .bind(&hash)
-        .execute(&mut *self.tx)
-        .await?;
-        self.seq = seq;
-        self.hash = hash;
-        self.entries += 1;
+        self.pending.push(PendingEntry {
+            entity: entity.to_string(),
+            entity_id: entity_id.to_string(),
+            action: action.to_string(),
+            changes: changes.to_string(),
+        });
         Ok(())
     }
 
-    /// Commits the rows and their audit entries together.
+    /// Chains the audit entries to the head and commits them with the rows.
     pub async fn commit(mut self) -> Result<(), StoreError> {
-        debug_assert!(self.entries > 0, "a change must leave an audit entry");
+        debug_assert!(
+            !self.pending.is_empty(),
+            "a change must leave an audit entry"
+        );
+        // Locks the head row (PostgreSQL) until commit: the chain never forks.
+        let head = sqlx::query("UPDATE audit_head SET seq = seq WHERE id = 1 RETURNING seq, hash")
+            .fetch_one(&mut *self.tx)
+            .await?;
+        let mut seq: i64 = head.try_get("seq")?;
+        let mut hash: String = head.try_get("hash")?;
+        for e in std::mem::take(&mut self.pending) {
+            seq += 1;
+            let next = entry_hash(
+                &hash,
+                seq,
+                &self.now_text,
+                &self.actor,
+                &e.entity,
+                &e.entity_id,
+                &e.action,
+                &e.changes,
+            );
+            sqlx::query(
+                "INSERT INTO audit_entries (seq, at, actor, entity, entity_id, action, changes, prev_hash, hash) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            )
+            .bind(seq)
+            .bind(&self.now_text)
+            .bind(&self.actor)
+            .bind(&e.entity)
+            .bind(&e.entity_id)
+            .bind(&e.action)
+            .bind(&e.changes)
+            .bind(&hash)
+            .bind(&next)
+            .execute(&mut *self.tx)
+            .await?;
+            hash = next;
+        }
         sqlx::query("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1")
-            .bind(self.seq)
-            .bind(&self.hash)
+            .bind(seq)
+            .bind(&hash)
             .execute(&mut *self.tx)
             .await?;
         self.tx.commit().await?;

@@ -44,6 +44,9 @@ static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migratio
 pub struct Store {
     pool: AnyPool,
     engine: Engine,
+    /// SQLite has one writer at a time: writers of this process queue here, first come
+    /// first served, instead of polling the file lock with `busy_timeout` back-off.
+    writer: Option<std::sync::Arc<tokio::sync::Mutex<()>>>,
 }
 
 impl Store {
@@ -83,7 +86,13 @@ impl Store {
             })
             .connect(&url)
             .await?;
-        Ok(Store { pool, engine })
+        let writer =
+            (engine == Engine::Sqlite).then(|| std::sync::Arc::new(tokio::sync::Mutex::new(())));
+        Ok(Store {
+            pool,
+            engine,
+            writer,
+        })
     }
 
     pub fn engine(&self) -> Engine {

@@ -139,8 +139,10 @@ impl Store {
         }
         let (lim, off) = (next(), next());
         let where_ = conds.join(" AND ");
+        // Page on the asset-number index first, then join only the rows of the page.
         let list_sql = format!(
-            "SELECT {COLUMNS} WHERE {where_} ORDER BY t.asset_number LIMIT {lim} OFFSET {off}"
+            "SELECT {COLUMNS} JOIN (SELECT t.id AS page_id FROM terminals t WHERE {where_} \
+             ORDER BY t.asset_number LIMIT {lim} OFFSET {off}) pg ON pg.page_id = t.id ORDER BY t.asset_number"
         );
         let count_sql = format!("SELECT COUNT(*) FROM terminals t WHERE {where_}");
         let mut list = sqlx::query(sql(list_sql));
