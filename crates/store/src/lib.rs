@@ -12,6 +12,7 @@ pub mod password;
 mod people;
 mod sessions;
 mod sites;
+mod terminal_list;
 mod terminals;
 mod touch_panels;
 
@@ -22,6 +23,7 @@ pub use page::{Page, PageRequest};
 pub use people::{NewUser, User, UserPatch};
 pub use sessions::{ApiToken, NewApiToken, Throttle};
 pub use sites::Site;
+pub use terminal_list::TerminalPageJson;
 pub use terminals::{AssetEvent, ImportReport, Terminal, TerminalFilter, TerminalPatch};
 pub use touch_panels::TouchPanel;
 
@@ -77,7 +79,7 @@ impl Store {
                     if engine == Engine::Sqlite {
                         conn.execute(
                             "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; \
-                             PRAGMA busy_timeout = 10000; PRAGMA synchronous = NORMAL;",
+                             PRAGMA busy_timeout = 10000; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -1024;",
                         )
                         .await?;
                     }

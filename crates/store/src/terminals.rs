@@ -12,9 +12,9 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 
 use crate::sql;
-use crate::{Actor, Change, Page, PageRequest, Store, StoreError};
+use crate::{Actor, Change, Store, StoreError};
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct Terminal {
     pub id: i64,
     pub asset_number: String,
@@ -111,67 +111,6 @@ fn terminal_row(r: &AnyRow) -> Result<Terminal, sqlx::Error> {
 }
 
 impl Store {
-    pub async fn terminals(
-        &self,
-        f: &TerminalFilter,
-        req: PageRequest,
-    ) -> Result<Page<Terminal>, StoreError> {
-        let mut conds = vec!["1 = 1".to_string()];
-        let mut n = 0;
-        let mut next = || {
-            n += 1;
-            format!("${n}")
-        };
-        if f.site_id.is_some() {
-            conds.push(format!("t.site_id = {}", next()));
-        }
-        if f.status.is_some() {
-            conds.push(format!("t.status = {}", next()));
-        }
-        let like =
-            f.q.as_deref()
-                .map(str::trim)
-                .filter(|q| !q.is_empty())
-                .map(|q| format!("%{}%", q.replace(['%', '_'], "")));
-        if like.is_some() {
-            let p = next();
-            conds.push(format!("(t.asset_number LIKE {p} OR t.serial LIKE {p} OR t.model LIKE {p} OR t.room LIKE {p})"));
-        }
-        let (lim, off) = (next(), next());
-        let where_ = conds.join(" AND ");
-        // Page on the asset-number index first, then join only the rows of the page.
-        let list_sql = format!(
-            "SELECT {COLUMNS} JOIN (SELECT t.id AS page_id FROM terminals t WHERE {where_} \
-             ORDER BY t.asset_number LIMIT {lim} OFFSET {off}) pg ON pg.page_id = t.id ORDER BY t.asset_number"
-        );
-        let count_sql = format!("SELECT COUNT(*) FROM terminals t WHERE {where_}");
-        let mut list = sqlx::query(sql(list_sql));
-        let mut count = sqlx::query_scalar::<_, i64>(sql(count_sql));
-        if let Some(s) = f.site_id {
-            list = list.bind(s);
-            count = count.bind(s);
-        }
-        if let Some(s) = f.status {
-            list = list.bind(s.as_str());
-            count = count.bind(s.as_str());
-        }
-        if let Some(l) = &like {
-            list = list.bind(l.clone());
-            count = count.bind(l.clone());
-        }
-        let rows = list
-            .bind(req.limit())
-            .bind(req.offset())
-            .fetch_all(&self.pool)
-            .await?;
-        let total = count.fetch_one(&self.pool).await?;
-        Ok(Page::new(
-            rows.iter().map(terminal_row).collect::<Result<_, _>>()?,
-            total,
-            req,
-        ))
-    }
-
     /// Every terminal, for the CSV export.
     pub async fn all_terminals(&self) -> Result<Vec<Terminal>, StoreError> {
         let rows = sqlx::query(sql(format!("SELECT {COLUMNS} ORDER BY t.asset_number")))

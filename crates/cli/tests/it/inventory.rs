@@ -499,3 +499,73 @@ async fn bad_path_and_query_parameters_are_problems(engine: Engine) {
 }
 
 both_engines!(bad_path_and_query_parameters_are_problems);
+
+/// The list's rows (built as JSON by the database) are exactly what `show` returns.
+async fn list_rows_equal_show(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
+    let c = app.client(Role::ContractorLead).await;
+    for n in 1..=3 {
+        let mut body = terminal(&format!("T-{n}"), &format!("S-{n}"), "011011");
+        if n == 2 {
+            body["room"] = Value::Null;
+            body["lessor"] = json!("賃貸\"業者\"");
+        }
+        assert_eq!(
+            c.post(app.url("/api/v1/terminals"))
+                .json(&body)
+                .send()
+                .await
+                .expect("post")
+                .status(),
+            201
+        );
+    }
+    let tid: i64 = sqlx::query_scalar("SELECT id FROM terminals WHERE asset_number = 'T-3'")
+        .fetch_one(app.store.pool())
+        .await
+        .expect("id");
+    let r = c.post(app.url("/api/v1/touch-panels")).json(&json!({"asset_number": "P-1", "serial": "PS-1", "model": "パネル", "terminal_id": tid})).send().await.expect("post");
+    assert_eq!(r.status(), 201);
+    let page: Value = c
+        .get(app.url("/api/v1/terminals?per_page=10"))
+        .send()
+        .await
+        .expect("list")
+        .json()
+        .await
+        .expect("json");
+    let items = page["items"].as_array().expect("items");
+    assert_eq!(items.len(), 3);
+    assert_eq!(
+        (
+            page["total"].as_i64(),
+            page["page"].as_i64(),
+            page["per_page"].as_i64()
+        ),
+        (Some(3), Some(1), Some(10))
+    );
+    for item in items {
+        let shown: Value = c
+            .get(app.url(&format!("/api/v1/terminals/{}", item["id"])))
+            .send()
+            .await
+            .expect("show")
+            .json()
+            .await
+            .expect("json");
+        assert_eq!(item, &shown);
+    }
+    assert_eq!(items[2]["touch_panel_asset_number"], "P-1");
+    let empty: Value = c
+        .get(app.url("/api/v1/terminals?q=none"))
+        .send()
+        .await
+        .expect("list")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(empty["items"], json!([]));
+    assert_eq!(empty["total"], 0);
+}
+
+both_engines!(list_rows_equal_show);

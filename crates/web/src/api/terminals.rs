@@ -39,7 +39,7 @@ pub async fn list(
     State(state): State<AppState>,
     user: CurrentUser,
     Query(q): Query<TerminalQuery>,
-) -> JsonResult<Page<Terminal>> {
+) -> Result<Response, AppError> {
     user.require(Action::ViewInventory)?;
     let status = match q.status.as_deref().filter(|s| !s.is_empty()) {
         None => None,
@@ -61,7 +61,13 @@ pub async fn list(
         per_page: q.per_page,
     }
     .request();
-    Ok(Json(state.store.terminals(&filter, req).await?))
+    // The database builds the page's JSON; it goes out as it is (same shape as Page<Terminal>).
+    let page = state.store.terminals_json(&filter, req).await?;
+    Ok((
+        [(header::CONTENT_TYPE, "application/json")],
+        page.to_page_json(),
+    )
+        .into_response())
 }
 
 #[utoipa::path(post, path = "/api/v1/terminals", tag = "inventory", request_body = TerminalInput,
