@@ -134,9 +134,28 @@ impl Store {
         d: TerminalDraft,
     ) -> Result<Terminal, StoreError> {
         let mut ch = self.begin(actor, Action::EditInventory).await?;
-        let id = save_terminal(&mut ch, None, &d).await?.0;
+        let saved = save_terminal(&mut ch, None, &d).await?;
+        let now = ch.now().to_string();
         ch.commit().await?;
-        self.terminal(id).await
+        // A new terminal has no touch panel yet: no need to read it back.
+        Ok(Terminal {
+            id: saved.id,
+            asset_number: d.asset_number,
+            serial: d.serial,
+            model: d.model,
+            site_id: saved.site_id,
+            site_code: d.site_code,
+            site_name: saved.site_name,
+            room: d.room,
+            lessor: d.lessor,
+            lease_start: d.lease_start.map(|x| x.to_string()),
+            lease_end: d.lease_end.map(|x| x.to_string()),
+            status: d.status,
+            touch_panel_id: None,
+            touch_panel_asset_number: None,
+            created_at: now.clone(),
+            updated_at: now,
+        })
     }
 
     pub async fn update_terminal(
@@ -147,7 +166,7 @@ impl Store {
     ) -> Result<Terminal, StoreError> {
         let mut ch = self.begin(actor, Action::EditInventory).await?;
         let before = terminal_in(&mut ch, id).await?;
-        if save_terminal(&mut ch, Some(&before), &d).await?.1 == Saved::Unchanged {
+        if save_terminal(&mut ch, Some(&before), &d).await?.outcome == Saved::Unchanged {
             return Ok(before);
         }
         ch.commit().await?;
@@ -178,10 +197,13 @@ impl Store {
                 Some(id) => Some(terminal_in(&mut ch, id).await?),
                 None => None,
             };
-            match save_terminal(&mut ch, before.as_ref(), d).await {
-                Ok((_, Saved::Created)) => report.created += 1,
-                Ok((_, Saved::Updated)) => report.updated += 1,
-                Ok((_, Saved::Unchanged)) => report.unchanged += 1,
+            match save_terminal(&mut ch, before.as_ref(), d)
+                .await
+                .map(|s| s.outcome)
+            {
+                Ok(Saved::Created) => report.created += 1,
+                Ok(Saved::Updated) => report.updated += 1,
+                Ok(Saved::Unchanged) => report.unchanged += 1,
                 Err(StoreError::Invalid(es)) => {
                     errors.0.extend(es.0.into_iter().map(|e| at_row(*row, e)))
                 }
@@ -262,40 +284,54 @@ async fn terminal_in(ch: &mut Change, id: i64) -> Result<Terminal, StoreError> {
     Ok(terminal_row(&r)?)
 }
 
+/// What [`save_terminal`] did, with the site it resolved.
+#[derive(Debug)]
+struct SavedTerminal {
+    id: i64,
+    outcome: Saved,
+    site_id: i64,
+    site_name: String,
+}
+
 /// Writes a terminal (new when `before` is `None`), its history events and audit entry.
 async fn save_terminal(
     ch: &mut Change,
     before: Option<&Terminal>,
     d: &TerminalDraft,
-) -> Result<(i64, Saved), StoreError> {
-    let site_id: i64 = sqlx::query_scalar("SELECT id FROM sites WHERE code = $1")
-        .bind(&d.site_code)
-        .fetch_optional(ch.conn())
-        .await?
-        .ok_or_else(|| {
-            FieldErrors::from(FieldError::new(
-                "site_code",
-                format!("拠点コード「{}」は登録されていません。", d.site_code),
-            ))
-        })?;
+) -> Result<SavedTerminal, StoreError> {
     let self_id = before.map(|b| b.id).unwrap_or(0);
-    for (field, value, label) in [
-        ("asset_number", &d.asset_number, "資産番号"),
-        ("serial", &d.serial, "製造番号"),
-    ] {
-        let sql_text =
-            format!("SELECT asset_number FROM terminals WHERE {field} = $1 AND id <> $2");
-        let other: Option<String> = sqlx::query_scalar(sql(sql_text))
-            .bind(value)
-            .bind(self_id)
-            .fetch_optional(ch.conn())
-            .await?;
-        if let Some(other) = other {
-            return Err(StoreError::conflict(
-                field,
-                format!("{label}「{value}」は統合端末 {other} で既に登録されています。"),
-            ));
-        }
+    // One round trip for the site and both uniqueness checks.
+    let check = sqlx::query(
+        "SELECT (SELECT id FROM sites WHERE code = $1) AS site_id, (SELECT name FROM sites WHERE code = $1) AS site_name, \
+         (SELECT asset_number FROM terminals WHERE asset_number = $2 AND id <> $4) AS same_asset, \
+         (SELECT asset_number FROM terminals WHERE serial = $3 AND id <> $4) AS same_serial",
+    )
+    .bind(&d.site_code)
+    .bind(&d.asset_number)
+    .bind(&d.serial)
+    .bind(self_id)
+    .fetch_one(ch.conn())
+    .await?;
+    let (Some(site_id), Some(site_name)) = (
+        check.try_get::<Option<i64>, _>("site_id")?,
+        check.try_get::<Option<String>, _>("site_name")?,
+    ) else {
+        let message = format!("拠点コード「{}」は登録されていません。", d.site_code);
+        return Err(FieldErrors::from(FieldError::new("site_code", message)).into());
+    };
+    if let Some(other) = check.try_get::<Option<String>, _>("same_asset")? {
+        let message = format!(
+            "資産番号「{}」は統合端末 {other} で既に登録されています。",
+            d.asset_number
+        );
+        return Err(StoreError::conflict("asset_number", message));
+    }
+    if let Some(other) = check.try_get::<Option<String>, _>("same_serial")? {
+        let message = format!(
+            "製造番号「{}」は統合端末 {other} で既に登録されています。",
+            d.serial
+        );
+        return Err(StoreError::conflict("serial", message));
     }
     let after = draft_snapshot(d);
     let changes = diff(
@@ -303,7 +339,12 @@ async fn save_terminal(
         &after,
     );
     if changes.as_object().is_some_and(|m| m.is_empty()) {
-        return Ok((self_id, Saved::Unchanged));
+        return Ok(SavedTerminal {
+            id: self_id,
+            outcome: Saved::Unchanged,
+            site_id,
+            site_name,
+        });
     }
     let now = ch.now().to_string();
     let dates = (
@@ -348,14 +389,17 @@ async fn save_terminal(
     }
     let action = if before.is_some() { "update" } else { "create" };
     ch.audit("terminal", id, action, &changes).await?;
-    Ok((
+    let outcome = if before.is_some() {
+        Saved::Updated
+    } else {
+        Saved::Created
+    };
+    Ok(SavedTerminal {
         id,
-        if before.is_some() {
-            Saved::Updated
-        } else {
-            Saved::Created
-        },
-    ))
+        outcome,
+        site_id,
+        site_name,
+    })
 }
 
 /// Which history events a change of a terminal makes.
