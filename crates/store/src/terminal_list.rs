@@ -87,7 +87,7 @@ impl Store {
         }
         let (lim, off) = (next(), next());
         let where_ = conds.join(" AND ");
-        // Page on the asset-number index first, then join only the rows of the page.
+        // SQLite: page on the asset-number index first, then join only the rows of the page.
         let page_ids = format!(
             "JOIN (SELECT t.id AS page_id FROM terminals t WHERE {where_} ORDER BY t.asset_number LIMIT {lim} OFFSET {off}) pg \
              ON pg.page_id = t.id"
@@ -105,11 +105,15 @@ impl Store {
                 )
             }
             Engine::Postgres => {
+                // LATERAL keeps PostgreSQL on index lookups for the 100 rows of the page
+                // (with plain joins it hashes the whole terminals and sites tables).
                 let pairs: Vec<String> =
                     FIELDS.iter().map(|(k, c)| format!("'{k}', {c}")).collect();
                 format!(
                     "SELECT {count}, (SELECT COALESCE(json_agg(json_build_object({}) ORDER BY t.asset_number), '[]'::json)::text \
-                     {JOINS} {page_ids}) AS items",
+                     FROM (SELECT * FROM terminals t WHERE {where_} ORDER BY t.asset_number LIMIT {lim} OFFSET {off}) t \
+                     JOIN LATERAL (SELECT code, name FROM sites WHERE id = t.site_id) s ON true \
+                     LEFT JOIN LATERAL (SELECT id, asset_number FROM touch_panels WHERE terminal_id = t.id) p ON true) AS items",
                     pairs.join(", ")
                 )
             }
