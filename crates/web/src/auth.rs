@@ -5,7 +5,7 @@ use std::net::SocketAddr;
 
 use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
-use axum::http::{StatusCode, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use jukiops_domain::people::Action;
 use jukiops_store::{Actor, Throttle, User};
 
@@ -40,9 +40,9 @@ impl CurrentUser {
     }
 }
 
-pub fn cookie_value<'a>(parts: &'a Parts, name: &str) -> Option<&'a str> {
-    parts
-        .headers
+/// The value of cookie `name` in the request headers.
+pub fn cookie_value<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
@@ -69,7 +69,7 @@ impl FromRequestParts<AppState> for CurrentUser {
             .and_then(|v| v.strip_prefix("Bearer "));
         let user = if let Some(token) = bearer {
             state.store.token_user(token.trim()).await?
-        } else if let Some(secret) = cookie_value(parts, SESSION_COOKIE) {
+        } else if let Some(secret) = cookie_value(&parts.headers, SESSION_COOKIE) {
             state.store.session_user(secret).await?
         } else {
             None

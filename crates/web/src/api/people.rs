@@ -44,14 +44,7 @@ pub async fn login(
 /// Ends the session of the cookie.
 #[utoipa::path(post, path = "/api/v1/logout", tag = "account", responses((status = 204)))]
 pub async fn logout(State(state): State<AppState>, headers: HeaderMap) -> ApiResult<Response> {
-    let secret = headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|kv| kv.trim().split_once('='))
-        .find(|(k, _)| *k == auth::SESSION_COOKIE)
-        .map(|(_, v)| v.to_string());
+    let secret = auth::cookie_value(&headers, auth::SESSION_COOKIE).map(String::from);
     if let Some(s) = secret {
         state.store.delete_session(&s).await?;
     }

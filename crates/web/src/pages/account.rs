@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 
 use super::{ListQuery, PageError, PageResult, PageUser, form_errors, page_value, see_other};
 use crate::AppState;
-use crate::auth::{self, ClientAddress, CurrentUser, SESSION_COOKIE};
+use crate::auth::{self, ClientAddress, CurrentUser};
 use crate::error::AppError;
 use crate::forms::role_options;
 use crate::templates::render;
@@ -75,14 +75,7 @@ pub async fn login(
 }
 
 pub async fn logout(State(state): State<AppState>, headers: axum::http::HeaderMap) -> Response {
-    let secret = headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|kv| kv.trim().split_once('='))
-        .find(|(k, _)| *k == SESSION_COOKIE)
-        .map(|(_, v)| v.to_string());
+    let secret = auth::cookie_value(&headers, auth::SESSION_COOKIE).map(String::from);
     if let Some(s) = secret
         && let Err(e) = state.store.delete_session(&s).await
     {
