@@ -263,7 +263,33 @@ async fn operations_endpoints(engine: Engine) {
     assert!(doc["components"]["schemas"]["Problem"].is_object());
 }
 
+/// `/metrics` serves Prometheus text with the request counters by route and status.
+async fn prometheus_metrics(engine: Engine) {
+    let app = TestApp::spawn_with_metrics(engine).await;
+    let c = app.client(Role::Auditor).await;
+    assert_eq!(
+        c.get(app.url("/api/v1/terminals"))
+            .send()
+            .await
+            .expect("get")
+            .status(),
+        200
+    );
+    let r = app
+        .anonymous()
+        .get(app.url("/metrics"))
+        .send()
+        .await
+        .expect("metrics");
+    assert_eq!(r.status(), 200);
+    let text = r.text().await.expect("text");
+    let line = "http_requests_total{method=\"GET\",route=\"/api/v1/terminals\",status=\"200\"} 1";
+    assert!(text.contains(line), "{text}");
+    assert!(text.contains("http_request_duration_seconds"), "{text}");
+}
+
 both_engines!(
+    prometheus_metrics,
     every_page_renders_in_japanese,
     forms_work_without_javascript,
     operations_endpoints

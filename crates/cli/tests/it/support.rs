@@ -146,6 +146,20 @@ impl TestApp {
     }
 
     pub async fn spawn_with(engine: Engine, config: WebConfig) -> TestApp {
+        Self::spawn_full(engine, config, None).await
+    }
+
+    /// With the Prometheus recorder installed (once per test process).
+    pub async fn spawn_with_metrics(engine: Engine) -> TestApp {
+        let handle = jukiops_web::install_metrics().expect("first recorder of this test process");
+        Self::spawn_full(engine, WebConfig::default(), Some(handle)).await
+    }
+
+    async fn spawn_full(
+        engine: Engine,
+        config: WebConfig,
+        metrics: Option<metrics_exporter_prometheus::PrometheusHandle>,
+    ) -> TestApp {
         let db = TestDb::new(engine).await;
         let store = db.store().await;
         let contract = Contract::builtin_default();
@@ -168,7 +182,7 @@ impl TestApp {
             .await
             .expect("bind");
         let addr = listener.local_addr().expect("addr");
-        let state = AppState::new(store.clone(), contract, config, None);
+        let state = AppState::new(store.clone(), contract, config, metrics);
         tokio::spawn(async move {
             let app =
                 jukiops_web::router(state).into_make_service_with_connect_info::<SocketAddr>();
