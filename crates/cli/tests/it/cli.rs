@@ -217,3 +217,58 @@ async fn user_commands_and_backup(engine: Engine) {
 }
 
 crate::both_engines!(user_commands_and_backup);
+
+#[test]
+fn config_file_and_environment() {
+    let dir = std::env::temp_dir().join(format!("jukiops_config_{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("dir");
+    let db = dir.join("from-config.db");
+    let config = dir.join("jukiops.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "database_url = \"sqlite://{}\"\nlisten = \"127.0.0.1:0\"\n",
+            db.display()
+        ),
+    )
+    .expect("write");
+    let (ok, _, err) = run(
+        &["migrate", "--config", config.to_str().expect("path")],
+        None,
+    );
+    assert!(ok, "{err}");
+    assert!(
+        db.exists(),
+        "the database named in the config file was created"
+    );
+
+    // A flag wins over the file.
+    let db2 = dir.join("from-flag.db");
+    let url2 = format!("sqlite://{}", db2.display());
+    let (ok, _, err) = run(
+        &[
+            "migrate",
+            "--config",
+            config.to_str().expect("path"),
+            "--database-url",
+            &url2,
+        ],
+        None,
+    );
+    assert!(ok, "{err}");
+    assert!(db2.exists());
+
+    // An unknown key is an error, not silently ignored.
+    std::fs::write(&config, "databse_url = \"sqlite://x.db\"\n").expect("write");
+    let (ok, _, err) = run(
+        &["migrate", "--config", config.to_str().expect("path")],
+        None,
+    );
+    assert!(!ok);
+    assert!(
+        err.contains("設定ファイル") && err.contains("databse_url"),
+        "{err}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
