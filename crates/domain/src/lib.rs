@@ -5,6 +5,7 @@
 //! unit-tested; storage and HTTP live in other crates.
 
 pub mod audit;
+pub mod calendar;
 pub mod contract;
 pub mod glossary;
 pub mod inventory;

@@ -1,0 +1,10 @@
+//! The Japanese calendar as the contract needs it (R5.2): national holidays.
+//!
+//! Pure date arithmetic, no I/O and no clock: callers pass the dates they ask about.
+
+pub mod holidays;
+
+pub use holidays::{equinox_is_provisional, holiday_name, holidays_between};
+
+#[cfg(test)]
+mod tests;
