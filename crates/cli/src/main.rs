@@ -1,5 +1,6 @@
 //! `jukiops`: one binary that serves the web UI and API, and administers the database.
 
+mod calendar;
 mod config;
 mod demo;
 
@@ -65,6 +66,11 @@ enum Command {
     Contract {
         #[command(subcommand)]
         action: ContractCommand,
+    },
+    /// National holidays, closed days and business-time arithmetic (R5.2).
+    Calendar {
+        #[command(subcommand)]
+        action: calendar::CalendarCommand,
     },
     /// The audit trail.
     Audit {
@@ -244,6 +250,7 @@ async fn run(command: Option<Command>) -> anyhow::Result<ExitCode> {
                 }
             }
         }
+        Command::Calendar { action } => calendar::run(action)?,
         Command::Audit {
             action: AuditCommand::Verify,
             server,

@@ -272,3 +272,82 @@ fn config_file_and_environment() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn calendar_commands() {
+    let (ok, out, err) = run(
+        &[
+            "calendar",
+            "holidays",
+            "--from",
+            "2021-07-01",
+            "--to",
+            "2021-08-31",
+        ],
+        None,
+    );
+    assert!(ok, "{err}");
+    assert_eq!(
+        out,
+        "date,name\n2021-07-22,海の日\n2021-07-23,スポーツの日\n2021-08-08,山の日\n2021-08-09,休日\n"
+    );
+    let (ok, out, _) = run(
+        &[
+            "calendar",
+            "closed",
+            "--from",
+            "2020-12-28",
+            "--to",
+            "2021-01-04",
+        ],
+        None,
+    );
+    assert!(ok);
+    assert_eq!(out.lines().count(), 1 + 6, "12/29-1/3: {out}");
+    assert!(
+        out.contains("2021-01-01,元日")
+            && out.contains("2020-12-29,年末年始")
+            && !out.contains("2020-12-28")
+    );
+    let (ok, out, _) = run(&["calendar", "add-business-days", "2020-11-02", "1"], None);
+    assert!(ok);
+    assert_eq!(out.trim(), "2020-11-04", "11/3 is 文化の日");
+    // Friday 10:00 JST to Monday 09:00 JST: 7h15m on Friday and 15 minutes on Monday.
+    let (ok, out, _) = run(
+        &[
+            "calendar",
+            "business-minutes",
+            "2020-10-30T10:00",
+            "2020-11-02T00:00:00Z",
+        ],
+        None,
+    );
+    assert!(ok);
+    assert_eq!(out.trim(), "450");
+    let (ok, _, err) = run(
+        &[
+            "calendar",
+            "holidays",
+            "--from",
+            "2021-13-01",
+            "--to",
+            "2021-12-31",
+        ],
+        None,
+    );
+    assert!(!ok);
+    assert!(err.contains("--from"), "{err}");
+    let (ok, _, err) = run(
+        &[
+            "calendar",
+            "holidays",
+            "--from",
+            "2021-02-01",
+            "--to",
+            "2021-01-01",
+        ],
+        None,
+    );
+    assert!(!ok);
+    assert!(err.contains("--to"), "{err}");
+}

@@ -1,0 +1,125 @@
+//! `jukiops calendar ...`: national holidays, the contract's closed days and business-time
+//! arithmetic from the command line (R5.2). Dates are `YYYY-MM-DD`; instants are ISO 8601,
+//! in Japan time when they carry no offset.
+
+use std::path::PathBuf;
+
+use anyhow::{Context, bail};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use clap::Subcommand;
+use jukiops_domain::calendar::{BusinessCalendar, holidays_between};
+use jukiops_domain::time::jst;
+
+use crate::config::load_contract;
+
+#[derive(Debug, Subcommand)]
+pub enum CalendarCommand {
+    /// National holidays as CSV `date,name`.
+    Holidays {
+        #[arg(long)]
+        from: String,
+        #[arg(long)]
+        to: String,
+    },
+    /// The contract's closed days as CSV `date,reason`.
+    Closed {
+        #[arg(long)]
+        from: String,
+        #[arg(long)]
+        to: String,
+        /// Contract file (default: the built-in FY2020 Sapporo contract).
+        #[arg(long)]
+        contract: Option<PathBuf>,
+    },
+    /// The date N business days after DATE (DATE itself not counted).
+    AddBusinessDays {
+        date: String,
+        n: u32,
+        #[arg(long)]
+        contract: Option<PathBuf>,
+    },
+    /// Business minutes between two instants inside the working window.
+    BusinessMinutes {
+        from: String,
+        to: String,
+        #[arg(long)]
+        contract: Option<PathBuf>,
+    },
+}
+
+fn date(arg: &str, value: &str) -> anyhow::Result<NaiveDate> {
+    NaiveDate::parse_from_str(value.trim(), "%Y-%m-%d")
+        .with_context(|| format!("{arg} は YYYY-MM-DD 形式の日付で指定してください: {value}"))
+}
+
+/// ISO 8601 with an offset, or a local time read as Japan time.
+fn instant(arg: &str, value: &str) -> anyhow::Result<DateTime<Utc>> {
+    let v = value.trim();
+    if let Ok(t) = DateTime::parse_from_rfc3339(v) {
+        return Ok(t.with_timezone(&Utc));
+    }
+    for f in [
+        "%Y-%m-%dT%H:%M:%S",
+        "%Y-%m-%dT%H:%M",
+        "%Y-%m-%d %H:%M:%S",
+        "%Y-%m-%d %H:%M",
+    ] {
+        if let Ok(n) = NaiveDateTime::parse_from_str(v, f)
+            && let Some(t) = jst().from_local_datetime(&n).single()
+        {
+            return Ok(t.with_timezone(&Utc));
+        }
+    }
+    bail!(
+        "{arg} は ISO 8601 の日時(例: 2020-10-01T09:00 または 2020-10-01T09:00:00+09:00)で指定してください: {value}"
+    )
+}
+
+fn range(from: &str, to: &str) -> anyhow::Result<(NaiveDate, NaiveDate)> {
+    let (f, t) = (date("--from", from)?, date("--to", to)?);
+    if t < f {
+        bail!("--to は --from 以降の日付にしてください。");
+    }
+    if (t - f).num_days() > 366 * 150 {
+        bail!("期間は150年以内で指定してください。");
+    }
+    Ok((f, t))
+}
+
+pub fn run(cmd: CalendarCommand) -> anyhow::Result<()> {
+    match cmd {
+        CalendarCommand::Holidays { from, to } => {
+            let (f, t) = range(&from, &to)?;
+            println!("date,name");
+            for (d, name) in holidays_between(f, t) {
+                println!("{d},{name}");
+            }
+        }
+        CalendarCommand::Closed { from, to, contract } => {
+            let (f, t) = range(&from, &to)?;
+            let cal = BusinessCalendar::new(&load_contract(contract.as_deref())?);
+            println!("date,reason");
+            for d in f.iter_days().take_while(|d| *d <= t) {
+                if let Some(reason) = cal.closed_reason(d) {
+                    println!("{d},{reason}");
+                }
+            }
+        }
+        CalendarCommand::AddBusinessDays {
+            date: d,
+            n,
+            contract,
+        } => {
+            let cal = BusinessCalendar::new(&load_contract(contract.as_deref())?);
+            println!("{}", cal.add_business_days(date("DATE", &d)?, n));
+        }
+        CalendarCommand::BusinessMinutes { from, to, contract } => {
+            let cal = BusinessCalendar::new(&load_contract(contract.as_deref())?);
+            println!(
+                "{}",
+                cal.business_minutes_between(instant("FROM", &from)?, instant("TO", &to)?)
+            );
+        }
+    }
+    Ok(())
+}
