@@ -38,6 +38,7 @@ const SOURCES: &[(&str, &str)] = &[
     ("audit.html", include_str!("../templates/audit.html")),
     ("account.html", include_str!("../templates/account.html")),
     ("error.html", include_str!("../templates/error.html")),
+    ("calendar.html", include_str!("../templates/calendar.html")),
     (
         "site_fields.html",
         include_str!("../templates/site_fields.html"),

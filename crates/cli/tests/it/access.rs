@@ -167,6 +167,7 @@ fn api_endpoints() -> Vec<Endpoint> {
 fn page_endpoints() -> Vec<Endpoint> {
     vec![
         ep(Method::GET, "/", Body::None, ALL),
+        ep(Method::GET, "/calendar", Body::None, ALL),
         ep(Method::GET, "/account", Body::None, ALL),
         ep(
             Method::POST,

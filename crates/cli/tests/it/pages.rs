@@ -97,6 +97,8 @@ async fn every_page_renders_in_japanese(engine: Engine) {
         (Role::Auditor, "/audit".into()),
         (Role::Auditor, "/audit?verify=1".into()),
         (Role::ContractorWorker, "/account".into()),
+        (Role::Admin, "/calendar".into()),
+        (Role::ContractorWorker, "/calendar?month=2021-01".into()),
     ];
     let mut problems = Vec::new();
     for (role, path) in &pages {
@@ -263,6 +265,45 @@ async fn operations_endpoints(engine: Engine) {
     assert!(doc["components"]["schemas"]["Problem"].is_object());
 }
 
+/// The month view shows the contract's closed days with their names.
+async fn calendar_month_view(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
+    let c = app.client(Role::CityStaff).await;
+    let html = c
+        .get(app.url("/calendar?month=2020-11"))
+        .send()
+        .await
+        .expect("get")
+        .text()
+        .await
+        .expect("text");
+    assert!(html.contains("2020年11月"), "{html}");
+    assert!(html.contains("文化の日") && html.contains("勤労感謝の日"));
+    assert!(
+        html.contains("作業日 19日"),
+        "30 days - 9 weekend days - 2 holidays"
+    );
+    let html = c
+        .get(app.url("/calendar?month=2020-12"))
+        .send()
+        .await
+        .expect("get")
+        .text()
+        .await
+        .expect("text");
+    assert_eq!(html.matches(">年末年始<").count(), 3, "12/29-12/31");
+    // A bad month falls back to the contract's first month instead of failing.
+    let html = c
+        .get(app.url("/calendar?month=junk"))
+        .send()
+        .await
+        .expect("get")
+        .text()
+        .await
+        .expect("text");
+    assert!(html.contains("2020年10月"));
+}
+
 /// `/metrics` serves Prometheus text with the request counters by route and status.
 async fn prometheus_metrics(engine: Engine) {
     let app = TestApp::spawn_with_metrics(engine).await;
@@ -289,6 +330,7 @@ async fn prometheus_metrics(engine: Engine) {
 }
 
 both_engines!(
+    calendar_month_view,
     prometheus_metrics,
     every_page_renders_in_japanese,
     forms_work_without_javascript,

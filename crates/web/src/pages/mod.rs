@@ -2,6 +2,7 @@
 
 pub mod account;
 mod audit;
+mod calendar;
 mod dashboard;
 mod inventory;
 
@@ -32,6 +33,7 @@ pub fn router() -> Router<AppState> {
         .route("/users", get(account::users).post(account::create_user))
         .route("/users/{id}", post(account::update_user))
         .route("/audit", get(audit::list))
+        .route("/calendar", get(calendar::month))
         .route("/sites", get(inventory::sites).post(inventory::create_site))
         .route(
             "/sites/{id}",

@@ -1,0 +1,78 @@
+//! The month view of the contract's calendar (R5.2): business days, and closed days with
+//! their reason. Planned visits and permits join it with the planning issue.
+
+use axum::extract::{Query, State};
+use axum::response::IntoResponse;
+use chrono::{Datelike, Duration, NaiveDate};
+use jukiops_domain::calendar::{BusinessCalendar, equinox_is_provisional};
+use jukiops_domain::people::Action;
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::{PageResult, PageUser};
+use crate::AppState;
+use crate::templates::render;
+
+#[derive(Debug, Default, Deserialize)]
+pub struct MonthQuery {
+    /// `YYYY-MM`; default: the first month of the contract period.
+    pub month: Option<String>,
+}
+
+fn first_of(month: Option<&str>, default: NaiveDate) -> NaiveDate {
+    month
+        .and_then(|m| NaiveDate::parse_from_str(&format!("{}-01", m.trim()), "%Y-%m-%d").ok())
+        .filter(|d| (1955..=2099).contains(&d.year()))
+        .unwrap_or_else(|| default.with_day(1).unwrap_or(default))
+}
+
+fn shift_month(first: NaiveDate, delta: i32) -> NaiveDate {
+    let m = first.year() * 12 + first.month0() as i32 + delta;
+    NaiveDate::from_ymd_opt(m.div_euclid(12), m.rem_euclid(12) as u32 + 1, 1).unwrap_or(first)
+}
+
+pub async fn month(
+    State(state): State<AppState>,
+    user: PageUser,
+    Query(q): Query<MonthQuery>,
+) -> PageResult {
+    user.require(Action::ViewContract)?;
+    let cal = BusinessCalendar::new(&state.contract);
+    let first = first_of(q.month.as_deref(), state.contract.period.start);
+    let next = shift_month(first, 1);
+    // Weeks start on Sunday, as Japanese office calendars do.
+    let lead = first.weekday().num_days_from_sunday() as i64;
+    let mut weeks: Vec<Vec<Value>> = Vec::new();
+    let mut day = first - Duration::days(lead);
+    while day < next || weeks.last().is_some_and(|w| w.len() < 7) {
+        if weeks.last().is_none_or(|w| w.len() == 7) {
+            weeks.push(Vec::new());
+        }
+        let cell = if day.month() == first.month() {
+            let reason = cal.closed_reason(day);
+            json!({"day": day.day(), "closed": reason.is_some(), "reason": reason,
+                "in_period": state.contract.period.contains(day)})
+        } else {
+            Value::Null
+        };
+        if let Some(w) = weeks.last_mut() {
+            w.push(cell);
+        }
+        day += Duration::days(1);
+    }
+    let business_days = first
+        .iter_days()
+        .take_while(|d| *d < next)
+        .filter(|d| cal.is_business_day(*d))
+        .count();
+    let ctx = json!({
+        "month_label": format!("{}年{}月", first.year(), first.month()),
+        "prev": shift_month(first, -1).format("%Y-%m").to_string(),
+        "next": next.format("%Y-%m").to_string(),
+        "weeks": weeks,
+        "business_days": business_days,
+        "hours": format!("{}〜{}", cal.working_hours().start.format("%H:%M"), cal.working_hours().end.format("%H:%M")),
+        "provisional": equinox_is_provisional(first.year()),
+    });
+    Ok(render("calendar.html", user.ctx("カレンダー", ctx))?.into_response())
+}
