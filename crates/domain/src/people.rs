@@ -77,6 +77,8 @@ pub enum Action {
     ViewAudit,
     /// One's own password and API tokens.
     ManageOwnAccount,
+    /// The table of extra closed or open days (R5.2): a setting the City decides.
+    EditCalendar,
 }
 
 use Role::*;
@@ -103,6 +105,7 @@ pub const ACCESS: &[(Action, &[Role])] = &[
         &[Auditor, SecurityOfficer, Admin, CityStaff],
     ),
     (Action::ManageOwnAccount, &Role::ALL),
+    (Action::EditCalendar, &[CityStaff, Admin]),
 ];
 
 /// Whether `role` may perform `action`, from [`ACCESS`].
@@ -162,6 +165,7 @@ mod tests {
             Action::ManageUsers,
             Action::ViewAudit,
             Action::ManageOwnAccount,
+            Action::EditCalendar,
         ] {
             assert_eq!(ACCESS.iter().filter(|(x, _)| *x == a).count(), 1, "{a:?}");
         }

@@ -5,6 +5,7 @@
 //! transaction (R8.5).
 
 mod audit;
+mod calendar;
 mod change;
 mod error;
 mod page;
@@ -17,6 +18,7 @@ mod terminals;
 mod touch_panels;
 
 pub use audit::{AuditHead, VerifyReport};
+pub use calendar::CalendarOverride;
 pub use change::{Actor, Change};
 pub use error::StoreError;
 pub use page::{Page, PageRequest};

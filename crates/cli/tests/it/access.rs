@@ -27,6 +27,7 @@ const EDIT_INVENTORY: &[Role] = &[CityStaff, ContractorLead];
 const READ_USERS: &[Role] = &[Admin, Auditor, SecurityOfficer];
 const MANAGE_USERS: &[Role] = &[Admin];
 const READ_AUDIT: &[Role] = &[Auditor, SecurityOfficer, Admin, CityStaff];
+const EDIT_CALENDAR: &[Role] = &[CityStaff, Admin];
 
 enum Body {
     None,
@@ -87,6 +88,19 @@ fn api_endpoints() -> Vec<Endpoint> {
             MANAGE_USERS,
         ),
         ep(Method::GET, "/api/v1/contract", Body::None, ALL),
+        ep(Method::GET, "/api/v1/calendar/overrides", Body::None, ALL),
+        ep(
+            Method::PUT,
+            "/api/v1/calendar/overrides/2020-13-01",
+            Body::Json(json!({"is_open": false, "reason": ""})),
+            EDIT_CALENDAR,
+        ),
+        ep(
+            Method::DELETE,
+            "/api/v1/calendar/overrides/2020-11-30",
+            Body::None,
+            EDIT_CALENDAR,
+        ),
         ep(Method::GET, "/api/v1/audit", Body::None, READ_AUDIT),
         ep(
             Method::GET,
@@ -168,6 +182,18 @@ fn page_endpoints() -> Vec<Endpoint> {
     vec![
         ep(Method::GET, "/", Body::None, ALL),
         ep(Method::GET, "/calendar", Body::None, ALL),
+        ep(
+            Method::POST,
+            "/calendar/overrides",
+            Body::Form(&[("date", ""), ("kind", "closed"), ("reason", "")]),
+            EDIT_CALENDAR,
+        ),
+        ep(
+            Method::POST,
+            "/calendar/overrides/2020-11-30/delete",
+            Body::Form(&[]),
+            EDIT_CALENDAR,
+        ),
         ep(Method::GET, "/account", Body::None, ALL),
         ep(
             Method::POST,

@@ -304,6 +304,95 @@ async fn calendar_month_view(engine: Engine) {
     assert!(html.contains("2020年10月"));
 }
 
+/// The City closes a day and opens another; the calendar, its audit trail and bad input.
+async fn calendar_overrides(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
+    let city = app.client(Role::CityStaff).await;
+    let put = |date: &str, body: serde_json::Value| {
+        city.put(app.url(&format!("/api/v1/calendar/overrides/{date}")))
+            .json(&body)
+            .send()
+    };
+    assert_eq!(
+        put(
+            "2020-11-30",
+            json!({"is_open": false, "reason": "庁舎停電"})
+        )
+        .await
+        .expect("put")
+        .status(),
+        204
+    );
+    assert_eq!(
+        put("2020-11-29", json!({"is_open": true, "reason": "選挙事務"}))
+            .await
+            .expect("put")
+            .status(),
+        204
+    );
+    let html = city
+        .get(app.url("/calendar?month=2020-11"))
+        .send()
+        .await
+        .expect("get")
+        .text()
+        .await
+        .expect("text");
+    assert!(
+        html.contains(">庁舎停電<"),
+        "the closed day shows its reason"
+    );
+    // 19 business days in November 2020, minus Monday the 30th, plus Sunday the 29th.
+    assert!(html.contains("作業日 19日"), "{html}");
+    let r = put("2020-02-30", json!({"is_open": false, "reason": ""}))
+        .await
+        .expect("put");
+    assert_eq!(r.status(), 422);
+    assert_eq!(
+        crate::support::problem_fields(&r.json().await.expect("json")),
+        ["date", "reason"]
+    );
+    let list: serde_json::Value = city
+        .get(app.url("/api/v1/calendar/overrides"))
+        .send()
+        .await
+        .expect("get")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(list.as_array().map(Vec::len), Some(2));
+    let trail = app
+        .store
+        .audit_for("calendar_override", "2020-11-30")
+        .await
+        .expect("audit");
+    assert_eq!(trail.len(), 1);
+    assert_eq!(trail[0].actor, "city-staff");
+    let r = city
+        .delete(app.url("/api/v1/calendar/overrides/2020-11-30"))
+        .send()
+        .await
+        .expect("delete");
+    assert_eq!(r.status(), 204);
+    let html = city
+        .get(app.url("/calendar?month=2020-11"))
+        .send()
+        .await
+        .expect("get")
+        .text()
+        .await
+        .expect("text");
+    assert!(html.contains("作業日 20日") && !html.contains(">庁舎停電<"));
+    assert_eq!(
+        city.delete(app.url("/api/v1/calendar/overrides/2020-11-30"))
+            .send()
+            .await
+            .expect("delete")
+            .status(),
+        404
+    );
+}
+
 /// `/metrics` serves Prometheus text with the request counters by route and status.
 async fn prometheus_metrics(engine: Engine) {
     let app = TestApp::spawn_with_metrics(engine).await;
@@ -330,6 +419,7 @@ async fn prometheus_metrics(engine: Engine) {
 }
 
 both_engines!(
+    calendar_overrides,
     calendar_month_view,
     prometheus_metrics,
     every_page_renders_in_japanese,

@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1`, documented by an OpenAPI 3 document generated from these
 //! handlers (`/api/openapi.json`). Every list is paged.
 
+pub mod calendar;
 mod contract;
 mod json;
 mod people;
@@ -58,6 +59,8 @@ fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(people::list_users, people::create_user))
         .routes(routes!(people::update_user))
         .routes(routes!(contract::show))
+        .routes(routes!(calendar::list))
+        .routes(routes!(calendar::put, calendar::delete))
         .routes(routes!(contract::audit_list))
         .routes(routes!(contract::audit_of))
         .routes(routes!(contract::audit_verify))

@@ -1,16 +1,18 @@
 //! The month view of the contract's calendar (R5.2): business days, and closed days with
 //! their reason. Planned visits and permits join it with the planning issue.
 
-use axum::extract::{Query, State};
+use axum::extract::{Form, Path, Query, State};
+use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use chrono::{Datelike, Duration, NaiveDate};
-use jukiops_domain::calendar::{BusinessCalendar, equinox_is_provisional};
+use jukiops_domain::calendar::equinox_is_provisional;
 use jukiops_domain::people::Action;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::{PageResult, PageUser};
+use super::{PageError, PageResult, PageUser, form_errors, see_other};
 use crate::AppState;
+use crate::api::calendar::{OverrideInput, business_calendar, set_override};
 use crate::templates::render;
 
 #[derive(Debug, Default, Deserialize)]
@@ -37,8 +39,25 @@ pub async fn month(
     Query(q): Query<MonthQuery>,
 ) -> PageResult {
     user.require(Action::ViewContract)?;
-    let cal = BusinessCalendar::new(&state.contract);
-    let first = first_of(q.month.as_deref(), state.contract.period.start);
+    month_page(
+        &state,
+        &user,
+        q.month.as_deref(),
+        StatusCode::OK,
+        Value::Null,
+    )
+    .await
+}
+
+async fn month_page(
+    state: &AppState,
+    user: &PageUser,
+    month: Option<&str>,
+    status: StatusCode,
+    extra: Value,
+) -> PageResult {
+    let cal = business_calendar(state).await.map_err(PageError)?;
+    let first = first_of(month, state.contract.period.start);
     let next = shift_month(first, 1);
     // Weeks start on Sunday, as Japanese office calendars do.
     let lead = first.weekday().num_days_from_sunday() as i64;
@@ -65,7 +84,10 @@ pub async fn month(
         .take_while(|d| *d < next)
         .filter(|d| cal.is_business_day(*d))
         .count();
-    let ctx = json!({
+    let mut ctx = json!({
+        "overrides": state.store.calendar_overrides().await?,
+        "can_edit": user.may(Action::EditCalendar),
+        "month": first.format("%Y-%m").to_string(),
         "month_label": format!("{}年{}月", first.year(), first.month()),
         "prev": shift_month(first, -1).format("%Y-%m").to_string(),
         "next": next.format("%Y-%m").to_string(),
@@ -73,6 +95,70 @@ pub async fn month(
         "business_days": business_days,
         "hours": format!("{}〜{}", cal.working_hours().start.format("%H:%M"), cal.working_hours().end.format("%H:%M")),
         "provisional": equinox_is_provisional(first.year()),
+        "form": {"date": "", "reason": ""},
     });
-    Ok(render("calendar.html", user.ctx("カレンダー", ctx))?.into_response())
+    if let (Some(c), Value::Object(e)) = (ctx.as_object_mut(), extra) {
+        c.extend(e);
+    }
+    Ok((
+        status,
+        render("calendar.html", user.ctx("カレンダー", ctx))?,
+    )
+        .into_response())
+}
+
+#[derive(Debug, Deserialize, serde::Serialize)]
+pub struct OverrideForm {
+    #[serde(default)]
+    pub date: String,
+    /// `open` or `closed`
+    #[serde(default)]
+    pub kind: String,
+    #[serde(default)]
+    pub reason: String,
+}
+
+pub async fn set(
+    State(state): State<AppState>,
+    user: PageUser,
+    Form(f): Form<OverrideForm>,
+) -> PageResult {
+    let input = OverrideInput {
+        is_open: f.kind == "open",
+        reason: f.reason.clone(),
+    };
+    let month = f.date.get(..7).map(String::from);
+    match set_override(&state, &user.0, &f.date, &input).await {
+        Ok(()) => Ok(see_other(&format!(
+            "/calendar?month={}",
+            month.unwrap_or_default()
+        ))),
+        Err(e) => {
+            let (status, message, errors) = form_errors(e)?;
+            month_page(
+                &state,
+                &user,
+                month.as_deref(),
+                status,
+                json!({"form": f, "error": message, "errors": errors}),
+            )
+            .await
+        }
+    }
+}
+
+pub async fn remove(
+    State(state): State<AppState>,
+    user: PageUser,
+    Path(date): Path<String>,
+) -> PageResult {
+    let actor = user.require(Action::EditCalendar)?;
+    state
+        .store
+        .delete_calendar_override(&actor, date.trim())
+        .await?;
+    Ok(see_other(&format!(
+        "/calendar?month={}",
+        date.get(..7).unwrap_or_default()
+    )))
 }

@@ -34,6 +34,8 @@ pub fn router() -> Router<AppState> {
         .route("/users/{id}", post(account::update_user))
         .route("/audit", get(audit::list))
         .route("/calendar", get(calendar::month))
+        .route("/calendar/overrides", post(calendar::set))
+        .route("/calendar/overrides/{date}/delete", post(calendar::remove))
         .route("/sites", get(inventory::sites).post(inventory::create_site))
         .route(
             "/sites/{id}",

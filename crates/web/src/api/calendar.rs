@@ -1,0 +1,114 @@
+//! The calendar's table of extra closed or open days over the API (R5.2).
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use jukiops_domain::FieldErrors;
+use jukiops_domain::calendar::BusinessCalendar;
+use jukiops_domain::contract::ExtraClosedDay;
+use jukiops_domain::inventory::parse_date;
+use jukiops_domain::people::Action;
+use jukiops_domain::validation::required_text;
+use jukiops_store::CalendarOverride;
+use serde::Deserialize;
+
+use super::JsonResult;
+use super::json::ApiJson;
+use crate::AppState;
+use crate::auth::CurrentUser;
+use crate::error::{ApiResult, AppError};
+use crate::extract::Path;
+
+/// The business calendar in force: the contract's rules plus the City's table.
+pub async fn business_calendar(state: &AppState) -> Result<BusinessCalendar, AppError> {
+    let overrides = state.store.calendar_overrides().await?;
+    let closed = overrides
+        .iter()
+        .filter(|o| !o.is_open)
+        .filter_map(|o| {
+            parse_date(&o.date).map(|date| ExtraClosedDay {
+                date,
+                reason: o.reason.clone(),
+            })
+        })
+        .collect();
+    let open = overrides
+        .iter()
+        .filter(|o| o.is_open)
+        .filter_map(|o| parse_date(&o.date))
+        .collect();
+    Ok(BusinessCalendar::new(&state.contract).with_overrides(closed, open))
+}
+
+/// What a person enters for one date.
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+pub struct OverrideInput {
+    /// `true`: make the date a business day; `false`: close it.
+    pub is_open: bool,
+    pub reason: String,
+}
+
+/// The one operation behind the page and the API: checks and saves one date's setting.
+pub async fn set_override(
+    state: &AppState,
+    user: &CurrentUser,
+    date: &str,
+    input: &OverrideInput,
+) -> Result<(), AppError> {
+    let actor = user.require(Action::EditCalendar)?;
+    let mut e = FieldErrors::default();
+    let day = parse_date(date);
+    if day.is_none_or(|d| !(1955..=2099).contains(&chrono::Datelike::year(&d))) {
+        e.push(
+            "date",
+            "日付は 1955-01-01〜2099-12-31 の YYYY-MM-DD 形式で指定してください。",
+        );
+    }
+    let reason = required_text(&mut e, "reason", "理由", &input.reason, 100);
+    let Some(day) = day.filter(|_| e.is_empty()) else {
+        return Err(e.into());
+    };
+    let o = CalendarOverride {
+        date: day.to_string(),
+        is_open: input.is_open,
+        reason,
+    };
+    Ok(state.store.set_calendar_override(&actor, &o).await?)
+}
+
+#[utoipa::path(get, path = "/api/v1/calendar/overrides", tag = "calendar", responses((status = 200, body = Vec<CalendarOverride>)))]
+pub async fn list(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> JsonResult<Vec<CalendarOverride>> {
+    user.require(Action::ViewContract)?;
+    Ok(Json(state.store.calendar_overrides().await?))
+}
+
+/// Closes a date, or opens one the rules close; replaces an earlier setting of that date.
+#[utoipa::path(put, path = "/api/v1/calendar/overrides/{date}", tag = "calendar", params(("date" = String, Path)), request_body = OverrideInput,
+    responses((status = 204), (status = 422, body = crate::error::Problem)))]
+pub async fn put(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(date): Path<String>,
+    ApiJson(input): ApiJson<OverrideInput>,
+) -> ApiResult<StatusCode> {
+    set_override(&state, &user, &date, &input).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[utoipa::path(delete, path = "/api/v1/calendar/overrides/{date}", tag = "calendar", params(("date" = String, Path)),
+    responses((status = 204), (status = 404, body = crate::error::Problem)))]
+pub async fn delete(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(date): Path<String>,
+) -> ApiResult<StatusCode> {
+    let actor = user.require(Action::EditCalendar)?;
+    state
+        .store
+        .delete_calendar_override(&actor, date.trim())
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
