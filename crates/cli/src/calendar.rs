@@ -10,7 +10,9 @@ use clap::Subcommand;
 use jukiops_domain::calendar::{BusinessCalendar, holidays_between};
 use jukiops_domain::time::jst;
 
-use crate::config::load_contract;
+use crate::config::{ServerArgs, load_contract};
+use jukiops_domain::calendar::check_override;
+use jukiops_store::{Actor, CalendarOverride};
 
 #[derive(Debug, Subcommand)]
 pub enum CalendarCommand {
@@ -37,6 +39,23 @@ pub enum CalendarCommand {
         n: u32,
         #[arg(long)]
         contract: Option<PathBuf>,
+    },
+    /// Close DATE (or, with --open, make it a business day) in the database's table of
+    /// extra days, with a reason; audited.
+    SetDay {
+        date: String,
+        #[arg(long)]
+        reason: String,
+        #[arg(long)]
+        open: bool,
+        #[command(flatten)]
+        server: ServerArgs,
+    },
+    /// Remove DATE from the table of extra days (the rules apply again).
+    UnsetDay {
+        date: String,
+        #[command(flatten)]
+        server: ServerArgs,
     },
     /// Business minutes between two instants inside the working window.
     BusinessMinutes {
@@ -86,7 +105,7 @@ fn range(from: &str, to: &str) -> anyhow::Result<(NaiveDate, NaiveDate)> {
     Ok((f, t))
 }
 
-pub fn run(cmd: CalendarCommand) -> anyhow::Result<()> {
+pub async fn run(cmd: CalendarCommand) -> anyhow::Result<()> {
     match cmd {
         CalendarCommand::Holidays { from, to } => {
             let (f, t) = range(&from, &to)?;
@@ -112,6 +131,35 @@ pub fn run(cmd: CalendarCommand) -> anyhow::Result<()> {
         } => {
             let cal = BusinessCalendar::new(&load_contract(contract.as_deref())?);
             println!("{}", cal.add_business_days(date("DATE", &d)?, n));
+        }
+        CalendarCommand::SetDay {
+            date: d,
+            reason,
+            open,
+            server,
+        } => {
+            let (day, reason) = check_override(&d, &reason).map_err(|e| anyhow::anyhow!("{e}"))?;
+            let store = crate::open(&server.resolve()?).await?;
+            let o = CalendarOverride {
+                date: day.to_string(),
+                is_open: open,
+                reason,
+            };
+            store
+                .set_calendar_override(&Actor::System("cli".into()), &o)
+                .await?;
+            println!(
+                "{day} を{}にしました。",
+                if open { "開庁日" } else { "閉庁日" }
+            );
+        }
+        CalendarCommand::UnsetDay { date: d, server } => {
+            let day = date("DATE", &d)?;
+            let store = crate::open(&server.resolve()?).await?;
+            store
+                .delete_calendar_override(&Actor::System("cli".into()), &day.to_string())
+                .await?;
+            println!("{day} の設定を削除しました。");
         }
         CalendarCommand::BusinessMinutes { from, to, contract } => {
             let cal = BusinessCalendar::new(&load_contract(contract.as_deref())?);

@@ -250,7 +250,7 @@ async fn run(command: Option<Command>) -> anyhow::Result<ExitCode> {
                 }
             }
         }
-        Command::Calendar { action } => calendar::run(action)?,
+        Command::Calendar { action } => calendar::run(action).await?,
         Command::Audit {
             action: AuditCommand::Verify,
             server,

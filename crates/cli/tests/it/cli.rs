@@ -351,3 +351,81 @@ fn calendar_commands() {
     assert!(!ok);
     assert!(err.contains("--to"), "{err}");
 }
+
+async fn calendar_table_from_the_command_line(engine: Engine) {
+    let db = TestDb::new(engine).await;
+    let url = db.url.clone();
+    let (ok, out, err) = run(
+        &[
+            "calendar",
+            "set-day",
+            "2020-11-30",
+            "--reason",
+            "庁舎停電",
+            "--database-url",
+            &url,
+        ],
+        None,
+    );
+    assert!(ok, "{err}");
+    assert!(out.contains("閉庁日"), "{out}");
+    let (ok, _, err) = run(
+        &[
+            "calendar",
+            "set-day",
+            "2020-11-29",
+            "--open",
+            "--reason",
+            "",
+            "--database-url",
+            &url,
+        ],
+        None,
+    );
+    assert!(!ok, "an empty reason is refused");
+    assert!(err.contains("理由"), "{err}");
+    let store = db.store().await;
+    let rows = store.calendar_overrides().await.expect("rows");
+    assert_eq!(rows.len(), 1);
+    assert_eq!(
+        (
+            rows[0].date.as_str(),
+            rows[0].is_open,
+            rows[0].reason.as_str()
+        ),
+        ("2020-11-30", false, "庁舎停電")
+    );
+    assert_eq!(
+        store
+            .audit_for("calendar_override", "2020-11-30")
+            .await
+            .expect("audit")
+            .len(),
+        1
+    );
+    let (ok, _, err) = run(
+        &[
+            "calendar",
+            "unset-day",
+            "2020-11-30",
+            "--database-url",
+            &url,
+        ],
+        None,
+    );
+    assert!(ok, "{err}");
+    assert!(store.calendar_overrides().await.expect("rows").is_empty());
+    let (ok, _, _) = run(
+        &[
+            "calendar",
+            "unset-day",
+            "2020-11-30",
+            "--database-url",
+            &url,
+        ],
+        None,
+    );
+    assert!(!ok, "nothing to remove");
+}
+
+crate::both_engines!(calendar_table_from_the_command_line);

@@ -3,12 +3,10 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use jukiops_domain::FieldErrors;
-use jukiops_domain::calendar::BusinessCalendar;
+use jukiops_domain::calendar::{BusinessCalendar, check_override};
 use jukiops_domain::contract::ExtraClosedDay;
 use jukiops_domain::inventory::parse_date;
 use jukiops_domain::people::Action;
-use jukiops_domain::validation::required_text;
 use jukiops_store::CalendarOverride;
 use serde::Deserialize;
 
@@ -56,18 +54,7 @@ pub async fn set_override(
     input: &OverrideInput,
 ) -> Result<(), AppError> {
     let actor = user.require(Action::EditCalendar)?;
-    let mut e = FieldErrors::default();
-    let day = parse_date(date);
-    if day.is_none_or(|d| !(1955..=2099).contains(&chrono::Datelike::year(&d))) {
-        e.push(
-            "date",
-            "日付は 1955-01-01〜2099-12-31 の YYYY-MM-DD 形式で指定してください。",
-        );
-    }
-    let reason = required_text(&mut e, "reason", "理由", &input.reason, 100);
-    let Some(day) = day.filter(|_| e.is_empty()) else {
-        return Err(e.into());
-    };
+    let (day, reason) = check_override(date, &input.reason)?;
     let o = CalendarOverride {
         date: day.to_string(),
         is_open: input.is_open,
