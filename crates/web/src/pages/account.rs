@@ -10,7 +10,9 @@ use jukiops_store::{NewUser, PageRequest, UserPatch, password};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
-use super::{ListQuery, PageError, PageResult, PageUser, form_errors, page_value, see_other};
+use super::{
+    ListQuery, PageError, PageResult, PageUser, form_errors, merge, page_value, see_other,
+};
 use crate::AppState;
 use crate::auth::{self, ClientAddress, CurrentUser};
 use crate::error::AppError;
@@ -101,9 +103,7 @@ async fn account_page(
 ) -> PageResult {
     let tokens = state.store.api_tokens(user.0.0.id).await?;
     let mut ctx = json!({"tokens": tokens, "new_secret": null});
-    if let (Some(b), Value::Object(e)) = (ctx.as_object_mut(), extra) {
-        b.extend(e);
-    }
+    merge(&mut ctx, extra);
     Ok((status, render("account.html", user.ctx("アカウント", ctx))?).into_response())
 }
 
@@ -271,9 +271,7 @@ async fn users_page(
 ) -> PageResult {
     let page = state.store.users(req).await?;
     let mut ctx = json!({"page": page_value(&page), "roles": role_options(), "can_manage": user.may(Action::ManageUsers)});
-    if let (Some(b), Value::Object(e)) = (ctx.as_object_mut(), extra) {
-        b.extend(e);
-    }
+    merge(&mut ctx, extra);
     Ok((status, render("users.html", user.ctx("利用者管理", ctx))?).into_response())
 }
 

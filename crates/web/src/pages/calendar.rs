@@ -10,7 +10,7 @@ use jukiops_domain::people::Action;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::{PageError, PageResult, PageUser, form_errors, see_other};
+use super::{PageError, PageResult, PageUser, form_errors, merge, see_other};
 use crate::AppState;
 use crate::api::calendar::{OverrideInput, business_calendar, set_override};
 use crate::templates::render;
@@ -97,9 +97,7 @@ async fn month_page(
         "provisional": equinox_is_provisional(first.year()),
         "form": {"date": "", "reason": ""},
     });
-    if let (Some(c), Value::Object(e)) = (ctx.as_object_mut(), extra) {
-        c.extend(e);
-    }
+    merge(&mut ctx, extra);
     Ok((
         status,
         render("calendar.html", user.ctx("カレンダー", ctx))?,

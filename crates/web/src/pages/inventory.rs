@@ -9,7 +9,9 @@ use jukiops_store::{PageRequest, TerminalFilter};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::{ListQuery, PageError, PageResult, PageUser, form_errors, page_value, see_other};
+use super::{
+    ListQuery, PageError, PageResult, PageUser, form_errors, merge, page_value, see_other,
+};
 use crate::AppState;
 use crate::error::AppError;
 use crate::forms::{SiteForm, audit_view, labelled, status_options, with_labels};
@@ -46,12 +48,6 @@ async fn sites_page(
     let mut ctx = json!({"page": page_value(&page), "can_edit": user.may(Action::EditInventory)});
     merge(&mut ctx, extra);
     Ok(html(status, render("sites.html", user.ctx("拠点", ctx))?))
-}
-
-fn merge(base: &mut Value, extra: Value) {
-    if let (Some(b), Value::Object(e)) = (base.as_object_mut(), extra) {
-        b.extend(e);
-    }
 }
 
 pub async fn create_site(

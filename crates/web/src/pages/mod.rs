@@ -118,10 +118,16 @@ impl PageUser {
                 }
             }
         });
-        if let (Some(base), Value::Object(extra)) = (v.as_object_mut(), extra) {
-            base.extend(extra);
-        }
+        merge(&mut v, extra);
         minijinja::Value::from(minijinja::value::Serde(&v))
+    }
+}
+
+/// Adds the keys of `extra` (an object; anything else is ignored) to `base`, replacing
+/// keys of the same name: how a page's defaults take the values of a failed form.
+pub fn merge(base: &mut Value, extra: Value) {
+    if let (Some(b), Value::Object(e)) = (base.as_object_mut(), extra) {
+        b.extend(e);
     }
 }
 
