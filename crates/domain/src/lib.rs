@@ -10,6 +10,7 @@ pub mod contract;
 pub mod glossary;
 pub mod inventory;
 pub mod people;
+pub mod schedule;
 pub mod time;
 pub mod validation;
 

@@ -79,6 +79,20 @@ pub enum Action {
     ManageOwnAccount,
     /// The table of extra closed or open days (R5.2): a setting the City decides.
     EditCalendar,
+    /// Visits, plans, off-hours records and permits (R4.4, R5).
+    ViewSchedule,
+    /// Plan, change and cancel visits; run the all-site planner (R4.4).
+    PlanVisits,
+    /// Record that a planned visit took place.
+    RecordVisits,
+    /// Record off-hours work: the City's instruction or the contractor's application (R5.3).
+    FileOffHours,
+    /// Approve or reject the contractor's off-hours application (R5.3).
+    DecideOffHours,
+    /// Apply for (or withdraw) a building-entry permit (R5.5).
+    RequestPermits,
+    /// Grant or refuse a building-entry permit (R5.5).
+    DecidePermits,
 }
 
 use Role::*;
@@ -106,6 +120,22 @@ pub const ACCESS: &[(Action, &[Role])] = &[
     ),
     (Action::ManageOwnAccount, &Role::ALL),
     (Action::EditCalendar, &[CityStaff, Admin]),
+    (
+        Action::ViewSchedule,
+        &[
+            CityStaff,
+            ContractorLead,
+            ContractorWorker,
+            SecurityOfficer,
+            Auditor,
+        ],
+    ),
+    (Action::PlanVisits, &[ContractorLead]),
+    (Action::RecordVisits, &[ContractorLead, ContractorWorker]),
+    (Action::FileOffHours, &[CityStaff, ContractorLead]),
+    (Action::DecideOffHours, &[CityStaff]),
+    (Action::RequestPermits, &[ContractorLead]),
+    (Action::DecidePermits, &[CityStaff]),
 ];
 
 /// Whether `role` may perform `action`, from [`ACCESS`].
@@ -166,6 +196,13 @@ mod tests {
             Action::ViewAudit,
             Action::ManageOwnAccount,
             Action::EditCalendar,
+            Action::ViewSchedule,
+            Action::PlanVisits,
+            Action::RecordVisits,
+            Action::FileOffHours,
+            Action::DecideOffHours,
+            Action::RequestPermits,
+            Action::DecidePermits,
         ] {
             assert_eq!(ACCESS.iter().filter(|(x, _)| *x == a).count(), 1, "{a:?}");
         }

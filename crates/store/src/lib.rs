@@ -11,6 +11,7 @@ mod error;
 mod page;
 pub mod password;
 mod people;
+mod schedule;
 mod sessions;
 mod sites;
 mod terminal_list;
@@ -23,6 +24,9 @@ pub use change::{Actor, Change};
 pub use error::StoreError;
 pub use page::{Page, PageRequest};
 pub use people::{NewUser, User, UserPatch};
+pub use schedule::{
+    OffHours, Permit, PersonRef, Rules, ScheduleFilter, Visit, VisitQuery, VisitTerminal,
+};
 pub use sessions::{ApiToken, NewApiToken, Throttle};
 pub use sites::Site;
 pub use terminal_list::TerminalPageJson;

@@ -114,6 +114,11 @@ fn entity_label(entity: &str) -> &str {
         "terminal_import" => "統合端末CSV取込",
         "user" => "利用者",
         "api_token" => "APIトークン",
+        "calendar_override" => "臨時の閉庁日・開庁日",
+        "off_hours" => "時間外作業",
+        "permit" => "入館許可",
+        "visit" => "訪問",
+        "plan" => "全拠点計画",
         other => other,
     }
 }
@@ -127,6 +132,8 @@ fn action_label(action: &str) -> &str {
         "detach" => "取り外し",
         "revoke" => "失効",
         "change_password" => "パスワード変更",
+        "decide" => "判断",
+        "delete" => "削除",
         other => other,
     }
 }
@@ -150,7 +157,45 @@ fn change_field_label(field: &str) -> &str {
         "expires_at" => "有効期限",
         "created" => "新規件数",
         "updated" => "更新件数",
+        "site" => "拠点",
+        "date" => "日付",
+        "start" => "開始時刻",
+        "end" => "終了時刻",
+        "cause" => "事由の区分",
+        "reason" => "理由",
+        "worker_ids" => "作業従事者",
+        "terminal_ids" => "統合端末",
+        "purpose" => "作業内容",
+        "kind" => "種類",
+        "valid_from" => "有効期間(開始)",
+        "valid_to" => "有効期間(終了)",
+        "note" => "備考",
+        "comment" => "コメント",
+        "plan_id" => "全拠点計画",
+        "is_open" => "開庁日",
         other => field_label(other),
+    }
+}
+
+/// A stored code of the schedule (statuses, causes, permit kinds) in Japanese.
+fn schedule_code(entity: &str, field: &str, code: &str) -> Option<&'static str> {
+    use jukiops_domain::schedule::{
+        OffHoursCause, OffHoursStatus, PermitKind, PermitStatus, VisitStatus,
+    };
+    match (entity, field) {
+        ("off_hours", "status") => OffHoursStatus::parse(code).map(OffHoursStatus::label_ja),
+        ("off_hours", "cause") => OffHoursCause::parse(code).map(OffHoursCause::label_ja),
+        ("permit", "status") => PermitStatus::parse(code).map(PermitStatus::label_ja),
+        ("permit", "kind") => PermitKind::parse(code).map(PermitKind::label_ja),
+        ("visit", "status") => VisitStatus::parse(code).map(VisitStatus::label_ja),
+        _ => None,
+    }
+}
+
+fn show_field(entity: &str, field: &str, v: &Value) -> String {
+    match v.as_str().and_then(|s| schedule_code(entity, field, s)) {
+        Some(label) => label.to_string(),
+        None => show(v),
     }
 }
 
@@ -188,7 +233,8 @@ pub fn audit_view(e: &AuditEntry) -> Value {
                 ),
                 other => (Value::Null, other.clone()),
             };
-            json!({"label": change_field_label(k), "before": show(&before), "after": show(&after)})
+            json!({"label": change_field_label(k), "before": show_field(&e.entity, k, &before),
+                "after": show_field(&e.entity, k, &after)})
         })
         .collect();
     json!({"seq": e.seq, "at": e.at, "actor": e.actor, "entity_label": entity_label(&e.entity), "entity_id": e.entity_id,

@@ -39,6 +39,13 @@ const SOURCES: &[(&str, &str)] = &[
     ("account.html", include_str!("../templates/account.html")),
     ("error.html", include_str!("../templates/error.html")),
     ("calendar.html", include_str!("../templates/calendar.html")),
+    ("schedule.html", include_str!("../templates/schedule.html")),
+    ("visit.html", include_str!("../templates/visit.html")),
+    (
+        "off_hours.html",
+        include_str!("../templates/off_hours.html"),
+    ),
+    ("permits.html", include_str!("../templates/permits.html")),
     (
         "site_fields.html",
         include_str!("../templates/site_fields.html"),

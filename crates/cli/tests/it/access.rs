@@ -28,6 +28,12 @@ const READ_USERS: &[Role] = &[Admin, Auditor, SecurityOfficer];
 const MANAGE_USERS: &[Role] = &[Admin];
 const READ_AUDIT: &[Role] = &[Auditor, SecurityOfficer, Admin, CityStaff];
 const EDIT_CALENDAR: &[Role] = &[CityStaff, Admin];
+const READ_SCHEDULE: &[Role] = READ_INVENTORY;
+const PLAN_VISITS: &[Role] = &[ContractorLead];
+const RECORD_VISITS: &[Role] = &[ContractorLead, ContractorWorker];
+const FILE_OFF_HOURS: &[Role] = &[CityStaff, ContractorLead];
+const CITY_DECIDES: &[Role] = &[CityStaff];
+const REQUEST_PERMITS: &[Role] = &[ContractorLead];
 
 enum Body {
     None,
@@ -175,6 +181,65 @@ fn api_endpoints() -> Vec<Endpoint> {
             Body::None,
             READ_INVENTORY,
         ),
+        ep(Method::GET, "/api/v1/visits", Body::None, READ_SCHEDULE),
+        ep(
+            Method::POST,
+            "/api/v1/visits",
+            Body::Json(json!({"site_id": 0, "date": "", "start": "", "end": "", "purpose": ""})),
+            PLAN_VISITS,
+        ),
+        ep(
+            Method::GET,
+            "/api/v1/visits/999999",
+            Body::None,
+            READ_SCHEDULE,
+        ),
+        ep(
+            Method::POST,
+            "/api/v1/visits/999999/transition",
+            Body::Json(json!({"verb": "complete"})),
+            RECORD_VISITS,
+        ),
+        ep(Method::GET, "/api/v1/off-hours", Body::None, READ_SCHEDULE),
+        ep(
+            Method::POST,
+            "/api/v1/off-hours",
+            Body::Json(
+                json!({"site_id": 0, "date": "", "start": "", "end": "", "cause": "", "reason": ""}),
+            ),
+            FILE_OFF_HOURS,
+        ),
+        ep(
+            Method::GET,
+            "/api/v1/off-hours/999999",
+            Body::None,
+            READ_SCHEDULE,
+        ),
+        ep(
+            Method::POST,
+            "/api/v1/off-hours/999999/decision",
+            Body::Json(json!({"verb": "approve"})),
+            CITY_DECIDES,
+        ),
+        ep(Method::GET, "/api/v1/permits", Body::None, READ_SCHEDULE),
+        ep(
+            Method::POST,
+            "/api/v1/permits",
+            Body::Json(json!({"site_id": 0, "kind": "", "valid_from": ""})),
+            REQUEST_PERMITS,
+        ),
+        ep(
+            Method::GET,
+            "/api/v1/permits/999999",
+            Body::None,
+            READ_SCHEDULE,
+        ),
+        ep(
+            Method::POST,
+            "/api/v1/permits/999999/decision",
+            Body::Json(json!({"verb": "grant"})),
+            CITY_DECIDES,
+        ),
     ]
 }
 
@@ -182,6 +247,52 @@ fn page_endpoints() -> Vec<Endpoint> {
     vec![
         ep(Method::GET, "/", Body::None, ALL),
         ep(Method::GET, "/calendar", Body::None, ALL),
+        ep(Method::GET, "/schedule", Body::None, READ_SCHEDULE),
+        ep(
+            Method::POST,
+            "/schedule",
+            Body::Form(&[("site_id", ""), ("date", "")]),
+            PLAN_VISITS,
+        ),
+        ep(Method::GET, "/visits/999999", Body::None, READ_SCHEDULE),
+        ep(
+            Method::POST,
+            "/visits/999999/complete",
+            Body::Form(&[]),
+            RECORD_VISITS,
+        ),
+        ep(
+            Method::POST,
+            "/visits/999999/cancel",
+            Body::Form(&[]),
+            PLAN_VISITS,
+        ),
+        ep(Method::GET, "/off-hours", Body::None, READ_SCHEDULE),
+        ep(
+            Method::POST,
+            "/off-hours",
+            Body::Form(&[("site_id", ""), ("cause", "")]),
+            FILE_OFF_HOURS,
+        ),
+        ep(
+            Method::POST,
+            "/off-hours/999999/decision",
+            Body::Form(&[("verb", "approve")]),
+            CITY_DECIDES,
+        ),
+        ep(Method::GET, "/permits", Body::None, READ_SCHEDULE),
+        ep(
+            Method::POST,
+            "/permits",
+            Body::Form(&[("site_id", ""), ("kind", "")]),
+            REQUEST_PERMITS,
+        ),
+        ep(
+            Method::POST,
+            "/permits/999999/decision",
+            Body::Form(&[("verb", "grant")]),
+            CITY_DECIDES,
+        ),
         ep(
             Method::POST,
             "/calendar/overrides",

@@ -9,3 +9,4 @@ mod browser;
 mod cli;
 mod inventory;
 mod pages;
+mod schedule;

@@ -80,6 +80,40 @@ async fn every_page_renders_in_japanese(engine: Engine) {
         .await
         .expect("json");
     let tid = t["id"].as_i64().expect("id");
+    let worker = app.store.contractor_people().await.expect("people")[0].id;
+    let site_id = t["site_id"].as_i64().expect("site");
+    let v: serde_json::Value = lead
+        .post(app.url("/api/v1/visits"))
+        .json(
+            &json!({"site_id": site_id, "date": "2020-10-06", "start": "09:00", "end": "11:00",
+            "purpose": "設定変更", "worker_ids": [worker], "terminal_ids": [tid]}),
+        )
+        .send()
+        .await
+        .expect("visit")
+        .json()
+        .await
+        .expect("json");
+    let vid = v["id"].as_i64().expect("visit id");
+    for (path, body) in [
+        (
+            "/api/v1/off-hours",
+            json!({"site_id": site_id, "date": "2020-10-06", "start": "17:15", "end": "18:00",
+            "cause": "contractor", "reason": "機器の再起動待ち", "worker_ids": [worker]}),
+        ),
+        (
+            "/api/v1/permits",
+            json!({"site_id": site_id, "kind": "after_hours", "valid_from": "2020-10-06"}),
+        ),
+    ] {
+        let r = lead
+            .post(app.url(path))
+            .json(&body)
+            .send()
+            .await
+            .expect("post");
+        assert_eq!(r.status(), 201, "{path}");
+    }
     let pages: Vec<(Role, String)> = vec![
         (Role::CityStaff, "/".into()),
         (Role::ContractorLead, "/sites".into()),
@@ -99,6 +133,18 @@ async fn every_page_renders_in_japanese(engine: Engine) {
         (Role::ContractorWorker, "/account".into()),
         (Role::Admin, "/calendar".into()),
         (Role::ContractorWorker, "/calendar?month=2021-01".into()),
+        (Role::ContractorLead, "/calendar?month=2020-10".into()),
+        (Role::ContractorLead, "/".into()),
+        (Role::ContractorLead, "/schedule".into()),
+        (
+            Role::Auditor,
+            "/schedule?from=2020-10-01&to=2020-10-31".into(),
+        ),
+        (Role::ContractorWorker, format!("/visits/{vid}")),
+        (Role::CityStaff, "/off-hours".into()),
+        (Role::ContractorLead, "/off-hours".into()),
+        (Role::CityStaff, "/permits".into()),
+        (Role::ContractorLead, "/permits".into()),
     ];
     let mut problems = Vec::new();
     for (role, path) in &pages {

@@ -5,8 +5,10 @@ pub mod calendar;
 mod contract;
 mod json;
 mod people;
+pub mod schedule;
 mod sites;
 pub mod terminals;
+pub mod visits;
 
 use std::sync::LazyLock;
 
@@ -61,6 +63,18 @@ fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(contract::show))
         .routes(routes!(calendar::list))
         .routes(routes!(calendar::put, calendar::delete))
+        .routes(routes!(
+            schedule::list_off_hours,
+            schedule::create_off_hours
+        ))
+        .routes(routes!(schedule::show_off_hours))
+        .routes(routes!(schedule::decide_off_hours_api))
+        .routes(routes!(schedule::list_permits, schedule::create_permit))
+        .routes(routes!(schedule::show_permit))
+        .routes(routes!(schedule::decide_permit_api))
+        .routes(routes!(visits::list, visits::create))
+        .routes(routes!(visits::show))
+        .routes(routes!(visits::transition))
         .routes(routes!(contract::audit_list))
         .routes(routes!(contract::audit_of))
         .routes(routes!(contract::audit_verify))

@@ -1,5 +1,6 @@
 //! The month view of the contract's calendar (R5.2): business days, and closed days with
-//! their reason. Planned visits and permits join it with the planning issue.
+//! their reason, and the visits planned on each day (flagged when a permit or off-hours
+//! cover is missing).
 
 use axum::extract::{Form, Path, Query, State};
 use axum::http::StatusCode;
@@ -61,6 +62,9 @@ async fn month_page(
     let next = shift_month(first, 1);
     // Weeks start on Sunday, as Japanese office calendars do.
     let lead = first.weekday().num_days_from_sunday() as i64;
+    let last = next - Duration::days(1);
+    let visits =
+        super::schedule::visits_between(state, user, &first.to_string(), &last.to_string()).await?;
     let mut weeks: Vec<Vec<Value>> = Vec::new();
     let mut day = first - Duration::days(lead);
     while day < next || weeks.last().is_some_and(|w| w.len() < 7) {
@@ -69,8 +73,15 @@ async fn month_page(
         }
         let cell = if day.month() == first.month() {
             let reason = cal.closed_reason(day);
+            let date = day.to_string();
+            let planned: Vec<Value> = visits
+                .iter()
+                .filter(|v| v.date == date)
+                .map(|v| json!({"id": v.id, "site": v.site_name, "start": v.start, "end": v.end,
+                    "warn": !v.assessment.warnings.is_empty(), "done": v.status == jukiops_domain::schedule::VisitStatus::Done}))
+                .collect();
             json!({"day": day.day(), "closed": reason.is_some(), "reason": reason,
-                "in_period": state.contract.period.contains(day)})
+                "in_period": state.contract.period.contains(day), "visits": planned})
         } else {
             Value::Null
         };

@@ -1,9 +1,12 @@
-//! The dashboard: the contract, its period and the category table (R1).
+//! The dashboard: the contract, its period and the category table (R1), and the visits
+//! ahead with what they still lack (R5.3, R5.5).
 
 use axum::extract::State;
 use axum::response::IntoResponse;
 use jukiops_domain::contract::Contract;
 use jukiops_domain::people::Action;
+use jukiops_domain::schedule::{OffHoursStatus, PermitStatus, VisitStatus};
+use jukiops_store::{PageRequest, ScheduleFilter};
 use serde_json::{Value, json};
 
 use super::{PageResult, PageUser};
@@ -20,7 +23,43 @@ pub async fn show(State(state): State<AppState>, user: PageUser) -> PageResult {
     };
     let mut extra = contract_view(&state.contract);
     extra["inventory"] = inventory;
+    extra["schedule"] = schedule_view(&state, &user).await?;
     Ok(render("dashboard.html", user.ctx("ダッシュボード", extra))?.into_response())
+}
+
+/// Planned visits ahead, those missing a permit or off-hours cover, and what waits for
+/// the City's decision.
+async fn schedule_view(state: &AppState, user: &PageUser) -> Result<Value, super::PageError> {
+    if !user.may(Action::ViewSchedule) {
+        return Ok(Value::Null);
+    }
+    let (from, to) = super::schedule::default_range(state);
+    let visits = super::schedule::visits_between(state, user, &from, &to).await?;
+    let planned: Vec<&jukiops_store::Visit> = visits
+        .iter()
+        .filter(|v| v.status == VisitStatus::Planned)
+        .collect();
+    let flagged: Vec<Value> = planned
+        .iter()
+        .filter(|v| !v.assessment.warnings.is_empty())
+        .take(10)
+        .map(|v| json!({"id": v.id, "date": v.date, "start": v.start, "site": v.site_name, "warnings": v.assessment.warnings}))
+        .collect();
+    let filter = ScheduleFilter {
+        from: Some(from.clone()),
+        to: Some(to.clone()),
+        site_id: None,
+    };
+    let all = PageRequest::new(Some(1), Some(PageRequest::MAX_PER_PAGE));
+    let off_hours = state.store.off_hours_list(&filter, all).await?;
+    let permits = state.store.permits(&filter, all).await?;
+    Ok(json!({
+        "from": from, "to": to, "planned": planned.len(),
+        "flagged_count": planned.iter().filter(|v| !v.assessment.warnings.is_empty()).count(),
+        "flagged": flagged,
+        "off_hours_pending": off_hours.items.iter().filter(|o| o.status == OffHoursStatus::Requested).count(),
+        "permits_pending": permits.items.iter().filter(|p| p.status == PermitStatus::Requested).count(),
+    }))
 }
 
 /// The contract as the dashboard shows it.

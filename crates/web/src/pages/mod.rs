@@ -5,6 +5,8 @@ mod audit;
 mod calendar;
 mod dashboard;
 mod inventory;
+mod off_hours;
+mod schedule;
 
 use axum::Router;
 use axum::extract::{FromRequestParts, OriginalUri};
@@ -36,6 +38,19 @@ pub fn router() -> Router<AppState> {
         .route("/calendar", get(calendar::month))
         .route("/calendar/overrides", post(calendar::set))
         .route("/calendar/overrides/{date}/delete", post(calendar::remove))
+        .route("/schedule", get(schedule::list).post(schedule::create))
+        .route("/visits/{id}", get(schedule::show))
+        .route("/visits/{id}/{verb}", post(schedule::transition))
+        .route(
+            "/off-hours",
+            get(off_hours::off_hours).post(off_hours::file),
+        )
+        .route("/off-hours/{id}/decision", post(off_hours::decide))
+        .route("/permits", get(off_hours::permits).post(off_hours::request))
+        .route(
+            "/permits/{id}/decision",
+            post(off_hours::decide_permit_form),
+        )
         .route("/sites", get(inventory::sites).post(inventory::create_site))
         .route(
             "/sites/{id}",
@@ -115,6 +130,7 @@ impl PageUser {
                     "inventory": self.may(Action::ViewInventory),
                     "users": self.may(Action::ViewUsers),
                     "audit": self.may(Action::ViewAudit),
+                    "schedule": self.may(Action::ViewSchedule),
                 }
             }
         });

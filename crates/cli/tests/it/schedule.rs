@@ -1,0 +1,324 @@
+//! The schedule through the real server (R5.2, R5.3, R5.5): visits refused on closed days
+//! without cover, the contractor's off-hours work refused until the City approves it,
+//! permits flagged until granted, and every change audited.
+
+use jukiops_domain::people::Role;
+use serde_json::{Value, json};
+
+use crate::both_engines;
+use crate::support::{Engine, TestApp, problem_fields, username};
+
+async fn site_id(app: &TestApp, code: &str) -> i64 {
+    let c = app.client(Role::ContractorLead).await;
+    let sites: Value = c
+        .get(app.url("/api/v1/sites?per_page=200"))
+        .send()
+        .await
+        .expect("sites")
+        .json()
+        .await
+        .expect("json");
+    sites["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .find(|s| s["code"] == code)
+        .and_then(|s| s["id"].as_i64())
+        .expect("site")
+}
+
+async fn user_id(app: &TestApp, role: Role) -> i64 {
+    let people = app.store.contractor_people().await.expect("people");
+    people
+        .iter()
+        .find(|p| p.username == username(role))
+        .map(|p| p.id)
+        .expect("user")
+}
+
+async fn post(c: &reqwest::Client, url: String, body: Value) -> (u16, Value) {
+    let r = c.post(url).json(&body).send().await.expect("post");
+    let status = r.status().as_u16();
+    (status, r.json().await.unwrap_or(Value::Null))
+}
+
+fn visit(site: i64, date: &str, start: &str, end: &str, worker: i64) -> Value {
+    json!({"site_id": site, "date": date, "start": start, "end": end, "purpose": "OSセキュリティ更新",
+        "worker_ids": [worker]})
+}
+
+async fn a_visit_on_a_holiday_is_refused(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
+    let lead = app.client(Role::ContractorLead).await;
+    let chuo = site_id(&app, "011011").await;
+    let worker = user_id(&app, Role::ContractorWorker).await;
+    let before = app.audit_count().await;
+    let (status, body) = post(
+        &lead,
+        app.url("/api/v1/visits"),
+        visit(chuo, "2020-11-03", "09:00", "12:00", worker),
+    )
+    .await;
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(problem_fields(&body), vec!["date"]);
+    let message = body["errors"][0]["message"].as_str().expect("message");
+    assert!(
+        message.contains("11月3日(火)は閉庁日（文化の日）"),
+        "{message}"
+    );
+    assert_eq!(app.audit_count().await, before, "nothing written");
+
+    // Inside the window on the next business day it is planned, and shows in the month view.
+    let (status, v) = post(
+        &lead,
+        app.url("/api/v1/visits"),
+        visit(chuo, "2020-11-04", "09:00", "12:00", worker),
+    )
+    .await;
+    assert_eq!(status, 201, "{v}");
+    assert_eq!(v["status"], "planned");
+    assert_eq!(v["assessment"]["warnings"], json!([]));
+    let html = lead
+        .get(app.url("/calendar?month=2020-11"))
+        .send()
+        .await
+        .expect("month")
+        .text()
+        .await
+        .expect("html");
+    assert!(
+        html.contains(&format!("/visits/{}", v["id"])),
+        "visit in the month view"
+    );
+
+    // The same worker cannot be in two places at once.
+    let (status, body) = post(
+        &lead,
+        app.url("/api/v1/visits"),
+        visit(
+            site_id(&app, "011029").await,
+            "2020-11-04",
+            "11:00",
+            "13:00",
+            worker,
+        ),
+    )
+    .await;
+    assert_eq!(status, 409, "{body}");
+    assert_eq!(problem_fields(&body), vec!["worker_ids"]);
+}
+
+async fn contractor_off_hours_work_needs_the_citys_approval(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
+    let lead = app.client(Role::ContractorLead).await;
+    let city = app.client(Role::CityStaff).await;
+    let worker_c = app.client(Role::ContractorWorker).await;
+    let chuo = site_id(&app, "011011").await;
+    let worker = user_id(&app, Role::ContractorWorker).await;
+
+    // Without any off-hours record, an evening visit cannot even be planned.
+    let (status, body) = post(
+        &lead,
+        app.url("/api/v1/visits"),
+        visit(chuo, "2020-11-04", "17:30", "19:00", worker),
+    )
+    .await;
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(problem_fields(&body), vec!["start"]);
+
+    // The lead may not record the City's reason; the contractor's reason is an application.
+    let oh = json!({"site_id": chuo, "date": "2020-11-04", "start": "17:15", "end": "19:30",
+        "cause": "city", "reason": "窓口終了後の作業", "worker_ids": [worker]});
+    let (status, body) = post(&lead, app.url("/api/v1/off-hours"), oh.clone()).await;
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(problem_fields(&body), vec!["cause"]);
+    let mut applied = oh.clone();
+    applied["cause"] = json!("contractor");
+    let (status, application) = post(&lead, app.url("/api/v1/off-hours"), applied).await;
+    assert_eq!(status, 201, "{application}");
+    assert_eq!(application["status"], "requested");
+    let oh_id = application["id"].as_i64().expect("id");
+
+    // Planned under the pending application, but flagged; recording its work is refused.
+    let (status, v) = post(
+        &lead,
+        app.url("/api/v1/visits"),
+        visit(chuo, "2020-11-04", "17:30", "19:00", worker),
+    )
+    .await;
+    assert_eq!(status, 201, "{v}");
+    let vid = v["id"].as_i64().expect("id");
+    assert_eq!(v["assessment"]["may_work"], false);
+    let warnings = v["assessment"]["warnings"].to_string();
+    assert!(warnings.contains("時間外作業は未承認"), "{warnings}");
+    assert!(
+        warnings.contains("時間外入館許可がありません"),
+        "{warnings}"
+    );
+    let complete = json!({"verb": "complete"});
+    let transition = app.url(&format!("/api/v1/visits/{vid}/transition"));
+    let (status, body) = post(&worker_c, transition.clone(), complete.clone()).await;
+    assert_eq!(status, 409, "{body}");
+    assert!(
+        body["detail"].as_str().unwrap_or_default().contains("承認"),
+        "{body}"
+    );
+
+    // Only the City approves; then the work may be recorded.
+    let decision = app.url(&format!("/api/v1/off-hours/{oh_id}/decision"));
+    let (status, _) = post(&lead, decision.clone(), json!({"verb": "approve"})).await;
+    assert_eq!(status, 403);
+    let (status, body) = post(
+        &city,
+        decision.clone(),
+        json!({"verb": "approve", "comment": "承認します"}),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["status"], "approved");
+    let (status, body) = post(&city, decision, json!({"verb": "reject"})).await;
+    assert_eq!(
+        status, 409,
+        "a decided application is not decided again: {body}"
+    );
+    let (status, body) = post(&worker_c, transition.clone(), complete.clone()).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["status"], "done");
+    assert_eq!(body["completed_by"], username(Role::ContractorWorker));
+    let (status, _) = post(&worker_c, transition, complete).await;
+    assert_eq!(status, 409, "done once");
+
+    // The City's own reason is recorded as its instruction, with no approval step.
+    let mut instructed = oh;
+    instructed["date"] = json!("2020-11-07");
+    instructed["start"] = json!("09:00");
+    instructed["end"] = json!("12:00");
+    let (status, body) = post(&city, app.url("/api/v1/off-hours"), instructed).await;
+    assert_eq!(status, 201, "{body}");
+    assert_eq!(body["status"], "instructed");
+    let (status, v) = post(
+        &lead,
+        app.url("/api/v1/visits"),
+        visit(chuo, "2020-11-07", "09:30", "11:00", worker),
+    )
+    .await;
+    assert_eq!(
+        status, 201,
+        "a Saturday visit under the City's instruction: {v}"
+    );
+    assert_eq!(v["assessment"]["may_work"], true);
+
+    let audited: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM audit_entries WHERE entity IN ('off_hours', 'visit')",
+    )
+    .fetch_one(app.store.pool())
+    .await
+    .expect("count");
+    assert_eq!(
+        audited, 6,
+        "2 off-hours records, 1 decision, 2 visits, 1 completion"
+    );
+}
+
+async fn permits_are_flagged_until_granted(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
+    let lead = app.client(Role::ContractorLead).await;
+    let city = app.client(Role::CityStaff).await;
+    let kikusui = site_id(&app, "kikusui").await;
+    let chuo = site_id(&app, "011011").await;
+    let worker = user_id(&app, Role::ContractorWorker).await;
+    let (status, v) = post(
+        &lead,
+        app.url("/api/v1/visits"),
+        visit(kikusui, "2020-11-05", "10:00", "11:00", worker),
+    )
+    .await;
+    assert_eq!(status, 201, "{v}");
+    assert_eq!(v["assessment"]["permits"][0]["label"], "入館許可");
+    assert_eq!(v["assessment"]["warnings"], json!(["入館許可がありません"]));
+    let dashboard = lead
+        .get(app.url("/"))
+        .send()
+        .await
+        .expect("dash")
+        .text()
+        .await
+        .expect("html");
+    assert!(
+        dashboard.contains("入館許可がありません"),
+        "flagged on the dashboard"
+    );
+
+    // A building permit only where the building needs one; bad dates named.
+    let (status, body) = post(
+        &lead,
+        app.url("/api/v1/permits"),
+        json!({"site_id": chuo, "kind": "building", "valid_from": "2020-11-05"}),
+    )
+    .await;
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(problem_fields(&body), vec!["kind"]);
+    let (status, body) = post(&lead, app.url("/api/v1/permits"),
+        json!({"site_id": kikusui, "kind": "building", "valid_from": "2020-11-05", "valid_to": "2020-11-01"})).await;
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(problem_fields(&body), vec!["valid_to"]);
+
+    let (status, p) = post(&lead, app.url("/api/v1/permits"),
+        json!({"site_id": kikusui, "kind": "building", "valid_from": "2020-11-02", "valid_to": "2020-11-06"})).await;
+    assert_eq!(status, 201, "{p}");
+    let pid = p["id"].as_i64().expect("id");
+    let v: Value = lead
+        .get(app.url(&format!("/api/v1/visits/{}", v["id"])))
+        .send()
+        .await
+        .expect("get")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(v["assessment"]["warnings"], json!(["入館許可は申請中です"]));
+    let decision = app.url(&format!("/api/v1/permits/{pid}/decision"));
+    let (status, _) = post(&lead, decision.clone(), json!({"verb": "grant"})).await;
+    assert_eq!(status, 403);
+    let (status, body) = post(
+        &city,
+        decision,
+        json!({"verb": "grant", "comment": "許可番号 R2-15"}),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let v: Value = lead
+        .get(app.url(&format!("/api/v1/visits/{}", v["id"])))
+        .send()
+        .await
+        .expect("get")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(v["assessment"]["warnings"], json!([]));
+    assert_eq!(v["assessment"]["permits"][0]["granted_by"], pid);
+
+    // Lists are filtered by date and paged.
+    let list: Value = city
+        .get(app.url("/api/v1/permits?from=2020-11-06&to=2020-11-30"))
+        .send()
+        .await
+        .expect("list")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(list["total"], 1);
+    let r = city
+        .get(app.url("/api/v1/visits?from=2020-99-01"))
+        .send()
+        .await
+        .expect("bad");
+    assert_eq!(r.status(), 422);
+    let body: Value = r.json().await.expect("json");
+    assert_eq!(problem_fields(&body), vec!["from"]);
+}
+
+both_engines!(
+    a_visit_on_a_holiday_is_refused,
+    contractor_off_hours_work_needs_the_citys_approval,
+    permits_are_flagged_until_granted
+);

@@ -1,0 +1,27 @@
+//! The schedule (R5): visits to sites inside the working window, work outside it only with
+//! the City's instruction or approval (R5.3), and the building-entry permits a visit needs
+//! (R5.5). Pure rules; storage keeps the records.
+
+mod assess;
+mod input;
+mod off_hours;
+mod permits;
+mod span;
+mod visits;
+
+pub use assess::{Assessment, OffHoursFact, PermitCheck, PermitFact, VisitFacts, assess};
+pub use input::{OffHoursDraft, OffHoursInput, PermitDraft, PermitInput, VisitDraft, VisitInput};
+pub use off_hours::{OffHoursCause, OffHoursStatus, OffHoursVerb, off_hours_transition};
+pub use permits::{
+    PermitKind, PermitNeed, PermitStatus, PermitVerb, permit_transition, permits_needed,
+};
+pub use span::{Span, check_span, format_date_ja, outside_window, parse_time};
+pub use visits::{VisitStatus, VisitVerb, visit_transition};
+
+/// A refused state change: the reason in Japanese, answered as 409.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct TransitionError(pub String);
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,186 @@
+//! Building-entry permits (R5.5): entering the 菊水分庁舎, any ward office outside its open
+//! hours, and rooms the City designates needs the City's permission.
+
+use serde::{Deserialize, Serialize};
+
+use super::{Span, TransitionError};
+use crate::contract::WorkingHours;
+use crate::people::Role;
+
+/// What a permit lets one enter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum PermitKind {
+    /// 入館: a building that needs permission to enter at all (菊水分庁舎).
+    Building,
+    /// 時間外入館: a ward office after 17:15 (or before opening, or on a closed day).
+    AfterHours,
+    /// 指定室入室: a room the City designates.
+    Room,
+}
+
+impl PermitKind {
+    pub const ALL: [Self; 3] = [Self::Building, Self::AfterHours, Self::Room];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Building => "building",
+            Self::AfterHours => "after_hours",
+            Self::Room => "room",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == s.trim())
+    }
+    pub fn label_ja(self) -> &'static str {
+        match self {
+            Self::Building => "入館許可",
+            Self::AfterHours => "時間外入館許可",
+            Self::Room => "指定室入室許可",
+        }
+    }
+}
+
+/// One permit a visit needs.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, utoipa::ToSchema)]
+pub struct PermitNeed {
+    pub kind: PermitKind,
+    /// The designated room, for [`PermitKind::Room`].
+    pub room: Option<String>,
+}
+
+impl PermitNeed {
+    pub fn label_ja(&self) -> String {
+        match &self.room {
+            Some(room) => format!("{}（{room}）", self.kind.label_ja()),
+            None => self.kind.label_ja().to_string(),
+        }
+    }
+}
+
+/// The permits a visit of `span` to a site needs: the building's own (when
+/// `needs_entry_permit`), after-hours entry when the visit leaves the open hours or the day
+/// is closed, and each designated room among `rooms_visited`.
+pub fn permits_needed(
+    needs_entry_permit: bool,
+    designated_rooms: &[String],
+    rooms_visited: &[String],
+    span: &Span,
+    hours: WorkingHours,
+    day_closed: bool,
+) -> Vec<PermitNeed> {
+    let mut needs = Vec::new();
+    if needs_entry_permit {
+        needs.push(PermitNeed {
+            kind: PermitKind::Building,
+            room: None,
+        });
+    }
+    if day_closed || span.start < hours.start || span.end > hours.end {
+        needs.push(PermitNeed {
+            kind: PermitKind::AfterHours,
+            room: None,
+        });
+    }
+    let mut rooms: Vec<&String> = rooms_visited
+        .iter()
+        .filter(|r| designated_rooms.iter().any(|d| d.trim() == r.trim()))
+        .collect();
+    rooms.sort();
+    rooms.dedup();
+    needs.extend(rooms.into_iter().map(|r| PermitNeed {
+        kind: PermitKind::Room,
+        room: Some(r.trim().to_string()),
+    }));
+    needs
+}
+
+/// Where a permit stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum PermitStatus {
+    /// 申請中
+    Requested,
+    /// 許可
+    Granted,
+    /// 不許可
+    Refused,
+    /// 取下げ
+    Withdrawn,
+}
+
+impl PermitStatus {
+    pub const ALL: [Self; 4] = [
+        Self::Requested,
+        Self::Granted,
+        Self::Refused,
+        Self::Withdrawn,
+    ];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Requested => "requested",
+            Self::Granted => "granted",
+            Self::Refused => "refused",
+            Self::Withdrawn => "withdrawn",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|x| x.as_str() == s)
+    }
+    pub fn label_ja(self) -> &'static str {
+        match self {
+            Self::Requested => "申請中",
+            Self::Granted => "許可",
+            Self::Refused => "不許可",
+            Self::Withdrawn => "取下げ",
+        }
+    }
+}
+
+/// What someone does to a permit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum PermitVerb {
+    Grant,
+    Refuse,
+    Withdraw,
+}
+
+/// The permit state machine: the City grants or refuses; the contractor's lead withdraws.
+pub fn permit_transition(
+    from: PermitStatus,
+    verb: PermitVerb,
+    role: Role,
+) -> Result<PermitStatus, TransitionError> {
+    use PermitStatus::*;
+    let refuse = |why: String| Err(TransitionError(why));
+    match verb {
+        PermitVerb::Grant | PermitVerb::Refuse => {
+            if role != Role::CityStaff {
+                return refuse("許可・不許可は本市担当者が行います。".into());
+            }
+            if from != Requested {
+                return refuse(format!(
+                    "この申請は「{}」のため、許可・不許可を変更できません。",
+                    from.label_ja()
+                ));
+            }
+            Ok(if verb == PermitVerb::Grant {
+                Granted
+            } else {
+                Refused
+            })
+        }
+        PermitVerb::Withdraw => {
+            if role != Role::ContractorLead {
+                return refuse("取下げは業務責任者が行います。".into());
+            }
+            if !matches!(from, Requested | Granted) {
+                return refuse(format!(
+                    "この申請は「{}」のため、取り下げできません。",
+                    from.label_ja()
+                ));
+            }
+            Ok(Withdrawn)
+        }
+    }
+}
