@@ -23,15 +23,15 @@ pub enum CalendarCommand {
         #[arg(long)]
         to: String,
     },
-    /// The contract's closed days as CSV `date,reason`.
+    /// The contract's closed days as CSV `date,reason`; with --database-url (or a config
+    /// file) the City's table of extra closed and open days applies too.
     Closed {
         #[arg(long)]
         from: String,
         #[arg(long)]
         to: String,
-        /// Contract file (default: the built-in FY2020 Sapporo contract).
-        #[arg(long)]
-        contract: Option<PathBuf>,
+        #[command(flatten)]
+        server: ServerArgs,
     },
     /// The date N business days after DATE (DATE itself not counted).
     AddBusinessDays {
@@ -114,9 +114,17 @@ pub async fn run(cmd: CalendarCommand) -> anyhow::Result<()> {
                 println!("{d},{name}");
             }
         }
-        CalendarCommand::Closed { from, to, contract } => {
+        CalendarCommand::Closed { from, to, server } => {
             let (f, t) = range(&from, &to)?;
-            let cal = BusinessCalendar::new(&load_contract(contract.as_deref())?);
+            let contract = load_contract(server.contract.as_deref())?;
+            let cal = if server.database_url.is_some() || server.config.is_some() {
+                let store = crate::open(&server.resolve()?).await?;
+                let cal = store.business_calendar(&contract).await?;
+                store.close().await;
+                cal
+            } else {
+                BusinessCalendar::new(&contract)
+            };
             println!("date,reason");
             for d in f.iter_days().take_while(|d| *d <= t) {
                 if let Some(reason) = cal.closed_reason(d) {

@@ -1,5 +1,8 @@
 //! The table of extra closed or open days (R5.2), edited by the City and audited.
 
+use jukiops_domain::calendar::BusinessCalendar;
+use jukiops_domain::contract::{Contract, ExtraClosedDay};
+use jukiops_domain::inventory::parse_date;
 use jukiops_domain::people::Action;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -18,6 +21,30 @@ pub struct CalendarOverride {
 }
 
 impl Store {
+    /// The business calendar in force: the contract's rules plus the City's table.
+    pub async fn business_calendar(
+        &self,
+        contract: &Contract,
+    ) -> Result<BusinessCalendar, StoreError> {
+        let overrides = self.calendar_overrides().await?;
+        let closed = overrides
+            .iter()
+            .filter(|o| !o.is_open)
+            .filter_map(|o| {
+                parse_date(&o.date).map(|date| ExtraClosedDay {
+                    date,
+                    reason: o.reason.clone(),
+                })
+            })
+            .collect();
+        let open = overrides
+            .iter()
+            .filter(|o| o.is_open)
+            .filter_map(|o| parse_date(&o.date))
+            .collect();
+        Ok(BusinessCalendar::new(contract).with_overrides(closed, open))
+    }
+
     /// Every override, by date.
     pub async fn calendar_overrides(&self) -> Result<Vec<CalendarOverride>, StoreError> {
         let rows =

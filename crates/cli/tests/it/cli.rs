@@ -395,6 +395,27 @@ async fn calendar_table_from_the_command_line(engine: Engine) {
         ),
         ("2020-11-30", false, "庁舎停電")
     );
+    // `calendar closed` reads the table when given the database.
+    let closed = |with_db: bool| {
+        let mut args = vec![
+            "calendar",
+            "closed",
+            "--from",
+            "2020-11-30",
+            "--to",
+            "2020-11-30",
+        ];
+        if with_db {
+            args.extend(["--database-url", url.as_str()]);
+        }
+        run(&args, None)
+    };
+    let (ok, out, err) = closed(true);
+    assert!(ok, "{err}");
+    assert_eq!(out, "date,reason\n2020-11-30,庁舎停電\n");
+    let (ok, out, _) = closed(false);
+    assert!(ok);
+    assert_eq!(out, "date,reason\n", "the contract alone keeps 11/30 open");
     assert_eq!(
         store
             .audit_for("calendar_override", "2020-11-30")

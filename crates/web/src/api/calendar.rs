@@ -4,8 +4,6 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use jukiops_domain::calendar::{BusinessCalendar, check_override};
-use jukiops_domain::contract::ExtraClosedDay;
-use jukiops_domain::inventory::parse_date;
 use jukiops_domain::people::Action;
 use jukiops_store::CalendarOverride;
 use serde::Deserialize;
@@ -19,23 +17,7 @@ use crate::extract::Path;
 
 /// The business calendar in force: the contract's rules plus the City's table.
 pub async fn business_calendar(state: &AppState) -> Result<BusinessCalendar, AppError> {
-    let overrides = state.store.calendar_overrides().await?;
-    let closed = overrides
-        .iter()
-        .filter(|o| !o.is_open)
-        .filter_map(|o| {
-            parse_date(&o.date).map(|date| ExtraClosedDay {
-                date,
-                reason: o.reason.clone(),
-            })
-        })
-        .collect();
-    let open = overrides
-        .iter()
-        .filter(|o| o.is_open)
-        .filter_map(|o| parse_date(&o.date))
-        .collect();
-    Ok(BusinessCalendar::new(&state.contract).with_overrides(closed, open))
+    Ok(state.store.business_calendar(&state.contract).await?)
 }
 
 /// What a person enters for one date.
