@@ -1,6 +1,6 @@
 //! Instants are stored in UTC and shown in Japan time (no DST, always +09:00).
 
-use chrono::{DateTime, FixedOffset, NaiveDate, SecondsFormat, Utc};
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, SecondsFormat, Utc};
 
 /// Japan Standard Time.
 pub fn jst() -> FixedOffset {
@@ -27,6 +27,13 @@ pub fn display_jst(t: DateTime<Utc>) -> String {
 /// Today's date in Japan.
 pub fn today_jst(now: DateTime<Utc>) -> NaiveDate {
     now.with_timezone(&jst()).date_naive()
+}
+
+/// A date as Japanese staff write it in a schedule: `11月4日(水)`.
+pub fn date_ja(date: NaiveDate) -> String {
+    const WEEKDAYS: [&str; 7] = ["月", "火", "水", "木", "金", "土", "日"];
+    let weekday = WEEKDAYS[date.weekday().num_days_from_monday() as usize];
+    format!("{}月{}日({weekday})", date.month(), date.day())
 }
 
 #[cfg(test)]

@@ -25,7 +25,8 @@ pub use error::StoreError;
 pub use page::{Page, PageRequest};
 pub use people::{NewUser, User, UserPatch};
 pub use schedule::{
-    OffHours, Permit, PersonRef, Rules, ScheduleFilter, Visit, VisitQuery, VisitTerminal,
+    OffHours, Permit, PersonRef, PlanSummary, Rules, SavedPlan, ScheduleFilter, Visit, VisitQuery,
+    VisitTerminal,
 };
 pub use sessions::{ApiToken, NewApiToken, Throttle};
 pub use sites::Site;

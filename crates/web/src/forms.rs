@@ -172,6 +172,10 @@ fn change_field_label(field: &str) -> &str {
         "note" => "備考",
         "comment" => "コメント",
         "plan_id" => "全拠点計画",
+        "title" => "計画名",
+        "visits" => "訪問件数",
+        "within_deadline" => "期限内",
+        "cost_minutes" => "作業・移動時間の合計(分)",
         "is_open" => "開庁日",
         other => field_label(other),
     }

@@ -46,6 +46,12 @@ const SOURCES: &[(&str, &str)] = &[
         include_str!("../templates/off_hours.html"),
     ),
     ("permits.html", include_str!("../templates/permits.html")),
+    ("plans.html", include_str!("../templates/plans.html")),
+    ("plan.html", include_str!("../templates/plan.html")),
+    (
+        "plan_view.html",
+        include_str!("../templates/plan_view.html"),
+    ),
     (
         "site_fields.html",
         include_str!("../templates/site_fields.html"),

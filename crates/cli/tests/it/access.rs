@@ -181,6 +181,35 @@ fn api_endpoints() -> Vec<Endpoint> {
             Body::None,
             READ_INVENTORY,
         ),
+        ep(Method::GET, "/api/v1/plans", Body::None, READ_SCHEDULE),
+        ep(
+            Method::POST,
+            "/api/v1/plans",
+            Body::Json(
+                json!({"title": "", "purpose": "", "start": "", "work_minutes_per_terminal": 0, "workers": []}),
+            ),
+            PLAN_VISITS,
+        ),
+        ep(
+            Method::POST,
+            "/api/v1/plans/preview",
+            Body::Json(
+                json!({"title": "", "purpose": "", "start": "", "work_minutes_per_terminal": 0, "workers": []}),
+            ),
+            PLAN_VISITS,
+        ),
+        ep(
+            Method::GET,
+            "/api/v1/plans/999999",
+            Body::None,
+            READ_SCHEDULE,
+        ),
+        ep(
+            Method::GET,
+            "/api/v1/plans/999999/xlsx",
+            Body::None,
+            READ_SCHEDULE,
+        ),
         ep(Method::GET, "/api/v1/visits", Body::None, READ_SCHEDULE),
         ep(
             Method::POST,
@@ -248,6 +277,20 @@ fn page_endpoints() -> Vec<Endpoint> {
         ep(Method::GET, "/", Body::None, ALL),
         ep(Method::GET, "/calendar", Body::None, ALL),
         ep(Method::GET, "/schedule", Body::None, READ_SCHEDULE),
+        ep(Method::GET, "/plans", Body::None, READ_SCHEDULE),
+        ep(
+            Method::POST,
+            "/plans",
+            Body::Form(&[("title", ""), ("action", "preview")]),
+            PLAN_VISITS,
+        ),
+        ep(Method::GET, "/plans/999999", Body::None, READ_SCHEDULE),
+        ep(
+            Method::GET,
+            "/plans/999999/plan.xlsx",
+            Body::None,
+            READ_SCHEDULE,
+        ),
         ep(
             Method::POST,
             "/schedule",

@@ -9,4 +9,5 @@ mod browser;
 mod cli;
 mod inventory;
 mod pages;
+mod plans;
 mod schedule;

@@ -19,6 +19,7 @@ const ALLOWED_LATIN: &[&str] = &[
     "DD",
     "J-LIS",
     "OS",
+    "Excel",
 ];
 
 /// Data, not UI: the test accounts' login names (shown as actors), the system actor of the
@@ -114,6 +115,19 @@ async fn every_page_renders_in_japanese(engine: Engine) {
             .expect("post");
         assert_eq!(r.status(), 201, "{path}");
     }
+    let plan: serde_json::Value = lead
+        .post(app.url("/api/v1/plans"))
+        .json(
+            &json!({"title": "設定変更", "purpose": "設定変更", "start": "2020-10-12",
+            "work_minutes_per_terminal": 30, "workers": [{"id": worker}], "site_ids": [site_id]}),
+        )
+        .send()
+        .await
+        .expect("plan")
+        .json()
+        .await
+        .expect("json");
+    let plan_id = plan["id"].as_i64().expect("plan id");
     let pages: Vec<(Role, String)> = vec![
         (Role::CityStaff, "/".into()),
         (Role::ContractorLead, "/sites".into()),
@@ -145,6 +159,8 @@ async fn every_page_renders_in_japanese(engine: Engine) {
         (Role::ContractorLead, "/off-hours".into()),
         (Role::CityStaff, "/permits".into()),
         (Role::ContractorLead, "/permits".into()),
+        (Role::ContractorLead, "/plans".into()),
+        (Role::Auditor, format!("/plans/{plan_id}")),
     ];
     let mut problems = Vec::new();
     for (role, path) in &pages {

@@ -15,7 +15,7 @@ pub use off_hours::{OffHoursCause, OffHoursStatus, OffHoursVerb, off_hours_trans
 pub use permits::{
     PermitKind, PermitNeed, PermitStatus, PermitVerb, permit_transition, permits_needed,
 };
-pub use span::{Span, check_span, format_date_ja, outside_window, parse_time};
+pub use span::{Span, check_span, outside_window, parse_time};
 pub use visits::{VisitStatus, VisitVerb, visit_transition};
 
 /// A refused state change: the reason in Japanese, answered as 409.

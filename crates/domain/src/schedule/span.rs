@@ -5,6 +5,7 @@ use serde::Serialize;
 
 use crate::calendar::BusinessCalendar;
 use crate::inventory::parse_date;
+use crate::time::date_ja;
 use crate::validation::FieldErrors;
 
 /// From `start` to `end` on `date`, Japan time.
@@ -59,10 +60,7 @@ pub fn check_span(errors: &mut FieldErrors, date: &str, start: &str, end: &str) 
 /// Why `span` is outside the working window (R5.2), or `None` when it lies inside.
 pub fn outside_window(cal: &BusinessCalendar, span: &Span) -> Option<String> {
     if let Some(reason) = cal.closed_reason(span.date) {
-        return Some(format!(
-            "{}は閉庁日（{reason}）です",
-            format_date_ja(span.date)
-        ));
+        return Some(format!("{}は閉庁日（{reason}）です", date_ja(span.date)));
     }
     let hours = cal.working_hours();
     if span.start < hours.start || span.end > hours.end {
@@ -75,15 +73,4 @@ pub fn outside_window(cal: &BusinessCalendar, span: &Span) -> Option<String> {
         ));
     }
     None
-}
-
-/// `11月3日(火)`: how a date reads in messages.
-pub fn format_date_ja(d: NaiveDate) -> String {
-    const WEEKDAYS: [&str; 7] = ["月", "火", "水", "木", "金", "土", "日"];
-    format!(
-        "{}月{}日({})",
-        d.month(),
-        d.day(),
-        WEEKDAYS[d.weekday().num_days_from_monday() as usize]
-    )
 }

@@ -5,11 +5,13 @@
 mod facts;
 mod off_hours;
 mod permits;
+mod plans;
 mod visit_changes;
 mod visits;
 
 pub use off_hours::OffHours;
 pub use permits::Permit;
+pub use plans::{PlanSummary, SavedPlan};
 pub use visits::{Visit, VisitQuery, VisitTerminal};
 
 use jukiops_domain::calendar::BusinessCalendar;

@@ -5,6 +5,7 @@ pub mod calendar;
 mod contract;
 mod json;
 mod people;
+pub mod plans;
 pub mod schedule;
 mod sites;
 pub mod terminals;
@@ -72,6 +73,10 @@ fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(schedule::list_permits, schedule::create_permit))
         .routes(routes!(schedule::show_permit))
         .routes(routes!(schedule::decide_permit_api))
+        .routes(routes!(plans::list, plans::create))
+        .routes(routes!(plans::preview))
+        .routes(routes!(plans::show))
+        .routes(routes!(plans::xlsx))
         .routes(routes!(visits::list, visits::create))
         .routes(routes!(visits::show))
         .routes(routes!(visits::transition))

@@ -6,6 +6,7 @@ mod calendar;
 mod dashboard;
 mod inventory;
 mod off_hours;
+mod plans;
 mod schedule;
 
 use axum::Router;
@@ -39,6 +40,9 @@ pub fn router() -> Router<AppState> {
         .route("/calendar/overrides", post(calendar::set))
         .route("/calendar/overrides/{date}/delete", post(calendar::remove))
         .route("/schedule", get(schedule::list).post(schedule::create))
+        .route("/plans", get(plans::list).post(plans::create))
+        .route("/plans/{id}", get(plans::show))
+        .route("/plans/{id}/plan.xlsx", get(plans::xlsx))
         .route("/visits/{id}", get(schedule::show))
         .route("/visits/{id}/{verb}", post(schedule::transition))
         .route(

@@ -1,0 +1,148 @@
+//! All-site plans (R4.4): the planner's answer kept with its input, and its visits
+//! written as planned visits of the schedule, all in one transaction.
+
+use jukiops_domain::people::Action;
+use jukiops_domain::planner::{Plan, PlanInput};
+use jukiops_domain::schedule::{Span, VisitDraft};
+use jukiops_domain::time::{display_jst, from_db};
+use serde::Serialize;
+use serde_json::json;
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+use super::Rules;
+use super::visit_changes::insert_visit;
+use crate::{Actor, Page, PageRequest, Store, StoreError};
+
+/// A saved plan.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct SavedPlan {
+    pub id: i64,
+    pub title: String,
+    /// `YYYY-MM-DD`
+    pub start_date: String,
+    pub created_by: String,
+    /// Japan time, for display.
+    pub created_at: String,
+    pub input: PlanInput,
+    pub plan: Plan,
+}
+
+/// A saved plan in a list.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct PlanSummary {
+    pub id: i64,
+    pub title: String,
+    pub start_date: String,
+    pub created_by: String,
+    pub created_at: String,
+    pub visits: usize,
+    pub within_deadline: bool,
+    pub last_date: Option<String>,
+}
+
+fn saved(r: &AnyRow) -> Result<SavedPlan, StoreError> {
+    let bad = |e: serde_json::Error| StoreError::Db(sqlx::Error::Decode(Box::new(e)));
+    Ok(SavedPlan {
+        id: r.try_get("id")?,
+        title: r.try_get("title")?,
+        start_date: r.try_get("start_date")?,
+        created_by: r.try_get("created_by")?,
+        created_at: from_db(&r.try_get::<String, _>("created_at")?)
+            .map(display_jst)
+            .unwrap_or_default(),
+        input: serde_json::from_str(&r.try_get::<String, _>("input")?).map_err(bad)?,
+        plan: serde_json::from_str(&r.try_get::<String, _>("result")?).map_err(bad)?,
+    })
+}
+
+impl Store {
+    /// Keeps `plan` and writes its visits (each checked like a visit planned by hand),
+    /// with `purpose` as their work content.
+    pub async fn save_plan(
+        &self,
+        actor: &Actor,
+        rules: &Rules<'_>,
+        title: &str,
+        purpose: &str,
+        input: &PlanInput,
+        plan: &Plan,
+    ) -> Result<i64, StoreError> {
+        let mut ch = self.begin(actor, Action::PlanVisits).await?;
+        let encode = |e: serde_json::Error| StoreError::Db(sqlx::Error::Encode(Box::new(e)));
+        let now = ch.now().to_string();
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO plans (title, start_date, input, result, created_by, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        )
+        .bind(title)
+        .bind(input.start.to_string())
+        .bind(serde_json::to_string(input).map_err(encode)?)
+        .bind(serde_json::to_string(plan).map_err(encode)?)
+        .bind(actor.name())
+        .bind(&now)
+        .fetch_one(ch.conn())
+        .await?;
+        for v in &plan.visits {
+            let draft = VisitDraft {
+                site_id: v.site_id,
+                span: Span {
+                    date: v.date,
+                    start: v.start,
+                    end: v.end,
+                },
+                purpose: purpose.to_string(),
+                room: None,
+                worker_ids: vec![v.worker_id],
+                terminal_ids: v.terminal_ids.clone(),
+            };
+            insert_visit(&mut ch, rules, &draft, Some(id)).await?;
+        }
+        let changes = json!({
+            "title": {"after": title}, "start": {"after": input.start.to_string()},
+            "visits": {"after": plan.visits.len()}, "within_deadline": {"after": plan.within_deadline},
+            "cost_minutes": {"after": plan.totals.cost_minutes},
+        });
+        ch.audit("plan", id, "create", &changes).await?;
+        ch.commit().await?;
+        Ok(id)
+    }
+
+    pub async fn saved_plan(&self, id: i64) -> Result<SavedPlan, StoreError> {
+        let r = sqlx::query("SELECT * FROM plans WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or(StoreError::NotFound("全拠点計画"))?;
+        saved(&r)
+    }
+
+    /// Saved plans, newest first.
+    pub async fn saved_plans(&self, req: PageRequest) -> Result<Page<PlanSummary>, StoreError> {
+        let rows = sqlx::query("SELECT * FROM plans ORDER BY id DESC LIMIT $1 OFFSET $2")
+            .bind(req.limit())
+            .bind(req.offset())
+            .fetch_all(&self.pool)
+            .await?;
+        let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM plans")
+            .fetch_one(&self.pool)
+            .await?;
+        let items = rows
+            .iter()
+            .map(|r| {
+                let p = saved(r)?;
+                Ok(PlanSummary {
+                    id: p.id,
+                    title: p.title,
+                    start_date: p.start_date,
+                    created_by: p.created_by,
+                    created_at: p.created_at,
+                    visits: p.plan.visits.len(),
+                    within_deadline: p.plan.within_deadline,
+                    last_date: p.plan.totals.last_date.map(|d| d.to_string()),
+                })
+            })
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        Ok(Page::new(items, total, req))
+    }
+}
