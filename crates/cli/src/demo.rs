@@ -1,11 +1,13 @@
 //! `jukiops demo`: a fresh SQLite database with the default contract, about 50 terminals with
-//! touch panels over the sites, and one user per role (passwords printed once).
+//! touch panels over the sites, one user per role (passwords printed once), and a few
+//! October visits showing the schedule's checks.
 
 use anyhow::Context;
 use jukiops_domain::contract::Contract;
 use jukiops_domain::inventory::{AssetStatus, TerminalDraft, TouchPanelDraft};
 use jukiops_domain::people::Role;
-use jukiops_store::{Actor, NewUser, Store, password};
+use jukiops_domain::schedule::{OffHoursInput, VisitInput};
+use jukiops_store::{Actor, NewUser, Rules, Store, password};
 use rand::Rng;
 
 /// A readable random password (no look-alike characters).
@@ -112,5 +114,77 @@ pub async fn seed(
             .with_context(|| format!("利用者 {username} を作成できません"))?;
         out.push((username.to_string(), role, pw));
     }
+    seed_schedule(store, contract, &actor).await?;
     Ok(out)
+}
+
+/// A few October visits: one in order, one at the 菊水分庁舎 still lacking its entry
+/// permit, and an evening one under an off-hours application the City has not decided.
+async fn seed_schedule(store: &Store, contract: &Contract, actor: &Actor) -> anyhow::Result<()> {
+    let cal = store.business_calendar(contract).await?;
+    let rules = Rules {
+        calendar: &cal,
+        contract,
+    };
+    let worker = store
+        .contractor_people()
+        .await?
+        .into_iter()
+        .find(|p| p.username == "worker")
+        .context("作業従事者がいません")?
+        .id;
+    let sites = store.all_sites().await?;
+    let terminals = store.terminals_in_use().await?;
+    let site = |code: &str| sites.iter().find(|s| s.code == code).map(|s| s.id);
+    let (Some(chuo), Some(kita), Some(kikusui)) = (site("011011"), site("011029"), site("kikusui"))
+    else {
+        return Ok(());
+    };
+    let at = |site_id: i64| -> Vec<i64> {
+        terminals
+            .iter()
+            .filter(|(s, _)| *s == site_id)
+            .map(|(_, t)| *t)
+            .collect()
+    };
+    let application = OffHoursInput {
+        site_id: kita,
+        date: "2020-10-08".into(),
+        start: "17:15".into(),
+        end: "19:00".into(),
+        cause: "contractor".into(),
+        reason: "窓口業務終了後に再起動を伴う作業を行うため".into(),
+        worker_ids: vec![worker],
+    };
+    store
+        .file_off_hours(
+            actor,
+            &cal,
+            &application.check().map_err(|e| anyhow::anyhow!("{e}"))?,
+        )
+        .await?;
+    for (site_id, date, start, end) in [
+        (chuo, "2020-10-06", "09:00", "11:30"),
+        (kikusui, "2020-10-07", "10:00", "11:00"),
+        (kita, "2020-10-08", "17:30", "18:30"),
+    ] {
+        let visit = VisitInput {
+            site_id,
+            date: date.into(),
+            start: start.into(),
+            end: end.into(),
+            purpose: "OSセキュリティ更新プログラムの適用".into(),
+            room: None,
+            worker_ids: vec![worker],
+            terminal_ids: at(site_id),
+        };
+        store
+            .plan_visit(
+                actor,
+                &rules,
+                &visit.check().map_err(|e| anyhow::anyhow!("{e}"))?,
+            )
+            .await?;
+    }
+    Ok(())
 }

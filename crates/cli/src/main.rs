@@ -3,6 +3,7 @@
 mod calendar;
 mod config;
 mod demo;
+mod plan;
 
 use std::io::BufRead;
 use std::path::PathBuf;
@@ -71,6 +72,16 @@ enum Command {
     Calendar {
         #[command(subcommand)]
         action: calendar::CalendarCommand,
+    },
+    /// Plan a job on all sites within the deadline (R4.4) from a planner input in JSON.
+    Plan {
+        /// The planner input (`PlanInput` of the OpenAPI document).
+        file: PathBuf,
+        /// Also write the plan as an Excel workbook.
+        #[arg(long)]
+        xlsx: Option<PathBuf>,
+        #[command(flatten)]
+        server: ServerArgs,
     },
     /// The audit trail.
     Audit {
@@ -251,6 +262,7 @@ async fn run(command: Option<Command>) -> anyhow::Result<ExitCode> {
             }
         }
         Command::Calendar { action } => calendar::run(action).await?,
+        Command::Plan { file, xlsx, server } => plan::run(&file, xlsx, server).await?,
         Command::Audit {
             action: AuditCommand::Verify,
             server,

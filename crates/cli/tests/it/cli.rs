@@ -450,3 +450,62 @@ async fn calendar_table_from_the_command_line(engine: Engine) {
 }
 
 crate::both_engines!(calendar_table_from_the_command_line);
+
+/// `jukiops plan`: the planner on a JSON input, its verdict in Japanese, the workbook
+/// written and opened by a reader, and a non-zero exit when the deadline is missed.
+#[test]
+fn plan_from_the_command_line() {
+    let dir = std::env::temp_dir().join(format!("jukiops_plan_{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let input = |terminals: i64, workers: usize| {
+        serde_json::json!({
+            "start": "2020-11-03", "deadline_business_days": 3, "work_minutes_per_terminal": 30,
+            "travel": {"kind": "coordinates"},
+            "sites": [
+                {"id": 1, "code": "011011", "name": "札幌市中央区役所", "lat": 43.05536, "lon": 141.34097,
+                 "terminal_ids": (0..terminals).collect::<Vec<_>>()},
+                {"id": 2, "code": "011029", "name": "札幌市北区役所", "lat": 43.09083, "lon": 141.34083,
+                 "terminal_ids": (100..100 + terminals).collect::<Vec<_>>()}
+            ],
+            "workers": (0..workers).map(|i| serde_json::json!({"id": i, "name": format!("作業{i}")})).collect::<Vec<_>>()
+        })
+        .to_string()
+    };
+    let small = dir.join("small.json");
+    std::fs::write(&small, input(4, 1)).expect("write");
+    let xlsx = dir.join("plan.xlsx");
+    let (ok, out, err) = run(
+        &[
+            "plan",
+            small.to_str().expect("path"),
+            "--xlsx",
+            xlsx.to_str().expect("path"),
+        ],
+        None,
+    );
+    assert!(ok, "{err}");
+    assert!(out.contains("期限内に完了します: 11月4日(水)"), "{out}");
+    assert!(
+        out.contains("文化の日"),
+        "the holiday start is explained: {out}"
+    );
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook(&xlsx).expect("a real workbook");
+    use calamine::Reader;
+    assert_eq!(book.sheet_names()[0], "計画概要");
+    let visits = book.worksheet_range("訪問一覧").expect("visits");
+    assert!(visits.rows().count() > 1);
+
+    let big = dir.join("big.json");
+    std::fs::write(&big, input(40, 1)).expect("write");
+    let (ok, out, err) = run(&["plan", big.to_str().expect("path")], None);
+    assert!(!ok, "a missed deadline exits non-zero");
+    assert!(out.contains("名必要"), "what would meet it: {out}");
+    assert!(err.contains("期限内に完了する計画"), "{err}");
+
+    let bad = dir.join("bad.json");
+    std::fs::write(&bad, "{\n  \"start\": 3\n}").expect("write");
+    let (ok, _, err) = run(&["plan", bad.to_str().expect("path")], None);
+    assert!(!ok);
+    assert!(err.contains("2行目"), "{err}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
