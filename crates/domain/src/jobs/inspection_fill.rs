@@ -1,0 +1,218 @@
+//! A checklist filled in for one terminal during the annual inspection (R3.3), and the
+//! findings (failed items) that should each raise a follow-up job.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use super::common::required_date;
+use super::inspection::{ChecklistItem, ChecklistTemplate, ItemKind};
+use crate::inventory::parse_date;
+use crate::validation::{FieldErrors, optional_text};
+
+/// The answer to one item.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(tag = "kind", content = "value", rename_all = "snake_case")]
+pub enum AnswerValue {
+    Pass,
+    Fail,
+    Text(String),
+    Date(NaiveDate),
+}
+
+/// One item's answer as entered.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
+pub struct ChecklistAnswerInput {
+    pub item_id: String,
+    /// `pass`/`fail`, the text, or `YYYY-MM-DD`, by the item's kind.
+    pub value: String,
+    /// Required when the item fails.
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// A checklist as filled in for one terminal.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
+pub struct ChecklistInput {
+    pub terminal_id: i64,
+    /// `YYYY-MM-DD`
+    pub inspected_on: String,
+    /// The worker (user) who inspected.
+    pub inspector_id: i64,
+    #[serde(default)]
+    pub answers: Vec<ChecklistAnswerInput>,
+}
+
+/// One checked answer; the label is kept as it read on the day.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ChecklistAnswer {
+    pub item_id: String,
+    pub label: String,
+    pub value: AnswerValue,
+    pub note: Option<String>,
+}
+
+/// A checked, filled checklist; answers in the template's order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FilledChecklist {
+    pub terminal_id: i64,
+    pub inspected_on: NaiveDate,
+    pub inspector_id: i64,
+    pub answers: Vec<ChecklistAnswer>,
+}
+
+impl ChecklistInput {
+    /// Checks the answers against `template`: known items answered once, every pass/fail
+    /// and date item answered, values of the item's kind, and a note on each fail.
+    pub fn check(&self, template: &ChecklistTemplate) -> Result<FilledChecklist, FieldErrors> {
+        let mut e = FieldErrors::default();
+        let inspected_on = required_date(&mut e, "inspected_on", "点検日", &self.inspected_on);
+        self.check_item_ids(&mut e, template);
+        let mut answers = Vec::new();
+        for item in &template.items {
+            let found = self
+                .answers
+                .iter()
+                .enumerate()
+                .find(|(_, a)| a.item_id.trim() == item.id);
+            match found {
+                Some((i, a)) => answers.extend(check_answer(&mut e, i, item, a)),
+                None if item.kind != ItemKind::Text => e.push(
+                    "answers",
+                    format!("「{}」を点検して結果を入力してください。", item.label),
+                ),
+                None => {}
+            }
+        }
+        match inspected_on {
+            Some(inspected_on) if e.is_empty() => Ok(FilledChecklist {
+                terminal_id: self.terminal_id,
+                inspected_on,
+                inspector_id: self.inspector_id,
+                answers,
+            }),
+            _ => Err(e),
+        }
+    }
+
+    /// Refuses answers to items the template lacks, and second answers to an item.
+    fn check_item_ids(&self, e: &mut FieldErrors, template: &ChecklistTemplate) {
+        let mut seen: Vec<&str> = Vec::new();
+        for (i, a) in self.answers.iter().enumerate() {
+            let id = a.item_id.trim();
+            if template.item(id).is_none() {
+                e.push(
+                    format!("answers[{i}].item_id"),
+                    format!("点検項目「{id}」はありません。"),
+                );
+            } else if seen.contains(&id) {
+                e.push(
+                    format!("answers[{i}].item_id"),
+                    format!("点検項目「{id}」の回答が重複しています。"),
+                );
+            }
+            seen.push(id);
+        }
+    }
+}
+
+/// Checks the answer at position `i` to `item`; `None` for an empty text (or an error).
+fn check_answer(
+    e: &mut FieldErrors,
+    i: usize,
+    item: &ChecklistItem,
+    a: &ChecklistAnswerInput,
+) -> Option<ChecklistAnswer> {
+    let field = format!("answers[{i}]");
+    let note = optional_text(e, &format!("{field}.note"), "所見", a.note.as_deref(), 1000);
+    let value = read_value(e, &field, &item.label, item.kind, &a.value)?;
+    if value == AnswerValue::Fail && note.is_none() {
+        e.push(
+            format!("{field}.note"),
+            format!(
+                "「{}」が不合格の場合は、所見を入力してください。",
+                item.label
+            ),
+        );
+    }
+    Some(ChecklistAnswer {
+        item_id: item.id.clone(),
+        label: item.label.clone(),
+        value,
+        note,
+    })
+}
+
+/// Reads one answer's value by its item's kind; `None` for an empty text (or an error).
+fn read_value(
+    e: &mut FieldErrors,
+    field: &str,
+    label: &str,
+    kind: ItemKind,
+    raw: &str,
+) -> Option<AnswerValue> {
+    let v = raw.trim();
+    let field = format!("{field}.value");
+    match kind {
+        ItemKind::PassFail => match v {
+            "pass" => Some(AnswerValue::Pass),
+            "fail" => Some(AnswerValue::Fail),
+            _ => {
+                e.push(
+                    field,
+                    format!("「{label}」は pass（合格）または fail（不合格）を指定してください。"),
+                );
+                None
+            }
+        },
+        ItemKind::Text => {
+            let text = optional_text(e, &field, label, Some(v), 1000)?;
+            Some(AnswerValue::Text(text))
+        }
+        ItemKind::Date => {
+            let date = parse_date(v);
+            if date.is_none() {
+                e.push(
+                    field,
+                    format!("「{label}」をYYYY-MM-DDの形式で入力してください。"),
+                );
+            }
+            date.map(AnswerValue::Date)
+        }
+    }
+}
+
+/// A failed item on a terminal: each should raise a follow-up job.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    pub terminal_id: i64,
+    pub inspected_on: NaiveDate,
+    pub item_id: String,
+    pub label: String,
+    pub note: String,
+}
+
+impl Finding {
+    /// A title for the follow-up job, e.g. `年次点検の指摘: 画面ロック`.
+    pub fn job_title(&self) -> String {
+        format!("年次点検の指摘: {}", self.label)
+    }
+}
+
+/// Every failed item of `checklists`, in the order given and then the template's.
+pub fn findings(checklists: &[FilledChecklist]) -> Vec<Finding> {
+    checklists
+        .iter()
+        .flat_map(|c| {
+            c.answers
+                .iter()
+                .filter(|a| a.value == AnswerValue::Fail)
+                .map(|a| Finding {
+                    terminal_id: c.terminal_id,
+                    inspected_on: c.inspected_on,
+                    item_id: a.item_id.clone(),
+                    label: a.label.clone(),
+                    note: a.note.clone().unwrap_or_default(),
+                })
+        })
+        .collect()
+}

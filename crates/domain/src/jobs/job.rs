@@ -1,0 +1,290 @@
+//! Jobs (作業, R2-R4): one piece of work of a category ア..ク, coming from a J-LIS notice
+//! (ア イ ウ), the City's order (エ オ カ) or an incident (キ ク), on all terminals or on
+//! chosen ones.
+
+use serde::{Deserialize, Serialize};
+
+use super::common::{Rule, apply, distinct, only};
+use crate::contract::{CategoryCode, WorkOrigin};
+use crate::people::Role;
+use crate::schedule::TransitionError;
+use crate::validation::{FieldErrors, optional_text, required_text};
+
+/// Where a job's category comes from, per §4: (1) J-LIS notices, (2) the City, (3) faults.
+pub fn origin_of(category: CategoryCode) -> WorkOrigin {
+    use CategoryCode::*;
+    match category {
+        SoftwareUpdate | OsSecurityUpdate | NoticeSettingsChange => WorkOrigin::JlisNotice,
+        CitySettingsChange | PasswordRotation | AnnualInspection => WorkOrigin::CityOrder,
+        TerminalRecovery | TouchPanelRecovery => WorkOrigin::Incident,
+    }
+}
+
+/// Why a job exists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum JobOrigin {
+    /// J-LISからの通知 (ア イ ウ).
+    Notice { notice_id: i64 },
+    /// 本市独自指示 (エ オ カ).
+    CityOrder,
+    /// 障害 (キ ク).
+    Incident,
+}
+
+impl JobOrigin {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Notice { .. } => "notice",
+            Self::CityOrder => "city_order",
+            Self::Incident => "incident",
+        }
+    }
+    pub fn label_ja(self) -> &'static str {
+        match self {
+            Self::Notice { .. } => "J-LISからの通知",
+            Self::CityOrder => "本市指示",
+            Self::Incident => "障害",
+        }
+    }
+    /// The §4 group this origin belongs to.
+    pub fn work_origin(self) -> WorkOrigin {
+        match self {
+            Self::Notice { .. } => WorkOrigin::JlisNotice,
+            Self::CityOrder => WorkOrigin::CityOrder,
+            Self::Incident => WorkOrigin::Incident,
+        }
+    }
+    pub fn notice_id(self) -> Option<i64> {
+        match self {
+            Self::Notice { notice_id } => Some(notice_id),
+            _ => None,
+        }
+    }
+}
+
+/// Which terminals a job covers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(tag = "kind", content = "terminal_ids", rename_all = "snake_case")]
+pub enum JobTarget {
+    /// 全端末: every terminal in service when the work is done.
+    AllTerminals,
+    /// 指定端末: these terminals (sorted, no repeats).
+    Terminals(Vec<i64>),
+}
+
+impl JobTarget {
+    /// The terminal ids the job covers, given those in service.
+    pub fn resolve(&self, in_service: &[i64]) -> Vec<i64> {
+        match self {
+            Self::AllTerminals => distinct(in_service),
+            Self::Terminals(ids) => ids.clone(),
+        }
+    }
+}
+
+labelled_enum! {
+    /// Where a job stands.
+    pub enum JobStatus {
+        /// 予定: recorded; no 作業依頼書 yet.
+        Planned = ("planned", "予定"),
+        /// 依頼済: a 作業依頼書 was issued for it (R8.1).
+        Requested = ("requested", "依頼済"),
+        /// 作業中: work has been recorded.
+        InProgress = ("in_progress", "作業中"),
+        /// 完了: the City accepted the result.
+        Done = ("done", "完了"),
+        /// 中止
+        Cancelled = ("cancelled", "中止"),
+    }
+}
+
+impl JobStatus {
+    /// Still to be finished (counts as open in the category counts).
+    pub fn is_open(self) -> bool {
+        matches!(self, Self::Planned | Self::Requested | Self::InProgress)
+    }
+
+    /// The status of a new job, when `role` may record one (the City staff, or the
+    /// contractor's lead, e.g. on a fault call).
+    pub fn initial(role: Role) -> Result<Self, TransitionError> {
+        only(CREATORS, role, "作業の登録")?;
+        Ok(Self::Planned)
+    }
+}
+
+labelled_enum! {
+    /// What someone does to a job.
+    pub enum JobVerb {
+        /// A 作業依頼書 covering the job was issued.
+        Request = ("request", "作業依頼"),
+        /// The first work was recorded.
+        Start = ("start", "作業開始"),
+        /// The City accepted the result.
+        Complete = ("complete", "完了の確認"),
+        Cancel = ("cancel", "中止"),
+    }
+}
+
+const CREATORS: &[Role] = &[Role::CityStaff, Role::ContractorLead];
+const CITY: &[Role] = &[Role::CityStaff];
+const CONTRACTOR: &[Role] = &[Role::ContractorLead, Role::ContractorWorker];
+
+/// The job state machine: the City requests, completes and cancels; the contractor starts.
+pub fn job_transition(
+    from: JobStatus,
+    verb: JobVerb,
+    role: Role,
+) -> Result<JobStatus, TransitionError> {
+    use JobStatus::*;
+    let rule = match verb {
+        JobVerb::Request => Rule {
+            roles: CITY,
+            from: &[Planned],
+            to: Requested,
+        },
+        JobVerb::Start => Rule {
+            roles: CONTRACTOR,
+            from: &[Requested],
+            to: InProgress,
+        },
+        JobVerb::Complete => Rule {
+            roles: CITY,
+            from: &[InProgress],
+            to: Done,
+        },
+        JobVerb::Cancel => Rule {
+            roles: CITY,
+            from: &[Planned, Requested, InProgress],
+            to: Cancelled,
+        },
+    };
+    apply("作業", rule, from, verb, role)
+}
+
+/// A job as entered.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
+pub struct JobInput {
+    /// The work category, ア..ク.
+    pub category: String,
+    /// `notice` (ア イ ウ), `city_order` (エ オ カ) or `incident` (キ ク).
+    pub origin: String,
+    /// The J-LIS notice, for origin `notice` only.
+    #[serde(default)]
+    pub notice_id: Option<i64>,
+    pub title: String,
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Every terminal in service; `terminal_ids` must then be empty.
+    #[serde(default)]
+    pub all_terminals: bool,
+    #[serde(default)]
+    pub terminal_ids: Vec<i64>,
+}
+
+/// A checked job.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct JobDraft {
+    pub category: CategoryCode,
+    pub origin: JobOrigin,
+    pub title: String,
+    pub description: Option<String>,
+    pub target: JobTarget,
+}
+
+impl JobInput {
+    /// Checks every field, and that the origin fits the category (§4).
+    pub fn check(&self) -> Result<JobDraft, FieldErrors> {
+        let mut e = FieldErrors::default();
+        let category = CategoryCode::from_kana(&self.category);
+        if category.is_none() {
+            e.push("category", "作業区分はア〜クのいずれかを指定してください。");
+        }
+        let origin = self.check_origin(&mut e, category);
+        let title = required_text(&mut e, "title", "作業名", &self.title, 200);
+        let description = optional_text(
+            &mut e,
+            "description",
+            "作業内容",
+            self.description.as_deref(),
+            4000,
+        );
+        let ids = distinct(&self.terminal_ids);
+        let target = match (self.all_terminals, ids.is_empty()) {
+            (true, true) => Some(JobTarget::AllTerminals),
+            (false, false) => Some(JobTarget::Terminals(ids)),
+            (true, false) => {
+                e.push(
+                    "terminal_ids",
+                    "全端末を対象とする場合は、端末を選ばないでください。",
+                );
+                None
+            }
+            (false, true) => {
+                e.push(
+                    "terminal_ids",
+                    "対象の統合端末を1台以上選ぶか、全端末を対象にしてください。",
+                );
+                None
+            }
+        };
+        match (category, origin, target) {
+            (Some(category), Some(origin), Some(target)) if e.is_empty() => Ok(JobDraft {
+                category,
+                origin,
+                title,
+                description,
+                target,
+            }),
+            _ => Err(e),
+        }
+    }
+
+    /// Reads the origin and notice id, refusing combinations §4 does not allow.
+    fn check_origin(
+        &self,
+        e: &mut FieldErrors,
+        category: Option<CategoryCode>,
+    ) -> Option<JobOrigin> {
+        let origin = match (self.origin.trim(), self.notice_id) {
+            ("notice", Some(notice_id)) => Some(JobOrigin::Notice { notice_id }),
+            ("notice", None) => {
+                e.push(
+                    "notice_id",
+                    "J-LISからの通知による作業は、通知を選んでください。",
+                );
+                return None;
+            }
+            ("city_order", None) => Some(JobOrigin::CityOrder),
+            ("incident", None) => Some(JobOrigin::Incident),
+            ("city_order" | "incident", Some(_)) => {
+                e.push(
+                    "notice_id",
+                    "通知を選べるのは、J-LISからの通知による作業（ア・イ・ウ）だけです。",
+                );
+                return None;
+            }
+            _ => {
+                e.push(
+                    "origin",
+                    "作業の発生元は notice・city_order・incident のいずれかを指定してください。",
+                );
+                return None;
+            }
+        };
+        let (origin, category) = (origin?, category?);
+        let expected = origin_of(category);
+        if origin.work_origin() != expected {
+            e.push(
+                "origin",
+                format!(
+                    "作業区分{category}は「{}」の作業です（発生元「{}」とは組み合わせられません）。",
+                    expected.label_ja(),
+                    origin.label_ja()
+                ),
+            );
+            return None;
+        }
+        Some(origin)
+    }
+}

@@ -1,0 +1,232 @@
+//! 作業手順書 (procedure, R8.2): the contractor's steps for a work request, in versions; the
+//! City approves one version before any work, and not while a question is open. A new
+//! version supersedes the older ones, whose approval then no longer lets work go on.
+
+use serde::{Deserialize, Serialize};
+
+use super::common::{Rule, apply, only};
+use super::decision::Verdict;
+use super::questions::{QuestionStatus, blocks_approval};
+use super::work_request::WorkRequestStatus;
+use crate::people::Role;
+use crate::schedule::TransitionError;
+use crate::validation::{FieldErrors, optional_text, required_text};
+
+/// The most steps one procedure may have.
+pub const MAX_STEPS: usize = 200;
+
+/// One step of a procedure.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct ProcedureStep {
+    /// 1, 2, 3 … in the order they are done.
+    pub order: u32,
+    /// What to do.
+    pub action: String,
+    /// What one should see when it went right.
+    pub expected_result: String,
+}
+
+/// One step as entered; its order is its position.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
+pub struct ProcedureStepInput {
+    pub action: String,
+    pub expected_result: String,
+}
+
+/// A version of a procedure as entered.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
+pub struct ProcedureInput {
+    #[serde(default)]
+    pub steps: Vec<ProcedureStepInput>,
+    /// Sources (J-LIS manuals, instructions, own research) and remarks.
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// A checked procedure version's content.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ProcedureDraft {
+    pub steps: Vec<ProcedureStep>,
+    pub note: Option<String>,
+}
+
+impl ProcedureInput {
+    /// Checks 1..=200 steps, each with its action and expected result, and the note.
+    pub fn check(&self) -> Result<ProcedureDraft, FieldErrors> {
+        let mut e = FieldErrors::default();
+        if self.steps.is_empty() || self.steps.len() > MAX_STEPS {
+            e.push(
+                "steps",
+                format!("手順は1〜{MAX_STEPS}件で入力してください。"),
+            );
+        }
+        let mut steps = Vec::with_capacity(self.steps.len());
+        for (i, (s, order)) in self.steps.iter().zip(1u32..).enumerate() {
+            let label = format!("手順{order}の");
+            let action = required_text(
+                &mut e,
+                &format!("steps[{i}].action"),
+                &format!("{label}作業内容"),
+                &s.action,
+                1000,
+            );
+            let expected_result = required_text(
+                &mut e,
+                &format!("steps[{i}].expected_result"),
+                &format!("{label}確認内容"),
+                &s.expected_result,
+                1000,
+            );
+            steps.push(ProcedureStep {
+                order,
+                action,
+                expected_result,
+            });
+        }
+        let note = optional_text(&mut e, "note", "備考", self.note.as_deref(), 4000);
+        e.into_result(ProcedureDraft { steps, note })
+    }
+}
+
+labelled_enum! {
+    /// Where one version of a procedure stands.
+    pub enum ProcedureVersionStatus {
+        /// 作成中: the contractor is writing it.
+        Draft = ("draft", "作成中"),
+        /// 提出済: waiting for the City's decision.
+        Submitted = ("submitted", "提出済"),
+        /// 承認済: the City approved this version.
+        Approved = ("approved", "承認済"),
+        /// 差戻し: the City returned it with a comment; a new version follows.
+        Returned = ("returned", "差戻し"),
+    }
+}
+
+labelled_enum! {
+    /// What someone does to a procedure version.
+    pub enum ProcedureVerb {
+        Submit = ("submit", "提出"),
+        Approve = ("approve", "承認"),
+        /// Needs a comment (see `DecisionInput`).
+        Return = ("return", "差戻し"),
+    }
+}
+
+impl From<Verdict> for ProcedureVerb {
+    fn from(v: Verdict) -> Self {
+        match v {
+            Verdict::Approve => Self::Approve,
+            Verdict::Return => Self::Return,
+        }
+    }
+}
+
+/// A version's number and status: what the rules need of the latest version.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct ProcedureVersion {
+    /// 1 for the first version (第1版).
+    pub number: u32,
+    pub status: ProcedureVersionStatus,
+}
+
+const LEAD: &[Role] = &[Role::ContractorLead];
+const CITY: &[Role] = &[Role::CityStaff];
+
+/// The procedure version state machine: the contractor's lead submits; the City approves
+/// or returns.
+pub fn procedure_transition(
+    from: ProcedureVersionStatus,
+    verb: ProcedureVerb,
+    role: Role,
+) -> Result<ProcedureVersionStatus, TransitionError> {
+    use ProcedureVersionStatus::*;
+    let rule = match verb {
+        ProcedureVerb::Submit => Rule {
+            roles: LEAD,
+            from: &[Draft],
+            to: Submitted,
+        },
+        ProcedureVerb::Approve => Rule {
+            roles: CITY,
+            from: &[Submitted],
+            to: Approved,
+        },
+        ProcedureVerb::Return => Rule {
+            roles: CITY,
+            from: &[Submitted],
+            to: Returned,
+        },
+    };
+    apply("作業手順書", rule, from, verb, role)
+}
+
+/// The number of a new version the contractor's lead may start, superseding `latest`;
+/// refused while the latest is still being written or waits for the City.
+pub fn next_version(latest: Option<ProcedureVersion>, role: Role) -> Result<u32, TransitionError> {
+    only(LEAD, role, "作業手順書の作成")?;
+    let Some(latest) = latest else {
+        return Ok(1);
+    };
+    match latest.status {
+        ProcedureVersionStatus::Approved | ProcedureVersionStatus::Returned => {
+            Ok(latest.number + 1)
+        }
+        ProcedureVersionStatus::Draft => Err(TransitionError(format!(
+            "第{}版が作成中です。新しい版を作らず、その版を編集してください。",
+            latest.number
+        ))),
+        ProcedureVersionStatus::Submitted => Err(TransitionError(format!(
+            "第{}版は提出済で、本市の判断を待っています。",
+            latest.number
+        ))),
+    }
+}
+
+/// Whether the City may approve a version standing in `version`: it must be submitted and
+/// no question may be open (R8.2).
+pub fn may_approve(
+    version: ProcedureVersionStatus,
+    questions: &[QuestionStatus],
+) -> Result<(), TransitionError> {
+    if version != ProcedureVersionStatus::Submitted {
+        return Err(TransitionError(format!(
+            "この作業手順書は「{}」のため、承認できません。",
+            version.label_ja()
+        )));
+    }
+    match blocks_approval(questions) {
+        Some(why) => Err(TransitionError(why)),
+        None => Ok(()),
+    }
+}
+
+/// Whether work may be recorded under a request: its latest procedure version must be
+/// approved (R8.2), and the request must be approved for work or in progress.
+pub fn may_record_work(
+    latest: Option<ProcedureVersion>,
+    request: WorkRequestStatus,
+) -> Result<(), TransitionError> {
+    let Some(latest) = latest else {
+        return Err(TransitionError(
+            "作業手順書がありません。本市の承認を得た作業手順書に基づいて作業してください（R8.2）。"
+                .into(),
+        ));
+    };
+    if latest.status != ProcedureVersionStatus::Approved {
+        return Err(TransitionError(format!(
+            "最新の作業手順書（第{}版）は「{}」で、承認されていません。本市の承認を得てから作業してください（R8.2）。",
+            latest.number,
+            latest.status.label_ja()
+        )));
+    }
+    if !matches!(
+        request,
+        WorkRequestStatus::ProcedureApproved | WorkRequestStatus::InProgress
+    ) {
+        return Err(TransitionError(format!(
+            "この作業依頼書は「{}」のため、作業を記録できません。",
+            request.label_ja()
+        )));
+    }
+    Ok(())
+}
