@@ -93,6 +93,28 @@ pub enum Action {
     RequestPermits,
     /// Grant or refuse a building-entry permit (R5.5).
     DecidePermits,
+    /// Notices, jobs, work requests, procedures, records and reports (R2, R3, R8).
+    ViewJobs,
+    /// Record a J-LIS notice (R2.4): the City receives them.
+    RecordNotices,
+    /// Create jobs and move them (the state machine says which role does what).
+    ManageJobs,
+    /// Issue (or cancel) a 作業依頼書 (R8.1).
+    IssueRequests,
+    /// Raise a question (疑義) on a request (R8.2, R8.5).
+    RaiseQuestions,
+    /// Answer a question (R8.2).
+    AnswerQuestions,
+    /// Write and submit a 作業手順書 version (R8.2).
+    WriteProcedures,
+    /// Approve or return a 作業手順書 version (R8.2).
+    DecideProcedures,
+    /// Record the work per terminal and step, and administrator-password changes (R8.3, R3.2).
+    RecordWork,
+    /// Compile and submit the result report (R8.3).
+    SubmitReports,
+    /// Accept or return a result report; waive deliverables (R8.3, R8.4).
+    DecideReports,
 }
 
 use Role::*;
@@ -136,6 +158,29 @@ pub const ACCESS: &[(Action, &[Role])] = &[
     (Action::DecideOffHours, &[CityStaff]),
     (Action::RequestPermits, &[ContractorLead]),
     (Action::DecidePermits, &[CityStaff]),
+    (
+        Action::ViewJobs,
+        &[
+            CityStaff,
+            ContractorLead,
+            ContractorWorker,
+            SecurityOfficer,
+            Auditor,
+        ],
+    ),
+    (Action::RecordNotices, &[CityStaff]),
+    (Action::ManageJobs, &[CityStaff, ContractorLead]),
+    (Action::IssueRequests, &[CityStaff]),
+    (
+        Action::RaiseQuestions,
+        &[CityStaff, ContractorLead, ContractorWorker],
+    ),
+    (Action::AnswerQuestions, &[CityStaff]),
+    (Action::WriteProcedures, &[ContractorLead]),
+    (Action::DecideProcedures, &[CityStaff]),
+    (Action::RecordWork, &[ContractorLead, ContractorWorker]),
+    (Action::SubmitReports, &[ContractorLead]),
+    (Action::DecideReports, &[CityStaff]),
 ];
 
 /// Whether `role` may perform `action`, from [`ACCESS`].
@@ -203,6 +248,17 @@ mod tests {
             Action::DecideOffHours,
             Action::RequestPermits,
             Action::DecidePermits,
+            Action::ViewJobs,
+            Action::RecordNotices,
+            Action::ManageJobs,
+            Action::IssueRequests,
+            Action::RaiseQuestions,
+            Action::AnswerQuestions,
+            Action::WriteProcedures,
+            Action::DecideProcedures,
+            Action::RecordWork,
+            Action::SubmitReports,
+            Action::DecideReports,
         ] {
             assert_eq!(ACCESS.iter().filter(|(x, _)| *x == a).count(), 1, "{a:?}");
         }
