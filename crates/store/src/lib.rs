@@ -11,6 +11,7 @@ mod error;
 mod page;
 pub mod password;
 mod people;
+mod requests;
 mod schedule;
 mod sessions;
 mod sites;
@@ -24,6 +25,10 @@ pub use change::{Actor, Change};
 pub use error::StoreError;
 pub use page::{Page, PageRequest};
 pub use people::{NewUser, User, UserPatch};
+pub use requests::{
+    Procedure, Question, Report, RequestJob, TargetTerminal, WorkRecord, WorkRequest,
+    WorkRequestSummary,
+};
 pub use schedule::{
     OffHours, Permit, PersonRef, PlanSummary, Rules, SavedPlan, ScheduleFilter, Visit, VisitQuery,
     VisitTerminal,

@@ -47,6 +47,8 @@ const SOURCES: &[(&str, &str)] = &[
     ),
     ("permits.html", include_str!("../templates/permits.html")),
     ("plans.html", include_str!("../templates/plans.html")),
+    ("requests.html", include_str!("../templates/requests.html")),
+    ("request.html", include_str!("../templates/request.html")),
     ("plan.html", include_str!("../templates/plan.html")),
     (
         "plan_view.html",

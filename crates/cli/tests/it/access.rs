@@ -34,6 +34,11 @@ const RECORD_VISITS: &[Role] = &[ContractorLead, ContractorWorker];
 const FILE_OFF_HOURS: &[Role] = &[CityStaff, ContractorLead];
 const CITY_DECIDES: &[Role] = &[CityStaff];
 const REQUEST_PERMITS: &[Role] = &[ContractorLead];
+const READ_JOBS: &[Role] = READ_INVENTORY;
+const CITY_ONLY: &[Role] = &[CityStaff];
+const LEAD_ONLY: &[Role] = &[ContractorLead];
+const RAISE_QUESTIONS: &[Role] = &[CityStaff, ContractorLead, ContractorWorker];
+const RECORD_WORK: &[Role] = &[ContractorLead, ContractorWorker];
 
 enum Body {
     None,
@@ -181,6 +186,81 @@ fn api_endpoints() -> Vec<Endpoint> {
             Body::None,
             READ_INVENTORY,
         ),
+        ep(Method::GET, "/api/v1/requests", Body::None, READ_JOBS),
+        ep(
+            Method::POST,
+            "/api/v1/requests",
+            Body::Json(
+                json!({"request_number": "", "issued_on": "", "period_from": "", "period_to": "", "contents": ""}),
+            ),
+            CITY_ONLY,
+        ),
+        ep(
+            Method::GET,
+            "/api/v1/requests/999999",
+            Body::None,
+            READ_JOBS,
+        ),
+        ep(
+            Method::POST,
+            "/api/v1/requests/999999/cancel",
+            Body::None,
+            CITY_ONLY,
+        ),
+        ep(
+            Method::POST,
+            "/api/v1/requests/999999/questions",
+            Body::Json(json!({"subject": "", "body": ""})),
+            RAISE_QUESTIONS,
+        ),
+        ep(
+            Method::POST,
+            "/api/v1/questions/999999/answer",
+            Body::Json(json!({"answer": ""})),
+            CITY_ONLY,
+        ),
+        ep(
+            Method::POST,
+            "/api/v1/questions/999999/close",
+            Body::None,
+            RAISE_QUESTIONS,
+        ),
+        ep(
+            Method::PUT,
+            "/api/v1/requests/999999/procedure",
+            Body::Json(json!({"steps": []})),
+            LEAD_ONLY,
+        ),
+        ep(
+            Method::POST,
+            "/api/v1/procedures/999999/submit",
+            Body::None,
+            LEAD_ONLY,
+        ),
+        ep(
+            Method::POST,
+            "/api/v1/procedures/999999/decision",
+            Body::Json(json!({"verdict": ""})),
+            CITY_ONLY,
+        ),
+        ep(
+            Method::POST,
+            "/api/v1/requests/999999/records",
+            Body::Json(json!({"records": []})),
+            RECORD_WORK,
+        ),
+        ep(
+            Method::POST,
+            "/api/v1/requests/999999/report",
+            Body::None,
+            LEAD_ONLY,
+        ),
+        ep(
+            Method::POST,
+            "/api/v1/reports/999999/decision",
+            Body::Json(json!({"verdict": ""})),
+            CITY_ONLY,
+        ),
         ep(Method::GET, "/api/v1/plans", Body::None, READ_SCHEDULE),
         ep(
             Method::POST,
@@ -277,6 +357,26 @@ fn page_endpoints() -> Vec<Endpoint> {
         ep(Method::GET, "/", Body::None, ALL),
         ep(Method::GET, "/calendar", Body::None, ALL),
         ep(Method::GET, "/schedule", Body::None, READ_SCHEDULE),
+        ep(Method::GET, "/requests", Body::None, READ_JOBS),
+        ep(
+            Method::POST,
+            "/requests",
+            Body::Form(&[("request_number", "")]),
+            CITY_ONLY,
+        ),
+        ep(Method::GET, "/requests/999999", Body::None, READ_JOBS),
+        ep(
+            Method::POST,
+            "/requests/999999",
+            Body::Form(&[("op", "question"), ("subject", "")]),
+            RAISE_QUESTIONS,
+        ),
+        ep(
+            Method::POST,
+            "/requests/999999",
+            Body::Form(&[("op", "report")]),
+            LEAD_ONLY,
+        ),
         ep(Method::GET, "/plans", Body::None, READ_SCHEDULE),
         ep(
             Method::POST,

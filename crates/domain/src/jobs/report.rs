@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::common::count;
 use super::procedure::ProcedureStep;
@@ -13,7 +13,7 @@ use super::work_records::{StepOutcome, WorkRecordDraft};
 use crate::time::jst;
 
 /// One step's outcomes over the request's terminals (each terminal's latest record).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct StepTally {
     pub order: u32,
     pub action: String,
@@ -25,7 +25,7 @@ pub struct StepTally {
 }
 
 /// A failed step on a terminal, with the worker's note.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ReportException {
     pub terminal_id: i64,
     pub step_order: u32,
@@ -37,7 +37,7 @@ pub struct ReportException {
 }
 
 /// The compiled result of a request's work.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ReportSummary {
     /// In step order.
     pub steps: Vec<StepTally>,

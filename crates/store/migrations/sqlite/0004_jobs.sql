@@ -66,12 +66,14 @@ CREATE TABLE work_request_sites (
 
 CREATE TABLE questions (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
-    request_id INTEGER NOT NULL REFERENCES work_requests(id),
+    request_id INTEGER REFERENCES work_requests(id),
+    subject TEXT NOT NULL,
     body TEXT NOT NULL,
     status TEXT NOT NULL,
     raised_by TEXT NOT NULL,
     raised_at TEXT NOT NULL,
     answer TEXT,
+    change_note TEXT,
     answered_by TEXT,
     answered_at TEXT,
     updated_at TEXT NOT NULL

@@ -6,6 +6,7 @@ mod contract;
 mod json;
 mod people;
 pub mod plans;
+pub mod requests;
 pub mod schedule;
 mod sites;
 pub mod terminals;
@@ -73,6 +74,18 @@ fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(schedule::list_permits, schedule::create_permit))
         .routes(routes!(schedule::show_permit))
         .routes(routes!(schedule::decide_permit_api))
+        .routes(routes!(requests::list, requests::create))
+        .routes(routes!(requests::show))
+        .routes(routes!(requests::cancel_api))
+        .routes(routes!(requests::raise_api))
+        .routes(routes!(requests::answer_api))
+        .routes(routes!(requests::close_api))
+        .routes(routes!(requests::procedure_api))
+        .routes(routes!(requests::submit_procedure_api))
+        .routes(routes!(requests::decide_procedure_api))
+        .routes(routes!(requests::records_api))
+        .routes(routes!(requests::report_api))
+        .routes(routes!(requests::decide_report_api))
         .routes(routes!(plans::list, plans::create))
         .routes(routes!(plans::preview))
         .routes(routes!(plans::show))

@@ -7,6 +7,7 @@ mod dashboard;
 mod inventory;
 mod off_hours;
 mod plans;
+mod requests;
 mod schedule;
 
 use axum::Router;
@@ -40,6 +41,8 @@ pub fn router() -> Router<AppState> {
         .route("/calendar/overrides", post(calendar::set))
         .route("/calendar/overrides/{date}/delete", post(calendar::remove))
         .route("/schedule", get(schedule::list).post(schedule::create))
+        .route("/requests", get(requests::list).post(requests::create))
+        .route("/requests/{id}", get(requests::show).post(requests::act))
         .route("/plans", get(plans::list).post(plans::create))
         .route("/plans/{id}", get(plans::show))
         .route("/plans/{id}/plan.xlsx", get(plans::xlsx))
@@ -135,6 +138,7 @@ impl PageUser {
                     "users": self.may(Action::ViewUsers),
                     "audit": self.may(Action::ViewAudit),
                     "schedule": self.may(Action::ViewSchedule),
+                    "jobs": self.may(Action::ViewJobs),
                 }
             }
         });

@@ -1,0 +1,151 @@
+//! Questions (疑義) on a request (R8.2, R8.5): raised by either side, answered by the City;
+//! an unanswered one blocks the approval of the procedure.
+
+use jukiops_domain::jobs::{
+    AnswerDraft, QuestionDraft, QuestionStatus, QuestionVerb, question_transition,
+};
+use jukiops_domain::people::{Action, Role};
+use jukiops_domain::time::{display_jst, from_db};
+use serde::Serialize;
+use serde_json::json;
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+use super::shared::role_of;
+use crate::{Actor, Store, StoreError};
+
+/// One question with its answer.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Question {
+    pub id: i64,
+    pub request_id: Option<i64>,
+    pub subject: String,
+    pub body: String,
+    pub status: QuestionStatus,
+    pub status_label: String,
+    pub raised_by: String,
+    pub raised_at: String,
+    pub answer: Option<String>,
+    /// What changes in the work because of the answer (R8.5).
+    pub change_note: Option<String>,
+    pub answered_by: Option<String>,
+    pub answered_at: Option<String>,
+}
+
+fn row(r: &AnyRow) -> Result<Question, sqlx::Error> {
+    let status =
+        QuestionStatus::parse(&r.try_get::<String, _>("status")?).unwrap_or(QuestionStatus::Closed);
+    let jst = |s: Option<String>| s.and_then(|s| from_db(&s)).map(display_jst);
+    Ok(Question {
+        id: r.try_get("id")?,
+        request_id: r.try_get("request_id")?,
+        subject: r.try_get("subject")?,
+        body: r.try_get("body")?,
+        status,
+        status_label: status.label_ja().into(),
+        raised_by: r.try_get("raised_by")?,
+        raised_at: jst(r.try_get("raised_at")?).unwrap_or_default(),
+        answer: r.try_get("answer")?,
+        change_note: r.try_get("change_note")?,
+        answered_by: r.try_get("answered_by")?,
+        answered_at: jst(r.try_get("answered_at")?),
+    })
+}
+
+impl Store {
+    /// The questions on a request, oldest first.
+    pub async fn questions_of(&self, request_id: i64) -> Result<Vec<Question>, StoreError> {
+        let rows = sqlx::query("SELECT * FROM questions WHERE request_id = $1 ORDER BY id")
+            .bind(request_id)
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(rows.iter().map(row).collect::<Result<_, _>>()?)
+    }
+
+    /// Raises a question on a request.
+    pub async fn raise_question(
+        &self,
+        actor: &Actor,
+        request_id: i64,
+        d: &QuestionDraft,
+    ) -> Result<i64, StoreError> {
+        let mut ch = self.begin(actor, Action::RaiseQuestions).await?;
+        let status = QuestionStatus::initial(role_of(actor, Role::ContractorLead))
+            .map_err(|e| StoreError::conflict("status", e.0))?;
+        let found: Option<i64> = sqlx::query_scalar("SELECT id FROM work_requests WHERE id = $1")
+            .bind(request_id)
+            .fetch_optional(ch.conn())
+            .await?;
+        found.ok_or(StoreError::NotFound("作業依頼書"))?;
+        let now = ch.now().to_string();
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO questions (request_id, subject, body, status, raised_by, raised_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id",
+        )
+        .bind(request_id)
+        .bind(&d.subject)
+        .bind(&d.body)
+        .bind(status.as_str())
+        .bind(actor.name())
+        .bind(&now)
+        .fetch_one(ch.conn())
+        .await?;
+        let changes = json!({"request_id": {"after": request_id}, "subject": {"after": d.subject}, "body": {"after": d.body}});
+        ch.audit("question", id, "create", &changes).await?;
+        ch.commit().await?;
+        Ok(id)
+    }
+
+    /// Answers (the City) or closes a question; returns its request.
+    pub async fn move_question(
+        &self,
+        actor: &Actor,
+        id: i64,
+        verb: QuestionVerb,
+        answer: Option<&AnswerDraft>,
+    ) -> Result<Option<i64>, StoreError> {
+        let action = match verb {
+            QuestionVerb::Answer => Action::AnswerQuestions,
+            QuestionVerb::Close => Action::RaiseQuestions,
+        };
+        let mut ch = self.begin(actor, action).await?;
+        let r = sqlx::query("SELECT status, request_id FROM questions WHERE id = $1")
+            .bind(id)
+            .fetch_optional(ch.conn())
+            .await?
+            .ok_or(StoreError::NotFound("疑義"))?;
+        let from = QuestionStatus::parse(&r.try_get::<String, _>("status")?)
+            .unwrap_or(QuestionStatus::Closed);
+        let request_id: Option<i64> = r.try_get("request_id")?;
+        let to = question_transition(from, verb, role_of(actor, Role::CityStaff))
+            .map_err(|e| StoreError::conflict("status", e.0))?;
+        let now = ch.now().to_string();
+        let n = sqlx::query(
+            "UPDATE questions SET status = $1, answer = COALESCE($2, answer), change_note = COALESCE($3, change_note), \
+             answered_by = CASE WHEN $2 IS NULL THEN answered_by ELSE $4 END, \
+             answered_at = CASE WHEN $2 IS NULL THEN answered_at ELSE $5 END, updated_at = $5 \
+             WHERE id = $6 AND status = $7",
+        )
+        .bind(to.as_str())
+        .bind(answer.map(|a| a.answer.clone()))
+        .bind(answer.and_then(|a| a.change.clone()))
+        .bind(actor.name())
+        .bind(&now)
+        .bind(id)
+        .bind(from.as_str())
+        .execute(ch.conn())
+        .await?
+        .rows_affected();
+        if n == 0 {
+            return Err(StoreError::conflict(
+                "status",
+                "他の操作で状態が変わりました。画面を更新してください。",
+            ));
+        }
+        let changes = json!({"status": {"before": from.as_str(), "after": to.as_str()},
+            "answer": {"after": answer.map(|a| &a.answer)}, "change": {"after": answer.and_then(|a| a.change.clone())}});
+        ch.audit("question", id, verb.as_str(), &changes).await?;
+        ch.commit().await?;
+        Ok(request_id)
+    }
+}

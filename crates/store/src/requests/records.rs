@@ -1,0 +1,189 @@
+//! Work records (R8.3): per terminal and per step of the approved procedure, who did it,
+//! when, and how it went. Refused without an approved version of the procedure.
+
+use jukiops_domain::FieldErrors;
+use jukiops_domain::jobs::{
+    JobVerb, StepOutcome, WorkRecordDraft, WorkRequestStatus, WorkRequestVerb, may_record_work,
+};
+use jukiops_domain::people::{Action, Role};
+use jukiops_domain::time::{display_jst, from_db, to_db};
+use serde::Serialize;
+use serde_json::json;
+use sqlx::{AnyConnection, Row};
+
+use super::shared::{
+    job_ids, latest_procedure, move_jobs, move_request, request_status, role_of, target_terminals,
+};
+use crate::{Actor, Change, Store, StoreError};
+
+/// One recorded step on one terminal.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct WorkRecord {
+    pub id: i64,
+    pub terminal_id: i64,
+    pub asset_number: String,
+    pub step_order: i64,
+    pub outcome: StepOutcome,
+    pub outcome_label: String,
+    pub performer: String,
+    /// Japan time, for display.
+    pub started_at: String,
+    pub ended_at: String,
+    pub note: Option<String>,
+}
+
+/// Refuses performers who are not enabled contractor people.
+async fn check_performers(ch: &mut Change, records: &[WorkRecordDraft]) -> Result<(), StoreError> {
+    let mut ids: Vec<i64> = records.iter().map(|r| r.performer_id).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    for id in ids {
+        let role: Option<String> =
+            sqlx::query_scalar("SELECT role FROM users WHERE id = $1 AND disabled = 0")
+                .bind(id)
+                .fetch_optional(ch.conn())
+                .await?;
+        if !matches!(
+            role.as_deref().and_then(Role::parse),
+            Some(Role::ContractorLead | Role::ContractorWorker)
+        ) {
+            let mut e = FieldErrors::default();
+            e.push(
+                "performer_id",
+                format!("利用者ID {id} は有効な作業従事者・業務責任者ではありません。"),
+            );
+            return Err(e.into());
+        }
+    }
+    Ok(())
+}
+
+impl Store {
+    /// The records of a request, by terminal and step.
+    pub async fn work_records(&self, request_id: i64) -> Result<Vec<WorkRecord>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT r.*, t.asset_number, u.display_name FROM work_records r JOIN terminals t ON t.id = r.terminal_id \
+             JOIN users u ON u.id = r.performer_id WHERE r.request_id = $1 ORDER BY t.asset_number, r.step_order",
+        )
+        .bind(request_id)
+        .fetch_all(&self.pool)
+        .await?;
+        let jst = |s: String| from_db(&s).map(display_jst).unwrap_or_default();
+        rows.iter()
+            .map(|r| {
+                let outcome = StepOutcome::parse(&r.try_get::<String, _>("outcome")?)
+                    .unwrap_or(StepOutcome::Failed);
+                Ok(WorkRecord {
+                    id: r.try_get("id")?,
+                    terminal_id: r.try_get("terminal_id")?,
+                    asset_number: r.try_get("asset_number")?,
+                    step_order: r.try_get("step_order")?,
+                    outcome,
+                    outcome_label: outcome.label_ja().into(),
+                    performer: r.try_get("display_name")?,
+                    started_at: jst(r.try_get("started_at")?),
+                    ended_at: jst(r.try_get("ended_at")?),
+                    note: r.try_get("note")?,
+                })
+            })
+            .collect()
+    }
+
+    /// Records steps (one or a whole offline checklist at once), all or nothing. The
+    /// first record starts the work: the request and its jobs move to 作業中.
+    pub async fn record_work(
+        &self,
+        actor: &Actor,
+        request_id: i64,
+        records: &[WorkRecordDraft],
+    ) -> Result<usize, StoreError> {
+        let mut ch = self.begin(actor, Action::RecordWork).await?;
+        let status = request_status(ch.conn(), request_id).await?;
+        let latest = latest_procedure(ch.conn(), request_id).await?;
+        may_record_work(latest.as_ref().map(|(_, v, _)| *v), status)
+            .map_err(|e| StoreError::conflict("status", e.0))?;
+        let Some((procedure_id, _, steps)) = latest else {
+            return Err(StoreError::conflict("status", "作業手順書がありません。"));
+        };
+        let terminals = target_terminals(ch.conn(), request_id).await?;
+        let mut e = FieldErrors::default();
+        for (i, r) in records.iter().enumerate() {
+            if let Err(errors) = r.check_against(&steps, &terminals) {
+                for err in errors.0 {
+                    e.push(format!("records[{i}].{}", err.field), err.message);
+                }
+            }
+        }
+        if records.is_empty() {
+            e.push("records", "記録する作業を1件以上入力してください。");
+        }
+        if !e.is_empty() {
+            return Err(e.into());
+        }
+        check_performers(&mut ch, records).await?;
+        let role = role_of(actor, Role::ContractorLead);
+        if status == WorkRequestStatus::ProcedureApproved {
+            move_request(&mut ch, request_id, WorkRequestVerb::StartWork, role).await?;
+            let jobs = job_ids(ch.conn(), request_id).await?;
+            move_jobs(&mut ch, &jobs, JobVerb::Start, role, None).await?;
+        }
+        let now = ch.now().to_string();
+        for r in records {
+            sqlx::query("DELETE FROM work_records WHERE request_id = $1 AND terminal_id = $2 AND step_order = $3")
+                .bind(request_id).bind(r.terminal_id).bind(i64::from(r.step_order))
+                .execute(ch.conn()).await?;
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO work_records (request_id, procedure_id, terminal_id, step_order, outcome, performer_id, \
+                 started_at, ended_at, note, recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+            )
+            .bind(request_id)
+            .bind(procedure_id)
+            .bind(r.terminal_id)
+            .bind(i64::from(r.step_order))
+            .bind(r.outcome.as_str())
+            .bind(r.performer_id)
+            .bind(to_db(r.started_at))
+            .bind(to_db(r.ended_at))
+            .bind(r.note.clone())
+            .bind(actor.name())
+            .bind(&now)
+            .fetch_one(ch.conn())
+            .await?;
+            ch.audit("work_record", id, "create", &json!({
+                "request_id": {"after": request_id}, "terminal_id": {"after": r.terminal_id}, "step_order": {"after": r.step_order},
+                "outcome": {"after": r.outcome.as_str()}, "performer_id": {"after": r.performer_id},
+                "started_at": {"after": to_db(r.started_at)}, "ended_at": {"after": to_db(r.ended_at)}, "note": {"after": r.note},
+            })).await?;
+        }
+        ch.commit().await?;
+        Ok(records.len())
+    }
+
+    /// The request's records as the domain compiles them, with the approved steps and targets.
+    pub(super) async fn record_drafts(
+        conn: &mut AnyConnection,
+        request_id: i64,
+    ) -> Result<Vec<WorkRecordDraft>, StoreError> {
+        let rows = sqlx::query("SELECT * FROM work_records WHERE request_id = $1 ORDER BY id")
+            .bind(request_id)
+            .fetch_all(&mut *conn)
+            .await?;
+        rows.iter()
+            .map(|r| {
+                let instant = |c: &str| -> Result<_, StoreError> {
+                    from_db(&r.try_get::<String, _>(c)?).ok_or(StoreError::NotFound("作業記録"))
+                };
+                Ok(WorkRecordDraft {
+                    terminal_id: r.try_get("terminal_id")?,
+                    step_order: u32::try_from(r.try_get::<i64, _>("step_order")?).unwrap_or(0),
+                    outcome: StepOutcome::parse(&r.try_get::<String, _>("outcome")?)
+                        .unwrap_or(StepOutcome::Failed),
+                    performer_id: r.try_get("performer_id")?,
+                    started_at: instant("started_at")?,
+                    ended_at: instant("ended_at")?,
+                    note: r.try_get("note")?,
+                })
+            })
+            .collect()
+    }
+}
