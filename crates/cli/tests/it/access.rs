@@ -34,6 +34,10 @@ const RECORD_VISITS: &[Role] = &[ContractorLead, ContractorWorker];
 const FILE_OFF_HOURS: &[Role] = &[CityStaff, ContractorLead];
 const CITY_DECIDES: &[Role] = &[CityStaff];
 const REQUEST_PERMITS: &[Role] = &[ContractorLead];
+const READ_JOBS: &[Role] = READ_INVENTORY;
+const RECORD_NOTICES: &[Role] = &[CityStaff];
+const MANAGE_JOBS: &[Role] = &[CityStaff, ContractorLead];
+const RECORD_WORK: &[Role] = &[ContractorLead, ContractorWorker];
 
 enum Body {
     None,
@@ -249,6 +253,57 @@ fn api_endpoints() -> Vec<Endpoint> {
             "/api/v1/off-hours/999999/decision",
             Body::Json(json!({"verb": "approve"})),
             CITY_DECIDES,
+        ),
+        ep(Method::GET, "/api/v1/notices", Body::None, READ_JOBS),
+        ep(
+            Method::POST,
+            "/api/v1/notices",
+            Body::Json(
+                json!({"received_on": "", "jlis_reference": "", "title": "", "body": "", "kind": ""}),
+            ),
+            RECORD_NOTICES,
+        ),
+        ep(Method::GET, "/api/v1/notices/999999", Body::None, READ_JOBS),
+        ep(
+            Method::POST,
+            "/api/v1/notices/999999/transition",
+            Body::Json(json!({"verb": "withdraw"})),
+            RECORD_NOTICES,
+        ),
+        ep(Method::GET, "/api/v1/jobs", Body::None, READ_JOBS),
+        ep(
+            Method::POST,
+            "/api/v1/jobs",
+            Body::Json(json!({"category": "", "origin": "", "title": ""})),
+            MANAGE_JOBS,
+        ),
+        ep(Method::GET, "/api/v1/jobs/counts", Body::None, READ_JOBS),
+        ep(Method::GET, "/api/v1/jobs/999999", Body::None, READ_JOBS),
+        ep(
+            Method::POST,
+            "/api/v1/jobs/999999/transition",
+            Body::Json(json!({"verb": "complete"})),
+            MANAGE_JOBS,
+        ),
+        ep(
+            Method::POST,
+            "/api/v1/jobs/999999/transition",
+            Body::Json(json!({"verb": "start"})),
+            RECORD_WORK,
+        ),
+        ep(
+            Method::GET,
+            "/api/v1/jobs/999999/rotations",
+            Body::None,
+            READ_JOBS,
+        ),
+        ep(
+            Method::POST,
+            "/api/v1/password-rotations",
+            Body::Json(
+                json!({"job_id": 999999, "terminal_id": 0, "performer_id": 0, "rotated_at": ""}),
+            ),
+            RECORD_WORK,
         ),
         ep(Method::GET, "/api/v1/permits", Body::None, READ_SCHEDULE),
         ep(

@@ -8,6 +8,8 @@ mod auth;
 mod browser;
 mod cli;
 mod inventory;
+mod jobs;
 mod pages;
 mod plans;
+mod rotations;
 mod schedule;
