@@ -8,6 +8,7 @@ mod auth;
 mod browser;
 mod cli;
 mod inventory;
+mod job_pages;
 mod jobs;
 mod pages;
 mod plans;
