@@ -229,13 +229,17 @@ impl Store {
                 .await?;
         }
         let assets: Vec<&str> = terminals.iter().map(|(_, a)| a.as_str()).collect();
-        let changes = json!({
+        let mut changes = json!({
             "category": {"after": d.category.kana()}, "origin": {"after": d.origin.as_str()},
-            "notice": {"after": notice.as_ref().map(|(_, (r, _, _))| r)},
-            "title": {"after": d.title}, "description": {"after": d.description},
-            "all_terminals": {"after": all}, "terminals": {"after": assets.join("、")},
-            "status": {"after": status.as_str()},
+            "title": {"after": d.title}, "all_terminals": {"after": all},
+            "terminals": {"after": assets.join("、")}, "status": {"after": status.as_str()},
         });
+        if let Some((_, (reference, _, _))) = &notice {
+            changes["notice"] = json!({"after": reference});
+        }
+        if let Some(text) = &d.description {
+            changes["description"] = json!({"after": text});
+        }
         ch.audit("job", id, "create", &changes).await?;
         ch.commit().await?;
         Ok(id)
