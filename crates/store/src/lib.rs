@@ -8,6 +8,7 @@ mod audit;
 mod calendar;
 mod change;
 mod error;
+mod jobs;
 mod page;
 pub mod password;
 mod people;
@@ -23,6 +24,10 @@ pub use audit::{AuditHead, VerifyReport};
 pub use calendar::CalendarOverride;
 pub use change::{Actor, Change};
 pub use error::StoreError;
+pub use jobs::{
+    Job, JobDetail, JobFilter, JobRotations, JobTerminal, LastRotation, Notice, NoticeDetail,
+    NoticeFilter, Rotation, job_action,
+};
 pub use page::{Page, PageRequest};
 pub use people::{NewUser, User, UserPatch};
 pub use requests::{

@@ -107,6 +107,9 @@ pub fn labelled<T: Serialize>(items: &[T]) -> Value {
 }
 
 fn entity_label(entity: &str) -> &str {
+    if let Some(l) = crate::job_labels::entity(entity) {
+        return l;
+    }
     match entity {
         "site" => "拠点",
         "terminal" => "統合端末",
@@ -124,6 +127,9 @@ fn entity_label(entity: &str) -> &str {
 }
 
 fn action_label(action: &str) -> &str {
+    if let Some(l) = crate::job_labels::action(action) {
+        return l;
+    }
     match action {
         "create" => "登録",
         "update" => "変更",
@@ -197,7 +203,10 @@ fn schedule_code(entity: &str, field: &str, code: &str) -> Option<&'static str> 
 }
 
 fn show_field(entity: &str, field: &str, v: &Value) -> String {
-    match v.as_str().and_then(|s| schedule_code(entity, field, s)) {
+    let code = |s: &str| {
+        schedule_code(entity, field, s).or_else(|| crate::job_labels::code(entity, field, s))
+    };
+    match v.as_str().and_then(code) {
         Some(label) => label.to_string(),
         None => show(v),
     }
@@ -237,7 +246,9 @@ pub fn audit_view(e: &AuditEntry) -> Value {
                 ),
                 other => (Value::Null, other.clone()),
             };
-            json!({"label": change_field_label(k), "before": show_field(&e.entity, k, &before),
+            let label =
+                crate::job_labels::field(&e.entity, k).unwrap_or_else(|| change_field_label(k));
+            json!({"label": label, "before": show_field(&e.entity, k, &before),
                 "after": show_field(&e.entity, k, &after)})
         })
         .collect();

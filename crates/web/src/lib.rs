@@ -6,6 +6,7 @@ mod auth;
 mod error;
 mod extract;
 mod forms;
+mod job_labels;
 mod layers;
 mod pages;
 mod templates;

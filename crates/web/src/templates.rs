@@ -49,6 +49,11 @@ const SOURCES: &[(&str, &str)] = &[
     ("plans.html", include_str!("../templates/plans.html")),
     ("requests.html", include_str!("../templates/requests.html")),
     ("request.html", include_str!("../templates/request.html")),
+    ("notices.html", include_str!("../templates/notices.html")),
+    ("notice.html", include_str!("../templates/notice.html")),
+    ("jobs.html", include_str!("../templates/jobs.html")),
+    ("job_new.html", include_str!("../templates/job_new.html")),
+    ("job.html", include_str!("../templates/job.html")),
     ("plan.html", include_str!("../templates/plan.html")),
     (
         "plan_view.html",

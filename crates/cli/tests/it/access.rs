@@ -38,6 +38,8 @@ const READ_JOBS: &[Role] = READ_INVENTORY;
 const CITY_ONLY: &[Role] = &[CityStaff];
 const LEAD_ONLY: &[Role] = &[ContractorLead];
 const RAISE_QUESTIONS: &[Role] = &[CityStaff, ContractorLead, ContractorWorker];
+const RECORD_NOTICES: &[Role] = &[CityStaff];
+const MANAGE_JOBS: &[Role] = &[CityStaff, ContractorLead];
 const RECORD_WORK: &[Role] = &[ContractorLead, ContractorWorker];
 
 enum Body {
@@ -330,6 +332,57 @@ fn api_endpoints() -> Vec<Endpoint> {
             Body::Json(json!({"verb": "approve"})),
             CITY_DECIDES,
         ),
+        ep(Method::GET, "/api/v1/notices", Body::None, READ_JOBS),
+        ep(
+            Method::POST,
+            "/api/v1/notices",
+            Body::Json(
+                json!({"received_on": "", "jlis_reference": "", "title": "", "body": "", "kind": ""}),
+            ),
+            RECORD_NOTICES,
+        ),
+        ep(Method::GET, "/api/v1/notices/999999", Body::None, READ_JOBS),
+        ep(
+            Method::POST,
+            "/api/v1/notices/999999/transition",
+            Body::Json(json!({"verb": "withdraw"})),
+            RECORD_NOTICES,
+        ),
+        ep(Method::GET, "/api/v1/jobs", Body::None, READ_JOBS),
+        ep(
+            Method::POST,
+            "/api/v1/jobs",
+            Body::Json(json!({"category": "", "origin": "", "title": ""})),
+            MANAGE_JOBS,
+        ),
+        ep(Method::GET, "/api/v1/jobs/counts", Body::None, READ_JOBS),
+        ep(Method::GET, "/api/v1/jobs/999999", Body::None, READ_JOBS),
+        ep(
+            Method::POST,
+            "/api/v1/jobs/999999/transition",
+            Body::Json(json!({"verb": "complete"})),
+            MANAGE_JOBS,
+        ),
+        ep(
+            Method::POST,
+            "/api/v1/jobs/999999/transition",
+            Body::Json(json!({"verb": "start"})),
+            RECORD_WORK,
+        ),
+        ep(
+            Method::GET,
+            "/api/v1/jobs/999999/rotations",
+            Body::None,
+            READ_JOBS,
+        ),
+        ep(
+            Method::POST,
+            "/api/v1/password-rotations",
+            Body::Json(
+                json!({"job_id": 999999, "terminal_id": 0, "performer_id": 0, "rotated_at": ""}),
+            ),
+            RECORD_WORK,
+        ),
         ep(Method::GET, "/api/v1/permits", Body::None, READ_SCHEDULE),
         ep(
             Method::POST,
@@ -422,6 +475,47 @@ fn page_endpoints() -> Vec<Endpoint> {
             "/off-hours/999999/decision",
             Body::Form(&[("verb", "approve")]),
             CITY_DECIDES,
+        ),
+        ep(Method::GET, "/notices", Body::None, READ_JOBS),
+        ep(
+            Method::POST,
+            "/notices",
+            Body::Form(&[("received_on", ""), ("kind", "")]),
+            RECORD_NOTICES,
+        ),
+        ep(Method::GET, "/notices/999999", Body::None, READ_JOBS),
+        ep(
+            Method::POST,
+            "/notices/999999/transition",
+            Body::Form(&[("verb", "close")]),
+            RECORD_NOTICES,
+        ),
+        ep(Method::GET, "/jobs", Body::None, READ_JOBS),
+        ep(Method::GET, "/jobs/new", Body::None, MANAGE_JOBS),
+        ep(
+            Method::POST,
+            "/jobs",
+            Body::Form(&[("category", ""), ("title", "")]),
+            MANAGE_JOBS,
+        ),
+        ep(Method::GET, "/jobs/999999", Body::None, READ_JOBS),
+        ep(
+            Method::POST,
+            "/jobs/999999/transition",
+            Body::Form(&[("verb", "cancel")]),
+            MANAGE_JOBS,
+        ),
+        ep(
+            Method::POST,
+            "/jobs/999999/transition",
+            Body::Form(&[("verb", "start")]),
+            RECORD_WORK,
+        ),
+        ep(
+            Method::POST,
+            "/jobs/999999/rotations",
+            Body::Form(&[("terminal_id", ""), ("rotated_at", "")]),
+            RECORD_WORK,
         ),
         ep(Method::GET, "/permits", Body::None, READ_SCHEDULE),
         ep(

@@ -24,7 +24,7 @@ const CHROMIUM: &str = "/usr/bin/chromium";
 const STARTUP: Duration = Duration::from_secs(10);
 const NAVIGATION: Duration = Duration::from_secs(10);
 /// The whole browser scenario; a hung browser fails the test instead of blocking CI.
-const SCENARIO: Duration = Duration::from_secs(120);
+pub(crate) const SCENARIO: Duration = Duration::from_secs(120);
 
 const CONTRACT_NAME: &str = "令和２年度住基ネット統合端末増設機器の運用サポート業務";
 const CATEGORY_KANA: [&str; 8] = ["ア", "イ", "ウ", "エ", "オ", "カ", "キ", "ク"];
@@ -32,14 +32,14 @@ const CATEGORY_KANA: [&str; 8] = ["ア", "イ", "ウ", "エ", "オ", "カ", "キ
 /// A running chromedriver (and the browser it starts) with its profile folder; all of it is
 /// killed and removed on drop, also when the test fails half-way.
 #[derive(Debug)]
-struct ChromeDriver {
+pub(crate) struct ChromeDriver {
     child: Child,
     port: u16,
     profile: PathBuf,
 }
 
 impl ChromeDriver {
-    async fn start() -> ChromeDriver {
+    pub(crate) async fn start() -> ChromeDriver {
         for (path, package) in [(CHROMEDRIVER, "chromium-driver"), (CHROMIUM, "chromium")] {
             assert!(
                 Path::new(path).is_file(),
@@ -93,7 +93,7 @@ impl ChromeDriver {
     }
 
     /// Headless Chromium with a fresh profile and nothing talking to the network by itself.
-    async fn connect(&self) -> Client {
+    pub(crate) async fn connect(&self) -> Client {
         let mut caps = serde_json::Map::new();
         caps.insert(
             "goog:chromeOptions".into(),
@@ -142,7 +142,7 @@ fn free_port() -> u16 {
 }
 
 /// Waits until the browser shows `path` (and, when given, `query`), after a click or redirect.
-async fn wait_for_path(client: &Client, path: &str, query: Option<&str>) -> url::Url {
+pub(crate) async fn wait_for_path(client: &Client, path: &str, query: Option<&str>) -> url::Url {
     let started = Instant::now();
     loop {
         let url = client.current_url().await.expect("current url");
@@ -158,7 +158,7 @@ async fn wait_for_path(client: &Client, path: &str, query: Option<&str>) -> url:
     }
 }
 
-async fn text_of(client: &Client, css: &str) -> String {
+pub(crate) async fn text_of(client: &Client, css: &str) -> String {
     client
         .find(Locator::Css(css))
         .await

@@ -32,7 +32,7 @@ fn is_data(word: &str) -> bool {
 }
 
 /// The visible text of a page: tags, scripts and styles removed.
-fn visible_text(html: &str) -> String {
+pub(crate) fn visible_text(html: &str) -> String {
     let mut out = String::new();
     let mut rest = html;
     while let Some(i) = rest.find('<') {
@@ -58,13 +58,72 @@ fn visible_text(html: &str) -> String {
     out
 }
 
-fn english_words(text: &str) -> Vec<String> {
+pub(crate) fn english_words(text: &str) -> Vec<String> {
     text.split(|c: char| !(c.is_ascii_alphabetic() || c == '_' || c == '-'))
         .map(|w| w.trim_matches('-'))
         .filter(|w| w.chars().filter(|c| c.is_ascii_alphabetic()).count() >= 2)
         .filter(|w| !ALLOWED_LATIN.contains(w) && !is_data(w))
         .map(String::from)
         .collect()
+}
+
+/// A J-LIS notice with a job, and an オ job on `tid` with one password change recorded:
+/// their pages and audit entries must read in Japanese too.
+async fn notice_and_rotation_job(app: &TestApp, tid: i64, worker: i64) -> (i64, i64) {
+    let city = app.client(Role::CityStaff).await;
+    let lead = app.client(Role::ContractorLead).await;
+    let send = |c: &reqwest::Client, path: &str, body: serde_json::Value| {
+        let r = c.post(app.url(path)).json(&body);
+        async move {
+            let r = r.send().await.expect("post");
+            assert!(r.status().is_success(), "{}", r.status());
+            r.json::<serde_json::Value>().await.expect("json")
+        }
+    };
+    let n = send(
+        &city,
+        "/api/v1/notices",
+        json!({"received_on": "2020-10-01", "jlis_reference": "J-LIS 2020-1",
+        "title": "更新の通知", "body": "更新してください。", "kind": "ア"}),
+    )
+    .await;
+    let nid = n["id"].as_i64().expect("notice id");
+    send(
+        &city,
+        "/api/v1/jobs",
+        json!({"category": "ア", "origin": "notice", "notice_id": nid,
+        "title": "ソフトウェア更新", "all_terminals": true}),
+    )
+    .await;
+    let t2 = send(
+        &lead,
+        "/api/v1/terminals",
+        json!({"asset_number": "1002", "serial": "2002",
+        "model": "型式", "site_code": "011011"}),
+    )
+    .await;
+    let j = send(
+        &city,
+        "/api/v1/jobs",
+        json!({"category": "オ", "origin": "city_order",
+        "title": "管理者パスワード変更", "terminal_ids": [tid, t2["id"]]}),
+    )
+    .await;
+    let jid = j["id"].as_i64().expect("job id");
+    send(
+        &city,
+        &format!("/api/v1/jobs/{jid}/transition"),
+        json!({"verb": "request"}),
+    )
+    .await;
+    send(
+        &lead,
+        "/api/v1/password-rotations",
+        json!({"job_id": jid, "terminal_id": tid,
+        "performer_id": worker, "rotated_at": "2020-10-05 10:30"}),
+    )
+    .await;
+    (nid, jid)
 }
 
 async fn every_page_renders_in_japanese(engine: Engine) {
@@ -128,6 +187,7 @@ async fn every_page_renders_in_japanese(engine: Engine) {
         .await
         .expect("json");
     let plan_id = plan["id"].as_i64().expect("plan id");
+    let (nid, jid) = notice_and_rotation_job(&app, tid, worker).await;
     let pages: Vec<(Role, String)> = vec![
         (Role::CityStaff, "/".into()),
         (Role::ContractorLead, "/sites".into()),
@@ -160,7 +220,22 @@ async fn every_page_renders_in_japanese(engine: Engine) {
         (Role::CityStaff, "/permits".into()),
         (Role::ContractorLead, "/permits".into()),
         (Role::ContractorLead, "/plans".into()),
+        (Role::CityStaff, "/requests".into()),
         (Role::Auditor, format!("/plans/{plan_id}")),
+        (Role::CityStaff, "/notices".into()),
+        (
+            Role::ContractorWorker,
+            "/notices?status=jobs_created&kind=ア".into(),
+        ),
+        (Role::CityStaff, format!("/notices/{nid}")),
+        (Role::ContractorLead, "/jobs".into()),
+        (Role::Auditor, "/jobs?category=オ&status=in_progress".into()),
+        (Role::ContractorLead, "/jobs/new".into()),
+        (Role::CityStaff, format!("/jobs/new?notice_id={nid}")),
+        (Role::CityStaff, format!("/jobs/{jid}")),
+        (Role::ContractorWorker, format!("/jobs/{jid}")),
+        (Role::ContractorWorker, format!("/terminals/{tid}")),
+        (Role::SecurityOfficer, "/".into()),
     ];
     let mut problems = Vec::new();
     for (role, path) in &pages {
@@ -490,7 +565,7 @@ both_engines!(
 );
 
 #[test]
-fn visible_text_ignores_markup() {
+pub(crate) fn visible_text_ignores_markup() {
     let words = english_words(&visible_text(
         "<p class=\"x\">統合端末 CSV</p><script src=\"a.js\">var x;</script> Hello",
     ));

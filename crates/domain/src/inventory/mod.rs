@@ -392,7 +392,7 @@ pub fn field_label(field: &str) -> &str {
         "lease_end" => "リース終了日",
         "status" => "状態",
         "terminal_id" => "接続先の統合端末",
-        other => other,
+        other => crate::jobs::field_label(other),
     }
 }
 

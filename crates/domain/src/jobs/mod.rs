@@ -16,6 +16,7 @@ mod decision;
 mod inspection;
 mod inspection_fill;
 mod job;
+mod labels;
 mod notices;
 mod procedure;
 mod questions;
@@ -39,6 +40,7 @@ pub use inspection_fill::{
 pub use job::{
     JobDraft, JobInput, JobOrigin, JobStatus, JobTarget, JobVerb, job_transition, origin_of,
 };
+pub use labels::field_label;
 pub use notices::{
     NoticeDraft, NoticeInput, NoticeKind, NoticeStatus, NoticeVerb, notice_transition,
 };

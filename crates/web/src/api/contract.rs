@@ -60,6 +60,7 @@ pub async fn audit_of(
 ) -> JsonResult<Vec<AuditEntry>> {
     let needed = match entity.as_str() {
         "site" | "terminal" | "touch_panel" | "terminal_import" => Action::ViewInventory,
+        "notice" | "job" | "password_rotation" => Action::ViewJobs,
         _ => Action::ViewAudit,
     };
     user.require(needed)?;

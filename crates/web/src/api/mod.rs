@@ -3,10 +3,13 @@
 
 pub mod calendar;
 mod contract;
+pub mod jobs;
 mod json;
+pub mod notices;
 mod people;
 pub mod plans;
 pub mod requests;
+pub mod rotations;
 pub mod schedule;
 mod sites;
 pub mod terminals;
@@ -93,6 +96,15 @@ fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(visits::list, visits::create))
         .routes(routes!(visits::show))
         .routes(routes!(visits::transition))
+        .routes(routes!(notices::list, notices::create))
+        .routes(routes!(notices::show))
+        .routes(routes!(notices::transition))
+        .routes(routes!(jobs::list, jobs::create))
+        .routes(routes!(jobs::counts))
+        .routes(routes!(jobs::show))
+        .routes(routes!(jobs::transition))
+        .routes(routes!(rotations::list))
+        .routes(routes!(rotations::create))
         .routes(routes!(contract::audit_list))
         .routes(routes!(contract::audit_of))
         .routes(routes!(contract::audit_verify))

@@ -1,5 +1,6 @@
-//! The dashboard: the contract, its period and the category table (R1), and the visits
-//! ahead with what they still lack (R5.3, R5.5).
+//! The dashboard: the contract, its period and the category table (R1), the jobs per
+//! category against the estimates with the burn-down (R1.1), and the visits ahead with
+//! what they still lack (R5.3, R5.5).
 
 use axum::extract::State;
 use axum::response::IntoResponse;
@@ -24,7 +25,34 @@ pub async fn show(State(state): State<AppState>, user: PageUser) -> PageResult {
     let mut extra = contract_view(&state.contract);
     extra["inventory"] = inventory;
     extra["schedule"] = schedule_view(&state, &user).await?;
+    extra["jobs"] = jobs_view(&state, &user).await?;
     Ok(render("dashboard.html", user.ctx("ダッシュボード", extra))?.into_response())
+}
+
+/// Jobs done and open per expected-count row, and the monthly burn-down.
+async fn jobs_view(state: &AppState, user: &PageUser) -> Result<Value, super::PageError> {
+    if !user.may(Action::ViewJobs) {
+        return Ok(Value::Null);
+    }
+    let c = crate::api::jobs::job_counts(state, &user.0).await?;
+    let unknown = || "未定".to_string();
+    let rows: Vec<Value> = c
+        .rows
+        .iter()
+        .map(|r| {
+            json!({"label": r.label, "expected": r.expected.map(|n| n.to_string()).unwrap_or_else(unknown),
+                "done": r.done, "open": r.open, "remaining": r.remaining.map(|n| n.to_string()).unwrap_or_else(unknown)})
+        })
+        .collect();
+    let months: Vec<Value> = c
+        .burn_down
+        .iter()
+        .map(|p| {
+            json!({"label": p.label, "expected": format!("{:.1}", p.expected_remaining),
+                "actual": p.actual_remaining.map(|n| n.to_string()).unwrap_or_else(|| "―".into())})
+        })
+        .collect();
+    Ok(json!({"today": c.today, "rows": rows, "months": months}))
 }
 
 /// Planned visits ahead, those missing a permit or off-hours cover, and what waits for

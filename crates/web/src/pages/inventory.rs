@@ -296,6 +296,7 @@ async fn terminal_page(
         "t": with_labels(serde_json::to_value(&t).unwrap_or_default()), "events": labelled(&events), "audit": audit,
         "spare_panels": labelled(&spare), "sites": state.store.all_sites().await?, "statuses": status_options(),
         "form": form, "can_edit": user.may(Action::EditInventory),
+        "last_rotation": state.store.last_rotation(id).await?,
     });
     merge(&mut ctx, extra);
     Ok(html(

@@ -5,6 +5,9 @@ mod audit;
 mod calendar;
 mod dashboard;
 mod inventory;
+mod job;
+mod jobs;
+mod notices;
 mod off_hours;
 mod plans;
 mod requests;
@@ -58,6 +61,14 @@ pub fn router() -> Router<AppState> {
             "/permits/{id}/decision",
             post(off_hours::decide_permit_form),
         )
+        .route("/notices", get(notices::list).post(notices::record))
+        .route("/notices/{id}", get(notices::show))
+        .route("/notices/{id}/transition", post(notices::transition))
+        .route("/jobs", get(jobs::list).post(jobs::create))
+        .route("/jobs/new", get(jobs::new_form))
+        .route("/jobs/{id}", get(job::show))
+        .route("/jobs/{id}/transition", post(job::transition))
+        .route("/jobs/{id}/rotations", post(job::rotate))
         .route("/sites", get(inventory::sites).post(inventory::create_site))
         .route(
             "/sites/{id}",

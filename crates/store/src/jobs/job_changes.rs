@@ -1,0 +1,265 @@
+//! Changing jobs: creating one (from a notice, which moves the notice in the same
+//! transaction, or by the City's order or an incident) with its target terminals
+//! resolved and stored, and moving one by the job state machine.
+
+use jukiops_domain::FieldErrors;
+use jukiops_domain::contract::CategoryCode;
+use jukiops_domain::inventory::AssetStatus;
+use jukiops_domain::jobs::{
+    JobDraft, JobOrigin, JobStatus, JobTarget, JobVerb, NoticeKind, NoticeStatus, NoticeVerb,
+    job_transition, notice_transition,
+};
+use jukiops_domain::people::{Action, Role};
+use jukiops_domain::time::today_jst;
+use serde_json::json;
+use sqlx::{AnyConnection, Row};
+
+use super::{id_list, invalid, raced, role_or};
+use crate::{Actor, Change, Store, StoreError, sql};
+
+/// The action a job verb needs: the contractor's people start the work (as they record
+/// it); the rest is managing jobs. The state machine then says which role does what.
+pub fn job_action(verb: JobVerb) -> Action {
+    match verb {
+        JobVerb::Start => Action::RecordWork,
+        _ => Action::ManageJobs,
+    }
+}
+
+/// A notice a new job comes from, checked: it exists, its kind fits the category and
+/// the state machine lets a job be added. Returns its reference and the status move.
+async fn take_notice(
+    conn: &mut AnyConnection,
+    notice_id: i64,
+    category: CategoryCode,
+    role: Role,
+) -> Result<(String, NoticeStatus, NoticeStatus), StoreError> {
+    let r = sqlx::query("SELECT jlis_reference, kind, status FROM notices WHERE id = $1")
+        .bind(notice_id)
+        .fetch_optional(conn)
+        .await?
+        .ok_or_else(|| {
+            invalid(
+                "notice_id",
+                format!("通知ID {notice_id} は登録されていません。"),
+            )
+        })?;
+    let reference: String = r.try_get("jlis_reference")?;
+    let kind = NoticeKind::parse(&r.try_get::<String, _>("kind")?);
+    if let Some(kind) = kind.filter(|k| k.category() != category) {
+        return Err(invalid(
+            "category",
+            format!(
+                "通知「{reference}」は{}の通知のため、作業区分は{}にしてください。",
+                kind.label_ja(),
+                kind.category()
+            ),
+        ));
+    }
+    let from =
+        NoticeStatus::parse(&r.try_get::<String, _>("status")?).unwrap_or(NoticeStatus::Withdrawn);
+    let to = notice_transition(from, NoticeVerb::CreateJobs, role)
+        .map_err(|e| StoreError::conflict("notice_id", e.0))?;
+    Ok((reference, from, to))
+}
+
+/// The terminals a target covers, as `(id, asset number)`: for all terminals, those
+/// installed now (in service or under repair); chosen ones must exist and not be retired.
+async fn resolve_terminals(
+    conn: &mut AnyConnection,
+    target: &JobTarget,
+) -> Result<Vec<(i64, String)>, StoreError> {
+    let ids = match target {
+        JobTarget::AllTerminals => {
+            let rows = sqlx::query(
+                "SELECT id, asset_number FROM terminals WHERE status IN ($1, $2) ORDER BY asset_number",
+            )
+            .bind(AssetStatus::InService.as_str())
+            .bind(AssetStatus::UnderRepair.as_str())
+            .fetch_all(conn)
+            .await?;
+            if rows.is_empty() {
+                return Err(invalid(
+                    "terminal_ids",
+                    "使用中の統合端末が登録されていないため、全端末を対象にできません。",
+                ));
+            }
+            return rows
+                .iter()
+                .map(|r| Ok((r.try_get("id")?, r.try_get("asset_number")?)))
+                .collect();
+        }
+        JobTarget::Terminals(ids) => ids,
+    };
+    let mut found = Vec::with_capacity(ids.len());
+    let mut e = FieldErrors::default();
+    for chunk in ids.chunks(500) {
+        let rows = sqlx::query(sql(format!(
+            "SELECT id, asset_number, status FROM terminals WHERE id IN ({})",
+            id_list(chunk)
+        )))
+        .fetch_all(&mut *conn)
+        .await?;
+        for id in chunk {
+            let r = rows
+                .iter()
+                .find(|r| r.try_get::<i64, _>("id").ok() == Some(*id));
+            match r {
+                None => e.push(
+                    "terminal_ids",
+                    format!("統合端末ID {id} は登録されていません。"),
+                ),
+                Some(r) => {
+                    let asset: String = r.try_get("asset_number")?;
+                    if r.try_get::<String, _>("status")? == AssetStatus::Retired.as_str() {
+                        e.push(
+                            "terminal_ids",
+                            format!("統合端末 {asset} は撤去済みのため対象にできません。"),
+                        );
+                    }
+                    found.push((*id, asset));
+                }
+            }
+        }
+    }
+    e.into_result(found).map_err(StoreError::from)
+}
+
+/// Moves job `id` from `from` by `verb` inside `ch`, audited; completing records the
+/// Japan-time date as `done_on`.
+pub(super) async fn apply_job_verb(
+    ch: &mut Change,
+    id: i64,
+    from: JobStatus,
+    verb: JobVerb,
+    role: Role,
+) -> Result<JobStatus, StoreError> {
+    let to = job_transition(from, verb, role).map_err(|e| StoreError::conflict("status", e.0))?;
+    let done_on = (to == JobStatus::Done).then(|| today_jst(ch.now_utc()).to_string());
+    let now = ch.now().to_string();
+    let n = sqlx::query(
+        "UPDATE jobs SET status = $1, done_on = COALESCE($2, done_on), updated_at = $3 \
+         WHERE id = $4 AND status = $5",
+    )
+    .bind(to.as_str())
+    .bind(done_on.clone())
+    .bind(&now)
+    .bind(id)
+    .bind(from.as_str())
+    .execute(ch.conn())
+    .await?
+    .rows_affected();
+    if n == 0 {
+        return Err(raced());
+    }
+    let mut changes = json!({"status": {"before": from.as_str(), "after": to.as_str()}});
+    if let Some(d) = done_on {
+        changes["done_on"] = json!({"after": d});
+    }
+    ch.audit("job", id, "transition", &changes).await?;
+    Ok(to)
+}
+
+/// The current status of job `id`, or 404.
+pub(super) async fn job_status(conn: &mut AnyConnection, id: i64) -> Result<JobStatus, StoreError> {
+    let s: String = sqlx::query_scalar("SELECT status FROM jobs WHERE id = $1")
+        .bind(id)
+        .fetch_optional(conn)
+        .await?
+        .ok_or(StoreError::NotFound("作業"))?;
+    Ok(JobStatus::parse(&s).unwrap_or(JobStatus::Cancelled))
+}
+
+impl Store {
+    /// Creates a job with its target terminals; a job from a notice moves the notice
+    /// (作業登録) in the same transaction.
+    pub async fn create_job(&self, actor: &Actor, d: &JobDraft) -> Result<i64, StoreError> {
+        let mut ch = self.begin(actor, Action::ManageJobs).await?;
+        let role = role_or(actor, Role::CityStaff);
+        let status = JobStatus::initial(role).map_err(|e| StoreError::conflict("status", e.0))?;
+        let notice = match d.origin {
+            JobOrigin::Notice { notice_id } => Some((
+                notice_id,
+                take_notice(ch.conn(), notice_id, d.category, role).await?,
+            )),
+            _ => None,
+        };
+        let terminals = resolve_terminals(ch.conn(), &d.target).await?;
+        let now = ch.now().to_string();
+        let all = d.target == JobTarget::AllTerminals;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO jobs (category, origin, notice_id, title, description, all_terminals, status, \
+             created_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id",
+        )
+        .bind(d.category.kana())
+        .bind(d.origin.as_str())
+        .bind(d.origin.notice_id())
+        .bind(&d.title)
+        .bind(d.description.clone().unwrap_or_default())
+        .bind(i64::from(all))
+        .bind(status.as_str())
+        .bind(actor.name())
+        .bind(&now)
+        .fetch_one(ch.conn())
+        .await?;
+        for (t, _) in &terminals {
+            sqlx::query("INSERT INTO job_terminals (job_id, terminal_id) VALUES ($1, $2)")
+                .bind(id)
+                .bind(t)
+                .execute(ch.conn())
+                .await?;
+        }
+        if let Some((notice_id, (_, from, to))) = &notice {
+            let n = sqlx::query(
+                "UPDATE notices SET status = $1, updated_at = $2 WHERE id = $3 AND status = $4",
+            )
+            .bind(to.as_str())
+            .bind(&now)
+            .bind(notice_id)
+            .bind(from.as_str())
+            .execute(ch.conn())
+            .await?
+            .rows_affected();
+            if n == 0 {
+                return Err(raced());
+            }
+            let changes = json!({"status": {"before": from.as_str(), "after": to.as_str()},
+                "job": {"after": format!("{id} {}", d.title)}});
+            ch.audit("notice", notice_id, "create_jobs", &changes)
+                .await?;
+        }
+        let assets: Vec<&str> = terminals.iter().map(|(_, a)| a.as_str()).collect();
+        let mut changes = json!({
+            "category": {"after": d.category.kana()}, "origin": {"after": d.origin.as_str()},
+            "title": {"after": d.title}, "all_terminals": {"after": all},
+            "terminals": {"after": assets.join("、")}, "status": {"after": status.as_str()},
+        });
+        if let Some((_, (reference, _, _))) = &notice {
+            changes["notice"] = json!({"after": reference});
+        }
+        if let Some(text) = &d.description {
+            changes["description"] = json!({"after": text});
+        }
+        ch.audit("job", id, "create", &changes).await?;
+        ch.commit().await?;
+        Ok(id)
+    }
+
+    /// Moves a job by the state machine (409 with the Japanese reason when refused).
+    pub async fn move_job(
+        &self,
+        actor: &Actor,
+        id: i64,
+        verb: JobVerb,
+    ) -> Result<JobStatus, StoreError> {
+        let mut ch = self.begin(actor, job_action(verb)).await?;
+        let from = job_status(ch.conn(), id).await?;
+        let default = match verb {
+            JobVerb::Start => Role::ContractorLead,
+            _ => Role::CityStaff,
+        };
+        let to = apply_job_verb(&mut ch, id, from, verb, role_or(actor, default)).await?;
+        ch.commit().await?;
+        Ok(to)
+    }
+}

@@ -1,0 +1,243 @@
+//! J-LIS notices (R2.4): recorded by the City with a unique J-LIS reference, listed,
+//! shown with the jobs they led to, withdrawn or closed by the notice state machine.
+
+use jukiops_domain::jobs::{NoticeDraft, NoticeKind, NoticeStatus, NoticeVerb, notice_transition};
+use jukiops_domain::people::{Action, Role};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+use super::{Job, JobFilter, invalid, jst_text, open_statuses_sql, raced, role_or};
+use crate::{Actor, Page, PageRequest, Store, StoreError, sql};
+
+/// One J-LIS notice.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Notice {
+    pub id: i64,
+    /// J-LIS's own number of the notice (unique).
+    pub jlis_reference: String,
+    /// `YYYY-MM-DD`
+    pub received_on: String,
+    pub kind: NoticeKind,
+    pub kind_label: String,
+    /// The work category of its jobs: ア, イ or ウ.
+    pub category: String,
+    pub title: String,
+    pub body: String,
+    /// `YYYY-MM-DD`
+    pub requested_deadline: Option<String>,
+    pub status: NoticeStatus,
+    pub status_label: String,
+    /// How many jobs were created from it.
+    pub job_count: i64,
+    pub created_by: String,
+    /// Japan time, for display.
+    pub created_at: String,
+}
+
+/// A notice with the jobs it led to.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct NoticeDetail {
+    #[serde(flatten)]
+    pub notice: Notice,
+    pub jobs: Vec<Job>,
+}
+
+/// Which notices a list shows.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct NoticeFilter {
+    pub status: Option<NoticeStatus>,
+    pub kind: Option<NoticeKind>,
+}
+
+const COLUMNS: &str = "n.id, n.jlis_reference, n.received_on, n.kind, n.title, n.body, n.requested_deadline, \
+    n.status, n.created_by, n.created_at, \
+    (SELECT COUNT(*) FROM jobs j WHERE j.notice_id = n.id) AS job_count FROM notices n";
+
+fn row(r: &AnyRow) -> Result<Notice, sqlx::Error> {
+    let kind =
+        NoticeKind::parse(&r.try_get::<String, _>("kind")?).unwrap_or(NoticeKind::SettingsChange);
+    let status =
+        NoticeStatus::parse(&r.try_get::<String, _>("status")?).unwrap_or(NoticeStatus::Withdrawn);
+    Ok(Notice {
+        id: r.try_get("id")?,
+        jlis_reference: r.try_get("jlis_reference")?,
+        received_on: r.try_get("received_on")?,
+        kind,
+        kind_label: kind.label_ja().into(),
+        category: kind.category().kana().into(),
+        title: r.try_get("title")?,
+        body: r.try_get("body")?,
+        requested_deadline: r.try_get("requested_deadline")?,
+        status,
+        status_label: status.label_ja().into(),
+        job_count: r.try_get("job_count")?,
+        created_by: r.try_get("created_by")?,
+        created_at: jst_text(r.try_get("created_at")?).unwrap_or_default(),
+    })
+}
+
+fn duplicate(reference: &str) -> StoreError {
+    StoreError::conflict(
+        "jlis_reference",
+        format!("J-LISの文書番号「{reference}」の通知は既に登録されています。"),
+    )
+}
+
+impl Store {
+    /// Notices, newest received first.
+    pub async fn notices(
+        &self,
+        f: &NoticeFilter,
+        req: PageRequest,
+    ) -> Result<Page<Notice>, StoreError> {
+        let filter = "WHERE ($1 IS NULL OR n.status = $1) AND ($2 IS NULL OR n.kind = $2)";
+        let status = f.status.map(|s| s.as_str().to_string());
+        let kind = f.kind.map(|k| k.as_str().to_string());
+        let mut conn = self.pool.acquire().await?;
+        let rows = sqlx::query(sql(format!(
+            "SELECT {COLUMNS} {filter} ORDER BY n.received_on DESC, n.id DESC LIMIT $3 OFFSET $4"
+        )))
+        .bind(status.clone())
+        .bind(kind.clone())
+        .bind(req.limit())
+        .bind(req.offset())
+        .fetch_all(&mut *conn)
+        .await?;
+        let total: i64 =
+            sqlx::query_scalar(sql(format!("SELECT COUNT(*) FROM notices n {filter}")))
+                .bind(status)
+                .bind(kind)
+                .fetch_one(&mut *conn)
+                .await?;
+        let items = rows.iter().map(row).collect::<Result<Vec<_>, _>>()?;
+        Ok(Page::new(items, total, req))
+    }
+
+    pub async fn notice(&self, id: i64) -> Result<Notice, StoreError> {
+        let r = sqlx::query(sql(format!("SELECT {COLUMNS} WHERE n.id = $1")))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or(StoreError::NotFound("通知"))?;
+        Ok(row(&r)?)
+    }
+
+    /// A notice with every job it led to.
+    pub async fn notice_detail(&self, id: i64) -> Result<NoticeDetail, StoreError> {
+        let notice = self.notice(id).await?;
+        let filter = JobFilter {
+            notice_id: Some(id),
+            ..JobFilter::default()
+        };
+        let all = PageRequest::new(Some(1), Some(PageRequest::MAX_PER_PAGE));
+        let jobs = self.jobs(&filter, all).await?.items;
+        Ok(NoticeDetail { notice, jobs })
+    }
+
+    /// Records a notice as received (the City staff); a J-LIS reference already recorded
+    /// is refused (409).
+    pub async fn record_notice(&self, actor: &Actor, d: &NoticeDraft) -> Result<i64, StoreError> {
+        let mut ch = self.begin(actor, Action::RecordNotices).await?;
+        let status = NoticeStatus::initial(role_or(actor, Role::CityStaff))
+            .map_err(|e| StoreError::conflict("status", e.0))?;
+        let exists: Option<i64> =
+            sqlx::query_scalar("SELECT id FROM notices WHERE jlis_reference = $1")
+                .bind(&d.jlis_reference)
+                .fetch_optional(ch.conn())
+                .await?;
+        if exists.is_some() {
+            return Err(duplicate(&d.jlis_reference));
+        }
+        let now = ch.now().to_string();
+        let deadline = d.requested_deadline.map(|d| d.to_string());
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO notices (jlis_reference, received_on, kind, title, body, requested_deadline, \
+             status, created_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) \
+             RETURNING id",
+        )
+        .bind(&d.jlis_reference)
+        .bind(d.received_on.to_string())
+        .bind(d.kind.as_str())
+        .bind(&d.title)
+        .bind(&d.body)
+        .bind(deadline.clone())
+        .bind(status.as_str())
+        .bind(actor.name())
+        .bind(&now)
+        .fetch_one(ch.conn())
+        .await
+        .map_err(|e| match StoreError::from(e) {
+            e if e.is_unique_violation() => duplicate(&d.jlis_reference),
+            e => e,
+        })?;
+        let changes = json!({
+            "jlis_reference": {"after": d.jlis_reference}, "received_on": {"after": d.received_on.to_string()},
+            "kind": {"after": d.kind.as_str()}, "title": {"after": d.title}, "body": {"after": d.body},
+            "requested_deadline": {"after": deadline}, "status": {"after": status.as_str()},
+        });
+        ch.audit("notice", id, "create", &changes).await?;
+        ch.commit().await?;
+        Ok(id)
+    }
+
+    /// Withdraws or closes a notice by the state machine; closing needs every job it led
+    /// to finished. Jobs are added by creating them (`create_jobs` is refused here).
+    pub async fn move_notice(
+        &self,
+        actor: &Actor,
+        id: i64,
+        verb: NoticeVerb,
+    ) -> Result<NoticeStatus, StoreError> {
+        let mut ch = self.begin(actor, Action::RecordNotices).await?;
+        if verb == NoticeVerb::CreateJobs {
+            return Err(invalid(
+                "verb",
+                "作業登録は、この通知から作業を登録すると記録されます。",
+            ));
+        }
+        let from: String = sqlx::query_scalar("SELECT status FROM notices WHERE id = $1")
+            .bind(id)
+            .fetch_optional(ch.conn())
+            .await?
+            .ok_or(StoreError::NotFound("通知"))?;
+        let from = NoticeStatus::parse(&from).unwrap_or(NoticeStatus::Withdrawn);
+        let to = notice_transition(from, verb, role_or(actor, Role::CityStaff))
+            .map_err(|e| StoreError::conflict("status", e.0))?;
+        if verb == NoticeVerb::Close {
+            let open: i64 = sqlx::query_scalar(sql(format!(
+                "SELECT COUNT(*) FROM jobs WHERE notice_id = $1 AND status IN ({})",
+                open_statuses_sql()
+            )))
+            .bind(id)
+            .fetch_one(ch.conn())
+            .await?;
+            if open > 0 {
+                return Err(StoreError::conflict(
+                    "status",
+                    format!(
+                        "この通知による作業のうち{open}件が終わっていないため、完了にできません。"
+                    ),
+                ));
+            }
+        }
+        let n = sqlx::query(
+            "UPDATE notices SET status = $1, updated_at = $2 WHERE id = $3 AND status = $4",
+        )
+        .bind(to.as_str())
+        .bind(ch.now().to_string())
+        .bind(id)
+        .bind(from.as_str())
+        .execute(ch.conn())
+        .await?
+        .rows_affected();
+        if n == 0 {
+            return Err(raced());
+        }
+        let changes = json!({"status": {"before": from.as_str(), "after": to.as_str()}});
+        ch.audit("notice", id, "transition", &changes).await?;
+        ch.commit().await?;
+        Ok(to)
+    }
+}

@@ -1,0 +1,256 @@
+//! オ: administrator-password changes (R3.2), one record per terminal of an オ job: who
+//! changed it and when, never the password. The first record starts a requested job.
+
+use chrono::Duration;
+use jukiops_domain::contract::CategoryCode;
+use jukiops_domain::jobs::{JobStatus, JobVerb, PasswordRotation, not_rotated};
+use jukiops_domain::people::{Action, Role};
+use jukiops_domain::time::{display_jst, from_db, to_db};
+use serde::Serialize;
+use sqlx::{AnyConnection, Row};
+
+use super::job_changes::{apply_job_verb, job_status};
+use super::{JobTerminal, invalid, jst_text, role_or};
+use crate::{Actor, PersonRef, Store, StoreError};
+
+/// One recorded password change.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Rotation {
+    pub id: i64,
+    pub job_id: i64,
+    pub terminal_id: i64,
+    pub asset_number: String,
+    /// Who changed it.
+    pub performer: PersonRef,
+    /// When it was changed, Japan time.
+    pub changed_at: String,
+    pub recorded_by: String,
+    pub recorded_at: String,
+}
+
+/// The changes of one オ job and its terminals still to be done.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct JobRotations {
+    pub job_id: i64,
+    pub rotations: Vec<Rotation>,
+    pub not_rotated: Vec<JobTerminal>,
+}
+
+/// The latest password change of a terminal, over all jobs.
+#[derive(Debug, Clone, Serialize)]
+pub struct LastRotation {
+    pub job_id: i64,
+    pub job_title: String,
+    /// Japan time.
+    pub changed_at: String,
+    pub performer: String,
+}
+
+/// The asset number of `terminal_id` when it is one of job `job_id`'s terminals.
+async fn job_terminal(
+    conn: &mut AnyConnection,
+    job_id: i64,
+    terminal_id: i64,
+) -> Result<String, StoreError> {
+    sqlx::query_scalar(
+        "SELECT t.asset_number FROM job_terminals jt JOIN terminals t ON t.id = jt.terminal_id \
+         WHERE jt.job_id = $1 AND jt.terminal_id = $2",
+    )
+    .bind(job_id)
+    .bind(terminal_id)
+    .fetch_optional(conn)
+    .await?
+    .ok_or_else(|| {
+        invalid(
+            "terminal_id",
+            format!("統合端末ID {terminal_id} はこの作業の対象ではありません。"),
+        )
+    })
+}
+
+/// The login name of `id` when it is an enabled contractor's person.
+async fn performer(conn: &mut AnyConnection, id: i64) -> Result<String, StoreError> {
+    let r = sqlx::query("SELECT username, role, disabled FROM users WHERE id = $1")
+        .bind(id)
+        .fetch_optional(conn)
+        .await?;
+    if let Some(r) = r {
+        let role = Role::parse(&r.try_get::<String, _>("role")?);
+        if r.try_get::<i64, _>("disabled")? == 0
+            && matches!(role, Some(Role::ContractorWorker | Role::ContractorLead))
+        {
+            return Ok(r.try_get("username")?);
+        }
+    }
+    Err(invalid(
+        "performer_id",
+        format!("利用者ID {id} は有効な作業従事者・業務責任者ではありません。"),
+    ))
+}
+
+fn recorded_twice(asset: &str) -> StoreError {
+    StoreError::conflict(
+        "terminal_id",
+        format!("統合端末 {asset} の管理者パスワード変更は、この作業で既に記録されています。"),
+    )
+}
+
+impl Store {
+    /// Records that a terminal's administrator password was changed in an オ job.
+    pub async fn record_rotation(
+        &self,
+        actor: &Actor,
+        r: &PasswordRotation,
+    ) -> Result<i64, StoreError> {
+        let mut ch = self.begin(actor, Action::RecordWork).await?;
+        let category: String = sqlx::query_scalar("SELECT category FROM jobs WHERE id = $1")
+            .bind(r.job_id)
+            .fetch_optional(ch.conn())
+            .await?
+            .ok_or_else(|| {
+                invalid(
+                    "job_id",
+                    format!("作業ID {} は登録されていません。", r.job_id),
+                )
+            })?;
+        if CategoryCode::from_kana(&category) != Some(CategoryCode::PasswordRotation) {
+            return Err(invalid(
+                "job_id",
+                "管理者パスワードの変更は、作業区分オの作業にだけ記録できます。",
+            ));
+        }
+        let status = job_status(ch.conn(), r.job_id).await?;
+        if !matches!(status, JobStatus::Requested | JobStatus::InProgress) {
+            return Err(StoreError::conflict(
+                "job_id",
+                format!(
+                    "この作業は「{}」のため、パスワードの変更を記録できません。",
+                    status.label_ja()
+                ),
+            ));
+        }
+        let asset = job_terminal(ch.conn(), r.job_id, r.terminal_id).await?;
+        let username = performer(ch.conn(), r.performer_id).await?;
+        if r.rotated_at > ch.now_utc() + Duration::minutes(5) {
+            return Err(invalid(
+                "rotated_at",
+                "変更日時に未来の日時は指定できません。",
+            ));
+        }
+        let twice: Option<i64> = sqlx::query_scalar(
+            "SELECT id FROM password_rotations WHERE job_id = $1 AND terminal_id = $2",
+        )
+        .bind(r.job_id)
+        .bind(r.terminal_id)
+        .fetch_optional(ch.conn())
+        .await?;
+        if twice.is_some() {
+            return Err(recorded_twice(&asset));
+        }
+        if status == JobStatus::Requested {
+            let role = role_or(actor, Role::ContractorLead);
+            apply_job_verb(&mut ch, r.job_id, status, JobVerb::Start, role).await?;
+        }
+        let now = ch.now().to_string();
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO password_rotations (job_id, terminal_id, changed_by, changed_at, recorded_by, \
+             recorded_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        )
+        .bind(r.job_id)
+        .bind(r.terminal_id)
+        .bind(r.performer_id)
+        .bind(to_db(r.rotated_at))
+        .bind(actor.name())
+        .bind(&now)
+        .fetch_one(ch.conn())
+        .await
+        .map_err(|e| match StoreError::from(e) {
+            e if e.is_unique_violation() => recorded_twice(&asset),
+            e => e,
+        })?;
+        let changes = serde_json::json!({
+            "job": {"after": r.job_id}, "terminal": {"after": asset},
+            "performer": {"after": username}, "rotated_at": {"after": display_jst(r.rotated_at)},
+        });
+        ch.audit("password_rotation", id, "create", &changes)
+            .await?;
+        ch.commit().await?;
+        Ok(id)
+    }
+
+    /// The password changes of job `job_id` and its terminals not yet changed.
+    pub async fn job_rotations(&self, job_id: i64) -> Result<JobRotations, StoreError> {
+        let job = self.job(job_id).await?;
+        let rows = sqlx::query(
+            "SELECT r.id, r.terminal_id, t.asset_number, r.changed_by, u.username, u.display_name, \
+             r.changed_at, r.recorded_by, r.recorded_at FROM password_rotations r \
+             JOIN terminals t ON t.id = r.terminal_id JOIN users u ON u.id = r.changed_by \
+             WHERE r.job_id = $1 ORDER BY r.changed_at, t.asset_number",
+        )
+        .bind(job_id)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut rotations = Vec::with_capacity(rows.len());
+        let mut facts = Vec::with_capacity(rows.len());
+        for r in &rows {
+            let changed_at: String = r.try_get("changed_at")?;
+            let at =
+                from_db(&changed_at).ok_or_else(|| sqlx::Error::Decode("bad changed_at".into()))?;
+            let rotation = Rotation {
+                id: r.try_get("id")?,
+                job_id,
+                terminal_id: r.try_get("terminal_id")?,
+                asset_number: r.try_get("asset_number")?,
+                performer: PersonRef {
+                    id: r.try_get("changed_by")?,
+                    username: r.try_get("username")?,
+                    display_name: r.try_get("display_name")?,
+                },
+                changed_at: display_jst(at),
+                recorded_by: r.try_get("recorded_by")?,
+                recorded_at: jst_text(r.try_get("recorded_at")?).unwrap_or_default(),
+            };
+            facts.push(PasswordRotation {
+                job_id,
+                terminal_id: rotation.terminal_id,
+                performer_id: rotation.performer.id,
+                rotated_at: at,
+            });
+            rotations.push(rotation);
+        }
+        let ids: Vec<i64> = job.terminals.iter().map(|t| t.id).collect();
+        let left = not_rotated(job_id, &ids, &facts);
+        let not_rotated = job
+            .terminals
+            .into_iter()
+            .filter(|t| left.contains(&t.id))
+            .collect();
+        Ok(JobRotations {
+            job_id,
+            rotations,
+            not_rotated,
+        })
+    }
+
+    /// The latest administrator-password change of a terminal, if any.
+    pub async fn last_rotation(
+        &self,
+        terminal_id: i64,
+    ) -> Result<Option<LastRotation>, StoreError> {
+        let r = sqlx::query(
+            "SELECT r.job_id, j.title, r.changed_at, u.display_name FROM password_rotations r \
+             JOIN jobs j ON j.id = r.job_id JOIN users u ON u.id = r.changed_by \
+             WHERE r.terminal_id = $1 ORDER BY r.changed_at DESC, r.id DESC LIMIT 1",
+        )
+        .bind(terminal_id)
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some(r) = r else { return Ok(None) };
+        Ok(Some(LastRotation {
+            job_id: r.try_get("job_id")?,
+            job_title: r.try_get("title")?,
+            changed_at: jst_text(r.try_get("changed_at")?).unwrap_or_default(),
+            performer: r.try_get("display_name")?,
+        }))
+    }
+}

@@ -1,0 +1,70 @@
+//! オ: administrator-password changes over the API (R3.2): one record per terminal of an
+//! オ job (who and when, never the password), and the job's terminals still to change.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use jukiops_domain::contract::CategoryCode;
+use jukiops_domain::jobs::PasswordRotationInput;
+use jukiops_domain::people::Action;
+use jukiops_store::JobRotations;
+
+use super::JsonResult;
+use super::json::ApiJson;
+use crate::AppState;
+use crate::auth::CurrentUser;
+use crate::error::{ApiResult, AppError};
+use crate::extract::Path;
+
+/// Records one terminal's password change; returns the job's changes so far.
+pub async fn record_rotation(
+    state: &AppState,
+    user: &CurrentUser,
+    input: &PasswordRotationInput,
+) -> Result<JobRotations, AppError> {
+    let actor = user.require(Action::RecordWork)?;
+    let r = input.check()?;
+    state.store.record_rotation(&actor, &r).await?;
+    Ok(state.store.job_rotations(r.job_id).await?)
+}
+
+/// The changes of an オ job and its terminals not yet changed.
+pub async fn rotations_of(
+    state: &AppState,
+    user: &CurrentUser,
+    job_id: i64,
+) -> Result<JobRotations, AppError> {
+    user.require(Action::ViewJobs)?;
+    let job = state.store.job(job_id).await?;
+    if job.job.category != CategoryCode::PasswordRotation {
+        return Err(AppError::not_found("作業区分オの作業"));
+    }
+    Ok(state.store.job_rotations(job_id).await?)
+}
+
+/// Records that a terminal's administrator password was changed (作業従事者・業務責任者).
+/// The body has no password and refuses unknown fields: a `password` is rejected (422).
+/// The first record of a requested job starts it.
+#[utoipa::path(post, path = "/api/v1/password-rotations", tag = "jobs", request_body = PasswordRotationInput,
+    responses((status = 201, body = JobRotations), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+pub async fn create(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiJson(input): ApiJson<PasswordRotationInput>,
+) -> ApiResult<(StatusCode, Json<JobRotations>)> {
+    Ok((
+        StatusCode::CREATED,
+        Json(record_rotation(&state, &user, &input).await?),
+    ))
+}
+
+/// The password changes recorded for an オ job and its terminals not yet changed.
+#[utoipa::path(get, path = "/api/v1/jobs/{id}/rotations", tag = "jobs", params(("id" = i64, Path)),
+    responses((status = 200, body = JobRotations), (status = 404, body = crate::error::Problem)))]
+pub async fn list(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> JsonResult<JobRotations> {
+    Ok(Json(rotations_of(&state, &user, id).await?))
+}

@@ -1,0 +1,50 @@
+//! Japanese labels of the jobs chain's audit entries: entities, actions, fields and the
+//! stored codes (statuses, kinds, origins) shown in histories.
+
+use jukiops_domain::jobs::{JobStatus, NoticeKind, NoticeStatus, field_label};
+
+/// The entity's Japanese name, for the jobs chain's entities.
+pub fn entity(entity: &str) -> Option<&'static str> {
+    match entity {
+        "notice" => Some("J-LISからの通知"),
+        "job" => Some("作業"),
+        "password_rotation" => Some("管理者パスワード変更"),
+        _ => None,
+    }
+}
+
+/// The action's Japanese name, for the jobs chain's actions.
+pub fn action(action: &str) -> Option<&'static str> {
+    match action {
+        "transition" => Some("状態の変更"),
+        "create_jobs" => Some("作業登録"),
+        _ => None,
+    }
+}
+
+/// The Japanese name of a changed field of the jobs chain's entities.
+pub fn field<'a>(entity: &str, field: &'a str) -> Option<&'a str> {
+    match (entity, field) {
+        ("notice", "title") => Some("件名"),
+        ("job", "title") => Some("作業名"),
+        (_, "status") => Some("状態"),
+        ("notice" | "job" | "password_rotation", f) => Some(field_label(f)).filter(|l| *l != f),
+        _ => None,
+    }
+}
+
+/// A stored code of the jobs chain in Japanese.
+pub fn code(entity: &str, field: &str, code: &str) -> Option<&'static str> {
+    match (entity, field) {
+        ("notice", "status") => NoticeStatus::parse(code).map(NoticeStatus::label_ja),
+        ("notice", "kind") => NoticeKind::parse(code).map(NoticeKind::label_ja),
+        ("job", "status") => JobStatus::parse(code).map(JobStatus::label_ja),
+        ("job", "origin") => match code {
+            "notice" => Some("J-LISからの通知"),
+            "city_order" => Some("本市指示"),
+            "incident" => Some("障害"),
+            _ => None,
+        },
+        _ => None,
+    }
+}
