@@ -177,6 +177,7 @@ async fn seed_schedule(store: &Store, contract: &Contract, actor: &Actor) -> any
             room: None,
             worker_ids: vec![worker],
             terminal_ids: at(site_id),
+            request_id: None,
         };
         store
             .plan_visit(

@@ -35,8 +35,8 @@ pub use requests::{
     WorkRequestSummary,
 };
 pub use schedule::{
-    OffHours, Permit, PersonRef, PlanSummary, Rules, SavedPlan, ScheduleFilter, Visit, VisitQuery,
-    VisitTerminal,
+    OffHours, Permit, PersonRef, PlanAbout, PlanSummary, Rules, SavedPlan, ScheduleFilter, Visit,
+    VisitQuery, VisitTerminal,
 };
 pub use sessions::{ApiToken, NewApiToken, Throttle};
 pub use sites::Site;

@@ -139,6 +139,7 @@ fn action_label(action: &str) -> &str {
         "revoke" => "失効",
         "change_password" => "パスワード変更",
         "decide" => "判断",
+        "agree" => "本市の同意",
         "delete" => "削除",
         other => other,
     }
@@ -178,6 +179,8 @@ fn change_field_label(field: &str) -> &str {
         "note" => "備考",
         "comment" => "コメント",
         "plan_id" => "全拠点計画",
+        "request_id" => "作業依頼書",
+        "agreed_by" => "本市の同意",
         "title" => "計画名",
         "visits" => "訪問件数",
         "within_deadline" => "期限内",

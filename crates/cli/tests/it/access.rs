@@ -266,6 +266,18 @@ fn api_endpoints() -> Vec<Endpoint> {
         ep(Method::GET, "/api/v1/plans", Body::None, READ_SCHEDULE),
         ep(
             Method::POST,
+            "/api/v1/plans/999999/agreement",
+            Body::None,
+            CITY_ONLY,
+        ),
+        ep(
+            Method::POST,
+            "/api/v1/visits/999999/agreement",
+            Body::None,
+            CITY_ONLY,
+        ),
+        ep(
+            Method::POST,
             "/api/v1/plans",
             Body::Json(
                 json!({"title": "", "purpose": "", "start": "", "work_minutes_per_terminal": 0, "workers": []}),
@@ -431,6 +443,18 @@ fn page_endpoints() -> Vec<Endpoint> {
             LEAD_ONLY,
         ),
         ep(Method::GET, "/plans", Body::None, READ_SCHEDULE),
+        ep(
+            Method::POST,
+            "/plans/999999/agreement",
+            Body::Form(&[]),
+            CITY_ONLY,
+        ),
+        ep(
+            Method::POST,
+            "/visits/999999/agreement",
+            Body::Form(&[]),
+            CITY_ONLY,
+        ),
         ep(
             Method::POST,
             "/plans",

@@ -168,6 +168,9 @@ pub struct VisitInput {
     /// Terminals worked on; they must be placed at the site.
     #[serde(default)]
     pub terminal_ids: Vec<i64>,
+    /// The 作業依頼書 this visit serves, if any.
+    #[serde(default)]
+    pub request_id: Option<i64>,
 }
 
 /// A checked visit.
@@ -179,6 +182,7 @@ pub struct VisitDraft {
     pub room: Option<String>,
     pub worker_ids: Vec<i64>,
     pub terminal_ids: Vec<i64>,
+    pub request_id: Option<i64>,
 }
 
 impl VisitInput {
@@ -199,6 +203,7 @@ impl VisitInput {
                 room,
                 worker_ids,
                 terminal_ids: distinct(&self.terminal_ids),
+                request_id: self.request_id,
             }),
             _ => Err(e),
         }

@@ -258,6 +258,7 @@ impl Store {
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct TargetTerminal {
     pub id: i64,
+    pub site_id: i64,
     pub asset_number: String,
     pub site_name: String,
     pub room: Option<String>,
@@ -270,7 +271,7 @@ impl Store {
         request_id: i64,
     ) -> Result<Vec<TargetTerminal>, StoreError> {
         let rows = sqlx::query(
-            "SELECT DISTINCT t.id, t.asset_number, t.room, s.name AS site_name, s.code FROM work_request_jobs rj \
+            "SELECT DISTINCT t.id, t.site_id, t.asset_number, t.room, s.name AS site_name, s.code FROM work_request_jobs rj \
              JOIN job_terminals jt ON jt.job_id = rj.job_id JOIN terminals t ON t.id = jt.terminal_id \
              JOIN sites s ON s.id = t.site_id WHERE rj.request_id = $1 ORDER BY s.code, t.asset_number",
         )
@@ -281,6 +282,7 @@ impl Store {
             .map(|r| {
                 Ok(TargetTerminal {
                     id: r.try_get("id")?,
+                    site_id: r.try_get("site_id")?,
                     asset_number: r.try_get("asset_number")?,
                     site_name: r.try_get("site_name")?,
                     room: r.try_get("room")?,

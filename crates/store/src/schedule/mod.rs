@@ -11,7 +11,7 @@ mod visits;
 
 pub use off_hours::OffHours;
 pub use permits::Permit;
-pub use plans::{PlanSummary, SavedPlan};
+pub use plans::{PlanAbout, PlanSummary, SavedPlan};
 pub use visits::{Visit, VisitQuery, VisitTerminal};
 
 use jukiops_domain::calendar::BusinessCalendar;

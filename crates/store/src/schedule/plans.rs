@@ -14,6 +14,14 @@ use super::Rules;
 use super::visit_changes::insert_visit;
 use crate::{Actor, Page, PageRequest, Store, StoreError};
 
+/// What a plan is called, the work content its visits carry, and the request it serves.
+#[derive(Debug, Clone, Copy)]
+pub struct PlanAbout<'a> {
+    pub title: &'a str,
+    pub purpose: &'a str,
+    pub request_id: Option<i64>,
+}
+
 /// A saved plan.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct SavedPlan {
@@ -26,6 +34,11 @@ pub struct SavedPlan {
     pub created_at: String,
     pub input: PlanInput,
     pub plan: Plan,
+    /// The 作業依頼書 the plan serves, if any.
+    pub request_id: Option<i64>,
+    /// The City's agreement (who, when in Japan time).
+    pub agreed_by: Option<String>,
+    pub agreed_at: Option<String>,
 }
 
 /// A saved plan in a list.
@@ -39,6 +52,8 @@ pub struct PlanSummary {
     pub visits: usize,
     pub within_deadline: bool,
     pub last_date: Option<String>,
+    pub request_id: Option<i64>,
+    pub agreed: bool,
 }
 
 fn saved(r: &AnyRow) -> Result<SavedPlan, StoreError> {
@@ -53,6 +68,12 @@ fn saved(r: &AnyRow) -> Result<SavedPlan, StoreError> {
             .unwrap_or_default(),
         input: serde_json::from_str(&r.try_get::<String, _>("input")?).map_err(bad)?,
         plan: serde_json::from_str(&r.try_get::<String, _>("result")?).map_err(bad)?,
+        request_id: r.try_get("request_id")?,
+        agreed_by: r.try_get("agreed_by")?,
+        agreed_at: r
+            .try_get::<Option<String>, _>("agreed_at")?
+            .and_then(|s| from_db(&s))
+            .map(display_jst),
     })
 }
 
@@ -63,17 +84,21 @@ impl Store {
         &self,
         actor: &Actor,
         rules: &Rules<'_>,
-        title: &str,
-        purpose: &str,
+        about: &PlanAbout<'_>,
         input: &PlanInput,
         plan: &Plan,
     ) -> Result<i64, StoreError> {
+        let PlanAbout {
+            title,
+            purpose,
+            request_id,
+        } = *about;
         let mut ch = self.begin(actor, Action::PlanVisits).await?;
         let encode = |e: serde_json::Error| StoreError::Db(sqlx::Error::Encode(Box::new(e)));
         let now = ch.now().to_string();
         let id: i64 = sqlx::query_scalar(
-            "INSERT INTO plans (title, start_date, input, result, created_by, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+            "INSERT INTO plans (title, start_date, input, result, created_by, created_at, request_id) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
         )
         .bind(title)
         .bind(input.start.to_string())
@@ -81,6 +106,7 @@ impl Store {
         .bind(serde_json::to_string(plan).map_err(encode)?)
         .bind(actor.name())
         .bind(&now)
+        .bind(request_id)
         .fetch_one(ch.conn())
         .await?;
         for v in &plan.visits {
@@ -95,13 +121,14 @@ impl Store {
                 room: None,
                 worker_ids: vec![v.worker_id],
                 terminal_ids: v.terminal_ids.clone(),
+                request_id,
             };
             insert_visit(&mut ch, rules, &draft, Some(id)).await?;
         }
         let changes = json!({
             "title": {"after": title}, "start": {"after": input.start.to_string()},
             "visits": {"after": plan.visits.len()}, "within_deadline": {"after": plan.within_deadline},
-            "cost_minutes": {"after": plan.totals.cost_minutes},
+            "cost_minutes": {"after": plan.totals.cost_minutes}, "request_id": {"after": request_id},
         });
         ch.audit("plan", id, "create", &changes).await?;
         ch.commit().await?;
@@ -140,9 +167,85 @@ impl Store {
                     visits: p.plan.visits.len(),
                     within_deadline: p.plan.within_deadline,
                     last_date: p.plan.totals.last_date.map(|d| d.to_string()),
+                    request_id: p.request_id,
+                    agreed: p.agreed_by.is_some(),
                 })
             })
             .collect::<Result<Vec<_>, StoreError>>()?;
         Ok(Page::new(items, total, req))
+    }
+}
+
+impl Store {
+    /// The City agrees to a plan: the plan and each of its live visits are marked agreed.
+    pub async fn agree_plan(&self, actor: &Actor, id: i64) -> Result<(), StoreError> {
+        let mut ch = self.begin(actor, Action::AgreeSchedule).await?;
+        let now = ch.now().to_string();
+        let n = sqlx::query(
+            "UPDATE plans SET agreed_by = $1, agreed_at = $2 WHERE id = $3 AND agreed_by IS NULL",
+        )
+        .bind(actor.name())
+        .bind(&now)
+        .bind(id)
+        .execute(ch.conn())
+        .await?
+        .rows_affected();
+        if n == 0 {
+            let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM plans WHERE id = $1")
+                .bind(id)
+                .fetch_optional(ch.conn())
+                .await?;
+            exists.ok_or(StoreError::NotFound("全拠点計画"))?;
+            return Err(StoreError::conflict(
+                "agreed_by",
+                "この計画には同意済みです。",
+            ));
+        }
+        sqlx::query("UPDATE visits SET agreed_by = $1, agreed_at = $2 WHERE plan_id = $3 AND status <> 'cancelled' AND agreed_by IS NULL")
+            .bind(actor.name())
+            .bind(&now)
+            .bind(id)
+            .execute(ch.conn())
+            .await?;
+        ch.audit(
+            "plan",
+            id,
+            "agree",
+            &json!({"agreed_by": {"after": actor.name()}}),
+        )
+        .await?;
+        ch.commit().await
+    }
+
+    /// The City agrees to one visit entered by hand.
+    pub async fn agree_visit(&self, actor: &Actor, id: i64) -> Result<(), StoreError> {
+        let mut ch = self.begin(actor, Action::AgreeSchedule).await?;
+        let now = ch.now().to_string();
+        let n = sqlx::query("UPDATE visits SET agreed_by = $1, agreed_at = $2 WHERE id = $3 AND agreed_by IS NULL AND status = 'planned'")
+            .bind(actor.name())
+            .bind(&now)
+            .bind(id)
+            .execute(ch.conn())
+            .await?
+            .rows_affected();
+        if n == 0 {
+            let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM visits WHERE id = $1")
+                .bind(id)
+                .fetch_optional(ch.conn())
+                .await?;
+            exists.ok_or(StoreError::NotFound("訪問"))?;
+            return Err(StoreError::conflict(
+                "agreed_by",
+                "この訪問は同意済みか、予定ではありません。",
+            ));
+        }
+        ch.audit(
+            "visit",
+            id,
+            "agree",
+            &json!({"agreed_by": {"after": actor.name()}}),
+        )
+        .await?;
+        ch.commit().await
     }
 }

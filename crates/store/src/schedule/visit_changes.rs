@@ -137,10 +137,24 @@ pub(super) async fn insert_visit(
         return Err(e.into());
     }
     check_overlap(ch.conn(), &d.span, &d.worker_ids).await?;
+    if let Some(rid) = d.request_id {
+        let found: Option<i64> = sqlx::query_scalar("SELECT id FROM work_requests WHERE id = $1")
+            .bind(rid)
+            .fetch_optional(ch.conn())
+            .await?;
+        if found.is_none() {
+            let mut e = FieldErrors::default();
+            e.push(
+                "request_id",
+                format!("作業依頼書ID {rid} は登録されていません。"),
+            );
+            return Err(e.into());
+        }
+    }
     let now = ch.now().to_string();
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO visits (site_id, visit_date, start_time, end_time, purpose, room, status, plan_id, \
-         created_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) RETURNING id",
+         created_by, created_at, updated_at, request_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11) RETURNING id",
     )
     .bind(d.site_id)
     .bind(&date)
@@ -152,6 +166,7 @@ pub(super) async fn insert_visit(
     .bind(plan_id)
     .bind(ch.actor().to_string())
     .bind(&now)
+    .bind(d.request_id)
     .fetch_one(ch.conn())
     .await?;
     for w in &d.worker_ids {
@@ -174,7 +189,7 @@ pub(super) async fn insert_visit(
         "end": {"after": d.span.end.format("%H:%M").to_string()},
         "purpose": {"after": d.purpose}, "room": {"after": d.room},
         "worker_ids": {"after": d.worker_ids}, "terminal_ids": {"after": d.terminal_ids},
-        "plan_id": {"after": plan_id},
+        "plan_id": {"after": plan_id}, "request_id": {"after": d.request_id},
     });
     ch.audit("visit", id, "create", &changes).await?;
     Ok(id)

@@ -37,6 +37,11 @@ pub struct Visit {
     pub status_label: String,
     /// The all-site plan this visit came from, if any.
     pub plan_id: Option<i64>,
+    /// The 作業依頼書 it serves, if any.
+    pub request_id: Option<i64>,
+    /// The City's agreement to the visit (who, when in Japan time).
+    pub agreed_by: Option<String>,
+    pub agreed_at: Option<String>,
     pub workers: Vec<PersonRef>,
     pub terminals: Vec<VisitTerminal>,
     pub completed_by: Option<String>,
@@ -52,7 +57,7 @@ pub struct Visit {
 
 const COLUMNS: &str = "v.id, v.site_id, s.code AS site_code, s.name AS site_name, s.needs_entry_permit, \
     v.visit_date, v.start_time, v.end_time, v.purpose, v.room, v.status, v.plan_id, v.completed_by, \
-    v.completed_at, v.created_by FROM visits v JOIN sites s ON s.id = v.site_id";
+    v.completed_at, v.created_by, v.request_id, v.agreed_by, v.agreed_at FROM visits v JOIN sites s ON s.id = v.site_id";
 
 fn row(r: &AnyRow) -> Result<Visit, sqlx::Error> {
     let span = span_of(r, "visit_date")?;
@@ -71,6 +76,12 @@ fn row(r: &AnyRow) -> Result<Visit, sqlx::Error> {
         status,
         status_label: status.label_ja().into(),
         plan_id: r.try_get("plan_id")?,
+        request_id: r.try_get("request_id")?,
+        agreed_by: r.try_get("agreed_by")?,
+        agreed_at: r
+            .try_get::<Option<String>, _>("agreed_at")?
+            .and_then(|s| from_db(&s))
+            .map(display_jst),
         workers: Vec::new(),
         terminals: Vec::new(),
         completed_by: r.try_get("completed_by")?,
@@ -176,6 +187,7 @@ pub(super) async fn complete_rows(
 pub struct VisitQuery {
     pub filter: ScheduleFilter,
     pub plan_id: Option<i64>,
+    pub request_id: Option<i64>,
     /// Leave cancelled visits out.
     pub active_only: bool,
 }
@@ -190,7 +202,8 @@ impl Store {
     ) -> Result<Page<Visit>, StoreError> {
         let filter = format!(
             "WHERE ($1 IS NULL OR v.visit_date >= $1) AND ($2 IS NULL OR v.visit_date <= $2) \
-             AND ($3 IS NULL OR v.site_id = $3) AND ($4 IS NULL OR v.plan_id = $4){}",
+             AND ($3 IS NULL OR v.site_id = $3) AND ($4 IS NULL OR v.plan_id = $4) \
+             AND ($5 IS NULL OR v.request_id = $5){}",
             if q.active_only {
                 " AND v.status <> 'cancelled'"
             } else {
@@ -200,12 +213,13 @@ impl Store {
         let f = &q.filter;
         let mut conn = self.pool.acquire().await?;
         let rows = sqlx::query(sql(format!(
-            "SELECT {COLUMNS} {filter} ORDER BY v.visit_date, v.start_time, s.code, v.id LIMIT $5 OFFSET $6"
+            "SELECT {COLUMNS} {filter} ORDER BY v.visit_date, v.start_time, s.code, v.id LIMIT $6 OFFSET $7"
         )))
         .bind(f.from.clone())
         .bind(f.to.clone())
         .bind(f.site_id)
         .bind(q.plan_id)
+        .bind(q.request_id)
         .bind(req.limit())
         .bind(req.offset())
         .fetch_all(&mut *conn)
@@ -215,6 +229,7 @@ impl Store {
             .bind(f.to.clone())
             .bind(f.site_id)
             .bind(q.plan_id)
+            .bind(q.request_id)
             .fetch_one(&mut *conn)
             .await?;
         let mut items = rows.iter().map(row).collect::<Result<Vec<_>, _>>()?;

@@ -93,6 +93,8 @@ fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(plans::preview))
         .routes(routes!(plans::show))
         .routes(routes!(plans::xlsx))
+        .routes(routes!(plans::agreement))
+        .routes(routes!(visits::agreement))
         .routes(routes!(visits::list, visits::create))
         .routes(routes!(visits::show))
         .routes(routes!(visits::transition))

@@ -49,6 +49,10 @@ pub struct PlanRequest {
     /// Sites to cover; omitted: every site with terminals in use.
     #[serde(default)]
     pub site_ids: Option<Vec<i64>>,
+    /// The 作業依頼書 the plan serves: its target terminals are planned, and its visits
+    /// carry the request.
+    #[serde(default)]
+    pub request_id: Option<i64>,
     /// Travel minutes as CSV `from,to,minutes` (site codes); omitted: from coordinates
     /// (road 1.3 x straight line, 25 km/h, 20 km/h December to March).
     #[serde(default)]
@@ -60,6 +64,7 @@ struct Checked {
     title: String,
     purpose: String,
     input: PlanInput,
+    request_id: Option<i64>,
 }
 
 async fn check(state: &AppState, r: &PlanRequest) -> Result<Checked, AppError> {
@@ -131,13 +136,14 @@ async fn check(state: &AppState, r: &PlanRequest) -> Result<Checked, AppError> {
             }
         },
     };
-    let sites = plan_sites(state, r.site_ids.as_deref(), &mut e).await?;
+    let sites = plan_sites(state, r.site_ids.as_deref(), r.request_id, &mut e).await?;
     let Some(start) = start.filter(|_| e.is_empty()) else {
         return Err(e.into());
     };
     Ok(Checked {
         title,
         purpose,
+        request_id: r.request_id,
         input: PlanInput {
             start,
             deadline_business_days: state.contract.all_site_deadline_business_days,
@@ -154,10 +160,28 @@ async fn check(state: &AppState, r: &PlanRequest) -> Result<Checked, AppError> {
 async fn plan_sites(
     state: &AppState,
     only: Option<&[i64]>,
+    request_id: Option<i64>,
     e: &mut FieldErrors,
 ) -> Result<Vec<PlanSite>, AppError> {
     let sites = state.store.all_sites().await?;
-    let terminals = state.store.terminals_in_use().await?;
+    let terminals: Vec<(i64, i64)> = match request_id {
+        None => state.store.terminals_in_use().await?,
+        Some(rid) => {
+            state.store.work_request(rid).await.map_err(|_| {
+                AppError::from(FieldErrors::from(jukiops_domain::FieldError::new(
+                    "request_id",
+                    format!("作業依頼書ID {rid} は登録されていません。"),
+                )))
+            })?;
+            state
+                .store
+                .request_terminals(rid)
+                .await?
+                .into_iter()
+                .map(|t| (t.site_id, t.id))
+                .collect()
+        }
+    };
     if let Some(ids) = only {
         for id in ids.iter().filter(|id| !sites.iter().any(|s| s.id == **id)) {
             e.push("site_ids", format!("拠点ID {id} は登録されていません。"));
@@ -228,7 +252,17 @@ pub async fn create_plan(
     };
     let id = state
         .store
-        .save_plan(&actor, &rules, &c.title, &c.purpose, &c.input, &plan)
+        .save_plan(
+            &actor,
+            &rules,
+            &jukiops_store::PlanAbout {
+                title: &c.title,
+                purpose: &c.purpose,
+                request_id: c.request_id,
+            },
+            &c.input,
+            &plan,
+        )
         .await?;
     Ok(state.store.saved_plan(id).await?)
 }
@@ -337,4 +371,26 @@ pub async fn xlsx(
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
     plan_xlsx_response(&state, &user, id).await
+}
+
+/// The City agrees to a plan (and so to each of its visits).
+pub async fn agree_plan(
+    state: &AppState,
+    user: &CurrentUser,
+    id: i64,
+) -> Result<SavedPlan, AppError> {
+    let actor = user.require(Action::AgreeSchedule)?;
+    state.store.agree_plan(&actor, id).await?;
+    Ok(state.store.saved_plan(id).await?)
+}
+
+/// The City's agreement to the plan's schedule (本市担当者); its visits are agreed with it.
+#[utoipa::path(post, path = "/api/v1/plans/{id}/agreement", tag = "schedule", params(("id" = i64, Path)),
+    responses((status = 200, body = SavedPlan), (status = 409, body = crate::error::Problem)))]
+pub async fn agreement(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> JsonResult<SavedPlan> {
+    Ok(Json(agree_plan(&state, &user, id).await?))
 }

@@ -37,6 +37,8 @@ pub struct RequestDetail {
     pub report_preview: ReportSummary,
     /// Newest first.
     pub reports: Vec<Report>,
+    /// The visits that serve it (from its plans or entered by hand), with the City's agreement.
+    pub visits: Vec<jukiops_store::Visit>,
 }
 
 /// Several work records at once (a whole offline checklist).
@@ -61,7 +63,25 @@ pub async fn request_detail(
         records: s.work_records(id).await?,
         report_preview: s.report_preview(id).await?,
         reports: s.reports_of(id).await?,
+        visits: request_visits(state, id).await?,
     })
+}
+
+/// The live visits serving request `id`.
+async fn request_visits(state: &AppState, id: i64) -> Result<Vec<jukiops_store::Visit>, AppError> {
+    let cal = super::calendar::business_calendar(state).await?;
+    let rules = jukiops_store::Rules {
+        calendar: &cal,
+        contract: &state.contract,
+    };
+    let q = jukiops_store::VisitQuery {
+        request_id: Some(id),
+        active_only: true,
+        ..Default::default()
+    };
+    let req =
+        jukiops_store::PageRequest::new(Some(1), Some(jukiops_store::PageRequest::MAX_PER_PAGE));
+    Ok(state.store.visits(&rules, &q, req).await?.items)
 }
 
 pub async fn issue(

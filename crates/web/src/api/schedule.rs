@@ -29,6 +29,8 @@ pub struct ScheduleQuery {
     pub to: Option<String>,
     /// 拠点ID
     pub site_id: Option<i64>,
+    /// 作業依頼書ID(訪問の一覧のみ)
+    pub request_id: Option<i64>,
     pub page: Option<u32>,
     pub per_page: Option<u32>,
 }

@@ -96,6 +96,7 @@ pub async fn list(
 ) -> JsonResult<Page<Visit>> {
     let vq = VisitQuery {
         filter: q.filter()?,
+        request_id: q.request_id,
         ..VisitQuery::default()
     };
     Ok(Json(list_visits(&state, &user, &vq, q.request()).await?))
@@ -136,4 +137,22 @@ pub async fn transition(
     ApiJson(t): ApiJson<VisitTransition>,
 ) -> JsonResult<Visit> {
     Ok(Json(move_visit(&state, &user, id, t.verb).await?))
+}
+
+/// The City agrees to one visit.
+pub async fn agree_visit(state: &AppState, user: &CurrentUser, id: i64) -> Result<Visit, AppError> {
+    let actor = user.require(Action::AgreeSchedule)?;
+    state.store.agree_visit(&actor, id).await?;
+    show_visit(state, user, id).await
+}
+
+/// The City's agreement to a visit (本市担当者).
+#[utoipa::path(post, path = "/api/v1/visits/{id}/agreement", tag = "schedule", params(("id" = i64, Path)),
+    responses((status = 200, body = Visit), (status = 409, body = crate::error::Problem)))]
+pub async fn agreement(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> JsonResult<Visit> {
+    Ok(Json(agree_visit(&state, &user, id).await?))
 }

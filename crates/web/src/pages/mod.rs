@@ -49,6 +49,7 @@ pub fn router() -> Router<AppState> {
         .route("/plans", get(plans::list).post(plans::create))
         .route("/plans/{id}", get(plans::show))
         .route("/plans/{id}/plan.xlsx", get(plans::xlsx))
+        .route("/plans/{id}/agreement", post(plans::agree))
         .route("/visits/{id}", get(schedule::show))
         .route("/visits/{id}/{verb}", post(schedule::transition))
         .route(

@@ -101,10 +101,17 @@ fn plan_view(
     })
 }
 
+/// `?page=&request_id=`: the list's page, and the request a new plan serves.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct PlansQuery {
+    pub page: Option<String>,
+    pub request_id: Option<String>,
+}
+
 pub async fn list(
     State(state): State<AppState>,
     user: PageUser,
-    Query(q): Query<ListQuery>,
+    Query(q): Query<PlansQuery>,
 ) -> PageResult {
     user.require(Action::ViewSchedule)?;
     list_page(&state, &user, q, StatusCode::OK, Value::Null).await
@@ -113,18 +120,25 @@ pub async fn list(
 async fn list_page(
     state: &AppState,
     user: &PageUser,
-    q: ListQuery,
+    q: PlansQuery,
     status: StatusCode,
     extra: Value,
 ) -> PageResult {
-    let page = state.store.saved_plans(q.page_request()).await?;
+    let paging = ListQuery {
+        page: q.page.clone(),
+        per_page: None,
+    };
+    let page = state.store.saved_plans(paging.page_request()).await?;
     let mut ctx = json!({
         "plans": page.items, "page": {"total": page.total, "page": page.page, "pages": page.pages()},
         "can_plan": user.may(Action::PlanVisits),
         "workers": state.store.contractor_people().await?,
         "sites": state.store.all_sites().await?,
+        "requests": state.store.work_requests(jukiops_store::PageRequest::new(Some(1), Some(200))).await?.items
+            .into_iter().filter(|r| matches!(r.status.as_str(), "issued" | "procedure_approved" | "in_progress")).collect::<Vec<_>>(),
         "deadline_days": state.contract.all_site_deadline_business_days,
-        "form": {"title": "", "purpose": "", "start": "", "minutes": 30, "worker_ids": [], "travel_csv": "", "site_ids": null},
+        "form": {"title": "", "purpose": "", "start": "", "minutes": 30, "worker_ids": [], "travel_csv": "", "site_ids": null,
+            "request_id": q.request_id.as_deref().and_then(|v| v.trim().parse::<i64>().ok())},
         "preview": null,
     });
     merge(&mut ctx, extra);
@@ -146,6 +160,7 @@ fn request_of(f: &FormPairs) -> PlanRequest {
             })
             .collect(),
         site_ids: Some(f.ids("site_ids")).filter(|_| f.get("sites_chosen") == "1"),
+        request_id: Some(f.id("request_id")).filter(|id| *id > 0),
         travel_csv: Some(f.get("travel_csv")),
     }
 }
@@ -154,7 +169,8 @@ pub async fn create(State(state): State<AppState>, user: PageUser, body: Bytes) 
     let f = FormPairs::parse(&body);
     let r = request_of(&f);
     let form = json!({"title": r.title, "purpose": r.purpose, "start": r.start, "minutes": r.work_minutes_per_terminal,
-        "worker_ids": f.ids("worker_ids"), "travel_csv": f.get("travel_csv"), "site_ids": f.ids("site_ids")});
+        "worker_ids": f.ids("worker_ids"), "travel_csv": f.get("travel_csv"), "site_ids": f.ids("site_ids"),
+        "request_id": r.request_id});
     if f.get("action") == "preview" {
         return match preview_plan(&state, &user.0, &r).await {
             Ok(plan) => {
@@ -176,7 +192,7 @@ pub async fn create(State(state): State<AppState>, user: PageUser, body: Bytes) 
                 list_page(
                     &state,
                     &user,
-                    ListQuery::default(),
+                    PlansQuery::default(),
                     StatusCode::OK,
                     json!({"form": form, "preview": preview}),
                 )
@@ -187,7 +203,7 @@ pub async fn create(State(state): State<AppState>, user: PageUser, body: Bytes) 
                 list_page(
                     &state,
                     &user,
-                    ListQuery::default(),
+                    PlansQuery::default(),
                     status,
                     json!({"form": form, "error": message, "errors": errors}),
                 )
@@ -202,7 +218,7 @@ pub async fn create(State(state): State<AppState>, user: PageUser, body: Bytes) 
             list_page(
                 &state,
                 &user,
-                ListQuery::default(),
+                PlansQuery::default(),
                 status,
                 json!({"form": form, "error": message, "errors": errors}),
             )
@@ -231,7 +247,8 @@ pub async fn show(
         .map(|s| (s.id, s.name.clone()))
         .collect();
     let ctx = json!({
-        "p": {"id": saved.id, "title": saved.title, "created_by": saved.created_by, "created_at": saved.created_at,
+        "can_agree": user.may(Action::AgreeSchedule) && saved.agreed_by.is_none(),
+        "p": {"id": saved.id, "request_id": saved.request_id, "agreed_by": saved.agreed_by, "agreed_at": saved.agreed_at, "title": saved.title, "created_by": saved.created_by, "created_at": saved.created_at,
               "minutes": saved.input.work_minutes_per_terminal, "sites": saved.input.sites.len(),
               "terminals": saved.input.sites.iter().map(|s| s.terminal_ids.len()).sum::<usize>(),
               "workers": workers.iter().map(|w| w.1.clone()).collect::<Vec<_>>().join("、")},
@@ -250,4 +267,15 @@ pub async fn xlsx(
     Path(id): Path<i64>,
 ) -> Result<Response, super::PageError> {
     Ok(plan_xlsx_response(&state, &user.0, id).await?)
+}
+
+pub async fn agree(
+    State(state): State<AppState>,
+    user: PageUser,
+    Path(id): Path<i64>,
+) -> PageResult {
+    match crate::api::plans::agree_plan(&state, &user.0, id).await {
+        Ok(_) => Ok(see_other(&format!("/plans/{id}"))),
+        Err(e) => Err(super::PageError(e)),
+    }
 }

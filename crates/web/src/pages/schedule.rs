@@ -117,6 +117,7 @@ pub async fn create(State(state): State<AppState>, user: PageUser, body: Bytes) 
         room: Some(f.get("room")),
         worker_ids: f.ids("worker_ids"),
         terminal_ids,
+        request_id: Some(f.id("request_id")).filter(|id| *id > 0),
     };
     match plan_visit(&state, &user.0, &input).await {
         Ok(v) => Ok(see_other(&format!("/visits/{}", v.id))),
@@ -169,6 +170,7 @@ async fn show_page(
         "history": history,
         "can_record": user.may(Action::RecordVisits) && v.status == jukiops_domain::schedule::VisitStatus::Planned,
         "can_cancel": user.may(Action::PlanVisits) && v.status == jukiops_domain::schedule::VisitStatus::Planned,
+        "can_agree": user.may(Action::AgreeSchedule) && v.agreed_by.is_none() && v.status == jukiops_domain::schedule::VisitStatus::Planned,
     });
     merge(&mut ctx, extra);
     let title = format!("訪問 {} {}", v.date, v.site_name);
@@ -180,6 +182,15 @@ pub async fn transition(
     user: PageUser,
     Path((id, verb)): Path<(i64, String)>,
 ) -> PageResult {
+    if verb == "agreement" {
+        return match crate::api::visits::agree_visit(&state, &user.0, id).await {
+            Ok(_) => Ok(see_other(&format!("/visits/{id}"))),
+            Err(e) => {
+                let (status, message, _) = form_errors(e)?;
+                show_page(&state, &user, id, status, json!({"error": message})).await
+            }
+        };
+    }
     let verb = match verb.as_str() {
         "complete" => VisitVerb::Complete,
         "cancel" => VisitVerb::Cancel,
@@ -211,6 +222,7 @@ pub async fn visits_between(
             site_id: None,
         },
         plan_id: None,
+        request_id: None,
         active_only: true,
     };
     let page = list_visits(
