@@ -267,6 +267,18 @@ async fn permits_are_flagged_until_granted(engine: Engine) {
         json!({"site_id": kikusui, "kind": "building", "valid_from": "2020-11-02", "valid_to": "2020-11-06"})).await;
     assert_eq!(status, 201, "{p}");
     let pid = p["id"].as_i64().expect("id");
+    let month = lead
+        .get(app.url("/calendar?month=2020-11"))
+        .send()
+        .await
+        .expect("month")
+        .text()
+        .await
+        .expect("html");
+    assert!(
+        month.contains("入館許可 札幌市菊水分庁舎(申請中)"),
+        "the permit shows on its days in the month view"
+    );
     let v: Value = lead
         .get(app.url(&format!("/api/v1/visits/{}", v["id"])))
         .send()

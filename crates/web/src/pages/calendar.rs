@@ -8,6 +8,7 @@ use axum::response::IntoResponse;
 use chrono::{Datelike, Duration, NaiveDate};
 use jukiops_domain::calendar::equinox_is_provisional;
 use jukiops_domain::people::Action;
+use jukiops_domain::schedule::PermitStatus;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -65,6 +66,9 @@ async fn month_page(
     let last = next - Duration::days(1);
     let visits =
         super::schedule::visits_between(state, user, &first.to_string(), &last.to_string()).await?;
+    let permits =
+        super::schedule::permits_between(state, user, &first.to_string(), &last.to_string())
+            .await?;
     let mut weeks: Vec<Vec<Value>> = Vec::new();
     let mut day = first - Duration::days(lead);
     while day < next || weeks.last().is_some_and(|w| w.len() < 7) {
@@ -80,8 +84,13 @@ async fn month_page(
                 .map(|v| json!({"id": v.id, "site": v.site_name, "start": v.start, "end": v.end,
                     "warn": !v.assessment.warnings.is_empty(), "done": v.status == jukiops_domain::schedule::VisitStatus::Done}))
                 .collect();
+            let permitted: Vec<Value> = permits
+                .iter()
+                .filter(|p| p.valid_from <= date && date <= p.valid_to)
+                .map(|p| json!({"site": p.site_name, "kind": p.kind_label, "granted": p.status == PermitStatus::Granted}))
+                .collect();
             json!({"day": day.day(), "closed": reason.is_some(), "reason": reason,
-                "in_period": state.contract.period.contains(day), "visits": planned})
+                "in_period": state.contract.period.contains(day), "visits": planned, "permits": permitted})
         } else {
             Value::Null
         };

@@ -234,3 +234,34 @@ pub async fn visits_between(
     .await?;
     Ok(page.items)
 }
+
+/// Permits applied for or granted that are valid on some day of `from..=to`, for the
+/// month view (refused and withdrawn ones left out).
+pub async fn permits_between(
+    state: &AppState,
+    user: &PageUser,
+    from: &str,
+    to: &str,
+) -> Result<Vec<jukiops_store::Permit>, super::PageError> {
+    if !user.may(Action::ViewSchedule) {
+        return Ok(Vec::new());
+    }
+    let filter = jukiops_store::ScheduleFilter {
+        from: Some(from.into()),
+        to: Some(to.into()),
+        site_id: None,
+    };
+    let all = PageRequest::new(Some(1), Some(PageRequest::MAX_PER_PAGE));
+    let page = state.store.permits(&filter, all).await?;
+    Ok(page
+        .items
+        .into_iter()
+        .filter(|p| {
+            matches!(
+                p.status,
+                jukiops_domain::schedule::PermitStatus::Requested
+                    | jukiops_domain::schedule::PermitStatus::Granted
+            )
+        })
+        .collect())
+}
