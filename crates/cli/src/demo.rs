@@ -5,6 +5,10 @@
 use anyhow::Context;
 use jukiops_domain::contract::Contract;
 use jukiops_domain::inventory::{AssetStatus, TerminalDraft, TouchPanelDraft};
+use jukiops_domain::jobs::{
+    JobInput, NoticeInput, ProcedureInput, ProcedureStepInput, ProcedureVerb, QuestionInput,
+    WorkRequestInput,
+};
 use jukiops_domain::people::Role;
 use jukiops_domain::schedule::{OffHoursInput, VisitInput};
 use jukiops_store::{Actor, NewUser, Rules, Store, password};
@@ -115,7 +119,118 @@ pub async fn seed(
         out.push((username.to_string(), role, pw));
     }
     seed_schedule(store, contract, &actor).await?;
+    seed_jobs(store, &actor).await?;
     Ok(out)
+}
+
+fn checked<T>(r: Result<T, jukiops_domain::FieldErrors>) -> anyhow::Result<T> {
+    r.map_err(|e| anyhow::anyhow!("{e}"))
+}
+
+/// The specification's example under way: J-LIS notices for イ and ウ and the City's order
+/// for オ, combined in one 作業依頼書; its procedure is submitted and a question is open.
+async fn seed_jobs(store: &Store, actor: &Actor) -> anyhow::Result<()> {
+    let mut jobs = Vec::new();
+    for (kind, category, reference, title) in [
+        (
+            "os_security_update",
+            "イ",
+            "J-LIS-R2-0101",
+            "OSセキュリティ更新プログラム（10月分）の適用",
+        ),
+        (
+            "settings_change",
+            "ウ",
+            "J-LIS-R2-0102",
+            "統合端末の画面ロック設定の変更",
+        ),
+    ] {
+        let notice = NoticeInput {
+            received_on: "2020-10-01".into(),
+            jlis_reference: reference.into(),
+            title: title.into(),
+            body: "J-LISからの通知（デモ用）".into(),
+            kind: kind.into(),
+            requested_deadline: Some("2020-10-30".into()),
+        };
+        let notice_id = store
+            .record_notice(actor, &checked(notice.check())?)
+            .await?;
+        let job = JobInput {
+            category: category.into(),
+            origin: "notice".into(),
+            notice_id: Some(notice_id),
+            title: title.into(),
+            description: None,
+            all_terminals: true,
+            terminal_ids: Vec::new(),
+        };
+        jobs.push(store.create_job(actor, &checked(job.check())?).await?);
+    }
+    let order = JobInput {
+        category: "オ".into(),
+        origin: "city_order".into(),
+        notice_id: None,
+        title: "統合端末の管理者パスワードの変更（年1回）".into(),
+        description: None,
+        all_terminals: true,
+        terminal_ids: Vec::new(),
+    };
+    jobs.push(store.create_job(actor, &checked(order.check())?).await?);
+    let sites = store.all_sites().await?.into_iter().map(|s| s.id).collect();
+    let request = WorkRequestInput {
+        request_number: "札住基第R2-001号".into(),
+        issued_on: "2020-10-01".into(),
+        period_from: "2020-10-05".into(),
+        period_to: "2020-10-07".into(),
+        site_ids: sites,
+        contents: "イ・ウ・オの作業を同時に実施してください。".into(),
+        job_ids: jobs,
+        combination_approved: true,
+    };
+    let rid = store
+        .issue_request(actor, &checked(request.check())?)
+        .await?;
+    let steps = [
+        ("業務終了を確認し、統合端末にログインする", "ログインできる"),
+        (
+            "OSセキュリティ更新プログラムを適用する",
+            "更新履歴に適用済みと表示される",
+        ),
+        (
+            "画面ロックの設定を通知のとおり変更する",
+            "10分で画面がロックされる",
+        ),
+        (
+            "管理者パスワードを変更する（パスワードは記録しない）",
+            "新しいパスワードでログインできる",
+        ),
+    ];
+    let procedure = ProcedureInput {
+        steps: steps
+            .iter()
+            .map(|(a, e)| ProcedureStepInput {
+                action: (*a).into(),
+                expected_result: (*e).into(),
+            })
+            .collect(),
+        note: None,
+    };
+    let pid = store
+        .save_procedure(actor, rid, &checked(procedure.check())?)
+        .await?;
+    store
+        .move_procedure(actor, pid, ProcedureVerb::Submit, None)
+        .await?;
+    let question = QuestionInput {
+        work_request_id: Some(rid),
+        subject: "再起動の時間帯".into(),
+        body: "更新プログラム適用後の再起動は、窓口業務終了後に行ってよいでしょうか。".into(),
+    };
+    store
+        .raise_question(actor, rid, &checked(question.check())?)
+        .await?;
+    Ok(())
 }
 
 /// A few October visits: one in order, one at the 菊水分庁舎 still lacking its entry
