@@ -115,6 +115,8 @@ pub enum Action {
     SubmitReports,
     /// Accept or return a result report; waive deliverables (R8.3, R8.4).
     DecideReports,
+    /// Edit the annual inspection's checklist template (R3.3): the City decides it.
+    EditInspectionTemplate,
 }
 
 use Role::*;
@@ -181,6 +183,7 @@ pub const ACCESS: &[(Action, &[Role])] = &[
     (Action::RecordWork, &[ContractorLead, ContractorWorker]),
     (Action::SubmitReports, &[ContractorLead]),
     (Action::DecideReports, &[CityStaff]),
+    (Action::EditInspectionTemplate, &[CityStaff]),
 ];
 
 /// Whether `role` may perform `action`, from [`ACCESS`].
@@ -259,6 +262,7 @@ mod tests {
             Action::RecordWork,
             Action::SubmitReports,
             Action::DecideReports,
+            Action::EditInspectionTemplate,
         ] {
             assert_eq!(ACCESS.iter().filter(|(x, _)| *x == a).count(), 1, "{a:?}");
         }

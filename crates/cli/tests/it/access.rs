@@ -383,6 +383,42 @@ fn api_endpoints() -> Vec<Endpoint> {
             ),
             RECORD_WORK,
         ),
+        ep(
+            Method::GET,
+            "/api/v1/inspection/template",
+            Body::None,
+            READ_JOBS,
+        ),
+        ep(
+            Method::PUT,
+            "/api/v1/inspection/template",
+            Body::Json(json!({"items": []})),
+            CITY_ONLY,
+        ),
+        ep(
+            Method::GET,
+            "/api/v1/jobs/999999/inspections",
+            Body::None,
+            READ_JOBS,
+        ),
+        ep(
+            Method::POST,
+            "/api/v1/jobs/999999/inspections",
+            Body::Json(json!({"terminal_id": 0, "inspected_on": "", "inspector_id": 0})),
+            RECORD_WORK,
+        ),
+        ep(
+            Method::POST,
+            "/api/v1/jobs/999999/inspections/999999/follow-up",
+            Body::Json(json!({"item_id": ""})),
+            MANAGE_JOBS,
+        ),
+        ep(
+            Method::POST,
+            "/api/v1/jobs/999999/waiver",
+            Body::Json(json!({"scope": "", "decided_on": ""})),
+            CITY_ONLY,
+        ),
         ep(Method::GET, "/api/v1/permits", Body::None, READ_SCHEDULE),
         ep(
             Method::POST,
