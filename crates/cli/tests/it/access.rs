@@ -553,6 +553,31 @@ fn page_endpoints() -> Vec<Endpoint> {
             Body::Form(&[("terminal_id", ""), ("rotated_at", "")]),
             RECORD_WORK,
         ),
+        ep(
+            Method::POST,
+            "/jobs/999999/inspections",
+            Body::Form(&[("terminal_id", ""), ("inspected_on", "")]),
+            RECORD_WORK,
+        ),
+        ep(
+            Method::POST,
+            "/jobs/999999/inspections/999999/follow-up",
+            Body::Form(&[("item_id", "")]),
+            MANAGE_JOBS,
+        ),
+        ep(
+            Method::POST,
+            "/jobs/999999/waiver",
+            Body::Form(&[("scope", ""), ("decided_on", "")]),
+            CITY_ONLY,
+        ),
+        ep(Method::GET, "/inspection/template", Body::None, READ_JOBS),
+        ep(
+            Method::POST,
+            "/inspection/template",
+            Body::Form(&[("id", ""), ("label", "")]),
+            CITY_ONLY,
+        ),
         ep(Method::GET, "/permits", Body::None, READ_SCHEDULE),
         ep(
             Method::POST,

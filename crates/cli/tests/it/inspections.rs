@@ -34,6 +34,45 @@ fn checklist(terminal: i64, inspector: i64, lock: &str, note: Option<&str>) -> V
                     {"item_id": "remarks", "value": "特になし"}]})
 }
 
+/// A requested カ job on `terminal` with a failed 画面ロック recorded by `worker` under
+/// the built-in template; returns the job's id.
+pub async fn inspection_job_with_finding(app: &TestApp, terminal: i64, worker: i64) -> i64 {
+    let city = app.client(Role::CityStaff).await;
+    let (s, j) = post(&city, app.url("/api/v1/jobs"),
+        json!({"category": "カ", "origin": "city_order", "title": "年次点検", "terminal_ids": [terminal]})).await;
+    assert_eq!(s, 201, "{j}");
+    let jid = j["id"].as_i64().expect("id");
+    let (s, _) = post(
+        &city,
+        app.url(&format!("/api/v1/jobs/{jid}/transition")),
+        json!({"verb": "request"}),
+    )
+    .await;
+    assert_eq!(s, 200);
+    let answers: Vec<Value> = [
+        "location",
+        "wiring",
+        "seal_label",
+        "os_patches",
+        "touch_panel_calibration",
+        "clock",
+        "peripherals",
+        "no_unneeded_software",
+    ]
+    .iter()
+    .map(|id| json!({"item_id": id, "value": "pass"}))
+    .chain([
+        json!({"item_id": "screen_lock", "value": "fail", "note": "ロックが無効"}),
+        json!({"item_id": "antivirus_definitions", "value": "2020-11-01"}),
+    ])
+    .collect();
+    let lead = app.client(Role::ContractorLead).await;
+    let (s, r) = post(&lead, app.url(&format!("/api/v1/jobs/{jid}/inspections")),
+        json!({"terminal_id": terminal, "inspected_on": "2020-11-10", "inspector_id": worker, "answers": answers})).await;
+    assert_eq!(s, 201, "{r}");
+    jid
+}
+
 async fn inspection_checklists_findings_and_follow_ups(engine: Engine) {
     let app = TestApp::spawn(engine).await;
     let city = app.client(Role::CityStaff).await;
