@@ -117,6 +117,8 @@ pub enum Action {
     DecideReports,
     /// Agree to a request's schedule: a plan or a visit (issue 4, item 6).
     AgreeSchedule,
+    /// Edit the annual inspection's checklist template (R3.3): the City decides it.
+    EditInspectionTemplate,
 }
 
 use Role::*;
@@ -184,6 +186,7 @@ pub const ACCESS: &[(Action, &[Role])] = &[
     (Action::SubmitReports, &[ContractorLead]),
     (Action::DecideReports, &[CityStaff]),
     (Action::AgreeSchedule, &[CityStaff]),
+    (Action::EditInspectionTemplate, &[CityStaff]),
 ];
 
 /// Whether `role` may perform `action`, from [`ACCESS`].
@@ -263,6 +266,7 @@ mod tests {
             Action::SubmitReports,
             Action::DecideReports,
             Action::AgreeSchedule,
+            Action::EditInspectionTemplate,
         ] {
             assert_eq!(ACCESS.iter().filter(|(x, _)| *x == a).count(), 1, "{a:?}");
         }

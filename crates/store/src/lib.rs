@@ -25,8 +25,8 @@ pub use calendar::CalendarOverride;
 pub use change::{Actor, Change};
 pub use error::StoreError;
 pub use jobs::{
-    Job, JobDetail, JobFilter, JobRotations, JobTerminal, LastRotation, Notice, NoticeDetail,
-    NoticeFilter, Rotation, job_action,
+    Inspection, InspectionFinding, Job, JobDetail, JobFilter, JobInspections, JobRotations,
+    JobTerminal, LastRotation, Notice, NoticeDetail, NoticeFilter, Rotation, Waiver, job_action,
 };
 pub use page::{Page, PageRequest};
 pub use people::{NewUser, User, UserPatch};

@@ -9,6 +9,8 @@ pub fn entity(entity: &str) -> Option<&'static str> {
         "notice" => Some("J-LISからの通知"),
         "job" => Some("作業"),
         "password_rotation" => Some("管理者パスワード変更"),
+        "inspection" => Some("年次点検の点検結果"),
+        "inspection_template" => Some("年次点検の点検項目"),
         _ => None,
     }
 }
@@ -18,6 +20,9 @@ pub fn action(action: &str) -> Option<&'static str> {
     match action {
         "transition" => Some("状態の変更"),
         "create_jobs" => Some("作業登録"),
+        "replace" => Some("記録のやり直し"),
+        "raise_follow_up" => Some("指摘への作業登録"),
+        "waive" => Some("成果品の納品不要の判断"),
         _ => None,
     }
 }
@@ -28,6 +33,16 @@ pub fn field<'a>(entity: &str, field: &'a str) -> Option<&'a str> {
         ("notice", "title") => Some("件名"),
         ("job", "title") => Some("作業名"),
         (_, "status") => Some("状態"),
+        (_, "inspected_on") => Some("点検日"),
+        (_, "inspector") => Some("点検した人"),
+        (_, "findings") => Some("指摘(不合格の項目)"),
+        (_, "items") => Some("点検項目"),
+        (_, "finding") => Some("指摘"),
+        (_, "follow_up") => Some("登録した作業"),
+        (_, "waiver") => Some("納品不要とした成果品"),
+        (_, "decided_on") => Some("判断日"),
+        (_, "reason") => Some("理由"),
+        ("inspection", f) => Some(field_label(f)).filter(|l| *l != f),
         ("notice" | "job" | "password_rotation", f) => Some(field_label(f)).filter(|l| *l != f),
         _ => None,
     }

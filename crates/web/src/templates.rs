@@ -54,6 +54,14 @@ const SOURCES: &[(&str, &str)] = &[
     ("jobs.html", include_str!("../templates/jobs.html")),
     ("job_new.html", include_str!("../templates/job_new.html")),
     ("job.html", include_str!("../templates/job.html")),
+    (
+        "job_inspection.html",
+        include_str!("../templates/job_inspection.html"),
+    ),
+    (
+        "inspection_template.html",
+        include_str!("../templates/inspection_template.html"),
+    ),
     ("plan.html", include_str!("../templates/plan.html")),
     (
         "plan_view.html",

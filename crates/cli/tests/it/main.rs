@@ -8,6 +8,7 @@ mod auth;
 mod browser;
 mod browser_request;
 mod cli;
+mod inspections;
 mod inventory;
 mod job_pages;
 mod jobs;

@@ -188,6 +188,7 @@ async fn every_page_renders_in_japanese(engine: Engine) {
         .expect("json");
     let plan_id = plan["id"].as_i64().expect("plan id");
     let (nid, jid) = notice_and_rotation_job(&app, tid, worker).await;
+    let kid = crate::inspections::inspection_job_with_finding(&app, tid, worker).await;
     let pages: Vec<(Role, String)> = vec![
         (Role::CityStaff, "/".into()),
         (Role::ContractorLead, "/sites".into()),
@@ -234,6 +235,10 @@ async fn every_page_renders_in_japanese(engine: Engine) {
         (Role::CityStaff, format!("/jobs/new?notice_id={nid}")),
         (Role::CityStaff, format!("/jobs/{jid}")),
         (Role::ContractorWorker, format!("/jobs/{jid}")),
+        (Role::CityStaff, format!("/jobs/{kid}")),
+        (Role::ContractorWorker, format!("/jobs/{kid}")),
+        (Role::CityStaff, "/inspection/template".into()),
+        (Role::Auditor, "/inspection/template".into()),
         (Role::ContractorWorker, format!("/terminals/{tid}")),
         (Role::SecurityOfficer, "/".into()),
     ];

@@ -43,7 +43,7 @@ pub struct ChecklistInput {
 }
 
 /// One checked answer; the label is kept as it read on the day.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ChecklistAnswer {
     pub item_id: String,
     pub label: String,

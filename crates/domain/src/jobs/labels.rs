@@ -1,6 +1,6 @@
 //! The Japanese names of the jobs inputs' fields, for API messages and the audit log.
 
-/// The Japanese name of a field of a notice, job or password-change input; other names
+/// The Japanese name of a field of a notice, job, password-change or checklist input; other names
 /// are returned as they are.
 pub fn field_label(field: &str) -> &str {
     match field {
@@ -24,6 +24,10 @@ pub fn field_label(field: &str) -> &str {
         "performer_id" => "変更した作業従事者",
         "performer" => "変更した作業従事者",
         "rotated_at" => "変更日時",
+        "terminal" | "terminal_id" => "統合端末",
+        "inspected_on" => "点検日",
+        "inspector_id" | "inspector" => "点検した人",
+        "item_id" => "点検項目",
         other => other,
     }
 }

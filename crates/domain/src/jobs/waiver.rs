@@ -22,6 +22,8 @@ labelled_enum! {
 /// A waiver as entered by the City staff.
 #[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
 pub struct DeliverableWaiverInput {
+    /// Taken from the path over the API.
+    #[serde(default)]
     pub job_id: i64,
     /// `all` or `part`.
     pub scope: String,

@@ -170,24 +170,26 @@ pub(super) async fn job_status(conn: &mut AnyConnection, id: i64) -> Result<JobS
     Ok(JobStatus::parse(&s).unwrap_or(JobStatus::Cancelled))
 }
 
-impl Store {
-    /// Creates a job with its target terminals; a job from a notice moves the notice
-    /// (作業登録) in the same transaction.
-    pub async fn create_job(&self, actor: &Actor, d: &JobDraft) -> Result<i64, StoreError> {
-        let mut ch = self.begin(actor, Action::ManageJobs).await?;
-        let role = role_or(actor, Role::CityStaff);
-        let status = JobStatus::initial(role).map_err(|e| StoreError::conflict("status", e.0))?;
-        let notice = match d.origin {
-            JobOrigin::Notice { notice_id } => Some((
-                notice_id,
-                take_notice(ch.conn(), notice_id, d.category, role).await?,
-            )),
-            _ => None,
-        };
-        let terminals = resolve_terminals(ch.conn(), &d.target).await?;
-        let now = ch.now().to_string();
-        let all = d.target == JobTarget::AllTerminals;
-        let id: i64 = sqlx::query_scalar(
+/// Creates a job with its target terminals inside `ch`, audited; a job from a notice
+/// moves the notice (作業登録) too.
+pub(super) async fn insert_job(
+    ch: &mut Change,
+    actor: &Actor,
+    d: &JobDraft,
+) -> Result<i64, StoreError> {
+    let role = role_or(actor, Role::CityStaff);
+    let status = JobStatus::initial(role).map_err(|e| StoreError::conflict("status", e.0))?;
+    let notice = match d.origin {
+        JobOrigin::Notice { notice_id } => Some((
+            notice_id,
+            take_notice(ch.conn(), notice_id, d.category, role).await?,
+        )),
+        _ => None,
+    };
+    let terminals = resolve_terminals(ch.conn(), &d.target).await?;
+    let now = ch.now().to_string();
+    let all = d.target == JobTarget::AllTerminals;
+    let id: i64 = sqlx::query_scalar(
             "INSERT INTO jobs (category, origin, notice_id, title, description, all_terminals, status, \
              created_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id",
         )
@@ -202,45 +204,54 @@ impl Store {
         .bind(&now)
         .fetch_one(ch.conn())
         .await?;
-        for (t, _) in &terminals {
-            sqlx::query("INSERT INTO job_terminals (job_id, terminal_id) VALUES ($1, $2)")
-                .bind(id)
-                .bind(t)
-                .execute(ch.conn())
-                .await?;
-        }
-        if let Some((notice_id, (_, from, to))) = &notice {
-            let n = sqlx::query(
-                "UPDATE notices SET status = $1, updated_at = $2 WHERE id = $3 AND status = $4",
-            )
-            .bind(to.as_str())
-            .bind(&now)
-            .bind(notice_id)
-            .bind(from.as_str())
+    for (t, _) in &terminals {
+        sqlx::query("INSERT INTO job_terminals (job_id, terminal_id) VALUES ($1, $2)")
+            .bind(id)
+            .bind(t)
             .execute(ch.conn())
-            .await?
-            .rows_affected();
-            if n == 0 {
-                return Err(raced());
-            }
-            let changes = json!({"status": {"before": from.as_str(), "after": to.as_str()},
+            .await?;
+    }
+    if let Some((notice_id, (_, from, to))) = &notice {
+        let n = sqlx::query(
+            "UPDATE notices SET status = $1, updated_at = $2 WHERE id = $3 AND status = $4",
+        )
+        .bind(to.as_str())
+        .bind(&now)
+        .bind(notice_id)
+        .bind(from.as_str())
+        .execute(ch.conn())
+        .await?
+        .rows_affected();
+        if n == 0 {
+            return Err(raced());
+        }
+        let changes = json!({"status": {"before": from.as_str(), "after": to.as_str()},
                 "job": {"after": format!("{id} {}", d.title)}});
-            ch.audit("notice", notice_id, "create_jobs", &changes)
-                .await?;
-        }
-        let assets: Vec<&str> = terminals.iter().map(|(_, a)| a.as_str()).collect();
-        let mut changes = json!({
-            "category": {"after": d.category.kana()}, "origin": {"after": d.origin.as_str()},
-            "title": {"after": d.title}, "all_terminals": {"after": all},
-            "terminals": {"after": assets.join("、")}, "status": {"after": status.as_str()},
-        });
-        if let Some((_, (reference, _, _))) = &notice {
-            changes["notice"] = json!({"after": reference});
-        }
-        if let Some(text) = &d.description {
-            changes["description"] = json!({"after": text});
-        }
-        ch.audit("job", id, "create", &changes).await?;
+        ch.audit("notice", notice_id, "create_jobs", &changes)
+            .await?;
+    }
+    let assets: Vec<&str> = terminals.iter().map(|(_, a)| a.as_str()).collect();
+    let mut changes = json!({
+        "category": {"after": d.category.kana()}, "origin": {"after": d.origin.as_str()},
+        "title": {"after": d.title}, "all_terminals": {"after": all},
+        "terminals": {"after": assets.join("、")}, "status": {"after": status.as_str()},
+    });
+    if let Some((_, (reference, _, _))) = &notice {
+        changes["notice"] = json!({"after": reference});
+    }
+    if let Some(text) = &d.description {
+        changes["description"] = json!({"after": text});
+    }
+    ch.audit("job", id, "create", &changes).await?;
+    Ok(id)
+}
+
+impl Store {
+    /// Creates a job with its target terminals; a job from a notice moves the notice
+    /// (作業登録) in the same transaction.
+    pub async fn create_job(&self, actor: &Actor, d: &JobDraft) -> Result<i64, StoreError> {
+        let mut ch = self.begin(actor, Action::ManageJobs).await?;
+        let id = insert_job(&mut ch, actor, d).await?;
         ch.commit().await?;
         Ok(id)
     }

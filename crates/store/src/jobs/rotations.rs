@@ -47,7 +47,7 @@ pub struct LastRotation {
 }
 
 /// The asset number of `terminal_id` when it is one of job `job_id`'s terminals.
-async fn job_terminal(
+pub(super) async fn job_terminal(
     conn: &mut AnyConnection,
     job_id: i64,
     terminal_id: i64,
@@ -68,8 +68,12 @@ async fn job_terminal(
     })
 }
 
-/// The login name of `id` when it is an enabled contractor's person.
-async fn performer(conn: &mut AnyConnection, id: i64) -> Result<String, StoreError> {
+/// The login name of `id` when it is an enabled contractor's person, else 422 on `field`.
+pub(super) async fn performer(
+    conn: &mut AnyConnection,
+    field: &str,
+    id: i64,
+) -> Result<String, StoreError> {
     let r = sqlx::query("SELECT username, role, disabled FROM users WHERE id = $1")
         .bind(id)
         .fetch_optional(conn)
@@ -83,7 +87,7 @@ async fn performer(conn: &mut AnyConnection, id: i64) -> Result<String, StoreErr
         }
     }
     Err(invalid(
-        "performer_id",
+        field,
         format!("利用者ID {id} は有効な作業従事者・業務責任者ではありません。"),
     ))
 }
@@ -130,7 +134,7 @@ impl Store {
             ));
         }
         let asset = job_terminal(ch.conn(), r.job_id, r.terminal_id).await?;
-        let username = performer(ch.conn(), r.performer_id).await?;
+        let username = performer(ch.conn(), "performer_id", r.performer_id).await?;
         if r.rotated_at > ch.now_utc() + Duration::minutes(5) {
             return Err(invalid(
                 "rotated_at",

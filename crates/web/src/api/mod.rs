@@ -3,6 +3,7 @@
 
 pub mod calendar;
 mod contract;
+pub mod inspections;
 pub mod jobs;
 mod json;
 pub mod notices;
@@ -14,6 +15,7 @@ pub mod schedule;
 mod sites;
 pub mod terminals;
 pub mod visits;
+pub mod waivers;
 
 use std::sync::LazyLock;
 
@@ -107,6 +109,10 @@ fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(jobs::transition))
         .routes(routes!(rotations::list))
         .routes(routes!(rotations::create))
+        .routes(routes!(inspections::template, inspections::put_template))
+        .routes(routes!(inspections::list, inspections::create))
+        .routes(routes!(inspections::follow_up))
+        .routes(routes!(waivers::create))
         .routes(routes!(contract::audit_list))
         .routes(routes!(contract::audit_of))
         .routes(routes!(contract::audit_verify))

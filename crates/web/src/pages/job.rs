@@ -1,5 +1,6 @@
 //! One job's page: its notice, target terminals, the transitions the viewer may apply,
-//! its history, and for オ the administrator-password changes with the form to record one.
+//! its history, for オ the administrator-password changes with the form to record one,
+//! and (see [`super::inspection`]) the カ checklists and the City's waiver.
 
 use axum::body::Bytes;
 use axum::extract::{Path, State};
@@ -38,7 +39,7 @@ fn verbs(user: &PageUser, status: JobStatus) -> Vec<Value> {
         .collect()
 }
 
-async fn show_page(
+pub(super) async fn show_page(
     state: &AppState,
     user: &PageUser,
     id: i64,
@@ -67,10 +68,12 @@ async fn show_page(
     } else {
         Value::Null
     };
+    let parts = super::inspection::job_context(state, user, &d).await?;
     let mut ctx = json!({
         "j": d.job, "terminals": d.terminals, "history": history,
         "verbs": verbs(user, d.job.status), "rotation": rotation, "rotation_form": null,
     });
+    merge(&mut ctx, parts);
     merge(&mut ctx, extra);
     let title = format!("作業 {} {}", d.job.category, d.job.title);
     Ok((status, render("job.html", user.ctx(&title, ctx))?).into_response())

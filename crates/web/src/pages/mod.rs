@@ -4,6 +4,7 @@ pub mod account;
 mod audit;
 mod calendar;
 mod dashboard;
+mod inspection;
 mod inventory;
 mod job;
 mod jobs;
@@ -70,6 +71,16 @@ pub fn router() -> Router<AppState> {
         .route("/jobs/{id}", get(job::show))
         .route("/jobs/{id}/transition", post(job::transition))
         .route("/jobs/{id}/rotations", post(job::rotate))
+        .route("/jobs/{id}/inspections", post(inspection::record))
+        .route(
+            "/jobs/{id}/inspections/{terminal_id}/follow-up",
+            post(inspection::follow_up),
+        )
+        .route("/jobs/{id}/waiver", post(inspection::waive))
+        .route(
+            "/inspection/template",
+            get(inspection::template).post(inspection::save),
+        )
         .route("/sites", get(inventory::sites).post(inventory::create_site))
         .route(
             "/sites/{id}",
