@@ -49,6 +49,10 @@ const SOURCES: &[(&str, &str)] = &[
     ("plans.html", include_str!("../templates/plans.html")),
     ("requests.html", include_str!("../templates/requests.html")),
     ("request.html", include_str!("../templates/request.html")),
+    (
+        "checklist.html",
+        include_str!("../templates/checklist.html"),
+    ),
     ("notices.html", include_str!("../templates/notices.html")),
     ("notice.html", include_str!("../templates/notice.html")),
     ("jobs.html", include_str!("../templates/jobs.html")),

@@ -467,6 +467,12 @@ fn page_endpoints() -> Vec<Endpoint> {
         ),
         ep(Method::GET, "/requests/999999", Body::None, READ_JOBS),
         ep(
+            Method::GET,
+            "/requests/999999/checklist?site_id=1",
+            Body::None,
+            READ_JOBS,
+        ),
+        ep(
             Method::POST,
             "/requests/999999",
             Body::Form(&[("op", "question"), ("subject", "")]),

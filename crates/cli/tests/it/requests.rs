@@ -254,6 +254,27 @@ async fn the_combined_october_visit_from_notice_to_acceptance(engine: Engine) {
         204
     );
 
+    // The A4 checklist of one site, printed for offline work.
+    let sheet = worker
+        .get(app.url(&format!("/requests/{rid}/checklist?site_id={}", sites[0])))
+        .send()
+        .await
+        .expect("sheet");
+    assert_eq!(sheet.status(), 200);
+    let html = sheet.text().await.expect("html");
+    assert!(
+        html.contains("統合端末 R-00") && html.contains("□実施済") && html.contains("第2版"),
+        "checklist"
+    );
+    let words = crate::pages::english_words(&crate::pages::visible_text(&html));
+    assert!(words.is_empty(), "English left on the checklist: {words:?}");
+    let r = worker
+        .get(app.url(&format!("/requests/{rid}/checklist?site_id=999999")))
+        .send()
+        .await
+        .expect("sheet");
+    assert_eq!(r.status(), 404, "a site not on the request");
+
     // Every step on every terminal, recorded in one go (an offline checklist entered afterwards).
     let records: Vec<Value> = terminals
         .iter()

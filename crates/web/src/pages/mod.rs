@@ -47,6 +47,7 @@ pub fn router() -> Router<AppState> {
         .route("/schedule", get(schedule::list).post(schedule::create))
         .route("/requests", get(requests::list).post(requests::create))
         .route("/requests/{id}", get(requests::show).post(requests::act))
+        .route("/requests/{id}/checklist", get(requests::checklist))
         .route("/plans", get(plans::list).post(plans::create))
         .route("/plans/{id}", get(plans::show))
         .route("/plans/{id}/plan.xlsx", get(plans::xlsx))

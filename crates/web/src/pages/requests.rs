@@ -235,3 +235,49 @@ pub async fn act(
         }
     }
 }
+
+/// `?site_id=`: the site whose checklist is printed.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct ChecklistQuery {
+    pub site_id: Option<String>,
+}
+
+/// The A4 checklist of one site for work done offline and entered afterwards (R8.3): the
+/// latest approved procedure's steps for each of the site's target terminals, with boxes
+/// for the outcome, the performer, the times and notes.
+pub async fn checklist(
+    State(state): State<AppState>,
+    user: PageUser,
+    Path(id): Path<i64>,
+    Query(q): Query<ChecklistQuery>,
+) -> PageResult {
+    let d = request_detail(&state, &user.0, id).await?;
+    let site_id: Option<i64> = q.site_id.as_deref().and_then(|s| s.trim().parse().ok());
+    let Some((site_id, site_name)) = d
+        .request
+        .sites
+        .iter()
+        .find(|s| Some(s.0) == site_id)
+        .cloned()
+    else {
+        return Err(super::PageError(AppError::not_found("作業場所")));
+    };
+    let procedure = d
+        .procedures
+        .iter()
+        .find(|p| p.status == jukiops_domain::jobs::ProcedureVersionStatus::Approved);
+    let terminals: Vec<_> = d
+        .terminals
+        .iter()
+        .filter(|t| t.site_id == site_id)
+        .collect();
+    let ctx = json!({
+        "r": d.request.summary, "site": site_name, "procedure": procedure, "terminals": terminals,
+        "jobs": d.request.jobs,
+    });
+    let title = format!(
+        "作業チェックリスト {} {}",
+        d.request.summary.request_number, site_name
+    );
+    Ok(render("checklist.html", user.ctx(&title, ctx))?.into_response())
+}
