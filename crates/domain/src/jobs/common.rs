@@ -83,7 +83,7 @@ pub(super) fn apply<S: Labelled, V: Labelled>(
     }
     if !rule.from.contains(&from) {
         return Err(TransitionError(format!(
-            "この{thing}は「{}」のため、{}できません。",
+            "この{thing}は「{}」のため、{}はできません。",
             from.label_ja(),
             verb.label_ja()
         )));

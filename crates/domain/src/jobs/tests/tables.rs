@@ -24,7 +24,7 @@ fn notice_table() {
     let why = notice_transition(Closed, CreateJobs, CityStaff)
         .unwrap_err()
         .0;
-    assert_eq!(why, "この通知は「完了」のため、作業登録できません。");
+    assert_eq!(why, "この通知は「完了」のため、作業登録はできません。");
     let why = notice_transition(Received, CreateJobs, ContractorLead)
         .unwrap_err()
         .0;
@@ -53,7 +53,7 @@ fn job_table() {
     let why = job_transition(Planned, Start, ContractorWorker)
         .unwrap_err()
         .0;
-    assert_eq!(why, "この作業は「予定」のため、作業開始できません。");
+    assert_eq!(why, "この作業は「予定」のため、作業開始はできません。");
     let why = job_transition(Requested, Start, CityStaff).unwrap_err().0;
     assert_eq!(
         why,
@@ -108,7 +108,7 @@ fn question_table() {
     let why = question_transition(Open, Close, ContractorLead)
         .unwrap_err()
         .0;
-    assert_eq!(why, "この疑義は「未回答」のため、解決の記録できません。");
+    assert_eq!(why, "この疑義は「未回答」のため、解決の記録はできません。");
 }
 
 #[test]
