@@ -34,6 +34,25 @@ async fn click(client: &Client, css: &str) {
         .unwrap_or_else(|e| panic!("click {css}: {e}"));
 }
 
+/// Waits until the element at `css` shows `needle` (a form post redirects back to the same
+/// path, so the path alone does not say the new page has loaded).
+async fn wait_for_text(client: &Client, css: &str, needle: &str) {
+    let started = std::time::Instant::now();
+    loop {
+        if let Ok(el) = client.find(Locator::Css(css)).await
+            && el.text().await.is_ok_and(|t| t.contains(needle))
+        {
+            return;
+        }
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(15),
+            "{css} never showed {needle}: {}",
+            text_of(client, "main").await
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+}
+
 async fn sign_in(client: &Client, app: &TestApp, role: Role) {
     client.goto(&app.url("/login")).await.expect("login page");
     fill(client, "#username", &username(role)).await;
@@ -146,21 +165,19 @@ async fn scenario(app: &TestApp, client: &Client) {
     )
     .await;
     click(client, "form input[name='op'][value='procedure'] ~ button").await;
-    wait_for_path(client, &path, None).await;
+    wait_for_text(client, "main", "第1版").await;
     click(
         client,
         "form input[name='op'][value='submit_procedure'] ~ button",
     )
     .await;
-    wait_for_path(client, &path, None).await;
-    assert!(text_of(client, "main").await.contains("提出済"));
+    wait_for_text(client, "main", "提出済").await;
     sign_out(client).await;
 
     // The City approves it.
     as_role(client, app, Role::CityStaff, &path).await;
     click(client, "button[name='verdict'][value='approve']").await;
-    wait_for_path(client, &path, None).await;
-    assert!(text_of(client, "main dl").await.contains("手順書承認済"));
+    wait_for_text(client, "main dl", "手順書承認済").await;
     sign_out(client).await;
 
     // The worker records both steps on both terminals at once.
@@ -181,7 +198,7 @@ async fn scenario(app: &TestApp, client: &Client) {
         "form input[name='op'][value='record'] ~ button[type='submit']",
     )
     .await;
-    wait_for_path(client, &path, None).await;
+    wait_for_text(client, "main dl", "作業中").await;
     let records = client
         .find_all(Locator::XPath(
             "//h2[normalize-space()='作業記録']/following-sibling::table[1]/tbody/tr",
@@ -199,7 +216,7 @@ async fn scenario(app: &TestApp, client: &Client) {
     // The lead reports; the City accepts.
     as_role(client, app, Role::ContractorLead, &path).await;
     click(client, "form input[name='op'][value='report'] ~ button").await;
-    wait_for_path(client, &path, None).await;
+    wait_for_text(client, "main dl", "結果報告済").await;
     sign_out(client).await;
     as_role(client, app, Role::CityStaff, &path).await;
     click(
@@ -207,7 +224,7 @@ async fn scenario(app: &TestApp, client: &Client) {
         "form input[name='op'][value='decide_report'] ~ button[value='approve']",
     )
     .await;
-    wait_for_path(client, &path, None).await;
+    wait_for_text(client, "main dl", "完了").await;
     let facts = text_of(client, "main dl").await;
     assert!(facts.contains("完了"), "{facts}");
 }

@@ -275,6 +275,25 @@ async fn the_combined_october_visit_from_notice_to_acceptance(engine: Engine) {
         .expect("sheet");
     assert_eq!(r.status(), 404, "a site not on the request");
 
+    // Work at 18:00 without the City's approval of off-hours work is refused (R5.3).
+    let mut late = record(&terminals[0], 1);
+    late["started_at"] = json!("2020-10-05 18:00");
+    late["ended_at"] = json!("2020-10-05 18:30");
+    let (status, body) = post(
+        &worker,
+        app.url(&format!("/api/v1/requests/{rid}/records")),
+        json!({"records": [late]}),
+    )
+    .await;
+    assert_eq!(status, 409, "{body}");
+    assert!(
+        body["detail"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("時間外作業"),
+        "{body}"
+    );
+
     // Every step on every terminal, recorded in one go (an offline checklist entered afterwards).
     let records: Vec<Value> = terminals
         .iter()

@@ -2,10 +2,13 @@
 //! when, and how it went. Refused without an approved version of the procedure.
 
 use jukiops_domain::FieldErrors;
+use jukiops_domain::calendar::BusinessCalendar;
 use jukiops_domain::jobs::{
     JobVerb, StepOutcome, WorkRecordDraft, WorkRequestStatus, WorkRequestVerb, may_record_work,
 };
 use jukiops_domain::people::{Action, Role};
+use jukiops_domain::schedule::{Span, outside_window};
+use jukiops_domain::time::jst;
 use jukiops_domain::time::{display_jst, from_db, to_db};
 use serde::Serialize;
 use serde_json::json;
@@ -14,6 +17,7 @@ use sqlx::{AnyConnection, Row};
 use super::shared::{
     job_ids, latest_procedure, move_jobs, move_request, request_status, role_of, target_terminals,
 };
+use crate::schedule::off_hours_facts;
 use crate::{Actor, Change, Store, StoreError};
 
 /// One recorded step on one terminal.
@@ -58,6 +62,53 @@ async fn check_performers(ch: &mut Change, records: &[WorkRecordDraft]) -> Resul
     Ok(())
 }
 
+/// Refuses work recorded outside the working window unless the City instructed or
+/// approved off-hours work at the terminal's site covering it (R5.3).
+async fn check_off_hours(
+    ch: &mut Change,
+    calendar: &BusinessCalendar,
+    records: &[WorkRecordDraft],
+) -> Result<(), StoreError> {
+    for r in records {
+        let (start, end) = (
+            r.started_at.with_timezone(&jst()),
+            r.ended_at.with_timezone(&jst()),
+        );
+        if end.date_naive() != start.date_naive() {
+            return Err(StoreError::conflict(
+                "ended_at",
+                "日付をまたぐ作業は、日ごとに分けて記録してください。",
+            ));
+        }
+        let span = Span {
+            date: start.date_naive(),
+            start: start.time(),
+            end: end.time(),
+        };
+        let Some(why) = outside_window(calendar, &span) else {
+            continue;
+        };
+        let site_id: i64 = sqlx::query_scalar("SELECT site_id FROM terminals WHERE id = $1")
+            .bind(r.terminal_id)
+            .fetch_one(ch.conn())
+            .await?;
+        let date = span.date.to_string();
+        let covered = off_hours_facts(ch.conn(), &date, &date)
+            .await?
+            .iter()
+            .any(|o| o.site_id == site_id && o.status.allows_work() && o.span.covers(&span));
+        if !covered {
+            return Err(StoreError::conflict(
+                "started_at",
+                format!(
+                    "{why}。この拠点・時間の時間外作業の承認(または本市の指示)がないため、作業を記録できません(R5.3)。"
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
 impl Store {
     /// The records of a request, by terminal and step.
     pub async fn work_records(&self, request_id: i64) -> Result<Vec<WorkRecord>, StoreError> {
@@ -94,6 +145,7 @@ impl Store {
     pub async fn record_work(
         &self,
         actor: &Actor,
+        calendar: &BusinessCalendar,
         request_id: i64,
         records: &[WorkRecordDraft],
     ) -> Result<usize, StoreError> {
@@ -121,6 +173,7 @@ impl Store {
             return Err(e.into());
         }
         check_performers(&mut ch, records).await?;
+        check_off_hours(&mut ch, calendar, records).await?;
         let role = role_of(actor, Role::ContractorLead);
         if status == WorkRequestStatus::ProcedureApproved {
             move_request(&mut ch, request_id, WorkRequestVerb::StartWork, role).await?;

@@ -110,7 +110,7 @@ pub(super) async fn site_of(
 }
 
 /// Off-hours records on dates `from..=to` (all sites).
-pub(super) async fn off_hours_facts(
+pub(crate) async fn off_hours_facts(
     conn: &mut AnyConnection,
     from: &str,
     to: &str,

@@ -192,7 +192,11 @@ pub async fn record(
     if !e.is_empty() {
         return Err(e.into());
     }
-    Ok(state.store.record_work(&actor, request_id, &drafts).await?)
+    let cal = super::calendar::business_calendar(state).await?;
+    Ok(state
+        .store
+        .record_work(&actor, &cal, request_id, &drafts)
+        .await?)
 }
 
 pub async fn submit_report(
