@@ -175,6 +175,15 @@ impl Store {
         Ok(all)
     }
 
+    /// The request a procedure version belongs to.
+    pub async fn procedure_request_id(&self, procedure_id: i64) -> Result<i64, StoreError> {
+        sqlx::query_scalar("SELECT request_id FROM procedures WHERE id = $1")
+            .bind(procedure_id)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or(StoreError::NotFound("作業手順書"))
+    }
+
     async fn attachment_meta(&self, id: i64) -> Result<Attachment, StoreError> {
         let r = sqlx::query(crate::sql(format!(
             "SELECT {COLUMNS} FROM attachments WHERE id = $1"

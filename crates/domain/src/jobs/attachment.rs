@@ -143,7 +143,7 @@ pub fn check_file(name: &str, bytes: &[u8]) -> Result<CheckedFile, FieldErrors> 
     if bytes.len() > MAX_ATTACHMENT_BYTES {
         e.push(
             "file",
-            "ファイルが大きすぎます。添付できるのは4MiBまでです。",
+            "ファイルが大きすぎます。添付できるのは4メガバイトまでです。",
         );
         return Err(e);
     }
@@ -154,7 +154,7 @@ pub fn check_file(name: &str, bytes: &[u8]) -> Result<CheckedFile, FieldErrors> 
     let Some(file_type) = FileType::of_extension(&ext) else {
         e.push(
             "file",
-            "添付できるのはPDF・PNG・JPEG・Excel(xlsx)・Word(docx)・テキスト(txt)・CSVのファイルです。",
+            "添付できるのはPDF・PNG・JPEG・Excel・ワード・テキスト・CSVのファイルです。",
         );
         return Err(e);
     };
@@ -263,7 +263,7 @@ mod tests {
     fn refuses_empty_and_oversize_files() {
         assert!(field_message(check_file("a.txt", b"")).contains("空"));
         let big = vec![b'a'; MAX_ATTACHMENT_BYTES + 1];
-        assert!(field_message(check_file("a.txt", &big)).contains("4MiB"));
+        assert!(field_message(check_file("a.txt", &big)).contains("4メガバイト"));
         let max = vec![b'a'; MAX_ATTACHMENT_BYTES];
         assert!(check_file("a.txt", &max).is_ok());
     }
