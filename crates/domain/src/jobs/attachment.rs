@@ -154,7 +154,7 @@ pub fn check_file(name: &str, bytes: &[u8]) -> Result<CheckedFile, FieldErrors> 
     let Some(file_type) = FileType::of_extension(&ext) else {
         e.push(
             "file",
-            "添付できるのはPDF・PNG・JPEG・Excel・ワード・テキスト・CSVのファイルです。",
+            "添付できるのはPDF・画像・Excel・ワード・テキスト・CSVのファイルです。",
         );
         return Err(e);
     };

@@ -99,7 +99,7 @@ pub async fn upload(
             );
             AppError::invalid(e)
         })?;
-    let bytes = axum::body::to_bytes(body, MAX_ATTACHMENT_BYTES + 1)
+    let bytes = axum::body::to_bytes(body, MAX_ATTACHMENT_BYTES)
         .await
         .map_err(|_| too_large())?;
     let a = attach(&state, &actor, kind, q.owner_id, &name, &bytes).await?;
