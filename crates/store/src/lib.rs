@@ -4,6 +4,7 @@
 //! that checks the actor's role, runs the writes and appends the audit entry in the same
 //! transaction (R8.5).
 
+mod attachments;
 mod audit;
 mod calendar;
 mod change;
@@ -20,6 +21,7 @@ mod terminal_list;
 mod terminals;
 mod touch_panels;
 
+pub use attachments::{Attachment, AttachmentFile, attach_action};
 pub use audit::{AuditHead, VerifyReport};
 pub use calendar::CalendarOverride;
 pub use change::{Actor, Change};

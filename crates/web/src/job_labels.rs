@@ -1,7 +1,7 @@
 //! Japanese labels of the jobs chain's audit entries: entities, actions, fields and the
 //! stored codes (statuses, kinds, origins) shown in histories.
 
-use jukiops_domain::jobs::{JobStatus, NoticeKind, NoticeStatus, field_label};
+use jukiops_domain::jobs::{JobStatus, NoticeKind, NoticeStatus, OwnerKind, field_label};
 
 /// The entity's Japanese name, for the jobs chain's entities.
 pub fn entity(entity: &str) -> Option<&'static str> {
@@ -11,6 +11,7 @@ pub fn entity(entity: &str) -> Option<&'static str> {
         "password_rotation" => Some("管理者パスワード変更"),
         "inspection" => Some("年次点検の点検結果"),
         "inspection_template" => Some("年次点検の点検項目"),
+        "attachment" => Some("添付ファイル"),
         _ => None,
     }
 }
@@ -42,6 +43,12 @@ pub fn field<'a>(entity: &str, field: &'a str) -> Option<&'a str> {
         (_, "waiver") => Some("納品不要とした成果品"),
         (_, "decided_on") => Some("判断日"),
         (_, "reason") => Some("理由"),
+        ("attachment", "owner_kind") => Some("添付先"),
+        ("attachment", "owner_id") => Some("添付先ID"),
+        ("attachment", "file_name") => Some("ファイル名"),
+        ("attachment", "content_type") => Some("ファイルの形式"),
+        ("attachment", "size") => Some("大きさ(バイト)"),
+        ("attachment", "sha256") => Some("SHA-256"),
         ("inspection", f) => Some(field_label(f)).filter(|l| *l != f),
         ("notice" | "job" | "password_rotation", f) => Some(field_label(f)).filter(|l| *l != f),
         _ => None,
@@ -53,6 +60,7 @@ pub fn code(entity: &str, field: &str, code: &str) -> Option<&'static str> {
     match (entity, field) {
         ("notice", "status") => NoticeStatus::parse(code).map(NoticeStatus::label_ja),
         ("notice", "kind") => NoticeKind::parse(code).map(NoticeKind::label_ja),
+        ("attachment", "owner_kind") => OwnerKind::parse(code).map(OwnerKind::label_ja),
         ("job", "status") => JobStatus::parse(code).map(JobStatus::label_ja),
         ("job", "origin") => match code {
             "notice" => Some("J-LISからの通知"),

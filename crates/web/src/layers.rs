@@ -5,6 +5,7 @@ use std::time::Instant;
 
 use axum::Router;
 use axum::body::Body;
+use axum::extract::DefaultBodyLimit;
 use axum::extract::{Request, State};
 use axum::http::{HeaderName, HeaderValue, Method, StatusCode, header};
 use axum::middleware::{self, Next};
@@ -31,6 +32,8 @@ pub fn apply(router: Router, config: &WebConfig) -> Router {
         .layer(middleware::from_fn(csrf))
         .layer(middleware::from_fn(security_headers))
         .layer(RequestBodyLimitLayer::new(config.max_body_bytes))
+        // axum's own 2 MB default would otherwise cut uploads below the limit above.
+        .layer(DefaultBodyLimit::max(config.max_body_bytes))
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, config.request_timeout))
         .layer(middleware::from_fn(record_metrics))
         .layer(

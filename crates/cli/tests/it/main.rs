@@ -3,6 +3,7 @@
 mod support;
 
 mod access;
+mod attachments;
 mod audit;
 mod auth;
 mod browser;

@@ -20,6 +20,7 @@ const ALLOWED_LATIN: &[&str] = &[
     "J-LIS",
     "OS",
     "Excel",
+    "PDF",
 ];
 
 /// Data, not UI: the test accounts' login names (shown as actors), the system actor of the

@@ -11,6 +11,7 @@
 #[macro_use]
 mod common;
 
+mod attachment;
 mod counts;
 mod decision;
 mod inspection;
@@ -27,6 +28,10 @@ mod waiver;
 mod work_records;
 mod work_request;
 
+pub use attachment::{
+    ACCEPTED_EXTENSIONS, CheckedFile, FileType, MAX_ATTACHMENT_BYTES, MAX_FILE_NAME_CHARS,
+    OwnerKind, check_file, clean_file_name, content_disposition, percent_decode,
+};
 pub use counts::{BurnDownPoint, CategoryCount, JobTally, Progress, burn_down, category_counts};
 pub use decision::{Decision, DecisionInput, Verdict};
 pub use inspection::{

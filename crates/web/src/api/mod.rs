@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1`, documented by an OpenAPI 3 document generated from these
 //! handlers (`/api/openapi.json`). Every list is paged.
 
+pub mod attachments;
 pub mod calendar;
 mod contract;
 pub mod inspections;
@@ -103,6 +104,8 @@ fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(notices::list, notices::create))
         .routes(routes!(notices::show))
         .routes(routes!(notices::transition))
+        .routes(routes!(attachments::list, attachments::upload))
+        .routes(routes!(attachments::download))
         .routes(routes!(jobs::list, jobs::create))
         .routes(routes!(jobs::counts))
         .routes(routes!(jobs::show))

@@ -1,6 +1,7 @@
 //! The Japanese web UI: server-rendered pages over the same store operations as the API.
 
 pub mod account;
+mod attachments;
 mod audit;
 mod calendar;
 mod dashboard;
@@ -67,6 +68,8 @@ pub fn router() -> Router<AppState> {
         .route("/notices", get(notices::list).post(notices::record))
         .route("/notices/{id}", get(notices::show))
         .route("/notices/{id}/transition", post(notices::transition))
+        .route("/attachments", post(attachments::upload))
+        .route("/attachments/{id}", get(attachments::download))
         .route("/jobs", get(jobs::list).post(jobs::create))
         .route("/jobs/new", get(jobs::new_form))
         .route("/jobs/{id}", get(job::show))

@@ -5,7 +5,10 @@ use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
-use jukiops_domain::jobs::{NoticeInput, NoticeKind, NoticeStatus, NoticeVerb, notice_transition};
+use jukiops_domain::jobs::{
+    ACCEPTED_EXTENSIONS, NoticeInput, NoticeKind, NoticeStatus, NoticeVerb, OwnerKind,
+    notice_transition,
+};
 use jukiops_domain::people::Action;
 use serde_json::{Value, json};
 
@@ -98,7 +101,7 @@ pub async fn show(
     show_page(&state, &user, id, StatusCode::OK, Value::Null).await
 }
 
-async fn show_page(
+pub(super) async fn show_page(
     state: &AppState,
     user: &PageUser,
     id: i64,
@@ -121,6 +124,8 @@ async fn show_page(
         "can_add_job": user.may(Action::ManageJobs) && may(NoticeVerb::CreateJobs),
         "can_close": user.may(Action::RecordNotices) && may(NoticeVerb::Close),
         "can_withdraw": user.may(Action::RecordNotices) && may(NoticeVerb::Withdraw),
+        "attachments": state.store.attachments_of(OwnerKind::Notice, id).await?,
+        "can_attach": user.may(Action::RecordNotices), "accept": ACCEPTED_EXTENSIONS,
     });
     merge(&mut ctx, extra);
     let title = format!("通知 {}", d.notice.jlis_reference);

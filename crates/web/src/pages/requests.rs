@@ -7,8 +7,8 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use jukiops_domain::jobs::{
-    AnswerInput, DecisionInput, ProcedureInput, ProcedureStepInput, QuestionInput, WorkRecordInput,
-    WorkRequestInput,
+    ACCEPTED_EXTENSIONS, AnswerInput, DecisionInput, OwnerKind, ProcedureInput, ProcedureStepInput,
+    QuestionInput, WorkRecordInput, WorkRequestInput,
 };
 use jukiops_domain::people::Action;
 use serde_json::{Value, json};
@@ -91,7 +91,7 @@ pub async fn show(
     show_page(&state, &user, id, StatusCode::OK, Value::Null).await
 }
 
-async fn show_page(
+pub(super) async fn show_page(
     state: &AppState,
     user: &PageUser,
     id: i64,
@@ -106,7 +106,15 @@ async fn show_page(
             .collect::<Vec<_>>()
             .join("\n")
     });
+    let procedure_ids: Vec<i64> = d.procedures.iter().map(|p| p.id).collect();
+    let procedure_attachments = state
+        .store
+        .attachments_of_many(OwnerKind::Procedure, &procedure_ids)
+        .await?;
+    let evidence = state.store.attachments_of(OwnerKind::Request, id).await?;
     let mut ctx = json!({
+        "procedure_attachments": procedure_attachments, "evidence": evidence,
+        "accept": ACCEPTED_EXTENSIONS,
         "d": d,
         "people": state.store.contractor_people().await?,
         "steps_text": steps_text.unwrap_or_default(),

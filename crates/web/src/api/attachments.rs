@@ -1,0 +1,160 @@
+//! Attachments over the API (R2.4, R8.2, R8.3): a notice's files, a draft 作業手順書's
+//! files and a request's evidence of work, uploaded as the raw body, listed and downloaded.
+//! The operations here are shared with the pages.
+
+use axum::Json;
+use axum::body::Body;
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use jukiops_domain::FieldErrors;
+use jukiops_domain::jobs::{
+    MAX_ATTACHMENT_BYTES, OwnerKind, check_file, content_disposition, percent_decode,
+};
+use jukiops_domain::people::Action;
+use jukiops_store::{Actor, Attachment, attach_action};
+use serde::Deserialize;
+
+use super::JsonResult;
+use crate::AppState;
+use crate::auth::CurrentUser;
+use crate::error::{ApiResult, AppError};
+use crate::extract::{Path, Query};
+
+/// `?owner=&owner_id=`: what the attachments belong to.
+#[derive(Debug, Clone, Deserialize, utoipa::IntoParams)]
+pub struct OwnerQuery {
+    /// notice(通知)・procedure(作業手順書の版)・request(作業依頼書の作業の証跡)
+    pub owner: String,
+    /// 通知ID・作業手順書(版)ID・作業依頼書ID
+    pub owner_id: i64,
+}
+
+impl OwnerQuery {
+    pub fn kind(&self) -> Result<OwnerKind, AppError> {
+        OwnerKind::parse(self.owner.trim()).ok_or_else(|| {
+            AppError::field(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "owner",
+                "添付先は notice・procedure・request のいずれかを指定してください。",
+            )
+        })
+    }
+}
+
+/// The refusal of a file larger than 4 MiB (413, on the field `file`).
+pub fn too_large() -> AppError {
+    AppError::field(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "file",
+        "ファイルが大きすぎます。添付できるのは4メガバイトまでです。",
+    )
+}
+
+/// The one upload operation behind the page and the API: the role for the owner is
+/// checked by the caller before the body is read; here the file, then the owner.
+pub async fn attach(
+    state: &AppState,
+    actor: &Actor,
+    kind: OwnerKind,
+    owner_id: i64,
+    file_name: &str,
+    bytes: &[u8],
+) -> ApiResult<Attachment> {
+    let file = check_file(file_name, bytes)?;
+    Ok(state
+        .store
+        .add_attachment(actor, kind, owner_id, &file, bytes)
+        .await?)
+}
+
+/// Uploads a file: the raw content as the body, its name percent-encoded (UTF-8) in
+/// `X-File-Name`. PDF, PNG, JPEG, xlsx, docx, txt and CSV (UTF-8) up to 4 MiB, checked by
+/// their first bytes and extension. Notices: the City; a procedure version: the lead, while
+/// it is a draft (a submitted or decided version is frozen, 409); a request's evidence:
+/// those who record work.
+#[utoipa::path(post, path = "/api/v1/attachments", tag = "jobs", params(OwnerQuery,
+        ("X-File-Name" = String, Header, description = "ファイル名(UTF-8をパーセントエンコード)")),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "ファイルの内容"),
+    responses((status = 201, body = Attachment), (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem),
+        (status = 409, body = crate::error::Problem), (status = 413, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+pub async fn upload(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(q): Query<OwnerQuery>,
+    headers: HeaderMap,
+    body: Body,
+) -> ApiResult<(StatusCode, Json<Attachment>)> {
+    let kind = q.kind()?;
+    let actor = user.require(attach_action(kind))?;
+    let name = headers
+        .get("x-file-name")
+        .and_then(|v| v.to_str().ok())
+        .and_then(percent_decode)
+        .ok_or_else(|| {
+            let mut e = FieldErrors::default();
+            e.push(
+                "file",
+                "ファイル名を X-File-Name ヘッダー(UTF-8をパーセントエンコード)で指定してください。",
+            );
+            AppError::invalid(e)
+        })?;
+    let bytes = axum::body::to_bytes(body, MAX_ATTACHMENT_BYTES)
+        .await
+        .map_err(|_| too_large())?;
+    let a = attach(&state, &actor, kind, q.owner_id, &name, &bytes).await?;
+    Ok((StatusCode::CREATED, Json(a)))
+}
+
+/// The attachments of a notice, a procedure version or a request (metadata only).
+#[utoipa::path(get, path = "/api/v1/attachments", tag = "jobs", params(OwnerQuery),
+    responses((status = 200, body = Vec<Attachment>), (status = 422, body = crate::error::Problem)))]
+pub async fn list(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(q): Query<OwnerQuery>,
+) -> JsonResult<Vec<Attachment>> {
+    user.require(Action::ViewJobs)?;
+    let kind = q.kind()?;
+    Ok(Json(state.store.attachments_of(kind, q.owner_id).await?))
+}
+
+/// Downloads an attachment as stored, always as a download (never shown inline).
+#[utoipa::path(get, path = "/api/v1/attachments/{id}", tag = "jobs", params(("id" = i64, Path)),
+    responses((status = 200, content_type = "application/octet-stream", body = Vec<u8>), (status = 404, body = crate::error::Problem)))]
+pub async fn download(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> ApiResult<Response> {
+    download_response(&state, &user, id).await
+}
+
+/// The download behind the page and the API.
+pub async fn download_response(
+    state: &AppState,
+    user: &CurrentUser,
+    id: i64,
+) -> ApiResult<Response> {
+    user.require(Action::ViewJobs)?;
+    let f = state.store.attachment(id).await?;
+    let value = |s: &str| {
+        HeaderValue::from_str(s)
+            .unwrap_or_else(|_| HeaderValue::from_static("application/octet-stream"))
+    };
+    let disposition = HeaderValue::from_str(&content_disposition(&f.meta.file_name))
+        .unwrap_or_else(|_| HeaderValue::from_static("attachment"));
+    let mut res = f.content.into_response();
+    let h = res.headers_mut();
+    h.insert(header::CONTENT_TYPE, value(&f.meta.content_type));
+    h.insert(header::CONTENT_DISPOSITION, disposition);
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-store"),
+    );
+    Ok(res)
+}

@@ -1,0 +1,100 @@
+//! Attachments on the pages (R2.4, R8.2, R8.3): the upload forms of the notice and request
+//! pages post here (multipart), and the lists link to the download.
+
+use axum::extract::{FromRequest, Multipart, Path, Query, Request, State};
+use axum::http::StatusCode;
+use jukiops_domain::jobs::OwnerKind;
+use jukiops_store::attach_action;
+use serde_json::json;
+
+use super::{PageError, PageResult, PageUser, see_other};
+use crate::AppState;
+use crate::api::attachments::{OwnerQuery, attach, download_response, too_large};
+use crate::error::AppError;
+
+fn no_file() -> AppError {
+    AppError::field(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "file",
+        "添付するファイルを選んでください。",
+    )
+}
+
+/// Reads the form's `file` field: its name and content.
+async fn read_file(state: &AppState, req: Request) -> Result<(String, Vec<u8>), AppError> {
+    let mut multipart = Multipart::from_request(req, state)
+        .await
+        .map_err(|_| no_file())?;
+    loop {
+        let field = match multipart.next_field().await {
+            Ok(Some(f)) => f,
+            Ok(None) => return Err(no_file()),
+            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => return Err(too_large()),
+            Err(_) => return Err(no_file()),
+        };
+        if field.name() != Some("file") {
+            continue;
+        }
+        let name = field.file_name().unwrap_or_default().to_string();
+        return match field.bytes().await {
+            Ok(b) if name.is_empty() && b.is_empty() => Err(no_file()),
+            Ok(b) => Ok((name, b.to_vec())),
+            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => Err(too_large()),
+            Err(_) => Err(no_file()),
+        };
+    }
+}
+
+/// `POST /attachments?owner=&owner_id=`: the role for the owner is checked before the
+/// body is read; back to the owner's page, or that page again with the reason.
+pub async fn upload(
+    State(state): State<AppState>,
+    user: PageUser,
+    Query(q): Query<OwnerQuery>,
+    req: Request,
+) -> PageResult {
+    let kind = q.kind()?;
+    let actor = user.require(attach_action(kind))?;
+    let request_id = match kind {
+        OwnerKind::Notice => None,
+        OwnerKind::Request => Some(q.owner_id),
+        OwnerKind::Procedure => Some(state.store.procedure_request_id(q.owner_id).await?),
+    };
+    let result = match read_file(&state, req).await {
+        Ok((name, bytes)) => attach(&state, &actor, kind, q.owner_id, &name, &bytes).await,
+        Err(e) => Err(e),
+    };
+    let back = match request_id {
+        Some(r) => format!("/requests/{r}"),
+        None => format!("/notices/{}", q.owner_id),
+    };
+    match result {
+        Ok(_) => Ok(see_other(&back)),
+        Err(e)
+            if matches!(
+                e.status,
+                StatusCode::UNPROCESSABLE_ENTITY
+                    | StatusCode::CONFLICT
+                    | StatusCode::PAYLOAD_TOO_LARGE
+            ) =>
+        {
+            let extra = json!({"error": format!("添付できませんでした。{}", e.message)});
+            match request_id {
+                Some(r) => super::requests::show_page(&state, &user, r, e.status, extra).await,
+                None => super::notices::show_page(&state, &user, q.owner_id, e.status, extra).await,
+            }
+        }
+        Err(e) => Err(PageError(e)),
+    }
+}
+
+/// `GET /attachments/{id}`: the download.
+pub async fn download(
+    State(state): State<AppState>,
+    user: PageUser,
+    Path(id): Path<i64>,
+) -> PageResult {
+    download_response(&state, &user.0, id)
+        .await
+        .map_err(PageError)
+}
