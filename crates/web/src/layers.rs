@@ -32,6 +32,11 @@ pub fn apply(router: Router, config: &WebConfig) -> Router {
         .layer(middleware::from_fn(csrf))
         .layer(middleware::from_fn(security_headers))
         .layer(RequestBodyLimitLayer::new(config.max_body_bytes))
+        // Outside the limit, so that its bare 413 is explained.
+        .layer(middleware::from_fn_with_state(
+            config.max_body_bytes,
+            explain_too_large,
+        ))
         // axum's own 2 MB default would otherwise cut uploads below the limit above.
         .layer(DefaultBodyLimit::max(config.max_body_bytes))
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, config.request_timeout))
@@ -77,6 +82,31 @@ async fn csrf(req: Request, next: Next) -> Response {
         )
         .into_response()
     }
+}
+
+/// The body limit's bare 413 becomes a problem in Japanese naming the body.
+async fn explain_too_large(
+    axum::extract::State(limit): axum::extract::State<usize>,
+    req: Request,
+    next: Next,
+) -> Response {
+    let res = next.run(req).await;
+    let is_problem = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"application/problem+json"));
+    if res.status() != StatusCode::PAYLOAD_TOO_LARGE || is_problem {
+        return res;
+    }
+    AppError::field(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "body",
+        format!(
+            "送信されたデータが大きすぎます（上限 {} MiB）。",
+            limit / (1024 * 1024)
+        ),
+    )
+    .into_response()
 }
 
 async fn security_headers(req: Request, next: Next) -> Response {

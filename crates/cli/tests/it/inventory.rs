@@ -222,7 +222,18 @@ async fn bad_input_is_refused_naming_the_field_and_writes_nothing(engine: Engine
     // (the server may answer 413 and close before the client has written it all)
     let huge = "x".repeat(6 * 1024 * 1024);
     match post(huge.into(), "application/json").await {
-        Ok(r) => assert_eq!(r.status(), 413),
+        Ok(r) => {
+            assert_eq!(r.status(), 413);
+            let body: serde_json::Value = r.json().await.expect("a problem, in JSON");
+            assert_eq!(problem_fields(&body), ["body"]);
+            assert!(
+                body["detail"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .contains("大きすぎます"),
+                "{body}"
+            );
+        }
         Err(e) => assert!(e.is_request(), "connection closed early by the server: {e}"),
     }
 
