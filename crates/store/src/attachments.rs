@@ -3,7 +3,7 @@
 //! 作業依頼書's evidence of work. The audit entry keeps the metadata and the SHA-256, never
 //! the content.
 
-use jukiops_domain::jobs::{CheckedFile, OwnerKind, ProcedureVersionStatus};
+use jukiops_domain::jobs::{CheckedFile, OwnerKind, ProcedureVersionStatus, WorkRequestStatus};
 use jukiops_domain::people::Action;
 use jukiops_domain::time::{display_jst, from_db};
 use serde::Serialize;
@@ -67,7 +67,8 @@ pub fn attach_action(kind: OwnerKind) -> Action {
     }
 }
 
-/// Refuses a missing owner (404) and a procedure version that is no longer a draft (409).
+/// Refuses a missing owner (404), a procedure version that is no longer a draft and a
+/// request already closed (409).
 async fn check_owner(ch: &mut Change, kind: OwnerKind, owner_id: i64) -> Result<(), StoreError> {
     match kind {
         OwnerKind::Notice => {
@@ -78,11 +79,25 @@ async fn check_owner(ch: &mut Change, kind: OwnerKind, owner_id: i64) -> Result<
                 .ok_or(StoreError::NotFound("通知"))?;
         }
         OwnerKind::Request => {
-            sqlx::query_scalar::<_, i64>("SELECT id FROM work_requests WHERE id = $1")
-                .bind(owner_id)
-                .fetch_optional(ch.conn())
-                .await?
-                .ok_or(StoreError::NotFound("作業依頼書"))?;
+            let status: String =
+                sqlx::query_scalar("SELECT status FROM work_requests WHERE id = $1")
+                    .bind(owner_id)
+                    .fetch_optional(ch.conn())
+                    .await?
+                    .ok_or(StoreError::NotFound("作業依頼書"))?;
+            let status = WorkRequestStatus::parse(&status).unwrap_or(WorkRequestStatus::Cancelled);
+            if matches!(
+                status,
+                WorkRequestStatus::Accepted | WorkRequestStatus::Cancelled
+            ) {
+                return Err(StoreError::conflict(
+                    "status",
+                    format!(
+                        "この作業依頼書は「{}」のため、作業の証跡を追加できません。",
+                        status.label_ja()
+                    ),
+                ));
+            }
         }
         OwnerKind::Procedure => {
             let status: String = sqlx::query_scalar("SELECT status FROM procedures WHERE id = $1")

@@ -350,6 +350,17 @@ async fn the_combined_october_visit_from_notice_to_acceptance(engine: Engine) {
         "{d}"
     );
 
+    // Evidence is frozen once the request is closed.
+    let r = worker
+        .post(app.url(&format!("/api/v1/attachments?owner=request&owner_id={rid}")))
+        .header("content-type", "text/plain")
+        .header("x-file-name", "memo.txt")
+        .body("作業後の確認メモ")
+        .send()
+        .await
+        .expect("upload");
+    assert_eq!(r.status(), 409, "no evidence after acceptance");
+
     // The counts against the contract's estimates: イ, ウ・エ (one row) and オ each done once.
     let counts = send(
         &city,
