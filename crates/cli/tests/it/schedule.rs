@@ -139,6 +139,16 @@ async fn contractor_off_hours_work_needs_the_citys_approval(engine: Engine) {
     assert_eq!(application["status"], "requested");
     let oh_id = application["id"].as_i64().expect("id");
 
+    // The application covers only the workers it names.
+    let lead_id = user_id(&app, Role::ContractorLead).await;
+    let (status, body) = post(
+        &lead,
+        app.url("/api/v1/visits"),
+        visit(chuo, "2020-11-04", "17:30", "19:00", lead_id),
+    )
+    .await;
+    assert_eq!(status, 422, "a worker not on the application: {body}");
+
     // Planned under the pending application, but flagged; recording its work is refused.
     let (status, v) = post(
         &lead,

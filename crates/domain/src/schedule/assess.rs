@@ -16,6 +16,8 @@ pub struct OffHoursFact {
     pub site_id: i64,
     pub span: Span,
     pub status: OffHoursStatus,
+    /// The workers the record names; a visit is covered only for them.
+    pub worker_ids: Vec<i64>,
 }
 
 /// A permit, as far as judging a visit goes.
@@ -39,6 +41,8 @@ pub struct VisitFacts<'a> {
     pub designated_rooms: &'a [String],
     /// Rooms entered: the terminals' rooms and the one entered by hand.
     pub rooms: Vec<String>,
+    /// The workers on the visit.
+    pub worker_ids: Vec<i64>,
 }
 
 /// One permit a visit needs and whether it is granted.
@@ -104,6 +108,7 @@ pub fn assess(
         off_hours
             .iter()
             .filter(|o| o.site_id == visit.site_id && o.span.covers(&visit.span))
+            .filter(|o| visit.worker_ids.iter().all(|w| o.worker_ids.contains(w)))
             .filter(|o| o.status.allows_planning())
             .min_by_key(|o| (rank(o.status), o.id))
     });

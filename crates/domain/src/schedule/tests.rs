@@ -157,15 +157,21 @@ fn assess_prefers_an_approval_and_matches_permits_by_site_kind_room_and_date() {
         needs_entry_permit: false,
         designated_rooms: &rooms,
         rooms: vec!["電算室".into()],
+        worker_ids: vec![7],
     };
     let oh = |id, site_id, status| OffHoursFact {
         id,
         site_id,
         span: span("2020-11-04", "17:15", "19:00"),
         status,
+        worker_ids: vec![7, 8],
     };
     let none = assess(&cal, &visit, &[], &[]);
     assert!(!none.may_plan && !none.may_work);
+    let mut stranger = visit.clone();
+    stranger.worker_ids = vec![9];
+    let other = assess(&cal, &stranger, &[oh(4, 1, OffHoursStatus::Approved)], &[]);
+    assert!(!other.may_plan, "a record covers only the workers it names");
     let pending = assess(
         &cal,
         &visit,

@@ -96,7 +96,12 @@ async fn check_off_hours(
         let covered = off_hours_facts(ch.conn(), &date, &date)
             .await?
             .iter()
-            .any(|o| o.site_id == site_id && o.status.allows_work() && o.span.covers(&span));
+            .any(|o| {
+                o.site_id == site_id
+                    && o.status.allows_work()
+                    && o.span.covers(&span)
+                    && o.worker_ids.contains(&r.performer_id)
+            });
         if !covered {
             return Err(StoreError::conflict(
                 "started_at",

@@ -109,7 +109,7 @@ pub(super) async fn site_of(
     }
 }
 
-/// Off-hours records on dates `from..=to` (all sites).
+/// Off-hours records on dates `from..=to` (all sites), with the workers they name.
 pub(crate) async fn off_hours_facts(
     conn: &mut AnyConnection,
     from: &str,
@@ -121,11 +121,13 @@ pub(crate) async fn off_hours_facts(
     )
     .bind(from)
     .bind(to)
-    .fetch_all(conn)
+    .fetch_all(&mut *conn)
     .await?;
-    rows.iter()
+    let mut facts = rows
+        .iter()
         .map(|r| {
             Ok(OffHoursFact {
+                worker_ids: Vec::new(),
                 id: r.try_get("id")?,
                 site_id: r.try_get("site_id")?,
                 span: span_of(r, "work_date")?,
@@ -133,7 +135,14 @@ pub(crate) async fn off_hours_facts(
                     .unwrap_or(OffHoursStatus::Withdrawn),
             })
         })
-        .collect()
+        .collect::<Result<Vec<_>, StoreError>>()?;
+    let ids: Vec<i64> = facts.iter().map(|f| f.id).collect();
+    for (owner, person) in people_of(conn, "off_hours_workers", "off_hours_id", &ids).await? {
+        if let Some(f) = facts.iter_mut().find(|f| f.id == owner) {
+            f.worker_ids.push(person.id);
+        }
+    }
+    Ok(facts)
 }
 
 /// Permits valid on some date of `from..=to` (all sites).

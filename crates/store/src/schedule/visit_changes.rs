@@ -118,6 +118,7 @@ pub(super) async fn insert_visit(
         needs_entry_permit,
         designated_rooms: &designated,
         rooms: rooms_of(d.room.as_deref(), &terminals),
+        worker_ids: d.worker_ids.clone(),
     };
     let verdict = assess(rules.calendar, &facts, &off_hours, &permits);
     if !verdict.may_plan {

@@ -176,6 +176,7 @@ pub(super) async fn complete_rows(
             needs_entry_permit: v.needs_entry_permit,
             designated_rooms: &designated,
             rooms: rooms_of(v.room.as_deref(), &v.terminals),
+            worker_ids: v.workers.iter().map(|w| w.id).collect(),
         };
         v.assessment = assess(rules.calendar, &facts, &off_hours, &permits);
     }
