@@ -10,6 +10,7 @@ mod calendar;
 mod change;
 mod error;
 mod jobs;
+mod list_cache;
 mod page;
 pub mod password;
 mod people;
@@ -68,6 +69,8 @@ pub struct Store {
     /// SQLite has one writer at a time: writers of this process queue here, first come
     /// first served, instead of polling the file lock with `busy_timeout` back-off.
     writer: Option<std::sync::Arc<tokio::sync::Mutex<()>>>,
+    /// Terminal list pages, valid while the audit head stays put.
+    list_cache: list_cache::ListCache,
 }
 
 impl Store {
@@ -113,6 +116,7 @@ impl Store {
             pool,
             engine,
             writer,
+            list_cache: list_cache::ListCache::default(),
         })
     }
 

@@ -2,6 +2,7 @@
 //! one JSON array built by the database (`json_group_array` / `json_agg`), so a page of 100
 //! crosses the driver as one value instead of 1,600.
 
+use crate::list_cache::audit_head_seq;
 use crate::{Engine, Page, PageRequest, Store, StoreError, Terminal, TerminalFilter, sql};
 use sqlx::Row;
 
@@ -58,9 +59,42 @@ impl Store {
         Ok(Page::new(items, page.total, req))
     }
 
-    /// The same page as [`Store::terminals`], left as the database's JSON.
+    /// The same page as [`Store::terminals`], left as the database's JSON; served from
+    /// the list cache while no change has been committed since it was read.
     pub async fn terminals_json(
         &self,
+        f: &TerminalFilter,
+        req: PageRequest,
+    ) -> Result<TerminalPageJson, StoreError> {
+        let key = format!(
+            "terminals|{:?}|{:?}|{:?}|{}|{}",
+            f.site_id, f.status, f.q, req.page, req.per_page
+        );
+        let mut conn = self.pool.acquire().await?;
+        let head = audit_head_seq(&mut conn).await?;
+        if let Some(hit) = self.list_cache.get(&key, head)
+            && let Some((total, items)) = hit.split_once('|')
+            && let Ok(total) = total.parse()
+        {
+            return Ok(TerminalPageJson {
+                items: items.to_string(),
+                total,
+                req,
+            });
+        }
+        let page = self.terminals_json_uncached(&mut conn, f, req).await?;
+        self.list_cache.put(
+            key,
+            head,
+            std::sync::Arc::from(format!("{}|{}", page.total, page.items)),
+        );
+        Ok(page)
+    }
+
+    /// The page read from the database.
+    async fn terminals_json_uncached(
+        &self,
+        conn: &mut sqlx::AnyConnection,
         f: &TerminalFilter,
         req: PageRequest,
     ) -> Result<TerminalPageJson, StoreError> {
@@ -131,7 +165,7 @@ impl Store {
         let row = q
             .bind(req.limit())
             .bind(req.offset())
-            .fetch_one(&self.pool)
+            .fetch_one(&mut *conn)
             .await?;
         Ok(TerminalPageJson {
             items: row.try_get("items")?,

@@ -580,3 +580,51 @@ async fn list_rows_equal_show(engine: Engine) {
 }
 
 both_engines!(list_rows_equal_show);
+
+/// The list's page cache never hides a change: a page read, the terminal changed, the
+/// same page read again shows the change at once.
+async fn the_list_shows_a_change_at_once(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
+    let c = app.client(Role::ContractorLead).await;
+    let r = c
+        .post(app.url("/api/v1/terminals"))
+        .json(&terminal("C-1", "CS-1", "011011"))
+        .send()
+        .await
+        .expect("post");
+    let id = r.json::<Value>().await.expect("json")["id"]
+        .as_i64()
+        .expect("id");
+    let model = |page: Value| page["items"][0]["model"].as_str().map(String::from);
+    let list = || async {
+        c.get(app.url("/api/v1/terminals?per_page=10"))
+            .send()
+            .await
+            .expect("list")
+            .json::<Value>()
+            .await
+            .expect("json")
+    };
+    assert_eq!(model(list().await).as_deref(), Some("型式Ａ"));
+    assert_eq!(
+        model(list().await).as_deref(),
+        Some("型式Ａ"),
+        "a cached read"
+    );
+    let mut changed = terminal("C-1", "CS-1", "011011");
+    changed["model"] = json!("型式Ｂ");
+    let r = c
+        .put(app.url(&format!("/api/v1/terminals/{id}")))
+        .json(&changed)
+        .send()
+        .await
+        .expect("put");
+    assert_eq!(r.status(), 200);
+    assert_eq!(
+        model(list().await).as_deref(),
+        Some("型式Ｂ"),
+        "the change, not the cached page"
+    );
+}
+
+both_engines!(the_list_shows_a_change_at_once);
