@@ -36,6 +36,18 @@ impl Actor {
             Actor::System(_) => None,
         }
     }
+    /// The signed-in person's role; `None` for the system.
+    pub fn role(&self) -> Option<Role> {
+        match self {
+            Actor::User { role, .. } => Some(*role),
+            Actor::System(_) => None,
+        }
+    }
+    /// The role whose rules apply: the person's, or `default` for the system (CLI, demo),
+    /// which acts as the party that would normally do it.
+    pub fn role_or(&self, default: Role) -> Role {
+        self.role().unwrap_or(default)
+    }
     pub fn may(&self, action: Action) -> bool {
         match self {
             Actor::User { role, .. } => may(*role, action),

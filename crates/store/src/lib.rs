@@ -8,6 +8,7 @@ mod attachments;
 mod audit;
 mod calendar;
 mod change;
+mod common;
 mod error;
 mod jobs;
 mod list_cache;

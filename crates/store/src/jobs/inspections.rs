@@ -15,7 +15,7 @@ use sqlx::{AnyConnection, Row};
 
 use super::job_changes::{apply_job_verb, insert_job, job_status};
 use super::rotations::{job_terminal, performer};
-use super::{JobTerminal, invalid, jst_text, role_or};
+use super::{JobTerminal, invalid, jst_text};
 use crate::{Actor, PersonRef, Store, StoreError};
 
 /// One terminal's filled checklist.
@@ -155,7 +155,7 @@ impl Store {
             ));
         }
         if status == JobStatus::Requested {
-            let role = role_or(actor, Role::ContractorLead);
+            let role = actor.role_or(Role::ContractorLead);
             apply_job_verb(&mut ch, job_id, status, JobVerb::Start, role).await?;
         }
         let previous: Option<i64> =

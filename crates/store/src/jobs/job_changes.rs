@@ -14,7 +14,7 @@ use jukiops_domain::time::today_jst;
 use serde_json::json;
 use sqlx::{AnyConnection, Row};
 
-use super::{id_list, invalid, raced, role_or};
+use super::{id_list, invalid, raced};
 use crate::{Actor, Change, Store, StoreError, sql};
 
 /// The action a job verb needs: the contractor's people start the work (as they record
@@ -177,7 +177,7 @@ pub(super) async fn insert_job(
     actor: &Actor,
     d: &JobDraft,
 ) -> Result<i64, StoreError> {
-    let role = role_or(actor, Role::CityStaff);
+    let role = actor.role_or(Role::CityStaff);
     let status = JobStatus::initial(role).map_err(|e| StoreError::conflict("status", e.0))?;
     let notice = match d.origin {
         JobOrigin::Notice { notice_id } => Some((
@@ -269,7 +269,7 @@ impl Store {
             JobVerb::Start => Role::ContractorLead,
             _ => Role::CityStaff,
         };
-        let to = apply_job_verb(&mut ch, id, from, verb, role_or(actor, default)).await?;
+        let to = apply_job_verb(&mut ch, id, from, verb, actor.role_or(default)).await?;
         ch.commit().await?;
         Ok(to)
     }

@@ -8,7 +8,7 @@ use serde_json::json;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-use super::{Job, JobFilter, invalid, jst_text, open_statuses_sql, raced, role_or};
+use super::{Job, JobFilter, invalid, jst_text, open_statuses_sql, raced};
 use crate::{Actor, Page, PageRequest, Store, StoreError, sql};
 
 /// One J-LIS notice.
@@ -140,7 +140,7 @@ impl Store {
     /// is refused (409).
     pub async fn record_notice(&self, actor: &Actor, d: &NoticeDraft) -> Result<i64, StoreError> {
         let mut ch = self.begin(actor, Action::RecordNotices).await?;
-        let status = NoticeStatus::initial(role_or(actor, Role::CityStaff))
+        let status = NoticeStatus::initial(actor.role_or(Role::CityStaff))
             .map_err(|e| StoreError::conflict("status", e.0))?;
         let exists: Option<i64> =
             sqlx::query_scalar("SELECT id FROM notices WHERE jlis_reference = $1")
@@ -203,7 +203,7 @@ impl Store {
             .await?
             .ok_or(StoreError::NotFound("通知"))?;
         let from = NoticeStatus::parse(&from).unwrap_or(NoticeStatus::Withdrawn);
-        let to = notice_transition(from, verb, role_or(actor, Role::CityStaff))
+        let to = notice_transition(from, verb, actor.role_or(Role::CityStaff))
             .map_err(|e| StoreError::conflict("status", e.0))?;
         if verb == NoticeVerb::Close {
             let open: i64 = sqlx::query_scalar(sql(format!(

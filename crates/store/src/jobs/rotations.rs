@@ -10,7 +10,7 @@ use serde::Serialize;
 use sqlx::{AnyConnection, Row};
 
 use super::job_changes::{apply_job_verb, job_status};
-use super::{JobTerminal, invalid, jst_text, role_or};
+use super::{JobTerminal, invalid, jst_text};
 use crate::{Actor, PersonRef, Store, StoreError};
 
 /// One recorded password change.
@@ -152,7 +152,7 @@ impl Store {
             return Err(recorded_twice(&asset));
         }
         if status == JobStatus::Requested {
-            let role = role_or(actor, Role::ContractorLead);
+            let role = actor.role_or(Role::ContractorLead);
             apply_job_verb(&mut ch, r.job_id, status, JobVerb::Start, role).await?;
         }
         let now = ch.now().to_string();

@@ -7,7 +7,7 @@ use serde::Serialize;
 use serde_json::json;
 use sqlx::Row;
 
-use super::{jst_text, role_or};
+use super::jst_text;
 use crate::{Actor, Store, StoreError};
 
 /// A job's waiver as stored.
@@ -44,7 +44,7 @@ impl Store {
     ) -> Result<(), StoreError> {
         let before = self.waiver(w.job_id).await?;
         let mut ch = self.begin(actor, Action::DecideReports).await?;
-        may_waive(role_or(actor, Role::CityStaff))
+        may_waive(actor.role_or(Role::CityStaff))
             .map_err(|e| StoreError::conflict("scope", e.0))?;
         let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM jobs WHERE id = $1")
             .bind(w.job_id)

@@ -11,7 +11,7 @@ use serde_json::json;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-use super::shared::{job_ids, move_jobs, move_request, role_of};
+use super::shared::{job_ids, move_jobs, move_request};
 use crate::{Actor, Page, PageRequest, Store, StoreError, sql};
 
 /// A job on a request.
@@ -76,7 +76,7 @@ impl Store {
         d: &WorkRequestDraft,
     ) -> Result<i64, StoreError> {
         let mut ch = self.begin(actor, Action::IssueRequests).await?;
-        let role = role_of(actor, Role::CityStaff);
+        let role = actor.role_or(Role::CityStaff);
         let status =
             WorkRequestStatus::initial(role).map_err(|e| StoreError::conflict("status", e.0))?;
         let taken: Option<i64> =
@@ -226,7 +226,7 @@ impl Store {
     /// Cancels a request (the City) and the jobs on it.
     pub async fn cancel_request(&self, actor: &Actor, id: i64) -> Result<(), StoreError> {
         let mut ch = self.begin(actor, Action::IssueRequests).await?;
-        let role = role_of(actor, Role::CityStaff);
+        let role = actor.role_or(Role::CityStaff);
         move_request(&mut ch, id, WorkRequestVerb::Cancel, role).await?;
         let jobs = job_ids(ch.conn(), id).await?;
         move_jobs(&mut ch, &jobs, JobVerb::Cancel, role, None).await?;

@@ -7,13 +7,13 @@ use jukiops_domain::jobs::{
     WorkRequestStatus, WorkRequestVerb, may_approve, next_version, procedure_transition,
 };
 use jukiops_domain::people::{Action, Role};
-use jukiops_domain::time::{display_jst, from_db};
 use serde::Serialize;
 use serde_json::json;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
-use super::shared::{latest_procedure, move_request, request_status, role_of};
+use super::shared::{latest_procedure, move_request, request_status};
+use crate::common::{jst_text, raced};
 use crate::{Actor, Store, StoreError};
 
 /// One version of a request's procedure.
@@ -38,7 +38,6 @@ pub struct Procedure {
 fn row(r: &AnyRow) -> Result<Procedure, StoreError> {
     let status = ProcedureVersionStatus::parse(&r.try_get::<String, _>("status")?)
         .unwrap_or(ProcedureVersionStatus::Returned);
-    let jst = |s: Option<String>| s.and_then(|s| from_db(&s)).map(display_jst);
     Ok(Procedure {
         id: r.try_get("id")?,
         request_id: r.try_get("request_id")?,
@@ -50,9 +49,9 @@ fn row(r: &AnyRow) -> Result<Procedure, StoreError> {
         status_label: status.label_ja().into(),
         created_by: r.try_get("created_by")?,
         submitted_by: r.try_get("submitted_by")?,
-        submitted_at: jst(r.try_get("submitted_at")?),
+        submitted_at: jst_text(r.try_get("submitted_at")?),
         decided_by: r.try_get("decided_by")?,
-        decided_at: jst(r.try_get("decided_at")?),
+        decided_at: jst_text(r.try_get("decided_at")?),
         decision_comment: r.try_get("decision_comment")?,
     })
 }
@@ -110,7 +109,7 @@ impl Store {
         let steps = serde_json::to_string(&d.steps)
             .map_err(|e| StoreError::Db(sqlx::Error::Encode(Box::new(e))))?;
         let now = ch.now().to_string();
-        let role = role_of(actor, Role::ContractorLead);
+        let role = actor.role_or(Role::ContractorLead);
         let id = match latest {
             Some((id, v, _)) if v.status == ProcedureVersionStatus::Draft => {
                 sqlx::query(
@@ -177,14 +176,11 @@ impl Store {
         let request_id: i64 = r.try_get("request_id")?;
         let from = ProcedureVersionStatus::parse(&r.try_get::<String, _>("status")?)
             .unwrap_or(ProcedureVersionStatus::Returned);
-        let role = role_of(
-            actor,
-            if verb == ProcedureVerb::Submit {
-                Role::ContractorLead
-            } else {
-                Role::CityStaff
-            },
-        );
+        let role = actor.role_or(if verb == ProcedureVerb::Submit {
+            Role::ContractorLead
+        } else {
+            Role::CityStaff
+        });
         let to = procedure_transition(from, verb, role)
             .map_err(|e| StoreError::conflict("status", e.0))?;
         if verb == ProcedureVerb::Approve {
@@ -208,10 +204,7 @@ impl Store {
         }
         let n = q.execute(ch.conn()).await?.rows_affected();
         if n == 0 {
-            return Err(StoreError::conflict(
-                "status",
-                "他の操作で状態が変わりました。画面を更新してください。",
-            ));
+            return Err(raced());
         }
         ch.audit(
             "procedure",

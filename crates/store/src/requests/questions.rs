@@ -5,13 +5,12 @@ use jukiops_domain::jobs::{
     AnswerDraft, QuestionDraft, QuestionStatus, QuestionVerb, question_transition,
 };
 use jukiops_domain::people::{Action, Role};
-use jukiops_domain::time::{display_jst, from_db};
 use serde::Serialize;
 use serde_json::json;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-use super::shared::role_of;
+use crate::common::{jst_text, raced};
 use crate::{Actor, Store, StoreError};
 
 /// One question with its answer.
@@ -35,7 +34,6 @@ pub struct Question {
 fn row(r: &AnyRow) -> Result<Question, sqlx::Error> {
     let status =
         QuestionStatus::parse(&r.try_get::<String, _>("status")?).unwrap_or(QuestionStatus::Closed);
-    let jst = |s: Option<String>| s.and_then(|s| from_db(&s)).map(display_jst);
     Ok(Question {
         id: r.try_get("id")?,
         request_id: r.try_get("request_id")?,
@@ -44,11 +42,11 @@ fn row(r: &AnyRow) -> Result<Question, sqlx::Error> {
         status,
         status_label: status.label_ja().into(),
         raised_by: r.try_get("raised_by")?,
-        raised_at: jst(r.try_get("raised_at")?).unwrap_or_default(),
+        raised_at: jst_text(r.try_get("raised_at")?).unwrap_or_default(),
         answer: r.try_get("answer")?,
         change_note: r.try_get("change_note")?,
         answered_by: r.try_get("answered_by")?,
-        answered_at: jst(r.try_get("answered_at")?),
+        answered_at: jst_text(r.try_get("answered_at")?),
     })
 }
 
@@ -70,7 +68,7 @@ impl Store {
         d: &QuestionDraft,
     ) -> Result<i64, StoreError> {
         let mut ch = self.begin(actor, Action::RaiseQuestions).await?;
-        let status = QuestionStatus::initial(role_of(actor, Role::ContractorLead))
+        let status = QuestionStatus::initial(actor.role_or(Role::ContractorLead))
             .map_err(|e| StoreError::conflict("status", e.0))?;
         let found: Option<i64> = sqlx::query_scalar("SELECT id FROM work_requests WHERE id = $1")
             .bind(request_id)
@@ -117,7 +115,7 @@ impl Store {
         let from = QuestionStatus::parse(&r.try_get::<String, _>("status")?)
             .unwrap_or(QuestionStatus::Closed);
         let request_id: Option<i64> = r.try_get("request_id")?;
-        let to = question_transition(from, verb, role_of(actor, Role::CityStaff))
+        let to = question_transition(from, verb, actor.role_or(Role::CityStaff))
             .map_err(|e| StoreError::conflict("status", e.0))?;
         let now = ch.now().to_string();
         let n = sqlx::query(
@@ -137,10 +135,7 @@ impl Store {
         .await?
         .rows_affected();
         if n == 0 {
-            return Err(StoreError::conflict(
-                "status",
-                "他の操作で状態が変わりました。画面を更新してください。",
-            ));
+            return Err(raced());
         }
         let changes = json!({"status": {"before": from.as_str(), "after": to.as_str()},
             "answer": {"after": answer.map(|a| &a.answer)}, "change": {"after": answer.and_then(|a| a.change.clone())}});

@@ -9,15 +9,16 @@ use jukiops_domain::jobs::{
 use jukiops_domain::people::{Action, Role};
 use jukiops_domain::schedule::{Span, outside_window};
 use jukiops_domain::time::jst;
-use jukiops_domain::time::{display_jst, from_db, to_db};
+use jukiops_domain::time::{from_db, to_db};
 use serde::Serialize;
 use serde_json::json;
 use sqlx::{AnyConnection, Row};
 
 use super::shared::{
-    job_ids, latest_procedure, move_jobs, move_request, request_status, role_of, target_terminals,
+    job_ids, latest_procedure, move_jobs, move_request, request_status, target_terminals,
 };
-use crate::schedule::off_hours_facts;
+use crate::common::jst_text;
+use crate::schedule::{check_contractor_people, off_hours_facts};
 use crate::{Actor, Change, Store, StoreError};
 
 /// One recorded step on one terminal.
@@ -41,25 +42,7 @@ async fn check_performers(ch: &mut Change, records: &[WorkRecordDraft]) -> Resul
     let mut ids: Vec<i64> = records.iter().map(|r| r.performer_id).collect();
     ids.sort_unstable();
     ids.dedup();
-    for id in ids {
-        let role: Option<String> =
-            sqlx::query_scalar("SELECT role FROM users WHERE id = $1 AND disabled = 0")
-                .bind(id)
-                .fetch_optional(ch.conn())
-                .await?;
-        if !matches!(
-            role.as_deref().and_then(Role::parse),
-            Some(Role::ContractorLead | Role::ContractorWorker)
-        ) {
-            let mut e = FieldErrors::default();
-            e.push(
-                "performer_id",
-                format!("利用者ID {id} は有効な作業従事者・業務責任者ではありません。"),
-            );
-            return Err(e.into());
-        }
-    }
-    Ok(())
+    check_contractor_people(ch.conn(), "performer_id", &ids).await
 }
 
 /// Refuses work recorded outside the working window unless the City instructed or
@@ -124,7 +107,6 @@ impl Store {
         .bind(request_id)
         .fetch_all(&self.pool)
         .await?;
-        let jst = |s: String| from_db(&s).map(display_jst).unwrap_or_default();
         rows.iter()
             .map(|r| {
                 let outcome = StepOutcome::parse(&r.try_get::<String, _>("outcome")?)
@@ -137,8 +119,8 @@ impl Store {
                     outcome,
                     outcome_label: outcome.label_ja().into(),
                     performer: r.try_get("display_name")?,
-                    started_at: jst(r.try_get("started_at")?),
-                    ended_at: jst(r.try_get("ended_at")?),
+                    started_at: jst_text(r.try_get("started_at")?).unwrap_or_default(),
+                    ended_at: jst_text(r.try_get("ended_at")?).unwrap_or_default(),
                     note: r.try_get("note")?,
                 })
             })
@@ -179,7 +161,7 @@ impl Store {
         }
         check_performers(&mut ch, records).await?;
         check_off_hours(&mut ch, calendar, records).await?;
-        let role = role_of(actor, Role::ContractorLead);
+        let role = actor.role_or(Role::ContractorLead);
         if status == WorkRequestStatus::ProcedureApproved {
             move_request(&mut ch, request_id, WorkRequestVerb::StartWork, role).await?;
             let jobs = job_ids(ch.conn(), request_id).await?;

@@ -7,14 +7,13 @@ use jukiops_domain::jobs::{
     compile_report, report_transition,
 };
 use jukiops_domain::people::{Action, Role};
-use jukiops_domain::time::{display_jst, from_db, today_jst};
+use jukiops_domain::time::today_jst;
 use serde::Serialize;
 use serde_json::json;
 use sqlx::{AnyConnection, Row};
 
-use super::shared::{
-    job_ids, latest_procedure, move_jobs, move_request, role_of, target_terminals,
-};
+use super::shared::{job_ids, latest_procedure, move_jobs, move_request, target_terminals};
+use crate::common::{jst_text, raced};
 use crate::{Actor, Store, StoreError};
 
 /// A submitted report with the City's decision.
@@ -50,7 +49,6 @@ impl Store {
             .bind(request_id)
             .fetch_all(&self.pool)
             .await?;
-        let jst = |s: Option<String>| s.and_then(|s| from_db(&s)).map(display_jst);
         rows.iter()
             .map(|r| {
                 let status = ReportStatus::parse(&r.try_get::<String, _>("status")?)
@@ -63,9 +61,9 @@ impl Store {
                     status,
                     status_label: status.label_ja().into(),
                     submitted_by: r.try_get("submitted_by")?,
-                    submitted_at: jst(r.try_get("submitted_at")?),
+                    submitted_at: jst_text(r.try_get("submitted_at")?),
                     decided_by: r.try_get("decided_by")?,
-                    decided_at: jst(r.try_get("decided_at")?),
+                    decided_at: jst_text(r.try_get("decided_at")?),
                     decision_comment: r.try_get("decision_comment")?,
                 })
             })
@@ -84,7 +82,7 @@ impl Store {
     /// Compiles and submits the report; refused while a terminal has a step missing.
     pub async fn submit_report(&self, actor: &Actor, request_id: i64) -> Result<i64, StoreError> {
         let mut ch = self.begin(actor, Action::SubmitReports).await?;
-        let role = role_of(actor, Role::ContractorLead);
+        let role = actor.role_or(Role::ContractorLead);
         let summary = compile(ch.conn(), request_id).await?;
         if !summary.is_complete() {
             return Err(StoreError::conflict(
@@ -133,7 +131,7 @@ impl Store {
         d: &Decision,
     ) -> Result<i64, StoreError> {
         let mut ch = self.begin(actor, Action::DecideReports).await?;
-        let role = role_of(actor, Role::CityStaff);
+        let role = actor.role_or(Role::CityStaff);
         let r = sqlx::query("SELECT request_id, status FROM reports WHERE id = $1")
             .bind(id)
             .fetch_optional(ch.conn())
@@ -150,10 +148,7 @@ impl Store {
             .bind(to.as_str()).bind(actor.name()).bind(&now).bind(d.comment.clone()).bind(id).bind(from.as_str())
             .execute(ch.conn()).await?.rows_affected();
         if n == 0 {
-            return Err(StoreError::conflict(
-                "status",
-                "他の操作で状態が変わりました。画面を更新してください。",
-            ));
+            return Err(raced());
         }
         ch.audit("report", id, verb.as_str(), &json!({"status": {"before": from.as_str(), "after": to.as_str()}, "comment": {"after": d.comment}})).await?;
         match d.verdict {

@@ -9,15 +9,8 @@ use jukiops_domain::people::Role;
 use serde_json::json;
 use sqlx::{AnyConnection, Row};
 
-use crate::{Actor, Change, StoreError};
-
-/// The actor's role; the system (CLI, demo) acts as `default`.
-pub(super) fn role_of(actor: &Actor, default: Role) -> Role {
-    match actor {
-        Actor::User { role, .. } => *role,
-        Actor::System(_) => default,
-    }
-}
+use crate::common::raced;
+use crate::{Change, StoreError};
 
 /// The request's status, locked for this change by the conditional update that follows.
 pub(super) async fn request_status(
@@ -54,10 +47,7 @@ pub(super) async fn move_request(
     .await?
     .rows_affected();
     if n == 0 {
-        return Err(StoreError::conflict(
-            "status",
-            "他の操作で状態が変わりました。画面を更新してください。",
-        ));
+        return Err(raced());
     }
     ch.audit(
         "work_request",

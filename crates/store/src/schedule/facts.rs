@@ -11,6 +11,7 @@ use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
 use super::PersonRef;
+use crate::common::{id_list, invalid};
 use crate::{StoreError, sql};
 
 /// `date`, `start` and `end` columns read back as a span.
@@ -34,7 +35,7 @@ pub(super) async fn people_of(
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+    let list = id_list(ids);
     let rows = sqlx::query(sql(format!(
         "SELECT w.{key} AS owner, u.id, u.username, u.display_name FROM {table} w \
          JOIN users u ON u.id = w.user_id WHERE w.{key} IN ({list}) ORDER BY u.username"
@@ -57,6 +58,15 @@ pub(super) async fn people_of(
 
 /// Refuses workers who are unknown, disabled, or not the contractor's people.
 pub(super) async fn check_workers(conn: &mut AnyConnection, ids: &[i64]) -> Result<(), StoreError> {
+    check_contractor_people(conn, "worker_ids", ids).await
+}
+
+/// Refuses, naming `field`, anyone of `ids` who is not an enabled lead or worker.
+pub(crate) async fn check_contractor_people(
+    conn: &mut AnyConnection,
+    field: &str,
+    ids: &[i64],
+) -> Result<(), StoreError> {
     for id in ids {
         let row = sqlx::query("SELECT role, disabled FROM users WHERE id = $1")
             .bind(id)
@@ -72,12 +82,10 @@ pub(super) async fn check_workers(conn: &mut AnyConnection, ids: &[i64]) -> Resu
                 )
         });
         if !ok {
-            let mut e = FieldErrors::default();
-            e.push(
-                "worker_ids",
+            return Err(invalid(
+                field,
                 format!("利用者ID {id} は有効な作業従事者・業務責任者ではありません。"),
-            );
-            return Err(e.into());
+            ));
         }
     }
     Ok(())

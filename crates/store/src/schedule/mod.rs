@@ -3,7 +3,7 @@
 //! `schedule` module.
 
 mod facts;
-pub(crate) use facts::off_hours_facts;
+pub(crate) use facts::{check_contractor_people, off_hours_facts};
 mod off_hours;
 mod permits;
 mod plans;

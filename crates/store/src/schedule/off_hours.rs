@@ -8,7 +8,6 @@ use jukiops_domain::schedule::{
     OffHoursCause, OffHoursDraft, OffHoursStatus, OffHoursVerb, off_hours_transition,
     outside_window,
 };
-use jukiops_domain::time::{display_jst, from_db};
 use serde::Serialize;
 use serde_json::json;
 use sqlx::Row;
@@ -16,6 +15,7 @@ use sqlx::any::AnyRow;
 
 use super::facts::{check_workers, people_of, site_of, span_of};
 use super::{PersonRef, ScheduleFilter};
+use crate::common::{jst_text, raced};
 use crate::{Actor, Page, PageRequest, Store, StoreError, sql};
 
 /// One off-hours record.
@@ -47,10 +47,6 @@ const COLUMNS: &str = "o.id, o.site_id, s.name AS site_name, o.work_date, o.star
     o.reason, o.status, o.filed_by, o.filed_at, o.decided_by, o.decided_at, o.decision_comment \
     FROM off_hours o JOIN sites s ON s.id = o.site_id";
 
-fn jst_text(s: Option<String>) -> Option<String> {
-    s.and_then(|s| from_db(&s)).map(display_jst)
-}
-
 fn row(r: &AnyRow) -> Result<OffHours, sqlx::Error> {
     let span = span_of(r, "work_date")?;
     let cause = OffHoursCause::parse(&r.try_get::<String, _>("cause")?)
@@ -76,13 +72,6 @@ fn row(r: &AnyRow) -> Result<OffHours, sqlx::Error> {
         decided_at: jst_text(r.try_get("decided_at")?),
         decision_comment: r.try_get("decision_comment")?,
     })
-}
-
-fn role_of(actor: &Actor) -> Option<Role> {
-    match actor {
-        Actor::User { role, .. } => Some(*role),
-        Actor::System(_) => None,
-    }
 }
 
 impl Store {
@@ -147,7 +136,7 @@ impl Store {
     ) -> Result<i64, StoreError> {
         let mut ch = self.begin(actor, Action::FileOffHours).await?;
         let mut e = FieldErrors::default();
-        if role_of(actor).is_some_and(|r| r != d.cause.filed_by()) {
+        if actor.role().is_some_and(|r| r != d.cause.filed_by()) {
             e.push(
                 "cause",
                 format!(
@@ -226,7 +215,7 @@ impl Store {
             .unwrap_or(OffHoursCause::Contractor);
         let from = OffHoursStatus::parse(&r.try_get::<String, _>("status")?)
             .unwrap_or(OffHoursStatus::Withdrawn);
-        let role = role_of(actor).unwrap_or(match verb {
+        let role = actor.role().unwrap_or(match verb {
             OffHoursVerb::Withdraw => cause.filed_by(),
             _ => Role::CityStaff,
         });
@@ -247,10 +236,7 @@ impl Store {
         .await?
         .rows_affected();
         if n == 0 {
-            return Err(StoreError::conflict(
-                "status",
-                "他の操作で状態が変わりました。画面を更新してください。",
-            ));
+            return Err(raced());
         }
         let changes = json!({"status": {"before": from.as_str(), "after": to.as_str()}, "comment": {"after": comment}});
         ch.audit("off_hours", id, "decide", &changes).await?;

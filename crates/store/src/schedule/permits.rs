@@ -6,7 +6,6 @@ use jukiops_domain::people::{Action, Role};
 use jukiops_domain::schedule::{
     PermitDraft, PermitKind, PermitStatus, PermitVerb, permit_transition,
 };
-use jukiops_domain::time::{display_jst, from_db};
 use serde::Serialize;
 use serde_json::json;
 use sqlx::Row;
@@ -14,6 +13,7 @@ use sqlx::any::AnyRow;
 
 use super::facts::site_of;
 use super::{Rules, ScheduleFilter};
+use crate::common::{jst_text, raced};
 use crate::{Actor, Page, PageRequest, Store, StoreError, sql};
 
 /// One permit.
@@ -47,7 +47,6 @@ fn row(r: &AnyRow) -> Result<Permit, sqlx::Error> {
     let kind = PermitKind::parse(&r.try_get::<String, _>("kind")?).unwrap_or(PermitKind::Building);
     let status =
         PermitStatus::parse(&r.try_get::<String, _>("status")?).unwrap_or(PermitStatus::Withdrawn);
-    let jst = |s: Option<String>| s.and_then(|s| from_db(&s)).map(display_jst);
     Ok(Permit {
         id: r.try_get("id")?,
         site_id: r.try_get("site_id")?,
@@ -61,9 +60,9 @@ fn row(r: &AnyRow) -> Result<Permit, sqlx::Error> {
         status_label: status.label_ja().into(),
         note: r.try_get("note")?,
         requested_by: r.try_get("requested_by")?,
-        requested_at: jst(r.try_get("requested_at")?).unwrap_or_default(),
+        requested_at: jst_text(r.try_get("requested_at")?).unwrap_or_default(),
         decided_by: r.try_get("decided_by")?,
-        decided_at: jst(r.try_get("decided_at")?),
+        decided_at: jst_text(r.try_get("decided_at")?),
         decision_comment: r.try_get("decision_comment")?,
     })
 }
@@ -176,10 +175,7 @@ impl Store {
             .await?
             .ok_or(StoreError::NotFound("入館許可"))?;
         let from = PermitStatus::parse(&status).unwrap_or(PermitStatus::Withdrawn);
-        let role = match actor {
-            Actor::User { role, .. } => *role,
-            Actor::System(_) => Role::CityStaff,
-        };
+        let role = actor.role_or(Role::CityStaff);
         let to =
             permit_transition(from, verb, role).map_err(|e| StoreError::conflict("status", e.0))?;
         let now = ch.now().to_string();
@@ -197,10 +193,7 @@ impl Store {
         .await?
         .rows_affected();
         if n == 0 {
-            return Err(StoreError::conflict(
-                "status",
-                "他の操作で状態が変わりました。画面を更新してください。",
-            ));
+            return Err(raced());
         }
         let changes = json!({"status": {"before": from.as_str(), "after": to.as_str()}, "comment": {"after": comment}});
         ch.audit("permit", id, "decide", &changes).await?;

@@ -4,7 +4,6 @@
 use jukiops_domain::people::Action;
 use jukiops_domain::planner::{Plan, PlanInput};
 use jukiops_domain::schedule::{Span, VisitDraft};
-use jukiops_domain::time::{display_jst, from_db};
 use serde::Serialize;
 use serde_json::json;
 use sqlx::Row;
@@ -12,6 +11,7 @@ use sqlx::any::AnyRow;
 
 use super::Rules;
 use super::visit_changes::insert_visit;
+use crate::common::jst_text;
 use crate::{Actor, Page, PageRequest, Store, StoreError};
 
 /// What a plan is called, the work content its visits carry, and the request it serves.
@@ -63,17 +63,12 @@ fn saved(r: &AnyRow) -> Result<SavedPlan, StoreError> {
         title: r.try_get("title")?,
         start_date: r.try_get("start_date")?,
         created_by: r.try_get("created_by")?,
-        created_at: from_db(&r.try_get::<String, _>("created_at")?)
-            .map(display_jst)
-            .unwrap_or_default(),
+        created_at: jst_text(r.try_get("created_at")?).unwrap_or_default(),
         input: serde_json::from_str(&r.try_get::<String, _>("input")?).map_err(bad)?,
         plan: serde_json::from_str(&r.try_get::<String, _>("result")?).map_err(bad)?,
         request_id: r.try_get("request_id")?,
         agreed_by: r.try_get("agreed_by")?,
-        agreed_at: r
-            .try_get::<Option<String>, _>("agreed_at")?
-            .and_then(|s| from_db(&s))
-            .map(display_jst),
+        agreed_at: jst_text(r.try_get("agreed_at")?),
     })
 }
 

@@ -12,6 +12,8 @@ use sqlx::{AnyConnection, Row};
 use super::Rules;
 use super::facts::{check_workers, off_hours_facts, permit_facts, site_of};
 use super::visits::{VisitTerminal, rooms_of};
+use crate::common::id_list;
+use crate::common::raced;
 use crate::{Actor, Change, Store, StoreError, sql};
 
 /// The terminals of a draft, each checked to be placed at the visit's site and in use.
@@ -23,7 +25,7 @@ async fn check_terminals(
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+    let list = id_list(ids);
     let rows = sqlx::query(sql(format!(
         "SELECT id, asset_number, room, site_id, status FROM terminals WHERE id IN ({list})"
     )))
@@ -225,10 +227,7 @@ impl Store {
         };
         let mut ch = self.begin(actor, action).await?;
         let v = Store::visit_in(ch.conn(), rules, id).await?;
-        let role = match actor {
-            Actor::User { role, .. } => *role,
-            Actor::System(_) => Role::ContractorLead,
-        };
+        let role = actor.role_or(Role::ContractorLead);
         let to = visit_transition(v.status, verb, role)
             .map_err(|e| StoreError::conflict("status", e.0))?;
         if verb == VisitVerb::Complete && !v.assessment.may_work {
@@ -259,10 +258,7 @@ impl Store {
         .await?
         .rows_affected();
         if n == 0 {
-            return Err(StoreError::conflict(
-                "status",
-                "他の操作で状態が変わりました。画面を更新してください。",
-            ));
+            return Err(raced());
         }
         let changes = json!({"status": {"before": v.status.as_str(), "after": to.as_str()}});
         ch.audit("visit", id, "update", &changes).await?;

@@ -2,13 +2,13 @@
 //! rules (off-hours cover, permits).
 
 use jukiops_domain::schedule::{Assessment, Span, VisitFacts, VisitStatus, assess};
-use jukiops_domain::time::{display_jst, from_db};
 use serde::Serialize;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
 use super::facts::{off_hours_facts, people_of, permit_facts, span_of};
 use super::{PersonRef, Rules, ScheduleFilter};
+use crate::common::{id_list, jst_text};
 use crate::{Page, PageRequest, Store, StoreError, sql};
 
 /// A terminal worked on during a visit.
@@ -78,17 +78,11 @@ fn row(r: &AnyRow) -> Result<Visit, sqlx::Error> {
         plan_id: r.try_get("plan_id")?,
         request_id: r.try_get("request_id")?,
         agreed_by: r.try_get("agreed_by")?,
-        agreed_at: r
-            .try_get::<Option<String>, _>("agreed_at")?
-            .and_then(|s| from_db(&s))
-            .map(display_jst),
+        agreed_at: jst_text(r.try_get("agreed_at")?),
         workers: Vec::new(),
         terminals: Vec::new(),
         completed_by: r.try_get("completed_by")?,
-        completed_at: r
-            .try_get::<Option<String>, _>("completed_at")?
-            .and_then(|s| from_db(&s))
-            .map(display_jst),
+        completed_at: jst_text(r.try_get("completed_at")?),
         created_by: r.try_get("created_by")?,
         assessment: Assessment {
             outside_window: None,
@@ -112,7 +106,7 @@ async fn terminals_of(
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+    let list = id_list(ids);
     let rows = sqlx::query(sql(format!(
         "SELECT vt.visit_id, t.id, t.asset_number, t.room FROM visit_terminals vt \
          JOIN terminals t ON t.id = vt.terminal_id WHERE vt.visit_id IN ({list}) ORDER BY t.asset_number"
