@@ -61,6 +61,17 @@ pub struct AppState {
 }
 
 impl AppState {
+    /// The schedule's rules under `calendar` (the business calendar in force) and the contract.
+    pub fn rules<'a>(
+        &'a self,
+        calendar: &'a jukiops_domain::calendar::BusinessCalendar,
+    ) -> jukiops_store::Rules<'a> {
+        jukiops_store::Rules {
+            calendar,
+            contract: &self.contract,
+        }
+    }
+
     pub fn new(
         store: Store,
         contract: Contract,

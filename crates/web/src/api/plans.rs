@@ -13,7 +13,7 @@ use jukiops_domain::inventory::parse_date;
 use jukiops_domain::people::Action;
 use jukiops_domain::planner::{self, Plan, PlanInput, PlanSite, PlanWorker, TravelModel};
 use jukiops_domain::validation::required_text;
-use jukiops_store::{Page, PlanSummary, Rules, SavedPlan};
+use jukiops_store::{Page, PlanSummary, SavedPlan};
 use serde::{Deserialize, Serialize};
 
 use super::calendar::business_calendar;
@@ -246,10 +246,7 @@ pub async fn create_plan(
     let c = check(state, r).await?;
     let plan = run(state, c.input.clone()).await?;
     let cal = business_calendar(state).await?;
-    let rules = Rules {
-        calendar: &cal,
-        contract: &state.contract,
-    };
+    let rules = state.rules(&cal);
     let id = state
         .store
         .save_plan(

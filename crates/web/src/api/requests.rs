@@ -70,10 +70,7 @@ pub async fn request_detail(
 /// The live visits serving request `id`.
 async fn request_visits(state: &AppState, id: i64) -> Result<Vec<jukiops_store::Visit>, AppError> {
     let cal = super::calendar::business_calendar(state).await?;
-    let rules = jukiops_store::Rules {
-        calendar: &cal,
-        contract: &state.contract,
-    };
+    let rules = state.rules(&cal);
     let q = jukiops_store::VisitQuery {
         request_id: Some(id),
         active_only: true,

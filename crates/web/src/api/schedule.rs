@@ -9,7 +9,7 @@ use jukiops_domain::inventory::parse_date;
 use jukiops_domain::people::Action;
 use jukiops_domain::schedule::{OffHoursInput, OffHoursVerb, PermitInput, PermitVerb};
 use jukiops_domain::validation::optional_text;
-use jukiops_store::{OffHours, Page, Permit, Rules, ScheduleFilter};
+use jukiops_store::{OffHours, Page, Permit, ScheduleFilter};
 use serde::Deserialize;
 
 use super::JsonResult;
@@ -132,10 +132,7 @@ pub async fn request_permit(
     let actor = user.require(Action::RequestPermits)?;
     let draft = input.check()?;
     let cal = business_calendar(state).await?;
-    let rules = Rules {
-        calendar: &cal,
-        contract: &state.contract,
-    };
+    let rules = state.rules(&cal);
     let id = state.store.request_permit(&actor, &rules, &draft).await?;
     Ok(state.store.permit(id).await?)
 }

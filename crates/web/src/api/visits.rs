@@ -5,7 +5,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use jukiops_domain::people::Action;
 use jukiops_domain::schedule::{VisitInput, VisitVerb};
-use jukiops_store::{Page, Rules, Visit, VisitQuery};
+use jukiops_store::{Page, Visit, VisitQuery};
 use serde::Deserialize;
 
 use super::JsonResult;
@@ -33,10 +33,7 @@ pub async fn list_visits(
 ) -> Result<Page<Visit>, AppError> {
     user.require(Action::ViewSchedule)?;
     let cal = business_calendar(state).await?;
-    let rules = Rules {
-        calendar: &cal,
-        contract: &state.contract,
-    };
+    let rules = state.rules(&cal);
     Ok(state.store.visits(&rules, q, req).await?)
 }
 
@@ -44,10 +41,7 @@ pub async fn list_visits(
 pub async fn show_visit(state: &AppState, user: &CurrentUser, id: i64) -> Result<Visit, AppError> {
     user.require(Action::ViewSchedule)?;
     let cal = business_calendar(state).await?;
-    let rules = Rules {
-        calendar: &cal,
-        contract: &state.contract,
-    };
+    let rules = state.rules(&cal);
     Ok(state.store.visit(&rules, id).await?)
 }
 
@@ -60,10 +54,7 @@ pub async fn plan_visit(
     let actor = user.require(Action::PlanVisits)?;
     let draft = input.check()?;
     let cal = business_calendar(state).await?;
-    let rules = Rules {
-        calendar: &cal,
-        contract: &state.contract,
-    };
+    let rules = state.rules(&cal);
     let id = state.store.plan_visit(&actor, &rules, &draft).await?;
     Ok(state.store.visit(&rules, id).await?)
 }
@@ -80,10 +71,7 @@ pub async fn move_visit(
         VisitVerb::Cancel => Action::PlanVisits,
     })?;
     let cal = business_calendar(state).await?;
-    let rules = Rules {
-        calendar: &cal,
-        contract: &state.contract,
-    };
+    let rules = state.rules(&cal);
     state.store.move_visit(&actor, &rules, id, verb).await?;
     Ok(state.store.visit(&rules, id).await?)
 }

@@ -7,7 +7,7 @@ use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use jukiops_domain::people::{Action, Role};
 use jukiops_domain::schedule::{
-    OffHoursInput, OffHoursStatus, OffHoursVerb, PermitInput, PermitStatus, PermitVerb,
+    OffHoursInput, OffHoursVerb, PermitInput, PermitVerb, off_hours_transition, permit_transition,
 };
 use serde_json::{Value, json};
 
@@ -53,8 +53,8 @@ async fn off_hours_page(
         .map(|o| {
             let mut v = json!(o);
             merge(&mut v, json!({
-                "can_decide": role == Role::CityStaff && o.status == OffHoursStatus::Requested,
-                "can_withdraw": role == o.cause.filed_by() && matches!(o.status, OffHoursStatus::Requested | OffHoursStatus::Approved | OffHoursStatus::Instructed),
+                "can_decide": off_hours_transition(o.cause, o.status, OffHoursVerb::Approve, role).is_ok(),
+                "can_withdraw": off_hours_transition(o.cause, o.status, OffHoursVerb::Withdraw, role).is_ok(),
             }));
             v
         })
@@ -164,10 +164,13 @@ async fn permits_page(
         .iter()
         .map(|p| {
             let mut v = json!(p);
-            merge(&mut v, json!({
-                "can_decide": role == Role::CityStaff && p.status == PermitStatus::Requested,
-                "can_withdraw": role == Role::ContractorLead && matches!(p.status, PermitStatus::Requested | PermitStatus::Granted),
-            }));
+            merge(
+                &mut v,
+                json!({
+                    "can_decide": permit_transition(p.status, PermitVerb::Grant, role).is_ok(),
+                    "can_withdraw": permit_transition(p.status, PermitVerb::Withdraw, role).is_ok(),
+                }),
+            );
             v
         })
         .collect();

@@ -118,16 +118,40 @@ pub(super) async fn show_page(
         "d": d,
         "people": state.store.contractor_people().await?,
         "steps_text": steps_text.unwrap_or_default(),
-        "can": {
-            "issue": user.may(Action::IssueRequests), "raise": user.may(Action::RaiseQuestions),
-            "answer": user.may(Action::AnswerQuestions), "write": user.may(Action::WriteProcedures),
-            "decide": user.may(Action::DecideProcedures), "record": user.may(Action::RecordWork),
-            "report": user.may(Action::SubmitReports), "accept": user.may(Action::DecideReports),
-        },
+        "can": can_view(user, &d),
     });
     merge(&mut ctx, extra);
     let title = format!("作業依頼書 {}", d.request.summary.request_number);
     Ok((status, render("request.html", user.ctx(&title, ctx))?).into_response())
+}
+
+/// What the signed-in user may do on the request now, each from the domain's state
+/// machines (the page shows a form only where the action would be accepted).
+fn can_view(user: &PageUser, d: &crate::api::requests::RequestDetail) -> Value {
+    use jukiops_domain::jobs::{
+        ProcedureVerb, ProcedureVersion, QuestionVerb, ReportVerb, WorkRequestVerb,
+        may_record_work, procedure_transition, question_transition, report_transition,
+        work_request_transition,
+    };
+    let role = user.0.0.role;
+    let status = d.request.summary.status;
+    let latest = d.procedures.first().map(|p| ProcedureVersion {
+        number: u32::try_from(p.version).unwrap_or(0),
+        status: p.status,
+    });
+    json!({
+        "raise": user.may(Action::RaiseQuestions),
+        "write": user.may(Action::WriteProcedures),
+        "record": user.may(Action::RecordWork),
+        "cancel": work_request_transition(status, WorkRequestVerb::Cancel, role).is_ok(),
+        "record_now": user.may(Action::RecordWork) && may_record_work(latest, status).is_ok(),
+        "report": work_request_transition(status, WorkRequestVerb::Report, role).is_ok(),
+        "answer": d.questions.iter().filter(|q| question_transition(q.status, QuestionVerb::Answer, role).is_ok()).map(|q| q.id).collect::<Vec<_>>(),
+        "close": d.questions.iter().filter(|q| question_transition(q.status, QuestionVerb::Close, role).is_ok()).map(|q| q.id).collect::<Vec<_>>(),
+        "submit": d.procedures.iter().filter(|p| procedure_transition(p.status, ProcedureVerb::Submit, role).is_ok()).map(|p| p.id).collect::<Vec<_>>(),
+        "decide": d.procedures.iter().filter(|p| procedure_transition(p.status, ProcedureVerb::Approve, role).is_ok()).map(|p| p.id).collect::<Vec<_>>(),
+        "accept": d.reports.iter().filter(|r| report_transition(r.status, ReportVerb::Accept, role).is_ok()).map(|r| r.id).collect::<Vec<_>>(),
+    })
 }
 
 /// Turns `action | expected result` lines into procedure steps.

@@ -7,7 +7,7 @@ use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use chrono::{Duration, Utc};
 use jukiops_domain::people::Action;
-use jukiops_domain::schedule::{VisitInput, VisitVerb};
+use jukiops_domain::schedule::{VisitInput, VisitVerb, visit_transition};
 use jukiops_domain::time::today_jst;
 use jukiops_store::{PageRequest, VisitQuery};
 use serde_json::{Value, json};
@@ -168,8 +168,8 @@ async fn show_page(
     let mut ctx = json!({
         "v": v,
         "history": history,
-        "can_record": user.may(Action::RecordVisits) && v.status == jukiops_domain::schedule::VisitStatus::Planned,
-        "can_cancel": user.may(Action::PlanVisits) && v.status == jukiops_domain::schedule::VisitStatus::Planned,
+        "can_record": visit_transition(v.status, VisitVerb::Complete, user.0.0.role).is_ok(),
+        "can_cancel": visit_transition(v.status, VisitVerb::Cancel, user.0.0.role).is_ok(),
         "can_agree": user.may(Action::AgreeSchedule) && v.agreed_by.is_none() && v.status == jukiops_domain::schedule::VisitStatus::Planned,
     });
     merge(&mut ctx, extra);
