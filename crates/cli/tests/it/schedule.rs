@@ -91,6 +91,16 @@ async fn a_visit_on_a_holiday_is_refused(engine: Engine) {
         "visit in the month view"
     );
 
+    // The City agrees to it once; the lead may cancel it, after which it cannot move again.
+    let vid = v["id"].as_i64().expect("visit");
+    let city = app.client(Role::CityStaff).await;
+    let agree = app.url(&format!("/api/v1/visits/{vid}/agreement"));
+    assert_eq!(post(&lead, agree.clone(), json!({})).await.0, 403);
+    let (status, agreed) = post(&city, agree.clone(), json!({})).await;
+    assert_eq!(status, 200, "{agreed}");
+    assert_eq!(agreed["agreed_by"], "city-staff");
+    assert_eq!(post(&city, agree, json!({})).await.0, 409, "agreed once");
+
     // The same worker cannot be in two places at once.
     let (status, body) = post(
         &lead,
@@ -106,6 +116,13 @@ async fn a_visit_on_a_holiday_is_refused(engine: Engine) {
     .await;
     assert_eq!(status, 409, "{body}");
     assert_eq!(problem_fields(&body), vec!["worker_ids"]);
+
+    let transition = app.url(&format!("/api/v1/visits/{vid}/transition"));
+    let (status, body) = post(&lead, transition.clone(), json!({"verb": "cancel"})).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["status"], "cancelled");
+    let (status, _) = post(&lead, transition, json!({"verb": "complete"})).await;
+    assert_eq!(status, 409, "a cancelled visit is not recorded");
 }
 
 async fn contractor_off_hours_work_needs_the_citys_approval(engine: Engine) {
