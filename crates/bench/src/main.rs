@@ -99,9 +99,10 @@ struct Args {
     /// one per core, as `jukiops serve`).
     #[arg(long, default_value_t = 2)]
     client_threads: usize,
-    /// Connections in the server's pool (the `jukiops serve` command uses 16).
-    #[arg(long, default_value_t = 16)]
-    pool: u32,
+    /// Connections in the server's pool; default: as `jukiops serve` (SQLite: 2 readers
+    /// per core besides the one writer; PostgreSQL: 16).
+    #[arg(long)]
+    pool: Option<u32>,
     /// PostgreSQL server (without database name); a fresh database is created and dropped.
     #[arg(
         long,
@@ -309,7 +310,7 @@ async fn run_child(engine: EngineArg, args: &Args) -> Result<EngineRun> {
         .args(["--terminals", &args.terminals.to_string()])
         .args(["--audit-entries", &args.audit_entries.to_string()])
         .args(["--client-threads", &args.client_threads.to_string()])
-        .args(["--pool", &args.pool.to_string()])
+        .args(args.pool.map(|p| format!("--pool={p}")))
         .arg("--scenarios")
         .arg(
             args.scenarios
@@ -369,8 +370,18 @@ fn print_header(args: &Args, cpus: usize) {
         calibrate()
     );
     println!(
-        "load: {} concurrent HTTP/1.1 keep-alive clients (reqwest) over loopback, {} s warm-up + {} s measured per scenario; pool: {} connections",
-        args.concurrency, args.warmup, args.seconds, args.pool
+        "load: {} concurrent HTTP/1.1 keep-alive clients (reqwest) over loopback, {} s warm-up + {} s measured per scenario; pool: {}",
+        args.concurrency,
+        args.warmup,
+        args.seconds,
+        match args.pool {
+            Some(p) => format!("{p} connections (SQLite: readers, besides the one writer)"),
+            None => format!(
+                "as `jukiops serve`: SQLite {} readers besides the one writer, PostgreSQL {} connections",
+                jukiops_store::default_pool_size("sqlite:"),
+                jukiops_store::default_pool_size("postgres:")
+            ),
+        }
     );
     println!(
         "data: {} sites, {} terminals, {} audit entries (valid hash chain)",
@@ -519,7 +530,11 @@ async fn engine_body(
     cfg: LoadConfig,
     loadgen: &Handle,
 ) -> Result<EngineRun> {
-    let store = Store::connect(url, args.pool).await?;
+    let store = Store::connect(
+        url,
+        args.pool.unwrap_or(jukiops_store::default_pool_size(url)),
+    )
+    .await?;
     let t = Instant::now();
     store.migrate().await?;
     println!("migrate: {:.2} s", t.elapsed().as_secs_f64());

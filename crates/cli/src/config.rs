@@ -10,7 +10,7 @@ use serde::Deserialize;
 /// Where the data lives and how the server is reached.
 #[derive(Debug, Clone, Args)]
 pub struct ServerArgs {
-    /// TOML config file (keys: database_url, listen, contract, secure_cookies).
+    /// TOML config file (keys: database_url, listen, contract, secure_cookies, pool_size).
     #[arg(long, global = true, env = "JUKIOPS_CONFIG")]
     pub config: Option<PathBuf>,
     /// sqlite://PATH (default sqlite://jukiops.db) or postgres://USER@HOST/DB
@@ -30,6 +30,10 @@ pub struct ServerArgs {
     /// Mark cookies Secure (set when served over HTTPS, e.g. behind a TLS proxy).
     #[arg(long, global = true, env = "JUKIOPS_SECURE_COOKIES")]
     pub secure_cookies: Option<bool>,
+    /// Database connections (SQLite: readers, besides the one writer; default 2 per core.
+    /// PostgreSQL: default 16).
+    #[arg(long, global = true, env = "JUKIOPS_POOL_SIZE")]
+    pub pool_size: Option<u32>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -39,6 +43,7 @@ struct FileConfig {
     listen: Option<String>,
     contract: Option<PathBuf>,
     secure_cookies: Option<bool>,
+    pool_size: Option<u32>,
 }
 
 /// The settings in force.
@@ -48,6 +53,7 @@ pub struct Settings {
     pub listen: String,
     pub contract: Option<PathBuf>,
     pub secure_cookies: bool,
+    pub pool_size: u32,
 }
 
 impl ServerArgs {
@@ -62,12 +68,19 @@ impl ServerArgs {
             }
             None => FileConfig::default(),
         };
+        let database_url = self
+            .database_url
+            .clone()
+            .or(file.database_url)
+            .unwrap_or_else(|| "sqlite://jukiops.db".into());
+        let pool_size = match self.pool_size.or(file.pool_size) {
+            Some(0) => anyhow::bail!("pool_size は1以上を指定してください"),
+            Some(n) => n,
+            None => jukiops_store::default_pool_size(&database_url),
+        };
         Ok(Settings {
-            database_url: self
-                .database_url
-                .clone()
-                .or(file.database_url)
-                .unwrap_or_else(|| "sqlite://jukiops.db".into()),
+            database_url,
+            pool_size,
             listen: self
                 .listen
                 .clone()

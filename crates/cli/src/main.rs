@@ -163,7 +163,7 @@ fn init_logs(format: &str) {
 }
 
 async fn open(settings: &Settings) -> anyhow::Result<Store> {
-    let store = Store::connect(&settings.database_url, 16)
+    let store = Store::connect(&settings.database_url, settings.pool_size)
         .await
         .with_context(|| {
             format!(
@@ -178,14 +178,19 @@ async fn open(settings: &Settings) -> anyhow::Result<Store> {
     Ok(store)
 }
 
+/// `jukiops` without a subcommand: the server's settings, from the environment only.
+#[derive(Debug, clap::Parser)]
+struct ServeFromEnv {
+    #[command(flatten)]
+    args: ServerArgs,
+}
+
 async fn run(command: Option<Command>) -> anyhow::Result<ExitCode> {
-    let command = command.unwrap_or(Command::Serve(ServerArgs {
-        config: std::env::var_os("JUKIOPS_CONFIG").map(PathBuf::from),
-        database_url: std::env::var("JUKIOPS_DATABASE_URL").ok(),
-        listen: std::env::var("JUKIOPS_LISTEN").ok(),
-        contract: std::env::var_os("JUKIOPS_CONTRACT").map(PathBuf::from),
-        secure_cookies: None,
-    }));
+    // Bare `jukiops` serves, with the settings of the `JUKIOPS_*` variables.
+    let command = match command {
+        Some(c) => c,
+        None => Command::Serve(ServeFromEnv::try_parse_from(["jukiops"])?.args),
+    };
     match command {
         Command::Serve(args) => {
             let settings = args.resolve()?;
@@ -211,8 +216,10 @@ async fn run(command: Option<Command>) -> anyhow::Result<ExitCode> {
                 );
             }
             let contract = jukiops_domain::contract::Contract::builtin_default();
+            let database_url = format!("sqlite://{}", db.display());
             let store = open(&Settings {
-                database_url: format!("sqlite://{}", db.display()),
+                pool_size: jukiops_store::default_pool_size(&database_url),
+                database_url,
                 listen: listen.clone(),
                 contract: None,
                 secure_cookies: false,

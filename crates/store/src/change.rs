@@ -7,7 +7,7 @@ use jukiops_domain::time::to_db;
 use serde_json::Value;
 use sqlx::{Any, AnyConnection, Row, Transaction};
 
-use crate::{Store, StoreError};
+use crate::{Engine, Store, StoreError};
 
 /// Who is changing something.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -56,6 +56,9 @@ impl Actor {
     }
 }
 
+/// Audit entries per INSERT statement: 7 binds each stays under every engine's limit.
+const APPEND_CHUNK: usize = 500;
+
 /// An audit entry waiting for the commit, where it is chained.
 #[derive(Debug)]
 struct PendingEntry {
@@ -68,13 +71,14 @@ struct PendingEntry {
 /// An open writing transaction. Dropping it without [`Change::commit`] rolls back.
 #[derive(Debug)]
 pub struct Change {
-    // Field order matters: the transaction rolls back before the writer lock is released.
+    // Field order matters: the transaction rolls back before the turn to write passes on.
     tx: Transaction<'static, Any>,
     actor: String,
     now: DateTime<Utc>,
     now_text: String,
     pending: Vec<PendingEntry>,
-    _writer: Option<tokio::sync::OwnedMutexGuard<()>>,
+    _turn: crate::writer::Turn,
+    writer: crate::writer::Writer,
 }
 
 impl Store {
@@ -85,11 +89,8 @@ impl Store {
         if !actor.may(action) {
             return Err(StoreError::Forbidden);
         }
-        let writer = match &self.writer {
-            Some(lock) => Some(lock.clone().lock_owned().await),
-            None => None,
-        };
-        let tx = self.pool.begin().await?;
+        let turn = self.writer.turn().await;
+        let tx = self.writer.pool().begin().await?;
         let now = Utc::now();
         Ok(Change {
             tx,
@@ -97,7 +98,8 @@ impl Store {
             now,
             now_text: to_db(now),
             pending: Vec::new(),
-            _writer: writer,
+            _turn: turn,
+            writer: self.writer.clone(),
         })
     }
 }
@@ -140,13 +142,20 @@ impl Change {
             !self.pending.is_empty(),
             "a change must leave an audit entry"
         );
-        // Locks the head row (PostgreSQL) until commit: the chain never forks.
-        let head = sqlx::query("UPDATE audit_head SET seq = seq WHERE id = 1 RETURNING seq, hash")
-            .fetch_one(&mut *self.tx)
-            .await?;
+        let _append = self.writer.append_turn().await;
+        // Locks the head (PostgreSQL: its row; SQLite: the database, for a writer of another
+        // process) until commit: the chain never forks.
+        let head = sqlx::query(match self.writer.engine() {
+            Engine::Postgres => "SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE",
+            Engine::Sqlite => "UPDATE audit_head SET seq = seq WHERE id = 1 RETURNING seq, hash",
+        })
+        .fetch_one(&mut *self.tx)
+        .await?;
         let mut seq: i64 = head.try_get("seq")?;
         let mut hash: String = head.try_get("hash")?;
-        for e in std::mem::take(&mut self.pending) {
+        let pending = std::mem::take(&mut self.pending);
+        let mut links = Vec::with_capacity(pending.len());
+        for e in &pending {
             seq += 1;
             let next = entry_hash(
                 &hash,
@@ -158,28 +167,44 @@ impl Change {
                 &e.action,
                 &e.changes,
             );
-            sqlx::query(
-                "INSERT INTO audit_entries (seq, at, actor, entity, entity_id, action, changes, prev_hash, hash) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-            )
-            .bind(seq)
-            .bind(&self.now_text)
-            .bind(&self.actor)
-            .bind(&e.entity)
-            .bind(&e.entity_id)
-            .bind(&e.action)
-            .bind(&e.changes)
-            .bind(&hash)
-            .bind(&next)
-            .execute(&mut *self.tx)
-            .await?;
-            hash = next;
+            links.push((seq, std::mem::replace(&mut hash, next.clone()), next));
         }
-        sqlx::query("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1")
-            .bind(seq)
-            .bind(&hash)
-            .execute(&mut *self.tx)
-            .await?;
+        // One statement per 500 entries (bind limits); the database checks each link and
+        // moves the head.
+        for (chunk, links) in pending.chunks(APPEND_CHUNK).zip(links.chunks(APPEND_CHUNK)) {
+            let rows = (0..chunk.len())
+                .map(|i| {
+                    let p = |k: usize| format!("${}", 2 + i * 7 + k);
+                    format!(
+                        "({}, $1, $2, {}, {}, {}, {}, {}, {})",
+                        p(1),
+                        p(2),
+                        p(3),
+                        p(4),
+                        p(5),
+                        p(6),
+                        p(7)
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join(", ");
+            let mut insert = sqlx::query(crate::sql(format!(
+                "INSERT INTO audit_entries (seq, at, actor, entity, entity_id, action, changes, prev_hash, hash) VALUES {rows}"
+            )))
+            .bind(&self.now_text)
+            .bind(&self.actor);
+            for (e, (seq, prev, next)) in chunk.iter().zip(links) {
+                insert = insert
+                    .bind(*seq)
+                    .bind(&e.entity)
+                    .bind(&e.entity_id)
+                    .bind(&e.action)
+                    .bind(&e.changes)
+                    .bind(prev)
+                    .bind(next);
+            }
+            insert.execute(&mut *self.tx).await?;
+        }
         self.tx.commit().await?;
         Ok(())
     }

@@ -22,6 +22,7 @@ mod sites;
 mod terminal_list;
 mod terminals;
 mod touch_panels;
+mod writer;
 
 pub use attachments::{Attachment, AttachmentFile, attach_action};
 pub use audit::{AuditHead, VerifyReport};
@@ -65,17 +66,27 @@ static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migratio
 /// The database behind jukiops.
 #[derive(Debug, Clone)]
 pub struct Store {
+    /// Readers (and, on PostgreSQL, writers too).
     pool: AnyPool,
     engine: Engine,
-    /// SQLite has one writer at a time: writers of this process queue here, first come
-    /// first served, instead of polling the file lock with `busy_timeout` back-off.
-    writer: Option<std::sync::Arc<tokio::sync::Mutex<()>>>,
+    writer: writer::Writer,
     /// Terminal list pages, valid while the audit head stays put.
     list_cache: list_cache::ListCache,
+    /// Lives as long as some clone of this store: background tasks stop when it is gone.
+    _alive: std::sync::Arc<()>,
 }
 
+/// SQLite settings of every connection: WAL (readers never wait for the writer), foreign
+/// keys, a wait for another process's writer, commits without `fsync` (checkpoints sync).
+const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; \
+     PRAGMA busy_timeout = 10000; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -1024;";
+/// The writing connection also keeps a larger cache (its own commits leave it valid) and
+/// leaves checkpoints to the background task.
+const SQLITE_WRITER_PRAGMAS: &str = "PRAGMA cache_size = -8192; PRAGMA wal_autocheckpoint = 0;";
+
 impl Store {
-    /// Connects to `sqlite://PATH` (created when missing) or `postgres://...`.
+    /// Connects to `sqlite://PATH` (created when missing) or `postgres://...`. On SQLite,
+    /// `max_connections` readers and one writer; on PostgreSQL, `max_connections` shared.
     pub async fn connect(url: &str, max_connections: u32) -> Result<Store, StoreError> {
         install_default_drivers();
         let engine = if url.starts_with("sqlite:") {
@@ -94,30 +105,38 @@ impl Store {
             }
             _ => url.to_string(),
         };
-        let pool = AnyPoolOptions::new()
-            .max_connections(max_connections)
-            .acquire_timeout(Duration::from_secs(10))
-            .after_connect(move |conn, _meta| {
-                Box::pin(async move {
-                    if engine == Engine::Sqlite {
-                        conn.execute(
-                            "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; \
-                             PRAGMA busy_timeout = 10000; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -1024;",
-                        )
-                        .await?;
-                    }
-                    Ok(())
-                })
-            })
-            .connect(&url)
-            .await?;
-        let writer =
-            (engine == Engine::Sqlite).then(|| std::sync::Arc::new(tokio::sync::Mutex::new(())));
+        let alive = std::sync::Arc::new(());
+        let (pool, writer) = match engine {
+            Engine::Sqlite => {
+                // The writer first: it creates the file and switches it to WAL.
+                let writes = sqlite_pool(1, &[SQLITE_PRAGMAS, SQLITE_WRITER_PRAGMAS])
+                    .connect(&url)
+                    .await?;
+                let reads = sqlite_pool(max_connections, &[SQLITE_PRAGMAS])
+                    .connect(&url)
+                    .await?;
+                let writer = writer::Writer::single(
+                    writes,
+                    reads.clone(),
+                    std::sync::Arc::downgrade(&alive),
+                );
+                (reads, writer)
+            }
+            Engine::Postgres => {
+                let pool = AnyPoolOptions::new()
+                    .max_connections(max_connections)
+                    .acquire_timeout(Duration::from_secs(10))
+                    .connect(&url)
+                    .await?;
+                (pool.clone(), writer::Writer::shared(pool))
+            }
+        };
         Ok(Store {
             pool,
             engine,
             writer,
             list_cache: list_cache::ListCache::default(),
+            _alive: alive,
         })
     }
 
@@ -128,8 +147,8 @@ impl Store {
     /// Applies the engine's migrations (idempotent).
     pub async fn migrate(&self) -> Result<(), StoreError> {
         match self.engine {
-            Engine::Sqlite => SQLITE_MIGRATIONS.run(&self.pool).await?,
-            Engine::Postgres => POSTGRES_MIGRATIONS.run(&self.pool).await?,
+            Engine::Sqlite => SQLITE_MIGRATIONS.run(self.writer.pool()).await?,
+            Engine::Postgres => POSTGRES_MIGRATIONS.run(self.writer.pool()).await?,
         }
         Ok(())
     }
@@ -171,7 +190,35 @@ impl Store {
 
     pub async fn close(&self) {
         self.pool.close().await;
+        self.writer.pool().close().await;
     }
+}
+
+/// Connections to open when the operator does not say: SQLite reads run on this machine's
+/// cores, so 2 per core keep them busy without the memory and switching of more; a
+/// PostgreSQL server works for several app servers and waits on its disk, so 16.
+pub fn default_pool_size(database_url: &str) -> u32 {
+    if database_url.starts_with("sqlite:") {
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        u32::try_from(cores * 2).unwrap_or(16).clamp(2, 16)
+    } else {
+        16
+    }
+}
+
+/// A SQLite pool whose connections run `pragmas` when opened.
+fn sqlite_pool(max_connections: u32, pragmas: &'static [&'static str]) -> AnyPoolOptions {
+    AnyPoolOptions::new()
+        .max_connections(max_connections)
+        .acquire_timeout(Duration::from_secs(10))
+        .after_connect(move |conn, _meta| {
+            Box::pin(async move {
+                for p in pragmas {
+                    conn.execute(*p).await?;
+                }
+                Ok(())
+            })
+        })
 }
 
 /// Hides the password of a database URL for logs and messages.

@@ -77,6 +77,7 @@ impl Store {
 
     /// Opens a browser session; returns the secret for the cookie.
     pub async fn create_session(&self, user_id: i64, ttl: Duration) -> Result<String, StoreError> {
+        let _turn = self.writer.turn().await;
         let secret = new_secret();
         let now = Utc::now();
         sqlx::query("INSERT INTO sessions (id_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
@@ -84,7 +85,7 @@ impl Store {
             .bind(user_id)
             .bind(to_db(now))
             .bind(to_db(now + ttl))
-            .execute(&self.pool)
+            .execute(self.writer.pool())
             .await?;
         Ok(secret)
     }
@@ -103,33 +104,36 @@ impl Store {
     }
 
     pub async fn delete_session(&self, secret: &str) -> Result<(), StoreError> {
+        let _turn = self.writer.turn().await;
         sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
             .bind(digest(secret))
-            .execute(&self.pool)
+            .execute(self.writer.pool())
             .await?;
         Ok(())
     }
 
     /// Removes expired sessions and old login failures (run periodically).
     pub async fn purge_expired(&self) -> Result<(), StoreError> {
+        let _turn = self.writer.turn().await;
         let now = Utc::now();
         sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
             .bind(to_db(now))
-            .execute(&self.pool)
+            .execute(self.writer.pool())
             .await?;
         sqlx::query("DELETE FROM login_failures WHERE at <= $1")
             .bind(to_db(now - Duration::days(1)))
-            .execute(&self.pool)
+            .execute(self.writer.pool())
             .await?;
         Ok(())
     }
 
     pub async fn record_login_failure(&self, kind: Throttle, key: &str) -> Result<(), StoreError> {
+        let _turn = self.writer.turn().await;
         sqlx::query("INSERT INTO login_failures (kind, key, at) VALUES ($1, $2, $3)")
             .bind(kind.as_str())
             .bind(key)
             .bind(to_db(Utc::now()))
-            .execute(&self.pool)
+            .execute(self.writer.pool())
             .await?;
         Ok(())
     }
@@ -152,10 +156,11 @@ impl Store {
     }
 
     pub async fn clear_login_failures(&self, kind: Throttle, key: &str) -> Result<(), StoreError> {
+        let _turn = self.writer.turn().await;
         sqlx::query("DELETE FROM login_failures WHERE kind = $1 AND key = $2")
             .bind(kind.as_str())
             .bind(key)
-            .execute(&self.pool)
+            .execute(self.writer.pool())
             .await?;
         Ok(())
     }

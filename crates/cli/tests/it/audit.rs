@@ -70,6 +70,69 @@ async fn the_database_refuses_updates_and_deletes(engine: Engine) {
     assert!(out.contains("正常"), "{out}");
 }
 
+/// An entry slipped in behind the application's back must link to the head: a gap or a fork
+/// is refused by the database itself, and the chain stays valid.
+async fn the_database_refuses_an_entry_off_the_chain(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
+    make_history(&app).await;
+    let head = app.store.audit_head().await.expect("head");
+    let forge = |seq: i64, prev: String| {
+        sqlx::query(
+            "INSERT INTO audit_entries (seq, at, actor, entity, entity_id, action, changes, prev_hash, hash) \
+             VALUES ($1, '2020-10-01T00:00:00.000000Z', 'x', 'terminal', '1', 'update', '{}', $2, $3)",
+        )
+        .bind(seq)
+        .bind(prev)
+        .bind("f".repeat(64))
+    };
+    let pool = app.store.pool();
+    let gap = forge(head.seq + 2, head.hash.clone()).execute(pool).await;
+    assert!(gap.is_err(), "a gap in seq is refused");
+    let fork = forge(head.seq + 1, "0".repeat(64)).execute(pool).await;
+    assert!(
+        fork.is_err(),
+        "an entry not linked to the head's hash is refused"
+    );
+    let replay = forge(head.seq, head.hash.clone()).execute(pool).await;
+    assert!(replay.is_err(), "an old seq is refused");
+    assert_eq!(app.store.audit_head().await.expect("head"), head);
+    let (ok, out, err) = verify(&app);
+    assert!(ok, "{out}{err}");
+}
+
+/// A change with more entries than one statement takes (an import of 1,200 terminals)
+/// appends them all, in order, to one valid chain.
+async fn a_large_change_appends_every_entry(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
+    let before = app.store.audit_head().await.expect("head");
+    let mut csv = String::from("資産番号,製造番号,機種,拠点コード,設置場所,状態\r\n");
+    for n in 1..=1_200 {
+        csv.push_str(&format!("B-{n:05},SB-{n:05},型式,011011,区民課,稼働中\r\n"));
+    }
+    let r = app
+        .client(Role::ContractorLead)
+        .await
+        .post(app.url("/api/v1/terminals/import"))
+        .header("content-type", "text/csv")
+        .body(csv)
+        .send()
+        .await
+        .expect("import");
+    assert_eq!(r.status(), 200);
+    let report: Value = r.json().await.expect("json");
+    assert_eq!(report["created"], 1_200);
+    let after = app.store.audit_head().await.expect("head");
+    assert!(
+        after.seq >= before.seq + 1_200,
+        "{} -> {}",
+        before.seq,
+        after.seq
+    );
+    assert_eq!(app.audit_count().await, after.seq);
+    let (ok, out, err) = verify(&app);
+    assert!(ok, "{out}{err}");
+}
+
 /// Someone with database access disables the protection and edits an entry.
 async fn verify_names_the_first_tampered_entry(engine: Engine) {
     let app = TestApp::spawn(engine).await;
@@ -141,6 +204,8 @@ async fn verify_catches_a_deleted_entry(engine: Engine) {
 
 both_engines!(
     the_database_refuses_updates_and_deletes,
+    the_database_refuses_an_entry_off_the_chain,
+    a_large_change_appends_every_entry,
     verify_names_the_first_tampered_entry,
     verify_catches_a_deleted_entry
 );

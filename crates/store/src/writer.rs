@@ -1,0 +1,103 @@
+//! Where writes go. SQLite has one writer at a time: this process keeps one connection for
+//! writing and hands it out in turn (first come, first served), so that no writer polls the
+//! file lock with `busy_timeout` back-off, the writer's page cache stays warm (another
+//! connection's commit would empty it), and WAL checkpoints, the only `fsync` under
+//! `synchronous = NORMAL`, run in the background instead of inside somebody's commit.
+//! PostgreSQL writes share the one pool.
+
+use std::sync::{Arc, Weak};
+use std::time::Duration;
+
+use sqlx::AnyPool;
+
+use crate::Engine;
+use tokio::sync::{Mutex, OwnedMutexGuard};
+
+/// How often the background task folds the SQLite WAL back into the database file.
+const CHECKPOINT_EVERY: Duration = Duration::from_secs(1);
+
+#[derive(Debug, Clone)]
+pub(crate) struct Writer {
+    pool: AnyPool,
+    engine: Engine,
+    /// SQLite only: whose turn it is to write.
+    turn: Option<Arc<Mutex<()>>>,
+    /// PostgreSQL only: whose turn it is to append to the audit chain. The head row's lock
+    /// already serialises appends across app servers; queueing this process's appenders
+    /// here keeps them from piling up as sleeping backends on that row lock, each woken in
+    /// turn by the lock manager.
+    append: Option<Arc<Mutex<()>>>,
+}
+
+/// The right to write until dropped (SQLite); nothing to hold on PostgreSQL.
+pub(crate) type Turn = Option<OwnedMutexGuard<()>>;
+
+impl Writer {
+    /// PostgreSQL: writes go through the shared pool, rows and the audit head lock them.
+    pub(crate) fn shared(pool: AnyPool) -> Writer {
+        Writer {
+            pool,
+            engine: Engine::Postgres,
+            turn: None,
+            append: Some(Arc::new(Mutex::new(()))),
+        }
+    }
+
+    /// SQLite: `pool` holds the one writing connection, opened with `wal_autocheckpoint = 0`;
+    /// checkpoints run every [`CHECKPOINT_EVERY`] on a connection of `readers` while `owner`
+    /// (the store) lives.
+    pub(crate) fn single(pool: AnyPool, readers: AnyPool, owner: Weak<()>) -> Writer {
+        tokio::spawn(checkpoint_while_alive(readers, owner));
+        Writer {
+            pool,
+            engine: Engine::Sqlite,
+            turn: Some(Arc::new(Mutex::new(()))),
+            append: None,
+        }
+    }
+
+    /// Waits for this process's turn to write (SQLite).
+    pub(crate) async fn turn(&self) -> Turn {
+        match &self.turn {
+            Some(lock) => Some(lock.clone().lock_owned().await),
+            None => None,
+        }
+    }
+
+    /// Waits for this process's turn to append to the audit chain (PostgreSQL; on SQLite the
+    /// turn to write covers it).
+    pub(crate) async fn append_turn(&self) -> Turn {
+        match &self.append {
+            Some(lock) => Some(lock.clone().lock_owned().await),
+            None => None,
+        }
+    }
+
+    pub(crate) fn engine(&self) -> Engine {
+        self.engine
+    }
+
+    pub(crate) fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+}
+
+/// A passive checkpoint never blocks readers or the writer; it stops when the store is gone
+/// or its pool closed.
+async fn checkpoint_while_alive(readers: AnyPool, owner: Weak<()>) {
+    loop {
+        tokio::time::sleep(CHECKPOINT_EVERY).await;
+        if owner.strong_count() == 0 || readers.is_closed() {
+            return;
+        }
+        if let Err(e) = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)")
+            .execute(&readers)
+            .await
+        {
+            if readers.is_closed() {
+                return;
+            }
+            tracing::warn!(error = %e, "WAL checkpoint failed; retrying later");
+        }
+    }
+}
