@@ -129,6 +129,10 @@ struct Args {
     /// Internal: run as the child for one engine and write its figures (JSON) here.
     #[arg(long, hide = true)]
     child_report: Option<PathBuf>,
+    /// Internal: only seed this (migrated) database, writing what was seeded (JSON) to
+    /// `--child-report`.
+    #[arg(long, hide = true)]
+    seed_into: Option<String>,
 }
 
 const USERNAME: &str = "bench-lead";
@@ -228,6 +232,13 @@ async fn run(args: Args, cpus: usize, loadgen: Handle) -> Result<()> {
         args.sites >= 1 && args.terminals >= 1,
         "--sites and --terminals must be at least 1"
     );
+    if let (Some(url), Some(report)) = (&args.seed_into, &args.child_report) {
+        let seeder = Store::connect(url, 1).await?;
+        let seeded = seed::seed(&seeder, args.sites, args.terminals, args.audit_entries).await;
+        seeder.close().await;
+        std::fs::write(report, serde_json::to_string(&seeded?)?)?;
+        return Ok(());
+    }
     if let Some(report) = &args.child_report {
         let [engine] = args.engines[..] else {
             bail!("--child-report takes exactly one engine");
@@ -290,6 +301,27 @@ fn calibrate() -> f64 {
             t.elapsed().as_secs_f64() * 1000.0
         })
         .fold(f64::INFINITY, f64::min)
+}
+
+/// Seeds the database at `url` in a child process, so that what seeding leaves on the heap
+/// is not counted in the server's RSS.
+async fn seed_in_child(url: &str, args: &Args) -> Result<seed::Seeded> {
+    let report = std::env::temp_dir().join(format!(
+        "jukiops_bench_seed_{}.json",
+        std::process::id()
+    ));
+    let status = std::process::Command::new(std::env::current_exe()?)
+        .args(["--seed-into", url])
+        .arg("--child-report")
+        .arg(&report)
+        .args(["--sites", &args.sites.to_string()])
+        .args(["--terminals", &args.terminals.to_string()])
+        .args(["--audit-entries", &args.audit_entries.to_string()])
+        .status()?;
+    let text = std::fs::read_to_string(&report);
+    let _ = std::fs::remove_file(&report);
+    anyhow::ensure!(status.success(), "the seeding process failed: {status}");
+    Ok(serde_json::from_str(&text?)?)
 }
 
 /// Runs one engine in a child process (this binary with `--child-report`), its output
@@ -388,7 +420,12 @@ fn print_header(args: &Args, cpus: usize) {
         args.sites, args.terminals, args.audit_entries
     );
     println!(
-        "RSS: the server runs inside the bench process, so VmRSS/VmHWM (from /proc/self/status) include the load generator and whatever the seeding left on the heap."
+        "RSS: the server runs inside the bench process, so VmRSS/VmHWM (from /proc/self/status) include the load generator; {}.",
+        if args.same_process {
+            "and whatever the seeding left on the heap (--same-process)"
+        } else {
+            "seeding runs in a process of its own, so its heap is not counted"
+        }
     );
     println!();
 }
@@ -540,16 +577,25 @@ async fn engine_body(
     println!("migrate: {:.2} s", t.elapsed().as_secs_f64());
 
     let rss_before_seed_kb = rss_kb().0;
-    // Seeding runs on a pool of one connection of its own, closed before the server starts,
-    // so that its settings (SQLite: synchronous = OFF) do not leak into the server's pool.
-    let seeder = Store::connect(url, 1).await?;
-    let seeded = seed::seed(&seeder, args.sites, args.terminals, args.audit_entries).await;
-    seeder.close().await;
-    let seeded = seeded?;
+    let seeded = if args.same_process {
+        // A pool of one connection of its own, closed before the server starts, so that
+        // its settings (SQLite: synchronous = OFF) do not leak into the server's pool.
+        let seeder = Store::connect(url, 1).await?;
+        let seeded = seed::seed(&seeder, args.sites, args.terminals, args.audit_entries).await;
+        seeder.close().await;
+        seeded?
+    } else {
+        seed_in_child(url, args).await?
+    };
     let rss_after_seed_kb = rss_kb().0;
     let audit_rate = args.audit_entries as f64 / seeded.audit_time.as_secs_f64().max(1e-9);
     println!(
-        "seed (bulk multi-row INSERTs on a separate 1-connection pool{}): {} sites {:.2} s, {} terminals {:.2} s, {} audit entries {:.2} s ({:.0} rows/s; index dropped and rebuilt after: {:.2} s), {} {:.2} s; total {:.2} s",
+        "seed ({}bulk multi-row INSERTs on a 1-connection pool{}): {} sites {:.2} s, {} terminals {:.2} s, {} audit entries {:.2} s ({:.0} rows/s; index dropped and rebuilt after: {:.2} s), {} {:.2} s; total {:.2} s",
+        if args.same_process {
+            ""
+        } else {
+            "in a child process, "
+        },
         match engine {
             EngineArg::Sqlite => ", synchronous=OFF, 2,500 rows/statement, 5,000 rows/transaction",
             EngineArg::Postgres => ", 5,000 rows/statement, 50,000 rows/transaction",
@@ -859,11 +905,11 @@ fn print_summary(args: &Args, cpus: usize, ceiling: &Stats, runs: &[EngineRun]) 
         );
     }
     println!(
-        "(RSS: VmRSS/VmHWM of the bench process from /proc/self/status: the server runs in it, together with the load generator and what seeding left on the heap; {}. Peaks are sampled every 50 ms during each scenario.)",
+        "(RSS: VmRSS/VmHWM of the bench process from /proc/self/status: the server runs in it, together with the load generator; {}. Peaks are sampled every 50 ms during each scenario.)",
         if args.same_process {
-            "all engines ran in this one process, so later engines inherit the earlier ones' heap"
+            "all engines and their seeding ran in this one process, so the figures include what seeding and earlier engines left on the heap"
         } else {
-            "each engine ran in a child process of its own"
+            "each engine ran in a child process of its own, and its seeding in another"
         }
     );
 }

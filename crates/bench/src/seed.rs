@@ -138,7 +138,7 @@ async fn insert_rows(
 }
 
 /// What seeding produced and how long each part took.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Seeded {
     pub site_codes: Vec<String>,
     pub terminal_ids: (i64, i64),
@@ -148,7 +148,7 @@ pub struct Seeded {
     /// Part of `audit_time`: building the secondary index of the audit trail at the end.
     pub index_time: Duration,
     /// SQLite: WAL checkpoint; PostgreSQL: VACUUM ANALYZE of the seeded tables.
-    pub housekeeping: (&'static str, Duration),
+    pub housekeeping: (String, Duration),
     pub total_time: Duration,
     pub audit_head: (i64, String),
 }
@@ -301,7 +301,7 @@ pub async fn seed(
             "VACUUM ANALYZE"
         }
     };
-    let housekeeping = (housekeeping, t.elapsed());
+    let housekeeping = (housekeeping.to_string(), t.elapsed());
 
     Ok(Seeded {
         site_codes,
