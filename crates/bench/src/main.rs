@@ -306,10 +306,8 @@ fn calibrate() -> f64 {
 /// Seeds the database at `url` in a child process, so that what seeding leaves on the heap
 /// is not counted in the server's RSS.
 async fn seed_in_child(url: &str, args: &Args) -> Result<seed::Seeded> {
-    let report = std::env::temp_dir().join(format!(
-        "jukiops_bench_seed_{}.json",
-        std::process::id()
-    ));
+    let report =
+        std::env::temp_dir().join(format!("jukiops_bench_seed_{}.json", std::process::id()));
     let status = std::process::Command::new(std::env::current_exe()?)
         .args(["--seed-into", url])
         .arg("--child-report")

@@ -1,12 +1,12 @@
 //! The one place where state changes: role check, writes and audit entry, one transaction.
 
 use chrono::{DateTime, Utc};
-use jukiops_domain::audit::entry_hash;
 use jukiops_domain::people::{Action, Role, may};
 use jukiops_domain::time::to_db;
 use serde_json::Value;
-use sqlx::{Any, AnyConnection, Row, Transaction};
+use sqlx::{Any, AnyConnection, Transaction};
 
+use crate::chain::{self, PendingEntry};
 use crate::{Engine, Store, StoreError};
 
 /// Who is changing something.
@@ -54,18 +54,6 @@ impl Actor {
             Actor::System(_) => true,
         }
     }
-}
-
-/// Audit entries per INSERT statement: 7 binds each stays under every engine's limit.
-const APPEND_CHUNK: usize = 500;
-
-/// An audit entry waiting for the commit, where it is chained.
-#[derive(Debug)]
-struct PendingEntry {
-    entity: String,
-    entity_id: String,
-    action: String,
-    changes: String,
 }
 
 /// An open writing transaction. Dropping it without [`Change::commit`] rolls back.
@@ -137,75 +125,68 @@ impl Change {
     }
 
     /// Chains the audit entries to the head and commits them with the rows.
+    ///
+    /// The head is guessed from this process's last append when it has one (one statement
+    /// fewer while appenders queue); the database checks every link, and when another
+    /// process moved the head in between, the entries are chained again to the real head.
     pub async fn commit(mut self) -> Result<(), StoreError> {
         debug_assert!(
             !self.pending.is_empty(),
             "a change must leave an audit entry"
         );
-        let _append = self.writer.append_turn().await;
-        // Locks the head (PostgreSQL: its row; SQLite: the database, for a writer of another
-        // process) until commit: the chain never forks.
-        let head = sqlx::query(match self.writer.engine() {
-            Engine::Postgres => "SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE",
-            Engine::Sqlite => "UPDATE audit_head SET seq = seq WHERE id = 1 RETURNING seq, hash",
-        })
-        .fetch_one(&mut *self.tx)
-        .await?;
-        let mut seq: i64 = head.try_get("seq")?;
-        let mut hash: String = head.try_get("hash")?;
         let pending = std::mem::take(&mut self.pending);
-        let mut links = Vec::with_capacity(pending.len());
-        for e in &pending {
-            seq += 1;
-            let next = entry_hash(
-                &hash,
-                seq,
-                &self.now_text,
-                &self.actor,
-                &e.entity,
-                &e.entity_id,
-                &e.action,
-                &e.changes,
-            );
-            links.push((seq, std::mem::replace(&mut hash, next.clone()), next));
+        let engine = self.writer.engine();
+        let may_guess = self.writer.has_guess();
+        if may_guess && engine == Engine::Postgres {
+            // An error ends a PostgreSQL transaction unless it can roll back to here.
+            sqlx::query("SAVEPOINT audit_append")
+                .execute(&mut *self.tx)
+                .await?;
         }
-        // One statement per 500 entries (bind limits); the database checks each link and
-        // moves the head.
-        for (chunk, links) in pending.chunks(APPEND_CHUNK).zip(links.chunks(APPEND_CHUNK)) {
-            let rows = (0..chunk.len())
-                .map(|i| {
-                    let p = |k: usize| format!("${}", 2 + i * 7 + k);
-                    format!(
-                        "({}, $1, $2, {}, {}, {}, {}, {}, {})",
-                        p(1),
-                        p(2),
-                        p(3),
-                        p(4),
-                        p(5),
-                        p(6),
-                        p(7)
-                    )
-                })
-                .collect::<Vec<_>>()
-                .join(", ");
-            let mut insert = sqlx::query(crate::sql(format!(
-                "INSERT INTO audit_entries (seq, at, actor, entity, entity_id, action, changes, prev_hash, hash) VALUES {rows}"
-            )))
-            .bind(&self.now_text)
-            .bind(&self.actor);
-            for (e, (seq, prev, next)) in chunk.iter().zip(links) {
-                insert = insert
-                    .bind(*seq)
-                    .bind(&e.entity)
-                    .bind(&e.entity_id)
-                    .bind(&e.action)
-                    .bind(&e.changes)
-                    .bind(prev)
-                    .bind(next);
+        let append = self.writer.append_turn().await;
+        let entries = chain::Entries {
+            at: &self.now_text,
+            actor: &self.actor,
+            pending: &pending,
+        };
+        let guess = if may_guess {
+            self.writer.head_guess()
+        } else {
+            None
+        };
+        let appended = match guess {
+            Some(head) => match chain::append(&mut self.tx, &entries, head).await {
+                Err(e) if chain::is_link_refusal(&e) => {
+                    if engine == Engine::Postgres {
+                        sqlx::query("ROLLBACK TO SAVEPOINT audit_append")
+                            .execute(&mut *self.tx)
+                            .await?;
+                    }
+                    let head = chain::lock_head(&mut self.tx, engine).await?;
+                    chain::append(&mut self.tx, &entries, head).await
+                }
+                other => other,
+            },
+            None => {
+                let head = chain::lock_head(&mut self.tx, engine).await?;
+                chain::append(&mut self.tx, &entries, head).await
             }
-            insert.execute(&mut *self.tx).await?;
+        };
+        let head = match appended {
+            Ok(head) => head,
+            Err(e) => {
+                self.writer.set_guess(None);
+                return Err(e);
+            }
+        };
+        // The next appender of this process may go ahead now: its entries follow these, and
+        // the database holds them until this commit is done, or refuses them if it fails.
+        self.writer.set_guess(Some(head));
+        drop(append);
+        if let Err(e) = self.tx.commit().await {
+            self.writer.set_guess(None);
+            return Err(e.into());
         }
-        self.tx.commit().await?;
         Ok(())
     }
 }

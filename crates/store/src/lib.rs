@@ -7,6 +7,7 @@
 mod attachments;
 mod audit;
 mod calendar;
+mod chain;
 mod change;
 mod common;
 mod error;

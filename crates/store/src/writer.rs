@@ -11,10 +11,11 @@ use std::time::Duration;
 use sqlx::AnyPool;
 
 use crate::Engine;
+use crate::chain::Head;
 use tokio::sync::{Mutex, OwnedMutexGuard};
 
 /// How often the background task folds the SQLite WAL back into the database file.
-const CHECKPOINT_EVERY: Duration = Duration::from_secs(1);
+const CHECKPOINT_EVERY: Duration = Duration::from_millis(250);
 
 #[derive(Debug, Clone)]
 pub(crate) struct Writer {
@@ -27,6 +28,9 @@ pub(crate) struct Writer {
     /// here keeps them from piling up as sleeping backends on that row lock, each woken in
     /// turn by the lock manager.
     append: Option<Arc<Mutex<()>>>,
+    /// The head of the audit chain as this process last left it, while its turn to append
+    /// is held; `None` when unknown (at start, after a failed commit).
+    head: Arc<std::sync::Mutex<Option<Head>>>,
 }
 
 /// The right to write until dropped (SQLite); nothing to hold on PostgreSQL.
@@ -40,6 +44,7 @@ impl Writer {
             engine: Engine::Postgres,
             turn: None,
             append: Some(Arc::new(Mutex::new(()))),
+            head: Arc::default(),
         }
     }
 
@@ -53,6 +58,7 @@ impl Writer {
             engine: Engine::Sqlite,
             turn: Some(Arc::new(Mutex::new(()))),
             append: None,
+            head: Arc::default(),
         }
     }
 
@@ -70,6 +76,23 @@ impl Writer {
         match &self.append {
             Some(lock) => Some(lock.clone().lock_owned().await),
             None => None,
+        }
+    }
+
+    /// Whether this process has appended before (read outside the turn: a hint only).
+    pub(crate) fn has_guess(&self) -> bool {
+        self.head.lock().is_ok_and(|h| h.is_some())
+    }
+
+    /// Where this process left the head; read it while holding the turn to append.
+    pub(crate) fn head_guess(&self) -> Option<Head> {
+        self.head.lock().ok().and_then(|h| h.clone())
+    }
+
+    /// Records where this process's append left the head (`None`: unknown).
+    pub(crate) fn set_guess(&self, head: Option<Head>) {
+        if let Ok(mut h) = self.head.lock() {
+            *h = head;
         }
     }
 

@@ -133,6 +133,49 @@ async fn a_large_change_appends_every_entry(engine: Engine) {
     assert!(ok, "{out}{err}");
 }
 
+/// The server keeps where it left the head; when another process (here the CLI) appends in
+/// between, the server's next change is chained to the real head, not refused.
+async fn another_process_appending_in_between_is_followed(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
+    make_history(&app).await;
+    let out = std::process::Command::new(jukiops_bin())
+        .args([
+            "user",
+            "add",
+            "tanaka",
+            "--display-name",
+            "田中",
+            "--role",
+            "auditor",
+        ])
+        .args(["--database-url", &app.db.url])
+        .env_remove("JUKIOPS_CONFIG")
+        .output()
+        .expect("run jukiops");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let between = app.store.audit_head().await.expect("head");
+    let body =
+        json!({"asset_number": "T-4", "serial": "S-4", "model": "型式", "site_code": "011011"});
+    let c = app.client(Role::ContractorLead).await;
+    for _ in 0..2 {
+        let r = c
+            .post(app.url("/api/v1/terminals"))
+            .json(&body)
+            .send()
+            .await
+            .expect("post");
+        assert!([201, 409].contains(&r.status().as_u16()), "{}", r.status());
+    }
+    let after = app.store.audit_head().await.expect("head");
+    assert_eq!(after.seq, between.seq + 1, "one new entry after the CLI's");
+    let (ok, out, err) = verify(&app);
+    assert!(ok, "{out}{err}");
+}
+
 /// Someone with database access disables the protection and edits an entry.
 async fn verify_names_the_first_tampered_entry(engine: Engine) {
     let app = TestApp::spawn(engine).await;
@@ -206,6 +249,7 @@ both_engines!(
     the_database_refuses_updates_and_deletes,
     the_database_refuses_an_entry_off_the_chain,
     a_large_change_appends_every_entry,
+    another_process_appending_in_between_is_followed,
     verify_names_the_first_tampered_entry,
     verify_catches_a_deleted_entry
 );
