@@ -1,4 +1,5 @@
-//! Argon2id password hashing, off the async runtime on one long-lived thread per core.
+//! Argon2id password hashing, off the async runtime on long-lived threads, one per two
+//! cores: a burst of sign-ins (or of guesses) leaves the other cores to everyone else.
 //! Each hash needs 19 MiB of working memory: every hashing thread keeps one buffer and
 //! reuses it (zeroed after each use), so memory stays bounded however many people sign in
 //! at once, and no hash pays for fresh pages.
@@ -14,13 +15,11 @@ use std::sync::{Arc, LazyLock, Mutex};
 
 type Job = Box<dyn FnOnce() + Send>;
 
-/// The hashing threads (one per core) and the queue that feeds them.
+/// The hashing threads (one per two cores, at least one) and the queue that feeds them.
 static WORKERS: LazyLock<Mutex<Sender<Job>>> = LazyLock::new(|| {
     let (tx, rx) = channel::<Job>();
     let rx = Arc::new(Mutex::new(rx));
-    let n = std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(2);
+    let n = std::thread::available_parallelism().map_or(1, |n| (n.get() / 2).max(1));
     for i in 0..n {
         let rx = rx.clone();
         std::thread::Builder::new()

@@ -509,3 +509,25 @@ fn plan_from_the_command_line() {
     assert!(err.contains("2行目"), "{err}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn a_zero_pool_size_is_refused_before_anything_opens() {
+    let dir = std::env::temp_dir().join(format!("jukiops_pool_{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let db = dir.join("never.db");
+    let url = format!("sqlite://{}", db.display());
+    let (ok, _, err) = run(
+        &["migrate", "--database-url", &url, "--pool-size", "0"],
+        None,
+    );
+    assert!(!ok);
+    assert!(err.contains("pool_size は1以上"), "{err}");
+    assert!(!db.exists(), "nothing is created");
+    let (ok, _, err) = run(
+        &["migrate", "--database-url", &url, "--pool-size", "2"],
+        None,
+    );
+    assert!(ok, "{err}");
+    assert!(db.exists());
+    let _ = std::fs::remove_dir_all(&dir);
+}
