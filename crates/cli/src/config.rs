@@ -5,12 +5,13 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use clap::Args;
+use jukiops_web::client_address::parse_trusted_proxies;
 use serde::Deserialize;
 
 /// Where the data lives and how the server is reached.
 #[derive(Debug, Clone, Args)]
 pub struct ServerArgs {
-    /// TOML config file (keys: database_url, listen, contract, secure_cookies, pool_size).
+    /// TOML config file (keys: database_url, listen, contract, secure_cookies, pool_size, trusted_proxies).
     #[arg(long, global = true, env = "JUKIOPS_CONFIG")]
     pub config: Option<PathBuf>,
     /// sqlite://PATH (default sqlite://jukiops.db) or postgres://USER@HOST/DB
@@ -34,6 +35,10 @@ pub struct ServerArgs {
     /// PostgreSQL: default 16).
     #[arg(long, global = true, env = "JUKIOPS_POOL_SIZE")]
     pub pool_size: Option<u32>,
+    /// Reverse proxies whose X-Forwarded-For names the client, for login throttling:
+    /// addresses or networks, comma separated (e.g. 127.0.0.1,10.0.0.0/8). Default: none.
+    #[arg(long, global = true, env = "JUKIOPS_TRUSTED_PROXIES")]
+    pub trusted_proxies: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -44,6 +49,7 @@ struct FileConfig {
     contract: Option<PathBuf>,
     secure_cookies: Option<bool>,
     pool_size: Option<u32>,
+    trusted_proxies: Option<Vec<String>>,
 }
 
 /// The settings in force.
@@ -54,6 +60,7 @@ pub struct Settings {
     pub contract: Option<PathBuf>,
     pub secure_cookies: bool,
     pub pool_size: u32,
+    pub trusted_proxies: Vec<ipnet::IpNet>,
 }
 
 impl ServerArgs {
@@ -78,9 +85,16 @@ impl ServerArgs {
             Some(n) => n,
             None => jukiops_store::default_pool_size(&database_url),
         };
+        let trusted_proxies = match (&self.trusted_proxies, file.trusted_proxies) {
+            (Some(text), _) => parse_trusted_proxies(text),
+            (None, Some(list)) => parse_trusted_proxies(&list.join(",")),
+            (None, None) => Ok(Vec::new()),
+        }
+        .map_err(anyhow::Error::msg)?;
         Ok(Settings {
             database_url,
             pool_size,
+            trusted_proxies,
             listen: self
                 .listen
                 .clone()

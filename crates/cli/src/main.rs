@@ -199,7 +199,7 @@ async fn run(command: Option<Command>) -> anyhow::Result<ExitCode> {
             store
                 .sync_contract_sites(&Actor::System("contract".into()), &contract.sites)
                 .await?;
-            serve(store, contract, &settings.listen, settings.secure_cookies).await?;
+            serve(store, contract, &settings).await?;
         }
         Command::Demo { listen, data_dir } => {
             let dir = match data_dir {
@@ -217,21 +217,22 @@ async fn run(command: Option<Command>) -> anyhow::Result<ExitCode> {
             }
             let contract = jukiops_domain::contract::Contract::builtin_default();
             let database_url = format!("sqlite://{}", db.display());
-            let store = open(&Settings {
+            let settings = Settings {
                 pool_size: jukiops_store::default_pool_size(&database_url),
+                trusted_proxies: Vec::new(),
                 database_url,
-                listen: listen.clone(),
+                listen,
                 contract: None,
                 secure_cookies: false,
-            })
-            .await?;
+            };
+            let store = open(&settings).await?;
             let people = demo::seed(&store, &contract).await?;
             println!("デモ用データベース: {}", db.display());
             println!("ログイン情報(この表示限り):");
             for (u, role, pw) in &people {
                 println!("  {:<10} {:<20} {}", u, role.label_ja(), pw);
             }
-            serve(store, contract, &listen, false).await?;
+            serve(store, contract, &settings).await?;
         }
         Command::Migrate(args) => {
             let settings = args.resolve()?;
@@ -290,9 +291,9 @@ async fn run(command: Option<Command>) -> anyhow::Result<ExitCode> {
 async fn serve(
     store: Store,
     contract: jukiops_domain::contract::Contract,
-    listen: &str,
-    secure_cookies: bool,
+    settings: &Settings,
 ) -> anyhow::Result<()> {
+    let listen = &settings.listen;
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .with_context(|| format!("{listen} で待ち受けできません"))?;
@@ -309,7 +310,8 @@ async fn serve(
         }
     });
     let config = WebConfig {
-        secure_cookies,
+        secure_cookies: settings.secure_cookies,
+        trusted_proxies: settings.trusted_proxies.clone(),
         ..WebConfig::default()
     };
     let state = AppState::new(store, contract, config, jukiops_web::install_metrics());

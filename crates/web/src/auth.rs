@@ -1,9 +1,7 @@
 //! Who is asking: a session cookie (browser) or a bearer token (API), and the login
 //! operation shared by the form and the API, with throttling per account and address.
 
-use std::net::SocketAddr;
-
-use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode, header};
 use jukiops_domain::people::Action;
@@ -80,21 +78,7 @@ impl FromRequestParts<AppState> for CurrentUser {
     }
 }
 
-/// The client's address, for throttling (the peer of the TCP connection).
-#[derive(Debug, Clone)]
-pub struct ClientAddress(pub String);
-
-impl<S: Send + Sync> FromRequestParts<S> for ClientAddress {
-    type Rejection = std::convert::Infallible;
-
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        let addr = parts
-            .extensions
-            .get::<ConnectInfo<SocketAddr>>()
-            .map(|c| c.0.ip().to_string());
-        Ok(ClientAddress(addr.unwrap_or_else(|| "unknown".to_string())))
-    }
-}
+pub use crate::client_address::ClientAddress;
 
 /// Checks a login; on success opens a session and returns the user and cookie secret.
 /// Failures count against the account and the address; past the limit, 429.

@@ -3,6 +3,7 @@
 
 mod api;
 mod auth;
+pub mod client_address;
 mod error;
 mod extract;
 mod forms;
@@ -35,6 +36,8 @@ pub struct WebConfig {
     /// Largest accepted request body (CSV uploads included).
     pub max_body_bytes: usize,
     pub request_timeout: Duration,
+    /// Reverse proxies whose `X-Forwarded-For` names the client (none by default).
+    pub trusted_proxies: Vec<ipnet::IpNet>,
 }
 
 impl Default for WebConfig {
@@ -47,6 +50,7 @@ impl Default for WebConfig {
             throttle_window: chrono::Duration::minutes(15),
             max_body_bytes: 5 * 1024 * 1024,
             request_timeout: Duration::from_secs(30),
+            trusted_proxies: Vec::new(),
         }
     }
 }

@@ -157,6 +157,71 @@ async fn throttling_per_account_and_per_address(engine: Engine) {
     assert_eq!(r.status(), 429, "the address made 5 failures");
 }
 
+async fn login_from(app: &TestApp, forwarded_for: &str, user: &str, pw: &str) -> u16 {
+    app.anonymous()
+        .post(app.url("/api/v1/login"))
+        .header("x-forwarded-for", forwarded_for)
+        .json(&json!({"username": user, "password": pw}))
+        .send()
+        .await
+        .expect("login")
+        .status()
+        .as_u16()
+}
+
+/// Behind a trusted reverse proxy, each client is throttled on its own forwarded address;
+/// from an untrusted peer, the header is ignored and cannot spread failures over made-up
+/// addresses.
+async fn throttling_behind_a_trusted_proxy(engine: Engine) {
+    let limits = WebConfig {
+        max_failures_per_account: 100,
+        max_failures_per_address: 3,
+        ..WebConfig::default()
+    };
+    let proxied = TestApp::spawn_with(
+        engine,
+        WebConfig {
+            trusted_proxies: jukiops_web::client_address::parse_trusted_proxies("127.0.0.1")
+                .expect("parse"),
+            ..limits.clone()
+        },
+    )
+    .await;
+    let (lead, lead_pw) = (
+        username(Role::ContractorLead),
+        test_password(Role::ContractorLead),
+    );
+    for _ in 0..3 {
+        assert_eq!(
+            login_from(&proxied, "203.0.113.5", "nobody", "bad password").await,
+            401
+        );
+    }
+    assert_eq!(
+        login_from(&proxied, "203.0.113.5", &lead, &lead_pw).await,
+        429
+    );
+    assert_eq!(
+        login_from(&proxied, "203.0.113.6", &lead, &lead_pw).await,
+        200,
+        "another client behind the same proxy is not locked out"
+    );
+
+    let direct = TestApp::spawn_with(engine, limits).await;
+    for n in 0..3 {
+        let forged = format!("198.51.100.{n}");
+        assert_eq!(
+            login_from(&direct, &forged, "nobody", "bad password").await,
+            401
+        );
+    }
+    assert_eq!(
+        login_from(&direct, "198.51.100.99", &lead, &lead_pw).await,
+        429,
+        "a forged header does not escape the peer's count"
+    );
+}
+
 async fn csrf_cross_origin_posts_are_refused(engine: Engine) {
     let app = TestApp::spawn(engine).await;
     let c = app.client(Role::ContractorLead).await;
@@ -411,6 +476,7 @@ async fn users_are_created_with_checked_input(engine: Engine) {
 both_engines!(
     login_sessions_and_logout,
     throttling_per_account_and_per_address,
+    throttling_behind_a_trusted_proxy,
     csrf_cross_origin_posts_are_refused,
     security_headers_and_secure_cookies,
     api_tokens_are_hashed_and_revocable,

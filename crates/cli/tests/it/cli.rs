@@ -511,7 +511,7 @@ fn plan_from_the_command_line() {
 }
 
 #[test]
-fn a_zero_pool_size_is_refused_before_anything_opens() {
+fn bad_server_settings_are_refused_before_anything_opens() {
     let dir = std::env::temp_dir().join(format!("jukiops_pool_{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("dir");
     let db = dir.join("never.db");
