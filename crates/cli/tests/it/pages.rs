@@ -281,6 +281,33 @@ async fn every_page_renders_in_japanese(engine: Engine) {
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
+/// A bad ID in a page's URL, a bad search condition or an unreadable form gets the Japanese
+/// error page, never the framework's English text or an API problem body.
+async fn bad_urls_and_forms_show_the_japanese_error_page(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
+    let c = app.client(Role::ContractorLead).await;
+    let requests = [
+        c.get(app.url("/terminals/abc")),
+        c.get(app.url("/requests/1x")),
+        c.get(app.url("/jobs?notice_id=abc")),
+        c.post(app.url("/sites")).form(&[("name", "名前だけ")]),
+    ];
+    for request in requests {
+        let r = request.send().await.expect("send");
+        let what = format!("{} {}", r.url().path(), r.url().query().unwrap_or(""));
+        assert_eq!(r.status(), 400, "{what}");
+        let ct = r.headers()["content-type"]
+            .to_str()
+            .expect("ct")
+            .to_string();
+        assert!(ct.starts_with("text/html"), "{what}: {ct}");
+        let html = r.text().await.expect("text");
+        assert!(html.contains("<html lang=\"ja\">"), "{what}");
+        let words = english_words(&visible_text(&html));
+        assert!(words.is_empty(), "{what}: {words:?}");
+    }
+}
+
 async fn forms_work_without_javascript(engine: Engine) {
     let app = TestApp::spawn(engine).await;
     let c = app.client(Role::CityStaff).await;
@@ -567,6 +594,7 @@ both_engines!(
     prometheus_metrics,
     every_page_renders_in_japanese,
     forms_work_without_javascript,
+    bad_urls_and_forms_show_the_japanese_error_page,
     operations_endpoints
 );
 

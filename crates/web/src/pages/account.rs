@@ -1,6 +1,7 @@
 //! Login, logout, one's own account (password, API tokens) and user administration.
 
-use axum::extract::{Form, Path, Query, State};
+use super::extract::{Form, Path, Query};
+use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use jukiops_domain::FieldErrors;

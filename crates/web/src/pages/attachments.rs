@@ -1,7 +1,8 @@
 //! Attachments on the pages (R2.4, R8.2, R8.3): the upload forms of the notice and request
 //! pages post here (multipart), and the lists link to the download.
 
-use axum::extract::{FromRequest, Multipart, Path, Query, Request, State};
+use super::extract::{Path, Query};
+use axum::extract::{FromRequest, Multipart, Request, State};
 use axum::http::StatusCode;
 use jukiops_domain::jobs::OwnerKind;
 use jukiops_store::attach_action;

@@ -1,6 +1,7 @@
 //! The audit trail page and its verification (R8.5).
 
-use axum::extract::{Query, State};
+use super::extract::Query;
+use axum::extract::State;
 use axum::response::IntoResponse;
 use jukiops_domain::people::Action;
 use serde::Deserialize;

@@ -2,7 +2,8 @@
 //! their reason, and the visits planned on each day (flagged when a permit or off-hours
 //! cover is missing).
 
-use axum::extract::{Form, Path, Query, State};
+use super::extract::{Form, Path, Query};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use chrono::{Datelike, Duration, NaiveDate};

@@ -2,8 +2,9 @@
 //! page's per-terminal checklist form, findings with their follow-up button, and the
 //! City's waiver of deliverables.
 
+use super::extract::Path;
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use chrono::Utc;

@@ -1,6 +1,7 @@
 //! Pages for sites, terminals and touch panels (R4.2, R9.3).
 
-use axum::extract::{Form, Multipart, Path, Query, State};
+use super::extract::{Form, Path, Query};
+use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use jukiops_domain::inventory::{AssetKind, AssetStatus, TerminalInput, TouchPanelInput};

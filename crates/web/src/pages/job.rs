@@ -2,8 +2,9 @@
 //! its history, for オ the administrator-password changes with the form to record one,
 //! and (see [`super::inspection`]) the カ checklists and the City's waiver.
 
+use super::extract::Path;
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use chrono::Utc;

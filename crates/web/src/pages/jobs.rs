@@ -2,8 +2,9 @@
 //! J-LIS notice (ア イ ウ) or by the City's order or an incident, on all terminals or
 //! chosen ones.
 
+use super::extract::Query;
 use axum::body::Bytes;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use jukiops_domain::contract::{CategoryCode, WorkOrigin};

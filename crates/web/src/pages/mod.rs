@@ -5,6 +5,7 @@ mod attachments;
 mod audit;
 mod calendar;
 mod dashboard;
+mod extract;
 mod inspection;
 mod inventory;
 mod job;

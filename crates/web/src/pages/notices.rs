@@ -1,8 +1,9 @@
 //! J-LIS notices as pages (R2.4): the list with its filters and the City's form to record
 //! one, and a notice's page with its jobs and the City's close and withdraw buttons.
 
+use super::extract::{Path, Query};
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use jukiops_domain::jobs::{

@@ -1,8 +1,9 @@
 //! Off-hours work (R5.3) and building-entry permits (R5.5) as pages: the lists, the forms
 //! to file them, and the City's decisions.
 
+use super::extract::{Path, Query};
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use jukiops_domain::people::{Action, Role};

@@ -1,8 +1,9 @@
 //! The all-site plan pages (R4.4): the form that asks the planner, a preview, and a kept
 //! plan as a timeline per worker and day, with its findings and the Excel export.
 
+use super::extract::{Path, Query};
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use chrono::{NaiveTime, Timelike};

@@ -2,8 +2,9 @@
 //! request with its questions, procedure versions, work records and result report, each
 //! with the forms of whoever acts next.
 
+use super::extract::{Path, Query};
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use jukiops_domain::jobs::{

@@ -1,8 +1,9 @@
 //! The schedule pages: visits by date with the permits and off-hours cover each needs
 //! (R5.3, R5.5), a visit's own page, and the form to plan one by hand.
 
+use super::extract::{Path, Query};
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use chrono::{Duration, Utc};
