@@ -383,6 +383,8 @@ async fn csv_export_and_import(engine: Engine) {
         "資産番号,製造番号,機種,拠点コード,設置場所,状態",
         "T-1,S-1,型式Ａ,011029,区民課,稼働中",
         "T-9,S-9,型式Ｂ,kikusui,,予備",
+        // Saved by Excel: the site code 011011 lost its leading zero.
+        "T-8,S-8,型式Ｃ,11011,,予備",
     ]);
     let (encoded, _, _) = encoding_rs::SHIFT_JIS.encode(&sjis);
     let r = c
@@ -397,8 +399,17 @@ async fn csv_export_and_import(engine: Engine) {
     assert_eq!(report["encoding"], "cp932");
     assert_eq!(
         (report["created"].as_i64(), report["updated"].as_i64()),
-        (Some(1), Some(1))
+        (Some(2), Some(1))
     );
+    let restored: Value = c
+        .get(app.url("/api/v1/terminals?q=T-8"))
+        .send()
+        .await
+        .expect("get")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(restored["items"][0]["site_code"], "011011");
     let list: Value = c
         .get(app.url("/api/v1/terminals?q=T-9"))
         .send()

@@ -293,6 +293,25 @@ fn unescape_formula(v: &str) -> &str {
 /// Writes the terminal register as CSV for Excel (R4.2, R9.3): UTF-8 with BOM, CRLF,
 /// the Japanese header row [`TERMINAL_HEADERS`], RFC 4180 quoting, and a leading `'`
 /// on cells that would otherwise run as a formula.
+/// The site code Excel meant: a sheet opened and saved in Excel turns `011029` into
+/// `11029`. A code that is not known, all digits, and equal to exactly one known all-digit
+/// code once leading zeros are dropped, is that code.
+pub fn restore_site_code<S: AsRef<str>>(code: &str, known: &[S]) -> Option<String> {
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    if !digits(code) || known.iter().any(|k| k.as_ref() == code) {
+        return None;
+    }
+    let bare = code.trim_start_matches('0');
+    let mut matches = known
+        .iter()
+        .map(AsRef::as_ref)
+        .filter(|k| digits(k) && k.len() > code.len() && k.trim_start_matches('0') == bare);
+    match (matches.next(), matches.next()) {
+        (Some(k), None) => Some(k.to_string()),
+        _ => None,
+    }
+}
+
 pub fn write_terminals(rows: &[TerminalCsvRow]) -> Vec<u8> {
     let mut out = Vec::with_capacity(BOM.len() + 128 * (rows.len() + 1));
     out.extend_from_slice(BOM);
@@ -628,6 +647,39 @@ pub fn import_terminals(bytes: &[u8]) -> Result<(NumberedDrafts, SourceEncoding)
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn site_codes_get_back_the_zeros_excel_dropped() {
+        let known = ["011011", "011029", "kikusui", "1100", "01100"];
+        assert_eq!(
+            restore_site_code("11029", &known).as_deref(),
+            Some("011029")
+        );
+        assert_eq!(restore_site_code("011029", &known), None, "already known");
+        assert_eq!(restore_site_code("kikusui", &known), None);
+        assert_eq!(
+            restore_site_code("99999", &known),
+            None,
+            "unknown stays unknown"
+        );
+        assert_eq!(
+            restore_site_code("110", &known),
+            None,
+            "no known code is 110 behind zeros"
+        );
+        assert_eq!(
+            restore_site_code("1100", &known),
+            None,
+            "a known code is kept"
+        );
+        assert_eq!(restore_site_code("", &known), None);
+        let twins = ["0110", "00110"];
+        assert_eq!(
+            restore_site_code("110", &twins),
+            None,
+            "two candidates: left alone"
+        );
+    }
 
     fn date(y: i32, m: u32, d: u32) -> Option<NaiveDate> {
         NaiveDate::from_ymd_opt(y, m, d)

@@ -119,7 +119,7 @@ async fn check(state: &AppState, r: &PlanRequest) -> Result<Checked, AppError> {
     if r.workers.is_empty() {
         e.push("workers", "作業従事者を1名以上選んでください。");
     }
-    let travel = match r
+    let mut travel = match r
         .travel_csv
         .as_deref()
         .map(str::trim)
@@ -137,6 +137,17 @@ async fn check(state: &AppState, r: &PlanRequest) -> Result<Checked, AppError> {
         },
     };
     let sites = plan_sites(state, r.site_ids.as_deref(), r.request_id, &mut e).await?;
+    if let TravelModel::Matrix { entries } = &mut travel {
+        // A matrix saved by Excel lost the leading zeros of codes like 011011.
+        let known: Vec<&str> = sites.iter().map(|s| s.code.as_str()).collect();
+        for t in entries.iter_mut() {
+            for code in [&mut t.from, &mut t.to] {
+                if let Some(k) = jukiops_domain::inventory::csv::restore_site_code(code, &known) {
+                    *code = k;
+                }
+            }
+        }
+    }
     let Some(start) = start.filter(|_| e.is_empty()) else {
         return Err(e.into());
     };
