@@ -41,15 +41,26 @@ pub struct CategoryCount {
     pub remaining: Option<u32>,
 }
 
+/// The day a job counts as done for this contract: accepted on or after its first day. A
+/// job accepted under an earlier year's contract (the same database serves several years)
+/// counted for that one; work accepted after the period, while no newer contract is loaded,
+/// still shows here rather than nowhere.
+fn done_within(contract: &Contract, j: &JobTally) -> Option<NaiveDate> {
+    match j.progress {
+        Progress::Done { on } if on >= contract.period.start => Some(on),
+        _ => None,
+    }
+}
+
 /// The counts per expected-count row of the contract, in the contract's row order; jobs
-/// of a category the contract lacks are left out.
+/// of a category the contract lacks are left out, and so are jobs done before its period.
 pub fn category_counts(contract: &Contract, jobs: &[JobTally]) -> Vec<CategoryCount> {
     contract
         .expected_count_rows()
         .into_iter()
         .map(|row| {
             let mine = || jobs.iter().filter(|j| row.codes.contains(&j.category));
-            let done = count(mine().filter(|j| matches!(j.progress, Progress::Done { .. })));
+            let done = count(mine().filter(|j| done_within(contract, j).is_some()));
             let open = count(mine().filter(|j| j.progress == Progress::Open));
             CategoryCount {
                 remaining: row.count.map(|c| c.saturating_sub(done)),
@@ -94,10 +105,7 @@ pub fn burn_down(contract: &Contract, jobs: &[JobTally], today: NaiveDate) -> Ve
     let done_days: Vec<NaiveDate> = jobs
         .iter()
         .filter(|j| estimated.contains(&j.category))
-        .filter_map(|j| match j.progress {
-            Progress::Done { on } => Some(on),
-            _ => None,
-        })
+        .filter_map(|j| done_within(contract, j))
         .collect();
     let start = contract.period.start;
     let months = months_of(start, contract.period.end);

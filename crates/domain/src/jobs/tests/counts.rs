@@ -42,6 +42,32 @@ fn jobs() -> Vec<JobTally> {
 }
 
 #[test]
+fn jobs_done_under_an_earlier_contract_are_not_counted() {
+    let contract = Contract::builtin_default();
+    let mut all = jobs();
+    all.push(tally(
+        TerminalRecovery,
+        Progress::Done { on: d(2020, 9, 30) },
+    ));
+    assert_eq!(
+        category_counts(&contract, &all),
+        category_counts(&contract, &jobs())
+    );
+    let today = d(2021, 6, 1);
+    assert_eq!(
+        burn_down(&contract, &all, today),
+        burn_down(&contract, &jobs(), today)
+    );
+    // Accepted after the period, before next year's contract is loaded: still shown.
+    all.push(tally(
+        TerminalRecovery,
+        Progress::Done { on: d(2021, 4, 1) },
+    ));
+    let recovery = |rows: Vec<CategoryCount>| rows[5].done;
+    assert_eq!(recovery(category_counts(&contract, &all)), 2);
+}
+
+#[test]
 fn counts_per_row_with_u_and_e_together() {
     let rows = category_counts(&Contract::builtin_default(), &jobs());
     let shown: Vec<_> = rows
