@@ -51,6 +51,17 @@ impl<T> Page<T> {
             per_page: req.per_page,
         }
     }
+    /// One page of a short list read whole (the attachments of one owner, one entity's
+    /// history, one user's tokens): the API pages every list alike.
+    pub fn of_all(mut all: Vec<T>, req: PageRequest) -> Self {
+        let total = i64::try_from(all.len()).unwrap_or(i64::MAX);
+        let start = usize::try_from(req.offset())
+            .unwrap_or(usize::MAX)
+            .min(all.len());
+        let end = start.saturating_add(req.per_page as usize).min(all.len());
+        let items = all.drain(start..end).collect();
+        Self::new(items, total, req)
+    }
     pub fn pages(&self) -> u32 {
         let per = i64::from(self.per_page.max(1));
         u32::try_from((self.total + per - 1) / per)

@@ -105,7 +105,12 @@ async fn list(app: &TestApp, c: &reqwest::Client, owner: &str, owner_id: i64) ->
         .await
         .expect("list");
     assert_eq!(r.status(), 200);
-    r.json::<Vec<Value>>().await.expect("json")
+    let page: Value = r.json().await.expect("json");
+    assert_eq!(
+        page["total"].as_u64(),
+        page["items"].as_array().map(|a| a.len() as u64)
+    );
+    page["items"].as_array().expect("items").clone()
 }
 
 fn pdf() -> Vec<u8> {

@@ -182,7 +182,7 @@ async fn inspection_checklists_findings_and_follow_ups(engine: Engine) {
         )),
     )
     .await;
-    let actions: Vec<&str> = h
+    let actions: Vec<&str> = h["items"]
         .as_array()
         .expect("history")
         .iter()
@@ -290,7 +290,7 @@ async fn the_city_waives_deliverables(engine: Engine) {
     .await;
     assert_eq!((s, w["scope"].as_str()), (200, Some("all")), "{w}");
     let (_, h) = get(&city, app.url(&format!("/api/v1/audit/job/{}", j["id"]))).await;
-    let waives = h
+    let waives = h["items"]
         .as_array()
         .expect("history")
         .iter()

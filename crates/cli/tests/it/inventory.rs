@@ -13,6 +13,15 @@ fn terminal(asset: &str, serial: &str, site: &str) -> Value {
         "lease_start": "2020-10-01", "lease_end": "2025-09-30"})
 }
 
+/// The items of a page, checked against its total when it is the only page.
+fn items(page: Value) -> Vec<Value> {
+    let items = page["items"].as_array().expect("a page").clone();
+    if page["page"] == 1 && items.len() < page["per_page"].as_u64().unwrap_or(0) as usize {
+        assert_eq!(page["total"].as_u64(), Some(items.len() as u64), "{page}");
+    }
+    items
+}
+
 async fn count(app: &TestApp, table: &str) -> i64 {
     sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM {table}")))
         .fetch_one(app.store.pool())
@@ -57,29 +66,45 @@ async fn terminals_with_history_and_audit(engine: Engine) {
             .status(),
         200
     );
-    let history: Vec<Value> = c
-        .get(app.url(&format!("/api/v1/terminals/{id}/history")))
-        .send()
-        .await
-        .expect("get")
-        .json()
-        .await
-        .expect("json");
+    let history = items(
+        c.get(app.url(&format!("/api/v1/terminals/{id}/history")))
+            .send()
+            .await
+            .expect("get")
+            .json()
+            .await
+            .expect("json"),
+    );
     let kinds: Vec<&str> = history
         .iter()
         .map(|e| e["kind"].as_str().expect("kind"))
         .collect();
     assert_eq!(kinds, ["installed", "moved", "retired"]);
     assert_eq!(history[1]["site_name"], "札幌市北区役所");
-
-    let audit: Vec<Value> = c
-        .get(app.url(&format!("/api/v1/audit/terminal/{id}")))
+    // Paged like every list.
+    let second: Value = c
+        .get(app.url(&format!("/api/v1/terminals/{id}/history?per_page=2&page=2")))
         .send()
         .await
         .expect("get")
         .json()
         .await
         .expect("json");
+    assert_eq!(
+        (second["total"].as_i64(), second["page"].as_i64()),
+        (Some(3), Some(2))
+    );
+    assert_eq!(second["items"][0]["kind"], "retired");
+
+    let audit = items(
+        c.get(app.url(&format!("/api/v1/audit/terminal/{id}")))
+            .send()
+            .await
+            .expect("get")
+            .json()
+            .await
+            .expect("json"),
+    );
     assert_eq!(audit.len(), 3);
     let changes: Value =
         serde_json::from_str(audit[1]["changes"].as_str().expect("changes")).expect("json");
@@ -299,14 +324,15 @@ async fn touch_panel_swap_keeps_both_histories(engine: Engine) {
         .expect("json");
     assert_eq!(old_now["terminal_id"], Value::Null);
     assert_eq!(old_now["status"], "under_repair");
-    let history: Vec<Value> = c
-        .get(app.url(&format!("/api/v1/terminals/{tid}/history")))
-        .send()
-        .await
-        .expect("get")
-        .json()
-        .await
-        .expect("json");
+    let history = items(
+        c.get(app.url(&format!("/api/v1/terminals/{tid}/history")))
+            .send()
+            .await
+            .expect("get")
+            .json()
+            .await
+            .expect("json"),
+    );
     let last = history.last().expect("event");
     assert_eq!(last["kind"], "swapped");
     assert!(

@@ -209,7 +209,7 @@ async fn a_notice_leads_to_jobs_and_closes_when_they_are_done(engine: Engine) {
 
     // Every change is in the notice's and the job's history.
     let (_, h) = get(&city, app.url(&format!("/api/v1/audit/notice/{nid}"))).await;
-    let actions: Vec<&str> = h
+    let actions: Vec<&str> = h["items"]
         .as_array()
         .expect("history")
         .iter()
@@ -217,7 +217,8 @@ async fn a_notice_leads_to_jobs_and_closes_when_they_are_done(engine: Engine) {
         .collect();
     assert_eq!(actions, ["create", "create_jobs", "transition"]);
     let (_, h) = get(&worker, app.url(&format!("/api/v1/audit/job/{jid}"))).await;
-    assert_eq!(h.as_array().map(Vec::len), Some(4), "{h}");
+    assert_eq!(h["items"].as_array().map(Vec::len), Some(4), "{h}");
+    assert_eq!(h["total"], 4);
 }
 
 async fn job_input_is_checked_and_nothing_is_half_written(engine: Engine) {

@@ -530,7 +530,8 @@ async fn calendar_overrides(engine: Engine) {
         .json()
         .await
         .expect("json");
-    assert_eq!(list.as_array().map(Vec::len), Some(2));
+    assert_eq!(list["items"].as_array().map(Vec::len), Some(2));
+    assert_eq!(list["total"], 2);
     let trail = app
         .store
         .audit_for("calendar_override", "2020-11-30")

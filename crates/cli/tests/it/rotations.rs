@@ -160,9 +160,9 @@ async fn password_changes_record_who_and_when_never_the_password(engine: Engine)
         )),
     )
     .await;
-    assert_eq!(h[0]["action"], "create", "{h}");
+    assert_eq!(h["items"][0]["action"], "create", "{h}");
     assert!(
-        !h[0]["changes"]
+        !h["items"][0]["changes"]
             .as_str()
             .unwrap_or_default()
             .contains("Secret")

@@ -12,10 +12,10 @@ use jukiops_domain::jobs::{
     MAX_ATTACHMENT_BYTES, OwnerKind, check_file, content_disposition, percent_decode,
 };
 use jukiops_domain::people::Action;
-use jukiops_store::{Actor, Attachment, attach_action};
+use jukiops_store::{Actor, Attachment, Page, attach_action};
 use serde::Deserialize;
 
-use super::JsonResult;
+use super::{JsonResult, Paging};
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::error::{ApiResult, AppError};
@@ -108,15 +108,17 @@ pub async fn upload(
 
 /// The attachments of a notice, a procedure version or a request (metadata only).
 #[utoipa::path(get, path = "/api/v1/attachments", tag = "jobs", params(OwnerQuery),
-    responses((status = 200, body = Vec<Attachment>), (status = 422, body = crate::error::Problem)))]
+    responses((status = 200, body = Page<Attachment>), (status = 422, body = crate::error::Problem)))]
 pub async fn list(
     State(state): State<AppState>,
     user: CurrentUser,
     Query(q): Query<OwnerQuery>,
-) -> JsonResult<Vec<Attachment>> {
+    Query(p): Query<Paging>,
+) -> JsonResult<Page<Attachment>> {
     user.require(Action::ViewJobs)?;
     let kind = q.kind()?;
-    Ok(Json(state.store.attachments_of(kind, q.owner_id).await?))
+    let all = state.store.attachments_of(kind, q.owner_id).await?;
+    Ok(Json(Page::of_all(all, p.request())))
 }
 
 /// Downloads an attachment as stored, always as a download (never shown inline).

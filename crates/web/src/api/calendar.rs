@@ -5,15 +5,15 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use jukiops_domain::calendar::{BusinessCalendar, check_override};
 use jukiops_domain::people::Action;
-use jukiops_store::CalendarOverride;
+use jukiops_store::{CalendarOverride, Page};
 use serde::Deserialize;
 
-use super::JsonResult;
 use super::json::ApiJson;
+use super::{JsonResult, Paging};
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::error::{ApiResult, AppError};
-use crate::extract::Path;
+use crate::extract::{Path, Query};
 
 /// The business calendar in force: the contract's rules plus the City's table.
 pub async fn business_calendar(state: &AppState) -> Result<BusinessCalendar, AppError> {
@@ -45,13 +45,15 @@ pub async fn set_override(
     Ok(state.store.set_calendar_override(&actor, &o).await?)
 }
 
-#[utoipa::path(get, path = "/api/v1/calendar/overrides", tag = "calendar", responses((status = 200, body = Vec<CalendarOverride>)))]
+#[utoipa::path(get, path = "/api/v1/calendar/overrides", tag = "calendar", params(Paging), responses((status = 200, body = Page<CalendarOverride>)))]
 pub async fn list(
     State(state): State<AppState>,
     user: CurrentUser,
-) -> JsonResult<Vec<CalendarOverride>> {
+    Query(p): Query<Paging>,
+) -> JsonResult<Page<CalendarOverride>> {
     user.require(Action::ViewContract)?;
-    Ok(Json(state.store.calendar_overrides().await?))
+    let all = state.store.calendar_overrides().await?;
+    Ok(Json(Page::of_all(all, p.request())))
 }
 
 /// Closes a date, or opens one the rules close; replaces an earlier setting of that date.

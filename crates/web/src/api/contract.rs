@@ -51,20 +51,22 @@ pub async fn audit_list(
 }
 
 /// The history of one entity, oldest first (readable by whoever may read the entity).
-#[utoipa::path(get, path = "/api/v1/audit/{entity}/{id}", tag = "audit", params(("entity" = String, Path), ("id" = String, Path)),
-    responses((status = 200, body = Vec<AuditEntry>), (status = 403, body = crate::error::Problem)))]
+#[utoipa::path(get, path = "/api/v1/audit/{entity}/{id}", tag = "audit", params(("entity" = String, Path), ("id" = String, Path), Paging),
+    responses((status = 200, body = Page<AuditEntry>), (status = 403, body = crate::error::Problem)))]
 pub async fn audit_of(
     State(state): State<AppState>,
     user: CurrentUser,
     Path((entity, id)): Path<(String, String)>,
-) -> JsonResult<Vec<AuditEntry>> {
+    Query(p): Query<Paging>,
+) -> JsonResult<Page<AuditEntry>> {
     let needed = match entity.as_str() {
         "site" | "terminal" | "touch_panel" | "terminal_import" => Action::ViewInventory,
         "notice" | "job" | "password_rotation" => Action::ViewJobs,
         _ => Action::ViewAudit,
     };
     user.require(needed)?;
-    Ok(Json(state.store.audit_for(&entity, &id).await?))
+    let all = state.store.audit_for(&entity, &id).await?;
+    Ok(Json(Page::of_all(all, p.request())))
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]

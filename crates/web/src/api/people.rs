@@ -80,13 +80,15 @@ pub async fn change_password(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[utoipa::path(get, path = "/api/v1/tokens", tag = "account", responses((status = 200, body = Vec<ApiToken>)))]
+#[utoipa::path(get, path = "/api/v1/tokens", tag = "account", params(Paging), responses((status = 200, body = Page<ApiToken>)))]
 pub async fn list_tokens(
     State(state): State<AppState>,
     user: CurrentUser,
-) -> JsonResult<Vec<ApiToken>> {
+    Query(p): Query<Paging>,
+) -> JsonResult<Page<ApiToken>> {
     user.require(Action::ManageOwnAccount)?;
-    Ok(Json(state.store.api_tokens(user.0.id).await?))
+    let all = state.store.api_tokens(user.0.id).await?;
+    Ok(Json(Page::of_all(all, p.request())))
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]

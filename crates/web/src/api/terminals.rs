@@ -115,17 +115,17 @@ pub async fn update(
 }
 
 /// The asset history of a terminal (installed, moved, swapped, retired ...).
-#[utoipa::path(get, path = "/api/v1/terminals/{id}/history", tag = "inventory", params(("id" = i64, Path)), responses((status = 200, body = Vec<AssetEvent>)))]
+#[utoipa::path(get, path = "/api/v1/terminals/{id}/history", tag = "inventory", params(("id" = i64, Path), Paging), responses((status = 200, body = Page<AssetEvent>)))]
 pub async fn history(
     State(state): State<AppState>,
     user: CurrentUser,
     Path(id): Path<i64>,
-) -> JsonResult<Vec<AssetEvent>> {
+    Query(p): Query<Paging>,
+) -> JsonResult<Page<AssetEvent>> {
     user.require(Action::ViewInventory)?;
     state.store.terminal(id).await?;
-    Ok(Json(
-        state.store.asset_events(AssetKind::Terminal, id).await?,
-    ))
+    let all = state.store.asset_events(AssetKind::Terminal, id).await?;
+    Ok(Json(Page::of_all(all, p.request())))
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
