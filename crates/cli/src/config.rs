@@ -36,7 +36,8 @@ pub struct ServerArgs {
     #[arg(long, global = true, env = "JUKIOPS_POOL_SIZE")]
     pub pool_size: Option<u32>,
     /// Reverse proxies whose X-Forwarded-For names the client, for login throttling:
-    /// addresses or networks, comma separated (e.g. 127.0.0.1,10.0.0.0/8). Default: none.
+    /// addresses or networks of proxies only, never of clients, comma separated (e.g.
+    /// 127.0.0.1,10.0.9.0/29). Default: none.
     #[arg(long, global = true, env = "JUKIOPS_TRUSTED_PROXIES")]
     pub trusted_proxies: Option<String>,
 }

@@ -114,9 +114,42 @@ fn insert_sql(n: usize) -> String {
     )
 }
 
-/// Whether the database refused entries that do not link to its head.
+/// Appends `entries` after `guess`, where this process last left the head, or, without a
+/// guess or when the database refuses it (another process appended since), after the head
+/// read and locked now. PostgreSQL needs the savepoint `audit_append` taken before a guess.
+pub(crate) async fn append_after(
+    conn: &mut AnyConnection,
+    engine: Engine,
+    entries: &Entries<'_>,
+    guess: Option<Head>,
+) -> Result<Head, StoreError> {
+    if let Some(head) = guess {
+        match append(conn, entries, head).await {
+            Err(e) if is_link_refusal(&e) => {
+                if engine == Engine::Postgres {
+                    sqlx::query("ROLLBACK TO SAVEPOINT audit_append")
+                        .execute(&mut *conn)
+                        .await?;
+                }
+            }
+            other => return other,
+        }
+    }
+    let head = lock_head(conn, engine).await?;
+    append(conn, entries, head).await
+}
+
+/// Whether the database refused entries that do not follow its head: the link check, or,
+/// on PostgreSQL (whose check runs after the statement's rows went in), the seq already
+/// taken by an entry another process appended.
 pub(crate) fn is_link_refusal(e: &StoreError) -> bool {
-    matches!(e, StoreError::Db(sqlx::Error::Database(d)) if d.message().contains(LINK_REFUSED))
+    let StoreError::Db(sqlx::Error::Database(d)) = e else {
+        return false;
+    };
+    let m = d.message();
+    m.contains(LINK_REFUSED)
+        || m.contains("\"audit_entries_pkey\"")
+        || m.contains("UNIQUE constraint failed: audit_entries.seq")
 }
 
 #[cfg(test)]

@@ -154,24 +154,7 @@ impl Change {
         } else {
             None
         };
-        let appended = match guess {
-            Some(head) => match chain::append(&mut self.tx, &entries, head).await {
-                Err(e) if chain::is_link_refusal(&e) => {
-                    if engine == Engine::Postgres {
-                        sqlx::query("ROLLBACK TO SAVEPOINT audit_append")
-                            .execute(&mut *self.tx)
-                            .await?;
-                    }
-                    let head = chain::lock_head(&mut self.tx, engine).await?;
-                    chain::append(&mut self.tx, &entries, head).await
-                }
-                other => other,
-            },
-            None => {
-                let head = chain::lock_head(&mut self.tx, engine).await?;
-                chain::append(&mut self.tx, &entries, head).await
-            }
-        };
+        let appended = chain::append_after(&mut self.tx, engine, &entries, guess).await;
         let head = match appended {
             Ok(head) => head,
             Err(e) => {

@@ -35,29 +35,41 @@ impl FromRequestParts<AppState> for ClientAddress {
 }
 
 /// The client behind `peer`: walking `X-Forwarded-For` from the right (the hop nearest to
-/// us), the first address that is not a trusted proxy. An unreadable entry stops the walk
-/// at the last trusted hop, so a forged header never names somebody else.
+/// us), the first address that is not a trusted proxy. Each comma-separated entry is read
+/// on its own (bytes a client wrote into its part of the header spoil that entry only);
+/// ports are dropped and IPv4-mapped IPv6 addresses read as IPv4. An unreadable entry stops
+/// the walk at the last trusted hop, so a forged header never names somebody else.
 pub fn client_ip(peer: IpAddr, headers: &HeaderMap, trusted: &[IpNet]) -> IpAddr {
     let is_trusted = |ip: &IpAddr| trusted.iter().any(|n| n.contains(ip));
+    let peer = peer.to_canonical();
     if !is_trusted(&peer) {
         return peer;
     }
-    let hops: Vec<&str> = headers
+    let hops: Vec<&[u8]> = headers
         .get_all("x-forwarded-for")
         .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .map(str::trim)
+        .flat_map(|v| v.as_bytes().split(|b| *b == b','))
         .collect();
     let mut client = peer;
     for hop in hops.iter().rev() {
-        match hop.parse::<IpAddr>() {
-            Ok(ip) if is_trusted(&ip) => client = ip,
-            Ok(ip) => return ip,
-            Err(_) => return client,
+        match parse_hop(hop) {
+            Some(ip) if is_trusted(&ip) => client = ip,
+            Some(ip) => return ip,
+            None => return client,
         }
     }
     client
+}
+
+/// One `X-Forwarded-For` entry: `192.0.2.1`, `192.0.2.1:4711`, `2001:db8::1` or
+/// `[2001:db8::1]:4711`.
+fn parse_hop(hop: &[u8]) -> Option<IpAddr> {
+    let text = std::str::from_utf8(hop).ok()?.trim();
+    let ip = text
+        .parse::<IpAddr>()
+        .ok()
+        .or_else(|| text.parse::<SocketAddr>().ok().map(|s| s.ip()))?;
+    Some(ip.to_canonical())
 }
 
 /// Reads the `trusted_proxies` setting: addresses or networks (`10.0.0.0/8`), comma
@@ -122,6 +134,23 @@ mod tests {
         // Garbage stops at the last trusted hop.
         let h = headers(&["203.0.113.9, not-an-ip"]);
         assert_eq!(client_ip(ip("10.0.0.1"), &h, &trusted), ip("10.0.0.1"));
+        // A client's bad bytes in the header a proxy extended spoil only its own entry.
+        let mut h = HeaderMap::new();
+        h.append(
+            "x-forwarded-for",
+            axum::http::HeaderValue::from_bytes(b"\xe9, 203.0.113.9").expect("header"),
+        );
+        assert_eq!(client_ip(ip("10.0.0.1"), &h, &trusted), ip("203.0.113.9"));
+        // Ports, and IPv4 peers seen on a dual-stack listener.
+        let h = headers(&["203.0.113.9:4711, [2001:db8::1]:443"]);
+        assert_eq!(client_ip(ip("10.0.0.1"), &h, &trusted), ip("2001:db8::1"));
+        let h = headers(&["203.0.113.9"]);
+        assert_eq!(
+            client_ip(ip("::ffff:10.0.0.1"), &h, &trusted),
+            ip("203.0.113.9")
+        );
+        let h = headers(&["::ffff:203.0.113.9"]);
+        assert_eq!(client_ip(ip("10.0.0.1"), &h, &trusted), ip("203.0.113.9"));
         // No header: the proxy itself.
         assert_eq!(
             client_ip(ip("10.0.0.1"), &HeaderMap::new(), &trusted),

@@ -287,15 +287,21 @@ async fn bad_urls_and_forms_show_the_japanese_error_page(engine: Engine) {
     let app = TestApp::spawn(engine).await;
     let c = app.client(Role::ContractorLead).await;
     let requests = [
-        c.get(app.url("/terminals/abc")),
-        c.get(app.url("/requests/1x")),
-        c.get(app.url("/jobs?notice_id=abc")),
-        c.post(app.url("/sites")).form(&[("name", "名前だけ")]),
+        (c.get(app.url("/terminals/abc")), 400),
+        (c.get(app.url("/requests/1x")), 400),
+        (c.get(app.url("/jobs?notice_id=abc")), 400),
+        (c.post(app.url("/sites")).form(&[("name", "名前だけ")]), 422),
+        (
+            c.post(app.url("/sites"))
+                .header("content-type", "application/json")
+                .body("{}"),
+            415,
+        ),
     ];
-    for request in requests {
+    for (request, status) in requests {
         let r = request.send().await.expect("send");
         let what = format!("{} {}", r.url().path(), r.url().query().unwrap_or(""));
-        assert_eq!(r.status(), 400, "{what}");
+        assert_eq!(r.status(), status, "{what}");
         let ct = r.headers()["content-type"]
             .to_str()
             .expect("ct")

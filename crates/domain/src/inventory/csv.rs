@@ -286,13 +286,6 @@ fn unescape_formula(v: &str) -> &str {
     }
 }
 
-// ---------------------------------------------------------------------------------
-// Export
-// ---------------------------------------------------------------------------------
-
-/// Writes the terminal register as CSV for Excel (R4.2, R9.3): UTF-8 with BOM, CRLF,
-/// the Japanese header row [`TERMINAL_HEADERS`], RFC 4180 quoting, and a leading `'`
-/// on cells that would otherwise run as a formula.
 /// The site code Excel meant: a sheet opened and saved in Excel turns `011029` into
 /// `11029`. A code that is not known, all digits, and equal to exactly one known all-digit
 /// code once leading zeros are dropped, is that code.
@@ -312,6 +305,13 @@ pub fn restore_site_code<S: AsRef<str>>(code: &str, known: &[S]) -> Option<Strin
     }
 }
 
+// ---------------------------------------------------------------------------------
+// Export
+// ---------------------------------------------------------------------------------
+
+/// Writes the terminal register as CSV for Excel (R4.2, R9.3): UTF-8 with BOM, CRLF,
+/// the Japanese header row [`TERMINAL_HEADERS`], RFC 4180 quoting, and a leading `'`
+/// on cells that would otherwise run as a formula.
 pub fn write_terminals(rows: &[TerminalCsvRow]) -> Vec<u8> {
     let mut out = Vec::with_capacity(BOM.len() + 128 * (rows.len() + 1));
     out.extend_from_slice(BOM);

@@ -139,7 +139,13 @@ async fn check(state: &AppState, r: &PlanRequest) -> Result<Checked, AppError> {
     let sites = plan_sites(state, r.site_ids.as_deref(), r.request_id, &mut e).await?;
     if let TravelModel::Matrix { entries } = &mut travel {
         // A matrix saved by Excel lost the leading zeros of codes like 011011.
-        let known: Vec<&str> = sites.iter().map(|s| s.code.as_str()).collect();
+        let known: Vec<String> = state
+            .store
+            .all_sites()
+            .await?
+            .into_iter()
+            .map(|s| s.code)
+            .collect();
         for t in entries.iter_mut() {
             for code in [&mut t.from, &mut t.to] {
                 if let Some(k) = jukiops_domain::inventory::csv::restore_site_code(code, &known) {

@@ -43,9 +43,17 @@ impl From<QueryRejection> for PageError {
 impl From<FormRejection> for PageError {
     fn from(e: FormRejection) -> Self {
         tracing::debug!(error = %e, "unreadable form");
-        PageError(AppError::new(
-            StatusCode::BAD_REQUEST,
-            "フォームの内容を読み取れませんでした。画面を開き直して入力してください。",
-        ))
+        let status = e.status();
+        let message = match status {
+            StatusCode::PAYLOAD_TOO_LARGE => "送信内容が大きすぎます。",
+            StatusCode::UNSUPPORTED_MEDIA_TYPE => "この画面のフォームから送信してください。",
+            _ => "フォームの内容を読み取れませんでした。画面を開き直して入力してください。",
+        };
+        let status = if status.is_client_error() {
+            status
+        } else {
+            StatusCode::BAD_REQUEST
+        };
+        PageError(AppError::new(status, message))
     }
 }
