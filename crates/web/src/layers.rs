@@ -30,7 +30,10 @@ const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-
 pub fn apply(router: Router, config: &WebConfig) -> Router {
     router
         .layer(middleware::from_fn(csrf))
-        .layer(middleware::from_fn(security_headers))
+        .layer(middleware::from_fn_with_state(
+            config.secure_cookies,
+            security_headers,
+        ))
         .layer(RequestBodyLimitLayer::new(config.max_body_bytes))
         // Outside the limit, so that its bare 413 is explained.
         .layer(middleware::from_fn_with_state(
@@ -109,9 +112,17 @@ async fn explain_too_large(
     .into_response()
 }
 
-async fn security_headers(req: Request, next: Next) -> Response {
+/// `over_tls`: served over HTTPS (the `secure_cookies` setting), so browsers are told to
+/// keep to HTTPS for this host (HSTS).
+async fn security_headers(State(over_tls): State<bool>, req: Request, next: Next) -> Response {
     let mut res = next.run(req).await;
     let h = res.headers_mut();
+    if over_tls {
+        h.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000"),
+        );
+    }
     h.insert(
         header::CONTENT_SECURITY_POLICY,
         HeaderValue::from_static(CSP),

@@ -294,6 +294,10 @@ async fn security_headers_and_secure_cookies(engine: Engine) {
     );
     assert_eq!(h.get("x-content-type-options").expect("nosniff"), "nosniff");
     assert_eq!(h.get("x-frame-options").expect("xfo"), "DENY");
+    assert_eq!(
+        h.get("strict-transport-security").expect("hsts over tls"),
+        "max-age=31536000"
+    );
     assert!(h.get("x-request-id").is_some(), "request id propagated");
     let r = login(
         &app,
@@ -309,6 +313,16 @@ async fn security_headers_and_secure_cookies(engine: Engine) {
         .to_str()
         .expect("text");
     assert!(cookie.contains("; Secure"), "{cookie}");
+
+    // Over plain HTTP (the demo, a closed test network) there is no HSTS to pin the host.
+    let plain = TestApp::spawn(engine).await;
+    let r = plain
+        .anonymous()
+        .get(plain.url("/login"))
+        .send()
+        .await
+        .expect("get");
+    assert!(r.headers().get("strict-transport-security").is_none());
 }
 
 async fn api_tokens_are_hashed_and_revocable(engine: Engine) {
