@@ -130,8 +130,13 @@ struct Args {
     #[arg(long, hide = true)]
     child_report: Option<PathBuf>,
     /// Internal: only seed this (migrated) database, writing what was seeded (JSON) to
-    /// `--child-report`.
-    #[arg(long, hide = true)]
+    /// `--child-report`. From the environment: the URL may hold a password.
+    #[arg(
+        long,
+        hide = true,
+        env = "JUKIOPS_BENCH_SEED_INTO",
+        hide_env_values = true
+    )]
     seed_into: Option<String>,
 }
 
@@ -308,14 +313,15 @@ fn calibrate() -> f64 {
 async fn seed_in_child(url: &str, args: &Args) -> Result<seed::Seeded> {
     let report =
         std::env::temp_dir().join(format!("jukiops_bench_seed_{}.json", std::process::id()));
-    let status = std::process::Command::new(std::env::current_exe()?)
-        .args(["--seed-into", url])
-        .arg("--child-report")
+    let mut cmd = std::process::Command::new(std::env::current_exe()?);
+    cmd.arg("--child-report")
         .arg(&report)
         .args(["--sites", &args.sites.to_string()])
         .args(["--terminals", &args.terminals.to_string()])
         .args(["--audit-entries", &args.audit_entries.to_string()])
-        .status()?;
+        // Through the environment rather than the command line (it may hold a password).
+        .env("JUKIOPS_BENCH_SEED_INTO", url);
+    let status = tokio::task::spawn_blocking(move || cmd.status()).await??;
     let text = std::fs::read_to_string(&report);
     let _ = std::fs::remove_file(&report);
     anyhow::ensure!(status.success(), "the seeding process failed: {status}");

@@ -114,9 +114,22 @@ fn insert_sql(n: usize) -> String {
     )
 }
 
+/// Before appending after a guess, outside the turn to append: an error ends a PostgreSQL
+/// transaction unless it can roll back to a savepoint, which [`append_after`] does when the
+/// guess is refused. SQLite undoes only the refused statement and needs none.
+pub(crate) async fn prepare_guess(
+    conn: &mut AnyConnection,
+    engine: Engine,
+) -> Result<(), StoreError> {
+    if engine == Engine::Postgres {
+        sqlx::query("SAVEPOINT audit_append").execute(conn).await?;
+    }
+    Ok(())
+}
+
 /// Appends `entries` after `guess`, where this process last left the head, or, without a
 /// guess or when the database refuses it (another process appended since), after the head
-/// read and locked now. PostgreSQL needs the savepoint `audit_append` taken before a guess.
+/// read and locked now. A guess needs [`prepare_guess`] first.
 pub(crate) async fn append_after(
     conn: &mut AnyConnection,
     engine: Engine,

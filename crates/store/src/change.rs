@@ -7,7 +7,7 @@ use serde_json::Value;
 use sqlx::{Any, AnyConnection, Transaction};
 
 use crate::chain::{self, PendingEntry};
-use crate::{Engine, Store, StoreError};
+use crate::{Store, StoreError};
 
 /// Who is changing something.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -137,11 +137,8 @@ impl Change {
         let pending = std::mem::take(&mut self.pending);
         let engine = self.writer.engine();
         let may_guess = self.writer.has_guess();
-        if may_guess && engine == Engine::Postgres {
-            // An error ends a PostgreSQL transaction unless it can roll back to here.
-            sqlx::query("SAVEPOINT audit_append")
-                .execute(&mut *self.tx)
-                .await?;
+        if may_guess {
+            chain::prepare_guess(&mut self.tx, engine).await?;
         }
         let append = self.writer.append_turn().await;
         let entries = chain::Entries {

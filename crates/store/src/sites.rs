@@ -75,6 +75,13 @@ impl Store {
         Ok(rows.iter().map(site_row).collect::<Result<_, _>>()?)
     }
 
+    /// Every site code, for reading codes from spreadsheets.
+    pub async fn site_codes(&self) -> Result<Vec<String>, StoreError> {
+        Ok(sqlx::query_scalar("SELECT code FROM sites ORDER BY code")
+            .fetch_all(&self.pool)
+            .await?)
+    }
+
     pub async fn site(&self, id: i64) -> Result<Site, StoreError> {
         let r = sqlx::query(sql(format!(
             "SELECT {COLUMNS} FROM sites s WHERE s.id = $1"

@@ -64,19 +64,13 @@ impl Writer {
 
     /// Waits for this process's turn to write (SQLite).
     pub(crate) async fn turn(&self) -> Turn {
-        match &self.turn {
-            Some(lock) => Some(lock.clone().lock_owned().await),
-            None => None,
-        }
+        wait_for(&self.turn).await
     }
 
     /// Waits for this process's turn to append to the audit chain (PostgreSQL; on SQLite the
     /// turn to write covers it).
     pub(crate) async fn append_turn(&self) -> Turn {
-        match &self.append {
-            Some(lock) => Some(lock.clone().lock_owned().await),
-            None => None,
-        }
+        wait_for(&self.append).await
     }
 
     /// Whether this process has appended before (read outside the turn: a hint only).
@@ -102,6 +96,14 @@ impl Writer {
 
     pub(crate) fn pool(&self) -> &AnyPool {
         &self.pool
+    }
+}
+
+/// Waits for `lock` when there is one.
+async fn wait_for(lock: &Option<Arc<Mutex<()>>>) -> Turn {
+    match lock {
+        Some(lock) => Some(lock.clone().lock_owned().await),
+        None => None,
     }
 }
 

@@ -286,6 +286,18 @@ fn unescape_formula(v: &str) -> &str {
     }
 }
 
+/// Puts back, in each of `codes`, the leading zeros Excel dropped ([`restore_site_code`]).
+pub fn restore_site_codes<'a, S: AsRef<str>>(
+    codes: impl IntoIterator<Item = &'a mut String>,
+    known: &[S],
+) {
+    for code in codes {
+        if let Some(k) = restore_site_code(code, known) {
+            *code = k;
+        }
+    }
+}
+
 /// The site code Excel meant: a sheet opened and saved in Excel turns `011029` into
 /// `11029`. A code that is not known, all digits, and equal to exactly one known all-digit
 /// code once leading zeros are dropped, is that code.

@@ -139,20 +139,10 @@ async fn check(state: &AppState, r: &PlanRequest) -> Result<Checked, AppError> {
     let sites = plan_sites(state, r.site_ids.as_deref(), r.request_id, &mut e).await?;
     if let TravelModel::Matrix { entries } = &mut travel {
         // A matrix saved by Excel lost the leading zeros of codes like 011011.
-        let known: Vec<String> = state
-            .store
-            .all_sites()
-            .await?
-            .into_iter()
-            .map(|s| s.code)
-            .collect();
-        for t in entries.iter_mut() {
-            for code in [&mut t.from, &mut t.to] {
-                if let Some(k) = jukiops_domain::inventory::csv::restore_site_code(code, &known) {
-                    *code = k;
-                }
-            }
-        }
+        jukiops_domain::inventory::csv::restore_site_codes(
+            entries.iter_mut().flat_map(|t| [&mut t.from, &mut t.to]),
+            &state.store.site_codes().await?,
+        );
     }
     let Some(start) = start.filter(|_| e.is_empty()) else {
         return Err(e.into());

@@ -255,18 +255,10 @@ async fn import_with_encoding(
         }
     })?;
     let mut rows = rows;
-    let known: Vec<String> = state
-        .store
-        .all_sites()
-        .await?
-        .into_iter()
-        .map(|s| s.code)
-        .collect();
-    for (_, d) in &mut rows {
-        if let Some(code) = tcsv::restore_site_code(&d.site_code, &known) {
-            d.site_code = code;
-        }
-    }
+    tcsv::restore_site_codes(
+        rows.iter_mut().map(|(_, d)| &mut d.site_code),
+        &state.store.site_codes().await?,
+    );
     let report = state.store.import_terminals(actor, &rows).await?;
     let encoding = serde_json::to_value(encoding)
         .ok()
