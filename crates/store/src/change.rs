@@ -78,7 +78,7 @@ impl Store {
             return Err(StoreError::Forbidden);
         }
         let turn = self.writer.turn().await;
-        let tx = self.writer.pool().begin().await?;
+        let tx = self.writer.begin().await?;
         let now = Utc::now();
         Ok(Change {
             tx,

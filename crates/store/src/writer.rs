@@ -8,7 +8,7 @@
 use std::sync::{Arc, Weak};
 use std::time::Duration;
 
-use sqlx::AnyPool;
+use sqlx::{Any, AnyPool, Transaction};
 
 use crate::Engine;
 use crate::chain::Head;
@@ -71,6 +71,16 @@ impl Writer {
     /// turn to write covers it).
     pub(crate) async fn append_turn(&self) -> Turn {
         wait_for(&self.append).await
+    }
+
+    /// Begins a writing transaction. SQLite takes the write lock at once (waiting for a writer
+    /// in another process, such as the CLI, up to `busy_timeout`): a transaction that read
+    /// first could not take it after that writer's commit and would fail as locked.
+    pub(crate) async fn begin(&self) -> Result<Transaction<'static, Any>, sqlx::Error> {
+        match self.engine {
+            Engine::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
+            Engine::Postgres => self.pool.begin().await,
+        }
     }
 
     /// Whether this process has appended before (read outside the turn: a hint only).

@@ -178,6 +178,50 @@ async fn another_process_appending_in_between_is_followed(engine: Engine) {
     assert!(ok, "{out}{err}");
 }
 
+/// Two app servers (or the server and the CLI) on one database, each with many changes in
+/// flight at once, leave one chain with no gap: each follows the other's appends. On SQLite
+/// this needs the write lock taken at BEGIN; a transaction that read first failed as locked.
+async fn concurrent_writers_of_two_servers_leave_one_chain(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
+    let other = jukiops_store::Store::connect(&app.db.url, 4)
+        .await
+        .expect("second server's store");
+    let before = app.store.audit_head().await.expect("head");
+    let mut writes = tokio::task::JoinSet::new();
+    for n in 0..40 {
+        let store = if n % 2 == 0 {
+            app.store.clone()
+        } else {
+            other.clone()
+        };
+        writes.spawn(async move {
+            let draft = jukiops_domain::inventory::TerminalDraft {
+                asset_number: format!("並行-{n:03}"),
+                serial: format!("製造-{n:03}"),
+                model: "統合端末（型式Ａ）".into(),
+                site_code: "011011".into(),
+                room: Some("住民記録担当".into()),
+                lessor: None,
+                lease_start: None,
+                lease_end: None,
+                status: jukiops_domain::inventory::AssetStatus::InService,
+            };
+            store
+                .create_terminal(&jukiops_store::Actor::System(format!("試験{n}")), draft)
+                .await
+        });
+    }
+    while let Some(r) = writes.join_next().await {
+        r.expect("task").expect("create");
+    }
+    other.close().await;
+    let after = app.store.audit_head().await.expect("head");
+    assert_eq!(after.seq, before.seq + 40, "one entry per change");
+    assert_eq!(app.audit_count().await, after.seq, "no gap");
+    let (ok, out, err) = verify(&app);
+    assert!(ok, "{out}{err}");
+}
+
 /// Someone with database access disables the protection and edits an entry.
 async fn verify_names_the_first_tampered_entry(engine: Engine) {
     let app = TestApp::spawn(engine).await;
@@ -252,6 +296,7 @@ both_engines!(
     the_database_refuses_an_entry_off_the_chain,
     a_large_change_appends_every_entry,
     another_process_appending_in_between_is_followed,
+    concurrent_writers_of_two_servers_leave_one_chain,
     verify_names_the_first_tampered_entry,
     verify_catches_a_deleted_entry
 );
