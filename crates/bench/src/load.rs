@@ -258,6 +258,36 @@ fn request(c: &reqwest::Client, s: Scenario, t: &Target) -> reqwest::RequestBuil
     rb
 }
 
+/// Runs `scenario` `rounds` times (each with its warm-up) and returns the round with the
+/// median req/s, as measured, with the largest RSS peak of all rounds; every round is
+/// printed. One window disturbed by the shared machine then does not decide the verdict.
+pub async fn drive_rounds(
+    scenario: Scenario,
+    target: Arc<Target>,
+    cfg: LoadConfig,
+    loadgen: &Handle,
+    rounds: usize,
+) -> Result<Stats> {
+    let mut all = Vec::with_capacity(rounds.max(1));
+    for round in 1..=rounds.max(1) {
+        let s = drive(scenario, target.clone(), cfg, loadgen).await?;
+        println!(
+            "    round {round}/{}: {:.0} req/s, p50 {:.2} ms, p99 {:.2} ms, {} errors",
+            rounds.max(1),
+            s.rps(),
+            s.p50_ms,
+            s.p99_ms,
+            s.errors
+        );
+        all.push(s);
+    }
+    let rss_peak_kb = all.iter().map(|s| s.rss_peak_kb).max().unwrap_or(0);
+    all.sort_by(|a, b| a.rps().total_cmp(&b.rps()));
+    let mut median = all.swap_remove(all.len() / 2);
+    median.rss_peak_kb = rss_peak_kb;
+    Ok(median)
+}
+
 /// Runs `scenario` with `cfg.concurrency` clients on the load generator's runtime
 /// (`loadgen`): warm-up first (not recorded), then the measured window. A request counts
 /// when it started inside the window.

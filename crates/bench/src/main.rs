@@ -24,7 +24,7 @@ use jukiops_web::{AppState, WebConfig};
 use rand::Rng;
 use tokio::runtime::Handle;
 
-use load::{Fixture, LOADGEN_THREAD, LoadConfig, Scenario, Stats, Target, drive, rss_kb};
+use load::{Fixture, LOADGEN_THREAD, LoadConfig, Scenario, Stats, Target, drive_rounds, rss_kb};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 enum EngineArg {
@@ -83,6 +83,10 @@ struct Args {
     /// Warm-up seconds per scenario (requests sent, not recorded).
     #[arg(long, default_value_t = 1)]
     warmup: u64,
+    /// Measured rounds per scenario; the round with the median req/s is reported, and every
+    /// round is printed.
+    #[arg(long, default_value_t = 3)]
+    rounds: usize,
     /// Concurrent clients (one keep-alive HTTP/1.1 connection each).
     #[arg(long, default_value_t = 16)]
     concurrency: usize,
@@ -254,7 +258,7 @@ async fn run(args: Args, cpus: usize, loadgen: Handle) -> Result<()> {
     }
     print_header(&args, cpus);
 
-    let ceiling = bare_axum(cfg, &loadgen).await?;
+    let ceiling = bare_axum(cfg, &loadgen, args.rounds).await?;
     print_stats("-", &ceiling);
 
     let mut runs = Vec::new();
@@ -341,6 +345,7 @@ async fn run_child(engine: EngineArg, args: &Args) -> Result<EngineRun> {
     cmd.args(["--engines", engine.name()])
         .args(["--seconds", &args.seconds.to_string()])
         .args(["--warmup", &args.warmup.to_string()])
+        .args(["--rounds", &args.rounds.to_string()])
         .args(["--concurrency", &args.concurrency.to_string()])
         .args(["--sites", &args.sites.to_string()])
         .args(["--terminals", &args.terminals.to_string()])
@@ -406,8 +411,9 @@ fn print_header(args: &Args, cpus: usize) {
         calibrate()
     );
     println!(
-        "load: {} concurrent HTTP/1.1 keep-alive clients (reqwest) over loopback, {} s warm-up + {} s measured per scenario; pool: {}",
+        "load: {} concurrent HTTP/1.1 keep-alive clients (reqwest) over loopback, {} rounds of {} s warm-up + {} s measured per scenario, the round with the median req/s reported; pool: {}",
         args.concurrency,
+        args.rounds.max(1),
         args.warmup,
         args.seconds,
         match args.pool {
@@ -435,7 +441,7 @@ fn print_header(args: &Args, cpus: usize) {
 }
 
 /// The ceiling: a bare axum handler on 127.0.0.1:0, driven the same way.
-async fn bare_axum(cfg: LoadConfig, loadgen: &Handle) -> Result<Stats> {
+async fn bare_axum(cfg: LoadConfig, loadgen: &Handle, rounds: usize) -> Result<Stats> {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let addr = listener.local_addr()?;
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
@@ -448,7 +454,7 @@ async fn bare_axum(cfg: LoadConfig, loadgen: &Handle) -> Result<Stats> {
             .await
     });
     let target = Target::new(Scenario::Bare, &format!("http://{addr}"), None)?;
-    let stats = drive(Scenario::Bare, Arc::new(target), cfg, loadgen).await;
+    let stats = drive_rounds(Scenario::Bare, Arc::new(target), cfg, loadgen, rounds).await;
     let _ = stop.send(());
     let _ = tokio::time::timeout(Duration::from_secs(10), server).await;
     stats
@@ -698,7 +704,7 @@ async fn engine_body(
     for s in args.scenarios.iter().map(|s| s.scenario()) {
         let run = async {
             let target = Arc::new(Target::new(s, &base, Some(&fixture))?);
-            drive(s, target, cfg, loadgen).await
+            drive_rounds(s, target, cfg, loadgen, args.rounds).await
         };
         match run.await {
             Ok(st) => {
@@ -824,8 +830,9 @@ fn print_summary(args: &Args, cpus: usize, ceiling: &Stats, runs: &[EngineRun]) 
     let c = ceiling.rps();
     println!();
     println!(
-        "== summary ({} clients, {} s per scenario; NOTE: {cpus} cores shared by server + load generator{}) ==",
+        "== summary ({} clients, median of {} rounds of {} s per scenario; NOTE: {cpus} cores shared by server + load generator{}) ==",
         args.concurrency,
+        args.rounds.max(1),
         args.seconds,
         if args.engines.contains(&EngineArg::Postgres) {
             " + PostgreSQL"

@@ -8,8 +8,8 @@ use jukiops_domain::people::Action;
 use jukiops_domain::{FieldError, FieldErrors};
 use serde::Serialize;
 use serde_json::{Value, json};
-use sqlx::Row;
 use sqlx::any::AnyRow;
+use sqlx::{AnyConnection, Row};
 
 use crate::sql;
 use crate::{Actor, Change, Store, StoreError};
@@ -133,8 +133,15 @@ impl Store {
         actor: &Actor,
         d: TerminalDraft,
     ) -> Result<Terminal, StoreError> {
+        if !actor.may(Action::EditInventory) {
+            return Err(StoreError::Forbidden);
+        }
+        // Checked on a reader before the turn to write, so that SQLite's one writer waits
+        // for one statement fewer. A duplicate committed in between still fails on the
+        // unique index (409).
+        let site = check_terminal(&mut *self.pool.acquire().await?, &d, None).await?;
         let mut ch = self.begin(actor, Action::EditInventory).await?;
-        let saved = save_terminal(&mut ch, None, &d).await?;
+        let saved = write_terminal(&mut ch, None, &d, site).await?;
         let now = ch.now().to_string();
         ch.commit().await?;
         // A new terminal has no touch panel yet: no need to read it back.
@@ -293,14 +300,24 @@ struct SavedTerminal {
     site_name: String,
 }
 
-/// Writes a terminal (new when `before` is `None`), its history events and audit entry.
+/// Checks and writes a terminal (new when `before` is `None`), its history events and audit
+/// entry.
 async fn save_terminal(
     ch: &mut Change,
     before: Option<&Terminal>,
     d: &TerminalDraft,
 ) -> Result<SavedTerminal, StoreError> {
-    let self_id = before.map(|b| b.id).unwrap_or(0);
-    // One round trip for the site and both uniqueness checks.
+    let site = check_terminal(ch.conn(), d, before.map(|b| b.id)).await?;
+    write_terminal(ch, before, d, site).await
+}
+
+/// The site a draft names (id, name), found together with both uniqueness checks in one
+/// round trip; `self_id` is the terminal being edited, if any.
+async fn check_terminal(
+    conn: &mut AnyConnection,
+    d: &TerminalDraft,
+    self_id: Option<i64>,
+) -> Result<(i64, String), StoreError> {
     let check = sqlx::query(
         "SELECT (SELECT id FROM sites WHERE code = $1) AS site_id, (SELECT name FROM sites WHERE code = $1) AS site_name, \
          (SELECT asset_number FROM terminals WHERE asset_number = $2 AND id <> $4) AS same_asset, \
@@ -309,8 +326,8 @@ async fn save_terminal(
     .bind(&d.site_code)
     .bind(&d.asset_number)
     .bind(&d.serial)
-    .bind(self_id)
-    .fetch_one(ch.conn())
+    .bind(self_id.unwrap_or(0))
+    .fetch_one(conn)
     .await?;
     let (Some(site_id), Some(site_name)) = (
         check.try_get::<Option<i64>, _>("site_id")?,
@@ -333,6 +350,17 @@ async fn save_terminal(
         );
         return Err(StoreError::conflict("serial", message));
     }
+    Ok((site_id, site_name))
+}
+
+/// Writes a checked terminal, its history events and audit entry.
+async fn write_terminal(
+    ch: &mut Change,
+    before: Option<&Terminal>,
+    d: &TerminalDraft,
+    (site_id, site_name): (i64, String),
+) -> Result<SavedTerminal, StoreError> {
+    let self_id = before.map(|b| b.id).unwrap_or(0);
     let after = draft_snapshot(d);
     let changes = diff(
         &before.map(Terminal::snapshot).unwrap_or(Value::Null),
