@@ -537,6 +537,20 @@ impl Scratch {
         }
     }
 
+    /// SQLite: the size of the WAL file, which is the largest the WAL grew (SQLite reuses it
+    /// from the start rather than shrinking it).
+    fn wal_bytes(&self) -> Option<u64> {
+        match self {
+            Scratch::Sqlite(dir) => std::fs::read_dir(dir)
+                .ok()?
+                .filter_map(|e| e.ok())
+                .find(|e| e.file_name().to_string_lossy().ends_with("-wal"))
+                .and_then(|e| e.metadata().ok())
+                .map(|m| m.len()),
+            Scratch::Postgres { .. } => None,
+        }
+    }
+
     /// Size on disk of the database (SQLite: the files; PostgreSQL: pg_database_size).
     async fn size_bytes(&self, store: &Store) -> Result<u64> {
         match self {
@@ -716,6 +730,12 @@ async fn engine_body(
                 break;
             }
         }
+    }
+    if let Some(b) = scratch.wal_bytes() {
+        println!(
+            "WAL file after the scenarios (its largest size): {:.1} MB",
+            b as f64 / 1e6
+        );
     }
     let (rss_end_kb, hwm_end_kb) = rss_kb();
     let run = EngineRun {

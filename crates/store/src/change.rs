@@ -106,6 +106,9 @@ impl Change {
     pub fn actor(&self) -> &str {
         &self.actor
     }
+    pub(crate) fn engine(&self) -> crate::Engine {
+        self.writer.engine()
+    }
 
     /// Records one audit entry (R8.5); it is chained and written at commit.
     pub async fn audit(

@@ -12,7 +12,7 @@ use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
 use crate::sql;
-use crate::{Actor, Change, Store, StoreError};
+use crate::{Actor, Change, Engine, Store, StoreError};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct Terminal {
@@ -380,41 +380,41 @@ async fn write_terminal(
         d.lease_end.map(|x| x.to_string()),
     );
     let id = match before {
-        None => sqlx::query_scalar(
-            "INSERT INTO terminals (asset_number, serial, model, site_id, room, lessor, lease_start, lease_end, status, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) RETURNING id",
-        ),
-        Some(_) => sqlx::query_scalar(
-            "UPDATE terminals SET asset_number = $1, serial = $2, model = $3, site_id = $4, room = $5, lessor = $6, \
-             lease_start = $7, lease_end = $8, status = $9, updated_at = $10 WHERE id = $11 RETURNING id",
-        ),
-    }
-    .bind(&d.asset_number)
-    .bind(&d.serial)
-    .bind(&d.model)
-    .bind(site_id)
-    .bind(d.room.as_deref())
-    .bind(d.lessor.as_deref())
-    .bind(dates.0.as_deref())
-    .bind(dates.1.as_deref())
-    .bind(d.status.as_str())
-    .bind(&now);
-    let id: i64 = match before {
-        None => id.fetch_one(ch.conn()).await?,
-        Some(b) => id.bind(b.id).fetch_one(ch.conn()).await?,
+        None => insert_installed(ch, d, site_id, &dates, &now).await?,
+        Some(b) => {
+            sqlx::query(
+                "UPDATE terminals SET asset_number = $1, serial = $2, model = $3, site_id = $4, room = $5, lessor = $6, \
+                 lease_start = $7, lease_end = $8, status = $9, updated_at = $10 WHERE id = $11",
+            )
+            .bind(&d.asset_number)
+            .bind(&d.serial)
+            .bind(&d.model)
+            .bind(site_id)
+            .bind(d.room.as_deref())
+            .bind(d.lessor.as_deref())
+            .bind(dates.0.as_deref())
+            .bind(dates.1.as_deref())
+            .bind(d.status.as_str())
+            .bind(&now)
+            .bind(b.id)
+            .execute(ch.conn())
+            .await?;
+            for (kind, detail) in terminal_events(b, d, &changes) {
+                let room = d.room.as_deref();
+                record_event(
+                    ch,
+                    AssetKind::Terminal,
+                    b.id,
+                    kind,
+                    Some(site_id),
+                    room,
+                    &detail,
+                )
+                .await?;
+            }
+            b.id
+        }
     };
-    for (kind, detail) in terminal_events(before, d, &changes) {
-        record_event(
-            ch,
-            AssetKind::Terminal,
-            id,
-            kind,
-            Some(site_id),
-            d.room.as_deref(),
-            &detail,
-        )
-        .await?;
-    }
     let action = if before.is_some() { "update" } else { "create" };
     ch.audit("terminal", id, action, &changes).await?;
     let outcome = if before.is_some() {
@@ -430,15 +430,55 @@ async fn write_terminal(
     })
 }
 
+/// Inserts a new terminal and its `installed` event in one round trip: a data-modifying CTE
+/// on PostgreSQL; on SQLite two statements in one query, which binds `$N` by number in each.
+async fn insert_installed(
+    ch: &mut Change,
+    d: &TerminalDraft,
+    site_id: i64,
+    (lease_start, lease_end): &(Option<String>, Option<String>),
+    now: &str,
+) -> Result<i64, StoreError> {
+    const TERMINAL: &str = "INSERT INTO terminals (asset_number, serial, model, site_id, room, lessor, lease_start, lease_end, status, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) RETURNING id";
+    const EVENT: &str =
+        "INSERT INTO asset_events (asset_kind, asset_id, kind, at, actor, site_id, room, detail)";
+    let text = match ch.engine() {
+        Engine::Postgres => format!(
+            "WITH t AS ({TERMINAL}), e AS ({EVENT} SELECT $11, id, $12, $10, $13, $4, $5, $14 FROM t) SELECT id FROM t"
+        ),
+        Engine::Sqlite => format!(
+            "{TERMINAL}; {EVENT} VALUES ($11, last_insert_rowid(), $12, $10, $13, $4, $5, $14)"
+        ),
+    };
+    let actor = ch.actor().to_string();
+    let rows = sqlx::query(sql(text))
+        .bind(&d.asset_number)
+        .bind(&d.serial)
+        .bind(&d.model)
+        .bind(site_id)
+        .bind(d.room.as_deref())
+        .bind(d.lessor.as_deref())
+        .bind(lease_start.as_deref())
+        .bind(lease_end.as_deref())
+        .bind(d.status.as_str())
+        .bind(now)
+        .bind(AssetKind::Terminal.as_str())
+        .bind(AssetEventKind::Installed.as_str())
+        .bind(&actor)
+        .bind(format!("{} に設置", d.site_code))
+        .fetch_all(ch.conn())
+        .await?;
+    let row = rows.first().ok_or(StoreError::NotFound("統合端末"))?;
+    Ok(row.try_get(0)?)
+}
+
 /// Which history events a change of a terminal makes.
 fn terminal_events(
-    before: Option<&Terminal>,
+    b: &Terminal,
     d: &TerminalDraft,
     changes: &Value,
 ) -> Vec<(AssetEventKind, String)> {
-    let Some(b) = before else {
-        return vec![(AssetEventKind::Installed, format!("{} に設置", d.site_code))];
-    };
     let changed = |f: &str| changes.get(f).is_some();
     let mut events = Vec::new();
     if changed("site_code") || changed("room") {

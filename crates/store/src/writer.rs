@@ -8,7 +8,7 @@
 use std::sync::{Arc, Weak};
 use std::time::Duration;
 
-use sqlx::{Any, AnyPool, Transaction};
+use sqlx::{Any, AnyPool, Executor, Row, Transaction};
 
 use crate::Engine;
 use crate::chain::Head;
@@ -16,6 +16,15 @@ use tokio::sync::{Mutex, OwnedMutexGuard};
 
 /// How often the background task folds the SQLite WAL back into the database file.
 const CHECKPOINT_EVERY: Duration = Duration::from_millis(250);
+
+/// WAL frames (pages) past which the checkpoint is finished inside the turn to write. Under
+/// a steady stream of writes a checkpoint beside them never catches up with the last frame,
+/// and SQLite starts the WAL over only after one has: it grew by gigabytes in the benchmark,
+/// and every read and write slowed with it. Finishing holds writers for a few milliseconds
+/// (two fsyncs), so it waits for 16,384 pages of 4 KiB, 64 MiB: at the benchmark's 1,800
+/// creates a second (about 17 pages each) that is twice a second; at the City's pace, never
+/// (the WAL starts over in any pause of a quarter second).
+const FINISH_AT_FRAMES: i64 = 16_384;
 
 #[derive(Debug, Clone)]
 pub(crate) struct Writer {
@@ -52,11 +61,12 @@ impl Writer {
     /// checkpoints run every [`CHECKPOINT_EVERY`] on a connection of `readers` while `owner`
     /// (the store) lives.
     pub(crate) fn single(pool: AnyPool, readers: AnyPool, owner: Weak<()>) -> Writer {
-        tokio::spawn(checkpoint_while_alive(readers, owner));
+        let turn = Arc::new(Mutex::new(()));
+        tokio::spawn(checkpoint_while_alive(readers, turn.clone(), owner));
         Writer {
             pool,
             engine: Engine::Sqlite,
-            turn: Some(Arc::new(Mutex::new(()))),
+            turn: Some(turn),
             append: None,
             head: Arc::default(),
         }
@@ -117,22 +127,41 @@ async fn wait_for(lock: &Option<Arc<Mutex<()>>>) -> Turn {
     }
 }
 
-/// A passive checkpoint never blocks readers or the writer; it stops when the store is gone
-/// or its pool closed.
-async fn checkpoint_while_alive(readers: AnyPool, owner: Weak<()>) {
+/// A passive checkpoint never blocks readers or the writer. When the WAL has grown past
+/// [`FINISH_AT_FRAMES`], the frames written meanwhile are copied with writers held off for
+/// that moment, so that the next write starts the WAL over. Stops when the store is gone or
+/// its pool closed.
+async fn checkpoint_while_alive(readers: AnyPool, turn: Arc<Mutex<()>>, owner: Weak<()>) {
     loop {
         tokio::time::sleep(CHECKPOINT_EVERY).await;
         if owner.strong_count() == 0 || readers.is_closed() {
             return;
         }
-        if let Err(e) = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)")
-            .execute(&readers)
-            .await
-        {
+        let finished = match checkpoint(&readers).await {
+            Ok(frames) if frames >= FINISH_AT_FRAMES => finish(&readers, &turn).await,
+            other => other.map(|_| ()),
+        };
+        if let Err(e) = finished {
             if readers.is_closed() {
                 return;
             }
             tracing::warn!(error = %e, "WAL checkpoint failed; retrying later");
         }
     }
+}
+
+/// Runs a passive checkpoint; returns the frames in the WAL.
+async fn checkpoint(conn: impl Executor<'_, Database = Any>) -> Result<i64, sqlx::Error> {
+    let row = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)")
+        .fetch_one(conn)
+        .await?;
+    row.try_get(1)
+}
+
+/// Copies the frames left with writers held off; the connection is taken first, so that the
+/// turn is not held while waiting for one.
+async fn finish(readers: &AnyPool, turn: &Mutex<()>) -> Result<(), sqlx::Error> {
+    let mut conn = readers.acquire().await?;
+    let _turn = turn.lock().await;
+    checkpoint(&mut *conn).await.map(|_| ())
 }

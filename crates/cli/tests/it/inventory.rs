@@ -6,7 +6,7 @@ use jukiops_domain::people::Role;
 use serde_json::{Value, json};
 
 use crate::both_engines;
-use crate::support::{Engine, TestApp, problem_fields};
+use crate::support::{Engine, TestApp, problem_fields, username};
 
 fn terminal(asset: &str, serial: &str, site: &str) -> Value {
     json!({"asset_number": asset, "serial": serial, "model": "型式Ａ", "site_code": site, "room": "市民課",
@@ -80,6 +80,13 @@ async fn terminals_with_history_and_audit(engine: Engine) {
         .map(|e| e["kind"].as_str().expect("kind"))
         .collect();
     assert_eq!(kinds, ["installed", "moved", "retired"]);
+    // The installed event is written with the terminal (one statement per engine).
+    let installed = &history[0];
+    assert_eq!(installed["site_name"], "札幌市中央区役所");
+    assert_eq!(installed["room"], "市民課");
+    assert_eq!(installed["detail"], "011011 に設置");
+    assert_eq!(installed["actor"], username(Role::ContractorLead));
+    assert_eq!(installed["at"], t["created_at"]);
     assert_eq!(history[1]["site_name"], "札幌市北区役所");
     // Paged like every list.
     let second: Value = c
