@@ -137,11 +137,18 @@ impl Store {
             return Err(StoreError::Forbidden);
         }
         // Checked on a reader before the turn to write, so that SQLite's one writer waits
-        // for one statement fewer. A duplicate committed in between still fails on the
-        // unique index (409).
+        // for one statement fewer. A duplicate committed in between fails on the unique
+        // index; checked again then, the error names the field.
         let site = check_terminal(&mut *self.pool.acquire().await?, &d, None).await?;
         let mut ch = self.begin(actor, Action::EditInventory).await?;
-        let saved = write_terminal(&mut ch, None, &d, site).await?;
+        let saved = match write_terminal(&mut ch, None, &d, site).await {
+            Err(e) if e.is_unique_violation() => {
+                drop(ch);
+                check_terminal(&mut *self.pool.acquire().await?, &d, None).await?;
+                return Err(e);
+            }
+            other => other?,
+        };
         let now = ch.now().to_string();
         ch.commit().await?;
         // A new terminal has no touch panel yet: no need to read it back.

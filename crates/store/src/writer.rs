@@ -137,8 +137,12 @@ async fn checkpoint_while_alive(readers: AnyPool, turn: Arc<Mutex<()>>, owner: W
         if owner.strong_count() == 0 || readers.is_closed() {
             return;
         }
+        // Finished only when this pass copied every frame it found: a long read (an export,
+        // an audit verify) holding an older snapshot would stop the second pass short too.
         let finished = match checkpoint(&readers).await {
-            Ok(frames) if frames >= FINISH_AT_FRAMES => finish(&readers, &turn).await,
+            Ok((frames, copied)) if frames >= FINISH_AT_FRAMES && copied == frames => {
+                finish(&readers, &turn).await
+            }
             other => other.map(|_| ()),
         };
         if let Err(e) = finished {
@@ -150,12 +154,13 @@ async fn checkpoint_while_alive(readers: AnyPool, turn: Arc<Mutex<()>>, owner: W
     }
 }
 
-/// Runs a passive checkpoint; returns the frames in the WAL.
-async fn checkpoint(conn: impl Executor<'_, Database = Any>) -> Result<i64, sqlx::Error> {
+/// Runs a passive checkpoint; returns the frames in the WAL and those copied to the
+/// database file (both -1 when the database is not in WAL mode).
+async fn checkpoint(conn: impl Executor<'_, Database = Any>) -> Result<(i64, i64), sqlx::Error> {
     let row = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)")
         .fetch_one(conn)
         .await?;
-    row.try_get(1)
+    Ok((row.try_get(1)?, row.try_get(2)?))
 }
 
 /// Copies the frames left with writers held off; the connection is taken first, so that the

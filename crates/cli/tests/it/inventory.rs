@@ -672,3 +672,37 @@ async fn the_list_shows_a_change_at_once(engine: Engine) {
 }
 
 both_engines!(the_list_shows_a_change_at_once);
+
+/// The same terminal sent by several clients at once: one is created, every other answer is
+/// 409 naming the field, whether the duplicate was seen before writing or by the database's
+/// unique index while writing.
+async fn simultaneous_duplicates_are_refused_naming_the_field(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
+    let c = app.client(Role::ContractorLead).await;
+    let mut sends = tokio::task::JoinSet::new();
+    for _ in 0..12 {
+        let (c, url) = (c.clone(), app.url("/api/v1/terminals"));
+        sends.spawn(async move {
+            let r = c
+                .post(url)
+                .json(&terminal("T-SAME", "S-SAME", "011011"))
+                .send()
+                .await
+                .expect("post");
+            let status = r.status().as_u16();
+            (status, r.json::<Value>().await.expect("json"))
+        });
+    }
+    let mut created = 0;
+    while let Some(answer) = sends.join_next().await {
+        let (status, body) = answer.expect("task");
+        match status {
+            201 => created += 1,
+            409 => assert_eq!(problem_fields(&body), ["asset_number"], "{body}"),
+            other => panic!("unexpected {other}: {body}"),
+        }
+    }
+    assert_eq!(created, 1);
+}
+
+both_engines!(simultaneous_duplicates_are_refused_naming_the_field);
