@@ -389,23 +389,14 @@ async fn write_terminal(
     let id = match before {
         None => insert_installed(ch, d, site_id, &dates, &now).await?,
         Some(b) => {
-            sqlx::query(
+            let update = sqlx::query(
                 "UPDATE terminals SET asset_number = $1, serial = $2, model = $3, site_id = $4, room = $5, lessor = $6, \
                  lease_start = $7, lease_end = $8, status = $9, updated_at = $10 WHERE id = $11",
-            )
-            .bind(&d.asset_number)
-            .bind(&d.serial)
-            .bind(&d.model)
-            .bind(site_id)
-            .bind(d.room.as_deref())
-            .bind(d.lessor.as_deref())
-            .bind(dates.0.as_deref())
-            .bind(dates.1.as_deref())
-            .bind(d.status.as_str())
-            .bind(&now)
-            .bind(b.id)
-            .execute(ch.conn())
-            .await?;
+            );
+            bind_columns(update, d, site_id, &dates, &now)
+                .bind(b.id)
+                .execute(ch.conn())
+                .await?;
             for (kind, detail) in terminal_events(b, d, &changes) {
                 let room = d.room.as_deref();
                 record_event(
@@ -443,7 +434,7 @@ async fn insert_installed(
     ch: &mut Change,
     d: &TerminalDraft,
     site_id: i64,
-    (lease_start, lease_end): &(Option<String>, Option<String>),
+    dates: &(Option<String>, Option<String>),
     now: &str,
 ) -> Result<i64, StoreError> {
     const TERMINAL: &str = "INSERT INTO terminals (asset_number, serial, model, site_id, room, lessor, lease_start, lease_end, status, created_at, updated_at) \
@@ -459,17 +450,7 @@ async fn insert_installed(
         ),
     };
     let actor = ch.actor().to_string();
-    let rows = sqlx::query(sql(text))
-        .bind(&d.asset_number)
-        .bind(&d.serial)
-        .bind(&d.model)
-        .bind(site_id)
-        .bind(d.room.as_deref())
-        .bind(d.lessor.as_deref())
-        .bind(lease_start.as_deref())
-        .bind(lease_end.as_deref())
-        .bind(d.status.as_str())
-        .bind(now)
+    let rows = bind_columns(sqlx::query(sql(text)), d, site_id, dates, now)
         .bind(AssetKind::Terminal.as_str())
         .bind(AssetEventKind::Installed.as_str())
         .bind(&actor)
@@ -479,6 +460,29 @@ async fn insert_installed(
     let row = rows.first().ok_or(StoreError::NotFound("統合端末"))?;
     Ok(row.try_get(0)?)
 }
+
+/// Binds a terminal's columns as `$1`..`$10`, the last the instant of the change.
+fn bind_columns<'q>(
+    q: AnyQuery<'q>,
+    d: &'q TerminalDraft,
+    site_id: i64,
+    (lease_start, lease_end): &'q (Option<String>, Option<String>),
+    now: &'q str,
+) -> AnyQuery<'q> {
+    q.bind(&d.asset_number)
+        .bind(&d.serial)
+        .bind(&d.model)
+        .bind(site_id)
+        .bind(d.room.as_deref())
+        .bind(d.lessor.as_deref())
+        .bind(lease_start.as_deref())
+        .bind(lease_end.as_deref())
+        .bind(d.status.as_str())
+        .bind(now)
+}
+
+/// A query on either engine.
+type AnyQuery<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>;
 
 /// Which history events a change of a terminal makes.
 fn terminal_events(
