@@ -61,8 +61,23 @@ impl Writer {
     /// checkpoints run every [`CHECKPOINT_EVERY`] on a connection of `readers` while `owner`
     /// (the store) lives.
     pub(crate) fn single(pool: AnyPool, readers: AnyPool, owner: Weak<()>) -> Writer {
+        Self::single_finishing_at(pool, readers, owner, FINISH_AT_FRAMES)
+    }
+
+    /// [`Writer::single`], finishing checkpoints past `finish_at` WAL frames.
+    fn single_finishing_at(
+        pool: AnyPool,
+        readers: AnyPool,
+        owner: Weak<()>,
+        finish_at: i64,
+    ) -> Writer {
         let turn = Arc::new(Mutex::new(()));
-        tokio::spawn(checkpoint_while_alive(readers, turn.clone(), owner));
+        tokio::spawn(checkpoint_while_alive(
+            readers,
+            turn.clone(),
+            owner,
+            finish_at,
+        ));
         Writer {
             pool,
             engine: Engine::Sqlite,
@@ -128,10 +143,15 @@ async fn wait_for(lock: &Option<Arc<Mutex<()>>>) -> Turn {
 }
 
 /// A passive checkpoint never blocks readers or the writer. When the WAL has grown past
-/// [`FINISH_AT_FRAMES`], the frames written meanwhile are copied with writers held off for
+/// `finish_at` frames, the frames written meanwhile are copied with writers held off for
 /// that moment, so that the next write starts the WAL over. Stops when the store is gone or
 /// its pool closed.
-async fn checkpoint_while_alive(readers: AnyPool, turn: Arc<Mutex<()>>, owner: Weak<()>) {
+async fn checkpoint_while_alive(
+    readers: AnyPool,
+    turn: Arc<Mutex<()>>,
+    owner: Weak<()>,
+    finish_at: i64,
+) {
     loop {
         tokio::time::sleep(CHECKPOINT_EVERY).await;
         if owner.strong_count() == 0 || readers.is_closed() {
@@ -140,7 +160,7 @@ async fn checkpoint_while_alive(readers: AnyPool, turn: Arc<Mutex<()>>, owner: W
         // Finished only when this pass copied every frame it found: a long read (an export,
         // an audit verify) holding an older snapshot would stop the second pass short too.
         let finished = match checkpoint(&readers).await {
-            Ok((frames, copied)) if frames >= FINISH_AT_FRAMES && copied == frames => {
+            Ok((frames, copied)) if frames >= finish_at && copied == frames => {
                 finish(&readers, &turn).await
             }
             other => other.map(|_| ()),
@@ -169,4 +189,59 @@ async fn finish(readers: &AnyPool, turn: &Mutex<()>) -> Result<(), sqlx::Error> 
     let mut conn = readers.acquire().await?;
     let _turn = turn.lock().await;
     checkpoint(&mut *conn).await.map(|_| ())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+    use std::time::{Duration, Instant};
+
+    use super::{Writer, checkpoint};
+
+    /// Writes with no pause for two seconds: a WAL that never started over would hold at
+    /// least one frame per commit; finished every tick, it holds a fraction of them.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn steady_writes_start_the_wal_over() {
+        sqlx::any::install_default_drivers();
+        let dir = std::env::temp_dir().join(format!("jukiops-wal-{}", rand::random::<u64>()));
+        std::fs::create_dir_all(&dir).expect("dir");
+        let url = format!("sqlite://{}?mode=rwc", dir.join("t.db").display());
+        const WRITER: &[&str] = &[crate::SQLITE_PRAGMAS, crate::SQLITE_WRITER_PRAGMAS];
+        let writes = crate::sqlite_pool(1, WRITER)
+            .connect(&url)
+            .await
+            .expect("writer");
+        let reads = crate::sqlite_pool(2, &[crate::SQLITE_PRAGMAS])
+            .connect(&url)
+            .await
+            .expect("readers");
+        sqlx::query("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT NOT NULL)")
+            .execute(&writes)
+            .await
+            .expect("table");
+        let alive = Arc::new(());
+        let writer = Writer::single_finishing_at(writes, reads.clone(), Arc::downgrade(&alive), 64);
+        let mut commits = 0i64;
+        let start = Instant::now();
+        while start.elapsed() < Duration::from_secs(2) {
+            let _turn = writer.turn().await;
+            let mut tx = writer.begin().await.expect("begin");
+            sqlx::query("INSERT INTO t (v) VALUES ('row')")
+                .execute(&mut *tx)
+                .await
+                .expect("insert");
+            tx.commit().await.expect("commit");
+            commits += 1;
+        }
+        let (frames, _) = checkpoint(&reads).await.expect("checkpoint");
+        drop(alive);
+        reads.close().await;
+        writer.pool().close().await;
+        let _ = std::fs::remove_dir_all(&dir);
+        assert!(commits > 200, "{commits} commits");
+        assert!(
+            frames * 2 < commits,
+            "the WAL holds {frames} frames after {commits} commits: it never started over"
+        );
+    }
 }
