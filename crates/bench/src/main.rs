@@ -18,6 +18,7 @@ use axum::Router;
 use axum::routing::get;
 use clap::Parser;
 use jukiops_domain::contract::Contract;
+use jukiops_domain::people::Action;
 use jukiops_domain::people::Role;
 use jukiops_store::{Actor, NewUser, Store, password};
 use jukiops_web::{AppState, WebConfig};
@@ -660,7 +661,7 @@ async fn engine_body(
     let password_hash = password::hash(PASSWORD.to_string()).await;
     let user = store
         .create_user(
-            &Actor::System("bench".into()),
+            &Actor::System("bench".into()).authorize(Action::ManageUsers)?,
             NewUser {
                 username: USERNAME.into(),
                 display_name: "ベンチ業務責任者".into(),
@@ -675,7 +676,8 @@ async fn engine_body(
                 id: user.id,
                 username: user.username.clone(),
                 role: user.role,
-            },
+            }
+            .authorize(Action::ManageOwnAccount)?,
             "bench",
             None,
         )

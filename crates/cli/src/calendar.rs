@@ -11,8 +11,7 @@ use jukiops_domain::calendar::{BusinessCalendar, holidays_between};
 use jukiops_domain::time::jst;
 
 use crate::config::{ServerArgs, load_contract};
-use jukiops_domain::calendar::check_override;
-use jukiops_store::{Actor, CalendarOverride};
+use jukiops_store::Actor;
 
 #[derive(Debug, Subcommand)]
 pub enum CalendarCommand {
@@ -146,26 +145,21 @@ pub async fn run(cmd: CalendarCommand) -> anyhow::Result<()> {
             open,
             server,
         } => {
-            let (day, reason) = check_override(&d, &reason).map_err(|e| anyhow::anyhow!("{e}"))?;
-            let store = crate::open(&server.resolve()?).await?;
-            let o = CalendarOverride {
-                date: day.to_string(),
-                is_open: open,
-                reason,
-            };
-            store
-                .set_calendar_override(&Actor::System("cli".into()), &o)
-                .await?;
+            let app = crate::open_app(&server.resolve()?).await?;
+            let o = app
+                .set_calendar_override(&Actor::System("cli".into()), &d, open, &reason)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
             println!(
-                "{day} を{}にしました。",
+                "{} を{}にしました。",
+                o.date,
                 if open { "開庁日" } else { "閉庁日" }
             );
         }
         CalendarCommand::UnsetDay { date: d, server } => {
             let day = date("DATE", &d)?;
-            let store = crate::open(&server.resolve()?).await?;
-            store
-                .delete_calendar_override(&Actor::System("cli".into()), &day.to_string())
+            let app = crate::open_app(&server.resolve()?).await?;
+            app.delete_calendar_override(&Actor::System("cli".into()), &day.to_string())
                 .await?;
             println!("{day} の設定を削除しました。");
         }

@@ -9,7 +9,7 @@ use jukiops_domain::jobs::{
     JobInput, NoticeInput, ProcedureInput, ProcedureStepInput, ProcedureVerb, QuestionInput,
     WorkRequestInput,
 };
-use jukiops_domain::people::Role;
+use jukiops_domain::people::{Action, Role};
 use jukiops_domain::schedule::{OffHoursInput, VisitInput};
 use jukiops_store::{Actor, NewUser, Rules, Store, password};
 use rand::Rng;
@@ -31,7 +31,9 @@ pub async fn seed(
     contract: &Contract,
 ) -> anyhow::Result<Vec<(String, Role, String)>> {
     let actor = Actor::System("demo".into());
-    store.sync_contract_sites(&actor, &contract.sites).await?;
+    store
+        .sync_contract_sites(&actor.authorize(Action::EditInventory)?, &contract.sites)
+        .await?;
     let mut n = 0;
     for (i, site) in contract.sites.iter().enumerate() {
         let count = if site.code == "kikusui" {
@@ -50,7 +52,7 @@ pub async fn seed(
             };
             let t = store
                 .create_terminal(
-                    &actor,
+                    &actor.authorize(Action::EditInventory)?,
                     TerminalDraft {
                         asset_number: format!("JT-{n:04}"),
                         serial: format!("FJ20{:06}", 310_000 + n * 7),
@@ -66,7 +68,7 @@ pub async fn seed(
                 .await?;
             store
                 .create_touch_panel(
-                    &actor,
+                    &actor.authorize(Action::EditInventory)?,
                     TouchPanelDraft {
                         asset_number: format!("TP-{n:04}"),
                         serial: format!("TPX{:07}", 5_200_000 + n * 13),
@@ -81,7 +83,7 @@ pub async fn seed(
     for s in 1..=2 {
         store
             .create_touch_panel(
-                &actor,
+                &actor.authorize(Action::EditInventory)?,
                 TouchPanelDraft {
                     asset_number: format!("TP-S{s:03}"),
                     serial: format!("TPSPARE{s:03}"),
@@ -106,7 +108,7 @@ pub async fn seed(
         let password_hash = password::hash(pw.clone()).await;
         store
             .create_user(
-                &actor,
+                &actor.authorize(Action::ManageUsers)?,
                 NewUser {
                     username: username.into(),
                     display_name: display_name.into(),
@@ -154,7 +156,10 @@ async fn seed_jobs(store: &Store, actor: &Actor) -> anyhow::Result<()> {
             requested_deadline: Some("2020-10-30".into()),
         };
         let notice_id = store
-            .record_notice(actor, &checked(notice.check())?)
+            .record_notice(
+                &actor.authorize(Action::RecordNotices)?,
+                &checked(notice.check())?,
+            )
             .await?;
         let job = JobInput {
             category: category.into(),
@@ -165,7 +170,14 @@ async fn seed_jobs(store: &Store, actor: &Actor) -> anyhow::Result<()> {
             all_terminals: true,
             terminal_ids: Vec::new(),
         };
-        jobs.push(store.create_job(actor, &checked(job.check())?).await?);
+        jobs.push(
+            store
+                .create_job(
+                    &actor.authorize(Action::ManageJobs)?,
+                    &checked(job.check())?,
+                )
+                .await?,
+        );
     }
     let order = JobInput {
         category: "オ".into(),
@@ -176,7 +188,14 @@ async fn seed_jobs(store: &Store, actor: &Actor) -> anyhow::Result<()> {
         all_terminals: true,
         terminal_ids: Vec::new(),
     };
-    jobs.push(store.create_job(actor, &checked(order.check())?).await?);
+    jobs.push(
+        store
+            .create_job(
+                &actor.authorize(Action::ManageJobs)?,
+                &checked(order.check())?,
+            )
+            .await?,
+    );
     let sites = store.all_sites().await?.into_iter().map(|s| s.id).collect();
     let request = WorkRequestInput {
         request_number: "札住基第R2-001号".into(),
@@ -189,7 +208,10 @@ async fn seed_jobs(store: &Store, actor: &Actor) -> anyhow::Result<()> {
         combination_approved: true,
     };
     let rid = store
-        .issue_request(actor, &checked(request.check())?)
+        .issue_request(
+            &actor.authorize(Action::IssueRequests)?,
+            &checked(request.check())?,
+        )
         .await?;
     let steps = [
         ("業務終了を確認し、統合端末にログインする", "ログインできる"),
@@ -217,10 +239,19 @@ async fn seed_jobs(store: &Store, actor: &Actor) -> anyhow::Result<()> {
         note: None,
     };
     let pid = store
-        .save_procedure(actor, rid, &checked(procedure.check())?)
+        .save_procedure(
+            &actor.authorize(Action::WriteProcedures)?,
+            rid,
+            &checked(procedure.check())?,
+        )
         .await?;
     store
-        .move_procedure(actor, pid, ProcedureVerb::Submit, None)
+        .move_procedure(
+            &actor.authorize(ProcedureVerb::Submit.action())?,
+            pid,
+            ProcedureVerb::Submit,
+            None,
+        )
         .await?;
     let question = QuestionInput {
         work_request_id: Some(rid),
@@ -228,7 +259,11 @@ async fn seed_jobs(store: &Store, actor: &Actor) -> anyhow::Result<()> {
         body: "更新プログラム適用後の再起動は、窓口業務終了後に行ってよいでしょうか。".into(),
     };
     store
-        .raise_question(actor, rid, &checked(question.check())?)
+        .raise_question(
+            &actor.authorize(Action::RaiseQuestions)?,
+            rid,
+            &checked(question.check())?,
+        )
         .await?;
     Ok(())
 }
@@ -273,7 +308,7 @@ async fn seed_schedule(store: &Store, contract: &Contract, actor: &Actor) -> any
     };
     store
         .file_off_hours(
-            actor,
+            &actor.authorize(Action::FileOffHours)?,
             &cal,
             &application.check().map_err(|e| anyhow::anyhow!("{e}"))?,
         )
@@ -296,7 +331,7 @@ async fn seed_schedule(store: &Store, contract: &Contract, actor: &Actor) -> any
         };
         store
             .plan_visit(
-                actor,
+                &actor.authorize(Action::PlanVisits)?,
                 &rules,
                 &visit.check().map_err(|e| anyhow::anyhow!("{e}"))?,
             )

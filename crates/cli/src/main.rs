@@ -5,6 +5,7 @@ mod config;
 mod demo;
 mod plan;
 
+use jukiops_domain::people::Action;
 use std::io::BufRead;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -162,6 +163,12 @@ fn init_logs(format: &str) {
     }
 }
 
+/// The operations over the database of `settings` and the contract they name.
+async fn open_app(settings: &Settings) -> anyhow::Result<jukiops_app::App> {
+    let contract = load_contract(settings.contract.as_deref())?;
+    Ok(jukiops_app::App::new(open(settings).await?, contract))
+}
+
 async fn open(settings: &Settings) -> anyhow::Result<Store> {
     let store = Store::connect(&settings.database_url, settings.pool_size)
         .await
@@ -197,7 +204,10 @@ async fn run(command: Option<Command>) -> anyhow::Result<ExitCode> {
             let contract = load_contract(settings.contract.as_deref())?;
             let store = open(&settings).await?;
             store
-                .sync_contract_sites(&Actor::System("contract".into()), &contract.sites)
+                .sync_contract_sites(
+                    &Actor::System("contract".into()).authorize(Action::EditInventory)?,
+                    &contract.sites,
+                )
                 .await?;
             serve(store, contract, &settings).await?;
         }
@@ -352,7 +362,7 @@ async fn user_command(store: &Store, action: UserCommand) -> anyhow::Result<()> 
             let password_hash = password::hash(pw.clone()).await;
             store
                 .create_user(
-                    &actor,
+                    &actor.authorize(Action::ManageUsers)?,
                     NewUser {
                         username: username.clone(),
                         display_name,
@@ -383,7 +393,7 @@ async fn user_command(store: &Store, action: UserCommand) -> anyhow::Result<()> 
             let password_hash = Some(password::hash(pw.clone()).await);
             store
                 .update_user(
-                    &actor,
+                    &actor.authorize(Action::ManageUsers)?,
                     user.id,
                     UserPatch {
                         password_hash,
@@ -403,7 +413,7 @@ async fn user_command(store: &Store, action: UserCommand) -> anyhow::Result<()> 
                 .with_context(|| format!("利用者 {username} が見つかりません"))?;
             store
                 .update_user(
-                    &actor,
+                    &actor.authorize(Action::ManageUsers)?,
                     user.id,
                     UserPatch {
                         disabled: Some(true),

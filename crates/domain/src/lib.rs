@@ -1,11 +1,18 @@
 //! jukiops domain core: the contract's rules as types, with no I/O.
 //!
 //! Folder names read as the contract: `contract` (R1), `inventory` (R4.2, R9.3),
-//! `people` (roles and the access table), `audit` (R8.5), `planner` (the all-site visit
-//! plan within 3 business days, R4.4), `jobs` (from J-LIS notice to result report, R2,
-//! R3, R8). Everything here is pure and
+//! `people` (roles, actors and the access table), `audit` (R8.5), `planner` (the
+//! all-site visit plan within 3 business days, R4.4), `jobs` (notices and jobs, R2-R4),
+//! `requests` (作業依頼書 to result report, R8), `schedule` (visits, off-hours work and
+//! permits, R5), `attachments`. Everything here is pure and
 //! unit-tested; storage and HTTP live in other crates.
 
+#[macro_use]
+pub mod vocab;
+#[macro_use]
+pub mod validation;
+
+pub mod attachments;
 pub mod audit;
 pub mod calendar;
 pub mod contract;
@@ -14,8 +21,9 @@ pub mod inventory;
 pub mod jobs;
 pub mod people;
 pub mod planner;
+pub mod requests;
+pub mod rules;
 pub mod schedule;
 pub mod time;
-pub mod validation;
 
-pub use validation::{FieldError, FieldErrors};
+pub use validation::{Checked, FieldError, FieldErrors};

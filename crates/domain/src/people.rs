@@ -1,124 +1,85 @@
 //! People and access: the six roles and the one access table every endpoint goes through.
 
-use serde::{Deserialize, Serialize};
-
 use crate::validation::FieldErrors;
 
-/// A user's role. One role per account.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    /// 本市担当者: issues requests, approves, answers questions, receives reports.
-    CityStaff,
-    /// 業務責任者: the contractor's person responsible for the work.
-    ContractorLead,
-    /// 作業従事者: a contractor's worker.
-    ContractorWorker,
-    /// セキュリティ責任者: keeps the security records (R10.7).
-    SecurityOfficer,
-    /// 監査担当: reads everything, changes nothing.
-    Auditor,
-    /// システム管理者: users and settings only.
-    Admin,
-}
-
-impl Role {
-    pub const ALL: [Role; 6] = [
-        Self::CityStaff,
-        Self::ContractorLead,
-        Self::ContractorWorker,
-        Self::SecurityOfficer,
-        Self::Auditor,
-        Self::Admin,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::CityStaff => "city_staff",
-            Self::ContractorLead => "contractor_lead",
-            Self::ContractorWorker => "contractor_worker",
-            Self::SecurityOfficer => "security_officer",
-            Self::Auditor => "auditor",
-            Self::Admin => "admin",
-        }
-    }
-
-    pub fn label_ja(self) -> &'static str {
-        match self {
-            Self::CityStaff => "本市担当者",
-            Self::ContractorLead => "業務責任者",
-            Self::ContractorWorker => "作業従事者",
-            Self::SecurityOfficer => "セキュリティ責任者",
-            Self::Auditor => "監査担当者",
-            Self::Admin => "システム管理者",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|r| r.as_str() == s.trim())
+labelled_enum! {
+    /// A user's role. One role per account.
+    pub enum Role {
+        /// 本市担当者: issues requests, approves, answers questions, receives reports.
+        CityStaff = ("city_staff", "本市担当者"),
+        /// 業務責任者: the contractor's person responsible for the work.
+        ContractorLead = ("contractor_lead", "業務責任者"),
+        /// 作業従事者: a contractor's worker.
+        ContractorWorker = ("contractor_worker", "作業従事者"),
+        /// セキュリティ責任者: keeps the security records (R10.7).
+        SecurityOfficer = ("security_officer", "セキュリティ責任者"),
+        /// 監査担当: reads everything, changes nothing.
+        Auditor = ("auditor", "監査担当者"),
+        /// システム管理者: users and settings only.
+        Admin = ("admin", "システム管理者"),
     }
 }
 
-/// Everything a request can do. Each endpoint names exactly one action.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Action {
-    /// Dashboard and the contract (R1).
-    ViewContract,
-    /// Sites, terminals, touch panels and their histories.
-    ViewInventory,
-    /// Create or change sites, terminals and touch panels (R4.2).
-    EditInventory,
-    /// The list of accounts.
-    ViewUsers,
-    /// Create, change and disable accounts.
-    ManageUsers,
-    /// The whole audit trail and its verification (R8.5).
-    ViewAudit,
-    /// One's own password and API tokens.
-    ManageOwnAccount,
-    /// The table of extra closed or open days (R5.2): a setting the City decides.
-    EditCalendar,
-    /// Visits, plans, off-hours records and permits (R4.4, R5).
-    ViewSchedule,
-    /// Plan, change and cancel visits; run the all-site planner (R4.4).
-    PlanVisits,
-    /// Record that a planned visit took place.
-    RecordVisits,
-    /// Record off-hours work: the City's instruction or the contractor's application (R5.3).
-    FileOffHours,
-    /// Approve or reject the contractor's off-hours application (R5.3).
-    DecideOffHours,
-    /// Apply for (or withdraw) a building-entry permit (R5.5).
-    RequestPermits,
-    /// Grant or refuse a building-entry permit (R5.5).
-    DecidePermits,
-    /// Notices, jobs, work requests, procedures, records and reports (R2, R3, R8).
-    ViewJobs,
-    /// Record a J-LIS notice (R2.4): the City receives them.
-    RecordNotices,
-    /// Create jobs and move them (the state machine says which role does what).
-    ManageJobs,
-    /// Issue (or cancel) a 作業依頼書 (R8.1).
-    IssueRequests,
-    /// Raise a question (疑義) on a request (R8.2, R8.5).
-    RaiseQuestions,
-    /// Answer a question (R8.2).
-    AnswerQuestions,
-    /// Write and submit a 作業手順書 version (R8.2).
-    WriteProcedures,
-    /// Approve or return a 作業手順書 version (R8.2).
-    DecideProcedures,
-    /// Record the work per terminal and step, and administrator-password changes (R8.3, R3.2).
-    RecordWork,
-    /// Compile and submit the result report (R8.3).
-    SubmitReports,
-    /// Accept or return a result report; waive deliverables (R8.3, R8.4).
-    DecideReports,
-    /// Agree to a request's schedule: a plan or a visit (issue 4, item 6).
-    AgreeSchedule,
-    /// Edit the annual inspection's checklist template (R3.3): the City decides it.
-    EditInspectionTemplate,
+labelled_enum! {
+    /// Everything a request can do. Each endpoint names exactly one action.
+    pub enum Action {
+        /// Dashboard and the contract (R1).
+        ViewContract = ("view_contract", "契約の閲覧"),
+        /// Sites, terminals, touch panels and their histories.
+        ViewInventory = ("view_inventory", "機器台帳の閲覧"),
+        /// Create or change sites, terminals and touch panels (R4.2).
+        EditInventory = ("edit_inventory", "機器台帳の編集"),
+        /// The list of accounts.
+        ViewUsers = ("view_users", "利用者の閲覧"),
+        /// Create, change and disable accounts.
+        ManageUsers = ("manage_users", "利用者の管理"),
+        /// The whole audit trail and its verification (R8.5).
+        ViewAudit = ("view_audit", "監査記録の閲覧"),
+        /// One's own password and API tokens.
+        ManageOwnAccount = ("manage_own_account", "自分のアカウントの管理"),
+        /// The table of extra closed or open days (R5.2): a setting the City decides.
+        EditCalendar = ("edit_calendar", "閉庁日・開庁日の設定"),
+        /// Visits, plans, off-hours records and permits (R4.4, R5).
+        ViewSchedule = ("view_schedule", "予定の閲覧"),
+        /// Plan, change and cancel visits; run the all-site planner (R4.4).
+        PlanVisits = ("plan_visits", "訪問の計画"),
+        /// Record that a planned visit took place.
+        RecordVisits = ("record_visits", "訪問の実施記録"),
+        /// Record off-hours work: the City's instruction or the contractor's application (R5.3).
+        FileOffHours = ("file_off_hours", "時間外作業の指示・申請"),
+        /// Approve or reject the contractor's off-hours application (R5.3).
+        DecideOffHours = ("decide_off_hours", "時間外作業の承認"),
+        /// Apply for (or withdraw) a building-entry permit (R5.5).
+        RequestPermits = ("request_permits", "入館許可の申請"),
+        /// Grant or refuse a building-entry permit (R5.5).
+        DecidePermits = ("decide_permits", "入館許可の判断"),
+        /// Notices, jobs, work requests, procedures, records and reports (R2, R3, R8).
+        ViewJobs = ("view_jobs", "作業の閲覧"),
+        /// Record a J-LIS notice (R2.4): the City receives them.
+        RecordNotices = ("record_notices", "J-LISからの通知の記録"),
+        /// Create jobs and move them (the state machine says which role does what).
+        ManageJobs = ("manage_jobs", "作業の管理"),
+        /// Issue (or cancel) a 作業依頼書 (R8.1).
+        IssueRequests = ("issue_requests", "作業依頼書の発行"),
+        /// Raise a question (疑義) on a request (R8.2, R8.5).
+        RaiseQuestions = ("raise_questions", "疑義の提出"),
+        /// Answer a question (R8.2).
+        AnswerQuestions = ("answer_questions", "疑義への回答"),
+        /// Write and submit a 作業手順書 version (R8.2).
+        WriteProcedures = ("write_procedures", "作業手順書の作成"),
+        /// Approve or return a 作業手順書 version (R8.2).
+        DecideProcedures = ("decide_procedures", "作業手順書の承認"),
+        /// Record the work per terminal and step, and administrator-password changes (R8.3, R3.2).
+        RecordWork = ("record_work", "作業の記録"),
+        /// Compile and submit the result report (R8.3).
+        SubmitReports = ("submit_reports", "結果報告の提出"),
+        /// Accept or return a result report; waive deliverables (R8.3, R8.4).
+        DecideReports = ("decide_reports", "結果報告の受理"),
+        /// Agree to a request's schedule: a plan or a visit (issue 4, item 6).
+        AgreeSchedule = ("agree_schedule", "日程への同意"),
+        /// Edit the annual inspection's checklist template (R3.3): the City decides it.
+        EditInspectionTemplate = ("edit_inspection_template", "年次点検の点検項目の編集"),
+    }
 }
 
 use Role::*;
@@ -177,7 +138,7 @@ pub const ACCESS: &[(Action, &[Role])] = &[
     (Action::IssueRequests, &[CityStaff]),
     (
         Action::RaiseQuestions,
-        &[CityStaff, ContractorLead, ContractorWorker],
+        &[ContractorLead, ContractorWorker, CityStaff],
     ),
     (Action::AnswerQuestions, &[CityStaff]),
     (Action::WriteProcedures, &[ContractorLead]),
@@ -196,8 +157,126 @@ pub fn may(role: Role, action: Action) -> bool {
         .any(|(a, roles)| *a == action && roles.contains(&role))
 }
 
+impl Action {
+    /// The role the system (the CLI, the demo) acts as when it performs this action: the
+    /// first role the access table lists for it, the party that would normally do it.
+    pub fn acting_role(self) -> Role {
+        ACCESS
+            .iter()
+            .find(|(a, _)| *a == self)
+            .and_then(|(_, roles)| roles.first().copied())
+            .unwrap_or(Role::Admin)
+    }
+}
+
+/// Who is changing something.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Actor {
+    /// A signed-in person; their role decides what they may do.
+    User {
+        id: i64,
+        username: String,
+        role: Role,
+    },
+    /// The operator at the command line or the system itself (`cli:user-add`, `demo`, ...):
+    /// whoever runs the binary on the server already holds the database.
+    System(String),
+}
+
+/// The refusal of an action the access table does not grant (403).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("この操作を行う権限がありません。")]
+pub struct Forbidden;
+
+impl Actor {
+    pub fn name(&self) -> &str {
+        match self {
+            Actor::User { username, .. } => username,
+            Actor::System(name) => name,
+        }
+    }
+    pub fn user_id(&self) -> Option<i64> {
+        match self {
+            Actor::User { id, .. } => Some(*id),
+            Actor::System(_) => None,
+        }
+    }
+    /// The signed-in person's role; `None` for the system.
+    pub fn role(&self) -> Option<Role> {
+        match self {
+            Actor::User { role, .. } => Some(*role),
+            Actor::System(_) => None,
+        }
+    }
+    /// Whether the access table lets this actor perform `action` (the system may do all).
+    pub fn may(&self, action: Action) -> bool {
+        match self {
+            Actor::User { role, .. } => may(*role, action),
+            Actor::System(_) => true,
+        }
+    }
+    /// The proof that this actor may perform `action`, or [`Forbidden`]: the only way to
+    /// obtain an [`Authorized`], which every change of the store requires.
+    pub fn authorize(&self, action: Action) -> Result<Authorized, Forbidden> {
+        if !self.may(action) {
+            return Err(Forbidden);
+        }
+        Ok(Authorized {
+            role: self.role().unwrap_or_else(|| action.acting_role()),
+            actor: self.clone(),
+            action,
+        })
+    }
+}
+
+/// An actor checked against the access table for one action: made only by
+/// [`Actor::authorize`], so holding one proves the check was done.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Authorized {
+    actor: Actor,
+    action: Action,
+    role: Role,
+}
+
+impl Authorized {
+    pub fn actor(&self) -> &Actor {
+        &self.actor
+    }
+    /// The action that was checked.
+    pub fn action(&self) -> Action {
+        self.action
+    }
+    /// The role whose rules apply: the person's own, or for the system the action's
+    /// [`Action::acting_role`].
+    pub fn role(&self) -> Role {
+        self.role
+    }
+    pub fn name(&self) -> &str {
+        self.actor.name()
+    }
+    pub fn user_id(&self) -> Option<i64> {
+        self.actor.user_id()
+    }
+}
+
 pub const PASSWORD_MIN: usize = 12;
 pub const PASSWORD_MAX: usize = 128;
+
+/// The Japanese names of an account's recorded fields (R8.5).
+pub const USER_FIELDS: &[(&str, &str)] = &[
+    ("username", "ログインID"),
+    ("display_name", "氏名"),
+    ("role", "ロール"),
+    ("disabled", "無効"),
+    ("password", "パスワード"),
+];
+
+/// The Japanese names of an API token's recorded fields.
+pub const TOKEN_FIELDS: &[(&str, &str)] = &[
+    ("name", "トークン名"),
+    ("expires_at", "有効期限"),
+    ("revoked_at", "失効日時"),
+];
 
 /// Login names: 3-32 of `a-z 0-9 . _ -`, starting with a letter or digit.
 pub fn check_username(errors: &mut FieldErrors, field: &str, name: &str) {
@@ -238,38 +317,34 @@ mod tests {
 
     #[test]
     fn every_action_has_a_row() {
-        for a in [
-            Action::ViewContract,
-            Action::ViewInventory,
-            Action::EditInventory,
-            Action::ViewUsers,
-            Action::ManageUsers,
-            Action::ViewAudit,
-            Action::ManageOwnAccount,
-            Action::EditCalendar,
-            Action::ViewSchedule,
-            Action::PlanVisits,
-            Action::RecordVisits,
-            Action::FileOffHours,
-            Action::DecideOffHours,
-            Action::RequestPermits,
-            Action::DecidePermits,
-            Action::ViewJobs,
-            Action::RecordNotices,
-            Action::ManageJobs,
-            Action::IssueRequests,
-            Action::RaiseQuestions,
-            Action::AnswerQuestions,
-            Action::WriteProcedures,
-            Action::DecideProcedures,
-            Action::RecordWork,
-            Action::SubmitReports,
-            Action::DecideReports,
-            Action::AgreeSchedule,
-            Action::EditInspectionTemplate,
-        ] {
+        for a in Action::ALL {
             assert_eq!(ACCESS.iter().filter(|(x, _)| *x == a).count(), 1, "{a:?}");
         }
+        assert_eq!(ACCESS.len(), Action::ALL.len());
+    }
+
+    #[test]
+    fn the_system_acts_as_the_first_role_of_the_row() {
+        assert_eq!(Action::RecordNotices.acting_role(), CityStaff);
+        assert_eq!(Action::RaiseQuestions.acting_role(), ContractorLead);
+        let system = Actor::System("cli".into());
+        let auth = system.authorize(Action::RecordWork).expect("system may");
+        assert_eq!(auth.role(), ContractorLead);
+        let auditor = Actor::User {
+            id: 1,
+            username: "a".into(),
+            role: Auditor,
+        };
+        assert_eq!(auditor.authorize(Action::RecordWork), Err(Forbidden));
+        let worker = Actor::User {
+            id: 2,
+            username: "w".into(),
+            role: ContractorWorker,
+        };
+        assert_eq!(
+            worker.authorize(Action::RecordWork).map(|a| a.role()),
+            Ok(ContractorWorker)
+        );
     }
 
     #[test]

@@ -59,6 +59,33 @@ impl From<FieldError> for FieldErrors {
     }
 }
 
+/// Something that becomes the checked value `T` (a draft the domain accepts): an input as
+/// typed, by its check, or a value already checked. Operations take `impl Checked<Draft>`,
+/// so that the API's JSON, a page's form and the CLI's own values go through one door.
+pub trait Checked<T> {
+    fn checked(self) -> Result<T, FieldErrors>;
+}
+
+impl<T> Checked<T> for T {
+    fn checked(self) -> Result<T, FieldErrors> {
+        Ok(self)
+    }
+}
+
+/// Declares that `&Input` is checked into `Draft` by its `check()`.
+#[macro_export]
+macro_rules! checked_by {
+    ($($input:ty => $draft:ty),+ $(,)?) => {
+        $(
+            impl $crate::validation::Checked<$draft> for &$input {
+                fn checked(self) -> Result<$draft, $crate::validation::FieldErrors> {
+                    self.check()
+                }
+            }
+        )+
+    };
+}
+
 /// Checks a required free-text field: trimmed, non-empty, at most `max` characters.
 pub fn required_text(
     errors: &mut FieldErrors,

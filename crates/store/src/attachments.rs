@@ -3,15 +3,16 @@
 //! 作業依頼書's evidence of work. The audit entry keeps the metadata and the SHA-256, never
 //! the content.
 
+use jukiops_domain::audit::{AuditAction, Entity};
 use jukiops_domain::jobs::{CheckedFile, OwnerKind, ProcedureVersionStatus, WorkRequestStatus};
-use jukiops_domain::people::Action;
+use jukiops_domain::people::Authorized;
 use jukiops_domain::time::{display_jst, from_db};
 use serde::Serialize;
 use serde_json::json;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-use crate::{Actor, Change, Store, StoreError};
+use crate::{Change, Store, StoreError};
 
 /// One attachment's metadata.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -58,15 +59,6 @@ fn row(r: &AnyRow) -> Result<Attachment, StoreError> {
     })
 }
 
-/// The permission needed to attach a file to an owner of this kind.
-pub fn attach_action(kind: OwnerKind) -> Action {
-    match kind {
-        OwnerKind::Notice => Action::RecordNotices,
-        OwnerKind::Procedure => Action::WriteProcedures,
-        OwnerKind::Request => Action::RecordWork,
-    }
-}
-
 /// Refuses a missing owner (404), a procedure version that is no longer a draft and a
 /// request already closed (409).
 async fn check_owner(ch: &mut Change, kind: OwnerKind, owner_id: i64) -> Result<(), StoreError> {
@@ -76,7 +68,7 @@ async fn check_owner(ch: &mut Change, kind: OwnerKind, owner_id: i64) -> Result<
                 .bind(owner_id)
                 .fetch_optional(ch.conn())
                 .await?
-                .ok_or(StoreError::NotFound("通知"))?;
+                .ok_or(StoreError::NotFound(Entity::Notice))?;
         }
         OwnerKind::Request => {
             let status: String =
@@ -84,7 +76,7 @@ async fn check_owner(ch: &mut Change, kind: OwnerKind, owner_id: i64) -> Result<
                     .bind(owner_id)
                     .fetch_optional(ch.conn())
                     .await?
-                    .ok_or(StoreError::NotFound("作業依頼書"))?;
+                    .ok_or(StoreError::NotFound(Entity::WorkRequest))?;
             let status = WorkRequestStatus::parse(&status).unwrap_or(WorkRequestStatus::Cancelled);
             if matches!(
                 status,
@@ -104,7 +96,7 @@ async fn check_owner(ch: &mut Change, kind: OwnerKind, owner_id: i64) -> Result<
                 .bind(owner_id)
                 .fetch_optional(ch.conn())
                 .await?
-                .ok_or(StoreError::NotFound("作業手順書"))?;
+                .ok_or(StoreError::NotFound(Entity::Procedure))?;
             let status =
                 ProcedureVersionStatus::parse(&status).unwrap_or(ProcedureVersionStatus::Returned);
             if status != ProcedureVersionStatus::Draft {
@@ -126,13 +118,13 @@ impl Store {
     /// the City; procedure: the lead, draft only; request evidence: those who record work).
     pub async fn add_attachment(
         &self,
-        actor: &Actor,
+        who: &Authorized,
         kind: OwnerKind,
         owner_id: i64,
         file: &CheckedFile,
         content: &[u8],
     ) -> Result<Attachment, StoreError> {
-        let mut ch = self.begin(actor, attach_action(kind)).await?;
+        let mut ch = self.begin(who).await?;
         check_owner(&mut ch, kind, owner_id).await?;
         let now = ch.now().to_string();
         let size = i64::try_from(file.size).unwrap_or(i64::MAX);
@@ -147,7 +139,7 @@ impl Store {
         .bind(size)
         .bind(&file.sha256)
         .bind(content.to_vec())
-        .bind(actor.name())
+        .bind(who.name())
         .bind(&now)
         .fetch_one(ch.conn())
         .await?;
@@ -156,7 +148,7 @@ impl Store {
             "file_name": {"after": file.file_name}, "content_type": {"after": file.file_type.content_type()},
             "size": {"after": size}, "sha256": {"after": file.sha256},
         });
-        ch.audit("attachment", id, "create", &changes).await?;
+        ch.audit(Entity::Attachment, id, AuditAction::Create, &changes);
         ch.commit().await?;
         self.attachment_meta(id).await
     }
@@ -196,7 +188,7 @@ impl Store {
             .bind(procedure_id)
             .fetch_optional(&self.pool)
             .await?
-            .ok_or(StoreError::NotFound("作業手順書"))
+            .ok_or(StoreError::NotFound(Entity::Procedure))
     }
 
     async fn attachment_meta(&self, id: i64) -> Result<Attachment, StoreError> {
@@ -206,7 +198,7 @@ impl Store {
         .bind(id)
         .fetch_optional(&self.pool)
         .await?
-        .ok_or(StoreError::NotFound("添付ファイル"))?;
+        .ok_or(StoreError::NotFound(Entity::Attachment))?;
         row(&r)
     }
 
@@ -218,7 +210,7 @@ impl Store {
         .bind(id)
         .fetch_optional(&self.pool)
         .await?
-        .ok_or(StoreError::NotFound("添付ファイル"))?;
+        .ok_or(StoreError::NotFound(Entity::Attachment))?;
         Ok(AttachmentFile {
             meta: row(&r)?,
             content: r.try_get("content")?,

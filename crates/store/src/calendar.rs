@@ -1,14 +1,15 @@
 //! The table of extra closed or open days (R5.2), edited by the City and audited.
 
+use jukiops_domain::audit::{AuditAction, Entity};
 use jukiops_domain::calendar::BusinessCalendar;
 use jukiops_domain::contract::{Contract, ExtraClosedDay};
 use jukiops_domain::inventory::parse_date;
-use jukiops_domain::people::Action;
+use jukiops_domain::people::Authorized;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use sqlx::Row;
 
-use crate::{Actor, Store, StoreError};
+use crate::{Store, StoreError};
 
 /// One date whose status the City set by hand.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
@@ -65,10 +66,10 @@ impl Store {
     /// Sets (or replaces) the override of one date; the input is already checked.
     pub async fn set_calendar_override(
         &self,
-        actor: &Actor,
+        who: &Authorized,
         o: &CalendarOverride,
     ) -> Result<(), StoreError> {
-        let mut ch = self.begin(actor, Action::EditCalendar).await?;
+        let mut ch = self.begin(who).await?;
         let before = sqlx::query("SELECT is_open, reason FROM calendar_overrides WHERE date = $1")
             .bind(&o.date)
             .fetch_optional(ch.conn())
@@ -96,32 +97,39 @@ impl Store {
             "reason": {"before": before.as_ref().map(|b| b.1.clone()), "after": o.reason},
         });
         ch.audit(
-            "calendar_override",
+            Entity::CalendarOverride,
             &o.date,
-            if before.is_some() { "update" } else { "create" },
+            if before.is_some() {
+                AuditAction::Update
+            } else {
+                AuditAction::Create
+            },
             &changes,
-        )
-        .await?;
+        );
         ch.commit().await
     }
 
     /// Removes the override of one date (the rules apply again).
     pub async fn delete_calendar_override(
         &self,
-        actor: &Actor,
+        who: &Authorized,
         date: &str,
     ) -> Result<(), StoreError> {
-        let mut ch = self.begin(actor, Action::EditCalendar).await?;
+        let mut ch = self.begin(who).await?;
         let n = sqlx::query("DELETE FROM calendar_overrides WHERE date = $1")
             .bind(date)
             .execute(ch.conn())
             .await?
             .rows_affected();
         if n == 0 {
-            return Err(StoreError::NotFound("指定日の設定"));
+            return Err(StoreError::NotFound(Entity::CalendarOverride));
         }
-        ch.audit("calendar_override", date, "delete", &json!({}))
-            .await?;
+        ch.audit(
+            Entity::CalendarOverride,
+            date,
+            AuditAction::Delete,
+            &json!({}),
+        );
         ch.commit().await
     }
 }

@@ -1,4 +1,8 @@
 use jukiops_domain::FieldErrors;
+use jukiops_domain::audit::Entity;
+use jukiops_domain::people::Forbidden;
+use jukiops_domain::rules::{Refusal, TransitionError};
+use jukiops_domain::vocab::DecodeError;
 
 /// What can go wrong in storage, in terms the web edge maps to a status and a message.
 #[derive(Debug, thiserror::Error)]
@@ -6,9 +10,9 @@ pub enum StoreError {
     /// The actor's role may not do this (403).
     #[error("この操作を行う権限がありません。")]
     Forbidden,
-    /// No such record (404); the text is the Japanese name of what was looked for.
-    #[error("{0}が見つかりません。")]
-    NotFound(&'static str),
+    /// No such record (404).
+    #[error("{}が見つかりません。", .0.label_ja())]
+    NotFound(Entity),
     /// Bad input, each error naming its field (422).
     #[error("{0}")]
     Invalid(FieldErrors),
@@ -21,6 +25,12 @@ pub enum StoreError {
     Db(#[from] sqlx::Error),
     #[error("migration error")]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    /// A stored code that names nothing (the database was edited outside jukiops).
+    #[error("stored data could not be read: {0}")]
+    Decode(#[from] DecodeError),
+    /// A change tried to commit without an audit entry: refused, nothing written.
+    #[error("a change must leave an audit entry")]
+    Unaudited,
 }
 
 impl StoreError {
@@ -33,6 +43,28 @@ impl StoreError {
     /// True when the database refused a duplicate key (raced past our own check).
     pub fn is_unique_violation(&self) -> bool {
         matches!(self, Self::Db(sqlx::Error::Database(e)) if e.is_unique_violation())
+    }
+}
+
+impl From<Forbidden> for StoreError {
+    fn from(_: Forbidden) -> Self {
+        Self::Forbidden
+    }
+}
+
+/// A refused state change is a conflict with the record's status.
+impl From<TransitionError> for StoreError {
+    fn from(e: TransitionError) -> Self {
+        Self::conflict("status", e.0)
+    }
+}
+
+impl From<Refusal> for StoreError {
+    fn from(e: Refusal) -> Self {
+        match e {
+            Refusal::Invalid(errors) => Self::Invalid(errors),
+            Refusal::Conflict { field, message } => Self::Conflict { field, message },
+        }
     }
 }
 

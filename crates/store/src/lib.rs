@@ -25,15 +25,16 @@ mod terminals;
 mod touch_panels;
 mod writer;
 
-pub use attachments::{Attachment, AttachmentFile, attach_action};
+pub use attachments::{Attachment, AttachmentFile};
 pub use audit::{AuditHead, VerifyReport};
 pub use calendar::CalendarOverride;
-pub use change::{Actor, Change};
+pub use change::Change;
 pub use error::StoreError;
 pub use jobs::{
     Inspection, InspectionFinding, Job, JobDetail, JobFilter, JobInspections, JobRotations,
-    JobTerminal, LastRotation, Notice, NoticeDetail, NoticeFilter, Rotation, Waiver, job_action,
+    JobTerminal, LastRotation, Notice, NoticeDetail, NoticeFilter, Rotation, Waiver,
 };
+pub use jukiops_domain::people::{Actor, Authorized};
 pub use page::{Page, PageRequest};
 pub use people::{NewUser, User, UserPatch};
 pub use requests::{

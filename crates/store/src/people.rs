@@ -1,13 +1,15 @@
 //! Accounts: users with one role each.
 
-use jukiops_domain::people::{Action, Role};
+use jukiops_domain::audit::{AuditAction, Entity};
+use jukiops_domain::people::Authorized;
+use jukiops_domain::people::Role;
 use serde::Serialize;
 use serde_json::json;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
 use crate::sql;
-use crate::{Actor, Page, PageRequest, Store, StoreError};
+use crate::{Page, PageRequest, Store, StoreError};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct User {
@@ -85,7 +87,7 @@ impl Store {
         .bind(id)
         .fetch_optional(&self.pool)
         .await?
-        .ok_or(StoreError::NotFound("利用者"))?;
+        .ok_or(StoreError::NotFound(Entity::User))?;
         Ok(user_row(&r)?)
     }
 
@@ -112,8 +114,8 @@ impl Store {
         }
     }
 
-    pub async fn create_user(&self, actor: &Actor, new: NewUser) -> Result<User, StoreError> {
-        let mut ch = self.begin(actor, Action::ManageUsers).await?;
+    pub async fn create_user(&self, who: &Authorized, new: NewUser) -> Result<User, StoreError> {
+        let mut ch = self.begin(who).await?;
         let taken: Option<i64> = sqlx::query_scalar("SELECT id FROM users WHERE username = $1")
             .bind(&new.username)
             .fetch_optional(ch.conn())
@@ -141,7 +143,7 @@ impl Store {
             "display_name": {"before": null, "after": new.display_name},
             "role": {"before": null, "after": new.role.as_str()},
         });
-        ch.audit("user", id, "create", &changes).await?;
+        ch.audit(Entity::User, id, AuditAction::Create, &changes);
         ch.commit().await?;
         self.user(id).await
     }
@@ -149,12 +151,12 @@ impl Store {
     /// Changes an account. A new password or disabling ends the account's sessions.
     pub async fn update_user(
         &self,
-        actor: &Actor,
+        who: &Authorized,
         id: i64,
         patch: UserPatch,
     ) -> Result<User, StoreError> {
         let before = self.user(id).await?;
-        if actor.user_id() == Some(id)
+        if who.user_id() == Some(id)
             && (patch.disabled == Some(true) || patch.role.is_some_and(|r| r != before.role))
         {
             return Err(StoreError::conflict(
@@ -162,7 +164,7 @@ impl Store {
                 "自分自身のロール変更・無効化はできません。",
             ));
         }
-        let mut ch = self.begin(actor, Action::ManageUsers).await?;
+        let mut ch = self.begin(who).await?;
         let mut changes = serde_json::Map::new();
         let display_name = patch
             .display_name
@@ -223,8 +225,12 @@ impl Store {
             .execute(ch.conn())
             .await?;
         }
-        ch.audit("user", id, "update", &serde_json::Value::Object(changes))
-            .await?;
+        ch.audit(
+            Entity::User,
+            id,
+            AuditAction::Update,
+            &serde_json::Value::Object(changes),
+        );
         ch.commit().await?;
         self.user(id).await
     }

@@ -3,7 +3,8 @@
 
 use base64::Engine as _;
 use chrono::{Duration, Utc};
-use jukiops_domain::people::Action;
+use jukiops_domain::audit::{AuditAction, Entity};
+use jukiops_domain::people::Authorized;
 use jukiops_domain::time::to_db;
 use rand::RngCore;
 use serde::Serialize;
@@ -12,7 +13,7 @@ use sqlx::Row;
 
 use crate::people::{USER_COLUMNS, user_row};
 use crate::sql;
-use crate::{Actor, Store, StoreError, User, password};
+use crate::{Store, StoreError, User, password};
 
 /// A random 256-bit secret, URL-safe.
 fn new_secret() -> String {
@@ -168,12 +169,12 @@ impl Store {
     /// Makes an API token for the acting user; the secret is returned once.
     pub async fn create_api_token(
         &self,
-        actor: &Actor,
+        who: &Authorized,
         name: &str,
         ttl_days: Option<i64>,
     ) -> Result<NewApiToken, StoreError> {
-        let user_id = actor.user_id().ok_or(StoreError::Forbidden)?;
-        let mut ch = self.begin(actor, Action::ManageOwnAccount).await?;
+        let user_id = who.user_id().ok_or(StoreError::Forbidden)?;
+        let mut ch = self.begin(who).await?;
         let secret = format!("jko_{}", new_secret());
         let expires = ttl_days.map(|d| to_db(ch.now_utc() + Duration::days(d)));
         let now = ch.now().to_string();
@@ -187,8 +188,7 @@ impl Store {
         .bind(expires.as_deref())
         .fetch_one(ch.conn())
         .await?;
-        ch.audit("api_token", id, "create", &json!({"name": {"before": null, "after": name}, "expires_at": {"before": null, "after": expires}}))
-            .await?;
+        ch.audit(Entity::ApiToken, id, AuditAction::Create, &json!({"name": {"before": null, "after": name}, "expires_at": {"before": null, "after": expires}}));
         ch.commit().await?;
         Ok(NewApiToken {
             token: ApiToken {
@@ -220,9 +220,9 @@ impl Store {
             .collect()
     }
 
-    pub async fn revoke_api_token(&self, actor: &Actor, id: i64) -> Result<(), StoreError> {
-        let user_id = actor.user_id().ok_or(StoreError::Forbidden)?;
-        let mut ch = self.begin(actor, Action::ManageOwnAccount).await?;
+    pub async fn revoke_api_token(&self, who: &Authorized, id: i64) -> Result<(), StoreError> {
+        let user_id = who.user_id().ok_or(StoreError::Forbidden)?;
+        let mut ch = self.begin(who).await?;
         let now = ch.now().to_string();
         let n = sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND user_id = $3 AND revoked_at IS NULL")
             .bind(&now)
@@ -232,15 +232,14 @@ impl Store {
             .await?
             .rows_affected();
         if n == 0 {
-            return Err(StoreError::NotFound("APIトークン"));
+            return Err(StoreError::NotFound(Entity::ApiToken));
         }
         ch.audit(
-            "api_token",
+            Entity::ApiToken,
             id,
-            "revoke",
+            AuditAction::Revoke,
             &json!({"revoked_at": {"before": null, "after": now}}),
-        )
-        .await?;
+        );
         ch.commit().await
     }
 
@@ -260,11 +259,11 @@ impl Store {
     /// Lets a signed-in user set a new password (already hashed); other sessions end.
     pub async fn change_own_password(
         &self,
-        actor: &Actor,
+        who: &Authorized,
         password_hash: &str,
     ) -> Result<(), StoreError> {
-        let user_id = actor.user_id().ok_or(StoreError::Forbidden)?;
-        let mut ch = self.begin(actor, Action::ManageOwnAccount).await?;
+        let user_id = who.user_id().ok_or(StoreError::Forbidden)?;
+        let mut ch = self.begin(who).await?;
         let now = ch.now().to_string();
         sqlx::query("UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3")
             .bind(password_hash)
@@ -277,12 +276,11 @@ impl Store {
             .execute(ch.conn())
             .await?;
         ch.audit(
-            "user",
+            Entity::User,
             user_id,
-            "change_password",
+            AuditAction::ChangePassword,
             &json!({"password": {"before": null, "after": "changed"}}),
-        )
-        .await?;
+        );
         ch.commit().await
     }
 }

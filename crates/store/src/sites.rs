@@ -1,15 +1,16 @@
 //! Sites (拠点): ward offices and the branch building (R5.1).
 
+use jukiops_domain::audit::{AuditAction, Entity};
 use jukiops_domain::contract::SiteSpec;
 use jukiops_domain::inventory::SiteDraft;
-use jukiops_domain::people::Action;
+use jukiops_domain::people::Authorized;
 use serde::Serialize;
 use serde_json::{Value, json};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
 use crate::sql;
-use crate::{Actor, Change, Page, PageRequest, Store, StoreError};
+use crate::{Change, Page, PageRequest, Store, StoreError};
 
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Site {
@@ -89,12 +90,12 @@ impl Store {
         .bind(id)
         .fetch_optional(&self.pool)
         .await?
-        .ok_or(StoreError::NotFound("拠点"))?;
+        .ok_or(StoreError::NotFound(Entity::Site))?;
         Ok(site_row(&r)?)
     }
 
-    pub async fn create_site(&self, actor: &Actor, d: SiteDraft) -> Result<Site, StoreError> {
-        let mut ch = self.begin(actor, Action::EditInventory).await?;
+    pub async fn create_site(&self, who: &Authorized, d: SiteDraft) -> Result<Site, StoreError> {
+        let mut ch = self.begin(who).await?;
         let id = insert_site(&mut ch, &d, false).await?;
         ch.commit().await?;
         self.site(id).await
@@ -102,12 +103,12 @@ impl Store {
 
     pub async fn update_site(
         &self,
-        actor: &Actor,
+        who: &Authorized,
         id: i64,
         d: SiteDraft,
     ) -> Result<Site, StoreError> {
         let before = self.site(id).await?;
-        let mut ch = self.begin(actor, Action::EditInventory).await?;
+        let mut ch = self.begin(who).await?;
         let clash: Option<i64> =
             sqlx::query_scalar("SELECT id FROM sites WHERE code = $1 AND id <> $2")
                 .bind(&d.code)
@@ -137,12 +138,11 @@ impl Store {
         let old = json!({"code": before.code, "name": before.name, "postal_code": before.postal_code,
             "address": before.address, "lat": before.lat, "lon": before.lon});
         ch.audit(
-            "site",
+            Entity::Site,
             id,
-            "update",
+            AuditAction::Update,
             &jukiops_domain::audit::diff(&old, &snapshot(&d)),
-        )
-        .await?;
+        );
         ch.commit().await?;
         self.site(id).await
     }
@@ -151,10 +151,10 @@ impl Store {
     /// many were added. Existing sites are left as the users edited them.
     pub async fn sync_contract_sites(
         &self,
-        actor: &Actor,
+        who: &Authorized,
         specs: &[SiteSpec],
     ) -> Result<usize, StoreError> {
-        let mut ch = self.begin(actor, Action::EditInventory).await?;
+        let mut ch = self.begin(who).await?;
         let mut added = 0;
         for s in specs {
             let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM sites WHERE code = $1")
@@ -213,12 +213,11 @@ async fn insert_site(
     .fetch_one(ch.conn())
     .await?;
     ch.audit(
-        "site",
+        Entity::Site,
         id,
-        "create",
+        AuditAction::Create,
         &jukiops_domain::audit::diff(&Value::Null, &snapshot(d)),
-    )
-    .await?;
+    );
     Ok(id)
 }
 

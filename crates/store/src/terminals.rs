@@ -1,10 +1,10 @@
 //! Integrated terminals (統合端末) and the history of every asset (R4.2, R9.3).
 
-use jukiops_domain::audit::diff;
+use jukiops_domain::audit::{AuditAction, Entity, diff};
 use jukiops_domain::inventory::{
     AssetEventKind, AssetKind, AssetStatus, TerminalDraft, field_label,
 };
-use jukiops_domain::people::Action;
+use jukiops_domain::people::Authorized;
 use jukiops_domain::{FieldError, FieldErrors};
 use serde::Serialize;
 use serde_json::{Value, json};
@@ -12,7 +12,7 @@ use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
 use crate::sql;
-use crate::{Actor, Change, Engine, Store, StoreError};
+use crate::{Change, Engine, Store, StoreError};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct Terminal {
@@ -124,23 +124,20 @@ impl Store {
             .bind(id)
             .fetch_optional(&self.pool)
             .await?
-            .ok_or(StoreError::NotFound("統合端末"))?;
+            .ok_or(StoreError::NotFound(Entity::Terminal))?;
         Ok(terminal_row(&r)?)
     }
 
     pub async fn create_terminal(
         &self,
-        actor: &Actor,
+        who: &Authorized,
         d: TerminalDraft,
     ) -> Result<Terminal, StoreError> {
-        if !actor.may(Action::EditInventory) {
-            return Err(StoreError::Forbidden);
-        }
         // Checked on a reader before the turn to write, so that SQLite's one writer waits
         // for one statement fewer. A duplicate committed in between fails on the unique
         // index; checked again then, the error names the field.
         let site = check_terminal(&mut *self.pool.acquire().await?, &d, None).await?;
-        let mut ch = self.begin(actor, Action::EditInventory).await?;
+        let mut ch = self.begin(who).await?;
         let saved = match write_terminal(&mut ch, None, &d, site).await {
             Err(e) if e.is_unique_violation() => {
                 drop(ch);
@@ -174,11 +171,11 @@ impl Store {
 
     pub async fn update_terminal(
         &self,
-        actor: &Actor,
+        who: &Authorized,
         id: i64,
         d: TerminalPatch,
     ) -> Result<Terminal, StoreError> {
-        let mut ch = self.begin(actor, Action::EditInventory).await?;
+        let mut ch = self.begin(who).await?;
         let before = terminal_in(&mut ch, id).await?;
         if save_terminal(&mut ch, Some(&before), &d).await?.outcome == Saved::Unchanged {
             return Ok(before);
@@ -191,10 +188,10 @@ impl Store {
     /// ones updated. Any bad row aborts the whole import and every error is reported.
     pub async fn import_terminals(
         &self,
-        actor: &Actor,
+        who: &Authorized,
         rows: &[(usize, TerminalDraft)],
     ) -> Result<ImportReport, StoreError> {
-        let mut ch = self.begin(actor, Action::EditInventory).await?;
+        let mut ch = self.begin(who).await?;
         let mut report = ImportReport {
             created: 0,
             updated: 0,
@@ -232,12 +229,11 @@ impl Store {
         }
         if report.created + report.updated > 0 {
             ch.audit(
-                "terminal_import",
+                Entity::TerminalImport,
                 "csv",
-                "import",
+                AuditAction::Import,
                 &json!({"created": report.created, "updated": report.updated}),
-            )
-            .await?;
+            );
             ch.commit().await?;
         }
         Ok(report)
@@ -294,7 +290,7 @@ async fn terminal_in(ch: &mut Change, id: i64) -> Result<Terminal, StoreError> {
         .bind(id)
         .fetch_optional(ch.conn())
         .await?
-        .ok_or(StoreError::NotFound("統合端末"))?;
+        .ok_or(StoreError::NotFound(Entity::Terminal))?;
     Ok(terminal_row(&r)?)
 }
 
@@ -413,8 +409,12 @@ async fn write_terminal(
             b.id
         }
     };
-    let action = if before.is_some() { "update" } else { "create" };
-    ch.audit("terminal", id, action, &changes).await?;
+    let action = if before.is_some() {
+        AuditAction::Update
+    } else {
+        AuditAction::Create
+    };
+    ch.audit(Entity::Terminal, id, action, &changes);
     let outcome = if before.is_some() {
         Saved::Updated
     } else {
@@ -457,7 +457,7 @@ async fn insert_installed(
         .bind(format!("{} に設置", d.site_code))
         .fetch_all(ch.conn())
         .await?;
-    let row = rows.first().ok_or(StoreError::NotFound("統合端末"))?;
+    let row = rows.first().ok_or(StoreError::NotFound(Entity::Terminal))?;
     Ok(row.try_get(0)?)
 }
 

@@ -1,9 +1,9 @@
 //! Touch panels (タッチパネル): assets of their own, attached to at most one terminal;
 //! attaching one where another is attached is a swap (R4.2).
 
-use jukiops_domain::audit::diff;
+use jukiops_domain::audit::{AuditAction, Entity, diff};
 use jukiops_domain::inventory::{AssetEventKind, AssetKind, AssetStatus, TouchPanelDraft};
-use jukiops_domain::people::Action;
+use jukiops_domain::people::Authorized;
 use jukiops_domain::{FieldError, FieldErrors};
 use serde::Serialize;
 use serde_json::{Value, json};
@@ -12,7 +12,7 @@ use sqlx::any::AnyRow;
 
 use crate::sql;
 use crate::terminals::record_event;
-use crate::{Actor, Change, Page, PageRequest, Store, StoreError};
+use crate::{Change, Page, PageRequest, Store, StoreError};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct TouchPanel {
@@ -69,18 +69,18 @@ impl Store {
             .bind(id)
             .fetch_optional(&self.pool)
             .await?
-            .ok_or(StoreError::NotFound("タッチパネル"))?;
+            .ok_or(StoreError::NotFound(Entity::TouchPanel))?;
         Ok(panel_row(&r)?)
     }
 
     /// Registers a touch panel, attached to `terminal_id` when given.
     pub async fn create_touch_panel(
         &self,
-        actor: &Actor,
+        who: &Authorized,
         d: TouchPanelDraft,
         terminal_id: Option<i64>,
     ) -> Result<TouchPanel, StoreError> {
-        let mut ch = self.begin(actor, Action::EditInventory).await?;
+        let mut ch = self.begin(who).await?;
         for (field, value, label) in [
             ("asset_number", &d.asset_number, "資産番号"),
             ("serial", &d.serial, "製造番号"),
@@ -109,8 +109,12 @@ impl Store {
         .fetch_one(ch.conn())
         .await?;
         let snap = json!({"asset_number": d.asset_number, "serial": d.serial, "model": d.model, "status": d.status.as_str()});
-        ch.audit("touch_panel", id, "create", &diff(&Value::Null, &snap))
-            .await?;
+        ch.audit(
+            Entity::TouchPanel,
+            id,
+            AuditAction::Create,
+            &diff(&Value::Null, &snap),
+        );
         record_event(
             &mut ch,
             AssetKind::TouchPanel,
@@ -132,11 +136,11 @@ impl Store {
     /// 修理中 (the usual reason for a swap is a fault; R4.2).
     pub async fn attach_touch_panel(
         &self,
-        actor: &Actor,
+        who: &Authorized,
         terminal_id: i64,
         panel_id: i64,
     ) -> Result<TouchPanel, StoreError> {
-        let mut ch = self.begin(actor, Action::EditInventory).await?;
+        let mut ch = self.begin(who).await?;
         attach_in(&mut ch, terminal_id, panel_id).await?;
         ch.commit().await?;
         self.touch_panel(panel_id).await
@@ -172,7 +176,7 @@ async fn attach_in(ch: &mut Change, terminal_id: i64, panel_id: i64) -> Result<(
             .bind(panel_id)
             .fetch_optional(ch.conn())
             .await?
-            .ok_or(StoreError::NotFound("タッチパネル"))?;
+            .ok_or(StoreError::NotFound(Entity::TouchPanel))?;
     let p_asset: String = panel.try_get("asset_number")?;
     let p_terminal: Option<i64> = panel.try_get("terminal_id")?;
     if p_terminal == Some(terminal_id) {
@@ -213,8 +217,7 @@ async fn attach_in(ch: &mut Change, terminal_id: i64, panel_id: i64) -> Result<(
             &detail,
         )
         .await?;
-        ch.audit("touch_panel", old_id, "detach", &json!({"terminal": {"before": t_asset, "after": null}, "status": {"before": null, "after": "under_repair"}}))
-            .await?;
+        ch.audit(Entity::TouchPanel, old_id, AuditAction::Detach, &json!({"terminal": {"before": t_asset, "after": null}, "status": {"before": null, "after": "under_repair"}}));
     }
     // A panel moved from another terminal leaves that one without a panel.
     sqlx::query(
@@ -257,11 +260,10 @@ async fn attach_in(ch: &mut Change, terminal_id: i64, panel_id: i64) -> Result<(
     )
     .await?;
     ch.audit(
-        "terminal",
+        Entity::Terminal,
         terminal_id,
-        "attach_touch_panel",
+        AuditAction::AttachTouchPanel,
         &json!({"touch_panel": {"before": old.map(|o| o.1), "after": p_asset}}),
-    )
-    .await?;
+    );
     Ok(())
 }

@@ -5,7 +5,7 @@ use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode, header};
 use jukiops_domain::people::Action;
-use jukiops_store::{Actor, Throttle, User};
+use jukiops_store::{Actor, Authorized, Throttle, User};
 
 use crate::AppState;
 use crate::error::AppError;
@@ -17,14 +17,11 @@ pub const SESSION_COOKIE: &str = "jukiops_session";
 pub struct CurrentUser(pub User);
 
 impl CurrentUser {
-    /// The actor for `action`, or 403 when the access table says no.
-    pub fn require(&self, action: Action) -> Result<Actor, AppError> {
-        let actor = self.actor();
-        if actor.may(action) {
-            Ok(actor)
-        } else {
-            Err(AppError::forbidden())
-        }
+    /// The proof that this user may perform `action`, or 403 when the access table says no.
+    pub fn require(&self, action: Action) -> Result<Authorized, AppError> {
+        self.actor()
+            .authorize(action)
+            .map_err(|_| AppError::forbidden())
     }
     pub fn actor(&self) -> Actor {
         Actor::User {

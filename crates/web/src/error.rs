@@ -84,7 +84,7 @@ impl From<StoreError> for AppError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::Forbidden => Self::forbidden(),
-            StoreError::NotFound(what) => Self::not_found(what),
+            StoreError::NotFound(what) => Self::not_found(what.label_ja()),
             StoreError::Invalid(errors) => Self::invalid(errors),
             StoreError::Conflict { field, message } => {
                 Self::field(StatusCode::CONFLICT, &field, message)

@@ -2,8 +2,8 @@
 //! input types directly), and presenting stored values in Japanese.
 
 use jukiops_domain::FieldErrors;
-use jukiops_domain::audit::AuditEntry;
-use jukiops_domain::inventory::{AssetStatus, SiteInput, field_label};
+use jukiops_domain::audit::{AuditEntry, Entity};
+use jukiops_domain::inventory::{AssetStatus, SiteInput};
 use jukiops_domain::people::Role;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
@@ -106,136 +106,25 @@ pub fn labelled<T: Serialize>(items: &[T]) -> Value {
     )
 }
 
-fn entity_label(entity: &str) -> &str {
-    if let Some(l) = crate::job_labels::entity(entity) {
-        return l;
-    }
-    match entity {
-        "site" => "拠点",
-        "terminal" => "統合端末",
-        "touch_panel" => "タッチパネル",
-        "terminal_import" => "統合端末CSV取込",
-        "user" => "利用者",
-        "api_token" => "APIトークン",
-        "calendar_override" => "臨時の閉庁日・開庁日",
-        "off_hours" => "時間外作業",
-        "permit" => "入館許可",
-        "visit" => "訪問",
-        "plan" => "全拠点計画",
-        other => other,
-    }
-}
-
-fn action_label(action: &str) -> &str {
-    if let Some(l) = crate::job_labels::action(action) {
-        return l;
-    }
-    match action {
-        "create" => "登録",
-        "update" => "変更",
-        "import" => "取込",
-        "attach_touch_panel" => "タッチパネル接続",
-        "detach" => "取り外し",
-        "revoke" => "失効",
-        "change_password" => "パスワード変更",
-        "decide" => "判断",
-        "agree" => "本市の同意",
-        "delete" => "削除",
-        other => other,
-    }
-}
-
-fn change_field_label(field: &str) -> &str {
-    match field {
-        "code" => "拠点コード",
-        "name" => "名称",
-        "postal_code" => "郵便番号",
-        "address" => "所在地",
-        "lat" => "緯度",
-        "lon" => "経度",
-        "username" => "ログインID",
-        "display_name" => "氏名",
-        "role" => "ロール",
-        "disabled" => "無効",
-        "password" => "パスワード",
-        "touch_panel" => "タッチパネル",
-        "terminal" => "統合端末",
-        "revoked_at" => "失効日時",
-        "expires_at" => "有効期限",
-        "created" => "新規件数",
-        "updated" => "更新件数",
-        "site" => "拠点",
-        "date" => "日付",
-        "start" => "開始時刻",
-        "end" => "終了時刻",
-        "cause" => "事由の区分",
-        "reason" => "理由",
-        "worker_ids" => "作業従事者",
-        "terminal_ids" => "統合端末",
-        "purpose" => "作業内容",
-        "kind" => "種類",
-        "valid_from" => "有効期間(開始)",
-        "valid_to" => "有効期間(終了)",
-        "note" => "備考",
-        "comment" => "コメント",
-        "plan_id" => "全拠点計画",
-        "request_id" => "作業依頼書",
-        "agreed_by" => "本市の同意",
-        "title" => "計画名",
-        "visits" => "訪問件数",
-        "within_deadline" => "期限内",
-        "cost_minutes" => "作業・移動時間の合計(分)",
-        "is_open" => "開庁日",
-        other => field_label(other),
-    }
-}
-
-/// A stored code of the schedule (statuses, causes, permit kinds) in Japanese.
-fn schedule_code(entity: &str, field: &str, code: &str) -> Option<&'static str> {
-    use jukiops_domain::schedule::{
-        OffHoursCause, OffHoursStatus, PermitKind, PermitStatus, VisitStatus,
-    };
-    match (entity, field) {
-        ("off_hours", "status") => OffHoursStatus::parse(code).map(OffHoursStatus::label_ja),
-        ("off_hours", "cause") => OffHoursCause::parse(code).map(OffHoursCause::label_ja),
-        ("permit", "status") => PermitStatus::parse(code).map(PermitStatus::label_ja),
-        ("permit", "kind") => PermitKind::parse(code).map(PermitKind::label_ja),
-        ("visit", "status") => VisitStatus::parse(code).map(VisitStatus::label_ja),
-        _ => None,
-    }
-}
-
-fn show_field(entity: &str, field: &str, v: &Value) -> String {
-    let code = |s: &str| {
-        schedule_code(entity, field, s).or_else(|| crate::job_labels::code(entity, field, s))
-    };
-    match v.as_str().and_then(code) {
-        Some(label) => label.to_string(),
-        None => show(v),
-    }
-}
-
-fn show(v: &Value) -> String {
+/// A value of an audit entry for people: a stored code as its Japanese label, nothing as
+/// (なし), flags as はい/いいえ.
+fn show_value(entity: Option<Entity>, field: &str, v: &Value) -> String {
     match v {
         Value::Null => "(なし)".into(),
         Value::Bool(true) => "はい".into(),
         Value::Bool(false) => "いいえ".into(),
-        Value::String(s) => AssetStatus::parse(s)
-            .map(|st| st.label_ja().to_string())
-            .or_else(|| Role::parse(s).map(|r| r.label_ja().to_string()))
-            .unwrap_or_else(|| {
-                if s == "changed" {
-                    "変更済み".into()
-                } else {
-                    s.clone()
-                }
-            }),
+        Value::String(s) if s == "changed" => "変更済み".into(),
+        Value::String(s) => entity
+            .and_then(|e| e.code_label(field, s))
+            .map_or_else(|| s.clone(), str::to_string),
         other => other.to_string(),
     }
 }
 
-/// An audit entry for display: Japanese labels and one line per changed field.
+/// An audit entry for display: Japanese labels and one line per changed field (an entry
+/// of a kind this version does not know shows its codes as they are).
 pub fn audit_view(e: &AuditEntry) -> Value {
+    let entity = Entity::parse(&e.entity);
     let changes: Vec<Value> = serde_json::from_str::<Value>(&e.changes)
         .ok()
         .and_then(|v| v.as_object().cloned())
@@ -249,14 +138,17 @@ pub fn audit_view(e: &AuditEntry) -> Value {
                 ),
                 other => (Value::Null, other.clone()),
             };
-            let label =
-                crate::job_labels::field(&e.entity, k).unwrap_or_else(|| change_field_label(k));
-            json!({"label": label, "before": show_field(&e.entity, k, &before),
-                "after": show_field(&e.entity, k, &after)})
+            let label = entity
+                .and_then(|x| x.field_label(k))
+                .map_or_else(|| k.clone(), str::to_string);
+            json!({"label": label, "before": show_value(entity, k, &before),
+                "after": show_value(entity, k, &after)})
         })
         .collect();
-    json!({"seq": e.seq, "at": e.at, "actor": e.actor, "entity_label": entity_label(&e.entity), "entity_id": e.entity_id,
-        "action_label": action_label(&e.action), "changes": changes})
+    json!({"seq": e.seq, "at": e.at, "actor": e.actor,
+        "entity_label": entity.map_or(e.entity.as_str(), |x| x.label_ja()), "entity_id": e.entity_id,
+        "action_label": entity.and_then(|x| x.action_label(&e.action)).unwrap_or(&e.action),
+        "changes": changes})
 }
 
 /// Accepts `true`/`false` as JSON booleans or as form text.

@@ -7,7 +7,6 @@ pub mod client_address;
 mod error;
 mod extract;
 mod forms;
-mod job_labels;
 mod layers;
 mod pages;
 mod templates;
@@ -16,6 +15,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
+use jukiops_app::App;
 use jukiops_domain::contract::Contract;
 use jukiops_store::Store;
 use metrics_exporter_prometheus::PrometheusHandle;
@@ -55,9 +55,10 @@ impl Default for WebConfig {
     }
 }
 
-/// What every handler can reach.
+/// What every handler can reach: the operations, and the web layer's own settings.
 #[derive(Debug, Clone)]
 pub struct AppState {
+    pub app: App,
     pub store: Store,
     pub contract: Arc<Contract>,
     pub config: Arc<WebConfig>,
@@ -83,6 +84,7 @@ impl AppState {
         metrics: Option<PrometheusHandle>,
     ) -> Self {
         Self {
+            app: App::new(store.clone(), contract.clone()),
             store,
             contract: Arc::new(contract),
             config: Arc::new(config),

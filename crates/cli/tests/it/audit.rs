@@ -207,7 +207,12 @@ async fn concurrent_writers_of_two_servers_leave_one_chain(engine: Engine) {
                 status: jukiops_domain::inventory::AssetStatus::InService,
             };
             store
-                .create_terminal(&jukiops_store::Actor::System(format!("試験{n}")), draft)
+                .create_terminal(
+                    &jukiops_store::Actor::System(format!("試験{n}"))
+                        .authorize(jukiops_domain::people::Action::EditInventory)
+                        .expect("system"),
+                    draft,
+                )
                 .await
         });
     }

@@ -5,7 +5,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use jukiops_domain::contract::Contract;
-use jukiops_domain::people::Role;
+use jukiops_domain::people::{Action, Role};
 use jukiops_store::{Actor, NewUser, Store, password};
 use jukiops_web::{AppState, WebConfig};
 use rand::Rng;
@@ -165,7 +165,10 @@ impl TestApp {
         let contract = Contract::builtin_default();
         let system = Actor::System("test".into());
         store
-            .sync_contract_sites(&system, &contract.sites)
+            .sync_contract_sites(
+                &system.authorize(Action::EditInventory).expect("system"),
+                &contract.sites,
+            )
             .await
             .expect("sites");
         for role in Role::ALL {
@@ -176,7 +179,10 @@ impl TestApp {
                 role,
                 password_hash,
             };
-            store.create_user(&system, new).await.expect("user");
+            store
+                .create_user(&system.authorize(Action::ManageUsers).expect("system"), new)
+                .await
+                .expect("user");
         }
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await

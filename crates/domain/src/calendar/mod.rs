@@ -12,6 +12,10 @@ pub use holidays::{equinox_is_provisional, holiday_name, holidays_between};
 #[cfg(test)]
 mod tests;
 
+/// The Japanese names of an extra closed or open day's fields.
+pub const OVERRIDE_FIELDS: &[(&str, &str)] =
+    &[("date", "日付"), ("is_open", "開庁日"), ("reason", "理由")];
+
 /// Checks one entry of the table of extra closed or open days: a real date within the
 /// calendar's range (1955-2099) and a reason of at most 100 characters.
 pub fn check_override(

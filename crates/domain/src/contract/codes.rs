@@ -90,76 +90,26 @@ impl<'de> Deserialize<'de> for CategoryCode {
     }
 }
 
-/// Where the work of a category comes from: the three groups of §4.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum WorkOrigin {
-    /// §4(1): a J-LIS notice or instruction (R2).
-    JlisNotice,
-    /// §4(2): an instruction of the City (R3).
-    CityOrder,
-    /// §4(3): a fault of a terminal or touch panel (R4).
-    Incident,
-}
-
-impl WorkOrigin {
-    /// All origins, in the specification's order.
-    pub const ALL: [WorkOrigin; 3] = [Self::JlisNotice, Self::CityOrder, Self::Incident];
-
-    /// The name used in the contract file (`"jlis_notice"` ...).
-    pub fn key(self) -> &'static str {
-        match self {
-            Self::JlisNotice => "jlis_notice",
-            Self::CityOrder => "city_order",
-            Self::Incident => "incident",
-        }
-    }
-
-    /// The heading of §4 for this origin.
-    pub fn label_ja(self) -> &'static str {
-        match self {
-            Self::JlisNotice => "J-LISからの通知対応",
-            Self::CityOrder => "本市独自指示に基づく作業",
-            Self::Incident => "その他のサポートサービス（障害対応）",
-        }
+labelled_enum! {
+    /// Where the work of a category comes from: the three groups of §4.
+    pub enum WorkOrigin {
+        /// §4(1): a J-LIS notice or instruction (R2).
+        JlisNotice = ("jlis_notice", "J-LISからの通知対応"),
+        /// §4(2): an instruction of the City (R3).
+        CityOrder = ("city_order", "本市独自指示に基づく作業"),
+        /// §4(3): a fault of a terminal or touch panel (R4).
+        Incident = ("incident", "その他のサポートサービス（障害対応）"),
     }
 }
 
-/// The kind of a related party (§7, R9.3).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum PartyKind {
-    /// 機器賃貸業者: leases the equipment; repairs and replaces hardware.
-    Lessor,
-    /// システム運用保守業者: daily operation and the intermediate server.
-    OperationsContractor,
-    /// ネットワーク保守業者: network maintenance.
-    NetworkContractor,
-}
-
-impl PartyKind {
-    /// All kinds, in the specification's order.
-    pub const ALL: [PartyKind; 3] = [
-        Self::Lessor,
-        Self::OperationsContractor,
-        Self::NetworkContractor,
-    ];
-
-    /// The name used in the contract file (`"lessor"` ...).
-    pub fn key(self) -> &'static str {
-        match self {
-            Self::Lessor => "lessor",
-            Self::OperationsContractor => "operations_contractor",
-            Self::NetworkContractor => "network_contractor",
-        }
-    }
-
-    /// The term of the specification (glossary).
-    pub fn label_ja(self) -> &'static str {
-        match self {
-            Self::Lessor => "機器賃貸業者",
-            Self::OperationsContractor => "システム運用保守業者",
-            Self::NetworkContractor => "ネットワーク保守業者",
-        }
+labelled_enum! {
+    /// The kind of a related party (§7, R9.3).
+    pub enum PartyKind {
+        /// 機器賃貸業者: leases the equipment; repairs and replaces hardware.
+        Lessor = ("lessor", "機器賃貸業者"),
+        /// システム運用保守業者: daily operation and the intermediate server.
+        OperationsContractor = ("operations_contractor", "システム運用保守業者"),
+        /// ネットワーク保守業者: network maintenance.
+        NetworkContractor = ("network_contractor", "ネットワーク保守業者"),
     }
 }

@@ -615,7 +615,7 @@ pub fn parse_terminals(text: &str) -> Result<Vec<(usize, TerminalDraft)>, Vec<Cs
         let input = to_input(&layout, &record);
         asset_numbers.check(row, &input.asset_number, &mut errors);
         serials.check(row, &input.serial, &mut errors);
-        match input.validate() {
+        match input.check() {
             Ok(draft) => drafts.push((row, draft)),
             Err(field_errors) => errors.extend(field_errors.0.into_iter().map(|fe| {
                 let column =

@@ -7,111 +7,35 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::validation::{FieldErrors, optional_text, required_text};
+use crate::vocab;
 
-/// Lifecycle status of a terminal or touch panel.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum AssetStatus {
-    InService,
-    Spare,
-    UnderRepair,
-    Retired,
-}
-
-impl AssetStatus {
-    pub const ALL: [AssetStatus; 4] = [
-        Self::InService,
-        Self::Spare,
-        Self::UnderRepair,
-        Self::Retired,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::InService => "in_service",
-            Self::Spare => "spare",
-            Self::UnderRepair => "under_repair",
-            Self::Retired => "retired",
-        }
-    }
-    pub fn label_ja(self) -> &'static str {
-        match self {
-            Self::InService => "稼働中",
-            Self::Spare => "予備",
-            Self::UnderRepair => "修理中",
-            Self::Retired => "撤去済",
-        }
-    }
-    /// Accepts the code (`in_service`) or the Japanese label (`稼働中`).
-    pub fn parse(s: &str) -> Option<Self> {
-        let s = s.trim();
-        Self::ALL
-            .into_iter()
-            .find(|v| v.as_str() == s || v.label_ja() == s)
+labelled_enum! {
+    /// Lifecycle status of a terminal or touch panel.
+    pub enum AssetStatus {
+        InService = ("in_service", "稼働中"),
+        Spare = ("spare", "予備"),
+        UnderRepair = ("under_repair", "修理中"),
+        Retired = ("retired", "撤去済"),
     }
 }
 
-/// What happened to an asset; every change of place, link or status is one event.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum AssetEventKind {
-    Installed,
-    Moved,
-    Swapped,
-    StatusChanged,
-    Updated,
-    Retired,
-}
-
-impl AssetEventKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Installed => "installed",
-            Self::Moved => "moved",
-            Self::Swapped => "swapped",
-            Self::StatusChanged => "status_changed",
-            Self::Updated => "updated",
-            Self::Retired => "retired",
-        }
-    }
-    pub fn label_ja(self) -> &'static str {
-        match self {
-            Self::Installed => "設置",
-            Self::Moved => "移設",
-            Self::Swapped => "交換",
-            Self::StatusChanged => "状態変更",
-            Self::Updated => "情報更新",
-            Self::Retired => "撤去",
-        }
-    }
-    pub fn parse(s: &str) -> Option<Self> {
-        [
-            Self::Installed,
-            Self::Moved,
-            Self::Swapped,
-            Self::StatusChanged,
-            Self::Updated,
-            Self::Retired,
-        ]
-        .into_iter()
-        .find(|v| v.as_str() == s)
+labelled_enum! {
+    /// What happened to an asset; every change of place, link or status is one event.
+    pub enum AssetEventKind {
+        Installed = ("installed", "設置"),
+        Moved = ("moved", "移設"),
+        Swapped = ("swapped", "交換"),
+        StatusChanged = ("status_changed", "状態変更"),
+        Updated = ("updated", "情報更新"),
+        Retired = ("retired", "撤去"),
     }
 }
 
-/// Which kind of asset an event or record is about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum AssetKind {
-    Terminal,
-    TouchPanel,
-}
-
-impl AssetKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Terminal => "terminal",
-            Self::TouchPanel => "touch_panel",
-        }
+labelled_enum! {
+    /// Which kind of asset an event or record is about.
+    pub enum AssetKind {
+        Terminal = ("terminal", "統合端末"),
+        TouchPanel = ("touch_panel", "タッチパネル"),
     }
 }
 
@@ -119,6 +43,36 @@ pub const MAX_CODE: usize = 32;
 pub const MAX_NAME: usize = 100;
 pub const MAX_SHORT: usize = 64;
 pub const MAX_TEXT: usize = 500;
+
+/// The Japanese names of a site's fields (forms, CSV headers, the audit page).
+pub const SITE_FIELDS: &[(&str, &str)] = &[
+    ("code", "拠点コード"),
+    ("name", "拠点名"),
+    ("postal_code", "郵便番号"),
+    ("address", "所在地"),
+    ("lat", "緯度"),
+    ("lon", "経度"),
+];
+
+/// The Japanese names of a terminal's or touch panel's fields.
+pub const ASSET_FIELDS: &[(&str, &str)] = &[
+    ("asset_number", "資産番号"),
+    ("serial", "製造番号"),
+    ("model", "機種"),
+    ("site_code", "拠点コード"),
+    ("site", "拠点"),
+    ("room", "設置場所"),
+    ("lessor", "賃貸業者"),
+    ("lease_start", "リース開始日"),
+    ("lease_end", "リース終了日"),
+    ("status", "状態"),
+    ("terminal_id", "接続先の統合端末"),
+    ("terminal", "統合端末"),
+    ("touch_panel", "タッチパネル"),
+];
+
+/// The Japanese names of a CSV import's recorded counts.
+pub const IMPORT_FIELDS: &[(&str, &str)] = &[("created", "新規件数"), ("updated", "更新件数")];
 
 /// A terminal as typed by a person (form, JSON or one CSV row), before checking.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
@@ -175,7 +129,7 @@ fn optional_date(
 
 impl TerminalInput {
     /// Checks every field and reports all problems at once, each naming its field.
-    pub fn validate(&self) -> Result<TerminalDraft, FieldErrors> {
+    pub fn check(&self) -> Result<TerminalDraft, FieldErrors> {
         let mut e = FieldErrors::default();
         let asset_number = required_text(
             &mut e,
@@ -215,21 +169,8 @@ impl TerminalInput {
                 "リース終了日はリース開始日以降の日付にしてください。",
             );
         }
-        let status = match self
-            .status
-            .as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-        {
-            None => AssetStatus::InService,
-            Some(s) => AssetStatus::parse(s).unwrap_or_else(|| {
-                e.push(
-                    "status",
-                    "状態は 稼働中・予備・修理中・撤去済 のいずれかを指定してください。",
-                );
-                AssetStatus::InService
-            }),
-        };
+        let status = vocab::optional(&mut e, "status", "状態", self.status.as_deref())
+            .unwrap_or(AssetStatus::InService);
         e.into_result(TerminalDraft {
             asset_number,
             serial,
@@ -262,7 +203,7 @@ pub struct TouchPanelDraft {
 }
 
 impl TouchPanelInput {
-    pub fn validate(&self) -> Result<TouchPanelDraft, FieldErrors> {
+    pub fn check(&self) -> Result<TouchPanelDraft, FieldErrors> {
         let mut e = FieldErrors::default();
         let asset_number = required_text(
             &mut e,
@@ -273,21 +214,8 @@ impl TouchPanelInput {
         );
         let serial = required_text(&mut e, "serial", "製造番号", &self.serial, MAX_SHORT);
         let model = required_text(&mut e, "model", "機種", &self.model, MAX_SHORT);
-        let status = match self
-            .status
-            .as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-        {
-            None => AssetStatus::InService,
-            Some(s) => AssetStatus::parse(s).unwrap_or_else(|| {
-                e.push(
-                    "status",
-                    "状態は 稼働中・予備・修理中・撤去済 のいずれかを指定してください。",
-                );
-                AssetStatus::InService
-            }),
-        };
+        let status = vocab::optional(&mut e, "status", "状態", self.status.as_deref())
+            .unwrap_or(AssetStatus::InService);
         e.into_result(TouchPanelDraft {
             asset_number,
             serial,
@@ -319,7 +247,7 @@ pub struct SiteDraft {
 }
 
 impl SiteInput {
-    pub fn validate(&self) -> Result<SiteDraft, FieldErrors> {
+    pub fn check(&self) -> Result<SiteDraft, FieldErrors> {
         let mut e = FieldErrors::default();
         let code = required_text(&mut e, "code", "拠点コード", &self.code, MAX_CODE);
         if !code.is_empty()
@@ -381,20 +309,15 @@ impl SiteInput {
 
 /// The Japanese label of a terminal or touch-panel field, as forms and CSV headers show it.
 pub fn field_label(field: &str) -> &str {
-    match field {
-        "asset_number" => "資産番号",
-        "serial" => "製造番号",
-        "model" => "機種",
-        "site_code" => "拠点コード",
-        "room" => "設置場所",
-        "lessor" => "賃貸業者",
-        "lease_start" => "リース開始日",
-        "lease_end" => "リース終了日",
-        "status" => "状態",
-        "terminal_id" => "接続先の統合端末",
-        other => crate::jobs::field_label(other),
-    }
+    ASSET_FIELDS
+        .iter()
+        .find(|(f, _)| *f == field)
+        .map_or_else(|| crate::audit::any_field_label(field), |(_, l)| *l)
 }
+
+checked_by!(TerminalInput => TerminalDraft);
+checked_by!(TouchPanelInput => TouchPanelDraft);
+checked_by!(SiteInput => SiteDraft);
 
 #[cfg(test)]
 mod tests {
@@ -416,7 +339,7 @@ mod tests {
 
     #[test]
     fn a_good_terminal_validates() {
-        let d = input().validate().expect("valid");
+        let d = input().check().expect("valid");
         assert_eq!(d.lease_start, NaiveDate::from_ymd_opt(2020, 10, 1));
         assert_eq!(d.status, AssetStatus::InService);
     }
@@ -428,7 +351,7 @@ mod tests {
         i.lease_start = Some("2021-04-01".into());
         i.lease_end = Some("2021-03-31".into());
         i.status = Some("broken".into());
-        let e = i.validate().expect_err("invalid");
+        let e = i.check().expect_err("invalid");
         let fields: Vec<&str> = e.0.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(fields, ["serial", "lease_end", "status"]);
     }
@@ -442,7 +365,7 @@ mod tests {
             lat: Some(43.0),
             ..Default::default()
         };
-        let e = s.validate().expect_err("invalid");
+        let e = s.check().expect_err("invalid");
         let fields: Vec<&str> = e.0.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(fields, ["code", "postal_code", "lon"]);
     }

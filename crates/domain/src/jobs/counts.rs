@@ -4,8 +4,8 @@
 use chrono::{Datelike, Months, NaiveDate};
 use serde::Serialize;
 
-use super::common::count;
 use crate::contract::{CategoryCode, Contract};
+use crate::rules::count;
 
 /// How far one job has come, for counting.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

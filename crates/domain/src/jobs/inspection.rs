@@ -1,12 +1,16 @@
 //! カ: the annual inspection (R3.3) checks each terminal's installation and settings
 //! against a checklist template. The City edits the template; a default one is built in.
 
+use crate::vocab::Labelled;
 use serde::{Deserialize, Serialize};
 
-use super::common::only;
 use crate::people::Role;
-use crate::schedule::TransitionError;
+use crate::rules::TransitionError;
+use crate::rules::only;
 use crate::validation::{FieldErrors, required_text};
+
+/// The Japanese names of the checklist template's fields.
+pub const TEMPLATE_FIELDS: &[(&str, &str)] = &[("items", "点検項目")];
 
 /// The most items one template may have.
 pub const MAX_ITEMS: usize = 100;
@@ -135,10 +139,7 @@ impl ChecklistTemplateInput {
             );
             let kind = ItemKind::parse(&it.kind);
             if kind.is_none() {
-                e.push(
-                    format!("items[{i}].kind"),
-                    "種類は pass_fail（合否）・text（記述）・date（日付）のいずれかを指定してください。",
-                );
+                e.push(format!("items[{i}].kind"), ItemKind::one_of_message("種類"));
             }
             if let Some(kind) = kind {
                 items.push(ChecklistItem { id, label, kind });
@@ -156,3 +157,5 @@ fn is_item_id(id: &str) -> bool {
             .chars()
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
 }
+
+checked_by!(ChecklistTemplateInput => ChecklistTemplate);

@@ -4,10 +4,22 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::common::required_date;
 use super::inspection::{ChecklistItem, ChecklistTemplate, ItemKind};
 use crate::inventory::parse_date;
+use crate::rules::required_date;
 use crate::validation::{FieldErrors, optional_text};
+
+/// The Japanese names of an inspection checklist's fields.
+pub const INSPECTION_FIELDS: &[(&str, &str)] = &[
+    ("job", "作業"),
+    ("terminal_id", "統合端末"),
+    ("terminal", "統合端末"),
+    ("inspected_on", "点検日"),
+    ("inspector_id", "点検した人"),
+    ("inspector", "点検した人"),
+    ("findings", "指摘(不合格の項目)"),
+    ("item_id", "点検項目"),
+];
 
 /// The answer to one item.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]

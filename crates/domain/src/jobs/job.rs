@@ -2,13 +2,34 @@
 //! (ア イ ウ), the City's order (エ オ カ) or an incident (キ ク), on all terminals or on
 //! chosen ones.
 
+use crate::vocab::Labelled;
 use serde::{Deserialize, Serialize};
 
-use super::common::{Rule, apply, distinct, only};
 use crate::contract::{CategoryCode, WorkOrigin};
-use crate::people::Role;
-use crate::schedule::TransitionError;
+use crate::people::{Action, Role};
+use crate::rules::TransitionError;
+use crate::rules::{Rule, apply, distinct, only};
 use crate::validation::{FieldErrors, optional_text, required_text};
+
+/// The Japanese names of a job's fields.
+pub const JOB_FIELDS: &[(&str, &str)] = &[
+    ("category", "作業区分"),
+    ("origin", "発生元"),
+    ("notice_id", "J-LISからの通知"),
+    ("notice", "J-LISからの通知"),
+    ("title", "作業名"),
+    ("description", "作業内容"),
+    ("all_terminals", "全端末"),
+    ("terminal_ids", "対象の統合端末"),
+    ("terminals", "対象の統合端末"),
+    ("done_on", "完了日"),
+    ("verb", "操作"),
+    ("terminal", "統合端末"),
+    ("finding", "指摘"),
+    ("follow_up", "登録した作業"),
+    ("waiver", "納品不要とした成果品"),
+    ("decided_on", "判断日"),
+];
 
 /// Where a job's category comes from, per §4: (1) J-LIS notices, (2) the City, (3) faults.
 pub fn origin_of(category: CategoryCode) -> WorkOrigin {
@@ -32,20 +53,28 @@ pub enum JobOrigin {
     Incident,
 }
 
+labelled_enum! {
+    /// The kind of a [`JobOrigin`], as stored in the `origin` column.
+    pub enum JobOriginKind {
+        Notice = ("notice", "J-LISからの通知"),
+        CityOrder = ("city_order", "本市指示"),
+        Incident = ("incident", "障害"),
+    }
+}
+
 impl JobOrigin {
-    pub fn as_str(self) -> &'static str {
+    pub fn kind(self) -> JobOriginKind {
         match self {
-            Self::Notice { .. } => "notice",
-            Self::CityOrder => "city_order",
-            Self::Incident => "incident",
+            Self::Notice { .. } => JobOriginKind::Notice,
+            Self::CityOrder => JobOriginKind::CityOrder,
+            Self::Incident => JobOriginKind::Incident,
         }
     }
+    pub fn as_str(self) -> &'static str {
+        self.kind().as_str()
+    }
     pub fn label_ja(self) -> &'static str {
-        match self {
-            Self::Notice { .. } => "J-LISからの通知",
-            Self::CityOrder => "本市指示",
-            Self::Incident => "障害",
-        }
+        self.kind().label_ja()
     }
     /// The §4 group this origin belongs to.
     pub fn work_origin(self) -> WorkOrigin {
@@ -265,10 +294,7 @@ impl JobInput {
                 return None;
             }
             _ => {
-                e.push(
-                    "origin",
-                    "作業の発生元は notice・city_order・incident のいずれかを指定してください。",
-                );
+                e.push("origin", JobOriginKind::one_of_message("作業の発生元"));
                 return None;
             }
         };
@@ -288,3 +314,17 @@ impl JobInput {
         Some(origin)
     }
 }
+
+impl JobVerb {
+    /// What the access table must grant: the contractor's people start the work (as they
+    /// record it); the rest is managing jobs. The state machine then says which role does
+    /// what.
+    pub fn action(self) -> Action {
+        match self {
+            Self::Start => Action::RecordWork,
+            _ => Action::ManageJobs,
+        }
+    }
+}
+
+checked_by!(JobInput => JobDraft);

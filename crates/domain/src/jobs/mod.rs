@@ -1,71 +1,50 @@
-//! Jobs from notice to result (R2, R3, R4.3, R8): J-LIS notices lead to jobs; the City
-//! issues a 作業依頼書 for one job or several combined; questions are answered and a
-//! 作業手順書 version is approved before work; work is recorded per terminal and step, and
-//! compiled into the result report. Also the category counts against the contract's
-//! estimates, the password change (オ) and the annual inspection (カ).
+//! Jobs (R2, R3, R4): J-LIS notices lead to jobs of ア イ ウ; the City orders エ オ カ;
+//! faults lead to キ ク. Also the category counts against the contract's estimates, the
+//! password change (オ), the annual inspection (カ) and the City's waivers of deliverables.
+//! The 作業依頼書 chain a job goes through is [`crate::requests`].
 //!
 //! Every state machine is a `xxx_transition(from, verb, role)` returning the new status or
-//! a [`TransitionError`](crate::schedule::TransitionError) whose Japanese reason names who
+//! a [`TransitionError`](crate::rules::TransitionError) whose Japanese reason names who
 //! may act or why the status forbids it. Pure rules; storage keeps the records.
 
-#[macro_use]
-mod common;
-
-mod attachment;
 mod counts;
-mod decision;
-mod inspection;
+pub(crate) mod inspection;
 mod inspection_fill;
-mod job;
-mod labels;
+pub(crate) mod job;
 mod notices;
-mod procedure;
-mod questions;
-mod report;
-mod report_status;
 mod rotation;
 mod waiver;
-mod work_records;
-mod work_request;
 
-pub use attachment::{
-    ACCEPTED_EXTENSIONS, CheckedFile, FileType, MAX_ATTACHMENT_BYTES, MAX_FILE_NAME_CHARS,
-    OwnerKind, check_file, clean_file_name, content_disposition, percent_decode,
-};
 pub use counts::{BurnDownPoint, CategoryCount, JobTally, Progress, burn_down, category_counts};
-pub use decision::{Decision, DecisionInput, Verdict};
 pub use inspection::{
     ChecklistItem, ChecklistItemInput, ChecklistTemplate, ChecklistTemplateInput, ItemKind,
-    MAX_ITEMS, may_edit_template,
+    MAX_ITEMS, TEMPLATE_FIELDS, may_edit_template,
 };
 pub use inspection_fill::{
     AnswerValue, ChecklistAnswer, ChecklistAnswerInput, ChecklistInput, FilledChecklist, Finding,
-    findings,
+    INSPECTION_FIELDS, findings,
 };
 pub use job::{
-    JobDraft, JobInput, JobOrigin, JobStatus, JobTarget, JobVerb, job_transition, origin_of,
+    JOB_FIELDS, JobDraft, JobInput, JobOrigin, JobOriginKind, JobStatus, JobTarget, JobVerb,
+    job_transition, origin_of,
 };
-pub use labels::field_label;
 pub use notices::{
-    NoticeDraft, NoticeInput, NoticeKind, NoticeStatus, NoticeVerb, notice_transition,
+    NOTICE_FIELDS, NoticeDraft, NoticeFacts, NoticeInput, NoticeKind, NoticeOfJob, NoticeStatus,
+    NoticeVerb, judge_job_from_notice, judge_notice_move, notice_transition,
 };
-pub use procedure::{
-    MAX_STEPS, ProcedureDraft, ProcedureInput, ProcedureStep, ProcedureStepInput, ProcedureVerb,
-    ProcedureVersion, ProcedureVersionStatus, may_approve, may_record_work, next_version,
-    procedure_transition,
+pub use rotation::{
+    PasswordRotation, PasswordRotationInput, ROTATION_FIELDS, last_rotations, not_rotated,
 };
-pub use questions::{
-    AnswerDraft, AnswerInput, QuestionDraft, QuestionInput, QuestionStatus, QuestionVerb,
-    blocks_approval, question_transition,
-};
-pub use report::{ReportException, ReportSummary, StepTally, compile_report};
-pub use report_status::{ReportStatus, ReportVerb, report_transition};
-pub use rotation::{PasswordRotation, PasswordRotationInput, last_rotations, not_rotated};
 pub use waiver::{DeliverableWaiver, DeliverableWaiverInput, WaiverScope, may_waive};
-pub use work_records::{StepOutcome, WorkRecordDraft, WorkRecordInput};
-pub use work_request::{
-    WorkRequestDraft, WorkRequestInput, WorkRequestStatus, WorkRequestVerb, work_request_transition,
+
+// The request chain and attachments were part of this module; their names stay reachable
+// here while the callers move to `crate::requests` and `crate::attachments`.
+pub use crate::attachments::{
+    ACCEPTED_EXTENSIONS, ATTACHMENT_FIELDS, CheckedFile, FileType, MAX_ATTACHMENT_BYTES,
+    MAX_FILE_NAME_CHARS, OwnerKind, check_file, clean_file_name, content_disposition,
+    percent_decode,
 };
+pub use crate::requests::*;
 
 #[cfg(test)]
 mod tests;

@@ -1,14 +1,26 @@
 //! J-LIS notices (R2.4): each is recorded with its received date, J-LIS reference, content
 //! and deadline, and leads to one or more jobs of ア, イ or ウ.
 
+use crate::vocab::Labelled;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::common::{Rule, apply, only, optional_date, required_date};
 use crate::contract::CategoryCode;
 use crate::people::Role;
-use crate::schedule::TransitionError;
+use crate::rules::{Refusal, TransitionError};
+use crate::rules::{Rule, apply, only, optional_date, required_date};
 use crate::validation::{FieldErrors, required_text};
+
+/// The Japanese names of a notice's fields.
+pub const NOTICE_FIELDS: &[(&str, &str)] = &[
+    ("received_on", "受付日"),
+    ("jlis_reference", "J-LISの文書番号"),
+    ("title", "件名"),
+    ("body", "通知の内容"),
+    ("kind", "種類"),
+    ("requested_deadline", "期限"),
+    ("job", "作業"),
+];
 
 labelled_enum! {
     /// What a J-LIS notice asks for; each kind is one work category of §4(1).
@@ -99,6 +111,71 @@ pub fn notice_transition(
     apply("通知", rule, from, verb, role)
 }
 
+/// What a move of a notice is judged against: its status and how many of its jobs are
+/// still to be finished.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NoticeFacts {
+    pub status: NoticeStatus,
+    pub open_jobs: u32,
+}
+
+/// Judges `verb` on a notice by `role` (R2.4): the state machine, and closing only once
+/// every job it led to is finished. A job is added by creating it, never by this verb.
+pub fn judge_notice_move(
+    facts: NoticeFacts,
+    verb: NoticeVerb,
+    role: Role,
+) -> Result<NoticeStatus, Refusal> {
+    if verb == NoticeVerb::CreateJobs {
+        return Err(Refusal::invalid(
+            "verb",
+            "作業登録は、この通知から作業を登録すると記録されます。",
+        ));
+    }
+    let to = notice_transition(facts.status, verb, role)?;
+    if verb == NoticeVerb::Close && facts.open_jobs > 0 {
+        return Err(Refusal::conflict(
+            "status",
+            format!(
+                "この通知による作業のうち{}件が終わっていないため、完了にできません。",
+                facts.open_jobs
+            ),
+        ));
+    }
+    Ok(to)
+}
+
+/// The notice a new job of `category` comes from, as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NoticeOfJob {
+    pub jlis_reference: String,
+    pub kind: NoticeKind,
+    pub status: NoticeStatus,
+}
+
+/// Judges adding a job of `category` to a notice by `role`: the notice's kind must fit the
+/// category (ア, イ or ウ) and the state machine must let a job be added. Returns the
+/// notice's new status.
+pub fn judge_job_from_notice(
+    notice: &NoticeOfJob,
+    category: CategoryCode,
+    role: Role,
+) -> Result<NoticeStatus, Refusal> {
+    if notice.kind.category() != category {
+        return Err(Refusal::invalid(
+            "category",
+            format!(
+                "通知「{}」は{}の通知のため、作業区分は{}にしてください。",
+                notice.jlis_reference,
+                notice.kind.label_ja(),
+                notice.kind.category()
+            ),
+        ));
+    }
+    notice_transition(notice.status, NoticeVerb::CreateJobs, role)
+        .map_err(|e| Refusal::conflict("notice_id", e.0))
+}
+
 /// A J-LIS notice as entered (R2.4).
 #[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
 pub struct NoticeInput {
@@ -145,10 +222,7 @@ impl NoticeInput {
         let kind = NoticeKind::parse(&self.kind)
             .or_else(|| CategoryCode::from_kana(&self.kind).and_then(NoticeKind::from_category));
         if kind.is_none() {
-            e.push(
-                "kind",
-                "通知の種類は software_update（ア）・os_security_update（イ）・settings_change（ウ）のいずれかを指定してください。",
-            );
+            e.push("kind", NoticeKind::one_of_message("通知の種類"));
         }
         let deadline = optional_date(
             &mut e,
@@ -174,3 +248,5 @@ impl NoticeInput {
         }
     }
 }
+
+checked_by!(NoticeInput => NoticeDraft);

@@ -7,8 +7,19 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::common::required_instant;
+use crate::rules::required_instant;
 use crate::validation::FieldErrors;
+
+/// The Japanese names of an administrator-password change's fields (never the password).
+pub const ROTATION_FIELDS: &[(&str, &str)] = &[
+    ("job_id", "作業"),
+    ("job", "作業"),
+    ("terminal_id", "統合端末"),
+    ("terminal", "統合端末"),
+    ("performer_id", "変更した作業従事者"),
+    ("performer", "変更した作業従事者"),
+    ("rotated_at", "変更日時"),
+];
 
 /// A password change as entered. Deliberately has no password and no free text.
 #[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
@@ -74,3 +85,5 @@ pub fn last_rotations(rotations: &[PasswordRotation]) -> BTreeMap<i64, DateTime<
     }
     last
 }
+
+checked_by!(PasswordRotationInput => PasswordRotation);

@@ -4,9 +4,9 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::common::{only, required_date};
 use crate::people::Role;
-use crate::schedule::TransitionError;
+use crate::rules::TransitionError;
+use crate::rules::{only, required_date};
 use crate::validation::{FieldErrors, optional_text, required_text};
 
 labelled_enum! {
@@ -100,3 +100,5 @@ impl DeliverableWaiverInput {
         }
     }
 }
+
+checked_by!(DeliverableWaiverInput => DeliverableWaiver);

@@ -1,12 +1,60 @@
 //! What people enter for off-hours work, permits and visits, and its field-by-field check.
 //! The JSON API deserialises these types; the HTML forms are turned into them.
 
+use crate::vocab::Labelled;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::{OffHoursCause, PermitKind, Span, check_span};
 use crate::inventory::parse_date;
 use crate::validation::{FieldErrors, optional_text, required_text};
+
+/// The Japanese names of an off-hours record's fields.
+pub const OFF_HOURS_FIELDS: &[(&str, &str)] = &[
+    ("site", "拠点"),
+    ("site_id", "拠点"),
+    ("date", "日付"),
+    ("start", "開始時刻"),
+    ("end", "終了時刻"),
+    ("cause", "事由の区分"),
+    ("reason", "理由"),
+    ("worker_ids", "作業従事者"),
+];
+
+/// The Japanese names of an entry permit's fields.
+pub const PERMIT_FIELDS: &[(&str, &str)] = &[
+    ("site", "拠点"),
+    ("site_id", "拠点"),
+    ("kind", "種類"),
+    ("room", "部屋"),
+    ("valid_from", "有効期間(開始)"),
+    ("valid_to", "有効期間(終了)"),
+];
+
+/// The Japanese names of a visit's fields.
+pub const VISIT_FIELDS: &[(&str, &str)] = &[
+    ("site", "拠点"),
+    ("site_id", "拠点"),
+    ("date", "日付"),
+    ("start", "開始時刻"),
+    ("end", "終了時刻"),
+    ("purpose", "作業内容"),
+    ("room", "部屋"),
+    ("worker_ids", "作業従事者"),
+    ("terminal_ids", "統合端末"),
+    ("plan_id", "全拠点計画"),
+    ("agreed_by", "本市の同意"),
+];
+
+/// The Japanese names of an all-site plan's fields.
+pub const PLAN_FIELDS: &[(&str, &str)] = &[
+    ("title", "計画名"),
+    ("start", "開始日"),
+    ("visits", "訪問件数"),
+    ("within_deadline", "期限内"),
+    ("cost_minutes", "作業・移動時間の合計(分)"),
+    ("agreed_by", "本市の同意"),
+];
 
 /// An off-hours record as entered (R5.3).
 #[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
@@ -95,10 +143,7 @@ impl PermitInput {
         let mut e = FieldErrors::default();
         let kind = PermitKind::parse(&self.kind);
         if kind.is_none() {
-            e.push(
-                "kind",
-                "許可の種類は building・after_hours・room のいずれかを指定してください。",
-            );
+            e.push("kind", PermitKind::one_of_message("許可の種類"));
         }
         let room = optional_text(&mut e, "room", "部屋", self.room.as_deref(), 100);
         if kind == Some(PermitKind::Room) && room.is_none() {
@@ -216,3 +261,7 @@ fn distinct(ids: &[i64]) -> Vec<i64> {
     v.dedup();
     v
 }
+
+checked_by!(OffHoursInput => OffHoursDraft);
+checked_by!(PermitInput => PermitDraft);
+checked_by!(VisitInput => VisitDraft);

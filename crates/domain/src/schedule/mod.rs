@@ -10,7 +10,10 @@ mod span;
 mod visits;
 
 pub use assess::{Assessment, OffHoursFact, PermitCheck, PermitFact, VisitFacts, assess};
-pub use input::{OffHoursDraft, OffHoursInput, PermitDraft, PermitInput, VisitDraft, VisitInput};
+pub use input::{
+    OFF_HOURS_FIELDS, OffHoursDraft, OffHoursInput, PERMIT_FIELDS, PLAN_FIELDS, PermitDraft,
+    PermitInput, VISIT_FIELDS, VisitDraft, VisitInput,
+};
 pub use off_hours::{OffHoursCause, OffHoursStatus, OffHoursVerb, off_hours_transition};
 pub use permits::{
     PermitKind, PermitNeed, PermitStatus, PermitVerb, permit_transition, permits_needed,
@@ -18,10 +21,7 @@ pub use permits::{
 pub use span::{Span, check_span, outside_window, parse_time};
 pub use visits::{VisitStatus, VisitVerb, visit_transition};
 
-/// A refused state change: the reason in Japanese, answered as 409.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{0}")]
-pub struct TransitionError(pub String);
+pub use crate::rules::TransitionError;
 
 #[cfg(test)]
 mod tests;

@@ -2,41 +2,20 @@
 //! instruction, recorded as such; on the contractor's reason it is applied for beforehand
 //! and approved by the City.
 
-use serde::{Deserialize, Serialize};
-
 use super::TransitionError;
-use crate::people::Role;
+use crate::people::{Action, Role};
 
-/// Whose reason the off-hours work is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum OffHoursCause {
-    /// 本市の事由: the City staff instructs it.
-    City,
-    /// 受注者の事由: the contractor applies and the City approves.
-    Contractor,
+labelled_enum! {
+    /// Whose reason the off-hours work is.
+    pub enum OffHoursCause {
+        /// 本市の事由: the City staff instructs it.
+        City = ("city", "本市の事由"),
+        /// 受注者の事由: the contractor applies and the City approves.
+        Contractor = ("contractor", "受注者の事由"),
+    }
 }
 
 impl OffHoursCause {
-    pub fn parse(s: &str) -> Option<Self> {
-        match s.trim() {
-            "city" => Some(Self::City),
-            "contractor" => Some(Self::Contractor),
-            _ => None,
-        }
-    }
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::City => "city",
-            Self::Contractor => "contractor",
-        }
-    }
-    pub fn label_ja(self) -> &'static str {
-        match self {
-            Self::City => "本市の事由",
-            Self::Contractor => "受注者の事由",
-        }
-    }
     /// Who records it: the City staff give the instruction; the contractor's lead applies.
     pub fn filed_by(self) -> Role {
         match self {
@@ -53,51 +32,23 @@ impl OffHoursCause {
     }
 }
 
-/// Where an off-hours record stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum OffHoursStatus {
-    /// 申請中: the contractor applied; the City has not decided.
-    Requested,
-    /// 承認済: the City approved the contractor's application.
-    Approved,
-    /// 却下: the City refused it.
-    Rejected,
-    /// 本市指示: the City instructed the work.
-    Instructed,
-    /// 取下げ: withdrawn by whoever filed it.
-    Withdrawn,
+labelled_enum! {
+    /// Where an off-hours record stands.
+    pub enum OffHoursStatus {
+        /// 申請中: the contractor applied; the City has not decided.
+        Requested = ("requested", "申請中"),
+        /// 承認済: the City approved the contractor's application.
+        Approved = ("approved", "承認済"),
+        /// 却下: the City refused it.
+        Rejected = ("rejected", "却下"),
+        /// 本市指示: the City instructed the work.
+        Instructed = ("instructed", "本市指示"),
+        /// 取下げ: withdrawn by whoever filed it.
+        Withdrawn = ("withdrawn", "取下げ"),
+    }
 }
 
 impl OffHoursStatus {
-    pub const ALL: [Self; 5] = [
-        Self::Requested,
-        Self::Approved,
-        Self::Rejected,
-        Self::Instructed,
-        Self::Withdrawn,
-    ];
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Requested => "requested",
-            Self::Approved => "approved",
-            Self::Rejected => "rejected",
-            Self::Instructed => "instructed",
-            Self::Withdrawn => "withdrawn",
-        }
-    }
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|x| x.as_str() == s)
-    }
-    pub fn label_ja(self) -> &'static str {
-        match self {
-            Self::Requested => "申請中",
-            Self::Approved => "承認済",
-            Self::Rejected => "却下",
-            Self::Instructed => "本市指示",
-            Self::Withdrawn => "取下げ",
-        }
-    }
     /// Work may be done under it (approved or instructed).
     pub fn allows_work(self) -> bool {
         matches!(self, Self::Approved | Self::Instructed)
@@ -108,13 +59,13 @@ impl OffHoursStatus {
     }
 }
 
-/// What someone does to an off-hours record.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum OffHoursVerb {
-    Approve,
-    Reject,
-    Withdraw,
+labelled_enum! {
+    /// What someone does to an off-hours record.
+    pub enum OffHoursVerb {
+        Approve = ("approve", "承認"),
+        Reject = ("reject", "却下"),
+        Withdraw = ("withdraw", "取下げ"),
+    }
 }
 
 /// The state machine: who may move a record of `cause` from `from` by `verb`, and where to.
@@ -162,6 +113,16 @@ pub fn off_hours_transition(
                 ));
             }
             Ok(Withdrawn)
+        }
+    }
+}
+
+impl OffHoursVerb {
+    /// What the access table must grant: whoever files withdraws; the City decides.
+    pub fn action(self) -> Action {
+        match self {
+            Self::Withdraw => Action::FileOffHours,
+            _ => Action::DecideOffHours,
         }
     }
 }

@@ -1,42 +1,21 @@
 //! Building-entry permits (R5.5): entering the 菊水分庁舎, any ward office outside its open
 //! hours, and rooms the City designates needs the City's permission.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use super::{Span, TransitionError};
 use crate::contract::WorkingHours;
-use crate::people::Role;
+use crate::people::{Action, Role};
 
-/// What a permit lets one enter.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum PermitKind {
-    /// 入館: a building that needs permission to enter at all (菊水分庁舎).
-    Building,
-    /// 時間外入館: a ward office after 17:15 (or before opening, or on a closed day).
-    AfterHours,
-    /// 指定室入室: a room the City designates.
-    Room,
-}
-
-impl PermitKind {
-    pub const ALL: [Self; 3] = [Self::Building, Self::AfterHours, Self::Room];
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Building => "building",
-            Self::AfterHours => "after_hours",
-            Self::Room => "room",
-        }
-    }
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|k| k.as_str() == s.trim())
-    }
-    pub fn label_ja(self) -> &'static str {
-        match self {
-            Self::Building => "入館許可",
-            Self::AfterHours => "時間外入館許可",
-            Self::Room => "指定室入室許可",
-        }
+labelled_enum! {
+    /// What a permit lets one enter.
+    pub enum PermitKind {
+        /// 入館: a building that needs permission to enter at all (菊水分庁舎).
+        Building = ("building", "入館許可"),
+        /// 時間外入館: a ward office after 17:15 (or before opening, or on a closed day).
+        AfterHours = ("after_hours", "時間外入館許可"),
+        /// 指定室入室: a room the City designates.
+        Room = ("room", "指定室入室許可"),
     }
 }
 
@@ -94,55 +73,27 @@ pub fn permits_needed(
     needs
 }
 
-/// Where a permit stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum PermitStatus {
-    /// 申請中
-    Requested,
-    /// 許可
-    Granted,
-    /// 不許可
-    Refused,
-    /// 取下げ
-    Withdrawn,
-}
-
-impl PermitStatus {
-    pub const ALL: [Self; 4] = [
-        Self::Requested,
-        Self::Granted,
-        Self::Refused,
-        Self::Withdrawn,
-    ];
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Requested => "requested",
-            Self::Granted => "granted",
-            Self::Refused => "refused",
-            Self::Withdrawn => "withdrawn",
-        }
-    }
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|x| x.as_str() == s)
-    }
-    pub fn label_ja(self) -> &'static str {
-        match self {
-            Self::Requested => "申請中",
-            Self::Granted => "許可",
-            Self::Refused => "不許可",
-            Self::Withdrawn => "取下げ",
-        }
+labelled_enum! {
+    /// Where a permit stands.
+    pub enum PermitStatus {
+        /// 申請中
+        Requested = ("requested", "申請中"),
+        /// 許可
+        Granted = ("granted", "許可"),
+        /// 不許可
+        Refused = ("refused", "不許可"),
+        /// 取下げ
+        Withdrawn = ("withdrawn", "取下げ"),
     }
 }
 
-/// What someone does to a permit.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum PermitVerb {
-    Grant,
-    Refuse,
-    Withdraw,
+labelled_enum! {
+    /// What someone does to a permit.
+    pub enum PermitVerb {
+        Grant = ("grant", "許可"),
+        Refuse = ("refuse", "不許可"),
+        Withdraw = ("withdraw", "取下げ"),
+    }
 }
 
 /// The permit state machine: the City grants or refuses; the contractor's lead withdraws.
@@ -181,6 +132,16 @@ pub fn permit_transition(
                 ));
             }
             Ok(Withdrawn)
+        }
+    }
+}
+
+impl PermitVerb {
+    /// What the access table must grant: the lead withdraws; the City decides.
+    pub fn action(self) -> Action {
+        match self {
+            Self::Withdraw => Action::RequestPermits,
+            _ => Action::DecidePermits,
         }
     }
 }

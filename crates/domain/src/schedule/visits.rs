@@ -1,50 +1,27 @@
 //! A visit's life: planned, then done (its work recorded) or cancelled.
 
-use serde::{Deserialize, Serialize};
-
 use super::TransitionError;
-use crate::people::Role;
+use crate::people::{Action, Role};
 
-/// Where a visit stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum VisitStatus {
-    /// 予定
-    Planned,
-    /// 実施済
-    Done,
-    /// 中止
-    Cancelled,
-}
-
-impl VisitStatus {
-    pub const ALL: [Self; 3] = [Self::Planned, Self::Done, Self::Cancelled];
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Planned => "planned",
-            Self::Done => "done",
-            Self::Cancelled => "cancelled",
-        }
-    }
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|x| x.as_str() == s)
-    }
-    pub fn label_ja(self) -> &'static str {
-        match self {
-            Self::Planned => "予定",
-            Self::Done => "実施済",
-            Self::Cancelled => "中止",
-        }
+labelled_enum! {
+    /// Where a visit stands.
+    pub enum VisitStatus {
+        /// 予定
+        Planned = ("planned", "予定"),
+        /// 実施済
+        Done = ("done", "実施済"),
+        /// 中止
+        Cancelled = ("cancelled", "中止"),
     }
 }
 
-/// What someone does to a visit.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum VisitVerb {
-    /// Records that the visit took place (its work is recorded).
-    Complete,
-    Cancel,
+labelled_enum! {
+    /// What someone does to a visit.
+    pub enum VisitVerb {
+        /// Records that the visit took place (its work is recorded).
+        Complete = ("complete", "実施の記録"),
+        Cancel = ("cancel", "中止"),
+    }
 }
 
 /// The visit state machine. Off-hours and permit rules are checked by the caller, which
@@ -74,4 +51,14 @@ pub fn visit_transition(
         VisitVerb::Complete => VisitStatus::Done,
         VisitVerb::Cancel => VisitStatus::Cancelled,
     })
+}
+
+impl VisitVerb {
+    /// What the access table must grant: the workers record; the lead cancels.
+    pub fn action(self) -> Action {
+        match self {
+            Self::Complete => Action::RecordVisits,
+            Self::Cancel => Action::PlanVisits,
+        }
+    }
 }

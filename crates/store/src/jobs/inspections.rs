@@ -2,12 +2,13 @@
 //! per terminal of a カ job (a second replaces the first), and the follow-up エ jobs
 //! raised from its findings, each linked back to the finding.
 
+use jukiops_domain::audit::{AuditAction, Entity};
 use jukiops_domain::contract::CategoryCode;
 use jukiops_domain::jobs::{
     AnswerValue, ChecklistAnswer, ChecklistTemplate, FilledChecklist, Finding, JobDraft, JobOrigin,
     JobStatus, JobTarget, JobVerb, findings,
 };
-use jukiops_domain::people::{Action, Role};
+use jukiops_domain::people::Authorized;
 use jukiops_domain::time::today_jst;
 use serde::Serialize;
 use serde_json::json;
@@ -16,7 +17,7 @@ use sqlx::{AnyConnection, Row};
 use super::job_changes::{apply_job_verb, insert_job, job_status};
 use super::rotations::{job_terminal, performer};
 use super::{JobTerminal, invalid, jst_text};
-use crate::{Actor, PersonRef, Store, StoreError};
+use crate::{PersonRef, Store, StoreError};
 
 /// One terminal's filled checklist.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -62,7 +63,7 @@ async fn inspection_job(conn: &mut AnyConnection, job_id: i64) -> Result<(), Sto
         .bind(job_id)
         .fetch_optional(conn)
         .await?
-        .ok_or(StoreError::NotFound("作業"))?;
+        .ok_or(StoreError::NotFound(Entity::Job))?;
     if CategoryCode::from_kana(&category) != Some(CategoryCode::AnnualInspection) {
         return Err(invalid(
             "job_id",
@@ -97,18 +98,18 @@ impl Store {
     /// and after.
     pub async fn save_inspection_template(
         &self,
-        actor: &Actor,
+        who: &Authorized,
         t: &ChecklistTemplate,
     ) -> Result<i64, StoreError> {
         let before = self.inspection_template().await?;
-        let mut ch = self.begin(actor, Action::EditInspectionTemplate).await?;
+        let mut ch = self.begin(who).await?;
         let items = serde_json::to_string(&t.items).unwrap_or_default();
         let now = ch.now().to_string();
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO inspection_templates (items, edited_by, edited_at) VALUES ($1, $2, $3) RETURNING id",
         )
         .bind(&items)
-        .bind(actor.name())
+        .bind(who.name())
         .bind(&now)
         .fetch_one(ch.conn())
         .await?;
@@ -120,8 +121,12 @@ impl Store {
                 .join("、")
         };
         let changes = json!({"items": {"before": labels(&before), "after": labels(t)}});
-        ch.audit("inspection_template", id, "update", &changes)
-            .await?;
+        ch.audit(
+            Entity::InspectionTemplate,
+            id,
+            AuditAction::Update,
+            &changes,
+        );
         ch.commit().await?;
         Ok(id)
     }
@@ -130,11 +135,11 @@ impl Store {
     /// same terminal replaces the first. The first record starts a requested job.
     pub async fn record_inspection(
         &self,
-        actor: &Actor,
+        who: &Authorized,
         job_id: i64,
         c: &FilledChecklist,
     ) -> Result<i64, StoreError> {
-        let mut ch = self.begin(actor, Action::RecordWork).await?;
+        let mut ch = self.begin(who).await?;
         inspection_job(ch.conn(), job_id).await?;
         let status = job_status(ch.conn(), job_id).await?;
         if !matches!(status, JobStatus::Requested | JobStatus::InProgress) {
@@ -155,7 +160,7 @@ impl Store {
             ));
         }
         if status == JobStatus::Requested {
-            let role = actor.role_or(Role::ContractorLead);
+            let role = who.role();
             apply_job_verb(&mut ch, job_id, status, JobVerb::Start, role).await?;
         }
         let previous: Option<i64> =
@@ -176,7 +181,7 @@ impl Store {
                 .bind(&inspected_on)
                 .bind(c.inspector_id)
                 .bind(&answers)
-                .bind(actor.name())
+                .bind(who.name())
                 .bind(&now)
                 .bind(id)
                 .execute(ch.conn())
@@ -193,7 +198,7 @@ impl Store {
                 .bind(&inspected_on)
                 .bind(c.inspector_id)
                 .bind(&answers)
-                .bind(actor.name())
+                .bind(who.name())
                 .bind(&now)
                 .fetch_one(ch.conn())
                 .await?
@@ -211,11 +216,11 @@ impl Store {
             "findings": {"after": if failed.is_empty() { "なし".to_string() } else { failed.join("、") }},
         });
         let action = if previous.is_some() {
-            "replace"
+            AuditAction::Replace
         } else {
-            "create"
+            AuditAction::Create
         };
-        ch.audit("inspection", id, action, &changes).await?;
+        ch.audit(Entity::Inspection, id, action, &changes);
         ch.commit().await?;
         Ok(id)
     }
@@ -298,12 +303,12 @@ impl Store {
     /// `job_id`, titled after the failed item and linked back; once per finding.
     pub async fn raise_follow_up(
         &self,
-        actor: &Actor,
+        who: &Authorized,
         job_id: i64,
         terminal_id: i64,
         item_id: &str,
     ) -> Result<i64, StoreError> {
-        let mut ch = self.begin(actor, Action::ManageJobs).await?;
+        let mut ch = self.begin(who).await?;
         inspection_job(ch.conn(), job_id).await?;
         let r = sqlx::query(
             "SELECT i.inspected_on, i.answers, t.asset_number FROM inspections i \
@@ -313,7 +318,7 @@ impl Store {
         .bind(terminal_id)
         .fetch_optional(ch.conn())
         .await?
-        .ok_or(StoreError::NotFound("点検結果"))?;
+        .ok_or(StoreError::NotFound(Entity::Inspection))?;
         let asset: String = r.try_get("asset_number")?;
         let inspected_on: String = r.try_get("inspected_on")?;
         let answer = answers_of(&r.try_get::<String, _>("answers")?)?
@@ -358,7 +363,7 @@ impl Store {
             )),
             target: JobTarget::Terminals(vec![terminal_id]),
         };
-        let new_id = insert_job(&mut ch, actor, &draft).await?;
+        let new_id = insert_job(&mut ch, who, &draft).await?;
         sqlx::query(
             "INSERT INTO inspection_follow_ups (job_id, terminal_id, item_id, follow_up_job_id) \
              VALUES ($1, $2, $3, $4)",
@@ -373,7 +378,7 @@ impl Store {
             "terminal": {"after": asset}, "finding": {"after": finding.label},
             "follow_up": {"after": format!("{new_id} {}", draft.title)},
         });
-        ch.audit("job", job_id, "raise_follow_up", &changes).await?;
+        ch.audit(Entity::Job, job_id, AuditAction::RaiseFollowUp, &changes);
         ch.commit().await?;
         Ok(new_id)
     }

@@ -3,64 +3,36 @@
 //! resolved and stored, and moving one by the job state machine.
 
 use jukiops_domain::FieldErrors;
-use jukiops_domain::contract::CategoryCode;
+use jukiops_domain::audit::{AuditAction, Entity};
 use jukiops_domain::inventory::AssetStatus;
 use jukiops_domain::jobs::{
-    JobDraft, JobOrigin, JobStatus, JobTarget, JobVerb, NoticeKind, NoticeStatus, NoticeVerb,
-    job_transition, notice_transition,
+    JobDraft, JobOrigin, JobStatus, JobTarget, JobVerb, NoticeKind, NoticeOfJob, NoticeStatus,
+    job_transition, judge_job_from_notice,
 };
-use jukiops_domain::people::{Action, Role};
+use jukiops_domain::people::{Authorized, Role};
+use jukiops_domain::rules::Refusal;
 use jukiops_domain::time::today_jst;
 use serde_json::json;
 use sqlx::{AnyConnection, Row};
 
 use super::{id_list, invalid, raced};
-use crate::{Actor, Change, Store, StoreError, sql};
+use crate::{Change, Store, StoreError, sql};
 
-/// The action a job verb needs: the contractor's people start the work (as they record
-/// it); the rest is managing jobs. The state machine then says which role does what.
-pub fn job_action(verb: JobVerb) -> Action {
-    match verb {
-        JobVerb::Start => Action::RecordWork,
-        _ => Action::ManageJobs,
-    }
-}
-
-/// A notice a new job comes from, checked: it exists, its kind fits the category and
-/// the state machine lets a job be added. Returns its reference and the status move.
-async fn take_notice(
+/// The notice a new job comes from, as stored; an unknown one is refused naming the field.
+async fn notice_of_job(
     conn: &mut AnyConnection,
     notice_id: i64,
-    category: CategoryCode,
-    role: Role,
-) -> Result<(String, NoticeStatus, NoticeStatus), StoreError> {
+) -> Result<NoticeOfJob, StoreError> {
     let r = sqlx::query("SELECT jlis_reference, kind, status FROM notices WHERE id = $1")
         .bind(notice_id)
         .fetch_optional(conn)
         .await?
-        .ok_or_else(|| {
-            invalid(
-                "notice_id",
-                format!("通知ID {notice_id} は登録されていません。"),
-            )
-        })?;
-    let reference: String = r.try_get("jlis_reference")?;
-    let kind = NoticeKind::parse(&r.try_get::<String, _>("kind")?);
-    if let Some(kind) = kind.filter(|k| k.category() != category) {
-        return Err(invalid(
-            "category",
-            format!(
-                "通知「{reference}」は{}の通知のため、作業区分は{}にしてください。",
-                kind.label_ja(),
-                kind.category()
-            ),
-        ));
-    }
-    let from =
-        NoticeStatus::parse(&r.try_get::<String, _>("status")?).unwrap_or(NoticeStatus::Withdrawn);
-    let to = notice_transition(from, NoticeVerb::CreateJobs, role)
-        .map_err(|e| StoreError::conflict("notice_id", e.0))?;
-    Ok((reference, from, to))
+        .ok_or_else(|| Refusal::unknown("notice_id", "通知", notice_id))?;
+    Ok(NoticeOfJob {
+        jlis_reference: r.try_get("jlis_reference")?,
+        kind: NoticeKind::decode(&r.try_get::<String, _>("kind")?)?,
+        status: NoticeStatus::decode(&r.try_get::<String, _>("status")?)?,
+    })
 }
 
 /// The terminals a target covers, as `(id, asset number)`: for all terminals, those
@@ -156,7 +128,7 @@ pub(super) async fn apply_job_verb(
     if let Some(d) = done_on {
         changes["done_on"] = json!({"after": d});
     }
-    ch.audit("job", id, "transition", &changes).await?;
+    ch.audit(Entity::Job, id, AuditAction::Transition, &changes);
     Ok(to)
 }
 
@@ -166,7 +138,7 @@ pub(super) async fn job_status(conn: &mut AnyConnection, id: i64) -> Result<JobS
         .bind(id)
         .fetch_optional(conn)
         .await?
-        .ok_or(StoreError::NotFound("作業"))?;
+        .ok_or(StoreError::NotFound(Entity::Job))?;
     Ok(JobStatus::parse(&s).unwrap_or(JobStatus::Cancelled))
 }
 
@@ -174,16 +146,17 @@ pub(super) async fn job_status(conn: &mut AnyConnection, id: i64) -> Result<JobS
 /// moves the notice (作業登録) too.
 pub(super) async fn insert_job(
     ch: &mut Change,
-    actor: &Actor,
+    who: &Authorized,
     d: &JobDraft,
 ) -> Result<i64, StoreError> {
-    let role = actor.role_or(Role::CityStaff);
+    let role = who.role();
     let status = JobStatus::initial(role).map_err(|e| StoreError::conflict("status", e.0))?;
     let notice = match d.origin {
-        JobOrigin::Notice { notice_id } => Some((
-            notice_id,
-            take_notice(ch.conn(), notice_id, d.category, role).await?,
-        )),
+        JobOrigin::Notice { notice_id } => {
+            let n = notice_of_job(ch.conn(), notice_id).await?;
+            let to = judge_job_from_notice(&n, d.category, role)?;
+            Some((notice_id, (n.jlis_reference, n.status, to)))
+        }
         _ => None,
     };
     let terminals = resolve_terminals(ch.conn(), &d.target).await?;
@@ -200,7 +173,7 @@ pub(super) async fn insert_job(
         .bind(d.description.clone().unwrap_or_default())
         .bind(i64::from(all))
         .bind(status.as_str())
-        .bind(actor.name())
+        .bind(who.name())
         .bind(&now)
         .fetch_one(ch.conn())
         .await?;
@@ -227,8 +200,7 @@ pub(super) async fn insert_job(
         }
         let changes = json!({"status": {"before": from.as_str(), "after": to.as_str()},
                 "job": {"after": format!("{id} {}", d.title)}});
-        ch.audit("notice", notice_id, "create_jobs", &changes)
-            .await?;
+        ch.audit(Entity::Notice, notice_id, AuditAction::CreateJobs, &changes);
     }
     let assets: Vec<&str> = terminals.iter().map(|(_, a)| a.as_str()).collect();
     let mut changes = json!({
@@ -242,16 +214,16 @@ pub(super) async fn insert_job(
     if let Some(text) = &d.description {
         changes["description"] = json!({"after": text});
     }
-    ch.audit("job", id, "create", &changes).await?;
+    ch.audit(Entity::Job, id, AuditAction::Create, &changes);
     Ok(id)
 }
 
 impl Store {
     /// Creates a job with its target terminals; a job from a notice moves the notice
     /// (作業登録) in the same transaction.
-    pub async fn create_job(&self, actor: &Actor, d: &JobDraft) -> Result<i64, StoreError> {
-        let mut ch = self.begin(actor, Action::ManageJobs).await?;
-        let id = insert_job(&mut ch, actor, d).await?;
+    pub async fn create_job(&self, who: &Authorized, d: &JobDraft) -> Result<i64, StoreError> {
+        let mut ch = self.begin(who).await?;
+        let id = insert_job(&mut ch, who, d).await?;
         ch.commit().await?;
         Ok(id)
     }
@@ -259,17 +231,13 @@ impl Store {
     /// Moves a job by the state machine (409 with the Japanese reason when refused).
     pub async fn move_job(
         &self,
-        actor: &Actor,
+        who: &Authorized,
         id: i64,
         verb: JobVerb,
     ) -> Result<JobStatus, StoreError> {
-        let mut ch = self.begin(actor, job_action(verb)).await?;
+        let mut ch = self.begin(who).await?;
         let from = job_status(ch.conn(), id).await?;
-        let default = match verb {
-            JobVerb::Start => Role::ContractorLead,
-            _ => Role::CityStaff,
-        };
-        let to = apply_job_verb(&mut ch, id, from, verb, actor.role_or(default)).await?;
+        let to = apply_job_verb(&mut ch, id, from, verb, who.role()).await?;
         ch.commit().await?;
         Ok(to)
     }

@@ -1,6 +1,7 @@
 //! Reading jobs: the paged list, one job with its target terminals, and the tallies the
 //! category counts and burn-down are computed from.
 
+use jukiops_domain::audit::Entity;
 use jukiops_domain::contract::CategoryCode;
 use jukiops_domain::inventory::parse_date;
 use jukiops_domain::jobs::{JobOrigin, JobStatus, JobTally, Progress};
@@ -165,7 +166,7 @@ impl Store {
             .bind(id)
             .fetch_optional(&mut *conn)
             .await?
-            .ok_or(StoreError::NotFound("作業"))?;
+            .ok_or(StoreError::NotFound(Entity::Job))?;
         let job = row(&r)?;
         let terminals = terminals_of(&mut conn, id).await?;
         Ok(JobDetail { job, terminals })

@@ -11,7 +11,6 @@ mod rotations;
 mod waivers;
 
 pub use inspections::{Inspection, InspectionFinding, JobInspections};
-pub use job_changes::job_action;
 pub use job_reads::{Job, JobDetail, JobFilter, JobTerminal};
 pub use notices::{Notice, NoticeDetail, NoticeFilter};
 pub use rotations::{JobRotations, LastRotation, Rotation};

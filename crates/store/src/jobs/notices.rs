@@ -1,15 +1,18 @@
 //! J-LIS notices (R2.4): recorded by the City with a unique J-LIS reference, listed,
 //! shown with the jobs they led to, withdrawn or closed by the notice state machine.
 
-use jukiops_domain::jobs::{NoticeDraft, NoticeKind, NoticeStatus, NoticeVerb, notice_transition};
-use jukiops_domain::people::{Action, Role};
+use jukiops_domain::audit::{AuditAction, Entity};
+use jukiops_domain::jobs::{
+    NoticeDraft, NoticeFacts, NoticeKind, NoticeStatus, NoticeVerb, judge_notice_move,
+};
+use jukiops_domain::people::Authorized;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
-use sqlx::Row;
 use sqlx::any::AnyRow;
+use sqlx::{AnyConnection, Row};
 
-use super::{Job, JobFilter, invalid, jst_text, open_statuses_sql, raced};
-use crate::{Actor, Page, PageRequest, Store, StoreError, sql};
+use super::{Job, JobFilter, jst_text, open_statuses_sql};
+use crate::{Page, PageRequest, Store, StoreError, sql};
 
 /// One J-LIS notice.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -55,11 +58,9 @@ const COLUMNS: &str = "n.id, n.jlis_reference, n.received_on, n.kind, n.title, n
     n.status, n.created_by, n.created_at, \
     (SELECT COUNT(*) FROM jobs j WHERE j.notice_id = n.id) AS job_count FROM notices n";
 
-fn row(r: &AnyRow) -> Result<Notice, sqlx::Error> {
-    let kind =
-        NoticeKind::parse(&r.try_get::<String, _>("kind")?).unwrap_or(NoticeKind::SettingsChange);
-    let status =
-        NoticeStatus::parse(&r.try_get::<String, _>("status")?).unwrap_or(NoticeStatus::Withdrawn);
+fn row(r: &AnyRow) -> Result<Notice, StoreError> {
+    let kind = NoticeKind::decode(&r.try_get::<String, _>("kind")?)?;
+    let status = NoticeStatus::decode(&r.try_get::<String, _>("status")?)?;
     Ok(Notice {
         id: r.try_get("id")?,
         jlis_reference: r.try_get("jlis_reference")?,
@@ -120,8 +121,8 @@ impl Store {
             .bind(id)
             .fetch_optional(&self.pool)
             .await?
-            .ok_or(StoreError::NotFound("通知"))?;
-        Ok(row(&r)?)
+            .ok_or(StoreError::NotFound(Entity::Notice))?;
+        row(&r)
     }
 
     /// A notice with every job it led to.
@@ -138,10 +139,13 @@ impl Store {
 
     /// Records a notice as received (the City staff); a J-LIS reference already recorded
     /// is refused (409).
-    pub async fn record_notice(&self, actor: &Actor, d: &NoticeDraft) -> Result<i64, StoreError> {
-        let mut ch = self.begin(actor, Action::RecordNotices).await?;
-        let status = NoticeStatus::initial(actor.role_or(Role::CityStaff))
-            .map_err(|e| StoreError::conflict("status", e.0))?;
+    pub async fn record_notice(
+        &self,
+        who: &Authorized,
+        d: &NoticeDraft,
+    ) -> Result<i64, StoreError> {
+        let mut ch = self.begin(who).await?;
+        let status = NoticeStatus::initial(who.role())?;
         let exists: Option<i64> =
             sqlx::query_scalar("SELECT id FROM notices WHERE jlis_reference = $1")
                 .bind(&d.jlis_reference)
@@ -164,7 +168,7 @@ impl Store {
         .bind(&d.body)
         .bind(deadline.clone())
         .bind(status.as_str())
-        .bind(actor.name())
+        .bind(who.name())
         .bind(&now)
         .fetch_one(ch.conn())
         .await
@@ -177,67 +181,53 @@ impl Store {
             "kind": {"after": d.kind.as_str()}, "title": {"after": d.title}, "body": {"after": d.body},
             "requested_deadline": {"after": deadline}, "status": {"after": status.as_str()},
         });
-        ch.audit("notice", id, "create", &changes).await?;
+        ch.audit(Entity::Notice, id, AuditAction::Create, &changes);
         ch.commit().await?;
         Ok(id)
     }
 
-    /// Withdraws or closes a notice by the state machine; closing needs every job it led
-    /// to finished. Jobs are added by creating them (`create_jobs` is refused here).
+    /// Withdraws or closes a notice, as [`judge_notice_move`] decides from its status and
+    /// its open jobs. Jobs are added by creating them.
     pub async fn move_notice(
         &self,
-        actor: &Actor,
+        who: &Authorized,
         id: i64,
         verb: NoticeVerb,
     ) -> Result<NoticeStatus, StoreError> {
-        let mut ch = self.begin(actor, Action::RecordNotices).await?;
-        if verb == NoticeVerb::CreateJobs {
-            return Err(invalid(
-                "verb",
-                "作業登録は、この通知から作業を登録すると記録されます。",
-            ));
-        }
-        let from: String = sqlx::query_scalar("SELECT status FROM notices WHERE id = $1")
-            .bind(id)
-            .fetch_optional(ch.conn())
-            .await?
-            .ok_or(StoreError::NotFound("通知"))?;
-        let from = NoticeStatus::parse(&from).unwrap_or(NoticeStatus::Withdrawn);
-        let to = notice_transition(from, verb, actor.role_or(Role::CityStaff))
-            .map_err(|e| StoreError::conflict("status", e.0))?;
-        if verb == NoticeVerb::Close {
-            let open: i64 = sqlx::query_scalar(sql(format!(
-                "SELECT COUNT(*) FROM jobs WHERE notice_id = $1 AND status IN ({})",
-                open_statuses_sql()
-            )))
-            .bind(id)
-            .fetch_one(ch.conn())
-            .await?;
-            if open > 0 {
-                return Err(StoreError::conflict(
-                    "status",
-                    format!(
-                        "この通知による作業のうち{open}件が終わっていないため、完了にできません。"
-                    ),
-                ));
-            }
-        }
-        let n = sqlx::query(
-            "UPDATE notices SET status = $1, updated_at = $2 WHERE id = $3 AND status = $4",
+        let mut ch = self.begin(who).await?;
+        let facts = notice_facts(ch.conn(), id).await?;
+        let to = judge_notice_move(facts, verb, who.role())?;
+        ch.move_status(
+            "notices",
+            Entity::Notice,
+            id,
+            facts.status,
+            to,
+            AuditAction::Transition,
+            &[],
         )
-        .bind(to.as_str())
-        .bind(ch.now().to_string())
-        .bind(id)
-        .bind(from.as_str())
-        .execute(ch.conn())
-        .await?
-        .rows_affected();
-        if n == 0 {
-            return Err(raced());
-        }
-        let changes = json!({"status": {"before": from.as_str(), "after": to.as_str()}});
-        ch.audit("notice", id, "transition", &changes).await?;
+        .await?;
         ch.commit().await?;
         Ok(to)
     }
+}
+
+/// A notice's status and how many of its jobs are still open.
+async fn notice_facts(conn: &mut AnyConnection, id: i64) -> Result<NoticeFacts, StoreError> {
+    let status: String = sqlx::query_scalar("SELECT status FROM notices WHERE id = $1")
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or(StoreError::NotFound(Entity::Notice))?;
+    let open: i64 = sqlx::query_scalar(sql(format!(
+        "SELECT COUNT(*) FROM jobs WHERE notice_id = $1 AND status IN ({})",
+        open_statuses_sql()
+    )))
+    .bind(id)
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(NoticeFacts {
+        status: NoticeStatus::decode(&status)?,
+        open_jobs: u32::try_from(open).unwrap_or(u32::MAX),
+    })
 }

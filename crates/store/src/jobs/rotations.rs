@@ -2,16 +2,18 @@
 //! changed it and when, never the password. The first record starts a requested job.
 
 use chrono::Duration;
+use jukiops_domain::audit::{AuditAction, Entity};
 use jukiops_domain::contract::CategoryCode;
 use jukiops_domain::jobs::{JobStatus, JobVerb, PasswordRotation, not_rotated};
-use jukiops_domain::people::{Action, Role};
+use jukiops_domain::people::Authorized;
+use jukiops_domain::people::Role;
 use jukiops_domain::time::{display_jst, from_db, to_db};
 use serde::Serialize;
 use sqlx::{AnyConnection, Row};
 
 use super::job_changes::{apply_job_verb, job_status};
 use super::{JobTerminal, invalid, jst_text};
-use crate::{Actor, PersonRef, Store, StoreError};
+use crate::{PersonRef, Store, StoreError};
 
 /// One recorded password change.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -103,10 +105,10 @@ impl Store {
     /// Records that a terminal's administrator password was changed in an オ job.
     pub async fn record_rotation(
         &self,
-        actor: &Actor,
+        who: &Authorized,
         r: &PasswordRotation,
     ) -> Result<i64, StoreError> {
-        let mut ch = self.begin(actor, Action::RecordWork).await?;
+        let mut ch = self.begin(who).await?;
         let category: String = sqlx::query_scalar("SELECT category FROM jobs WHERE id = $1")
             .bind(r.job_id)
             .fetch_optional(ch.conn())
@@ -152,7 +154,7 @@ impl Store {
             return Err(recorded_twice(&asset));
         }
         if status == JobStatus::Requested {
-            let role = actor.role_or(Role::ContractorLead);
+            let role = who.role();
             apply_job_verb(&mut ch, r.job_id, status, JobVerb::Start, role).await?;
         }
         let now = ch.now().to_string();
@@ -164,7 +166,7 @@ impl Store {
         .bind(r.terminal_id)
         .bind(r.performer_id)
         .bind(to_db(r.rotated_at))
-        .bind(actor.name())
+        .bind(who.name())
         .bind(&now)
         .fetch_one(ch.conn())
         .await
@@ -176,8 +178,7 @@ impl Store {
             "job": {"after": r.job_id}, "terminal": {"after": asset},
             "performer": {"after": username}, "rotated_at": {"after": display_jst(r.rotated_at)},
         });
-        ch.audit("password_rotation", id, "create", &changes)
-            .await?;
+        ch.audit(Entity::PasswordRotation, id, AuditAction::Create, &changes);
         ch.commit().await?;
         Ok(id)
     }

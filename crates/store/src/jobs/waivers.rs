@@ -1,14 +1,15 @@
 //! Waived deliverables (R8.4): the City staff's decision, one per job (a second replaces
 //! the first), that some or all of a job's deliverables need not be handed over.
 
+use jukiops_domain::audit::{AuditAction, Entity};
 use jukiops_domain::jobs::{DeliverableWaiver, WaiverScope, may_waive};
-use jukiops_domain::people::{Action, Role};
+use jukiops_domain::people::Authorized;
 use serde::Serialize;
 use serde_json::json;
 use sqlx::Row;
 
 use super::jst_text;
-use crate::{Actor, Store, StoreError};
+use crate::{Store, StoreError};
 
 /// A job's waiver as stored.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -39,19 +40,18 @@ impl Store {
     /// Records (or replaces) the City's waiver of a job's deliverables, audited on the job.
     pub async fn record_waiver(
         &self,
-        actor: &Actor,
+        who: &Authorized,
         w: &DeliverableWaiver,
     ) -> Result<(), StoreError> {
         let before = self.waiver(w.job_id).await?;
-        let mut ch = self.begin(actor, Action::DecideReports).await?;
-        may_waive(actor.role_or(Role::CityStaff))
-            .map_err(|e| StoreError::conflict("scope", e.0))?;
+        let mut ch = self.begin(who).await?;
+        may_waive(who.role()).map_err(|e| StoreError::conflict("scope", e.0))?;
         let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM jobs WHERE id = $1")
             .bind(w.job_id)
             .fetch_optional(ch.conn())
             .await?;
         if exists.is_none() {
-            return Err(StoreError::NotFound("作業"));
+            return Err(StoreError::NotFound(Entity::Job));
         }
         sqlx::query("DELETE FROM deliverable_waivers WHERE job_id = $1")
             .bind(w.job_id)
@@ -67,7 +67,7 @@ impl Store {
         .bind(serde_json::to_string(&w.deliverables).unwrap_or_default())
         .bind(w.decided_on.to_string())
         .bind(w.reason.clone())
-        .bind(actor.name())
+        .bind(who.name())
         .bind(&now)
         .execute(ch.conn())
         .await?;
@@ -81,7 +81,7 @@ impl Store {
         if let Some(r) = &w.reason {
             changes["reason"] = json!({"after": r});
         }
-        ch.audit("job", w.job_id, "waive", &changes).await?;
+        ch.audit(Entity::Job, w.job_id, AuditAction::Waive, &changes);
         ch.commit().await?;
         Ok(())
     }

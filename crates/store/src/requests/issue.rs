@@ -2,17 +2,18 @@
 //! (with the City's approval of the combination), listed and read with everything on it.
 
 use jukiops_domain::FieldErrors;
+use jukiops_domain::audit::{AuditAction, Entity};
 use jukiops_domain::jobs::{
     JobStatus, JobVerb, WorkRequestDraft, WorkRequestStatus, WorkRequestVerb,
 };
-use jukiops_domain::people::{Action, Role};
+use jukiops_domain::people::Authorized;
 use serde::Serialize;
 use serde_json::json;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
 use super::shared::{job_ids, move_jobs, move_request};
-use crate::{Actor, Page, PageRequest, Store, StoreError, sql};
+use crate::{Page, PageRequest, Store, StoreError, sql};
 
 /// A job on a request.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -72,11 +73,11 @@ impl Store {
     /// Issues a request; its jobs move to 依頼済 in the same transaction.
     pub async fn issue_request(
         &self,
-        actor: &Actor,
+        who: &Authorized,
         d: &WorkRequestDraft,
     ) -> Result<i64, StoreError> {
-        let mut ch = self.begin(actor, Action::IssueRequests).await?;
-        let role = actor.role_or(Role::CityStaff);
+        let mut ch = self.begin(who).await?;
+        let role = who.role();
         let status =
             WorkRequestStatus::initial(role).map_err(|e| StoreError::conflict("status", e.0))?;
         let taken: Option<i64> =
@@ -125,7 +126,7 @@ impl Store {
         .bind(&d.contents)
         .bind(i64::from(d.combination_approved))
         .bind(status.as_str())
-        .bind(actor.name())
+        .bind(who.name())
         .bind(&now)
         .fetch_one(ch.conn())
         .await?;
@@ -150,7 +151,7 @@ impl Store {
             "contents": {"after": d.contents}, "job_ids": {"after": d.job_ids}, "site_ids": {"after": d.site_ids},
             "combination_approved": {"after": d.combination_approved}, "status": {"after": status.as_str()},
         });
-        ch.audit("work_request", id, "create", &changes).await?;
+        ch.audit(Entity::WorkRequest, id, AuditAction::Create, &changes);
         ch.commit().await?;
         Ok(id)
     }
@@ -183,7 +184,7 @@ impl Store {
             .bind(id)
             .fetch_optional(&self.pool)
             .await?
-            .ok_or(StoreError::NotFound("作業依頼書"))?;
+            .ok_or(StoreError::NotFound(Entity::WorkRequest))?;
         let jobs = sqlx::query(
             "SELECT j.id, j.category, j.title, j.status, (SELECT COUNT(*) FROM job_terminals t WHERE t.job_id = j.id) AS terminals \
              FROM work_request_jobs rj JOIN jobs j ON j.id = rj.job_id WHERE rj.request_id = $1 ORDER BY j.category, j.id",
@@ -224,9 +225,9 @@ impl Store {
     }
 
     /// Cancels a request (the City) and the jobs on it.
-    pub async fn cancel_request(&self, actor: &Actor, id: i64) -> Result<(), StoreError> {
-        let mut ch = self.begin(actor, Action::IssueRequests).await?;
-        let role = actor.role_or(Role::CityStaff);
+    pub async fn cancel_request(&self, who: &Authorized, id: i64) -> Result<(), StoreError> {
+        let mut ch = self.begin(who).await?;
+        let role = who.role();
         move_request(&mut ch, id, WorkRequestVerb::Cancel, role).await?;
         let jobs = job_ids(ch.conn(), id).await?;
         move_jobs(&mut ch, &jobs, JobVerb::Cancel, role, None).await?;

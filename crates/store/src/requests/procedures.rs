@@ -2,11 +2,12 @@
 //! contractor's lead, approved or returned by the City; an approval belongs to one version
 //! and is refused while a question is unanswered.
 
+use jukiops_domain::audit::{AuditAction, Entity};
 use jukiops_domain::jobs::{
     Decision, ProcedureDraft, ProcedureStep, ProcedureVerb, ProcedureVersionStatus, QuestionStatus,
     WorkRequestStatus, WorkRequestVerb, may_approve, next_version, procedure_transition,
 };
-use jukiops_domain::people::{Action, Role};
+use jukiops_domain::people::Authorized;
 use serde::Serialize;
 use serde_json::json;
 use sqlx::any::AnyRow;
@@ -14,7 +15,7 @@ use sqlx::{AnyConnection, Row};
 
 use super::shared::{latest_procedure, move_request, request_status};
 use crate::common::{jst_text, raced};
-use crate::{Actor, Store, StoreError};
+use crate::{Store, StoreError};
 
 /// One version of a request's procedure.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -87,11 +88,11 @@ impl Store {
     /// an approved or returned one. Returns the version's id.
     pub async fn save_procedure(
         &self,
-        actor: &Actor,
+        who: &Authorized,
         request_id: i64,
         d: &ProcedureDraft,
     ) -> Result<i64, StoreError> {
-        let mut ch = self.begin(actor, Action::WriteProcedures).await?;
+        let mut ch = self.begin(who).await?;
         let status = request_status(ch.conn(), request_id).await?;
         if matches!(
             status,
@@ -109,7 +110,7 @@ impl Store {
         let steps = serde_json::to_string(&d.steps)
             .map_err(|e| StoreError::Db(sqlx::Error::Encode(Box::new(e))))?;
         let now = ch.now().to_string();
-        let role = actor.role_or(Role::ContractorLead);
+        let role = who.role();
         let id = match latest {
             Some((id, v, _)) if v.status == ProcedureVersionStatus::Draft => {
                 sqlx::query(
@@ -122,12 +123,11 @@ impl Store {
                 .execute(ch.conn())
                 .await?;
                 ch.audit(
-                    "procedure",
+                    Entity::Procedure,
                     id,
-                    "update",
+                    AuditAction::Update,
                     &json!({"steps": {"after": d.steps.len()}, "note": {"after": d.note}}),
-                )
-                .await?;
+                );
                 id
             }
             other => {
@@ -142,11 +142,11 @@ impl Store {
                 .bind(&steps)
                 .bind(d.note.clone())
                 .bind(ProcedureVersionStatus::Draft.as_str())
-                .bind(actor.name())
+                .bind(who.name())
                 .bind(&now)
                 .fetch_one(ch.conn())
                 .await?;
-                ch.audit("procedure", id, "create", &json!({"request_id": {"after": request_id}, "version": {"after": version}, "steps": {"after": d.steps.len()}})).await?;
+                ch.audit(Entity::Procedure, id, AuditAction::Create, &json!({"request_id": {"after": request_id}, "version": {"after": version}, "steps": {"after": d.steps.len()}}));
                 id
             }
         };
@@ -158,29 +158,21 @@ impl Store {
     /// every question answered; the first approval moves the request to 手順書承認済.
     pub async fn move_procedure(
         &self,
-        actor: &Actor,
+        who: &Authorized,
         id: i64,
         verb: ProcedureVerb,
         decision: Option<&Decision>,
     ) -> Result<i64, StoreError> {
-        let action = match verb {
-            ProcedureVerb::Submit => Action::WriteProcedures,
-            _ => Action::DecideProcedures,
-        };
-        let mut ch = self.begin(actor, action).await?;
+        let mut ch = self.begin(who).await?;
         let r = sqlx::query("SELECT request_id, status FROM procedures WHERE id = $1")
             .bind(id)
             .fetch_optional(ch.conn())
             .await?
-            .ok_or(StoreError::NotFound("作業手順書"))?;
+            .ok_or(StoreError::NotFound(Entity::Procedure))?;
         let request_id: i64 = r.try_get("request_id")?;
         let from = ProcedureVersionStatus::parse(&r.try_get::<String, _>("status")?)
             .unwrap_or(ProcedureVersionStatus::Returned);
-        let role = actor.role_or(if verb == ProcedureVerb::Submit {
-            Role::ContractorLead
-        } else {
-            Role::CityStaff
-        });
+        let role = who.role();
         let to = procedure_transition(from, verb, role)
             .map_err(|e| StoreError::conflict("status", e.0))?;
         if verb == ProcedureVerb::Approve {
@@ -195,7 +187,7 @@ impl Store {
         };
         let mut q = sqlx::query(sql)
             .bind(to.as_str())
-            .bind(actor.name())
+            .bind(who.name())
             .bind(&now)
             .bind(id)
             .bind(from.as_str());
@@ -207,13 +199,12 @@ impl Store {
             return Err(raced());
         }
         ch.audit(
-            "procedure",
+            Entity::Procedure,
             id,
-            verb.as_str(),
+            verb,
             &json!({"status": {"before": from.as_str(), "after": to.as_str()},
             "comment": {"after": decision.and_then(|d| d.comment.clone())}}),
-        )
-        .await?;
+        );
         if verb == ProcedureVerb::Approve
             && request_status(ch.conn(), request_id).await? == WorkRequestStatus::Issued
         {

@@ -1,17 +1,18 @@
 //! Questions (疑義) on a request (R8.2, R8.5): raised by either side, answered by the City;
 //! an unanswered one blocks the approval of the procedure.
 
+use jukiops_domain::audit::{AuditAction, Entity};
 use jukiops_domain::jobs::{
     AnswerDraft, QuestionDraft, QuestionStatus, QuestionVerb, question_transition,
 };
-use jukiops_domain::people::{Action, Role};
+use jukiops_domain::people::Authorized;
 use serde::Serialize;
 use serde_json::json;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
 use crate::common::{jst_text, raced};
-use crate::{Actor, Store, StoreError};
+use crate::{Store, StoreError};
 
 /// One question with its answer.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -63,18 +64,18 @@ impl Store {
     /// Raises a question on a request.
     pub async fn raise_question(
         &self,
-        actor: &Actor,
+        who: &Authorized,
         request_id: i64,
         d: &QuestionDraft,
     ) -> Result<i64, StoreError> {
-        let mut ch = self.begin(actor, Action::RaiseQuestions).await?;
-        let status = QuestionStatus::initial(actor.role_or(Role::ContractorLead))
-            .map_err(|e| StoreError::conflict("status", e.0))?;
+        let mut ch = self.begin(who).await?;
+        let status =
+            QuestionStatus::initial(who.role()).map_err(|e| StoreError::conflict("status", e.0))?;
         let found: Option<i64> = sqlx::query_scalar("SELECT id FROM work_requests WHERE id = $1")
             .bind(request_id)
             .fetch_optional(ch.conn())
             .await?;
-        found.ok_or(StoreError::NotFound("作業依頼書"))?;
+        found.ok_or(StoreError::NotFound(Entity::WorkRequest))?;
         let now = ch.now().to_string();
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO questions (request_id, subject, body, status, raised_by, raised_at, updated_at) \
@@ -84,12 +85,12 @@ impl Store {
         .bind(&d.subject)
         .bind(&d.body)
         .bind(status.as_str())
-        .bind(actor.name())
+        .bind(who.name())
         .bind(&now)
         .fetch_one(ch.conn())
         .await?;
         let changes = json!({"request_id": {"after": request_id}, "subject": {"after": d.subject}, "body": {"after": d.body}});
-        ch.audit("question", id, "create", &changes).await?;
+        ch.audit(Entity::Question, id, AuditAction::Create, &changes);
         ch.commit().await?;
         Ok(id)
     }
@@ -97,25 +98,21 @@ impl Store {
     /// Answers (the City) or closes a question; returns its request.
     pub async fn move_question(
         &self,
-        actor: &Actor,
+        who: &Authorized,
         id: i64,
         verb: QuestionVerb,
         answer: Option<&AnswerDraft>,
     ) -> Result<Option<i64>, StoreError> {
-        let action = match verb {
-            QuestionVerb::Answer => Action::AnswerQuestions,
-            QuestionVerb::Close => Action::RaiseQuestions,
-        };
-        let mut ch = self.begin(actor, action).await?;
+        let mut ch = self.begin(who).await?;
         let r = sqlx::query("SELECT status, request_id FROM questions WHERE id = $1")
             .bind(id)
             .fetch_optional(ch.conn())
             .await?
-            .ok_or(StoreError::NotFound("疑義"))?;
+            .ok_or(StoreError::NotFound(Entity::Question))?;
         let from = QuestionStatus::parse(&r.try_get::<String, _>("status")?)
             .unwrap_or(QuestionStatus::Closed);
         let request_id: Option<i64> = r.try_get("request_id")?;
-        let to = question_transition(from, verb, actor.role_or(Role::CityStaff))
+        let to = question_transition(from, verb, who.role())
             .map_err(|e| StoreError::conflict("status", e.0))?;
         let now = ch.now().to_string();
         let n = sqlx::query(
@@ -127,7 +124,7 @@ impl Store {
         .bind(to.as_str())
         .bind(answer.map(|a| a.answer.clone()))
         .bind(answer.and_then(|a| a.change.clone()))
-        .bind(actor.name())
+        .bind(who.name())
         .bind(&now)
         .bind(id)
         .bind(from.as_str())
@@ -139,7 +136,7 @@ impl Store {
         }
         let changes = json!({"status": {"before": from.as_str(), "after": to.as_str()},
             "answer": {"after": answer.map(|a| &a.answer)}, "change": {"after": answer.and_then(|a| a.change.clone())}});
-        ch.audit("question", id, verb.as_str(), &changes).await?;
+        ch.audit(Entity::Question, id, verb, &changes);
         ch.commit().await?;
         Ok(request_id)
     }

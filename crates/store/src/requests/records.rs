@@ -2,11 +2,12 @@
 //! when, and how it went. Refused without an approved version of the procedure.
 
 use jukiops_domain::FieldErrors;
+use jukiops_domain::audit::{AuditAction, Entity};
 use jukiops_domain::calendar::BusinessCalendar;
 use jukiops_domain::jobs::{
     JobVerb, StepOutcome, WorkRecordDraft, WorkRequestStatus, WorkRequestVerb, may_record_work,
 };
-use jukiops_domain::people::{Action, Role};
+use jukiops_domain::people::Authorized;
 use jukiops_domain::schedule::{Span, outside_window};
 use jukiops_domain::time::jst;
 use jukiops_domain::time::{from_db, to_db};
@@ -19,7 +20,7 @@ use super::shared::{
 };
 use crate::common::jst_text;
 use crate::schedule::{check_contractor_people, off_hours_facts};
-use crate::{Actor, Change, Store, StoreError};
+use crate::{Change, Store, StoreError};
 
 /// One recorded step on one terminal.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -131,12 +132,12 @@ impl Store {
     /// first record starts the work: the request and its jobs move to 作業中.
     pub async fn record_work(
         &self,
-        actor: &Actor,
+        who: &Authorized,
         calendar: &BusinessCalendar,
         request_id: i64,
         records: &[WorkRecordDraft],
     ) -> Result<usize, StoreError> {
-        let mut ch = self.begin(actor, Action::RecordWork).await?;
+        let mut ch = self.begin(who).await?;
         let status = request_status(ch.conn(), request_id).await?;
         let latest = latest_procedure(ch.conn(), request_id).await?;
         may_record_work(latest.as_ref().map(|(_, v, _)| *v), status)
@@ -161,7 +162,7 @@ impl Store {
         }
         check_performers(&mut ch, records).await?;
         check_off_hours(&mut ch, calendar, records).await?;
-        let role = actor.role_or(Role::ContractorLead);
+        let role = who.role();
         if status == WorkRequestStatus::ProcedureApproved {
             move_request(&mut ch, request_id, WorkRequestVerb::StartWork, role).await?;
             let jobs = job_ids(ch.conn(), request_id).await?;
@@ -185,15 +186,15 @@ impl Store {
             .bind(to_db(r.started_at))
             .bind(to_db(r.ended_at))
             .bind(r.note.clone())
-            .bind(actor.name())
+            .bind(who.name())
             .bind(&now)
             .fetch_one(ch.conn())
             .await?;
-            ch.audit("work_record", id, "create", &json!({
+            ch.audit(Entity::WorkRecord, id, AuditAction::Create, &json!({
                 "request_id": {"after": request_id}, "terminal_id": {"after": r.terminal_id}, "step_order": {"after": r.step_order},
                 "outcome": {"after": r.outcome.as_str()}, "performer_id": {"after": r.performer_id},
                 "started_at": {"after": to_db(r.started_at)}, "ended_at": {"after": to_db(r.ended_at)}, "note": {"after": r.note},
-            })).await?;
+            }));
         }
         ch.commit().await?;
         Ok(records.len())
@@ -211,7 +212,8 @@ impl Store {
         rows.iter()
             .map(|r| {
                 let instant = |c: &str| -> Result<_, StoreError> {
-                    from_db(&r.try_get::<String, _>(c)?).ok_or(StoreError::NotFound("作業記録"))
+                    from_db(&r.try_get::<String, _>(c)?)
+                        .ok_or(StoreError::NotFound(Entity::WorkRecord))
                 };
                 Ok(WorkRecordDraft {
                     terminal_id: r.try_get("terminal_id")?,

@@ -2,11 +2,12 @@
 //! contractor's lead, accepted by the City (which closes the request and its jobs) or
 //! returned for more work.
 
+use jukiops_domain::audit::Entity;
 use jukiops_domain::jobs::{
     Decision, JobVerb, ReportStatus, ReportSummary, ReportVerb, Verdict, WorkRequestVerb,
     compile_report, report_transition,
 };
-use jukiops_domain::people::{Action, Role};
+use jukiops_domain::people::Authorized;
 use jukiops_domain::time::today_jst;
 use serde::Serialize;
 use serde_json::json;
@@ -14,7 +15,7 @@ use sqlx::{AnyConnection, Row};
 
 use super::shared::{job_ids, latest_procedure, move_jobs, move_request, target_terminals};
 use crate::common::{jst_text, raced};
-use crate::{Actor, Store, StoreError};
+use crate::{Store, StoreError};
 
 /// A submitted report with the City's decision.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -72,17 +73,20 @@ impl Store {
 
     /// What a report would say now, without writing anything.
     pub async fn report_preview(&self, request_id: i64) -> Result<ReportSummary, StoreError> {
-        let mut ch = self
-            .begin(&Actor::System("preview".into()), Action::ViewJobs)
-            .await?;
-        compile(ch.conn(), request_id).await
-        // Dropped without commit: a read-only transaction.
+        // A read transaction on a reader: one snapshot of the request, never the write lock.
+        let mut tx = self.pool.begin().await?;
+        compile(&mut tx, request_id).await
+        // Dropped without commit: nothing was written.
     }
 
     /// Compiles and submits the report; refused while a terminal has a step missing.
-    pub async fn submit_report(&self, actor: &Actor, request_id: i64) -> Result<i64, StoreError> {
-        let mut ch = self.begin(actor, Action::SubmitReports).await?;
-        let role = actor.role_or(Role::ContractorLead);
+    pub async fn submit_report(
+        &self,
+        who: &Authorized,
+        request_id: i64,
+    ) -> Result<i64, StoreError> {
+        let mut ch = self.begin(who).await?;
+        let role = who.role();
         let summary = compile(ch.conn(), request_id).await?;
         if !summary.is_complete() {
             return Err(StoreError::conflict(
@@ -107,18 +111,17 @@ impl Store {
         .bind(request_id)
         .bind(&text)
         .bind(to.as_str())
-        .bind(actor.name())
+        .bind(who.name())
         .bind(&now)
         .fetch_one(ch.conn())
         .await?;
         ch.audit(
-            "report",
+            Entity::Report,
             id,
-            "submit",
+            ReportVerb::Submit,
             &json!({"request_id": {"after": request_id}, "status": {"after": to.as_str()},
             "exceptions": {"after": summary.exceptions.len()}}),
-        )
-        .await?;
+        );
         ch.commit().await?;
         Ok(id)
     }
@@ -126,17 +129,17 @@ impl Store {
     /// Accepts (closing the request and its jobs) or returns a report (the City).
     pub async fn decide_report(
         &self,
-        actor: &Actor,
+        who: &Authorized,
         id: i64,
         d: &Decision,
     ) -> Result<i64, StoreError> {
-        let mut ch = self.begin(actor, Action::DecideReports).await?;
-        let role = actor.role_or(Role::CityStaff);
+        let mut ch = self.begin(who).await?;
+        let role = who.role();
         let r = sqlx::query("SELECT request_id, status FROM reports WHERE id = $1")
             .bind(id)
             .fetch_optional(ch.conn())
             .await?
-            .ok_or(StoreError::NotFound("結果報告"))?;
+            .ok_or(StoreError::NotFound(Entity::Report))?;
         let request_id: i64 = r.try_get("request_id")?;
         let from = ReportStatus::parse(&r.try_get::<String, _>("status")?)
             .unwrap_or(ReportStatus::Returned);
@@ -145,12 +148,12 @@ impl Store {
             report_transition(from, verb, role).map_err(|e| StoreError::conflict("status", e.0))?;
         let now = ch.now().to_string();
         let n = sqlx::query("UPDATE reports SET status = $1, decided_by = $2, decided_at = $3, decision_comment = $4, updated_at = $3 WHERE id = $5 AND status = $6")
-            .bind(to.as_str()).bind(actor.name()).bind(&now).bind(d.comment.clone()).bind(id).bind(from.as_str())
+            .bind(to.as_str()).bind(who.name()).bind(&now).bind(d.comment.clone()).bind(id).bind(from.as_str())
             .execute(ch.conn()).await?.rows_affected();
         if n == 0 {
             return Err(raced());
         }
-        ch.audit("report", id, verb.as_str(), &json!({"status": {"before": from.as_str(), "after": to.as_str()}, "comment": {"after": d.comment}})).await?;
+        ch.audit(Entity::Report, id, verb, &json!({"status": {"before": from.as_str(), "after": to.as_str()}, "comment": {"after": d.comment}}));
         match d.verdict {
             Verdict::Approve => {
                 move_request(&mut ch, request_id, WorkRequestVerb::Accept, role).await?;

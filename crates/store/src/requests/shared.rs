@@ -1,6 +1,7 @@
 //! What every step of the request chain reads inside its transaction: the actor's role,
 //! the request's status, its jobs and their terminals, and the latest procedure version.
 
+use jukiops_domain::audit::Entity;
 use jukiops_domain::jobs::{
     JobStatus, JobVerb, ProcedureStep, ProcedureVersion, ProcedureVersionStatus, WorkRequestStatus,
     WorkRequestVerb, job_transition, work_request_transition,
@@ -21,8 +22,8 @@ pub(super) async fn request_status(
         .bind(id)
         .fetch_optional(&mut *conn)
         .await?
-        .ok_or(StoreError::NotFound("作業依頼書"))?;
-    WorkRequestStatus::parse(&s).ok_or(StoreError::NotFound("作業依頼書"))
+        .ok_or(StoreError::NotFound(Entity::WorkRequest))?;
+    WorkRequestStatus::parse(&s).ok_or(StoreError::NotFound(Entity::WorkRequest))
 }
 
 /// Moves the request by `verb` when the state machine allows it; audited.
@@ -50,12 +51,11 @@ pub(super) async fn move_request(
         return Err(raced());
     }
     ch.audit(
-        "work_request",
+        Entity::WorkRequest,
         id,
-        verb.as_str(),
+        verb,
         &json!({"status": {"before": from.as_str(), "after": to.as_str()}}),
-    )
-    .await?;
+    );
     Ok(to)
 }
 
@@ -85,8 +85,8 @@ pub(super) async fn move_jobs(
             .bind(id)
             .fetch_optional(ch.conn())
             .await?
-            .ok_or(StoreError::NotFound("作業"))?;
-        let from = JobStatus::parse(&s).ok_or(StoreError::NotFound("作業"))?;
+            .ok_or(StoreError::NotFound(Entity::Job))?;
+        let from = JobStatus::parse(&s).ok_or(StoreError::NotFound(Entity::Job))?;
         let to = job_transition(from, verb, role)
             .map_err(|e| StoreError::conflict("job_ids", format!("作業ID {id}: {}", e.0)))?;
         let now = ch.now().to_string();
@@ -98,12 +98,11 @@ pub(super) async fn move_jobs(
             .execute(ch.conn())
             .await?;
         ch.audit(
-            "job",
+            Entity::Job,
             id,
-            verb.as_str(),
+            verb,
             &json!({"status": {"before": from.as_str(), "after": to.as_str()}}),
-        )
-        .await?;
+        );
     }
     Ok(())
 }

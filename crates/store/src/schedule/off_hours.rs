@@ -2,8 +2,9 @@
 //! applications with the City's decision.
 
 use jukiops_domain::FieldErrors;
+use jukiops_domain::audit::{AuditAction, Entity};
 use jukiops_domain::calendar::BusinessCalendar;
-use jukiops_domain::people::{Action, Role};
+use jukiops_domain::people::Authorized;
 use jukiops_domain::schedule::{
     OffHoursCause, OffHoursDraft, OffHoursStatus, OffHoursVerb, off_hours_transition,
     outside_window,
@@ -16,7 +17,7 @@ use sqlx::any::AnyRow;
 use super::facts::{check_workers, people_of, site_of, span_of};
 use super::{PersonRef, ScheduleFilter};
 use crate::common::{jst_text, raced};
-use crate::{Actor, Page, PageRequest, Store, StoreError, sql};
+use crate::{Page, PageRequest, Store, StoreError, sql};
 
 /// One off-hours record.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -117,7 +118,7 @@ impl Store {
             .bind(id)
             .fetch_optional(&mut *conn)
             .await?
-            .ok_or(StoreError::NotFound("時間外作業"))?;
+            .ok_or(StoreError::NotFound(Entity::OffHours))?;
         let mut o = row(&r)?;
         o.workers = people_of(&mut conn, "off_hours_workers", "off_hours_id", &[id])
             .await?
@@ -130,13 +131,13 @@ impl Store {
     /// Records the City's instruction (City's reason) or the contractor's application.
     pub async fn file_off_hours(
         &self,
-        actor: &Actor,
+        who: &Authorized,
         cal: &BusinessCalendar,
         d: &OffHoursDraft,
     ) -> Result<i64, StoreError> {
-        let mut ch = self.begin(actor, Action::FileOffHours).await?;
+        let mut ch = self.begin(who).await?;
         let mut e = FieldErrors::default();
-        if actor.role().is_some_and(|r| r != d.cause.filed_by()) {
+        if who.actor().role().is_some_and(|r| r != d.cause.filed_by()) {
             e.push(
                 "cause",
                 format!(
@@ -170,7 +171,7 @@ impl Store {
         .bind(d.cause.as_str())
         .bind(&d.reason)
         .bind(status.as_str())
-        .bind(actor.name())
+        .bind(who.name())
         .bind(&now)
         .fetch_one(ch.conn())
         .await?;
@@ -188,7 +189,7 @@ impl Store {
             "cause": {"after": d.cause.as_str()}, "reason": {"after": d.reason},
             "status": {"after": status.as_str()}, "worker_ids": {"after": d.worker_ids},
         });
-        ch.audit("off_hours", id, "create", &changes).await?;
+        ch.audit(Entity::OffHours, id, AuditAction::Create, &changes);
         ch.commit().await?;
         Ok(id)
     }
@@ -196,28 +197,24 @@ impl Store {
     /// Approves, rejects or withdraws an off-hours record, by the state machine.
     pub async fn decide_off_hours(
         &self,
-        actor: &Actor,
+        who: &Authorized,
         id: i64,
         verb: OffHoursVerb,
         comment: Option<&str>,
     ) -> Result<OffHoursStatus, StoreError> {
-        let action = match verb {
-            OffHoursVerb::Withdraw => Action::FileOffHours,
-            _ => Action::DecideOffHours,
-        };
-        let mut ch = self.begin(actor, action).await?;
+        let mut ch = self.begin(who).await?;
         let r = sqlx::query("SELECT cause, status FROM off_hours WHERE id = $1")
             .bind(id)
             .fetch_optional(ch.conn())
             .await?
-            .ok_or(StoreError::NotFound("時間外作業"))?;
+            .ok_or(StoreError::NotFound(Entity::OffHours))?;
         let cause = OffHoursCause::parse(&r.try_get::<String, _>("cause")?)
             .unwrap_or(OffHoursCause::Contractor);
         let from = OffHoursStatus::parse(&r.try_get::<String, _>("status")?)
             .unwrap_or(OffHoursStatus::Withdrawn);
-        let role = actor.role().unwrap_or(match verb {
+        let role = who.actor().role().unwrap_or(match verb {
             OffHoursVerb::Withdraw => cause.filed_by(),
-            _ => Role::CityStaff,
+            _ => who.role(),
         });
         let to = off_hours_transition(cause, from, verb, role)
             .map_err(|e| StoreError::conflict("status", e.0))?;
@@ -227,7 +224,7 @@ impl Store {
              updated_at = $3 WHERE id = $5 AND status = $6",
         )
         .bind(to.as_str())
-        .bind(actor.name())
+        .bind(who.name())
         .bind(&now)
         .bind(comment.map(str::to_string))
         .bind(id)
@@ -239,7 +236,7 @@ impl Store {
             return Err(raced());
         }
         let changes = json!({"status": {"before": from.as_str(), "after": to.as_str()}, "comment": {"after": comment}});
-        ch.audit("off_hours", id, "decide", &changes).await?;
+        ch.audit(Entity::OffHours, id, AuditAction::Decide, &changes);
         ch.commit().await?;
         Ok(to)
     }

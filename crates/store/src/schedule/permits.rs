@@ -2,7 +2,8 @@
 //! refused by the City.
 
 use jukiops_domain::FieldErrors;
-use jukiops_domain::people::{Action, Role};
+use jukiops_domain::audit::{AuditAction, Entity};
+use jukiops_domain::people::Authorized;
 use jukiops_domain::schedule::{
     PermitDraft, PermitKind, PermitStatus, PermitVerb, permit_transition,
 };
@@ -14,7 +15,7 @@ use sqlx::any::AnyRow;
 use super::facts::site_of;
 use super::{Rules, ScheduleFilter};
 use crate::common::{jst_text, raced};
-use crate::{Actor, Page, PageRequest, Store, StoreError, sql};
+use crate::{Page, PageRequest, Store, StoreError, sql};
 
 /// One permit.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -102,18 +103,18 @@ impl Store {
             .bind(id)
             .fetch_optional(&self.pool)
             .await?
-            .ok_or(StoreError::NotFound("入館許可"))?;
+            .ok_or(StoreError::NotFound(Entity::Permit))?;
         Ok(row(&r)?)
     }
 
     /// Applies for a permit; a room permit must name one of the site's designated rooms.
     pub async fn request_permit(
         &self,
-        actor: &Actor,
+        who: &Authorized,
         rules: &Rules<'_>,
         d: &PermitDraft,
     ) -> Result<i64, StoreError> {
-        let mut ch = self.begin(actor, Action::RequestPermits).await?;
+        let mut ch = self.begin(who).await?;
         let (code, site_name, needs_entry) = site_of(ch.conn(), d.site_id).await?;
         let mut e = FieldErrors::default();
         match (d.kind, &d.room) {
@@ -142,7 +143,7 @@ impl Store {
         .bind(d.valid_to.to_string())
         .bind(PermitStatus::Requested.as_str())
         .bind(d.note.clone())
-        .bind(actor.name())
+        .bind(who.name())
         .bind(&now)
         .fetch_one(ch.conn())
         .await?;
@@ -151,7 +152,7 @@ impl Store {
             "valid_from": {"after": d.valid_from.to_string()}, "valid_to": {"after": d.valid_to.to_string()},
             "status": {"after": "requested"}, "note": {"after": d.note},
         });
-        ch.audit("permit", id, "create", &changes).await?;
+        ch.audit(Entity::Permit, id, AuditAction::Create, &changes);
         ch.commit().await?;
         Ok(id)
     }
@@ -159,23 +160,19 @@ impl Store {
     /// Grants, refuses or withdraws a permit, by the state machine.
     pub async fn decide_permit(
         &self,
-        actor: &Actor,
+        who: &Authorized,
         id: i64,
         verb: PermitVerb,
         comment: Option<&str>,
     ) -> Result<PermitStatus, StoreError> {
-        let action = match verb {
-            PermitVerb::Withdraw => Action::RequestPermits,
-            _ => Action::DecidePermits,
-        };
-        let mut ch = self.begin(actor, action).await?;
+        let mut ch = self.begin(who).await?;
         let status: String = sqlx::query_scalar("SELECT status FROM permits WHERE id = $1")
             .bind(id)
             .fetch_optional(ch.conn())
             .await?
-            .ok_or(StoreError::NotFound("入館許可"))?;
+            .ok_or(StoreError::NotFound(Entity::Permit))?;
         let from = PermitStatus::parse(&status).unwrap_or(PermitStatus::Withdrawn);
-        let role = actor.role_or(Role::CityStaff);
+        let role = who.role();
         let to =
             permit_transition(from, verb, role).map_err(|e| StoreError::conflict("status", e.0))?;
         let now = ch.now().to_string();
@@ -184,7 +181,7 @@ impl Store {
              updated_at = $3 WHERE id = $5 AND status = $6",
         )
         .bind(to.as_str())
-        .bind(actor.name())
+        .bind(who.name())
         .bind(&now)
         .bind(comment.map(str::to_string))
         .bind(id)
@@ -196,7 +193,7 @@ impl Store {
             return Err(raced());
         }
         let changes = json!({"status": {"before": from.as_str(), "after": to.as_str()}, "comment": {"after": comment}});
-        ch.audit("permit", id, "decide", &changes).await?;
+        ch.audit(Entity::Permit, id, AuditAction::Decide, &changes);
         ch.commit().await?;
         Ok(to)
     }

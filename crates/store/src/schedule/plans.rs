@@ -1,7 +1,8 @@
 //! All-site plans (R4.4): the planner's answer kept with its input, and its visits
 //! written as planned visits of the schedule, all in one transaction.
 
-use jukiops_domain::people::Action;
+use jukiops_domain::audit::{AuditAction, Entity};
+use jukiops_domain::people::Authorized;
 use jukiops_domain::planner::{Plan, PlanInput};
 use jukiops_domain::schedule::{Span, VisitDraft};
 use serde::Serialize;
@@ -12,7 +13,7 @@ use sqlx::any::AnyRow;
 use super::Rules;
 use super::visit_changes::insert_visit;
 use crate::common::jst_text;
-use crate::{Actor, Page, PageRequest, Store, StoreError};
+use crate::{Page, PageRequest, Store, StoreError};
 
 /// What a plan is called, the work content its visits carry, and the request it serves.
 #[derive(Debug, Clone, Copy)]
@@ -77,7 +78,7 @@ impl Store {
     /// with `purpose` as their work content.
     pub async fn save_plan(
         &self,
-        actor: &Actor,
+        who: &Authorized,
         rules: &Rules<'_>,
         about: &PlanAbout<'_>,
         input: &PlanInput,
@@ -88,7 +89,7 @@ impl Store {
             purpose,
             request_id,
         } = *about;
-        let mut ch = self.begin(actor, Action::PlanVisits).await?;
+        let mut ch = self.begin(who).await?;
         let encode = |e: serde_json::Error| StoreError::Db(sqlx::Error::Encode(Box::new(e)));
         let now = ch.now().to_string();
         let id: i64 = sqlx::query_scalar(
@@ -99,7 +100,7 @@ impl Store {
         .bind(input.start.to_string())
         .bind(serde_json::to_string(input).map_err(encode)?)
         .bind(serde_json::to_string(plan).map_err(encode)?)
-        .bind(actor.name())
+        .bind(who.name())
         .bind(&now)
         .bind(request_id)
         .fetch_one(ch.conn())
@@ -125,7 +126,7 @@ impl Store {
             "visits": {"after": plan.visits.len()}, "within_deadline": {"after": plan.within_deadline},
             "cost_minutes": {"after": plan.totals.cost_minutes}, "request_id": {"after": request_id},
         });
-        ch.audit("plan", id, "create", &changes).await?;
+        ch.audit(Entity::Plan, id, AuditAction::Create, &changes);
         ch.commit().await?;
         Ok(id)
     }
@@ -135,7 +136,7 @@ impl Store {
             .bind(id)
             .fetch_optional(&self.pool)
             .await?
-            .ok_or(StoreError::NotFound("全拠点計画"))?;
+            .ok_or(StoreError::NotFound(Entity::Plan))?;
         saved(&r)
     }
 
@@ -173,13 +174,13 @@ impl Store {
 
 impl Store {
     /// The City agrees to a plan: the plan and each of its live visits are marked agreed.
-    pub async fn agree_plan(&self, actor: &Actor, id: i64) -> Result<(), StoreError> {
-        let mut ch = self.begin(actor, Action::AgreeSchedule).await?;
+    pub async fn agree_plan(&self, who: &Authorized, id: i64) -> Result<(), StoreError> {
+        let mut ch = self.begin(who).await?;
         let now = ch.now().to_string();
         let n = sqlx::query(
             "UPDATE plans SET agreed_by = $1, agreed_at = $2 WHERE id = $3 AND agreed_by IS NULL",
         )
-        .bind(actor.name())
+        .bind(who.name())
         .bind(&now)
         .bind(id)
         .execute(ch.conn())
@@ -190,34 +191,33 @@ impl Store {
                 .bind(id)
                 .fetch_optional(ch.conn())
                 .await?;
-            exists.ok_or(StoreError::NotFound("全拠点計画"))?;
+            exists.ok_or(StoreError::NotFound(Entity::Plan))?;
             return Err(StoreError::conflict(
                 "agreed_by",
                 "この計画には同意済みです。",
             ));
         }
         sqlx::query("UPDATE visits SET agreed_by = $1, agreed_at = $2 WHERE plan_id = $3 AND status <> 'cancelled' AND agreed_by IS NULL")
-            .bind(actor.name())
+            .bind(who.name())
             .bind(&now)
             .bind(id)
             .execute(ch.conn())
             .await?;
         ch.audit(
-            "plan",
+            Entity::Plan,
             id,
-            "agree",
-            &json!({"agreed_by": {"after": actor.name()}}),
-        )
-        .await?;
+            AuditAction::Agree,
+            &json!({"agreed_by": {"after": who.name()}}),
+        );
         ch.commit().await
     }
 
     /// The City agrees to one visit entered by hand.
-    pub async fn agree_visit(&self, actor: &Actor, id: i64) -> Result<(), StoreError> {
-        let mut ch = self.begin(actor, Action::AgreeSchedule).await?;
+    pub async fn agree_visit(&self, who: &Authorized, id: i64) -> Result<(), StoreError> {
+        let mut ch = self.begin(who).await?;
         let now = ch.now().to_string();
         let n = sqlx::query("UPDATE visits SET agreed_by = $1, agreed_at = $2 WHERE id = $3 AND agreed_by IS NULL AND status = 'planned'")
-            .bind(actor.name())
+            .bind(who.name())
             .bind(&now)
             .bind(id)
             .execute(ch.conn())
@@ -228,19 +228,18 @@ impl Store {
                 .bind(id)
                 .fetch_optional(ch.conn())
                 .await?;
-            exists.ok_or(StoreError::NotFound("訪問"))?;
+            exists.ok_or(StoreError::NotFound(Entity::Visit))?;
             return Err(StoreError::conflict(
                 "agreed_by",
                 "この訪問は同意済みか、予定ではありません。",
             ));
         }
         ch.audit(
-            "visit",
+            Entity::Visit,
             id,
-            "agree",
-            &json!({"agreed_by": {"after": actor.name()}}),
-        )
-        .await?;
+            AuditAction::Agree,
+            &json!({"agreed_by": {"after": who.name()}}),
+        );
         ch.commit().await
     }
 }

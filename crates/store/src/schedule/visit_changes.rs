@@ -2,7 +2,8 @@
 //! schedule rules against the records as they are inside it.
 
 use jukiops_domain::FieldErrors;
-use jukiops_domain::people::{Action, Role};
+use jukiops_domain::audit::{AuditAction, Entity};
+use jukiops_domain::people::Authorized;
 use jukiops_domain::schedule::{
     Span, VisitDraft, VisitFacts, VisitStatus, VisitVerb, assess, visit_transition,
 };
@@ -14,7 +15,7 @@ use super::facts::{check_workers, off_hours_facts, permit_facts, site_of};
 use super::visits::{VisitTerminal, rooms_of};
 use crate::common::id_list;
 use crate::common::raced;
-use crate::{Actor, Change, Store, StoreError, sql};
+use crate::{Change, Store, StoreError, sql};
 
 /// The terminals of a draft, each checked to be placed at the visit's site and in use.
 async fn check_terminals(
@@ -194,7 +195,7 @@ pub(super) async fn insert_visit(
         "worker_ids": {"after": d.worker_ids}, "terminal_ids": {"after": d.terminal_ids},
         "plan_id": {"after": plan_id}, "request_id": {"after": d.request_id},
     });
-    ch.audit("visit", id, "create", &changes).await?;
+    ch.audit(Entity::Visit, id, AuditAction::Create, &changes);
     Ok(id)
 }
 
@@ -202,11 +203,11 @@ impl Store {
     /// Plans one visit by hand.
     pub async fn plan_visit(
         &self,
-        actor: &Actor,
+        who: &Authorized,
         rules: &Rules<'_>,
         d: &VisitDraft,
     ) -> Result<i64, StoreError> {
-        let mut ch = self.begin(actor, Action::PlanVisits).await?;
+        let mut ch = self.begin(who).await?;
         let id = insert_visit(&mut ch, rules, d, None).await?;
         ch.commit().await?;
         Ok(id)
@@ -216,18 +217,14 @@ impl Store {
     /// City's instruction or approval is refused (R5.3).
     pub async fn move_visit(
         &self,
-        actor: &Actor,
+        who: &Authorized,
         rules: &Rules<'_>,
         id: i64,
         verb: VisitVerb,
     ) -> Result<VisitStatus, StoreError> {
-        let action = match verb {
-            VisitVerb::Complete => Action::RecordVisits,
-            VisitVerb::Cancel => Action::PlanVisits,
-        };
-        let mut ch = self.begin(actor, action).await?;
+        let mut ch = self.begin(who).await?;
         let v = Store::visit_in(ch.conn(), rules, id).await?;
-        let role = actor.role_or(Role::ContractorLead);
+        let role = who.role();
         let to = visit_transition(v.status, verb, role)
             .map_err(|e| StoreError::conflict("status", e.0))?;
         if verb == VisitVerb::Complete && !v.assessment.may_work {
@@ -241,7 +238,7 @@ impl Store {
         }
         let now = ch.now().to_string();
         let (by, at) = match verb {
-            VisitVerb::Complete => (Some(actor.name().to_string()), Some(now.clone())),
+            VisitVerb::Complete => (Some(who.name().to_string()), Some(now.clone())),
             VisitVerb::Cancel => (None, None),
         };
         let n = sqlx::query(
@@ -261,7 +258,7 @@ impl Store {
             return Err(raced());
         }
         let changes = json!({"status": {"before": v.status.as_str(), "after": to.as_str()}});
-        ch.audit("visit", id, "update", &changes).await?;
+        ch.audit(Entity::Visit, id, AuditAction::Update, &changes);
         ch.commit().await?;
         Ok(to)
     }

@@ -1,6 +1,7 @@
 //! Visits to sites, read with their workers, terminals and the verdict of the schedule
 //! rules (off-hours cover, permits).
 
+use jukiops_domain::audit::Entity;
 use jukiops_domain::schedule::{Assessment, Span, VisitFacts, VisitStatus, assess};
 use serde::Serialize;
 use sqlx::any::AnyRow;
@@ -246,7 +247,7 @@ impl Store {
             .bind(id)
             .fetch_optional(&mut *conn)
             .await?
-            .ok_or(StoreError::NotFound("訪問"))?;
+            .ok_or(StoreError::NotFound(Entity::Visit))?;
         let mut v = [row(&r)?];
         complete_rows(conn, rules, &mut v).await?;
         let [v] = v;

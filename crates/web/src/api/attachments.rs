@@ -12,7 +12,7 @@ use jukiops_domain::jobs::{
     MAX_ATTACHMENT_BYTES, OwnerKind, check_file, content_disposition, percent_decode,
 };
 use jukiops_domain::people::Action;
-use jukiops_store::{Actor, Attachment, Page, attach_action};
+use jukiops_store::{Attachment, Authorized, Page};
 use serde::Deserialize;
 
 use super::{JsonResult, Paging};
@@ -55,7 +55,7 @@ pub fn too_large() -> AppError {
 /// checked by the caller before the body is read; here the file, then the owner.
 pub async fn attach(
     state: &AppState,
-    actor: &Actor,
+    actor: &Authorized,
     kind: OwnerKind,
     owner_id: i64,
     file_name: &str,
@@ -86,7 +86,7 @@ pub async fn upload(
     body: Body,
 ) -> ApiResult<(StatusCode, Json<Attachment>)> {
     let kind = q.kind()?;
-    let actor = user.require(attach_action(kind))?;
+    let actor = user.require(kind.attach_action())?;
     let name = headers
         .get("x-file-name")
         .and_then(|v| v.to_str().ok())

@@ -13,16 +13,16 @@ use jukiops_domain::jobs::{
 };
 use jukiops_domain::people::Action;
 use jukiops_domain::time::today_jst;
-use jukiops_store::{Job, JobDetail, JobFilter, Page, job_action};
+use jukiops_store::{Job, JobDetail, JobFilter, Page};
 use serde::{Deserialize, Serialize};
 
 use super::JsonResult;
 use super::json::ApiJson;
-use super::notices::given;
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::error::{ApiResult, AppError};
 use crate::extract::{Path, Query};
+use jukiops_app::given;
 
 /// `?category=&status=&notice_id=&page=&per_page=` of the job list.
 #[derive(Debug, Default, Clone, Deserialize, utoipa::IntoParams)]
@@ -105,7 +105,7 @@ pub async fn move_job(
     id: i64,
     verb: JobVerb,
 ) -> Result<JobDetail, AppError> {
-    let actor = user.require(job_action(verb))?;
+    let actor = user.require(verb.action())?;
     state.store.move_job(&actor, id, verb).await?;
     Ok(state.store.job(id).await?)
 }

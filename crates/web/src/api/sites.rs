@@ -33,7 +33,7 @@ pub async fn create(
     ApiJson(input): ApiJson<SiteInput>,
 ) -> ApiResult<(StatusCode, Json<Site>)> {
     let actor = user.require(Action::EditInventory)?;
-    let site = state.store.create_site(&actor, input.validate()?).await?;
+    let site = state.store.create_site(&actor, input.check()?).await?;
     Ok((StatusCode::CREATED, Json(site)))
 }
 
@@ -57,9 +57,6 @@ pub async fn update(
 ) -> JsonResult<Site> {
     let actor = user.require(Action::EditInventory)?;
     Ok(Json(
-        state
-            .store
-            .update_site(&actor, id, input.validate()?)
-            .await?,
+        state.store.update_site(&actor, id, input.check()?).await?,
     ))
 }

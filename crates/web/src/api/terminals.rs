@@ -13,7 +13,9 @@ use jukiops_domain::inventory::{
     AssetKind, AssetStatus, TerminalInput, TouchPanelInput, parse_date,
 };
 use jukiops_domain::people::Action;
-use jukiops_store::{Actor, AssetEvent, ImportReport, Page, Terminal, TerminalFilter, TouchPanel};
+use jukiops_store::{
+    AssetEvent, Authorized, ImportReport, Page, Terminal, TerminalFilter, TouchPanel,
+};
 use serde::{Deserialize, Serialize};
 
 use super::json::ApiJson;
@@ -78,10 +80,7 @@ pub async fn create(
     ApiJson(input): ApiJson<TerminalInput>,
 ) -> ApiResult<(StatusCode, Json<Terminal>)> {
     let actor = user.require(Action::EditInventory)?;
-    let t = state
-        .store
-        .create_terminal(&actor, input.validate()?)
-        .await?;
+    let t = state.store.create_terminal(&actor, input.check()?).await?;
     Ok((StatusCode::CREATED, Json(t)))
 }
 
@@ -109,7 +108,7 @@ pub async fn update(
     Ok(Json(
         state
             .store
-            .update_terminal(&actor, id, input.validate()?)
+            .update_terminal(&actor, id, input.check()?)
             .await?,
     ))
 }
@@ -220,7 +219,7 @@ pub async fn import(
 /// The one import operation behind the page and the API.
 pub async fn import_bytes(
     state: &AppState,
-    actor: &Actor,
+    actor: &Authorized,
     bytes: &[u8],
 ) -> Result<ImportReport, AppError> {
     Ok(import_with_encoding(state, actor, bytes).await?.0)
@@ -228,7 +227,7 @@ pub async fn import_bytes(
 
 async fn import_with_encoding(
     state: &AppState,
-    actor: &Actor,
+    actor: &Authorized,
     bytes: &[u8],
 ) -> Result<(ImportReport, String), AppError> {
     let (rows, encoding) = tcsv::import_terminals(bytes).map_err(|errors| {
@@ -295,7 +294,7 @@ pub async fn create_touch_panel(
     let actor = user.require(Action::EditInventory)?;
     let p = state
         .store
-        .create_touch_panel(&actor, n.panel.validate()?, n.terminal_id)
+        .create_touch_panel(&actor, n.panel.check()?, n.terminal_id)
         .await?;
     Ok((StatusCode::CREATED, Json(p)))
 }

@@ -5,7 +5,6 @@ use super::extract::{Path, Query};
 use axum::extract::{FromRequest, Multipart, Request, State};
 use axum::http::StatusCode;
 use jukiops_domain::jobs::OwnerKind;
-use jukiops_store::attach_action;
 use serde_json::json;
 
 use super::{PageError, PageResult, PageUser, see_other};
@@ -55,7 +54,7 @@ pub async fn upload(
     req: Request,
 ) -> PageResult {
     let kind = q.kind()?;
-    let actor = user.require(attach_action(kind))?;
+    let actor = user.require(kind.attach_action())?;
     let request_id = match kind {
         OwnerKind::Notice => None,
         OwnerKind::Request => Some(q.owner_id),

@@ -57,7 +57,7 @@ pub async fn create_site(
     Form(form): Form<SiteForm>,
 ) -> PageResult {
     let actor = user.require(Action::EditInventory)?;
-    let result = match form.to_input().and_then(|i| i.validate()) {
+    let result = match form.to_input().and_then(|i| i.check()) {
         Ok(d) => state
             .store
             .create_site(&actor, d)
@@ -120,7 +120,7 @@ pub async fn update_site(
     Form(form): Form<SiteForm>,
 ) -> PageResult {
     let actor = user.require(Action::EditInventory)?;
-    let result = match form.to_input().and_then(|i| i.validate()) {
+    let result = match form.to_input().and_then(|i| i.check()) {
         Ok(d) => state
             .store
             .update_site(&actor, id, d)
@@ -233,7 +233,7 @@ pub async fn create_terminal(
     Form(form): Form<TerminalInput>,
 ) -> PageResult {
     let actor = user.require(Action::EditInventory)?;
-    let result = match form.validate() {
+    let result = match form.check() {
         Ok(d) => state
             .store
             .create_terminal(&actor, d)
@@ -313,7 +313,7 @@ pub async fn update_terminal(
     Form(form): Form<TerminalInput>,
 ) -> PageResult {
     let actor = user.require(Action::EditInventory)?;
-    let result = match form.validate() {
+    let result = match form.check() {
         Ok(d) => state
             .store
             .update_terminal(&actor, id, d)
@@ -479,7 +479,7 @@ pub async fn create_touch_panel(
     Form(form): Form<TouchPanelInput>,
 ) -> PageResult {
     let actor = user.require(Action::EditInventory)?;
-    let result = match form.validate() {
+    let result = match form.check() {
         Ok(d) => state
             .store
             .create_touch_panel(&actor, d, None)

@@ -12,7 +12,6 @@ use jukiops_domain::contract::CategoryCode;
 use jukiops_domain::jobs::{JobStatus, JobVerb, PasswordRotationInput, job_transition};
 use jukiops_domain::people::Action;
 use jukiops_domain::time::jst;
-use jukiops_store::job_action;
 use serde_json::{Value, json};
 
 use super::schedule::FormPairs;
@@ -35,7 +34,7 @@ fn verbs(user: &PageUser, status: JobStatus) -> Vec<Value> {
     let role = user.0.0.role;
     JobVerb::ALL
         .iter()
-        .filter(|v| user.may(job_action(**v)) && job_transition(status, **v, role).is_ok())
+        .filter(|v| user.may(v.action()) && job_transition(status, **v, role).is_ok())
         .map(|v| json!({"value": v.as_str(), "label": v.label_ja()}))
         .collect()
 }

@@ -6,6 +6,7 @@ mod audit;
 mod calendar;
 mod dashboard;
 mod extract;
+pub mod form;
 mod inspection;
 mod inventory;
 mod job;
@@ -144,11 +145,15 @@ impl FromRequestParts<AppState> for PageUser {
 }
 
 impl PageUser {
-    pub fn require(&self, action: Action) -> Result<jukiops_store::Actor, PageError> {
+    pub fn require(&self, action: Action) -> Result<jukiops_store::Authorized, PageError> {
         self.0.require(action).map_err(PageError)
     }
     pub fn may(&self, action: Action) -> bool {
         self.0.may(action)
+    }
+    /// Who is acting, for the operations (which check the access table themselves).
+    pub fn actor(&self) -> jukiops_store::Actor {
+        self.0.actor()
     }
 
     /// The common page context: title, the signed-in user and what the menu may show.

@@ -2,7 +2,6 @@
 //! one, and a notice's page with its jobs and the City's close and withdraw buttons.
 
 use super::extract::{Path, Query};
-use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
@@ -13,11 +12,27 @@ use jukiops_domain::jobs::{
 use jukiops_domain::people::Action;
 use serde_json::{Value, json};
 
-use super::schedule::FormPairs;
-use super::{PageError, PageResult, PageUser, form_errors, merge, see_other};
+use super::form::{Form, PageForm, post_redirect_get};
+use super::{PageError, PageResult, PageUser, merge};
 use crate::AppState;
-use crate::api::notices::{NoticeQuery, move_notice, record_notice};
 use crate::templates::render;
+use jukiops_app::notices::NoticeQuery;
+
+/// A notice's text may be long (10,000 characters of Japanese, percent-encoded).
+impl PageForm for NoticeInput {
+    const ACTION: Action = Action::RecordNotices;
+    const MAX_BYTES: usize = 128 * 1024;
+}
+
+/// The close and withdraw buttons.
+#[derive(Debug, serde::Deserialize)]
+pub struct NoticeVerbForm {
+    verb: NoticeVerb,
+}
+
+impl PageForm for NoticeVerbForm {
+    const ACTION: Action = Action::RecordNotices;
+}
 
 /// `[{value, label}]` of the notice kinds, with their category.
 fn kind_options() -> Value {
@@ -51,9 +66,8 @@ async fn list_page(
     status: StatusCode,
     extra: Value,
 ) -> PageResult {
-    user.require(Action::ViewJobs)?;
     let filter = q.filter().map_err(|e| PageError(e.into()))?;
-    let page = state.store.notices(&filter, q.request()).await?;
+    let page = state.app.notices(&user.actor(), &q).await?;
     let base = format!(
         "/notices?status={}&kind={}&",
         filter.status.map(|s| s.as_str()).unwrap_or_default(),
@@ -74,24 +88,19 @@ async fn list_page(
         .into_response())
 }
 
-pub async fn record(State(state): State<AppState>, user: PageUser, body: Bytes) -> PageResult {
-    let f = FormPairs::parse(&body);
-    let input = NoticeInput {
-        received_on: f.get("received_on"),
-        jlis_reference: f.get("jlis_reference"),
-        title: f.get("title"),
-        body: f.get("body"),
-        kind: f.get("kind"),
-        requested_deadline: Some(f.get("requested_deadline")),
-    };
-    match record_notice(&state, &user.0, &input).await {
-        Ok(n) => Ok(see_other(&format!("/notices/{}", n.notice.id))),
-        Err(e) => {
-            let (status, message, errors) = form_errors(e)?;
-            let extra = json!({"form": input, "error": message, "errors": errors});
-            list_page(&state, &user, NoticeQuery::default(), status, extra).await
-        }
-    }
+pub async fn record(
+    State(state): State<AppState>,
+    user: PageUser,
+    Form(input): Form<NoticeInput>,
+) -> PageResult {
+    let result = state.app.record_notice(&user.actor(), &input).await;
+    post_redirect_get(
+        result.map_err(Into::into),
+        |n| format!("/notices/{}", n.notice.id),
+        &input,
+        |status, extra| list_page(&state, &user, NoticeQuery::default(), status, extra),
+    )
+    .await
 }
 
 pub async fn show(
@@ -109,8 +118,7 @@ pub(super) async fn show_page(
     status: StatusCode,
     extra: Value,
 ) -> PageResult {
-    user.require(Action::ViewJobs)?;
-    let d = state.store.notice_detail(id).await?;
+    let d = state.app.notice(&user.actor(), id).await?;
     let role = user.0.0.role;
     let may = |verb| notice_transition(d.notice.status, verb, role).is_ok();
     let history: Vec<Value> = state
@@ -137,20 +145,14 @@ pub async fn transition(
     State(state): State<AppState>,
     user: PageUser,
     Path(id): Path<i64>,
-    body: Bytes,
+    Form(f): Form<NoticeVerbForm>,
 ) -> PageResult {
-    user.require(Action::RecordNotices)?;
-    let f = FormPairs::parse(&body);
-    let verb = match f.get("verb").as_str() {
-        "close" => NoticeVerb::Close,
-        "withdraw" => NoticeVerb::Withdraw,
-        _ => return Err(PageError(crate::error::AppError::not_found("操作"))),
-    };
-    match move_notice(&state, &user.0, id, verb).await {
-        Ok(_) => Ok(see_other(&format!("/notices/{id}"))),
-        Err(e) => {
-            let (status, message, _) = form_errors(e)?;
-            show_page(&state, &user, id, status, json!({"error": message})).await
-        }
-    }
+    let result = state.app.move_notice(&user.actor(), id, f.verb).await;
+    post_redirect_get(
+        result.map_err(Into::into),
+        |_| format!("/notices/{id}"),
+        &Value::Null,
+        |status, extra| show_page(&state, &user, id, status, extra),
+    )
+    .await
 }

@@ -17,7 +17,7 @@ use std::fmt::Debug;
 use chrono::NaiveDate;
 
 use crate::people::Role;
-use crate::schedule::TransitionError;
+use crate::rules::TransitionError;
 use crate::validation::FieldErrors;
 
 /// A date for tests.

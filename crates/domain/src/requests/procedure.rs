@@ -4,13 +4,16 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::common::{Rule, apply, only};
 use super::decision::Verdict;
 use super::questions::{QuestionStatus, blocks_approval};
 use super::work_request::WorkRequestStatus;
-use crate::people::Role;
-use crate::schedule::TransitionError;
+use crate::people::{Action, Role};
+use crate::rules::TransitionError;
+use crate::rules::{Rule, apply, only};
 use crate::validation::{FieldErrors, optional_text, required_text};
+
+/// The Japanese names of a 作業手順書 version's fields.
+pub const PROCEDURE_FIELDS: &[(&str, &str)] = &[("version", "版"), ("steps", "手順の数")];
 
 /// The most steps one procedure may have.
 pub const MAX_STEPS: usize = 200;
@@ -230,3 +233,15 @@ pub fn may_record_work(
     }
     Ok(())
 }
+
+impl ProcedureVerb {
+    /// What the access table must grant: the contractor submits, the City decides.
+    pub fn action(self) -> Action {
+        match self {
+            Self::Submit => Action::WriteProcedures,
+            _ => Action::DecideProcedures,
+        }
+    }
+}
+
+checked_by!(ProcedureInput => ProcedureDraft);

@@ -1,12 +1,23 @@
 //! 作業記録 (work records, R8.3): what was done on one terminal for one step of the
 //! approved procedure, with its outcome, by whom and when.
 
+use crate::vocab::Labelled;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::common::required_instant;
 use super::procedure::ProcedureStep;
+use crate::rules::required_instant;
 use crate::validation::{FieldErrors, optional_text};
+
+/// The Japanese names of a work record's fields.
+pub const WORK_RECORD_FIELDS: &[(&str, &str)] = &[
+    ("terminal_id", "統合端末"),
+    ("step_order", "手順の番号"),
+    ("outcome", "結果"),
+    ("performer_id", "実施者"),
+    ("started_at", "開始日時"),
+    ("ended_at", "終了日時"),
+];
 
 labelled_enum! {
     /// How one step went on one terminal.
@@ -67,10 +78,7 @@ impl WorkRecordInput {
         }
         let outcome = StepOutcome::parse(&self.outcome);
         if outcome.is_none() {
-            e.push(
-                "outcome",
-                "結果は done（実施済）・not_applicable（対象外）・failed（失敗）のいずれかを指定してください。",
-            );
+            e.push("outcome", StepOutcome::one_of_message("結果"));
         }
         let start = required_instant(&mut e, "started_at", "開始日時", &self.started_at);
         let end = required_instant(&mut e, "ended_at", "終了日時", &self.ended_at);
@@ -127,3 +135,5 @@ impl WorkRecordDraft {
         e.into_result(())
     }
 }
+
+checked_by!(WorkRecordInput => WorkRecordDraft);

@@ -2,6 +2,10 @@
 //! own fields and the previous entry's hash, so an edited, deleted or reordered entry
 //! breaks the chain at the first bad one.
 
+mod labels;
+
+pub use labels::{AuditAction, Entity, any_field_label, unlabelled};
+
 use serde::Serialize;
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};

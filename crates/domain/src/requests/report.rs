@@ -7,10 +7,13 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::common::count;
 use super::procedure::ProcedureStep;
 use super::work_records::{StepOutcome, WorkRecordDraft};
+use crate::rules::count;
 use crate::time::jst;
+
+/// The Japanese names of a result report's fields.
+pub const REPORT_FIELDS: &[(&str, &str)] = &[("exceptions", "例外(失敗・未実施)の件数")];
 
 /// One step's outcomes over the request's terminals (each terminal's latest record).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]

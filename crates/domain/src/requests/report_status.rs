@@ -1,10 +1,10 @@
 //! The life of a result report (R8.3): the contractor's lead drafts and submits it; the
 //! City accepts it, or returns it with a comment and the lead submits it again.
 
-use super::common::{Rule, apply, only};
 use super::decision::Verdict;
 use crate::people::Role;
-use crate::schedule::TransitionError;
+use crate::rules::TransitionError;
+use crate::rules::{Rule, apply, only};
 
 labelled_enum! {
     /// Where a result report stands.

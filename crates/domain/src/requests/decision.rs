@@ -54,3 +54,5 @@ impl DecisionInput {
         }
     }
 }
+
+checked_by!(DecisionInput => Decision);

@@ -3,10 +3,19 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::common::{Rule, apply, only};
-use crate::people::Role;
-use crate::schedule::TransitionError;
+use crate::people::{Action, Role};
+use crate::rules::TransitionError;
+use crate::rules::{Rule, apply, only};
 use crate::validation::{FieldErrors, optional_text, required_text};
+
+/// The Japanese names of a question's fields.
+pub const QUESTION_FIELDS: &[(&str, &str)] = &[
+    ("work_request_id", "作業依頼書"),
+    ("subject", "件名"),
+    ("body", "疑義の内容"),
+    ("answer", "回答"),
+    ("change", "仕様の変更"),
+];
 
 labelled_enum! {
     /// Where a question stands.
@@ -141,3 +150,16 @@ impl AnswerInput {
         e.into_result(AnswerDraft { answer, change })
     }
 }
+
+impl QuestionVerb {
+    /// What the access table must grant: the City answers; whoever may raise one closes.
+    pub fn action(self) -> Action {
+        match self {
+            Self::Answer => Action::AnswerQuestions,
+            Self::Close => Action::RaiseQuestions,
+        }
+    }
+}
+
+checked_by!(QuestionInput => QuestionDraft);
+checked_by!(AnswerInput => AnswerDraft);

@@ -1,65 +1,67 @@
-//! What the jobs modules share: closed vocabularies with a code and a Japanese label, one
-//! table-driven way to refuse a transition with a Japanese reason, id lists and date fields.
+//! What every state machine and input check shares: one table-driven way to refuse a
+//! transition with a Japanese reason naming who may act or which status forbids it, id lists
+//! and date fields.
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc};
 
 use crate::inventory::parse_date;
 use crate::people::Role;
-use crate::schedule::TransitionError;
 use crate::time::jst;
 use crate::validation::FieldErrors;
+use crate::vocab::Labelled;
 
-/// Declares a closed vocabulary (a status or a verb) with `ALL`, `as_str`, `parse` and
-/// `label_ja`; the code is also its serde name, so JSON, forms and storage agree.
-macro_rules! labelled_enum {
-    (
-        $(#[$meta:meta])*
-        pub enum $name:ident {
-            $( $(#[$vmeta:meta])* $variant:ident = ($code:literal, $label:literal), )+
-        }
-    ) => {
-        $(#[$meta])*
-        #[derive(
-            Debug, Clone, Copy, PartialEq, Eq, Hash,
-            serde::Serialize, serde::Deserialize, utoipa::ToSchema,
-        )]
-        pub enum $name {
-            $( $(#[$vmeta])* #[serde(rename = $code)] $variant, )+
-        }
+/// A refused state change: the reason in Japanese, answered as 409.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct TransitionError(pub String);
 
-        impl $name {
-            /// Every value, in declaration order.
-            pub const ALL: [Self; [$($code),+].len()] = [$(Self::$variant),+];
-            /// The code used in storage, JSON and forms.
-            pub fn as_str(self) -> &'static str {
-                match self { $(Self::$variant => $code,)+ }
-            }
-            /// The value named by its code (surrounding spaces ignored).
-            pub fn parse(s: &str) -> Option<Self> {
-                let s = s.trim();
-                Self::ALL.into_iter().find(|x| x.as_str() == s)
-            }
-            /// The Japanese label shown to people.
-            pub fn label_ja(self) -> &'static str {
-                match self { $(Self::$variant => $label,)+ }
-            }
-        }
-
-        impl super::common::Labelled for $name {
-            fn label_ja(self) -> &'static str {
-                $name::label_ja(self)
-            }
-        }
-    };
+/// A rule's verdict against a change, in Japanese: input that cannot be accepted as given
+/// (422, naming its fields) or a change that conflicts with the records as they stand (409,
+/// naming the field it concerns). The store loads the facts, the domain says this.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Refusal {
+    #[error("{0}")]
+    Invalid(FieldErrors),
+    #[error("{message}")]
+    Conflict { field: String, message: String },
 }
 
-/// A status or verb that refusals name by its Japanese label.
-pub(super) trait Labelled: Copy + PartialEq {
-    fn label_ja(self) -> &'static str;
+impl Refusal {
+    /// One field of the input refused.
+    pub fn invalid(field: &str, message: impl Into<String>) -> Self {
+        let mut e = FieldErrors::default();
+        e.push(field, message);
+        Self::Invalid(e)
+    }
+    /// A conflict with the records, about `field`.
+    pub fn conflict(field: &str, message: impl Into<String>) -> Self {
+        Self::Conflict {
+            field: field.to_string(),
+            message: message.into(),
+        }
+    }
+    /// A reference to a record that does not exist: `field` names it, `what` says what it
+    /// should have been (e.g. 拠点).
+    pub fn unknown(field: &str, what: &str, id: impl std::fmt::Display) -> Self {
+        Self::invalid(field, format!("{what}ID {id} は登録されていません。"))
+    }
+}
+
+impl From<FieldErrors> for Refusal {
+    fn from(e: FieldErrors) -> Self {
+        Self::Invalid(e)
+    }
+}
+
+/// A refused transition conflicts with the record's status.
+impl From<TransitionError> for Refusal {
+    fn from(e: TransitionError) -> Self {
+        Self::conflict("status", e.0)
+    }
 }
 
 /// One row of a transition table: who may apply a verb, from which statuses, and where to.
-pub(super) struct Rule<S: 'static> {
+pub(crate) struct Rule<S: 'static> {
     pub roles: &'static [Role],
     pub from: &'static [S],
     pub to: S,
@@ -67,7 +69,7 @@ pub(super) struct Rule<S: 'static> {
 
 /// Applies `rule` to a `thing` (e.g. 作業依頼書) standing in `from`: the role is checked
 /// first, then the status.
-pub(super) fn apply<S: Labelled, V: Labelled>(
+pub(crate) fn apply<S: Labelled, V: Labelled>(
     thing: &str,
     rule: Rule<S>,
     from: S,
@@ -77,22 +79,22 @@ pub(super) fn apply<S: Labelled, V: Labelled>(
     if !rule.roles.contains(&role) {
         return Err(TransitionError(format!(
             "{thing}の{}は{}が行います。",
-            verb.label_ja(),
+            verb.label(),
             who(rule.roles)
         )));
     }
     if !rule.from.contains(&from) {
         return Err(TransitionError(format!(
             "この{thing}は「{}」のため、{}はできません。",
-            from.label_ja(),
-            verb.label_ja()
+            from.label(),
+            verb.label()
         )));
     }
     Ok(rule.to)
 }
 
 /// Refuses `what` (a Japanese noun phrase) unless `role` is one of `roles`.
-pub(super) fn only(roles: &[Role], role: Role, what: &str) -> Result<(), TransitionError> {
+pub(crate) fn only(roles: &[Role], role: Role, what: &str) -> Result<(), TransitionError> {
     if roles.contains(&role) {
         Ok(())
     } else {
@@ -110,7 +112,7 @@ fn who(roles: &[Role]) -> String {
 }
 
 /// The ids sorted, without repeats.
-pub(super) fn distinct(ids: &[i64]) -> Vec<i64> {
+pub(crate) fn distinct(ids: &[i64]) -> Vec<i64> {
     let mut v = ids.to_vec();
     v.sort_unstable();
     v.dedup();
@@ -118,7 +120,7 @@ pub(super) fn distinct(ids: &[i64]) -> Vec<i64> {
 }
 
 /// Checks a required `YYYY-MM-DD` field.
-pub(super) fn required_date(
+pub(crate) fn required_date(
     e: &mut FieldErrors,
     field: &str,
     label: &str,
@@ -135,7 +137,7 @@ pub(super) fn required_date(
 }
 
 /// Checks an optional `YYYY-MM-DD` field; empty is `None`.
-pub(super) fn optional_date(
+pub(crate) fn optional_date(
     e: &mut FieldErrors,
     field: &str,
     label: &str,
@@ -147,7 +149,7 @@ pub(super) fn optional_date(
 
 /// Checks a required Japan-time instant typed as `YYYY-MM-DDTHH:MM` (or with a space, or
 /// with seconds) and returns it in UTC.
-pub(super) fn required_instant(
+pub(crate) fn required_instant(
     e: &mut FieldErrors,
     field: &str,
     label: &str,
@@ -175,6 +177,6 @@ pub(super) fn required_instant(
 }
 
 /// The number of items, as the counts' integer type.
-pub(super) fn count<T>(items: impl Iterator<Item = T>) -> u32 {
+pub(crate) fn count<T>(items: impl Iterator<Item = T>) -> u32 {
     u32::try_from(items.count()).unwrap_or(u32::MAX)
 }

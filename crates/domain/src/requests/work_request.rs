@@ -4,10 +4,22 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::common::{Rule, apply, distinct, only, required_date};
 use crate::people::Role;
-use crate::schedule::TransitionError;
+use crate::rules::TransitionError;
+use crate::rules::{Rule, apply, distinct, only, required_date};
 use crate::validation::{FieldErrors, required_text};
+
+/// The Japanese names of a 作業依頼書's fields.
+pub const WORK_REQUEST_FIELDS: &[(&str, &str)] = &[
+    ("request_number", "依頼番号"),
+    ("issued_on", "発行日"),
+    ("period_from", "作業期間の開始日"),
+    ("period_to", "作業期間の終了日"),
+    ("contents", "依頼内容"),
+    ("job_ids", "作業"),
+    ("site_ids", "作業場所"),
+    ("combination_approved", "作業の組合せの承認"),
+];
 
 labelled_enum! {
     /// Where a work request stands.
@@ -197,3 +209,5 @@ impl WorkRequestInput {
         }
     }
 }
+
+checked_by!(WorkRequestInput => WorkRequestDraft);

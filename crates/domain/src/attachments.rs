@@ -2,46 +2,35 @@
 //! accepted, checked by their first bytes AND their extension, how large, and under which
 //! name. Pure rules; storage keeps the bytes.
 
-use serde::{Deserialize, Serialize};
+use crate::people::Action;
 use sha2::{Digest, Sha256};
 
 use crate::FieldErrors;
+
+/// The Japanese names of an attachment's fields.
+pub const ATTACHMENT_FIELDS: &[(&str, &str)] = &[
+    ("owner_kind", "添付先"),
+    ("owner_id", "添付先ID"),
+    ("file_name", "ファイル名"),
+    ("content_type", "ファイルの形式"),
+    ("size", "大きさ(バイト)"),
+    ("sha256", "SHA-256"),
+];
 
 /// The largest accepted file: 4 MiB.
 pub const MAX_ATTACHMENT_BYTES: usize = 4 * 1024 * 1024;
 /// The longest accepted file name, in characters.
 pub const MAX_FILE_NAME_CHARS: usize = 200;
 
-/// What an attachment belongs to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum OwnerKind {
-    /// A J-LIS notice (R2.4).
-    Notice,
-    /// One version of a 作業手順書 (R8.2).
-    Procedure,
-    /// Evidence of the work on a 作業依頼書 (R8.3).
-    Request,
-}
-
-impl OwnerKind {
-    pub const ALL: [OwnerKind; 3] = [Self::Notice, Self::Procedure, Self::Request];
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Notice => "notice",
-            Self::Procedure => "procedure",
-            Self::Request => "request",
-        }
-    }
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|k| k.as_str() == s)
-    }
-    pub fn label_ja(self) -> &'static str {
-        match self {
-            Self::Notice => "通知",
-            Self::Procedure => "作業手順書",
-            Self::Request => "作業依頼書",
-        }
+labelled_enum! {
+    /// What an attachment belongs to.
+    pub enum OwnerKind {
+        /// A J-LIS notice (R2.4).
+        Notice = ("notice", "通知"),
+        /// One version of a 作業手順書 (R8.2).
+        Procedure = ("procedure", "作業手順書"),
+        /// Evidence of the work on a 作業依頼書 (R8.3).
+        Request = ("request", "作業依頼書"),
     }
 }
 
@@ -213,6 +202,18 @@ pub fn content_disposition(file_name: &str) -> String {
         })
         .collect();
     format!("attachment; filename=\"{fallback}\"; filename*=UTF-8''{encoded}")
+}
+
+impl OwnerKind {
+    /// What the access table must grant to attach a file: the City records notices, the
+    /// lead writes procedures, the workers record evidence.
+    pub fn attach_action(self) -> Action {
+        match self {
+            Self::Notice => Action::RecordNotices,
+            Self::Procedure => Action::WriteProcedures,
+            Self::Request => Action::RecordWork,
+        }
+    }
 }
 
 #[cfg(test)]

@@ -1,0 +1,70 @@
+//! The operations of jukiops: every read and every change that the pages, the JSON API and
+//! the CLI perform, one function each. An operation is the one place that names the
+//! [`Action`](jukiops_domain::people::Action) it needs: it asks the access table for an
+//! [`Authorized`](jukiops_domain::people::Authorized) (403 otherwise) before it reads or
+//! checks anything, has the domain check the input, and hands the proof to the store, whose
+//! [`Change`](jukiops_store::Change) writes the rows and their audit entry in one
+//! transaction. Front ends only parse and render.
+//!
+//! One module per feature, named as in every other crate: `calendar`, `notices`, ...
+
+pub mod calendar;
+pub mod notices;
+
+use std::sync::Arc;
+
+use jukiops_domain::calendar::BusinessCalendar;
+use jukiops_domain::contract::Contract;
+use jukiops_store::{Rules, Store};
+
+/// What an operation can fail with: refused (403), not found (404), invalid input naming
+/// its fields (422), a conflict with the records (409), or a storage failure.
+pub use jukiops_store::StoreError as Error;
+
+pub type Result<T> = std::result::Result<T, Error>;
+
+/// A value of a list's filter: empty is none.
+pub fn given(v: &Option<String>) -> Option<&str> {
+    v.as_deref().map(str::trim).filter(|s| !s.is_empty())
+}
+
+/// The running application: the store and the contract it serves.
+#[derive(Debug, Clone)]
+pub struct App {
+    store: Store,
+    contract: Arc<Contract>,
+}
+
+impl App {
+    pub fn new(store: Store, contract: Contract) -> Self {
+        Self {
+            store,
+            contract: Arc::new(contract),
+        }
+    }
+
+    /// The store, for what is not an operation on the records: health checks, backups,
+    /// the benchmark's seeding.
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// The contract in force (R1).
+    pub fn contract(&self) -> &Contract {
+        &self.contract
+    }
+
+    /// The business calendar in force: the contract's closed days and the City's table of
+    /// extra closed or open days (R5.2).
+    pub async fn business_calendar(&self) -> Result<BusinessCalendar> {
+        self.store.business_calendar(&self.contract).await
+    }
+
+    /// The schedule's rules under `calendar` and the contract.
+    pub fn rules<'a>(&'a self, calendar: &'a BusinessCalendar) -> Rules<'a> {
+        Rules {
+            calendar,
+            contract: &self.contract,
+        }
+    }
+}
