@@ -15,6 +15,7 @@ use std::sync::Arc;
 
 use jukiops_domain::calendar::BusinessCalendar;
 use jukiops_domain::contract::Contract;
+use jukiops_domain::people::{Action, Actor};
 use jukiops_store::{Rules, Store};
 
 /// What an operation can fail with: refused (403), not found (404), invalid input naming
@@ -36,11 +37,27 @@ pub struct App {
 }
 
 impl App {
-    pub fn new(store: Store, contract: Contract) -> Self {
-        Self {
-            store,
+    /// The application over `store` in the context of `contract` (read from `source`):
+    /// the contract becomes (or is found as) a row, its sites are brought into the register,
+    /// and every operation then reads and writes that year's records (R1.2).
+    pub async fn open(store: Store, contract: Contract, source: &str) -> Result<App> {
+        let system = Actor::System("契約の読み込み".into());
+        let id = store
+            .adopt_contract(&system.authorize(Action::LoadContract)?, &contract, source)
+            .await?;
+        store
+            .sync_contract_sites(&system.authorize(Action::EditInventory)?, &contract.sites)
+            .await?;
+        Ok(App {
+            store: store.scoped(id),
             contract: Arc::new(contract),
-        }
+        })
+    }
+
+    /// The application over the built-in FY2020 Sapporo contract.
+    pub async fn open_builtin(store: Store) -> Result<App> {
+        let text = jukiops_domain::contract::BUILTIN_DEFAULT_TOML;
+        App::open(store, Contract::builtin_default(), text).await
     }
 
     /// The store, for what is not an operation on the records: health checks, backups,

@@ -686,12 +686,8 @@ async fn engine_body(
     // The real server, as the tests start it.
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let addr = listener.local_addr()?;
-    let state = AppState::new(
-        store.clone(),
-        Contract::builtin_default(),
-        WebConfig::default(),
-        None,
-    );
+    let app = jukiops_app::App::open_builtin(store.clone()).await?;
+    let state = AppState::new(app, WebConfig::default(), None);
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let server = tokio::spawn(async move {
         let app = jukiops_web::router(state).into_make_service_with_connect_info::<SocketAddr>();

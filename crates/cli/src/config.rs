@@ -109,17 +109,28 @@ impl ServerArgs {
 
 /// Loads the contract file, or the built-in default.
 pub fn load_contract(path: Option<&Path>) -> anyhow::Result<jukiops_domain::contract::Contract> {
-    use jukiops_domain::contract::Contract;
+    Ok(load_contract_source(path)?.0)
+}
+
+/// The contract of `path` (the built-in one without) with the text it was read from.
+pub fn load_contract_source(
+    path: Option<&Path>,
+) -> anyhow::Result<(jukiops_domain::contract::Contract, String)> {
+    use jukiops_domain::contract::{BUILTIN_DEFAULT_TOML, Contract};
     let Some(path) = path else {
-        return Ok(Contract::builtin_default());
+        return Ok((
+            Contract::builtin_default(),
+            BUILTIN_DEFAULT_TOML.to_string(),
+        ));
     };
     let text = std::fs::read_to_string(path)
         .with_context(|| format!("契約ファイル {} を読めません", path.display()))?;
-    Contract::parse(&text).map_err(|errors| {
+    let contract = Contract::parse(&text).map_err(|errors| {
         let lines: Vec<String> = errors
             .iter()
             .map(|e| format!("  {}:{e}", path.display()))
             .collect();
         anyhow::anyhow!("契約ファイルに誤りがあります:\n{}", lines.join("\n"))
-    })
+    })?;
+    Ok((contract, text))
 }

@@ -26,10 +26,8 @@ pub fn random_password() -> String {
 const ROOMS: [&str; 4] = ["市民課", "戸籍住民課", "保険年金課", "窓口サービス係"];
 
 /// Seeds `store` (already migrated, empty) and returns `(username, role, password)`.
-pub async fn seed(
-    store: &Store,
-    contract: &Contract,
-) -> anyhow::Result<Vec<(String, Role, String)>> {
+pub async fn seed(app: &jukiops_app::App) -> anyhow::Result<Vec<(String, Role, String)>> {
+    let (store, contract) = (app.store(), app.contract());
     let actor = Actor::System("demo".into());
     store
         .sync_contract_sites(&actor.authorize(Action::EditInventory)?, &contract.sites)

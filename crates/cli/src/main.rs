@@ -12,7 +12,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, bail};
 use clap::{Parser, Subcommand};
-use config::{ServerArgs, Settings, load_contract};
+use config::{ServerArgs, Settings, load_contract_source};
 use jukiops_domain::FieldErrors;
 use jukiops_domain::people::{Role, check_password, check_username};
 use jukiops_store::{Actor, NewUser, Store, UserPatch, password, redact_url};
@@ -163,10 +163,11 @@ fn init_logs(format: &str) {
     }
 }
 
-/// The operations over the database of `settings` and the contract they name.
+/// The operations over the database of `settings`, in the context of the contract they
+/// name (the built-in one by default).
 async fn open_app(settings: &Settings) -> anyhow::Result<jukiops_app::App> {
-    let contract = load_contract(settings.contract.as_deref())?;
-    Ok(jukiops_app::App::new(open(settings).await?, contract))
+    let (contract, source) = load_contract_source(settings.contract.as_deref())?;
+    Ok(jukiops_app::App::open(open(settings).await?, contract, &source).await?)
 }
 
 async fn open(settings: &Settings) -> anyhow::Result<Store> {
@@ -201,15 +202,8 @@ async fn run(command: Option<Command>) -> anyhow::Result<ExitCode> {
     match command {
         Command::Serve(args) => {
             let settings = args.resolve()?;
-            let contract = load_contract(settings.contract.as_deref())?;
-            let store = open(&settings).await?;
-            store
-                .sync_contract_sites(
-                    &Actor::System("contract".into()).authorize(Action::EditInventory)?,
-                    &contract.sites,
-                )
-                .await?;
-            serve(store, contract, &settings).await?;
+            let app = open_app(&settings).await?;
+            serve(app, &settings).await?;
         }
         Command::Demo { listen, data_dir } => {
             let dir = match data_dir {
@@ -225,7 +219,6 @@ async fn run(command: Option<Command>) -> anyhow::Result<ExitCode> {
                     dir.display()
                 );
             }
-            let contract = jukiops_domain::contract::Contract::builtin_default();
             let database_url = format!("sqlite://{}", db.display());
             let settings = Settings {
                 pool_size: jukiops_store::default_pool_size(&database_url),
@@ -235,14 +228,14 @@ async fn run(command: Option<Command>) -> anyhow::Result<ExitCode> {
                 contract: None,
                 secure_cookies: false,
             };
-            let store = open(&settings).await?;
-            let people = demo::seed(&store, &contract).await?;
+            let app = open_app(&settings).await?;
+            let people = demo::seed(&app).await?;
             println!("デモ用データベース: {}", db.display());
             println!("ログイン情報(この表示限り):");
             for (u, role, pw) in &people {
                 println!("  {:<10} {:<20} {}", u, role.label_ja(), pw);
             }
-            serve(store, contract, &settings).await?;
+            serve(app, &settings).await?;
         }
         Command::Migrate(args) => {
             let settings = args.resolve()?;
@@ -298,18 +291,14 @@ async fn run(command: Option<Command>) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-async fn serve(
-    store: Store,
-    contract: jukiops_domain::contract::Contract,
-    settings: &Settings,
-) -> anyhow::Result<()> {
+async fn serve(app: jukiops_app::App, settings: &Settings) -> anyhow::Result<()> {
     let listen = &settings.listen;
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .with_context(|| format!("{listen} で待ち受けできません"))?;
     let addr = listener.local_addr()?;
     println!("jukiops を起動しました: http://{addr}/");
-    let purge = store.clone();
+    let purge = app.store().clone();
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
         loop {
@@ -324,7 +313,7 @@ async fn serve(
         trusted_proxies: settings.trusted_proxies.clone(),
         ..WebConfig::default()
     };
-    let state = AppState::new(store, contract, config, jukiops_web::install_metrics());
+    let state = AppState::new(app, config, jukiops_web::install_metrics());
     jukiops_web::serve(listener, state).await?;
     Ok(())
 }

@@ -79,6 +79,8 @@ labelled_enum! {
         AgreeSchedule = ("agree_schedule", "日程への同意"),
         /// Edit the annual inspection's checklist template (R3.3): the City decides it.
         EditInspectionTemplate = ("edit_inspection_template", "年次点検の点検項目の編集"),
+        /// Load a contract file as the year's contract (R1.2): done by the system at start.
+        LoadContract = ("load_contract", "契約の読み込み"),
     }
 }
 
@@ -148,6 +150,7 @@ pub const ACCESS: &[(Action, &[Role])] = &[
     (Action::DecideReports, &[CityStaff]),
     (Action::AgreeSchedule, &[CityStaff]),
     (Action::EditInspectionTemplate, &[CityStaff]),
+    (Action::LoadContract, &[Admin]),
 ];
 
 /// Whether `role` may perform `action`, from [`ACCESS`].

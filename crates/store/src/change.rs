@@ -21,6 +21,7 @@ pub struct Change {
     now: DateTime<Utc>,
     now_text: String,
     pending: Vec<PendingEntry>,
+    contract_id: Option<i64>,
     _turn: crate::writer::Turn,
     writer: crate::writer::Writer,
 }
@@ -39,6 +40,7 @@ impl Store {
             now,
             now_text: to_db(now),
             pending: Vec::new(),
+            contract_id: self.contract_id,
             _turn: turn,
             writer: self.writer.clone(),
         })
@@ -58,6 +60,11 @@ impl Change {
     }
     pub fn actor(&self) -> &str {
         &self.actor
+    }
+    /// The contract year the change's records belong to (R1.2); refused when the store
+    /// was not scoped to one.
+    pub fn contract_id(&self) -> Result<i64, StoreError> {
+        self.contract_id.ok_or(StoreError::Unscoped)
     }
     pub(crate) fn engine(&self) -> crate::Engine {
         self.writer.engine()

@@ -28,6 +28,10 @@ pub enum StoreError {
     /// A stored code that names nothing (the database was edited outside jukiops).
     #[error("stored data could not be read: {0}")]
     Decode(#[from] DecodeError),
+    /// A record of a contract year was read or written through a store not scoped to one
+    /// (a bug: every operation runs in the context of one contract).
+    #[error("no contract year in force")]
+    Unscoped,
     /// A change tried to commit without an audit entry: refused, nothing written.
     #[error("a change must leave an audit entry")]
     Unaudited,

@@ -10,6 +10,7 @@ mod calendar;
 mod chain;
 mod change;
 mod common;
+mod contracts;
 mod error;
 mod jobs;
 mod list_cache;
@@ -74,6 +75,9 @@ pub struct Store {
     writer: writer::Writer,
     /// Terminal list pages, valid while the audit head stays put.
     list_cache: list_cache::ListCache,
+    /// The contract year whose records this store reads and writes ([`Store::scoped`]);
+    /// `None` for the work that outlives a year only (people, inventory, audit).
+    contract_id: Option<i64>,
     /// Lives as long as some clone of this store: background tasks stop when it is gone.
     _alive: std::sync::Arc<()>,
 }
@@ -138,8 +142,23 @@ impl Store {
             engine,
             writer,
             list_cache: list_cache::ListCache::default(),
+            contract_id: None,
             _alive: alive,
         })
+    }
+
+    /// The same database, reading and writing the records of contract `id` (R1.2).
+    pub fn scoped(&self, contract_id: i64) -> Store {
+        Store {
+            contract_id: Some(contract_id),
+            ..self.clone()
+        }
+    }
+
+    /// The contract year this store works in; an error when it was not scoped, so that no
+    /// record of a year is written or listed without one.
+    pub fn contract_id(&self) -> Result<i64, StoreError> {
+        self.contract_id.ok_or(StoreError::Unscoped)
     }
 
     pub fn engine(&self) -> Engine {

@@ -77,16 +77,11 @@ impl AppState {
         }
     }
 
-    pub fn new(
-        store: Store,
-        contract: Contract,
-        config: WebConfig,
-        metrics: Option<PrometheusHandle>,
-    ) -> Self {
+    pub fn new(app: App, config: WebConfig, metrics: Option<PrometheusHandle>) -> Self {
         Self {
-            app: App::new(store.clone(), contract.clone()),
-            store,
-            contract: Arc::new(contract),
+            store: app.store().clone(),
+            contract: Arc::new(app.contract().clone()),
+            app,
             config: Arc::new(config),
             metrics,
         }

@@ -4,7 +4,7 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
-use jukiops_domain::contract::Contract;
+use jukiops_app::App;
 use jukiops_domain::people::{Action, Role};
 use jukiops_store::{Actor, NewUser, Store, password};
 use jukiops_web::{AppState, WebConfig};
@@ -162,15 +162,9 @@ impl TestApp {
     ) -> TestApp {
         let db = TestDb::new(engine).await;
         let store = db.store().await;
-        let contract = Contract::builtin_default();
+        let app = App::open_builtin(store).await.expect("contract");
+        let store = app.store().clone();
         let system = Actor::System("test".into());
-        store
-            .sync_contract_sites(
-                &system.authorize(Action::EditInventory).expect("system"),
-                &contract.sites,
-            )
-            .await
-            .expect("sites");
         for role in Role::ALL {
             let password_hash = password::hash(test_password(role)).await;
             let new = NewUser {
@@ -188,7 +182,7 @@ impl TestApp {
             .await
             .expect("bind");
         let addr = listener.local_addr().expect("addr");
-        let state = AppState::new(store.clone(), contract, config, metrics);
+        let state = AppState::new(app, config, metrics);
         tokio::spawn(async move {
             let app =
                 jukiops_web::router(state).into_make_service_with_connect_info::<SocketAddr>();

@@ -6,11 +6,12 @@
 use serde_json::Value;
 
 use crate::vocab::Labelled;
-use crate::{attachments, calendar, inventory, jobs, people, requests, schedule};
+use crate::{attachments, calendar, contract, inventory, jobs, people, requests, schedule};
 
 labelled_enum! {
     /// A kind of record the audit trail names.
     pub enum Entity {
+        Contract = ("contract", "契約"),
         Site = ("site", "拠点"),
         Terminal = ("terminal", "統合端末"),
         TouchPanel = ("touch_panel", "タッチパネル"),
@@ -71,6 +72,7 @@ impl Entity {
     fn field_tables(self) -> &'static [&'static [(&'static str, &'static str)]] {
         use Entity::*;
         match self {
+            Contract => &[contract::CONTRACT_FIELDS],
             Site => &[inventory::SITE_FIELDS],
             Terminal | TouchPanel => &[inventory::ASSET_FIELDS],
             TerminalImport => &[inventory::IMPORT_FIELDS],

@@ -30,6 +30,14 @@ pub use error::ContractError;
 /// starting point for the next year, R1.2).
 pub const BUILTIN_DEFAULT_TOML: &str = include_str!("sapporo-fy2020.toml");
 
+/// The Japanese names of a contract row's recorded fields.
+pub const CONTRACT_FIELDS: &[(&str, &str)] = &[
+    ("name", "業務名"),
+    ("fiscal_year", "年度"),
+    ("period", "業務履行期間"),
+    ("adopted", "この契約に属させた既存の記録の件数"),
+];
+
 /// One fiscal year's contract (R1.1).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Contract {
