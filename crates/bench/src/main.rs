@@ -17,7 +17,6 @@ use anyhow::{Context, Result, bail};
 use axum::Router;
 use axum::routing::get;
 use clap::Parser;
-use jukiops_domain::contract::Contract;
 use jukiops_domain::people::Action;
 use jukiops_domain::people::Role;
 use jukiops_store::{Actor, NewUser, Store, password};
