@@ -18,6 +18,8 @@ pub mod password;
 mod people;
 mod requests;
 mod schedule;
+#[cfg(test)]
+mod schema;
 mod sessions;
 mod sites;
 mod terminal_list;
