@@ -10,6 +10,7 @@ mod calendar;
 mod chain;
 mod change;
 mod common;
+mod constraints;
 mod error;
 mod jobs;
 mod list_cache;

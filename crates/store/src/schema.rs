@@ -244,6 +244,43 @@ impl Catalog {
         }
         (facts, used)
     }
+
+    /// The unique indexes a person's input can collide with: every unique index and
+    /// primary key but a single column the database assigns.
+    pub(crate) fn unique_keys(&self) -> Vec<Index> {
+        let mut keys: Vec<Index> = self.indexes.iter().filter(|i| i.unique).cloned().collect();
+        // SQLite keeps an INTEGER PRIMARY KEY as the rowid, without an index of its own.
+        for (table, columns) in &self.primary_keys {
+            if !columns.is_empty() && !keys.iter().any(|i| i.primary && i.table == *table) {
+                keys.push(Index {
+                    table: table.clone(),
+                    name: String::new(),
+                    columns: columns.clone(),
+                    unique: true,
+                    primary: true,
+                    partial: false,
+                });
+            }
+        }
+        keys.retain(|i| {
+            let generated = match i.columns.as_slice() {
+                [only] => self
+                    .tables
+                    .get(&i.table)
+                    .is_some_and(|cs| cs.iter().any(|c| c.name == *only && c.generated)),
+                _ => false,
+            };
+            !generated && !is_set_aside(self.engine, &i.table)
+        });
+        keys
+    }
+}
+
+/// Whether [`DELIBERATE`] leaves `table` out on `engine`.
+fn is_set_aside(engine: Engine, table: &str) -> bool {
+    DELIBERATE.iter().any(|d| {
+        d.engine.is_none_or(|e| e == engine) && matches!(d.aside, Aside::Table(t) if t == table)
+    })
 }
 
 /// Reads the schema of `store`'s database from its catalogs.
