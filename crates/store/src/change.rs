@@ -70,6 +70,21 @@ impl Change {
         self.writer.engine()
     }
 
+    /// Locks row `id` of `table` until the end of this change, so that changes of one row
+    /// run one after the other, each seeing the one before, as on SQLite, whose one writer
+    /// already has the database to itself. Without it PostgreSQL lets two changes read the
+    /// same state and both write as if alone.
+    pub(crate) async fn lock(&mut self, table: &'static str, id: i64) -> Result<(), StoreError> {
+        if self.engine() == crate::Engine::Postgres {
+            let lock = format!("SELECT id FROM {table} WHERE id = $1 FOR NO KEY UPDATE");
+            sqlx::query(crate::sql(lock))
+                .bind(id)
+                .fetch_optional(&mut *self.tx)
+                .await?;
+        }
+        Ok(())
+    }
+
     /// Records one audit entry (R8.5) of `action` (a general [`AuditAction`] or one of the
     /// entity's verbs) on `entity` `entity_id`; it is chained and written at commit. Every
     /// entity, action and field has a Japanese name for the history pages: a change that

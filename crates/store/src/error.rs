@@ -19,10 +19,18 @@ pub enum StoreError {
     /// Conflicts with the current state or another record (409), naming the field.
     #[error("{message}")]
     Conflict { field: String, message: String },
+    /// A unique index refused the row (409), naming the field it protects
+    /// ([`crate::constraints`]): a duplicate that passed the checks before it, usually sent
+    /// at the same moment. On PostgreSQL the transaction is over: return it, never go on.
+    #[error("{message}")]
+    Duplicate {
+        field: &'static str,
+        message: &'static str,
+    },
     #[error("{0}")]
     Config(String),
     #[error("database error")]
-    Db(#[from] sqlx::Error),
+    Db(#[source] sqlx::Error),
     #[error("migration error")]
     Migrate(#[from] sqlx::migrate::MigrateError),
     /// A stored code that names nothing (the database was edited outside jukiops).
@@ -46,7 +54,22 @@ impl StoreError {
     }
     /// True when the database refused a duplicate key (raced past our own check).
     pub fn is_unique_violation(&self) -> bool {
-        matches!(self, Self::Db(sqlx::Error::Database(e)) if e.is_unique_violation())
+        matches!(self, Self::Duplicate { .. })
+            || matches!(self, Self::Db(sqlx::Error::Database(e)) if e.is_unique_violation())
+    }
+}
+
+/// A duplicate refused by a unique index names the field it protects; any other database
+/// error stays one.
+impl From<sqlx::Error> for StoreError {
+    fn from(e: sqlx::Error) -> Self {
+        if let sqlx::Error::Database(d) = &e
+            && let Some(unique) = crate::constraints::refusal(d.as_ref())
+            && let crate::constraints::Guard::Field(field, message) = unique.guard
+        {
+            return Self::Duplicate { field, message };
+        }
+        Self::Db(e)
     }
 }
 

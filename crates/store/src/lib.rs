@@ -10,6 +10,7 @@ mod calendar;
 mod chain;
 mod change;
 mod common;
+mod constraints;
 mod contracts;
 mod error;
 mod jobs;
@@ -19,6 +20,8 @@ pub mod password;
 mod people;
 mod requests;
 mod schedule;
+#[cfg(test)]
+mod schema;
 mod sessions;
 mod sites;
 mod terminal_list;

@@ -135,7 +135,8 @@ impl Store {
     ) -> Result<Terminal, StoreError> {
         // Checked on a reader before the turn to write, so that SQLite's one writer waits
         // for one statement fewer. A duplicate committed in between fails on the unique
-        // index; checked again then, the error names the field.
+        // index, whose refusal names the field (constraints.rs); checked again then, the
+        // message is the same as for a duplicate seen before writing.
         let site = check_terminal(&mut *self.pool.acquire().await?, &d, None).await?;
         let mut ch = self.begin(who).await?;
         let saved = match write_terminal(&mut ch, None, &d, site).await {

@@ -148,6 +148,9 @@ impl Store {
 }
 
 async fn attach_in(ch: &mut Change, terminal_id: i64, panel_id: i64) -> Result<(), StoreError> {
+    // One attach to the terminal and of the panel at a time, each seeing the one before.
+    ch.lock("terminals", terminal_id).await?;
+    ch.lock("touch_panels", panel_id).await?;
     let term =
         sqlx::query("SELECT asset_number, site_id, room, status FROM terminals WHERE id = $1")
             .bind(terminal_id)

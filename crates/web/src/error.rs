@@ -89,6 +89,9 @@ impl From<StoreError> for AppError {
             StoreError::Conflict { field, message } => {
                 Self::field(StatusCode::CONFLICT, &field, message)
             }
+            StoreError::Duplicate { field, message } => {
+                Self::field(StatusCode::CONFLICT, field, message)
+            }
             StoreError::Config(m) => Self::new(StatusCode::BAD_REQUEST, m),
             e if e.is_unique_violation() => Self::new(
                 StatusCode::CONFLICT,

@@ -9,6 +9,7 @@ mod auth;
 mod browser;
 mod browser_request;
 mod cli;
+mod duplicates;
 mod inspections;
 mod inventory;
 mod job_pages;

@@ -171,11 +171,7 @@ impl Store {
         .bind(who.name())
         .bind(&now)
         .fetch_one(ch.conn())
-        .await
-        .map_err(|e| match StoreError::from(e) {
-            e if e.is_unique_violation() => duplicate(&d.jlis_reference),
-            e => e,
-        })?;
+        .await?;
         let changes = json!({
             "jlis_reference": {"after": d.jlis_reference}, "received_on": {"after": d.received_on.to_string()},
             "kind": {"after": d.kind.as_str()}, "title": {"after": d.title}, "body": {"after": d.body},

@@ -169,11 +169,7 @@ impl Store {
         .bind(who.name())
         .bind(&now)
         .fetch_one(ch.conn())
-        .await
-        .map_err(|e| match StoreError::from(e) {
-            e if e.is_unique_violation() => recorded_twice(&asset),
-            e => e,
-        })?;
+        .await?;
         let changes = serde_json::json!({
             "job": {"after": r.job_id}, "terminal": {"after": asset},
             "performer": {"after": username}, "rotated_at": {"after": display_jst(r.rotated_at)},

@@ -138,6 +138,9 @@ impl Store {
         records: &[WorkRecordDraft],
     ) -> Result<usize, StoreError> {
         let mut ch = self.begin(who).await?;
+        // One change of the request's records at a time: a record sent twice at once
+        // replaces the first, as one sent again later does.
+        ch.lock("work_requests", request_id).await?;
         let status = request_status(ch.conn(), request_id).await?;
         let latest = latest_procedure(ch.conn(), request_id).await?;
         may_record_work(latest.as_ref().map(|(_, v, _)| *v), status)
