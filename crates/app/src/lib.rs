@@ -8,8 +8,13 @@
 //!
 //! One module per feature, named as in every other crate: `calendar`, `notices`, ...
 
+pub mod audit;
 pub mod calendar;
+pub mod contract;
 pub mod notices;
+pub mod sites;
+pub mod terminals;
+pub mod touch_panels;
 
 use std::sync::Arc;
 

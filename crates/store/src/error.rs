@@ -40,6 +40,9 @@ pub enum StoreError {
     /// (a bug: every operation runs in the context of one contract).
     #[error("no contract year in force")]
     Unscoped,
+    /// Work that failed for no fault of the input (a task that panicked): 500, logged.
+    #[error("internal failure: {0}")]
+    Internal(String),
     /// A change tried to commit without an audit entry: refused, nothing written.
     #[error("a change must leave an audit entry")]
     Unaudited,

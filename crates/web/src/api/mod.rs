@@ -2,6 +2,7 @@
 //! handlers (`/api/openapi.json`). Every list is paged.
 
 pub mod attachments;
+mod audit;
 pub mod calendar;
 mod contract;
 pub mod inspections;
@@ -15,6 +16,7 @@ pub mod rotations;
 pub mod schedule;
 mod sites;
 pub mod terminals;
+mod touch_panels;
 pub mod visits;
 pub mod waivers;
 
@@ -116,22 +118,19 @@ fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(inspections::list, inspections::create))
         .routes(routes!(inspections::follow_up))
         .routes(routes!(waivers::create))
-        .routes(routes!(contract::audit_list))
-        .routes(routes!(contract::audit_of))
-        .routes(routes!(contract::audit_verify))
+        .routes(routes!(audit::list))
+        .routes(routes!(audit::history))
+        .routes(routes!(audit::verify))
         .routes(routes!(sites::list, sites::create))
         .routes(routes!(sites::show, sites::update))
         .routes(routes!(terminals::list, terminals::create))
         .routes(routes!(terminals::show, terminals::update))
         .routes(routes!(terminals::history))
-        .routes(routes!(terminals::attach_touch_panel))
+        .routes(routes!(touch_panels::attach))
         .routes(routes!(terminals::export))
         .routes(routes!(terminals::import))
-        .routes(routes!(
-            terminals::list_touch_panels,
-            terminals::create_touch_panel
-        ))
-        .routes(routes!(terminals::show_touch_panel))
+        .routes(routes!(touch_panels::list, touch_panels::create))
+        .routes(routes!(touch_panels::show))
 }
 
 static OPENAPI: LazyLock<String> = LazyLock::new(|| {

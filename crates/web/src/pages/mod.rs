@@ -8,7 +8,6 @@ mod dashboard;
 mod extract;
 pub mod form;
 mod inspection;
-mod inventory;
 mod job;
 mod jobs;
 mod notices;
@@ -16,6 +15,9 @@ mod off_hours;
 mod plans;
 mod requests;
 mod schedule;
+mod sites;
+mod terminals;
+mod touch_panels;
 
 use axum::Router;
 use axum::extract::{FromRequestParts, OriginalUri};
@@ -87,32 +89,26 @@ pub fn router() -> Router<AppState> {
             "/inspection/template",
             get(inspection::template).post(inspection::save),
         )
-        .route("/sites", get(inventory::sites).post(inventory::create_site))
-        .route(
-            "/sites/{id}",
-            get(inventory::site).post(inventory::update_site),
-        )
-        .route(
-            "/terminals",
-            get(inventory::terminals).post(inventory::create_terminal),
-        )
-        .route("/terminals/new", get(inventory::new_terminal))
-        .route("/terminals/export.csv", get(inventory::export_csv))
+        .route("/sites", get(sites::list).post(sites::create))
+        .route("/sites/{id}", get(sites::show).post(sites::update))
+        .route("/terminals", get(terminals::list).post(terminals::create))
+        .route("/terminals/new", get(terminals::new_form))
+        .route("/terminals/export.csv", get(terminals::export_csv))
         .route(
             "/terminals/import",
-            get(inventory::import_form).post(inventory::import),
+            get(terminals::import_form).post(terminals::import),
         )
         .route(
             "/terminals/{id}",
-            get(inventory::terminal).post(inventory::update_terminal),
+            get(terminals::show).post(terminals::update),
         )
         .route(
             "/terminals/{id}/touch-panel",
-            post(inventory::attach_touch_panel),
+            post(terminals::attach_touch_panel),
         )
         .route(
             "/touch-panels",
-            get(inventory::touch_panels).post(inventory::create_touch_panel),
+            get(touch_panels::list).post(touch_panels::create),
         )
 }
 
@@ -251,6 +247,17 @@ impl ListQuery {
         let n = |s: &Option<String>| s.as_deref().and_then(|v| v.trim().parse::<u32>().ok());
         jukiops_store::PageRequest::new(n(&self.page), n(&self.per_page))
     }
+}
+
+/// The history of one record for its page, in Japanese (R8.5).
+pub async fn history(
+    state: &AppState,
+    user: &PageUser,
+    entity: jukiops_domain::audit::Entity,
+    id: impl ToString,
+) -> Result<Vec<Value>, PageError> {
+    let entries = state.app.history_of(&user.actor(), entity, id).await?;
+    Ok(entries.iter().map(crate::forms::audit_view).collect())
 }
 
 pub fn page_value<T: serde::Serialize>(p: &jukiops_store::Page<T>) -> Value {
