@@ -8,6 +8,7 @@
 //!
 //! One module per feature, named as in every other crate: `calendar`, `notices`, ...
 
+pub mod accounts;
 pub mod audit;
 pub mod calendar;
 pub mod contract;
@@ -15,9 +16,11 @@ pub mod notices;
 pub mod sites;
 pub mod terminals;
 pub mod touch_panels;
+pub mod users;
 
 use std::sync::Arc;
 
+use accounts::AccountPolicy;
 use jukiops_domain::calendar::BusinessCalendar;
 use jukiops_domain::contract::Contract;
 use jukiops_domain::people::{Action, Actor};
@@ -39,6 +42,7 @@ pub fn given(v: &Option<String>) -> Option<&str> {
 pub struct App {
     store: Store,
     contract: Arc<Contract>,
+    accounts: AccountPolicy,
 }
 
 impl App {
@@ -56,7 +60,14 @@ impl App {
         Ok(App {
             store: store.scoped(id),
             contract: Arc::new(contract),
+            accounts: AccountPolicy::default(),
         })
+    }
+
+    /// The same application with sign-in guarded by `policy`.
+    pub fn with_account_policy(mut self, policy: AccountPolicy) -> App {
+        self.accounts = policy;
+        self
     }
 
     /// The application over the built-in FY2020 Sapporo contract.

@@ -26,6 +26,12 @@ impl App {
         self.store.site(id).await
     }
 
+    /// How many sites and terminals in use the register holds, and how many are in repair.
+    pub async fn inventory_counts(&self, who: &Actor) -> Result<(i64, i64, i64)> {
+        who.authorize(Action::ViewInventory)?;
+        self.store.inventory_counts().await
+    }
+
     /// Adds a site; a code already used is a conflict naming the field.
     pub async fn create_site(&self, who: &Actor, input: impl Checked<SiteDraft>) -> Result<Site> {
         let who = who.authorize(Action::EditInventory)?;

@@ -4,7 +4,7 @@
 use jukiops_domain::audit::{AuditEntry, Entity};
 use jukiops_domain::inventory::AssetStatus;
 use jukiops_domain::people::Role;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::{Value, json};
 
 /// `[{value, label}]` for a `<select>` of statuses.
@@ -102,23 +102,4 @@ pub fn audit_view(e: &AuditEntry) -> Value {
         "entity_label": entity.map_or(e.entity.as_str(), |x| x.label_ja()), "entity_id": e.entity_id,
         "action_label": entity.and_then(|x| x.action_label(&e.action)).unwrap_or(&e.action),
         "changes": changes})
-}
-
-/// Accepts `true`/`false` as JSON booleans or as form text.
-pub fn flexible_bool<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> {
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum B {
-        Bool(bool),
-        Text(String),
-    }
-    match Option::<B>::deserialize(d)? {
-        None => Ok(None),
-        Some(B::Bool(b)) => Ok(Some(b)),
-        Some(B::Text(t)) => match t.as_str() {
-            "true" | "1" | "on" => Ok(Some(true)),
-            "false" | "0" | "off" | "" => Ok(Some(false)),
-            _ => Err(serde::de::Error::custom("true か false を指定してください")),
-        },
-    }
 }

@@ -111,8 +111,11 @@ async fn login_sessions_and_logout(engine: Engine) {
 
 async fn throttling_per_account_and_per_address(engine: Engine) {
     let config = WebConfig {
-        max_failures_per_account: 3,
-        max_failures_per_address: 5,
+        accounts: jukiops_web::AccountPolicy {
+            max_failures_per_account: 3,
+            max_failures_per_address: 5,
+            ..Default::default()
+        },
         ..WebConfig::default()
     };
     let app = TestApp::spawn_with(engine, config).await;
@@ -174,8 +177,11 @@ async fn login_from(app: &TestApp, forwarded_for: &str, user: &str, pw: &str) ->
 /// addresses.
 async fn throttling_behind_a_trusted_proxy(engine: Engine) {
     let limits = WebConfig {
-        max_failures_per_account: 100,
-        max_failures_per_address: 3,
+        accounts: jukiops_web::AccountPolicy {
+            max_failures_per_account: 100,
+            max_failures_per_address: 3,
+            ..Default::default()
+        },
         ..WebConfig::default()
     };
     let proxied = TestApp::spawn_with(

@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1`, documented by an OpenAPI 3 document generated from these
 //! handlers (`/api/openapi.json`). Every list is paged.
 
+mod accounts;
 pub mod attachments;
 mod audit;
 pub mod calendar;
@@ -9,7 +10,6 @@ pub mod inspections;
 pub mod jobs;
 mod json;
 pub mod notices;
-mod people;
 pub mod plans;
 pub mod requests;
 pub mod rotations;
@@ -17,6 +17,7 @@ pub mod schedule;
 mod sites;
 pub mod terminals;
 mod touch_panels;
+mod users;
 pub mod visits;
 pub mod waivers;
 
@@ -62,14 +63,14 @@ impl utoipa::Modify for Security {
 
 fn api_router() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
-        .routes(routes!(people::login))
-        .routes(routes!(people::logout))
-        .routes(routes!(people::me))
-        .routes(routes!(people::change_password))
-        .routes(routes!(people::list_tokens, people::create_token))
-        .routes(routes!(people::revoke_token))
-        .routes(routes!(people::list_users, people::create_user))
-        .routes(routes!(people::update_user))
+        .routes(routes!(accounts::login))
+        .routes(routes!(accounts::logout))
+        .routes(routes!(accounts::me))
+        .routes(routes!(accounts::change_password))
+        .routes(routes!(accounts::list_tokens, accounts::create_token))
+        .routes(routes!(accounts::revoke_token))
+        .routes(routes!(users::list, users::create))
+        .routes(routes!(users::update))
         .routes(routes!(contract::show))
         .routes(routes!(calendar::list))
         .routes(routes!(calendar::put, calendar::delete))

@@ -1,6 +1,6 @@
 //! The Japanese web UI: server-rendered pages over the same store operations as the API.
 
-pub mod account;
+mod accounts;
 mod attachments;
 mod audit;
 mod calendar;
@@ -18,6 +18,7 @@ mod schedule;
 mod sites;
 mod terminals;
 mod touch_panels;
+mod users;
 
 use axum::Router;
 use axum::extract::{FromRequestParts, OriginalUri};
@@ -37,14 +38,14 @@ use crate::templates::render;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/", get(dashboard::show))
-        .route("/login", get(account::login_form).post(account::login))
-        .route("/logout", post(account::logout))
-        .route("/account", get(account::show))
-        .route("/account/password", post(account::change_password))
-        .route("/account/tokens", post(account::create_token))
-        .route("/account/tokens/{id}/revoke", post(account::revoke_token))
-        .route("/users", get(account::users).post(account::create_user))
-        .route("/users/{id}", post(account::update_user))
+        .route("/login", get(accounts::login_form).post(accounts::login))
+        .route("/logout", post(accounts::logout))
+        .route("/account", get(accounts::show))
+        .route("/account/password", post(accounts::change_password))
+        .route("/account/tokens", post(accounts::create_token))
+        .route("/account/tokens/{id}/revoke", post(accounts::revoke_token))
+        .route("/users", get(users::list).post(users::create))
+        .route("/users/{id}", post(users::update))
         .route("/audit", get(audit::list))
         .route("/calendar", get(calendar::month))
         .route("/calendar/overrides", post(calendar::set))
