@@ -138,10 +138,7 @@ impl Store {
             .fetch_optional(ch.conn())
             .await?;
         if taken.is_some() {
-            return Err(StoreError::conflict(
-                "username",
-                format!("ログインID「{}」は既に使われています。", new.username),
-            ));
+            return Err(jukiops_domain::inventory::taken("username", &new.username).into());
         }
         let now = ch.now().to_string();
         let id: i64 = sqlx::query_scalar(
