@@ -272,6 +272,7 @@ pub const USER_FIELDS: &[(&str, &str)] = &[
     ("role", "ロール"),
     ("disabled", "無効"),
     ("password", "パスワード"),
+    ("tokens_revoked", "失効したAPIトークンの数"),
 ];
 
 /// The Japanese names of an API token's recorded fields.

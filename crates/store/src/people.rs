@@ -7,6 +7,7 @@ use serde_json::json;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
+use crate::sessions::end_credentials;
 use crate::sql;
 use crate::{Page, PageRequest, Store, StoreError};
 
@@ -218,20 +219,12 @@ impl Store {
         .bind(id)
         .execute(ch.conn())
         .await?;
+        // New credentials or a new role end what the old ones opened (sessions and tokens).
         if disabled || patch.password_hash.is_some() || role != before.role {
-            sqlx::query("DELETE FROM sessions WHERE user_id = $1")
-                .bind(id)
-                .execute(ch.conn())
-                .await?;
-        }
-        if disabled {
-            sqlx::query(
-                "UPDATE api_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL",
-            )
-            .bind(&now)
-            .bind(id)
-            .execute(ch.conn())
-            .await?;
+            let revoked = end_credentials(&mut ch, id).await?;
+            if revoked > 0 {
+                changes.insert("tokens_revoked".into(), json!({"after": revoked}));
+            }
         }
         ch.audit(
             Entity::User,

@@ -13,7 +13,7 @@ use sqlx::Row;
 
 use crate::people::{USER_COLUMNS, user_row};
 use crate::sql;
-use crate::{Store, StoreError, User, password};
+use crate::{Change, Store, StoreError, User, password};
 
 /// A random 256-bit secret, URL-safe.
 fn new_secret() -> String {
@@ -271,18 +271,34 @@ impl Store {
             .bind(user_id)
             .execute(ch.conn())
             .await?;
-        sqlx::query("DELETE FROM sessions WHERE user_id = $1")
-            .bind(user_id)
-            .execute(ch.conn())
-            .await?;
-        ch.audit(
-            Entity::User,
-            user_id,
-            AuditAction::ChangePassword,
-            &json!({"password": {"before": null, "after": "changed"}}),
-        );
+        let revoked = end_credentials(&mut ch, user_id).await?;
+        let mut changes = json!({"password": {"before": null, "after": "changed"}});
+        if revoked > 0 {
+            changes["tokens_revoked"] = json!({"after": revoked});
+        }
+        ch.audit(Entity::User, user_id, AuditAction::ChangePassword, &changes);
         ch.commit().await
     }
+}
+
+/// Ends every session of `user_id` and revokes their live API tokens, inside the change
+/// that changed what they were granted on (a password, a role, the account itself); returns
+/// how many tokens were revoked. A token a person wants to keep is made again.
+pub(crate) async fn end_credentials(ch: &mut Change, user_id: i64) -> Result<u64, StoreError> {
+    sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+        .bind(user_id)
+        .execute(ch.conn())
+        .await?;
+    let now = ch.now().to_string();
+    let revoked = sqlx::query(
+        "UPDATE api_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL",
+    )
+    .bind(&now)
+    .bind(user_id)
+    .execute(ch.conn())
+    .await?
+    .rows_affected();
+    Ok(revoked)
 }
 
 #[cfg(test)]

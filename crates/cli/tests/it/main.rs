@@ -3,6 +3,7 @@
 mod support;
 
 mod access;
+mod accounts;
 mod attachments;
 mod audit;
 mod auth;

@@ -20,12 +20,17 @@ pub struct LoginQuery {
     pub next: Option<String>,
 }
 
-/// Only local paths are followed after login (no open redirect).
+/// Where the browser may go after signing in: a path of this application only. Anything a
+/// browser could read as another host (`//host`, `/\\host`, a tab or newline it would
+/// drop, a scheme) or that could not be a header sends it home instead.
 fn safe_next(next: Option<&str>) -> String {
-    match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
-        _ => "/".to_string(),
-    }
+    let local = |n: &&str| {
+        n.starts_with('/')
+            && !n.starts_with("//")
+            && n.bytes().all(|b| b.is_ascii_graphic() && b != b'\\')
+            && n.parse::<axum::http::uri::PathAndQuery>().is_ok()
+    };
+    next.filter(local).unwrap_or("/").to_string()
 }
 
 fn login_page(status: StatusCode, next: &str, username: &str, error: Option<String>) -> PageResult {
