@@ -43,6 +43,7 @@ pub struct App {
     store: Store,
     contract: Arc<Contract>,
     accounts: AccountPolicy,
+    pending: Arc<accounts::PendingChecks>,
 }
 
 impl App {
@@ -61,6 +62,7 @@ impl App {
             store: store.scoped(id),
             contract: Arc::new(contract),
             accounts: AccountPolicy::default(),
+            pending: Arc::default(),
         })
     }
 

@@ -27,6 +27,18 @@ fn digest(secret: &str) -> String {
     hex::encode(Sha256::digest(secret.as_bytes()))
 }
 
+/// A sign-in attempt counted before its password is checked.
+#[derive(Debug, Clone)]
+pub struct LoginAttempt {
+    /// Attempts against the account within the window, this one included.
+    pub by_account: i64,
+    /// Attempts from the client address within the window, this one included.
+    pub by_address: i64,
+    account: String,
+    /// The rows of this attempt: against the account, from the address.
+    ids: [i64; 2],
+}
+
 /// Which login counter a failure counts against.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Throttle {
@@ -128,18 +140,67 @@ impl Store {
         Ok(())
     }
 
-    pub async fn record_login_failure(&self, kind: Throttle, key: &str) -> Result<(), StoreError> {
-        let _turn = self.writer.turn().await;
-        sqlx::query("INSERT INTO login_failures (kind, key, at) VALUES ($1, $2, $3)")
+    /// Counts a sign-in attempt against `account` and `address` BEFORE its password is
+    /// checked, and returns how many attempts each has within `window`, this one included.
+    /// Each insert is committed before its count, so of any number of attempts sent at
+    /// once the n-th to commit sees at least n: no more than a limit of them can pass it,
+    /// whatever the concurrency. A successful attempt is withdrawn ([`Store::settle_login`]).
+    pub async fn reserve_login_attempt(
+        &self,
+        account: &str,
+        address: &str,
+        window: Duration,
+    ) -> Result<LoginAttempt, StoreError> {
+        let at = to_db(Utc::now());
+        let mut ids = [0_i64; 2];
+        for (slot, (kind, key)) in [(Throttle::Account, account), (Throttle::Address, address)]
+            .into_iter()
+            .enumerate()
+        {
+            let _turn = self.writer.turn().await;
+            ids[slot] = sqlx::query_scalar(
+                "INSERT INTO login_failures (kind, key, at) VALUES ($1, $2, $3) RETURNING id",
+            )
             .bind(kind.as_str())
             .bind(key)
-            .bind(to_db(Utc::now()))
+            .bind(&at)
+            .fetch_one(self.writer.pool())
+            .await?;
+        }
+        Ok(LoginAttempt {
+            by_account: self
+                .recent_login_failures(Throttle::Account, account, window)
+                .await?,
+            by_address: self
+                .recent_login_failures(Throttle::Address, address, window)
+                .await?,
+            account: account.to_string(),
+            ids,
+        })
+    }
+
+    /// Settles an attempt once its password was checked: a success clears the account's
+    /// failures and withdraws this attempt from the address's count; a failure stays
+    /// counted.
+    pub async fn settle_login(
+        &self,
+        attempt: &LoginAttempt,
+        succeeded: bool,
+    ) -> Result<(), StoreError> {
+        if !succeeded {
+            return Ok(());
+        }
+        let _turn = self.writer.turn().await;
+        sqlx::query("DELETE FROM login_failures WHERE (kind = $1 AND key = $2) OR id = $3")
+            .bind(Throttle::Account.as_str())
+            .bind(&attempt.account)
+            .bind(attempt.ids[1])
             .execute(self.writer.pool())
             .await?;
         Ok(())
     }
 
-    /// Failures against `key` within the last `window`.
+    /// Attempts against `key` within the last `window`.
     pub async fn recent_login_failures(
         &self,
         kind: Throttle,
@@ -154,16 +215,6 @@ impl Store {
         .bind(to_db(Utc::now() - window))
         .fetch_one(&self.pool)
         .await?)
-    }
-
-    pub async fn clear_login_failures(&self, kind: Throttle, key: &str) -> Result<(), StoreError> {
-        let _turn = self.writer.turn().await;
-        sqlx::query("DELETE FROM login_failures WHERE kind = $1 AND key = $2")
-            .bind(kind.as_str())
-            .bind(key)
-            .execute(self.writer.pool())
-            .await?;
-        Ok(())
     }
 
     /// Makes an API token for the acting user; the secret is returned once.

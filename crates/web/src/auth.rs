@@ -91,13 +91,20 @@ pub async fn login(
         .await
         .map_err(|refused| match refused {
             LoginRefused::Missing(e) | LoginRefused::Failed(e) => e.into(),
-            LoginRefused::Throttled { minutes } => AppError::field(
+            LoginRefused::Throttled { seconds } => AppError::field(
                 StatusCode::TOO_MANY_REQUESTS,
                 "username",
                 format!(
-                    "ログインの失敗が続いたため一時的にロックしています。{minutes}分後に再度お試しください。"
+                    "ログインの失敗が続いたため一時的にロックしています。{}分後に再度お試しください。",
+                    seconds.div_ceil(60)
                 ),
-            ),
+            )
+            .retry_after(seconds),
+            LoginRefused::Busy => AppError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "ログインが混み合っています。しばらくしてから再度お試しください。",
+            )
+            .retry_after(1),
             LoginRefused::Wrong => AppError::field(
                 StatusCode::UNAUTHORIZED,
                 "password",

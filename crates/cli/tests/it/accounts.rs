@@ -122,7 +122,99 @@ async fn password_changes_end_api_tokens(engine: Engine) {
     assert_eq!(works(theirs).await, 401, "administrator's reset");
 }
 
+/// 100 wrong guesses sent at once against one account: each is counted before its
+/// password is checked, so no more than the account's limit reach the check (401); the rest
+/// are refused as locked (429) or busy (503), each saying when to retry.
+async fn guesses_sent_together_are_counted_before_checking(engine: Engine) {
+    let limit = 5;
+    let config = jukiops_web::WebConfig {
+        accounts: jukiops_web::AccountPolicy {
+            max_failures_per_account: limit,
+            max_failures_per_address: 1000,
+            // Every guess waits its turn here, so that every one is counted.
+            max_pending_checks: 200,
+            max_pending_per_address: 200,
+            ..Default::default()
+        },
+        ..jukiops_web::WebConfig::default()
+    };
+    let app = TestApp::spawn_with(engine, config).await;
+    let target = username(Role::CityStaff);
+    let barrier = std::sync::Arc::new(tokio::sync::Barrier::new(100));
+    let mut guesses = tokio::task::JoinSet::new();
+    for n in 0..100 {
+        let (c, url, target, barrier) = (
+            app.anonymous(),
+            app.url("/api/v1/login"),
+            target.clone(),
+            barrier.clone(),
+        );
+        guesses.spawn(async move {
+            barrier.wait().await;
+            let r = c
+                .post(url)
+                .json(&json!({"username": target, "password": format!("guess {n}")}))
+                .send()
+                .await
+                .expect("login");
+            let retry = r.headers().get("retry-after").is_some();
+            (r.status().as_u16(), retry)
+        });
+    }
+    let mut checked = 0;
+    while let Some(r) = guesses.join_next().await {
+        let (status, retry) = r.expect("task");
+        match status {
+            401 => checked += 1,
+            429 | 503 => assert!(retry, "{status} says when to retry"),
+            other => panic!("unexpected {other}"),
+        }
+    }
+    assert!(
+        checked <= limit,
+        "{checked} guesses reached the password check (limit {limit})"
+    );
+    // The account is locked now, even for its own password.
+    let c = app.anonymous();
+    let r = c
+        .post(app.url("/api/v1/login"))
+        .json(&json!({"username": target, "password": test_password(Role::CityStaff)}))
+        .send()
+        .await
+        .expect("login");
+    assert_eq!(r.status(), 429);
+}
+
+/// The current-password check of a password change is guarded like a sign-in: wrong
+/// guesses past the account's limit are refused before being checked.
+async fn current_password_guesses_are_throttled(engine: Engine) {
+    let config = jukiops_web::WebConfig {
+        accounts: jukiops_web::AccountPolicy {
+            max_failures_per_account: 3,
+            ..Default::default()
+        },
+        ..jukiops_web::WebConfig::default()
+    };
+    let app = TestApp::spawn_with(engine, config).await;
+    let c = app.client(Role::ContractorWorker).await;
+    let mut statuses = Vec::new();
+    for n in 0..5 {
+        let r = c
+            .put(app.url("/api/v1/me/password"))
+            .json(
+                &json!({"current": format!("guess {n}"), "new_password": "a brand new passphrase"}),
+            )
+            .send()
+            .await
+            .expect("password");
+        statuses.push(r.status().as_u16());
+    }
+    assert_eq!(statuses, [422, 422, 422, 429, 429]);
+}
+
 both_engines!(
     sign_in_redirects_only_to_this_application,
     password_changes_end_api_tokens,
+    guesses_sent_together_are_counted_before_checking,
+    current_password_guesses_are_throttled,
 );

@@ -68,11 +68,12 @@ pub struct PasswordChange {
 pub async fn change_password(
     State(state): State<AppState>,
     user: CurrentUser,
+    ClientAddress(address): ClientAddress,
     ApiJson(p): ApiJson<PasswordChange>,
 ) -> ApiResult<StatusCode> {
     state
         .app
-        .change_own_password(&user.actor(), &p.current, &p.new_password)
+        .change_own_password(&user.actor(), &p.current, &p.new_password, &address)
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -124,11 +124,12 @@ impl PageForm for PasswordForm {
 pub async fn change_password(
     State(state): State<AppState>,
     user: PageUser,
+    ClientAddress(address): ClientAddress,
     Form(f): Form<PasswordForm>,
 ) -> PageResult {
     let result = state
         .app
-        .change_own_password(&user.actor(), &f.current, &f.new_password)
+        .change_own_password(&user.actor(), &f.current, &f.new_password, &address)
         .await;
     // Every session of the account ended, this one too: sign in again.
     post_redirect_get(

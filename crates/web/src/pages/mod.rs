@@ -212,10 +212,15 @@ impl IntoResponse for PageError {
         let ctx = minijinja::Value::from(minijinja::value::Serde(
             json!({"title": title, "message": self.0.message, "me": null, "flash": null, "error": null}),
         ));
-        match render("error.html", ctx) {
+        let retry = self.0.retry_header();
+        let mut response = match render("error.html", ctx) {
             Ok(html) => (self.0.status, html).into_response(),
             Err(_) => (self.0.status, self.0.message).into_response(),
+        };
+        if let Some((name, value)) = retry {
+            response.headers_mut().insert(name, value);
         }
+        response
     }
 }
 
