@@ -15,6 +15,7 @@ mod inspections;
 mod inventory;
 mod job_pages;
 mod jobs;
+mod limits;
 mod pages;
 mod plans;
 mod requests;
