@@ -12,8 +12,10 @@ use crate::{App, Error, Result};
 /// How sign-in is guarded: the settings of the deployment.
 #[derive(Debug, Clone)]
 pub struct AccountPolicy {
-    /// How long a browser session lives.
+    /// How long a browser session lives at most.
     pub session_ttl: Duration,
+    /// How long a browser session lives unused.
+    pub idle_timeout: Duration,
     /// Sign-in attempts allowed per account within `throttle_window`; past it the account
     /// is refused (429) until the window has passed.
     pub max_failures_per_account: i64,
@@ -33,6 +35,7 @@ impl Default for AccountPolicy {
     fn default() -> Self {
         Self {
             session_ttl: Duration::hours(10),
+            idle_timeout: Duration::minutes(30),
             max_failures_per_account: 5,
             max_failures_per_address: 30,
             throttle_window: Duration::minutes(15),
@@ -153,7 +156,7 @@ impl App {
             Some(user) => {
                 let secret = self
                     .store
-                    .create_session(user.id, policy.session_ttl)
+                    .create_session(user.id, policy.session_ttl, false)
                     .await?;
                 tracing::info!(username, "login");
                 Ok((user, secret))
@@ -170,13 +173,43 @@ impl App {
         self.store.delete_session(secret).await
     }
 
-    /// The signed-in user behind a session cookie or an API token.
+    /// The signed-in user behind a session cookie: a session past its absolute lifetime or
+    /// unused for the idle timeout has ended. A use restarts the idle time (recorded at most
+    /// once a minute).
     pub async fn session_user(&self, secret: &str) -> Result<Option<User>> {
-        self.store.session_user(secret).await
+        let Some(session) = self
+            .store
+            .session(secret, self.accounts.idle_timeout)
+            .await?
+        else {
+            return Ok(None);
+        };
+        let stale = session
+            .last_seen
+            .is_none_or(|t| chrono::Utc::now() - t > Duration::minutes(1));
+        if stale {
+            self.store.touch_session(secret).await?;
+        }
+        Ok(Some(session.user))
     }
 
+    /// The user of a live API token; its first use is recorded in the trail.
     pub async fn token_user(&self, secret: &str) -> Result<Option<User>> {
-        self.store.token_user(secret).await
+        let Some(used) = self.store.token_user(secret).await? else {
+            return Ok(None);
+        };
+        if used.first {
+            let owner = Actor::User {
+                id: used.user.id,
+                username: used.user.username.clone(),
+                role: used.user.role,
+            };
+            let who = owner.authorize(Action::ManageOwnAccount)?;
+            self.store
+                .record_token_first_use(&who, used.token_id)
+                .await?;
+        }
+        Ok(Some(used.user))
     }
 
     /// Changes one's own password after checking the current one (from `address`, guarded

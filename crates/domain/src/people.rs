@@ -81,6 +81,8 @@ labelled_enum! {
         EditInspectionTemplate = ("edit_inspection_template", "年次点検の点検項目の編集"),
         /// Load a contract file as the year's contract (R1.2): done by the system at start.
         LoadContract = ("load_contract", "契約の読み込み"),
+        /// Record a sign-in, a sign-out or a failed attempt in the trail: done by the system.
+        RecordSignIn = ("record_sign_in", "サインインの記録"),
     }
 }
 
@@ -151,6 +153,7 @@ pub const ACCESS: &[(Action, &[Role])] = &[
     (Action::AgreeSchedule, &[CityStaff]),
     (Action::EditInspectionTemplate, &[CityStaff]),
     (Action::LoadContract, &[Admin]),
+    (Action::RecordSignIn, &[Admin]),
 ];
 
 /// Whether `role` may perform `action`, from [`ACCESS`].
@@ -275,11 +278,21 @@ pub const USER_FIELDS: &[(&str, &str)] = &[
     ("tokens_revoked", "失効したAPIトークンの数"),
 ];
 
+/// The Japanese names of a sign-in's recorded fields (the login history, R8.5).
+pub const SIGN_IN_FIELDS: &[(&str, &str)] = &[
+    ("username", "ログインID"),
+    ("address", "接続元"),
+    ("user_agent", "ブラウザ等"),
+    ("step", "段階"),
+    ("recovery_codes_left", "残りの回復コード"),
+];
+
 /// The Japanese names of an API token's recorded fields.
 pub const TOKEN_FIELDS: &[(&str, &str)] = &[
     ("name", "トークン名"),
     ("expires_at", "有効期限"),
     ("revoked_at", "失効日時"),
+    ("first_used_at", "初回利用日時"),
 ];
 
 /// Login names: 3-32 of `a-z 0-9 . _ -`, starting with a letter or digit.

@@ -19,6 +19,9 @@ pub struct User {
     pub role: Role,
     pub disabled: bool,
     pub created_at: String,
+    /// The password was set by someone else (an administrator, the CLI): the person changes
+    /// it at their next sign-in.
+    pub must_change_password: bool,
 }
 
 /// Internal row with the hash; never leaves this crate.
@@ -28,7 +31,7 @@ pub(crate) struct UserWithHash {
 }
 
 pub(crate) const USER_COLUMNS: &str =
-    "u.id, u.username, u.display_name, u.role, u.disabled, u.created_at";
+    "u.id, u.username, u.display_name, u.role, u.disabled, u.created_at, u.must_change_password";
 
 pub(crate) fn user_row(r: &AnyRow) -> Result<User, sqlx::Error> {
     let role: String = r.try_get("role")?;
@@ -36,10 +39,10 @@ pub(crate) fn user_row(r: &AnyRow) -> Result<User, sqlx::Error> {
         id: r.try_get("id")?,
         username: r.try_get("username")?,
         display_name: r.try_get("display_name")?,
-        role: Role::parse(&role)
-            .ok_or_else(|| sqlx::Error::Decode(format!("unknown role {role}").into()))?,
+        role: Role::decode(&role).map_err(|e| sqlx::Error::Decode(Box::new(e)))?,
         disabled: r.try_get::<i64, _>("disabled")? != 0,
         created_at: r.try_get("created_at")?,
+        must_change_password: r.try_get::<i64, _>("must_change_password")? != 0,
     })
 }
 
@@ -143,8 +146,8 @@ impl Store {
         }
         let now = ch.now().to_string();
         let id: i64 = sqlx::query_scalar(
-            "INSERT INTO users (username, display_name, role, password_hash, disabled, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, 0, $5, $5) RETURNING id",
+            "INSERT INTO users (username, display_name, role, password_hash, disabled, created_at, updated_at, \
+             must_change_password) VALUES ($1, $2, $3, $4, 0, $5, $5, 1) RETURNING id",
         )
         .bind(&new.username)
         .bind(&new.display_name)
@@ -209,7 +212,9 @@ impl Store {
         let now = ch.now().to_string();
         sqlx::query(
             "UPDATE users SET display_name = $1, role = $2, disabled = $3, \
-             password_hash = COALESCE($4, password_hash), updated_at = $5 WHERE id = $6",
+             password_hash = COALESCE($4, password_hash), updated_at = $5, \
+             must_change_password = CASE WHEN $4 IS NULL THEN must_change_password ELSE 1 END \
+             WHERE id = $6",
         )
         .bind(&display_name)
         .bind(role.as_str())

@@ -27,6 +27,25 @@ fn digest(secret: &str) -> String {
     hex::encode(Sha256::digest(secret.as_bytes()))
 }
 
+/// A live API token presented with a request.
+#[derive(Debug, Clone)]
+pub struct TokenUse {
+    pub user: User,
+    pub token_id: i64,
+    /// Never used before.
+    pub first: bool,
+}
+
+/// A live browser session.
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub user: User,
+    /// Opened by the password; the second factor is still to be given.
+    pub second_factor_pending: bool,
+    /// When it was last used.
+    pub last_seen: Option<chrono::DateTime<Utc>>,
+}
+
 /// A sign-in attempt counted before its password is checked.
 #[derive(Debug, Clone)]
 pub struct LoginAttempt {
@@ -88,19 +107,77 @@ impl Store {
         Ok(found.filter(|u| ok && !u.user.disabled).map(|u| u.user))
     }
 
-    /// Opens a browser session; returns the secret for the cookie.
-    pub async fn create_session(&self, user_id: i64, ttl: Duration) -> Result<String, StoreError> {
+    /// Opens a browser session; returns the secret for the cookie. A session opened by the
+    /// password of an account with a second factor waits for it (`second_factor_pending`).
+    pub async fn create_session(
+        &self,
+        user_id: i64,
+        ttl: Duration,
+        second_factor_pending: bool,
+    ) -> Result<String, StoreError> {
         let _turn = self.writer.turn().await;
         let secret = new_secret();
         let now = Utc::now();
-        sqlx::query("INSERT INTO sessions (id_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
-            .bind(digest(&secret))
-            .bind(user_id)
-            .bind(to_db(now))
-            .bind(to_db(now + ttl))
+        sqlx::query(
+            "INSERT INTO sessions (id_hash, user_id, created_at, expires_at, last_seen_at, \
+             second_factor_pending) VALUES ($1, $2, $3, $4, $3, $5)",
+        )
+        .bind(digest(&secret))
+        .bind(user_id)
+        .bind(to_db(now))
+        .bind(to_db(now + ttl))
+        .bind(i64::from(second_factor_pending))
+        .execute(self.writer.pool())
+        .await?;
+        Ok(secret)
+    }
+
+    /// The session of a cookie while it lives: before its absolute end, seen within `idle`,
+    /// its user enabled.
+    pub async fn session(
+        &self,
+        secret: &str,
+        idle: Duration,
+    ) -> Result<Option<Session>, StoreError> {
+        let now = Utc::now();
+        let r = sqlx::query(sql(format!(
+            "SELECT {USER_COLUMNS}, s.second_factor_pending, s.last_seen_at FROM sessions s \
+             JOIN users u ON u.id = s.user_id WHERE s.id_hash = $1 AND s.expires_at > $2 \
+             AND COALESCE(s.last_seen_at, s.created_at) > $3 AND u.disabled = 0"
+        )))
+        .bind(digest(secret))
+        .bind(to_db(now))
+        .bind(to_db(now - idle))
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some(r) = r else { return Ok(None) };
+        let last_seen: Option<String> = r.try_get("last_seen_at")?;
+        Ok(Some(Session {
+            user: user_row(&r)?,
+            second_factor_pending: r.try_get::<i64, _>("second_factor_pending")? != 0,
+            last_seen: last_seen.and_then(|t| jukiops_domain::time::from_db(&t)),
+        }))
+    }
+
+    /// Records that the session was used now (its idle time starts again).
+    pub async fn touch_session(&self, secret: &str) -> Result<(), StoreError> {
+        let _turn = self.writer.turn().await;
+        sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id_hash = $2")
+            .bind(to_db(Utc::now()))
+            .bind(digest(secret))
             .execute(self.writer.pool())
             .await?;
-        Ok(secret)
+        Ok(())
+    }
+
+    /// The session's second factor was given: it is a full session now.
+    pub async fn complete_second_factor(&self, secret: &str) -> Result<(), StoreError> {
+        let _turn = self.writer.turn().await;
+        sqlx::query("UPDATE sessions SET second_factor_pending = 0 WHERE id_hash = $1")
+            .bind(digest(secret))
+            .execute(self.writer.pool())
+            .await?;
+        Ok(())
     }
 
     /// The active user of a session cookie, if the session is live and the user enabled.
@@ -295,16 +372,46 @@ impl Store {
     }
 
     /// The user of a live, unrevoked API token.
-    pub async fn token_user(&self, secret: &str) -> Result<Option<User>, StoreError> {
+    pub async fn token_user(&self, secret: &str) -> Result<Option<TokenUse>, StoreError> {
         let r = sqlx::query(sql(format!(
-            "SELECT {USER_COLUMNS} FROM api_tokens t JOIN users u ON u.id = t.user_id \
-             WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > $2) AND u.disabled = 0"
+            "SELECT {USER_COLUMNS}, t.id AS token_id, t.first_used_at FROM api_tokens t \
+             JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1 AND t.revoked_at IS NULL \
+             AND (t.expires_at IS NULL OR t.expires_at > $2) AND u.disabled = 0"
         )))
         .bind(digest(secret))
         .bind(to_db(Utc::now()))
         .fetch_optional(&self.pool)
         .await?;
-        Ok(r.as_ref().map(user_row).transpose()?)
+        let Some(r) = r else { return Ok(None) };
+        Ok(Some(TokenUse {
+            user: user_row(&r)?,
+            token_id: r.try_get("token_id")?,
+            first: r.try_get::<Option<String>, _>("first_used_at")?.is_none(),
+        }))
+    }
+
+    /// Records the first use of token `id` (once: a second call changes nothing).
+    pub async fn record_token_first_use(
+        &self,
+        who: &Authorized,
+        id: i64,
+    ) -> Result<(), StoreError> {
+        let mut ch = self.begin(who).await?;
+        let now = ch.now().to_string();
+        let n = sqlx::query(
+            "UPDATE api_tokens SET first_used_at = $1 WHERE id = $2 AND first_used_at IS NULL",
+        )
+        .bind(&now)
+        .bind(id)
+        .execute(ch.conn())
+        .await?
+        .rows_affected();
+        if n == 0 {
+            return Ok(());
+        }
+        let changes = json!({"first_used_at": {"after": now}});
+        ch.audit(Entity::ApiToken, id, AuditAction::FirstUse, &changes);
+        ch.commit().await
     }
 
     /// Lets a signed-in user set a new password (already hashed); other sessions end.
@@ -316,12 +423,15 @@ impl Store {
         let user_id = who.user_id().ok_or(StoreError::Forbidden)?;
         let mut ch = self.begin(who).await?;
         let now = ch.now().to_string();
-        sqlx::query("UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3")
-            .bind(password_hash)
-            .bind(&now)
-            .bind(user_id)
-            .execute(ch.conn())
-            .await?;
+        sqlx::query(
+            "UPDATE users SET password_hash = $1, updated_at = $2, must_change_password = 0 \
+             WHERE id = $3",
+        )
+        .bind(password_hash)
+        .bind(&now)
+        .bind(user_id)
+        .execute(ch.conn())
+        .await?;
         let revoked = end_credentials(&mut ch, user_id).await?;
         let mut changes = json!({"password": {"before": null, "after": "changed"}});
         if revoked > 0 {

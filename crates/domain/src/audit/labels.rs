@@ -35,6 +35,8 @@ labelled_enum! {
         Procedure = ("procedure", "作業手順書"),
         WorkRecord = ("work_record", "作業記録"),
         Report = ("report", "結果報告"),
+        SignIn = ("sign_in", "サインイン"),
+        SecondFactor = ("second_factor", "二要素認証"),
     }
 }
 
@@ -56,6 +58,16 @@ labelled_enum! {
         RaiseFollowUp = ("raise_follow_up", "指摘への作業登録"),
         Waive = ("waive", "成果品の納品不要の判断"),
         Decide = ("decide", "判断"),
+        SignInSucceeded = ("sign_in", "サインイン"),
+        SignInFailed = ("sign_in_failed", "サインイン失敗"),
+        SignOut = ("sign_out", "サインアウト"),
+        SignOutEverywhere = ("sign_out_everywhere", "すべての端末からサインアウト"),
+        Lock = ("lock", "ロック"),
+        Unlock = ("unlock", "ロック解除"),
+        FirstUse = ("first_use", "初回利用"),
+        Enrol = ("enrol", "登録"),
+        Reset = ("reset", "リセット"),
+        UseRecoveryCode = ("use_recovery_code", "回復コードの使用"),
     }
 }
 
@@ -79,7 +91,7 @@ impl Entity {
             Notice | Job | PasswordRotation | Inspection | InspectionTemplate | Attachment
             | WorkRequest | Question | Procedure | WorkRecord | Report => Action::ViewJobs,
             CalendarOverride | Contract => Action::ViewContract,
-            User | ApiToken => Action::ViewAudit,
+            User | ApiToken | SignIn | SecondFactor => Action::ViewAudit,
         }
     }
 
@@ -109,6 +121,7 @@ impl Entity {
             Procedure => &[requests::PROCEDURE_FIELDS],
             WorkRecord => &[requests::WORK_RECORD_FIELDS],
             Report => &[requests::REPORT_FIELDS],
+            SignIn | SecondFactor => &[people::SIGN_IN_FIELDS],
         }
     }
 

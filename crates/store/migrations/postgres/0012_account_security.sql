@@ -1,0 +1,24 @@
+-- What a national-register system's sign-in needs (issue 11): a password set by someone
+-- else is changed at the first sign-in; sessions end when idle and may wait for the second
+-- factor; a token's first use is recorded; the second factor (TOTP, RFC 6238) with its
+-- secret sealed by the server's key and one-time recovery codes stored as digests.
+ALTER TABLE users ADD COLUMN must_change_password BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE sessions ADD COLUMN last_seen_at TEXT;
+ALTER TABLE sessions ADD COLUMN second_factor_pending BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE api_tokens ADD COLUMN first_used_at TEXT;
+
+CREATE TABLE second_factors (
+    user_id BIGINT NOT NULL PRIMARY KEY REFERENCES users(id),
+    secret_sealed TEXT NOT NULL,
+    confirmed_at TEXT,
+    last_step BIGINT NOT NULL DEFAULT 0,
+    created_at TEXT NOT NULL
+);
+
+CREATE TABLE recovery_codes (
+    id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    user_id BIGINT NOT NULL REFERENCES users(id),
+    code_hash TEXT NOT NULL UNIQUE,
+    used_at TEXT
+);
+CREATE INDEX recovery_codes_by_user ON recovery_codes (user_id);
