@@ -10,6 +10,7 @@
 
 pub mod calendar;
 pub mod notices;
+pub mod requests;
 
 use std::sync::Arc;
 
