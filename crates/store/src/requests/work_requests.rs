@@ -95,12 +95,6 @@ async fn issue_facts(
     conn: &mut AnyConnection,
     d: &WorkRequestDraft,
 ) -> Result<IssueFacts, StoreError> {
-    // Numbers are unique over every year, as the index that guards them.
-    let taken: Option<i64> =
-        sqlx::query_scalar("SELECT id FROM work_requests WHERE request_number = $1")
-            .bind(&d.request_number)
-            .fetch_optional(&mut *conn)
-            .await?;
     let mut unknown_sites = Vec::new();
     for id in &d.site_ids {
         let found: Option<i64> = sqlx::query_scalar("SELECT id FROM sites WHERE id = $1")
@@ -130,6 +124,14 @@ async fn issue_facts(
         }
         jobs.push((*id, status));
     }
+    // The number last: a request of the same number issued meanwhile, which moved these
+    // jobs too, is then seen here, and refused as the duplicate it is. Numbers are unique
+    // over every year, as the index that guards them.
+    let taken: Option<i64> =
+        sqlx::query_scalar("SELECT id FROM work_requests WHERE request_number = $1")
+            .bind(&d.request_number)
+            .fetch_optional(&mut *conn)
+            .await?;
     Ok(IssueFacts {
         number_taken: taken.is_some(),
         unknown_sites,
