@@ -4,8 +4,8 @@
 //! returned, and the printable checklist of a site. Each operation names its action once.
 
 use jukiops_domain::Checked;
+use jukiops_domain::attachments::OwnerKind;
 use jukiops_domain::audit::Entity;
-use jukiops_domain::jobs::OwnerKind;
 use jukiops_domain::people::{Action, Actor};
 use jukiops_domain::requests::{
     AnswerDraft, Decision, ProcedureDraft, ProcedureVerb, ProcedureVersionStatus, QuestionDraft,

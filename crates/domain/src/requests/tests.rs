@@ -439,7 +439,7 @@ fn work_outside_the_window_needs_approved_off_hours_work_at_the_site() {
     assert!(message(&e).contains("時間外作業"), "{e}");
     let approved = off_hours(100, OffHoursStatus::Approved, vec![7]);
     assert_eq!(
-        judge_record_hours(&cal, &[late(7)], &sites, &[approved.clone()]),
+        judge_record_hours(&cal, &[late(7)], &sites, std::slice::from_ref(&approved)),
         Ok(())
     );
     for other in [

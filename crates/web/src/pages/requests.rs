@@ -8,7 +8,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use jukiops_app::requests::{ChecklistQuery, IssueChoices, RequestDetail};
-use jukiops_domain::jobs::ACCEPTED_EXTENSIONS;
+use jukiops_domain::attachments::ACCEPTED_EXTENSIONS;
 use jukiops_domain::people::Action;
 use jukiops_domain::requests::{
     AnswerInput, DecisionInput, MAX_REQUEST_JOBS, MAX_REQUEST_SITES, MAX_REQUEST_TERMINALS,
