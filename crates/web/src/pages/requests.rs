@@ -38,8 +38,10 @@ pub struct IssueForm {
     combination_approved: Option<String>,
 }
 
+/// 4,000 characters of contents (9 bytes each, percent-encoded), every site and job.
 impl PageForm for IssueForm {
     const ACTION: Action = Action::IssueRequests;
+    const MAX_BYTES: usize = 64 * 1024;
 }
 
 impl IssueForm {
@@ -73,8 +75,10 @@ pub struct QuestionForm {
     body: String,
 }
 
+/// A question of 4,000 characters (9 bytes each, percent-encoded) fits.
 impl PageForm for QuestionForm {
     const ACTION: Action = Action::RaiseQuestions;
+    const MAX_BYTES: usize = 64 * 1024;
 }
 
 /// The City's answer to a question; `request_id` is the page it is shown on.
@@ -87,8 +91,10 @@ pub struct AnswerForm {
     change: Option<String>,
 }
 
+/// An answer and a change of 4,000 characters each (9 bytes each, percent-encoded) fit.
 impl PageForm for AnswerForm {
     const ACTION: Action = Action::AnswerQuestions;
+    const MAX_BYTES: usize = 128 * 1024;
 }
 
 /// The button that records a question resolved.
@@ -109,10 +115,11 @@ pub struct ProcedureForm {
     note: Option<String>,
 }
 
-/// 200 steps of up to 1,000 characters each way, percent-encoded, fit.
+/// 200 steps of up to 1,000 characters each way and the note (9 bytes a character,
+/// percent-encoded) fit.
 impl PageForm for ProcedureForm {
     const ACTION: Action = Action::WriteProcedures;
-    const MAX_BYTES: usize = 256 * 1024;
+    const MAX_BYTES: usize = 4 * 1024 * 1024;
 }
 
 impl ProcedureForm {
