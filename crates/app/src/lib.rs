@@ -13,6 +13,7 @@ pub mod audit;
 pub mod calendar;
 pub mod contract;
 pub mod notices;
+pub mod requests;
 pub mod sites;
 pub mod terminals;
 pub mod touch_panels;

@@ -5,11 +5,11 @@
 use anyhow::Context;
 use jukiops_domain::contract::Contract;
 use jukiops_domain::inventory::{AssetStatus, TerminalDraft, TouchPanelDraft};
-use jukiops_domain::jobs::{
-    JobInput, NoticeInput, ProcedureInput, ProcedureStepInput, ProcedureVerb, QuestionInput,
-    WorkRequestInput,
-};
+use jukiops_domain::jobs::{JobInput, NoticeInput};
 use jukiops_domain::people::{Action, NewUserInput, Role};
+use jukiops_domain::requests::{
+    ProcedureInput, ProcedureStepInput, QuestionInput, WorkRequestInput,
+};
 use jukiops_domain::schedule::{OffHoursInput, VisitInput};
 use jukiops_store::{Actor, Rules, Store};
 use rand::Rng;
@@ -113,7 +113,7 @@ pub async fn seed(app: &jukiops_app::App) -> anyhow::Result<Vec<(String, Role, S
         out.push((username.to_string(), role, pw));
     }
     seed_schedule(store, contract, &actor).await?;
-    seed_jobs(store, &actor).await?;
+    seed_jobs(app, &actor).await?;
     Ok(out)
 }
 
@@ -123,7 +123,8 @@ fn checked<T>(r: Result<T, jukiops_domain::FieldErrors>) -> anyhow::Result<T> {
 
 /// The specification's example under way: J-LIS notices for イ and ウ and the City's order
 /// for オ, combined in one 作業依頼書; its procedure is submitted and a question is open.
-async fn seed_jobs(store: &Store, actor: &Actor) -> anyhow::Result<()> {
+async fn seed_jobs(app: &jukiops_app::App, actor: &Actor) -> anyhow::Result<()> {
+    let store = app.store();
     let mut jobs = Vec::new();
     for (kind, category, reference, title) in [
         (
@@ -199,12 +200,7 @@ async fn seed_jobs(store: &Store, actor: &Actor) -> anyhow::Result<()> {
         job_ids: jobs,
         combination_approved: true,
     };
-    let rid = store
-        .issue_request(
-            &actor.authorize(Action::IssueRequests)?,
-            &checked(request.check())?,
-        )
-        .await?;
+    let rid = app.issue_request(actor, &request).await?.request.summary.id;
     let steps = [
         ("業務終了を確認し、統合端末にログインする", "ログインできる"),
         (
@@ -230,33 +226,19 @@ async fn seed_jobs(store: &Store, actor: &Actor) -> anyhow::Result<()> {
             .collect(),
         note: None,
     };
-    let pid = store
-        .save_procedure(
-            &actor.authorize(Action::WriteProcedures)?,
-            rid,
-            &checked(procedure.check())?,
-        )
-        .await?;
-    store
-        .move_procedure(
-            &actor.authorize(ProcedureVerb::Submit.action())?,
-            pid,
-            ProcedureVerb::Submit,
-            None,
-        )
-        .await?;
+    let saved = app.save_procedure(actor, rid, &procedure).await?;
+    let pid = saved
+        .procedures
+        .first()
+        .context("作業手順書がありません")?
+        .id;
+    app.submit_procedure(actor, pid).await?;
     let question = QuestionInput {
         work_request_id: Some(rid),
         subject: "再起動の時間帯".into(),
         body: "更新プログラム適用後の再起動は、窓口業務終了後に行ってよいでしょうか。".into(),
     };
-    store
-        .raise_question(
-            &actor.authorize(Action::RaiseQuestions)?,
-            rid,
-            &checked(question.check())?,
-        )
-        .await?;
+    app.raise_question(actor, rid, &question).await?;
     Ok(())
 }
 

@@ -42,7 +42,7 @@ pub use jukiops_domain::people::{Actor, Authorized};
 pub use page::{Page, PageRequest};
 pub use people::{NewUser, User, UserPatch};
 pub use requests::{
-    Procedure, Question, Report, RequestJob, TargetTerminal, WorkRecord, WorkRequest,
+    AwaitingJob, Procedure, Question, Report, RequestJob, TargetTerminal, WorkRecord, WorkRequest,
     WorkRequestSummary,
 };
 pub use schedule::{

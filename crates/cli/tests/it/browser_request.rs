@@ -164,13 +164,9 @@ async fn scenario(app: &TestApp, client: &Client) {
         "更新プログラムを適用する | 更新履歴に表示される\n再起動する | ログイン画面が表示される",
     )
     .await;
-    click(client, "form input[name='op'][value='procedure'] ~ button").await;
+    click(client, "form[action$='/procedure'] button[type='submit']").await;
     wait_for_text(client, "main", "第1版").await;
-    click(
-        client,
-        "form input[name='op'][value='submit_procedure'] ~ button",
-    )
-    .await;
+    click(client, "form[action$='/submit'] button[type='submit']").await;
     wait_for_text(client, "main", "提出済").await;
     sign_out(client).await;
 
@@ -193,11 +189,7 @@ async fn scenario(app: &TestApp, client: &Client) {
     }
     fill(client, "input[name='started_at']", "2020-10-05T09:00").await;
     fill(client, "input[name='ended_at']", "2020-10-05T09:40").await;
-    click(
-        client,
-        "form input[name='op'][value='record'] ~ button[type='submit']",
-    )
-    .await;
+    click(client, "form[action$='/records'] button[type='submit']").await;
     wait_for_text(client, "main dl", "作業中").await;
     let records = client
         .find_all(Locator::XPath(
@@ -215,15 +207,11 @@ async fn scenario(app: &TestApp, client: &Client) {
 
     // The lead reports; the City accepts.
     as_role(client, app, Role::ContractorLead, &path).await;
-    click(client, "form input[name='op'][value='report'] ~ button").await;
+    click(client, "form[action$='/report'] button[type='submit']").await;
     wait_for_text(client, "main dl", "結果報告済").await;
     sign_out(client).await;
     as_role(client, app, Role::CityStaff, &path).await;
-    click(
-        client,
-        "form input[name='op'][value='decide_report'] ~ button[value='approve']",
-    )
-    .await;
+    click(client, "form[action^='/reports/'] button[value='approve']").await;
     wait_for_text(client, "main dl", "完了").await;
     let facts = text_of(client, "main dl").await;
     assert!(facts.contains("完了"), "{facts}");

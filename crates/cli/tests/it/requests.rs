@@ -275,6 +275,44 @@ async fn the_combined_october_visit_from_notice_to_acceptance(engine: Engine) {
         .expect("sheet");
     assert_eq!(r.status(), 404, "a site not on the request");
 
+    // More than the request has is refused before anything is built: on the page form,
+    // more terminals ticked than it covers; in a list, more records than its 10 terminals
+    // times 3 steps.
+    let mut ticked: Vec<(String, String)> = terminals
+        .iter()
+        .map(|t| ("terminal_id".to_string(), t["id"].to_string()))
+        .collect();
+    ticked.push(("terminal_id".into(), "999999".into()));
+    ticked.extend([
+        ("step_order".into(), "1".into()),
+        ("outcome".into(), "done".into()),
+        ("performer_id".into(), worker_id.to_string()),
+        ("started_at".into(), "2020-10-05T09:00".into()),
+        ("ended_at".into(), "2020-10-05T09:30".into()),
+    ]);
+    let r = worker
+        .post(app.url(&format!("/requests/{rid}/records")))
+        .form(&ticked)
+        .send()
+        .await
+        .expect("record form");
+    assert_eq!(r.status(), 422);
+    let html = r.text().await.expect("html");
+    assert!(html.contains("対象の10台まで"), "the page names the bound");
+    let too_many: Vec<Value> = (0..31).map(|_| record(&terminals[0], 1)).collect();
+    let (status, body) = post(
+        &worker,
+        app.url(&format!("/api/v1/requests/{rid}/records")),
+        json!({"records": too_many}),
+    )
+    .await;
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(problem_fields(&body), vec!["records"]);
+    assert!(
+        body["detail"].as_str().unwrap_or_default().contains("30件"),
+        "{body}"
+    );
+
     // Work at 18:00 without the City's approval of off-hours work is refused (R5.3).
     let mut late = record(&terminals[0], 1);
     late["started_at"] = json!("2020-10-05 18:00");
@@ -411,4 +449,50 @@ async fn the_combined_october_visit_from_notice_to_acceptance(engine: Engine) {
     );
 }
 
-both_engines!(the_combined_october_visit_from_notice_to_acceptance);
+/// The work-record form of a request's page is bounded before any work: a ~50 kB form from
+/// a role that may not record work is refused (403) before its body is read, and one from
+/// the lead ticking more terminals than any request covers is refused (422) naming the
+/// field and the limit, before anything is built from it.
+async fn an_oversized_record_form_is_refused_at_once(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
+    let mut body = String::new();
+    let mut n = 0;
+    while body.len() < 50_000 {
+        n += 1;
+        body.push_str(&format!("terminal_id={n}&"));
+    }
+    body.push_str("step_order=1&outcome=done");
+    let send = |c: reqwest::Client| {
+        let body = body.clone();
+        let url = app.url("/requests/1/records");
+        async move {
+            let started = std::time::Instant::now();
+            let r = c
+                .post(url)
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body(body)
+                .send()
+                .await
+                .expect("send");
+            let status = r.status().as_u16();
+            let text = r.text().await.expect("text");
+            (status, text, started.elapsed())
+        }
+    };
+    let (status, _, took) = send(app.client(Role::Auditor).await).await;
+    assert_eq!(status, 403);
+    assert!(took < std::time::Duration::from_millis(500), "{took:?}");
+    let (status, html, took) = send(app.client(Role::ContractorLead).await).await;
+    assert_eq!(status, 422);
+    let limit = jukiops_domain::requests::MAX_REQUEST_TERMINALS;
+    assert!(
+        html.contains("統合端末") && html.contains(&format!("{limit}件まで")),
+        "the field and the limit are named"
+    );
+    assert!(took < std::time::Duration::from_millis(500), "{took:?}");
+}
+
+both_engines!(
+    the_combined_october_visit_from_notice_to_acceptance,
+    an_oversized_record_form_is_refused_at_once
+);

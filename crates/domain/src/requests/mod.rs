@@ -13,18 +13,29 @@ mod work_request;
 
 pub use decision::{Decision, DecisionInput, Verdict};
 pub use procedure::{
-    MAX_STEPS, PROCEDURE_FIELDS, ProcedureDraft, ProcedureInput, ProcedureStep, ProcedureStepInput,
-    ProcedureVerb, ProcedureVersion, ProcedureVersionStatus, may_approve, may_record_work,
-    next_version, procedure_transition,
+    MAX_STEPS, PROCEDURE_FIELDS, ProcedureDraft, ProcedureFacts, ProcedureInput, ProcedureMove,
+    ProcedureSave, ProcedureStep, ProcedureStepInput, ProcedureVerb, ProcedureVersion,
+    ProcedureVersionStatus, judge_procedure_move, judge_procedure_save, may_approve,
+    may_record_work, next_version, procedure_transition,
 };
 pub use questions::{
     AnswerDraft, AnswerInput, QUESTION_FIELDS, QuestionDraft, QuestionInput, QuestionStatus,
     QuestionVerb, blocks_approval, question_transition,
 };
 pub use report::{REPORT_FIELDS, ReportException, ReportSummary, StepTally, compile_report};
-pub use report_status::{ReportStatus, ReportVerb, report_transition};
-pub use work_records::{StepOutcome, WORK_RECORD_FIELDS, WorkRecordDraft, WorkRecordInput};
-pub use work_request::{
-    WORK_REQUEST_FIELDS, WorkRequestDraft, WorkRequestInput, WorkRequestStatus, WorkRequestVerb,
-    work_request_transition,
+pub use report_status::{
+    ReportDecision, ReportFacts, ReportStatus, ReportSubmission, ReportVerb, judge_report_decision,
+    judge_report_submission, report_transition,
 };
+pub use work_records::{
+    MAX_RECORDS, RecordFacts, RecordSelectionInput, RecordsInput, StepOutcome, WORK_RECORD_FIELDS,
+    WorkRecordDraft, WorkRecordInput, judge_record_hours, judge_records, record_days,
+};
+pub use work_request::{
+    Issue, IssueFacts, JobMove, MAX_REQUEST_JOBS, MAX_REQUEST_SITES, MAX_REQUEST_TERMINALS,
+    WORK_REQUEST_FIELDS, WorkRequestDraft, WorkRequestInput, WorkRequestStatus, WorkRequestVerb,
+    job_moves, judge_issue, work_request_transition,
+};
+
+#[cfg(test)]
+mod tests;

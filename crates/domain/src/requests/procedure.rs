@@ -6,9 +6,9 @@ use serde::{Deserialize, Serialize};
 
 use super::decision::Verdict;
 use super::questions::{QuestionStatus, blocks_approval};
-use super::work_request::WorkRequestStatus;
+use super::work_request::{WorkRequestStatus, WorkRequestVerb, work_request_transition};
 use crate::people::{Action, Role};
-use crate::rules::TransitionError;
+use crate::rules::{Refusal, TransitionError};
 use crate::rules::{Rule, apply, only};
 use crate::validation::{FieldErrors, optional_text, required_text};
 
@@ -232,6 +232,88 @@ pub fn may_record_work(
         )));
     }
     Ok(())
+}
+
+/// How a save of the procedure's steps is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProcedureSave {
+    /// The latest version is being written: it is edited.
+    EditDraft,
+    /// A new version of this number supersedes the latest (approved or returned) one.
+    NewVersion(u32),
+}
+
+/// Judges saving the steps of a request standing in `request` whose latest version is
+/// `latest`, by `role`: nothing changes on a closed or cancelled request; the draft being
+/// written is edited, otherwise a new version follows an approved or returned one.
+pub fn judge_procedure_save(
+    request: WorkRequestStatus,
+    latest: Option<ProcedureVersion>,
+    role: Role,
+) -> Result<ProcedureSave, Refusal> {
+    if matches!(
+        request,
+        WorkRequestStatus::Accepted | WorkRequestStatus::Cancelled
+    ) {
+        return Err(Refusal::conflict(
+            "status",
+            format!(
+                "この作業依頼書は「{}」のため、作業手順書を変更できません。",
+                request.label_ja()
+            ),
+        ));
+    }
+    let version = |e: TransitionError| Refusal::conflict("version", e.0);
+    match latest {
+        Some(v) if v.status == ProcedureVersionStatus::Draft => {
+            only(LEAD, role, "作業手順書の作成").map_err(version)?;
+            Ok(ProcedureSave::EditDraft)
+        }
+        other => next_version(other, role)
+            .map(ProcedureSave::NewVersion)
+            .map_err(version),
+    }
+}
+
+/// What the records say about a procedure version about to move.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProcedureFacts {
+    pub status: ProcedureVersionStatus,
+    /// The status of its request.
+    pub request: WorkRequestStatus,
+    /// The statuses of the request's questions.
+    pub questions: Vec<QuestionStatus>,
+}
+
+/// What a move of a procedure version writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ProcedureMove {
+    pub to: ProcedureVersionStatus,
+    /// The request's new status, when the move takes it on: the first approval moves it
+    /// to 手順書承認済.
+    pub request: Option<WorkRequestStatus>,
+}
+
+/// Judges `verb` on a procedure version by `role`: the state machine, and for an approval
+/// no open question (R8.2).
+pub fn judge_procedure_move(
+    facts: &ProcedureFacts,
+    verb: ProcedureVerb,
+    role: Role,
+) -> Result<ProcedureMove, Refusal> {
+    let to = procedure_transition(facts.status, verb, role)?;
+    let mut request = None;
+    if verb == ProcedureVerb::Approve {
+        may_approve(facts.status, &facts.questions)?;
+        if facts.request == WorkRequestStatus::Issued {
+            request = Some(work_request_transition(
+                facts.request,
+                WorkRequestVerb::ApproveProcedure,
+                role,
+            )?);
+        }
+    }
+    Ok(ProcedureMove { to, request })
 }
 
 impl ProcedureVerb {

@@ -2,8 +2,13 @@
 //! City accepts it, or returns it with a comment and the lead submits it again.
 
 use super::decision::Verdict;
+use super::report::ReportSummary;
+use super::work_request::{
+    JobMove, WorkRequestStatus, WorkRequestVerb, job_moves, work_request_transition,
+};
+use crate::jobs::{JobStatus, JobVerb};
 use crate::people::Role;
-use crate::rules::TransitionError;
+use crate::rules::{Refusal, TransitionError};
 use crate::rules::{Rule, apply, only};
 
 labelled_enum! {
@@ -76,4 +81,82 @@ pub fn report_transition(
         },
     };
     apply("結果報告", rule, from, verb, role)
+}
+
+/// What submitting a report writes: its status, and its request's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReportSubmission {
+    pub status: ReportStatus,
+    pub request: WorkRequestStatus,
+}
+
+/// Judges submitting the report `summary` of a request standing in `request`, by `role`
+/// (R8.3): every step settled on every terminal, by the contractor's lead, while the work
+/// is in progress.
+pub fn judge_report_submission(
+    summary: &ReportSummary,
+    request: WorkRequestStatus,
+    role: Role,
+) -> Result<ReportSubmission, Refusal> {
+    if !summary.is_complete() {
+        return Err(Refusal::conflict(
+            "records",
+            format!(
+                "作業が終わっていない統合端末が{}台あります。すべての手順を記録してから報告してください。",
+                summary.incomplete_terminals.len()
+            ),
+        ));
+    }
+    let draft = ReportStatus::initial(role)?;
+    Ok(ReportSubmission {
+        status: report_transition(draft, ReportVerb::Submit, role)?,
+        request: work_request_transition(request, WorkRequestVerb::Report, role)?,
+    })
+}
+
+/// What the records say about a report about to be decided.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReportFacts {
+    pub status: ReportStatus,
+    /// The status of its request.
+    pub request: WorkRequestStatus,
+    /// Its request's jobs, with their statuses.
+    pub jobs: Vec<(i64, JobStatus)>,
+}
+
+/// What the City's decision on a report writes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReportDecision {
+    pub verb: ReportVerb,
+    pub to: ReportStatus,
+    /// How the request moves, and to where.
+    pub request_verb: WorkRequestVerb,
+    pub request: WorkRequestStatus,
+    /// The jobs completed by an acceptance (none on a return).
+    pub jobs: Vec<JobMove>,
+}
+
+/// Judges the City's `verdict` on a report by `role` (R8.3, R8.4): accepting closes the
+/// request and completes its jobs; returning sends the work back.
+pub fn judge_report_decision(
+    facts: &ReportFacts,
+    verdict: Verdict,
+    role: Role,
+) -> Result<ReportDecision, Refusal> {
+    let verb = ReportVerb::from(verdict);
+    let to = report_transition(facts.status, verb, role)?;
+    let (request_verb, jobs) = match verdict {
+        Verdict::Approve => (
+            WorkRequestVerb::Accept,
+            job_moves(&facts.jobs, JobVerb::Complete, role)?,
+        ),
+        Verdict::Return => (WorkRequestVerb::ReturnForRework, Vec::new()),
+    };
+    Ok(ReportDecision {
+        verb,
+        to,
+        request_verb,
+        request: work_request_transition(facts.request, request_verb, role)?,
+        jobs,
+    })
 }

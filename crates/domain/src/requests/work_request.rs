@@ -4,10 +4,21 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use crate::jobs::{JobStatus, JobVerb, job_transition};
 use crate::people::Role;
-use crate::rules::TransitionError;
+use crate::rules::{Refusal, TransitionError};
 use crate::rules::{Rule, apply, distinct, only, required_date};
 use crate::validation::{FieldErrors, required_text};
+
+/// The most jobs one request combines in one visit (R4.3).
+pub const MAX_REQUEST_JOBS: usize = 50;
+
+/// The most sites one request names.
+pub const MAX_REQUEST_SITES: usize = 500;
+
+/// The most terminals one request covers, its jobs' terminals together: far more than the
+/// City has. A request is not issued over more, and work is recorded on at most as many.
+pub const MAX_REQUEST_TERMINALS: usize = 1000;
 
 /// The Japanese names of a 作業依頼書's fields.
 pub const WORK_REQUEST_FIELDS: &[(&str, &str)] = &[
@@ -176,15 +187,28 @@ impl WorkRequestInput {
         {
             e.push("period_to", "作業期間の終了日は開始日以降にしてください。");
         }
-        let site_ids = distinct(&self.site_ids);
-        if site_ids.is_empty() {
+        let site_ids = bounded(
+            &mut e,
+            "site_ids",
+            "作業場所",
+            &self.site_ids,
+            MAX_REQUEST_SITES,
+        );
+        if site_ids.as_ref().is_some_and(Vec::is_empty) {
             e.push("site_ids", "作業場所（拠点）を1つ以上選んでください。");
         }
         let contents = required_text(&mut e, "contents", "依頼内容", &self.contents, 4000);
-        let job_ids = distinct(&self.job_ids);
-        if job_ids.is_empty() {
+        let job_ids = bounded(
+            &mut e,
+            "job_ids",
+            "依頼する作業",
+            &self.job_ids,
+            MAX_REQUEST_JOBS,
+        );
+        if job_ids.as_ref().is_some_and(Vec::is_empty) {
             e.push("job_ids", "依頼する作業を1つ以上選んでください。");
         }
+        let (site_ids, job_ids) = (site_ids.unwrap_or_default(), job_ids.unwrap_or_default());
         let combined = job_ids.len() > 1;
         if combined && !self.combination_approved {
             e.push(
@@ -210,4 +234,108 @@ impl WorkRequestInput {
     }
 }
 
+/// The ids of a list field, sorted without repeats, when there are at most `max`; more is
+/// refused naming the field and the limit (nothing is sorted).
+fn bounded(
+    e: &mut FieldErrors,
+    field: &str,
+    label: &str,
+    ids: &[i64],
+    max: usize,
+) -> Option<Vec<i64>> {
+    if ids.len() > max {
+        e.push(field, format!("{label}は{max}件までです。"));
+        return None;
+    }
+    Some(distinct(ids))
+}
+
 checked_by!(WorkRequestInput => WorkRequestDraft);
+
+/// One job moved with its request, from the status it was judged in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct JobMove {
+    pub id: i64,
+    pub from: JobStatus,
+    pub to: JobStatus,
+}
+
+/// Moves each of a request's `jobs` (id and status) by `verb`, or refuses naming the job
+/// that cannot move.
+pub fn job_moves(
+    jobs: &[(i64, JobStatus)],
+    verb: JobVerb,
+    role: Role,
+) -> Result<Vec<JobMove>, Refusal> {
+    jobs.iter()
+        .map(|&(id, from)| {
+            let to = job_transition(from, verb, role)
+                .map_err(|e| Refusal::conflict("job_ids", format!("作業ID {id}: {}", e.0)))?;
+            Ok(JobMove { id, from, to })
+        })
+        .collect()
+}
+
+/// What the records say about a request about to be issued.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct IssueFacts {
+    /// Another request has the number.
+    pub number_taken: bool,
+    /// The draft's sites that are not in the register.
+    pub unknown_sites: Vec<i64>,
+    /// Each of the draft's jobs with its status; `None` when there is no such job.
+    pub jobs: Vec<(i64, Option<JobStatus>)>,
+    /// How many terminals the jobs cover together.
+    pub terminals: usize,
+}
+
+/// What issuing a request writes: its status, and its jobs moved to 依頼済.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Issue {
+    pub status: WorkRequestStatus,
+    pub jobs: Vec<JobMove>,
+}
+
+/// Judges issuing `draft` by `role` (R8.1): the City issues; the number is new; every site
+/// and job exists; each job waits for a request; the jobs cover no more than
+/// [`MAX_REQUEST_TERMINALS`].
+pub fn judge_issue(
+    draft: &WorkRequestDraft,
+    facts: &IssueFacts,
+    role: Role,
+) -> Result<Issue, Refusal> {
+    let status = WorkRequestStatus::initial(role)?;
+    if facts.number_taken {
+        return Err(Refusal::conflict(
+            "request_number",
+            format!("作業依頼書番号「{}」は登録済みです。", draft.request_number),
+        ));
+    }
+    let mut e = FieldErrors::default();
+    for id in &facts.unknown_sites {
+        e.push("site_ids", format!("拠点ID {id} は登録されていません。"));
+    }
+    let mut known = Vec::new();
+    for (id, status) in &facts.jobs {
+        match status {
+            Some(s) => known.push((*id, *s)),
+            None => e.push("job_ids", format!("作業ID {id} は登録されていません。")),
+        }
+    }
+    if !e.is_empty() {
+        return Err(Refusal::Invalid(e));
+    }
+    if facts.terminals > MAX_REQUEST_TERMINALS {
+        return Err(Refusal::invalid(
+            "job_ids",
+            format!(
+                "選んだ作業の統合端末が{}台あります。1つの作業依頼書で扱えるのは{MAX_REQUEST_TERMINALS}台までです。",
+                facts.terminals
+            ),
+        ));
+    }
+    Ok(Issue {
+        status,
+        jobs: job_moves(&known, JobVerb::Request, role)?,
+    })
+}

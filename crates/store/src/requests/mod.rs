@@ -1,17 +1,17 @@
 //! The request chain (R8): a 作業依頼書 issued by the City for one job or several combined,
 //! questions on it, versioned 作業手順書 with the City's decision, per-terminal work records,
-//! and the result report that closes it. Every change goes through [`crate::Change`]; the
-//! rules are the domain's `jobs` module.
+//! and the result report that closes it. The store loads the facts, the domain's
+//! [`jukiops_domain::requests`] judges, and every change goes through [`crate::Change`].
 
-mod issue;
+mod facts;
 mod procedures;
 mod questions;
 mod records;
 mod reports;
-mod shared;
+mod work_requests;
 
-pub use issue::{RequestJob, TargetTerminal, WorkRequest, WorkRequestSummary};
 pub use procedures::Procedure;
 pub use questions::Question;
 pub use records::WorkRecord;
 pub use reports::Report;
+pub use work_requests::{AwaitingJob, RequestJob, TargetTerminal, WorkRequest, WorkRequestSummary};

@@ -1,16 +1,18 @@
 //! Questions (疑義) on a request (R8.2, R8.5): raised by either side, answered by the City;
-//! an unanswered one blocks the approval of the procedure.
+//! an unanswered one blocks the approval of the procedure. Questions follow their request's
+//! year.
 
 use jukiops_domain::audit::{AuditAction, Entity};
-use jukiops_domain::jobs::{
+use jukiops_domain::people::Authorized;
+use jukiops_domain::requests::{
     AnswerDraft, QuestionDraft, QuestionStatus, QuestionVerb, question_transition,
 };
-use jukiops_domain::people::Authorized;
 use serde::Serialize;
 use serde_json::json;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
+use super::facts::request_status;
 use crate::common::{jst_text, raced};
 use crate::{Store, StoreError};
 
@@ -32,9 +34,8 @@ pub struct Question {
     pub answered_at: Option<String>,
 }
 
-fn row(r: &AnyRow) -> Result<Question, sqlx::Error> {
-    let status =
-        QuestionStatus::parse(&r.try_get::<String, _>("status")?).unwrap_or(QuestionStatus::Closed);
+fn row(r: &AnyRow) -> Result<Question, StoreError> {
+    let status = QuestionStatus::decode(&r.try_get::<String, _>("status")?)?;
     Ok(Question {
         id: r.try_get("id")?,
         request_id: r.try_get("request_id")?,
@@ -54,11 +55,15 @@ fn row(r: &AnyRow) -> Result<Question, sqlx::Error> {
 impl Store {
     /// The questions on a request, oldest first.
     pub async fn questions_of(&self, request_id: i64) -> Result<Vec<Question>, StoreError> {
-        let rows = sqlx::query("SELECT * FROM questions WHERE request_id = $1 ORDER BY id")
-            .bind(request_id)
-            .fetch_all(&self.pool)
-            .await?;
-        Ok(rows.iter().map(row).collect::<Result<_, _>>()?)
+        let rows = sqlx::query(
+            "SELECT q.* FROM questions q JOIN work_requests w ON w.id = q.request_id \
+             WHERE q.request_id = $1 AND w.contract_id = $2 ORDER BY q.id",
+        )
+        .bind(request_id)
+        .bind(self.contract_id()?)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(row).collect()
     }
 
     /// Raises a question on a request.
@@ -69,13 +74,9 @@ impl Store {
         d: &QuestionDraft,
     ) -> Result<i64, StoreError> {
         let mut ch = self.begin(who).await?;
-        let status =
-            QuestionStatus::initial(who.role()).map_err(|e| StoreError::conflict("status", e.0))?;
-        let found: Option<i64> = sqlx::query_scalar("SELECT id FROM work_requests WHERE id = $1")
-            .bind(request_id)
-            .fetch_optional(ch.conn())
-            .await?;
-        found.ok_or(StoreError::NotFound(Entity::WorkRequest))?;
+        let status = QuestionStatus::initial(who.role())?;
+        let contract = ch.contract_id()?;
+        request_status(ch.conn(), contract, request_id).await?;
         let now = ch.now().to_string();
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO questions (request_id, subject, body, status, raised_by, raised_at, updated_at) \
@@ -104,16 +105,18 @@ impl Store {
         answer: Option<&AnswerDraft>,
     ) -> Result<Option<i64>, StoreError> {
         let mut ch = self.begin(who).await?;
-        let r = sqlx::query("SELECT status, request_id FROM questions WHERE id = $1")
-            .bind(id)
-            .fetch_optional(ch.conn())
-            .await?
-            .ok_or(StoreError::NotFound(Entity::Question))?;
-        let from = QuestionStatus::parse(&r.try_get::<String, _>("status")?)
-            .unwrap_or(QuestionStatus::Closed);
+        let r = sqlx::query(
+            "SELECT q.status, q.request_id FROM questions q JOIN work_requests w ON w.id = q.request_id \
+             WHERE q.id = $1 AND w.contract_id = $2",
+        )
+        .bind(id)
+        .bind(ch.contract_id()?)
+        .fetch_optional(ch.conn())
+        .await?
+        .ok_or(StoreError::NotFound(Entity::Question))?;
+        let from = QuestionStatus::decode(&r.try_get::<String, _>("status")?)?;
         let request_id: Option<i64> = r.try_get("request_id")?;
-        let to = question_transition(from, verb, who.role())
-            .map_err(|e| StoreError::conflict("status", e.0))?;
+        let to = question_transition(from, verb, who.role())?;
         let now = ch.now().to_string();
         let n = sqlx::query(
             "UPDATE questions SET status = $1, answer = COALESCE($2, answer), change_note = COALESCE($3, change_note), \

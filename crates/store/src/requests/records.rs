@@ -1,26 +1,25 @@
 //! Work records (R8.3): per terminal and per step of the approved procedure, who did it,
-//! when, and how it went. Refused without an approved version of the procedure.
+//! when, and how it went. Refused without an approved version of the procedure; records
+//! follow their request's year.
 
-use jukiops_domain::FieldErrors;
 use jukiops_domain::audit::{AuditAction, Entity};
 use jukiops_domain::calendar::BusinessCalendar;
-use jukiops_domain::jobs::{
-    JobVerb, StepOutcome, WorkRecordDraft, WorkRequestStatus, WorkRequestVerb, may_record_work,
-};
+use jukiops_domain::jobs::JobVerb;
 use jukiops_domain::people::Authorized;
-use jukiops_domain::schedule::{Span, outside_window};
-use jukiops_domain::time::jst;
+use jukiops_domain::requests::{
+    RecordFacts, StepOutcome, WorkRecordDraft, WorkRequestVerb, job_moves, judge_record_hours,
+    judge_records, record_days,
+};
 use jukiops_domain::time::{from_db, to_db};
 use serde::Serialize;
 use serde_json::json;
 use sqlx::{AnyConnection, Row};
 
-use super::shared::{
-    job_ids, latest_procedure, move_jobs, move_request, request_status, target_terminals,
-};
+use super::facts::{job_statuses, record_scope, small};
+use super::work_requests::{move_jobs, move_request};
 use crate::common::jst_text;
 use crate::schedule::{check_contractor_people, off_hours_facts};
-use crate::{Change, Store, StoreError};
+use crate::{Store, StoreError};
 
 /// One recorded step on one terminal.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -38,80 +37,34 @@ pub struct WorkRecord {
     pub note: Option<String>,
 }
 
-/// Refuses performers who are not enabled contractor people.
-async fn check_performers(ch: &mut Change, records: &[WorkRecordDraft]) -> Result<(), StoreError> {
-    let mut ids: Vec<i64> = records.iter().map(|r| r.performer_id).collect();
-    ids.sort_unstable();
-    ids.dedup();
-    check_contractor_people(ch.conn(), "performer_id", &ids).await
-}
-
-/// Refuses work recorded outside the working window unless the City instructed or
-/// approved off-hours work at the terminal's site covering it (R5.3).
-async fn check_off_hours(
-    ch: &mut Change,
-    calendar: &BusinessCalendar,
-    records: &[WorkRecordDraft],
-) -> Result<(), StoreError> {
-    for r in records {
-        let (start, end) = (
-            r.started_at.with_timezone(&jst()),
-            r.ended_at.with_timezone(&jst()),
-        );
-        if end.date_naive() != start.date_naive() {
-            return Err(StoreError::conflict(
-                "ended_at",
-                "日付をまたぐ作業は、日ごとに分けて記録してください。",
-            ));
-        }
-        let span = Span {
-            date: start.date_naive(),
-            start: start.time(),
-            end: end.time(),
-        };
-        let Some(why) = outside_window(calendar, &span) else {
-            continue;
-        };
-        let site_id: i64 = sqlx::query_scalar("SELECT site_id FROM terminals WHERE id = $1")
-            .bind(r.terminal_id)
-            .fetch_one(ch.conn())
-            .await?;
-        let date = span.date.to_string();
-        let covered = off_hours_facts(ch.conn(), &date, &date)
-            .await?
-            .iter()
-            .any(|o| {
-                o.site_id == site_id
-                    && o.status.allows_work()
-                    && o.span.covers(&span)
-                    && o.worker_ids.contains(&r.performer_id)
-            });
-        if !covered {
-            return Err(StoreError::conflict(
-                "started_at",
-                format!(
-                    "{why}。この拠点・時間の時間外作業の承認(または本市の指示)がないため、作業を記録できません(R5.3)。"
-                ),
-            ));
-        }
-    }
-    Ok(())
+/// A stored instant.
+fn instant(
+    r: &sqlx::any::AnyRow,
+    column: &str,
+) -> Result<chrono::DateTime<chrono::Utc>, StoreError> {
+    let text: String = r.try_get(column)?;
+    from_db(&text).ok_or_else(|| {
+        let e = format!("{column}: not an instant: {text}");
+        StoreError::Db(sqlx::Error::Decode(e.into()))
+    })
 }
 
 impl Store {
     /// The records of a request, by terminal and step.
     pub async fn work_records(&self, request_id: i64) -> Result<Vec<WorkRecord>, StoreError> {
         let rows = sqlx::query(
-            "SELECT r.*, t.asset_number, u.display_name FROM work_records r JOIN terminals t ON t.id = r.terminal_id \
-             JOIN users u ON u.id = r.performer_id WHERE r.request_id = $1 ORDER BY t.asset_number, r.step_order",
+            "SELECT r.*, t.asset_number, u.display_name FROM work_records r \
+             JOIN work_requests w ON w.id = r.request_id JOIN terminals t ON t.id = r.terminal_id \
+             JOIN users u ON u.id = r.performer_id WHERE r.request_id = $1 AND w.contract_id = $2 \
+             ORDER BY t.asset_number, r.step_order",
         )
         .bind(request_id)
+        .bind(self.contract_id()?)
         .fetch_all(&self.pool)
         .await?;
         rows.iter()
             .map(|r| {
-                let outcome = StepOutcome::parse(&r.try_get::<String, _>("outcome")?)
-                    .unwrap_or(StepOutcome::Failed);
+                let outcome = StepOutcome::decode(&r.try_get::<String, _>("outcome")?)?;
                 Ok(WorkRecord {
                     id: r.try_get("id")?,
                     terminal_id: r.try_get("terminal_id")?,
@@ -128,8 +81,17 @@ impl Store {
             .collect()
     }
 
-    /// Records steps (one or a whole offline checklist at once), all or nothing. The
-    /// first record starts the work: the request and its jobs move to 作業中.
+    /// What recording work under the request is judged on: its status, its latest
+    /// procedure version with the steps, and its target terminals (read, nothing locked).
+    pub async fn record_facts(&self, request_id: i64) -> Result<RecordFacts, StoreError> {
+        let mut conn = self.pool.acquire().await?;
+        let contract = self.contract_id()?;
+        Ok(record_scope(&mut conn, contract, request_id).await?.facts)
+    }
+
+    /// Records steps (one or a whole offline checklist at once), all or nothing, as
+    /// [`judge_records`] and [`judge_record_hours`] decide. The first record starts the
+    /// work: the request and its jobs move to 作業中.
     pub async fn record_work(
         &self,
         who: &Authorized,
@@ -138,50 +100,47 @@ impl Store {
         records: &[WorkRecordDraft],
     ) -> Result<usize, StoreError> {
         let mut ch = self.begin(who).await?;
+        let contract = ch.contract_id()?;
         // One change of the request's records at a time: a record sent twice at once
         // replaces the first, as one sent again later does.
         ch.lock("work_requests", request_id).await?;
-        let status = request_status(ch.conn(), request_id).await?;
-        let latest = latest_procedure(ch.conn(), request_id).await?;
-        may_record_work(latest.as_ref().map(|(_, v, _)| *v), status)
-            .map_err(|e| StoreError::conflict("status", e.0))?;
-        let Some((procedure_id, _, steps)) = latest else {
-            return Err(StoreError::conflict("status", "作業手順書がありません。"));
-        };
-        let terminals = target_terminals(ch.conn(), request_id).await?;
-        let mut e = FieldErrors::default();
-        for (i, r) in records.iter().enumerate() {
-            if let Err(errors) = r.check_against(&steps, &terminals) {
-                for err in errors.0 {
-                    e.push(format!("records[{i}].{}", err.field), err.message);
-                }
-            }
-        }
-        if records.is_empty() {
-            e.push("records", "記録する作業を1件以上入力してください。");
-        }
-        if !e.is_empty() {
-            return Err(e.into());
-        }
-        check_performers(&mut ch, records).await?;
-        check_off_hours(&mut ch, calendar, records).await?;
+        let scope = record_scope(ch.conn(), contract, request_id).await?;
         let role = who.role();
-        if status == WorkRequestStatus::ProcedureApproved {
-            move_request(&mut ch, request_id, WorkRequestVerb::StartWork, role).await?;
-            let jobs = job_ids(ch.conn(), request_id).await?;
-            move_jobs(&mut ch, &jobs, JobVerb::Start, role, None).await?;
+        let start = judge_records(&scope.facts, records, role)?;
+        let mut performers: Vec<i64> = records.iter().map(|r| r.performer_id).collect();
+        performers.sort_unstable();
+        performers.dedup();
+        check_contractor_people(ch.conn(), "performer_id", &performers).await?;
+        let off_hours = match record_days(records) {
+            Some((from, to)) => {
+                off_hours_facts(ch.conn(), &from.to_string(), &to.to_string()).await?
+            }
+            None => Vec::new(),
+        };
+        judge_record_hours(calendar, records, &scope.terminal_sites, &off_hours)?;
+        if let Some(to) = start {
+            let jobs = job_statuses(ch.conn(), request_id).await?;
+            let moves = job_moves(&jobs, JobVerb::Start, role)?;
+            let from = scope.facts.request;
+            move_request(&mut ch, request_id, from, to, WorkRequestVerb::StartWork).await?;
+            move_jobs(&mut ch, &moves, JobVerb::Start, None).await?;
         }
         let now = ch.now().to_string();
         for r in records {
-            sqlx::query("DELETE FROM work_records WHERE request_id = $1 AND terminal_id = $2 AND step_order = $3")
-                .bind(request_id).bind(r.terminal_id).bind(i64::from(r.step_order))
-                .execute(ch.conn()).await?;
+            sqlx::query(
+                "DELETE FROM work_records WHERE request_id = $1 AND terminal_id = $2 AND step_order = $3",
+            )
+            .bind(request_id)
+            .bind(r.terminal_id)
+            .bind(i64::from(r.step_order))
+            .execute(ch.conn())
+            .await?;
             let id: i64 = sqlx::query_scalar(
                 "INSERT INTO work_records (request_id, procedure_id, terminal_id, step_order, outcome, performer_id, \
                  started_at, ended_at, note, recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
             )
             .bind(request_id)
-            .bind(procedure_id)
+            .bind(scope.procedure_id)
             .bind(r.terminal_id)
             .bind(i64::from(r.step_order))
             .bind(r.outcome.as_str())
@@ -202,33 +161,28 @@ impl Store {
         ch.commit().await?;
         Ok(records.len())
     }
+}
 
-    /// The request's records as the domain compiles them, with the approved steps and targets.
-    pub(super) async fn record_drafts(
-        conn: &mut AnyConnection,
-        request_id: i64,
-    ) -> Result<Vec<WorkRecordDraft>, StoreError> {
-        let rows = sqlx::query("SELECT * FROM work_records WHERE request_id = $1 ORDER BY id")
-            .bind(request_id)
-            .fetch_all(&mut *conn)
-            .await?;
-        rows.iter()
-            .map(|r| {
-                let instant = |c: &str| -> Result<_, StoreError> {
-                    from_db(&r.try_get::<String, _>(c)?)
-                        .ok_or(StoreError::NotFound(Entity::WorkRecord))
-                };
-                Ok(WorkRecordDraft {
-                    terminal_id: r.try_get("terminal_id")?,
-                    step_order: u32::try_from(r.try_get::<i64, _>("step_order")?).unwrap_or(0),
-                    outcome: StepOutcome::parse(&r.try_get::<String, _>("outcome")?)
-                        .unwrap_or(StepOutcome::Failed),
-                    performer_id: r.try_get("performer_id")?,
-                    started_at: instant("started_at")?,
-                    ended_at: instant("ended_at")?,
-                    note: r.try_get("note")?,
-                })
+/// The request's records as the domain compiles them.
+pub(super) async fn record_drafts(
+    conn: &mut AnyConnection,
+    request_id: i64,
+) -> Result<Vec<WorkRecordDraft>, StoreError> {
+    let rows = sqlx::query("SELECT * FROM work_records WHERE request_id = $1 ORDER BY id")
+        .bind(request_id)
+        .fetch_all(&mut *conn)
+        .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(WorkRecordDraft {
+                terminal_id: r.try_get("terminal_id")?,
+                step_order: small(r.try_get("step_order")?)?,
+                outcome: StepOutcome::decode(&r.try_get::<String, _>("outcome")?)?,
+                performer_id: r.try_get("performer_id")?,
+                started_at: instant(r, "started_at")?,
+                ended_at: instant(r, "ended_at")?,
+                note: r.try_get("note")?,
             })
-            .collect()
-    }
+        })
+        .collect()
 }

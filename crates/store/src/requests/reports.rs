@@ -1,19 +1,22 @@
 //! The result report (R8.3, R8.4): compiled from the work records, submitted by the
 //! contractor's lead, accepted by the City (which closes the request and its jobs) or
-//! returned for more work.
+//! returned for more work. Reports follow their request's year.
 
 use jukiops_domain::audit::Entity;
-use jukiops_domain::jobs::{
-    Decision, JobVerb, ReportStatus, ReportSummary, ReportVerb, Verdict, WorkRequestVerb,
-    compile_report, report_transition,
-};
+use jukiops_domain::jobs::JobVerb;
 use jukiops_domain::people::Authorized;
+use jukiops_domain::requests::{
+    Decision, ReportFacts, ReportStatus, ReportSummary, ReportVerb, WorkRequestVerb,
+    compile_report, judge_report_decision, judge_report_submission,
+};
 use jukiops_domain::time::today_jst;
 use serde::Serialize;
 use serde_json::json;
 use sqlx::{AnyConnection, Row};
 
-use super::shared::{job_ids, latest_procedure, move_jobs, move_request, target_terminals};
+use super::facts::{job_statuses, latest_procedure, request_status, target_terminals};
+use super::records::record_drafts;
+use super::work_requests::{move_jobs, move_request};
 use crate::common::{jst_text, raced};
 use crate::{Store, StoreError};
 
@@ -38,22 +41,29 @@ async fn compile(conn: &mut AnyConnection, request_id: i64) -> Result<ReportSumm
         .await?
         .map(|(_, _, s)| s)
         .unwrap_or_default();
-    let terminals = target_terminals(conn, request_id).await?;
-    let records = Store::record_drafts(conn, request_id).await?;
+    let terminals: Vec<i64> = target_terminals(conn, request_id)
+        .await?
+        .into_iter()
+        .map(|(t, _)| t)
+        .collect();
+    let records = record_drafts(conn, request_id).await?;
     Ok(compile_report(&steps, &terminals, &records))
 }
 
 impl Store {
     /// The reports of a request, newest first.
     pub async fn reports_of(&self, request_id: i64) -> Result<Vec<Report>, StoreError> {
-        let rows = sqlx::query("SELECT * FROM reports WHERE request_id = $1 ORDER BY id DESC")
-            .bind(request_id)
-            .fetch_all(&self.pool)
-            .await?;
+        let rows = sqlx::query(
+            "SELECT r.* FROM reports r JOIN work_requests w ON w.id = r.request_id \
+             WHERE r.request_id = $1 AND w.contract_id = $2 ORDER BY r.id DESC",
+        )
+        .bind(request_id)
+        .bind(self.contract_id()?)
+        .fetch_all(&self.pool)
+        .await?;
         rows.iter()
             .map(|r| {
-                let status = ReportStatus::parse(&r.try_get::<String, _>("status")?)
-                    .unwrap_or(ReportStatus::Returned);
+                let status = ReportStatus::decode(&r.try_get::<String, _>("status")?)?;
                 Ok(Report {
                     id: r.try_get("id")?,
                     request_id: r.try_get("request_id")?,
@@ -73,34 +83,34 @@ impl Store {
 
     /// What a report would say now, without writing anything.
     pub async fn report_preview(&self, request_id: i64) -> Result<ReportSummary, StoreError> {
+        let contract = self.contract_id()?;
         // A read transaction on a reader: one snapshot of the request, never the write lock.
         let mut tx = self.pool.begin().await?;
+        request_status(&mut tx, contract, request_id).await?;
         compile(&mut tx, request_id).await
         // Dropped without commit: nothing was written.
     }
 
-    /// Compiles and submits the report; refused while a terminal has a step missing.
+    /// Compiles and submits the report, as [`judge_report_submission`] decides: refused
+    /// while a terminal has a step missing.
     pub async fn submit_report(
         &self,
         who: &Authorized,
         request_id: i64,
     ) -> Result<i64, StoreError> {
         let mut ch = self.begin(who).await?;
-        let role = who.role();
+        let contract = ch.contract_id()?;
+        let status = request_status(ch.conn(), contract, request_id).await?;
         let summary = compile(ch.conn(), request_id).await?;
-        if !summary.is_complete() {
-            return Err(StoreError::conflict(
-                "records",
-                format!(
-                    "作業が終わっていない統合端末が{}台あります。すべての手順を記録してから報告してください。",
-                    summary.incomplete_terminals.len()
-                ),
-            ));
-        }
-        let from = ReportStatus::initial(role).map_err(|e| StoreError::conflict("status", e.0))?;
-        let to = report_transition(from, ReportVerb::Submit, role)
-            .map_err(|e| StoreError::conflict("status", e.0))?;
-        move_request(&mut ch, request_id, WorkRequestVerb::Report, role).await?;
+        let judged = judge_report_submission(&summary, status, who.role())?;
+        move_request(
+            &mut ch,
+            request_id,
+            status,
+            judged.request,
+            WorkRequestVerb::Report,
+        )
+        .await?;
         let now = ch.now().to_string();
         let text = serde_json::to_string(&summary)
             .map_err(|e| StoreError::Db(sqlx::Error::Encode(Box::new(e))))?;
@@ -110,7 +120,7 @@ impl Store {
         )
         .bind(request_id)
         .bind(&text)
-        .bind(to.as_str())
+        .bind(judged.status.as_str())
         .bind(who.name())
         .bind(&now)
         .fetch_one(ch.conn())
@@ -119,14 +129,15 @@ impl Store {
             Entity::Report,
             id,
             ReportVerb::Submit,
-            &json!({"request_id": {"after": request_id}, "status": {"after": to.as_str()},
+            &json!({"request_id": {"after": request_id}, "status": {"after": judged.status.as_str()},
             "exceptions": {"after": summary.exceptions.len()}}),
         );
         ch.commit().await?;
         Ok(id)
     }
 
-    /// Accepts (closing the request and its jobs) or returns a report (the City).
+    /// Accepts (closing the request and its jobs) or returns a report (the City), as
+    /// [`judge_report_decision`] decides. Returns the report's request.
     pub async fn decide_report(
         &self,
         who: &Authorized,
@@ -134,37 +145,57 @@ impl Store {
         d: &Decision,
     ) -> Result<i64, StoreError> {
         let mut ch = self.begin(who).await?;
-        let role = who.role();
-        let r = sqlx::query("SELECT request_id, status FROM reports WHERE id = $1")
-            .bind(id)
-            .fetch_optional(ch.conn())
-            .await?
-            .ok_or(StoreError::NotFound(Entity::Report))?;
+        let contract = ch.contract_id()?;
+        let r = sqlx::query(
+            "SELECT r.request_id, r.status FROM reports r JOIN work_requests w ON w.id = r.request_id \
+             WHERE r.id = $1 AND w.contract_id = $2",
+        )
+        .bind(id)
+        .bind(contract)
+        .fetch_optional(ch.conn())
+        .await?
+        .ok_or(StoreError::NotFound(Entity::Report))?;
         let request_id: i64 = r.try_get("request_id")?;
-        let from = ReportStatus::parse(&r.try_get::<String, _>("status")?)
-            .unwrap_or(ReportStatus::Returned);
-        let verb = ReportVerb::from(d.verdict);
-        let to =
-            report_transition(from, verb, role).map_err(|e| StoreError::conflict("status", e.0))?;
+        let facts = ReportFacts {
+            status: ReportStatus::decode(&r.try_get::<String, _>("status")?)?,
+            request: request_status(ch.conn(), contract, request_id).await?,
+            jobs: job_statuses(ch.conn(), request_id).await?,
+        };
+        let judged = judge_report_decision(&facts, d.verdict, who.role())?;
         let now = ch.now().to_string();
-        let n = sqlx::query("UPDATE reports SET status = $1, decided_by = $2, decided_at = $3, decision_comment = $4, updated_at = $3 WHERE id = $5 AND status = $6")
-            .bind(to.as_str()).bind(who.name()).bind(&now).bind(d.comment.clone()).bind(id).bind(from.as_str())
-            .execute(ch.conn()).await?.rows_affected();
+        let n = sqlx::query(
+            "UPDATE reports SET status = $1, decided_by = $2, decided_at = $3, decision_comment = $4, \
+             updated_at = $3 WHERE id = $5 AND status = $6",
+        )
+        .bind(judged.to.as_str())
+        .bind(who.name())
+        .bind(&now)
+        .bind(d.comment.clone())
+        .bind(id)
+        .bind(facts.status.as_str())
+        .execute(ch.conn())
+        .await?
+        .rows_affected();
         if n == 0 {
             return Err(raced());
         }
-        ch.audit(Entity::Report, id, verb, &json!({"status": {"before": from.as_str(), "after": to.as_str()}, "comment": {"after": d.comment}}));
-        match d.verdict {
-            Verdict::Approve => {
-                move_request(&mut ch, request_id, WorkRequestVerb::Accept, role).await?;
-                let jobs = job_ids(ch.conn(), request_id).await?;
-                let today = today_jst(ch.now_utc()).to_string();
-                move_jobs(&mut ch, &jobs, JobVerb::Complete, role, Some(&today)).await?;
-            }
-            Verdict::Return => {
-                move_request(&mut ch, request_id, WorkRequestVerb::ReturnForRework, role).await?;
-            }
-        }
+        ch.audit(
+            Entity::Report,
+            id,
+            judged.verb,
+            &json!({"status": {"before": facts.status.as_str(), "after": judged.to.as_str()},
+            "comment": {"after": d.comment}}),
+        );
+        move_request(
+            &mut ch,
+            request_id,
+            facts.request,
+            judged.request,
+            judged.request_verb,
+        )
+        .await?;
+        let today = today_jst(ch.now_utc()).to_string();
+        move_jobs(&mut ch, &judged.jobs, JobVerb::Complete, Some(&today)).await?;
         ch.commit().await?;
         Ok(request_id)
     }

@@ -52,7 +52,20 @@ pub fn router() -> Router<AppState> {
         .route("/calendar/overrides/{date}/delete", post(calendar::remove))
         .route("/schedule", get(schedule::list).post(schedule::create))
         .route("/requests", get(requests::list).post(requests::create))
-        .route("/requests/{id}", get(requests::show).post(requests::act))
+        .route("/requests/{id}", get(requests::show))
+        .route("/requests/{id}/cancel", post(requests::cancel))
+        .route("/requests/{id}/questions", post(requests::raise_question))
+        .route("/questions/{id}/answer", post(requests::answer_question))
+        .route("/questions/{id}/close", post(requests::close_question))
+        .route("/requests/{id}/procedure", post(requests::save_procedure))
+        .route("/procedures/{id}/submit", post(requests::submit_procedure))
+        .route(
+            "/procedures/{id}/decision",
+            post(requests::decide_procedure),
+        )
+        .route("/requests/{id}/records", post(requests::record_work))
+        .route("/requests/{id}/report", post(requests::submit_report))
+        .route("/reports/{id}/decision", post(requests::decide_report))
         .route("/requests/{id}/checklist", get(requests::checklist))
         .route("/plans", get(plans::list).post(plans::create))
         .route("/plans/{id}", get(plans::show))

@@ -1,35 +1,247 @@
 //! The request pages (R8): the list and the City's form to issue a 作業依頼書, and one
 //! request with its questions, procedure versions, work records and result report, each
-//! with the forms of whoever acts next.
+//! with the forms of whoever acts next, each form posted to its own route; and the A4
+//! checklist of a site. Thin handlers over [`jukiops_app::requests`].
 
 use super::extract::{Path, Query};
-use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
-use jukiops_domain::jobs::{
-    ACCEPTED_EXTENSIONS, AnswerInput, DecisionInput, OwnerKind, ProcedureInput, ProcedureStepInput,
-    QuestionInput, WorkRecordInput, WorkRequestInput,
-};
+use jukiops_app::requests::{ChecklistQuery, IssueChoices, RequestDetail};
+use jukiops_domain::attachments::ACCEPTED_EXTENSIONS;
 use jukiops_domain::people::Action;
+use jukiops_domain::requests::{
+    AnswerInput, DecisionInput, MAX_REQUEST_JOBS, MAX_REQUEST_SITES, MAX_REQUEST_TERMINALS,
+    MAX_STEPS, ProcedureInput, ProcedureStepInput, QuestionInput, RecordSelectionInput,
+    WorkRequestInput,
+};
+use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
-use super::schedule::FormPairs;
-use super::{ListQuery, PageResult, PageUser, form_errors, merge, see_other};
+use super::form::{Form, PageForm, Repeated, optional_id, post_redirect_get};
+use super::{ListQuery, PageResult, PageUser, merge};
 use crate::AppState;
-use crate::api::requests::{
-    RecordsInput, answer, cancel, close_question, decide_procedure, decide_report, issue, raise,
-    record, request_detail, save_procedure, submit_procedure, submit_report,
-};
-use crate::error::AppError;
 use crate::templates::render;
+
+/// The City's form that issues a request.
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct IssueForm {
+    request_number: String,
+    issued_on: String,
+    period_from: String,
+    period_to: String,
+    contents: String,
+    site_ids: Repeated<i64, MAX_REQUEST_SITES>,
+    job_ids: Repeated<i64, MAX_REQUEST_JOBS>,
+    /// `1` when the City approves the combination.
+    combination_approved: Option<String>,
+}
+
+/// 4,000 characters of contents (9 bytes each, percent-encoded), every site and job.
+impl PageForm for IssueForm {
+    const ACTION: Action = Action::IssueRequests;
+    const MAX_BYTES: usize = 64 * 1024;
+}
+
+impl IssueForm {
+    fn input(&self) -> WorkRequestInput {
+        WorkRequestInput {
+            request_number: self.request_number.clone(),
+            issued_on: self.issued_on.clone(),
+            period_from: self.period_from.clone(),
+            period_to: self.period_to.clone(),
+            site_ids: self.site_ids.0.clone(),
+            contents: self.contents.clone(),
+            job_ids: self.job_ids.0.clone(),
+            combination_approved: self.combination_approved.as_deref() == Some("1"),
+        }
+    }
+}
+
+/// The button that cancels a request.
+#[derive(Debug, Default, Deserialize, Serialize)]
+pub struct CancelForm {}
+
+impl PageForm for CancelForm {
+    const ACTION: Action = Action::IssueRequests;
+}
+
+/// A question raised on a request.
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct QuestionForm {
+    subject: String,
+    body: String,
+}
+
+/// A question of 4,000 characters (9 bytes each, percent-encoded) fits.
+impl PageForm for QuestionForm {
+    const ACTION: Action = Action::RaiseQuestions;
+    const MAX_BYTES: usize = 64 * 1024;
+}
+
+/// The City's answer to a question; `request_id` is the page it is shown on.
+#[derive(Debug, Deserialize, Serialize)]
+pub struct AnswerForm {
+    request_id: i64,
+    #[serde(default)]
+    answer: String,
+    #[serde(default)]
+    change: Option<String>,
+}
+
+/// An answer and a change of 4,000 characters each (9 bytes each, percent-encoded) fit.
+impl PageForm for AnswerForm {
+    const ACTION: Action = Action::AnswerQuestions;
+    const MAX_BYTES: usize = 128 * 1024;
+}
+
+/// The button that records a question resolved.
+#[derive(Debug, Deserialize, Serialize)]
+pub struct CloseQuestionForm {
+    request_id: i64,
+}
+
+impl PageForm for CloseQuestionForm {
+    const ACTION: Action = Action::RaiseQuestions;
+}
+
+/// The procedure's steps, one a line (`action | expected result`), and its note.
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct ProcedureForm {
+    steps: String,
+    note: Option<String>,
+}
+
+/// 200 steps of up to 1,000 characters each way and the note (9 bytes a character,
+/// percent-encoded) fit.
+impl PageForm for ProcedureForm {
+    const ACTION: Action = Action::WriteProcedures;
+    const MAX_BYTES: usize = 4 * 1024 * 1024;
+}
+
+impl ProcedureForm {
+    /// The steps, one a line; one line past [`MAX_STEPS`] is kept so that the check refuses
+    /// the rest without building it.
+    fn input(&self) -> ProcedureInput {
+        let steps = self
+            .steps
+            .lines()
+            .filter(|l| !l.trim().is_empty())
+            .take(MAX_STEPS + 1)
+            .map(|l| {
+                let (a, e) = l.split_once('|').unwrap_or((l, ""));
+                ProcedureStepInput {
+                    action: a.trim().to_string(),
+                    expected_result: e.trim().to_string(),
+                }
+            })
+            .collect();
+        ProcedureInput {
+            steps,
+            note: self.note.clone(),
+        }
+    }
+}
+
+/// The button that submits a procedure version.
+#[derive(Debug, Deserialize, Serialize)]
+pub struct SubmitProcedureForm {
+    request_id: i64,
+}
+
+impl PageForm for SubmitProcedureForm {
+    const ACTION: Action = Action::WriteProcedures;
+}
+
+/// The City's decision on a procedure version or a report: approve, or return with a
+/// comment.
+#[derive(Debug, Deserialize, Serialize)]
+pub struct DecisionForm {
+    request_id: i64,
+    #[serde(default)]
+    verdict: String,
+    #[serde(default)]
+    comment: Option<String>,
+}
+
+impl DecisionForm {
+    fn input(&self) -> DecisionInput {
+        DecisionInput {
+            verdict: self.verdict.clone(),
+            comment: self.comment.clone(),
+        }
+    }
+}
+
+/// The City's decision on a procedure version.
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(transparent)]
+pub struct ProcedureDecisionForm(DecisionForm);
+
+impl PageForm for ProcedureDecisionForm {
+    const ACTION: Action = Action::DecideProcedures;
+}
+
+/// The City's decision on a result report.
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(transparent)]
+pub struct ReportDecisionForm(DecisionForm);
+
+impl PageForm for ReportDecisionForm {
+    const ACTION: Action = Action::DecideReports;
+}
+
+/// Work recorded on the request's page: the ticked terminals (no more than a request can
+/// cover) and steps (no more than a procedure has), with one outcome, performer and time.
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct RecordForm {
+    terminal_id: Repeated<i64, MAX_REQUEST_TERMINALS>,
+    step_order: Repeated<u32, MAX_STEPS>,
+    outcome: String,
+    #[serde(deserialize_with = "optional_id")]
+    performer_id: Option<i64>,
+    started_at: String,
+    ended_at: String,
+    note: Option<String>,
+}
+
+/// Every terminal of the largest request ticked, every step, and a long note, fit.
+impl PageForm for RecordForm {
+    const ACTION: Action = Action::RecordWork;
+    const MAX_BYTES: usize = 64 * 1024;
+}
+
+impl RecordForm {
+    fn input(&self) -> RecordSelectionInput {
+        RecordSelectionInput {
+            terminal_ids: self.terminal_id.0.clone(),
+            step_orders: self.step_order.0.clone(),
+            outcome: self.outcome.clone(),
+            performer_id: self.performer_id,
+            started_at: self.started_at.clone(),
+            ended_at: self.ended_at.clone(),
+            note: self.note.clone(),
+        }
+    }
+}
+
+/// The button that submits the result report.
+#[derive(Debug, Default, Deserialize, Serialize)]
+pub struct ReportForm {}
+
+impl PageForm for ReportForm {
+    const ACTION: Action = Action::SubmitReports;
+}
 
 pub async fn list(
     State(state): State<AppState>,
     user: PageUser,
     Query(q): Query<ListQuery>,
 ) -> PageResult {
-    user.require(Action::ViewJobs)?;
     list_page(&state, &user, q, StatusCode::OK, Value::Null).await
 }
 
@@ -40,13 +252,18 @@ async fn list_page(
     status: StatusCode,
     extra: Value,
 ) -> PageResult {
-    let page = state.store.work_requests(q.page_request()).await?;
+    let actor = user.actor();
+    let page = state.app.work_requests(&actor, q.page_request()).await?;
+    let can_issue = user.may(Action::IssueRequests);
+    let choices = if can_issue {
+        state.app.issue_choices(&actor).await?
+    } else {
+        IssueChoices::default()
+    };
     let mut ctx = json!({
         "requests": page.items, "page": {"total": page.total, "page": page.page, "pages": page.pages()},
-        "can_issue": user.may(Action::IssueRequests),
-        "jobs": state.store.jobs_awaiting_request().await?.into_iter().map(|(id, c, t)| json!({"id": id, "category": c, "title": t})).collect::<Vec<_>>(),
-        "sites": state.store.all_sites().await?,
-        "form": {"request_number": "", "issued_on": "", "period_from": "", "period_to": "", "contents": "", "job_ids": [], "site_ids": [], "combination_approved": false},
+        "can_issue": can_issue, "jobs": choices.jobs, "sites": choices.sites,
+        "form": IssueForm::default().input(),
     });
     merge(&mut ctx, extra);
     Ok((
@@ -56,32 +273,20 @@ async fn list_page(
         .into_response())
 }
 
-pub async fn create(State(state): State<AppState>, user: PageUser, body: Bytes) -> PageResult {
-    let f = FormPairs::parse(&body);
-    let input = WorkRequestInput {
-        request_number: f.get("request_number"),
-        issued_on: f.get("issued_on"),
-        period_from: f.get("period_from"),
-        period_to: f.get("period_to"),
-        site_ids: f.ids("site_ids"),
-        contents: f.get("contents"),
-        job_ids: f.ids("job_ids"),
-        combination_approved: f.get("combination_approved") == "1",
-    };
-    match issue(&state, &user.0, &input).await {
-        Ok(id) => Ok(see_other(&format!("/requests/{id}"))),
-        Err(e) => {
-            let (status, message, errors) = form_errors(e)?;
-            list_page(
-                &state,
-                &user,
-                ListQuery::default(),
-                status,
-                json!({"form": input, "error": message, "errors": errors}),
-            )
-            .await
-        }
-    }
+pub async fn create(
+    State(state): State<AppState>,
+    user: PageUser,
+    Form(f): Form<IssueForm>,
+) -> PageResult {
+    let input = f.input();
+    let result = state.app.issue_request(&user.actor(), &input).await;
+    post_redirect_get(
+        result.map_err(Into::into),
+        |d| format!("/requests/{}", d.request.summary.id),
+        &input,
+        |status, extra| list_page(&state, &user, ListQuery::default(), status, extra),
+    )
+    .await
 }
 
 pub async fn show(
@@ -99,7 +304,8 @@ pub(super) async fn show_page(
     status: StatusCode,
     extra: Value,
 ) -> PageResult {
-    let d = request_detail(state, &user.0, id).await?;
+    let p = state.app.request_page(&user.actor(), id).await?;
+    let d = &p.detail;
     let steps_text = d.procedures.first().map(|p| {
         p.steps
             .iter()
@@ -107,19 +313,13 @@ pub(super) async fn show_page(
             .collect::<Vec<_>>()
             .join("\n")
     });
-    let procedure_ids: Vec<i64> = d.procedures.iter().map(|p| p.id).collect();
-    let procedure_attachments = state
-        .store
-        .attachments_of_many(OwnerKind::Procedure, &procedure_ids)
-        .await?;
-    let evidence = state.store.attachments_of(OwnerKind::Request, id).await?;
     let mut ctx = json!({
-        "procedure_attachments": procedure_attachments, "evidence": evidence,
+        "procedure_attachments": p.procedure_attachments, "evidence": p.evidence,
         "accept": ACCEPTED_EXTENSIONS,
         "d": d,
-        "people": state.store.contractor_people().await?,
+        "people": p.performers,
         "steps_text": steps_text.unwrap_or_default(),
-        "can": can_view(user, &d),
+        "can": can_view(user, d),
     });
     merge(&mut ctx, extra);
     let title = format!("作業依頼書 {}", d.request.summary.request_number);
@@ -128,8 +328,8 @@ pub(super) async fn show_page(
 
 /// What the signed-in user may do on the request now, each from the domain's state
 /// machines (the page shows a form only where the action would be accepted).
-fn can_view(user: &PageUser, d: &crate::api::requests::RequestDetail) -> Value {
-    use jukiops_domain::jobs::{
+fn can_view(user: &PageUser, d: &RequestDetail) -> Value {
+    use jukiops_domain::requests::{
         ProcedureVerb, ProcedureVersion, QuestionVerb, ReportVerb, WorkRequestVerb,
         may_record_work, procedure_transition, question_transition, report_transition,
         work_request_transition,
@@ -155,124 +355,149 @@ fn can_view(user: &PageUser, d: &crate::api::requests::RequestDetail) -> Value {
     })
 }
 
-/// Turns `action | expected result` lines into procedure steps.
-fn steps_of(text: &str) -> Vec<ProcedureStepInput> {
-    text.lines()
-        .filter(|l| !l.trim().is_empty())
-        .map(|l| {
-            let (a, e) = l.split_once('|').unwrap_or((l, ""));
-            ProcedureStepInput {
-                action: a.trim().to_string(),
-                expected_result: e.trim().to_string(),
-            }
-        })
-        .collect()
+/// The answer of every form on a request's page: on success the page of the request the
+/// operation names, on a refusal the page of request `back` (the one the form was on)
+/// again, with the refusal.
+async fn answer(
+    state: &AppState,
+    user: &PageUser,
+    back: i64,
+    result: jukiops_app::Result<i64>,
+    typed: &impl Serialize,
+) -> PageResult {
+    post_redirect_get(
+        result.map_err(Into::into),
+        |id| format!("/requests/{id}"),
+        typed,
+        |status, extra| show_page(state, user, back, status, extra),
+    )
+    .await
 }
 
-/// Every form on a request's page posts here with `op` naming what it does.
-pub async fn act(
+pub async fn cancel(
     State(state): State<AppState>,
     user: PageUser,
     Path(id): Path<i64>,
-    body: Bytes,
+    Form(f): Form<CancelForm>,
 ) -> PageResult {
-    let f = FormPairs::parse(&body);
-    let u = &user.0;
-    let decision = || DecisionInput {
-        verdict: f.get("verdict"),
-        comment: Some(f.get("comment")),
-    };
-    let result: Result<(), AppError> = match f.get("op").as_str() {
-        "question" => raise(
-            &state,
-            u,
-            id,
-            &QuestionInput {
-                work_request_id: Some(id),
-                subject: f.get("subject"),
-                body: f.get("body"),
-            },
-        )
-        .await
-        .map(drop),
-        "answer" => answer(
-            &state,
-            u,
-            f.id("question_id"),
-            &AnswerInput {
-                answer: f.get("answer"),
-                change: Some(f.get("change")),
-            },
-        )
-        .await
-        .map(drop),
-        "close_question" => close_question(&state, u, f.id("question_id"))
-            .await
-            .map(drop),
-        "procedure" => save_procedure(
-            &state,
-            u,
-            id,
-            &ProcedureInput {
-                steps: steps_of(&f.get("steps")),
-                note: Some(f.get("note")),
-            },
-        )
-        .await
-        .map(drop),
-        "submit_procedure" => submit_procedure(&state, u, f.id("procedure_id"))
-            .await
-            .map(drop),
-        "decide_procedure" => decide_procedure(&state, u, f.id("procedure_id"), &decision())
-            .await
-            .map(drop),
-        "record" => {
-            let step_orders = f.ids("step_order");
-            let records = f
-                .ids("terminal_id")
-                .into_iter()
-                .flat_map(|t| step_orders.iter().map(move |s| (t, *s)).collect::<Vec<_>>())
-                .map(|(terminal_id, step_order)| WorkRecordInput {
-                    terminal_id,
-                    step_order: u32::try_from(step_order).unwrap_or(0),
-                    outcome: f.get("outcome"),
-                    performer_id: f.id("performer_id"),
-                    started_at: f.get("started_at"),
-                    ended_at: f.get("ended_at"),
-                    note: Some(f.get("note")),
-                })
-                .collect();
-            record(&state, u, id, &RecordsInput { records })
-                .await
-                .map(drop)
-        }
-        "report" => submit_report(&state, u, id).await.map(drop),
-        "decide_report" => decide_report(&state, u, f.id("report_id"), &decision())
-            .await
-            .map(drop),
-        "cancel" => cancel(&state, u, id).await,
-        _ => Err(AppError::not_found("操作")),
-    };
-    match result {
-        Ok(()) => Ok(see_other(&format!("/requests/{id}"))),
-        Err(e) => {
-            let (status, message, errors) = form_errors(e)?;
-            show_page(
-                &state,
-                &user,
-                id,
-                status,
-                json!({"error": message, "errors": errors}),
-            )
-            .await
-        }
-    }
+    let result = state.app.cancel_request(&user.actor(), id).await;
+    answer(&state, &user, id, result.map(|_| id), &f).await
 }
 
-/// `?site_id=`: the site whose checklist is printed.
-#[derive(Debug, Default, serde::Deserialize)]
-pub struct ChecklistQuery {
-    pub site_id: Option<String>,
+pub async fn raise_question(
+    State(state): State<AppState>,
+    user: PageUser,
+    Path(id): Path<i64>,
+    Form(f): Form<QuestionForm>,
+) -> PageResult {
+    let input = QuestionInput {
+        work_request_id: Some(id),
+        subject: f.subject.clone(),
+        body: f.body.clone(),
+    };
+    let result = state.app.raise_question(&user.actor(), id, &input).await;
+    answer(&state, &user, id, result.map(|_| id), &f).await
+}
+
+pub async fn answer_question(
+    State(state): State<AppState>,
+    user: PageUser,
+    Path(question): Path<i64>,
+    Form(f): Form<AnswerForm>,
+) -> PageResult {
+    let input = AnswerInput {
+        answer: f.answer.clone(),
+        change: f.change.clone(),
+    };
+    let result = state
+        .app
+        .answer_question(&user.actor(), question, &input)
+        .await;
+    let back = f.request_id;
+    answer(&state, &user, back, result.map(|r| r.unwrap_or(back)), &f).await
+}
+
+pub async fn close_question(
+    State(state): State<AppState>,
+    user: PageUser,
+    Path(question): Path<i64>,
+    Form(f): Form<CloseQuestionForm>,
+) -> PageResult {
+    let result = state.app.close_question(&user.actor(), question).await;
+    let back = f.request_id;
+    answer(&state, &user, back, result.map(|r| r.unwrap_or(back)), &f).await
+}
+
+pub async fn save_procedure(
+    State(state): State<AppState>,
+    user: PageUser,
+    Path(id): Path<i64>,
+    Form(f): Form<ProcedureForm>,
+) -> PageResult {
+    let result = state
+        .app
+        .save_procedure(&user.actor(), id, &f.input())
+        .await;
+    answer(&state, &user, id, result.map(|_| id), &f).await
+}
+
+pub async fn submit_procedure(
+    State(state): State<AppState>,
+    user: PageUser,
+    Path(procedure): Path<i64>,
+    Form(f): Form<SubmitProcedureForm>,
+) -> PageResult {
+    let result = state.app.submit_procedure(&user.actor(), procedure).await;
+    answer(&state, &user, f.request_id, result, &f).await
+}
+
+pub async fn decide_procedure(
+    State(state): State<AppState>,
+    user: PageUser,
+    Path(procedure): Path<i64>,
+    Form(ProcedureDecisionForm(f)): Form<ProcedureDecisionForm>,
+) -> PageResult {
+    let result = state
+        .app
+        .decide_procedure(&user.actor(), procedure, &f.input())
+        .await;
+    answer(&state, &user, f.request_id, result, &f).await
+}
+
+pub async fn record_work(
+    State(state): State<AppState>,
+    user: PageUser,
+    Path(id): Path<i64>,
+    Form(f): Form<RecordForm>,
+) -> PageResult {
+    let result = state
+        .app
+        .record_selection(&user.actor(), id, &f.input())
+        .await;
+    answer(&state, &user, id, result, &f).await
+}
+
+pub async fn submit_report(
+    State(state): State<AppState>,
+    user: PageUser,
+    Path(id): Path<i64>,
+    Form(f): Form<ReportForm>,
+) -> PageResult {
+    let result = state.app.submit_report(&user.actor(), id).await;
+    answer(&state, &user, id, result.map(|_| id), &f).await
+}
+
+pub async fn decide_report(
+    State(state): State<AppState>,
+    user: PageUser,
+    Path(report): Path<i64>,
+    Form(ReportDecisionForm(f)): Form<ReportDecisionForm>,
+) -> PageResult {
+    let result = state
+        .app
+        .decide_report(&user.actor(), report, &f.input())
+        .await;
+    answer(&state, &user, f.request_id, result, &f).await
 }
 
 /// The A4 checklist of one site for work done offline and entered afterwards (R8.3): the
@@ -284,33 +509,14 @@ pub async fn checklist(
     Path(id): Path<i64>,
     Query(q): Query<ChecklistQuery>,
 ) -> PageResult {
-    let d = request_detail(&state, &user.0, id).await?;
-    let site_id: Option<i64> = q.site_id.as_deref().and_then(|s| s.trim().parse().ok());
-    let Some((site_id, site_name)) = d
-        .request
-        .sites
-        .iter()
-        .find(|s| Some(s.0) == site_id)
-        .cloned()
-    else {
-        return Err(super::PageError(AppError::not_found("作業場所")));
-    };
-    let procedure = d
-        .procedures
-        .iter()
-        .find(|p| p.status == jukiops_domain::jobs::ProcedureVersionStatus::Approved);
-    let terminals: Vec<_> = d
-        .terminals
-        .iter()
-        .filter(|t| t.site_id == site_id)
-        .collect();
-    let ctx = json!({
-        "r": d.request.summary, "site": site_name, "procedure": procedure, "terminals": terminals,
-        "jobs": d.request.jobs,
-    });
+    let c = state.app.checklist(&user.actor(), id, &q).await?;
     let title = format!(
         "作業チェックリスト {} {}",
-        d.request.summary.request_number, site_name
+        c.request.request_number, c.site_name
     );
+    let ctx = json!({
+        "r": c.request, "site": c.site_name, "procedure": c.procedure, "terminals": c.terminals,
+        "jobs": c.jobs,
+    });
     Ok(render("checklist.html", user.ctx(&title, ctx))?.into_response())
 }
