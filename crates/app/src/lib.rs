@@ -10,6 +10,10 @@
 
 pub mod calendar;
 pub mod notices;
+pub mod off_hours;
+pub mod permits;
+pub mod plans;
+pub mod visits;
 
 use std::sync::Arc;
 
