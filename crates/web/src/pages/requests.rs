@@ -14,7 +14,7 @@ use jukiops_domain::jobs::{
 use jukiops_domain::people::Action;
 use serde_json::{Value, json};
 
-use super::schedule::FormPairs;
+use super::form_pairs::FormPairs;
 use super::{ListQuery, PageResult, PageUser, form_errors, merge, see_other};
 use crate::AppState;
 use crate::api::requests::{
