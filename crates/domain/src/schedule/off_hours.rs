@@ -123,7 +123,7 @@ pub fn off_hours_transition(
 
 impl OffHoursVerb {
     /// What the access table must grant: whoever files withdraws; the City decides.
-    pub fn action(self) -> Action {
+    pub const fn action(self) -> Action {
         match self {
             Self::Withdraw => Action::FileOffHours,
             _ => Action::DecideOffHours,

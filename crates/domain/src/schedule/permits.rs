@@ -140,7 +140,7 @@ pub fn permit_transition(
 
 impl PermitVerb {
     /// What the access table must grant: the lead withdraws; the City decides.
-    pub fn action(self) -> Action {
+    pub const fn action(self) -> Action {
         match self {
             Self::Withdraw => Action::RequestPermits,
             _ => Action::DecidePermits,

@@ -63,7 +63,7 @@ pub fn visit_transition(
 
 impl VisitVerb {
     /// What the access table must grant: the workers record; the lead cancels.
-    pub fn action(self) -> Action {
+    pub const fn action(self) -> Action {
         match self {
             Self::Complete => Action::RecordVisits,
             Self::Cancel => Action::PlanVisits,
