@@ -13,11 +13,15 @@ pub mod audit;
 pub mod calendar;
 pub mod contract;
 pub mod notices;
+pub mod off_hours;
+pub mod permits;
+pub mod plans;
 pub mod requests;
 pub mod sites;
 pub mod terminals;
 pub mod touch_panels;
 pub mod users;
+pub mod visits;
 
 use std::sync::Arc;
 

@@ -3,7 +3,6 @@
 //! October visits showing the schedule's checks.
 
 use anyhow::Context;
-use jukiops_domain::contract::Contract;
 use jukiops_domain::inventory::{AssetStatus, TerminalDraft, TouchPanelDraft};
 use jukiops_domain::jobs::{JobInput, NoticeInput};
 use jukiops_domain::people::{Action, NewUserInput, Role};
@@ -11,7 +10,7 @@ use jukiops_domain::requests::{
     ProcedureInput, ProcedureStepInput, QuestionInput, WorkRequestInput,
 };
 use jukiops_domain::schedule::{OffHoursInput, VisitInput};
-use jukiops_store::{Actor, Rules, Store};
+use jukiops_store::Actor;
 use rand::Rng;
 
 /// A readable random password (no look-alike characters).
@@ -112,7 +111,7 @@ pub async fn seed(app: &jukiops_app::App) -> anyhow::Result<Vec<(String, Role, S
             .with_context(|| format!("利用者 {username} を作成できません"))?;
         out.push((username.to_string(), role, pw));
     }
-    seed_schedule(store, contract, &actor).await?;
+    seed_schedule(app).await?;
     seed_jobs(app, &actor).await?;
     Ok(out)
 }
@@ -243,33 +242,28 @@ async fn seed_jobs(app: &jukiops_app::App, actor: &Actor) -> anyhow::Result<()> 
 }
 
 /// A few October visits: one in order, one at the 菊水分庁舎 still lacking its entry
-/// permit, and an evening one under an off-hours application the City has not decided.
-async fn seed_schedule(store: &Store, contract: &Contract, actor: &Actor) -> anyhow::Result<()> {
-    let cal = store.business_calendar(contract).await?;
-    let rules = Rules {
-        calendar: &cal,
-        contract,
+/// permit, and an evening one under the lead's off-hours application the City has not
+/// decided.
+async fn seed_schedule(app: &jukiops_app::App) -> anyhow::Result<()> {
+    let system = Actor::System("demo".into());
+    let choices = app.schedule_choices(&system).await?;
+    let person = |username: &str| {
+        choices
+            .workers
+            .iter()
+            .find(|p| p.username == username)
+            .map(|p| p.id)
     };
-    let worker = store
-        .contractor_people()
-        .await?
-        .into_iter()
-        .find(|p| p.username == "worker")
-        .context("作業従事者がいません")?
-        .id;
-    let sites = store.all_sites().await?;
-    let terminals = store.terminals_in_use().await?;
-    let site = |code: &str| sites.iter().find(|s| s.code == code).map(|s| s.id);
+    let worker = person("worker").context("作業従事者がいません")?;
+    let lead = Actor::User {
+        id: person("lead").context("業務責任者がいません")?,
+        username: "lead".into(),
+        role: Role::ContractorLead,
+    };
+    let site = |code: &str| choices.sites.iter().find(|s| s.code == code).map(|s| s.id);
     let (Some(chuo), Some(kita), Some(kikusui)) = (site("011011"), site("011029"), site("kikusui"))
     else {
         return Ok(());
-    };
-    let at = |site_id: i64| -> Vec<i64> {
-        terminals
-            .iter()
-            .filter(|(s, _)| *s == site_id)
-            .map(|(_, t)| *t)
-            .collect()
     };
     let application = OffHoursInput {
         site_id: kita,
@@ -280,13 +274,7 @@ async fn seed_schedule(store: &Store, contract: &Contract, actor: &Actor) -> any
         reason: "窓口業務終了後に再起動を伴う作業を行うため".into(),
         worker_ids: vec![worker],
     };
-    store
-        .file_off_hours(
-            &actor.authorize(Action::FileOffHours)?,
-            &cal,
-            &application.check().map_err(|e| anyhow::anyhow!("{e}"))?,
-        )
-        .await?;
+    app.file_off_hours(&lead, &application).await?;
     for (site_id, date, start, end) in [
         (chuo, "2020-10-06", "09:00", "11:30"),
         (kikusui, "2020-10-07", "10:00", "11:00"),
@@ -300,16 +288,11 @@ async fn seed_schedule(store: &Store, contract: &Contract, actor: &Actor) -> any
             purpose: "OSセキュリティ更新プログラムの適用".into(),
             room: None,
             worker_ids: vec![worker],
-            terminal_ids: at(site_id),
+            terminal_ids: Vec::new(),
+            all_terminals: true,
             request_id: None,
         };
-        store
-            .plan_visit(
-                &actor.authorize(Action::PlanVisits)?,
-                &rules,
-                &visit.check().map_err(|e| anyhow::anyhow!("{e}"))?,
-            )
-            .await?;
+        app.plan_visit(&system, &visit).await?;
     }
     Ok(())
 }

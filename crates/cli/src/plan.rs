@@ -9,21 +9,25 @@ use anyhow::{Context, bail};
 use jukiops_documents::plan_xlsx::{PlanDocument, plan_workbook};
 use jukiops_domain::calendar::BusinessCalendar;
 use jukiops_domain::planner::{Plan, PlanInput, date_ja, plan};
+use jukiops_domain::schedule::check_plan_size;
 
 use crate::config::{ServerArgs, load_contract};
 
-/// Reads and checks the input file, naming the line and column of a JSON error.
+/// Reads and checks the input file, naming the line and column of a JSON error, and
+/// refuses an input past the planner's scale (sites, workers, terminals, travel rows).
 fn read_input(path: &Path) -> anyhow::Result<PlanInput> {
     let text = std::fs::read_to_string(path)
         .with_context(|| format!("{} を読めません", path.display()))?;
-    serde_json::from_str(&text).map_err(|e| {
+    let input: PlanInput = serde_json::from_str(&text).map_err(|e| {
         anyhow::anyhow!(
             "{}: {}行目{}列: 計画の入力として読めません: {e}",
             path.display(),
             e.line(),
             e.column()
         )
-    })
+    })?;
+    check_plan_size(&input).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+    Ok(input)
 }
 
 fn print_plan(p: &Plan, input: &PlanInput) {

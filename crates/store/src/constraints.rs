@@ -103,6 +103,8 @@ pub(crate) const UNIQUES: &[Unique] = &[
     internal("api_tokens", &["token_hash"], false, "the hash of 32 random bytes, made by sessions.rs"),
     internal("audit_entries", &["seq"], true, "the chain's next seq: chain.rs appends again after the real head when taken"),
     internal("audit_head", &["id"], true, "the one row, made by migration 0001 and never inserted again"),
+    internal("second_factors", &["user_id"], true, "one per account, replaced in one change by second_factors.rs"),
+    internal("recovery_codes", &["code_hash"], false, "the hash of a random code, made by second_factors.rs"),
 ];
 
 impl Unique {

@@ -241,3 +241,24 @@ impl Store {
         self.user(id).await
     }
 }
+
+impl Store {
+    /// The contractor's people who may be put on a visit: enabled leads and workers.
+    pub async fn contractor_people(&self) -> Result<Vec<crate::PersonRef>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id, username, display_name FROM users WHERE disabled = 0 \
+             AND role IN ('contractor_worker', 'contractor_lead') ORDER BY username",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(crate::PersonRef {
+                    id: r.try_get("id")?,
+                    username: r.try_get("username")?,
+                    display_name: r.try_get("display_name")?,
+                })
+            })
+            .collect()
+    }
+}

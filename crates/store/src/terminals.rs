@@ -502,3 +502,44 @@ pub(crate) async fn record_event(
     .await?;
     Ok(())
 }
+
+impl Store {
+    /// Every terminal installed at a site (in service or under repair; not spare or
+    /// retired), as `(site_id, terminal_id)` by site and asset number: what a job on all
+    /// terminals covers.
+    pub async fn terminals_in_use(&self) -> Result<Vec<(i64, i64)>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT site_id, id FROM terminals WHERE status IN ('in_service', 'under_repair') \
+             ORDER BY site_id, asset_number",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| Ok((r.try_get("site_id")?, r.try_get("id")?)))
+            .collect()
+    }
+
+    /// The asset numbers of the terminals with `ids`.
+    pub async fn asset_numbers(
+        &self,
+        ids: &[i64],
+    ) -> Result<std::collections::HashMap<i64, String>, StoreError> {
+        let mut out = std::collections::HashMap::new();
+        for chunk in ids.chunks(500) {
+            let list = chunk
+                .iter()
+                .map(i64::to_string)
+                .collect::<Vec<_>>()
+                .join(",");
+            let rows = sqlx::query(sql(format!(
+                "SELECT id, asset_number FROM terminals WHERE id IN ({list})"
+            )))
+            .fetch_all(&self.pool)
+            .await?;
+            for r in rows {
+                out.insert(r.try_get("id")?, r.try_get("asset_number")?);
+            }
+        }
+        Ok(out)
+    }
+}

@@ -39,7 +39,7 @@ const SOURCES: &[(&str, &str)] = &[
     ("account.html", include_str!("../templates/account.html")),
     ("error.html", include_str!("../templates/error.html")),
     ("calendar.html", include_str!("../templates/calendar.html")),
-    ("schedule.html", include_str!("../templates/schedule.html")),
+    ("visits.html", include_str!("../templates/visits.html")),
     ("visit.html", include_str!("../templates/visit.html")),
     (
         "off_hours.html",

@@ -582,6 +582,12 @@ fn page_endpoints() -> Vec<Endpoint> {
             Body::Form(&[("title", ""), ("action", "preview")]),
             PLAN_VISITS,
         ),
+        ep(
+            Method::POST,
+            "/plans/preview",
+            Body::Form(&[("title", "")]),
+            PLAN_VISITS,
+        ),
         ep(Method::GET, "/plans/999999", Body::None, READ_SCHEDULE),
         ep(
             Method::GET,
@@ -620,6 +626,12 @@ fn page_endpoints() -> Vec<Endpoint> {
             "/off-hours/999999/decision",
             Body::Form(&[("verb", "approve")]),
             CITY_DECIDES,
+        ),
+        ep(
+            Method::POST,
+            "/off-hours/999999/withdrawal",
+            Body::Form(&[]),
+            FILE_OFF_HOURS,
         ),
         ep(
             Method::POST,
@@ -718,6 +730,12 @@ fn page_endpoints() -> Vec<Endpoint> {
             "/permits/999999/decision",
             Body::Form(&[("verb", "grant")]),
             CITY_DECIDES,
+        ),
+        ep(
+            Method::POST,
+            "/permits/999999/withdrawal",
+            Body::Form(&[]),
+            REQUEST_PERMITS,
         ),
         ep(
             Method::POST,

@@ -284,7 +284,139 @@ async fn an_infeasible_plan_is_explained(engine: Engine) {
     assert_eq!(status, 403);
 }
 
+async fn the_plan_pages_preview_keep_and_agree(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
+    let sites = seed_terminals(&app).await;
+    let workers = people(&app).await;
+    let lead = app.client(Role::ContractorLead).await;
+    let mut form: Vec<(&str, String)> = vec![
+        ("title", "OSセキュリティ更新(11月)".into()),
+        ("purpose", "OSセキュリティ更新".into()),
+        ("start", "2020-11-04".into()),
+        ("minutes", "30".into()),
+        ("request_id", "0".into()),
+        ("travel_csv", String::new()),
+        ("sites_chosen", "1".into()),
+    ];
+    form.extend(workers.iter().map(|id| ("worker_ids", id.to_string())));
+    form.extend(sites.iter().map(|id| ("site_ids", id.to_string())));
+
+    // The preview is its own route: the plan is shown above the form, nothing is kept.
+    let r = lead
+        .post(app.url("/plans/preview"))
+        .form(&form)
+        .send()
+        .await
+        .expect("preview");
+    assert_eq!(r.status(), 200);
+    let html = r.text().await.expect("html");
+    assert!(html.contains("計画の試算(未保存)"), "{html}");
+    assert!(
+        html.contains("期限内に全拠点の作業を終えられます"),
+        "{html}"
+    );
+    assert!(
+        html.contains("OSセキュリティ更新(11月)"),
+        "what was typed is kept"
+    );
+    let kept: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM plans")
+        .fetch_one(app.store.pool())
+        .await
+        .expect("count");
+    assert_eq!(kept, 0);
+
+    let r = lead
+        .post(app.url("/plans"))
+        .form(&form)
+        .send()
+        .await
+        .expect("save");
+    assert_eq!(r.status(), 303);
+    let location = r.headers()["location"]
+        .to_str()
+        .expect("location")
+        .to_string();
+    let id: i64 = location
+        .strip_prefix("/plans/")
+        .and_then(|id| id.parse().ok())
+        .expect("the plan's page");
+
+    let city = app.client(Role::CityStaff).await;
+    let agree = app.url(&format!("/plans/{id}/agreement"));
+    let no_fields: [(&str, &str); 0] = [];
+    let r = lead
+        .post(agree.clone())
+        .form(&no_fields)
+        .send()
+        .await
+        .expect("agree");
+    assert_eq!(r.status(), 403);
+    let r = city
+        .post(agree.clone())
+        .form(&no_fields)
+        .send()
+        .await
+        .expect("agree");
+    assert_eq!(r.status(), 303);
+    let r = city
+        .post(agree)
+        .form(&no_fields)
+        .send()
+        .await
+        .expect("again");
+    assert_eq!(r.status(), 409);
+    assert!(
+        r.text()
+            .await
+            .expect("html")
+            .contains("この計画には同意済みです。"),
+        "agreed once"
+    );
+    let saved: Value = city
+        .get(app.url(&format!("/api/v1/plans/{id}")))
+        .send()
+        .await
+        .expect("plan")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(saved["agreed_by"], "city-staff");
+
+    // A plan of another contract year is not found, nor listed.
+    sqlx::query(
+        "INSERT INTO contracts (name, fiscal_year, period_start, period_end, source, source_sha256, loaded_at) \
+         VALUES ('別の契約', 2019, '2019-04-01', '2020-03-31', '', '', '2019-04-01T00:00:00Z')",
+    )
+    .execute(app.store.pool())
+    .await
+    .expect("contract");
+    sqlx::query(
+        "UPDATE plans SET contract_id = (SELECT id FROM contracts WHERE fiscal_year = 2019)",
+    )
+    .execute(app.store.pool())
+    .await
+    .expect("move");
+    for path in [
+        format!("/api/v1/plans/{id}"),
+        format!("/api/v1/plans/{id}/xlsx"),
+        format!("/plans/{id}"),
+    ] {
+        let r = city.get(app.url(&path)).send().await.expect("get");
+        assert_eq!(r.status(), 404, "{path}");
+    }
+    let list: Value = city
+        .get(app.url("/api/v1/plans"))
+        .send()
+        .await
+        .expect("list")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(list["total"], 0);
+}
+
 both_engines!(
     the_wards_are_planned_within_three_business_days,
-    an_infeasible_plan_is_explained
+    an_infeasible_plan_is_explained,
+    the_plan_pages_preview_keep_and_agree
 );

@@ -356,8 +356,279 @@ async fn permits_are_flagged_until_granted(engine: Engine) {
     assert_eq!(problem_fields(&body), vec!["from"]);
 }
 
+/// Posts a page form; returns the status and the redirect's target or the page.
+async fn submit(c: &reqwest::Client, url: String, form: &[(&str, String)]) -> (u16, String) {
+    let r = c.post(url).form(form).send().await.expect("post");
+    let status = r.status().as_u16();
+    let out = match r.headers().get("location") {
+        Some(l) => l.to_str().expect("location").to_string(),
+        None => r.text().await.unwrap_or_default(),
+    };
+    (status, out)
+}
+
+async fn get_json(c: &reqwest::Client, url: String) -> Value {
+    c.get(url)
+        .send()
+        .await
+        .expect("get")
+        .json()
+        .await
+        .expect("json")
+}
+
+async fn the_schedule_pages_post_one_operation_each(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
+    let lead = app.client(Role::ContractorLead).await;
+    let city = app.client(Role::CityStaff).await;
+    let worker_c = app.client(Role::ContractorWorker).await;
+    let chuo = site_id(&app, "011011").await;
+    let worker = user_id(&app, Role::ContractorWorker).await;
+    let terminal: Value = lead
+        .post(app.url("/api/v1/terminals"))
+        .json(&json!({"asset_number": "V-1", "serial": "V-1", "model": "型式", "site_code": "011011", "room": "市民課"}))
+        .send()
+        .await
+        .expect("terminal")
+        .json()
+        .await
+        .expect("json");
+
+    // A visit planned on the page, on every terminal in use at the site.
+    let visit_form = |start: &str, end: &str| {
+        vec![
+            ("site_id", chuo.to_string()),
+            ("date", "2020-11-04".to_string()),
+            ("start", start.to_string()),
+            ("end", end.to_string()),
+            ("purpose", "設定変更".to_string()),
+            ("room", String::new()),
+            ("worker_ids", worker.to_string()),
+            ("all_terminals", "1".to_string()),
+        ]
+    };
+    let (status, location) =
+        submit(&lead, app.url("/schedule"), &visit_form("09:00", "10:00")).await;
+    assert_eq!(status, 303, "{location}");
+    let vid: i64 = location
+        .strip_prefix("/visits/")
+        .and_then(|id| id.parse().ok())
+        .expect("the visit's page");
+    let v = get_json(&lead, app.url(&format!("/api/v1/visits/{vid}"))).await;
+    assert_eq!(v["terminals"][0]["id"], terminal["id"], "{v}");
+    let (status, page) = submit(&lead, app.url("/schedule"), &visit_form("17:30", "18:00")).await;
+    assert_eq!(status, 422, "outside the window without cover");
+    assert!(page.contains("訪問を計画できません"), "{page}");
+    assert!(page.contains("value=\"17:30\""), "what was typed is kept");
+
+    // The worker records it on its own route; the lead cannot agree, the City can.
+    let visit_url = |op: &str| app.url(&format!("/visits/{vid}/{op}"));
+    assert_eq!(submit(&lead, visit_url("agreement"), &[]).await.0, 403);
+    assert_eq!(submit(&city, visit_url("agreement"), &[]).await.0, 303);
+    assert_eq!(submit(&city, visit_url("complete"), &[]).await.0, 403);
+    assert_eq!(submit(&worker_c, visit_url("cancel"), &[]).await.0, 403);
+    assert_eq!(submit(&worker_c, visit_url("complete"), &[]).await.0, 303);
+    let (status, page) = submit(&lead, visit_url("cancel"), &[]).await;
+    assert_eq!(status, 409, "a visit done is not cancelled");
+    assert!(page.contains("「実施済」"), "{page}");
+    let v = get_json(&lead, app.url(&format!("/api/v1/visits/{vid}"))).await;
+    assert_eq!(
+        (v["status"].as_str(), v["agreed_by"].as_str()),
+        (Some("done"), Some("city-staff"))
+    );
+
+    // The lead's off-hours application: decided by the City on one route, withdrawn by
+    // the lead on another.
+    let (status, location) = submit(
+        &lead,
+        app.url("/off-hours"),
+        &[
+            ("site_id", chuo.to_string()),
+            ("date", "2020-11-05".into()),
+            ("start", "17:15".into()),
+            ("end", "19:00".into()),
+            ("cause", "contractor".into()),
+            ("reason", "再起動を伴う作業".into()),
+            ("worker_ids", worker.to_string()),
+        ],
+    )
+    .await;
+    assert_eq!(status, 303, "{location}");
+    let list = get_json(
+        &lead,
+        app.url("/api/v1/off-hours?from=2020-11-05&to=2020-11-05"),
+    )
+    .await;
+    let oid = list["items"][0]["id"].as_i64().expect("filed");
+    assert!(location.ends_with(&format!("#o{oid}")), "{location}");
+    let decision = app.url(&format!("/off-hours/{oid}/decision"));
+    let withdrawal = app.url(&format!("/off-hours/{oid}/withdrawal"));
+    let (status, page) = submit(&city, decision.clone(), &[("verb", "withdraw".into())]).await;
+    assert_eq!(
+        status, 422,
+        "the decision form decides, it does not withdraw: {page}"
+    );
+    assert_eq!(
+        submit(&lead, decision.clone(), &[("verb", "approve".into())])
+            .await
+            .0,
+        403
+    );
+    let (status, page) = submit(&city, withdrawal.clone(), &[]).await;
+    assert_eq!(
+        status, 409,
+        "only the lead withdraws the lead's application"
+    );
+    assert!(
+        page.contains("取下げは記録した側（業務責任者）が行います。"),
+        "{page}"
+    );
+    let approve = [
+        ("verb", "approve".to_string()),
+        ("comment", "承認します".to_string()),
+    ];
+    assert_eq!(submit(&city, decision, &approve).await.0, 303);
+    assert_eq!(submit(&lead, withdrawal, &[]).await.0, 303);
+    let o = get_json(&lead, app.url(&format!("/api/v1/off-hours/{oid}"))).await;
+    assert_eq!(o["status"], "withdrawn");
+
+    // A permit applied for on the page and withdrawn on its own route.
+    let (status, location) = submit(
+        &lead,
+        app.url("/permits"),
+        &[
+            ("site_id", chuo.to_string()),
+            ("kind", "after_hours".into()),
+            ("room", String::new()),
+            ("valid_from", "2020-11-05".into()),
+            ("valid_to", String::new()),
+            ("note", String::new()),
+        ],
+    )
+    .await;
+    assert_eq!(status, 303, "{location}");
+    let pid: i64 = location
+        .rsplit("#p")
+        .next()
+        .and_then(|id| id.parse().ok())
+        .expect("the permit's anchor");
+    let withdrawal = app.url(&format!("/permits/{pid}/withdrawal"));
+    assert_eq!(submit(&city, withdrawal.clone(), &[]).await.0, 403);
+    assert_eq!(submit(&lead, withdrawal, &[]).await.0, 303);
+    let p = get_json(&lead, app.url(&format!("/api/v1/permits/{pid}"))).await;
+    assert_eq!(p["status"], "withdrawn");
+}
+
+async fn lists_past_their_bound_are_refused_before_any_work(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
+    let lead = app.client(Role::ContractorLead).await;
+    let chuo = site_id(&app, "011011").await;
+    let before = app.audit_count().await;
+    let many: Vec<i64> = (1..=21).collect();
+    let mut body = visit(chuo, "2020-11-04", "09:00", "10:00", 1);
+    body["worker_ids"] = json!(many);
+    let (status, problem) = post(&lead, app.url("/api/v1/visits"), body).await;
+    assert_eq!(status, 422, "{problem}");
+    assert_eq!(problem_fields(&problem), vec!["worker_ids"]);
+    assert!(problem.to_string().contains("20名まで"), "{problem}");
+    let mut body = visit(chuo, "2020-11-04", "09:00", "10:00", 1);
+    body["terminal_ids"] = json!((1..=501).collect::<Vec<i64>>());
+    let (status, problem) = post(&lead, app.url("/api/v1/visits"), body).await;
+    assert_eq!(status, 422, "{problem}");
+    assert_eq!(problem_fields(&problem), vec!["terminal_ids"]);
+    let plan = json!({"title": "計画", "purpose": "更新", "start": "2020-10-05",
+        "work_minutes_per_terminal": 30,
+        "workers": (1..=101).map(|id| json!({"id": id})).collect::<Vec<_>>(),
+        "site_ids": (1..=1001).collect::<Vec<i64>>()});
+    let (status, problem) = post(&lead, app.url("/api/v1/plans/preview"), plan).await;
+    assert_eq!(status, 422, "{problem}");
+    assert_eq!(problem_fields(&problem), vec!["workers", "site_ids"]);
+
+    // A page form past the bound is refused while it is read, naming the field.
+    let mut form: Vec<(&str, String)> = vec![("site_id", chuo.to_string())];
+    form.extend(many.iter().map(|id| ("worker_ids", id.to_string())));
+    let (status, page) = submit(&lead, app.url("/schedule"), &form).await;
+    assert_eq!(status, 422);
+    assert!(page.contains("「作業従事者」は20件までです。"), "{page}");
+    assert_eq!(app.audit_count().await, before, "nothing written");
+}
+
+async fn records_of_another_year_are_not_found(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
+    let lead = app.client(Role::ContractorLead).await;
+    let chuo = site_id(&app, "011011").await;
+    let worker = user_id(&app, Role::ContractorWorker).await;
+    let (status, v) = post(
+        &lead,
+        app.url("/api/v1/visits"),
+        visit(chuo, "2020-11-04", "09:00", "10:00", worker),
+    )
+    .await;
+    assert_eq!(status, 201, "{v}");
+    let oh = json!({"site_id": chuo, "date": "2020-11-04", "start": "17:15", "end": "19:00",
+        "cause": "contractor", "reason": "再起動", "worker_ids": [worker]});
+    let (status, o) = post(&lead, app.url("/api/v1/off-hours"), oh).await;
+    assert_eq!(status, 201, "{o}");
+    let permit = json!({"site_id": chuo, "kind": "after_hours", "valid_from": "2020-11-04"});
+    let (status, p) = post(&lead, app.url("/api/v1/permits"), permit).await;
+    assert_eq!(status, 201, "{p}");
+
+    // The records are moved to another contract year, as if written under it.
+    sqlx::query(
+        "INSERT INTO contracts (name, fiscal_year, period_start, period_end, source, source_sha256, loaded_at) \
+         VALUES ('別の契約', 2019, '2019-04-01', '2020-03-31', '', '', '2019-04-01T00:00:00Z')",
+    )
+    .execute(app.store.pool())
+    .await
+    .expect("contract");
+    for table in ["visits", "off_hours", "permits"] {
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "UPDATE {table} SET contract_id = (SELECT id FROM contracts WHERE fiscal_year = 2019)"
+        )))
+        .execute(app.store.pool())
+        .await
+        .expect("move");
+    }
+    for path in [
+        format!("/api/v1/visits/{}", v["id"]),
+        format!("/api/v1/off-hours/{}", o["id"]),
+        format!("/api/v1/permits/{}", p["id"]),
+        format!("/visits/{}", v["id"]),
+    ] {
+        let r = lead.get(app.url(&path)).send().await.expect("get");
+        assert_eq!(r.status(), 404, "{path}");
+    }
+    for path in ["/api/v1/visits", "/api/v1/off-hours", "/api/v1/permits"] {
+        let list = get_json(
+            &lead,
+            app.url(&format!("{path}?from=2020-11-01&to=2020-11-30")),
+        )
+        .await;
+        assert_eq!(list["total"], 0, "{path}");
+    }
+    let city = app.client(Role::CityStaff).await;
+    let (status, _) = post(
+        &city,
+        app.url(&format!("/api/v1/off-hours/{}/decision", o["id"])),
+        json!({"verb": "approve"}),
+    )
+    .await;
+    assert_eq!(status, 404, "another year's record is not decided");
+    // Its worker is free again this year: the other year's visit is not an overlap.
+    let (status, again) = post(
+        &lead,
+        app.url("/api/v1/visits"),
+        visit(chuo, "2020-11-04", "09:00", "10:00", worker),
+    )
+    .await;
+    assert_eq!(status, 201, "{again}");
+}
+
 both_engines!(
     a_visit_on_a_holiday_is_refused,
     contractor_off_hours_work_needs_the_citys_approval,
-    permits_are_flagged_until_granted
+    permits_are_flagged_until_granted,
+    the_schedule_pages_post_one_operation_each,
+    lists_past_their_bound_are_refused_before_any_work,
+    records_of_another_year_are_not_found
 );

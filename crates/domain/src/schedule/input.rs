@@ -5,9 +5,18 @@ use crate::vocab::Labelled;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::{OffHoursCause, PermitKind, Span, check_span};
+use super::{OffHoursCause, OffHoursVerb, PermitKind, PermitVerb, Span, check_span};
 use crate::inventory::parse_date;
 use crate::validation::{FieldErrors, optional_text, required_text};
+
+/// The most people one visit or off-hours record names. A visit of the all-site plan has
+/// one; a visit planned by hand a few: no room of a ward office holds more at once.
+pub const MAX_VISIT_WORKERS: usize = 20;
+/// The most terminals one visit works on: far more than any site holds, since a visit
+/// lies within one working day.
+pub const MAX_VISIT_TERMINALS: usize = 500;
+/// The longest comment given with a decision.
+const MAX_COMMENT: usize = 500;
 
 /// The Japanese names of an off-hours record's fields.
 pub const OFF_HOURS_FIELDS: &[(&str, &str)] = &[
@@ -42,6 +51,7 @@ pub const VISIT_FIELDS: &[(&str, &str)] = &[
     ("room", "部屋"),
     ("worker_ids", "作業従事者"),
     ("terminal_ids", "統合端末"),
+    ("all_terminals", "拠点の使用中の統合端末すべて"),
     ("plan_id", "全拠点計画"),
     ("agreed_by", "本市の同意"),
 ];
@@ -54,6 +64,12 @@ pub const PLAN_FIELDS: &[(&str, &str)] = &[
     ("within_deadline", "期限内"),
     ("cost_minutes", "作業・移動時間の合計(分)"),
     ("agreed_by", "本市の同意"),
+    ("purpose", "作業内容"),
+    ("work_minutes_per_terminal", "1台あたりの作業時間"),
+    ("workers", "作業従事者"),
+    ("worker_ids", "作業従事者"),
+    ("site_ids", "対象の拠点"),
+    ("travel_csv", "移動時間表"),
 ];
 
 /// An off-hours record as entered (R5.3).
@@ -92,10 +108,7 @@ impl OffHoursInput {
             e.push("cause", "事由の区分は city（本市の事由）または contractor（受注者の事由）を指定してください。");
         }
         let reason = required_text(&mut e, "reason", "理由", &self.reason, 500);
-        let worker_ids = distinct(&self.worker_ids);
-        if worker_ids.is_empty() {
-            e.push("worker_ids", "作業従事者を1名以上選んでください。");
-        }
+        let worker_ids = check_workers(&mut e, &self.worker_ids);
         match (span, cause) {
             (Some(span), Some(cause)) if e.is_empty() => Ok(OffHoursDraft {
                 site_id: self.site_id,
@@ -213,6 +226,9 @@ pub struct VisitInput {
     /// Terminals worked on; they must be placed at the site.
     #[serde(default)]
     pub terminal_ids: Vec<i64>,
+    /// Also every terminal in use (in service or under repair) at the site.
+    #[serde(default)]
+    pub all_terminals: bool,
     /// The 作業依頼書 this visit serves, if any.
     #[serde(default)]
     pub request_id: Option<i64>,
@@ -227,6 +243,8 @@ pub struct VisitDraft {
     pub room: Option<String>,
     pub worker_ids: Vec<i64>,
     pub terminal_ids: Vec<i64>,
+    /// Every terminal in use at the site besides `terminal_ids`.
+    pub all_terminals: bool,
     pub request_id: Option<i64>,
 }
 
@@ -236,9 +254,12 @@ impl VisitInput {
         let span = check_span(&mut e, &self.date, &self.start, &self.end);
         let purpose = required_text(&mut e, "purpose", "作業内容", &self.purpose, 200);
         let room = optional_text(&mut e, "room", "部屋", self.room.as_deref(), 100);
-        let worker_ids = distinct(&self.worker_ids);
-        if worker_ids.is_empty() {
-            e.push("worker_ids", "作業従事者を1名以上選んでください。");
+        let worker_ids = check_workers(&mut e, &self.worker_ids);
+        if self.terminal_ids.len() > MAX_VISIT_TERMINALS {
+            e.push(
+                "terminal_ids",
+                format!("統合端末は{MAX_VISIT_TERMINALS}台まで選べます。"),
+            );
         }
         match span {
             Some(span) if e.is_empty() => Ok(VisitDraft {
@@ -248,6 +269,7 @@ impl VisitInput {
                 room,
                 worker_ids,
                 terminal_ids: distinct(&self.terminal_ids),
+                all_terminals: self.all_terminals,
                 request_id: self.request_id,
             }),
             _ => Err(e),
@@ -255,11 +277,51 @@ impl VisitInput {
     }
 }
 
+/// The workers named: at least one, at most [`MAX_VISIT_WORKERS`], each once.
+fn check_workers(e: &mut FieldErrors, ids: &[i64]) -> Vec<i64> {
+    let worker_ids = distinct(ids);
+    if worker_ids.is_empty() {
+        e.push("worker_ids", "作業従事者を1名以上選んでください。");
+    } else if ids.len() > MAX_VISIT_WORKERS {
+        e.push(
+            "worker_ids",
+            format!("作業従事者は{MAX_VISIT_WORKERS}名まで選べます。"),
+        );
+    }
+    worker_ids
+}
+
 fn distinct(ids: &[i64]) -> Vec<i64> {
     let mut v = ids.to_vec();
     v.sort_unstable();
     v.dedup();
     v
+}
+
+/// The City's decision on an off-hours application, or the withdrawal of a record.
+#[derive(Debug, Clone, Deserialize, Serialize, utoipa::ToSchema)]
+pub struct OffHoursDecision {
+    /// `approve` / `reject` (本市担当者), `withdraw` (記録した側)
+    pub verb: OffHoursVerb,
+    #[serde(default)]
+    pub comment: Option<String>,
+}
+
+/// The City's decision on a permit, or the withdrawal of the application.
+#[derive(Debug, Clone, Deserialize, Serialize, utoipa::ToSchema)]
+pub struct PermitDecision {
+    /// `grant` / `refuse` (本市担当者), `withdraw` (業務責任者)
+    pub verb: PermitVerb,
+    /// 許可番号やコメント
+    #[serde(default)]
+    pub comment: Option<String>,
+}
+
+/// The comment given with a decision: trimmed, empty is none, at most 500 characters.
+pub fn check_comment(comment: Option<&str>) -> Result<Option<String>, FieldErrors> {
+    let mut e = FieldErrors::default();
+    let c = optional_text(&mut e, "comment", "コメント", comment, MAX_COMMENT);
+    e.into_result(c)
 }
 
 checked_by!(OffHoursInput => OffHoursDraft);

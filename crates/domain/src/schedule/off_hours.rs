@@ -2,8 +2,12 @@
 //! instruction, recorded as such; on the contractor's reason it is applied for beforehand
 //! and approved by the City.
 
-use super::TransitionError;
+use super::facts::{PersonFact, SiteFact, judge_contractor_people, judge_site};
+use super::{OffHoursDraft, TransitionError, outside_window};
+use crate::calendar::BusinessCalendar;
 use crate::people::{Action, Role};
+use crate::rules::Refusal;
+use crate::validation::FieldErrors;
 
 labelled_enum! {
     /// Whose reason the off-hours work is.
@@ -119,10 +123,46 @@ pub fn off_hours_transition(
 
 impl OffHoursVerb {
     /// What the access table must grant: whoever files withdraws; the City decides.
-    pub fn action(self) -> Action {
+    pub const fn action(self) -> Action {
         match self {
             Self::Withdraw => Action::FileOffHours,
             _ => Action::DecideOffHours,
         }
     }
+}
+
+/// Judges a new off-hours record filed by `role` (R5.3): the City staff record the City's
+/// reason, the contractor's lead applies for the contractor's; only work outside the
+/// window needs one; the site must be registered and the workers the contractor's
+/// people. Returns the status the record starts in.
+pub fn judge_off_hours_filing(
+    cal: &BusinessCalendar,
+    d: &OffHoursDraft,
+    role: Role,
+    site: Option<&SiteFact>,
+    workers: &[PersonFact],
+) -> Result<OffHoursStatus, Refusal> {
+    let mut e = FieldErrors::default();
+    if role != d.cause.filed_by() {
+        e.push(
+            "cause",
+            format!(
+                "{}による時間外作業は{}が記録します。",
+                d.cause.label_ja(),
+                d.cause.filed_by().label_ja()
+            ),
+        );
+    }
+    if outside_window(cal, &d.span).is_none() {
+        e.push(
+            "start",
+            "指定の日時は作業時間内のため、時間外作業の記録は不要です。",
+        );
+    }
+    if !e.is_empty() {
+        return Err(e.into());
+    }
+    judge_site(d.site_id, site)?;
+    judge_contractor_people("worker_ids", &d.worker_ids, workers)?;
+    Ok(d.cause.initial_status())
 }

@@ -3,9 +3,11 @@
 
 use serde::Serialize;
 
-use super::{Span, TransitionError};
+use super::facts::{SiteFact, judge_site};
+use super::{PermitDraft, Span, TransitionError};
 use crate::contract::WorkingHours;
 use crate::people::{Action, Role};
+use crate::rules::Refusal;
 
 labelled_enum! {
     /// What a permit lets one enter.
@@ -138,10 +140,37 @@ pub fn permit_transition(
 
 impl PermitVerb {
     /// What the access table must grant: the lead withdraws; the City decides.
-    pub fn action(self) -> Action {
+    pub const fn action(self) -> Action {
         match self {
             Self::Withdraw => Action::RequestPermits,
             _ => Action::DecidePermits,
         }
+    }
+}
+
+/// Judges an application for a permit at `site` (R5.5): the site must be registered, a
+/// building permit is for a building that needs one, and a room permit names one of the
+/// rooms the City designates there.
+pub fn judge_permit_request(
+    d: &PermitDraft,
+    site: Option<&SiteFact>,
+    designated_rooms: &[String],
+) -> Result<(), Refusal> {
+    let site = judge_site(d.site_id, site)?;
+    match (d.kind, &d.room) {
+        (PermitKind::Building, _) if !site.needs_entry_permit => Err(Refusal::invalid(
+            "kind",
+            format!(
+                "{}は入館許可の対象ではありません（時間外入館・指定室の許可を選んでください）。",
+                site.name
+            ),
+        )),
+        (PermitKind::Room, Some(room)) if !designated_rooms.contains(room) => {
+            Err(Refusal::invalid(
+                "room",
+                format!("「{room}」は{}の指定室ではありません。", site.name),
+            ))
+        }
+        _ => Ok(()),
     }
 }

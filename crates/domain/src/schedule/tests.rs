@@ -232,3 +232,498 @@ fn assess_prefers_an_approval_and_matches_permits_by_site_kind_room_and_date() {
     );
     assert!(a.permits_missing());
 }
+
+fn site(id: i64, needs_entry_permit: bool) -> SiteFact {
+    SiteFact {
+        id,
+        code: format!("S{id}"),
+        name: format!("拠点{id}"),
+        needs_entry_permit,
+    }
+}
+
+fn person(id: i64, role: Role, disabled: bool) -> PersonFact {
+    PersonFact { id, role, disabled }
+}
+
+fn terminal(id: i64, site_id: i64, status: crate::inventory::AssetStatus) -> TerminalFact {
+    TerminalFact {
+        id,
+        asset_number: format!("JT-{id}"),
+        room: Some("市民課".into()),
+        site_id,
+        status,
+    }
+}
+
+fn field_of(r: &crate::rules::Refusal) -> (String, String) {
+    match r {
+        crate::rules::Refusal::Invalid(e) => (e.0[0].field.clone(), e.0[0].message.clone()),
+        crate::rules::Refusal::Conflict { field, message } => (field.clone(), message.clone()),
+    }
+}
+
+#[test]
+fn sites_and_people_must_be_on_record() {
+    let s = site(3, false);
+    assert_eq!(judge_site(3, Some(&s)).unwrap().name, "拠点3");
+    let e = judge_site(4, None).unwrap_err();
+    assert_eq!(
+        field_of(&e),
+        ("site_id".into(), "拠点ID 4 は登録されていません。".into())
+    );
+    let found = [
+        person(1, Role::ContractorWorker, false),
+        person(2, Role::ContractorLead, false),
+        person(3, Role::CityStaff, false),
+        person(4, Role::ContractorWorker, true),
+    ];
+    assert!(judge_contractor_people("worker_ids", &[1, 2], &found).is_ok());
+    for id in [3, 4, 5] {
+        let e = judge_contractor_people("performer_id", &[1, id], &found).unwrap_err();
+        assert_eq!(
+            field_of(&e),
+            (
+                "performer_id".into(),
+                format!("利用者ID {id} は有効な作業従事者・業務責任者ではありません。")
+            )
+        );
+    }
+}
+
+#[test]
+fn a_visit_works_on_terminals_in_use_at_its_site() {
+    use crate::inventory::AssetStatus::*;
+    let found = [
+        terminal(1, 1, InService),
+        terminal(2, 1, UnderRepair),
+        terminal(3, 1, Spare),
+        terminal(4, 2, InService),
+        terminal(5, 1, Retired),
+    ];
+    let ids = |v: Vec<TerminalFact>| v.iter().map(|t| t.id).collect::<Vec<_>>();
+    assert_eq!(
+        ids(judge_visit_terminals(1, &[3], false, &found).unwrap()),
+        [3]
+    );
+    assert_eq!(
+        ids(judge_visit_terminals(1, &[3, 1], true, &found).unwrap()),
+        [1, 2, 3],
+        "all in use added, each once"
+    );
+    let e = judge_visit_terminals(1, &[4, 5, 9], false, &found).unwrap_err();
+    let crate::rules::Refusal::Invalid(e) = e else {
+        panic!("invalid")
+    };
+    let messages: Vec<&str> = e.0.iter().map(|e| e.message.as_str()).collect();
+    assert_eq!(
+        messages,
+        [
+            "端末 JT-4 はこの拠点で使用中の端末ではありません。",
+            "端末 JT-5 はこの拠点で使用中の端末ではありません。",
+            "端末ID 9 は登録されていません。"
+        ]
+    );
+}
+
+#[test]
+fn nobody_is_in_two_places_at_once() {
+    let busy = [BusyFact {
+        worker_id: 7,
+        display_name: "作業 一郎".into(),
+        site_name: "北区役所".into(),
+        span: span("2020-11-04", "09:00", "12:00"),
+    }];
+    let later = span("2020-11-04", "12:00", "13:00");
+    assert!(judge_overlap(&later, &[7], &busy).is_ok(), "back to back");
+    let overlapping = span("2020-11-04", "11:00", "13:00");
+    assert!(
+        judge_overlap(&overlapping, &[8], &busy).is_ok(),
+        "someone else"
+    );
+    let e = judge_overlap(&overlapping, &[8, 7], &busy).unwrap_err();
+    assert_eq!(
+        field_of(&e),
+        (
+            "worker_ids".into(),
+            "作業 一郎さんは同じ時間に北区役所（09:00から）の訪問が予定されています。".into()
+        )
+    );
+}
+
+fn visit_draft(date: &str, start: &str, end: &str) -> VisitDraft {
+    VisitDraft {
+        site_id: 1,
+        span: span(date, start, end),
+        purpose: "更新".into(),
+        room: None,
+        worker_ids: vec![7],
+        terminal_ids: vec![],
+        all_terminals: true,
+        request_id: None,
+    }
+}
+
+#[test]
+fn a_new_visit_is_judged_in_order_site_people_terminals_window_overlap_request() {
+    use crate::inventory::AssetStatus::*;
+    let cal = BusinessCalendar::new(&Contract::builtin_default());
+    let facts = NewVisitFacts {
+        site: Some(site(1, true)),
+        workers: vec![person(7, Role::ContractorWorker, false)],
+        terminals: vec![terminal(1, 1, InService), terminal(2, 1, Spare)],
+        ..NewVisitFacts::default()
+    };
+    let ok = judge_new_visit(&cal, &visit_draft("2020-11-04", "09:00", "12:00"), &facts).unwrap();
+    assert_eq!(ok.site_name, "拠点1");
+    assert_eq!(ok.terminals.len(), 1, "the spare is not in use");
+    assert_eq!(ok.assessment.warnings, ["入館許可がありません"]);
+
+    let holiday = judge_new_visit(&cal, &visit_draft("2020-11-03", "09:00", "12:00"), &facts);
+    let (field, message) = field_of(&holiday.unwrap_err());
+    assert_eq!(field, "date");
+    assert!(
+        message.starts_with("11月3日(火)は閉庁日（文化の日）です。時間外作業の申請"),
+        "{message}"
+    );
+    let evening = judge_new_visit(&cal, &visit_draft("2020-11-04", "17:30", "18:00"), &facts);
+    assert_eq!(field_of(&evening.unwrap_err()).0, "start");
+
+    let mut unknown = facts.clone();
+    unknown.site = None;
+    let e = judge_new_visit(&cal, &visit_draft("2020-11-03", "09:00", "12:00"), &unknown);
+    assert_eq!(
+        field_of(&e.unwrap_err()).0,
+        "site_id",
+        "the site comes first"
+    );
+
+    let mut busy = facts.clone();
+    busy.busy = vec![BusyFact {
+        worker_id: 7,
+        display_name: "作業 一郎".into(),
+        site_name: "北区役所".into(),
+        span: span("2020-11-04", "11:00", "13:00"),
+    }];
+    let e = judge_new_visit(&cal, &visit_draft("2020-11-04", "09:00", "12:00"), &busy);
+    assert!(matches!(e, Err(crate::rules::Refusal::Conflict { .. })));
+
+    let mut request = visit_draft("2020-11-04", "09:00", "12:00");
+    request.request_id = Some(12);
+    let mut missing = facts.clone();
+    missing.request_found = Some(false);
+    let e = judge_new_visit(&cal, &request, &missing).unwrap_err();
+    assert_eq!(
+        field_of(&e),
+        (
+            "request_id".into(),
+            "作業依頼書ID 12 は登録されていません。".into()
+        )
+    );
+    missing.request_found = Some(true);
+    assert!(judge_new_visit(&cal, &request, &missing).is_ok());
+}
+
+#[test]
+fn work_outside_the_window_is_recorded_only_with_cover() {
+    let cal = BusinessCalendar::new(&Contract::builtin_default());
+    let inside = assess(
+        &cal,
+        &VisitFacts {
+            site_id: 1,
+            span: span("2020-11-04", "09:00", "10:00"),
+            needs_entry_permit: false,
+            designated_rooms: &[],
+            rooms: vec![],
+            worker_ids: vec![7],
+        },
+        &[],
+        &[],
+    );
+    let mut uncovered = inside.clone();
+    uncovered.may_work = false;
+    uncovered.outside_window = Some("17:30〜18:00は作業時間（08:45〜17:15）の外です".into());
+    use VisitStatus::*;
+    assert_eq!(
+        judge_visit_move(
+            Planned,
+            &inside,
+            VisitVerb::Complete,
+            Role::ContractorWorker
+        )
+        .unwrap(),
+        Done
+    );
+    let e = judge_visit_move(
+        Planned,
+        &uncovered,
+        VisitVerb::Complete,
+        Role::ContractorWorker,
+    )
+    .unwrap_err();
+    let (field, message) = field_of(&e);
+    assert_eq!(field, "status");
+    assert!(
+        message.contains("時間外作業の承認（または本市の指示）がない"),
+        "{message}"
+    );
+    assert_eq!(
+        judge_visit_move(Planned, &uncovered, VisitVerb::Cancel, Role::ContractorLead).unwrap(),
+        Cancelled,
+        "a visit without cover may still be cancelled"
+    );
+    let e = judge_visit_move(Done, &inside, VisitVerb::Cancel, Role::ContractorLead).unwrap_err();
+    assert_eq!(field_of(&e).0, "status");
+    assert!(judge_visit_agreement(Planned, false).is_ok());
+    assert!(judge_visit_agreement(Planned, true).is_err());
+    assert!(judge_visit_agreement(Cancelled, false).is_err());
+    assert!(judge_plan_agreement(false).is_ok());
+    assert_eq!(
+        field_of(&judge_plan_agreement(true).unwrap_err()),
+        ("agreed_by".into(), "この計画には同意済みです。".into())
+    );
+}
+
+#[test]
+fn off_hours_are_filed_by_the_party_whose_reason_it_is() {
+    let cal = BusinessCalendar::new(&Contract::builtin_default());
+    let draft = |cause, start, end| OffHoursDraft {
+        site_id: 1,
+        span: span("2020-11-04", start, end),
+        cause,
+        reason: "理由".into(),
+        worker_ids: vec![7],
+    };
+    let s = site(1, false);
+    let workers = [person(7, Role::ContractorWorker, false)];
+    let evening = draft(OffHoursCause::Contractor, "17:15", "19:00");
+    assert_eq!(
+        judge_off_hours_filing(&cal, &evening, Role::ContractorLead, Some(&s), &workers).unwrap(),
+        OffHoursStatus::Requested
+    );
+    let city = draft(OffHoursCause::City, "17:15", "19:00");
+    assert_eq!(
+        judge_off_hours_filing(&cal, &city, Role::CityStaff, Some(&s), &workers).unwrap(),
+        OffHoursStatus::Instructed
+    );
+    let e =
+        judge_off_hours_filing(&cal, &city, Role::ContractorLead, Some(&s), &workers).unwrap_err();
+    assert_eq!(
+        field_of(&e),
+        (
+            "cause".into(),
+            "本市の事由による時間外作業は本市担当者が記録します。".into()
+        )
+    );
+    let daytime = draft(OffHoursCause::Contractor, "09:00", "10:00");
+    let e = judge_off_hours_filing(&cal, &daytime, Role::ContractorLead, Some(&s), &workers)
+        .unwrap_err();
+    assert_eq!(field_of(&e).0, "start");
+    let e = judge_off_hours_filing(&cal, &evening, Role::ContractorLead, None, &workers);
+    assert_eq!(field_of(&e.unwrap_err()).0, "site_id");
+    let e = judge_off_hours_filing(&cal, &evening, Role::ContractorLead, Some(&s), &[]);
+    assert_eq!(field_of(&e.unwrap_err()).0, "worker_ids");
+}
+
+#[test]
+fn permits_are_asked_for_what_the_site_has() {
+    let draft = |kind, room: Option<&str>| PermitDraft {
+        site_id: 1,
+        kind,
+        room: room.map(String::from),
+        valid_from: NaiveDate::from_ymd_opt(2020, 11, 4).unwrap(),
+        valid_to: NaiveDate::from_ymd_opt(2020, 11, 4).unwrap(),
+        note: None,
+    };
+    let rooms = vec!["電算室".to_string()];
+    let ward = site(1, false);
+    let kikusui = site(1, true);
+    let building = draft(PermitKind::Building, None);
+    assert!(judge_permit_request(&building, Some(&kikusui), &rooms).is_ok());
+    let (field, message) =
+        field_of(&judge_permit_request(&building, Some(&ward), &rooms).unwrap_err());
+    assert_eq!(field, "kind");
+    assert!(
+        message.starts_with("拠点1は入館許可の対象ではありません"),
+        "{message}"
+    );
+    assert!(
+        judge_permit_request(
+            &draft(PermitKind::Room, Some("電算室")),
+            Some(&ward),
+            &rooms
+        )
+        .is_ok()
+    );
+    assert_eq!(
+        field_of(
+            &judge_permit_request(&draft(PermitKind::Room, Some("倉庫")), Some(&ward), &rooms)
+                .unwrap_err()
+        ),
+        (
+            "room".into(),
+            "「倉庫」は拠点1の指定室ではありません。".into()
+        )
+    );
+    assert_eq!(
+        field_of(&judge_permit_request(&building, None, &rooms).unwrap_err()).0,
+        "site_id"
+    );
+}
+
+#[test]
+fn lists_are_bounded_before_anything_is_looked_up() {
+    let mut v = VisitInput {
+        site_id: 1,
+        date: "2020-11-04".into(),
+        start: "09:00".into(),
+        end: "10:00".into(),
+        purpose: "更新".into(),
+        worker_ids: (1..=MAX_VISIT_WORKERS as i64 + 1).collect(),
+        terminal_ids: (1..=MAX_VISIT_TERMINALS as i64 + 1).collect(),
+        ..VisitInput::default()
+    };
+    let e = v.check().unwrap_err();
+    let fields: Vec<&str> = e.0.iter().map(|e| e.field.as_str()).collect();
+    assert_eq!(fields, ["worker_ids", "terminal_ids"]);
+    assert!(e.0[0].message.contains("20名まで"), "{}", e.0[0].message);
+    v.worker_ids = vec![1, 1];
+    v.terminal_ids = vec![3, 2, 3];
+    let d = v.check().unwrap();
+    assert_eq!((d.worker_ids, d.terminal_ids), (vec![1], vec![2, 3]));
+
+    let plan = PlanRequest {
+        title: "計画".into(),
+        purpose: "更新".into(),
+        start: "2020-10-05".into(),
+        work_minutes_per_terminal: 30,
+        workers: (1..=MAX_PLAN_WORKERS as i64 + 1)
+            .map(|id| PlanWorkerInput {
+                id,
+                available: None,
+            })
+            .collect(),
+        site_ids: Some((1..=MAX_PLAN_SITES as i64 + 1).collect()),
+        ..PlanRequest::default()
+    };
+    let e = plan.check().unwrap_err();
+    let fields: Vec<&str> = e.0.iter().map(|e| e.field.as_str()).collect();
+    assert_eq!(fields, ["workers", "site_ids"]);
+}
+
+#[test]
+fn a_plan_request_becomes_the_planners_input_against_the_records() {
+    let request = PlanRequest {
+        title: "計画".into(),
+        purpose: "更新".into(),
+        start: "2020-10-05".into(),
+        work_minutes_per_terminal: 30,
+        workers: vec![
+            PlanWorkerInput {
+                id: 7,
+                available: Some(vec!["2020-10-05".into()]),
+            },
+            PlanWorkerInput {
+                id: 8,
+                available: None,
+            },
+        ],
+        site_ids: None,
+        request_id: None,
+        travel_csv: Some("from,to,minutes\n11011,kikusui,20\n".into()),
+    };
+    let draft = request.check().unwrap();
+    let facts = PlanFacts {
+        people: vec![
+            PlanPerson {
+                id: 7,
+                display_name: "作業 一郎".into(),
+            },
+            PlanPerson {
+                id: 8,
+                display_name: "受託 太郎".into(),
+            },
+        ],
+        sites: vec![
+            PlanSiteFact {
+                id: 1,
+                code: "011011".into(),
+                name: "中央区役所".into(),
+                lat: None,
+                lon: None,
+            },
+            PlanSiteFact {
+                id: 2,
+                code: "kikusui".into(),
+                name: "菊水".into(),
+                lat: None,
+                lon: None,
+            },
+            PlanSiteFact {
+                id: 3,
+                code: "011029".into(),
+                name: "北区役所".into(),
+                lat: None,
+                lon: None,
+            },
+        ],
+        terminals: Some(vec![(1, 10), (1, 11), (2, 20)]),
+    };
+    let input = judge_plan_input(&draft, &facts, 3).unwrap();
+    assert_eq!(
+        input
+            .sites
+            .iter()
+            .map(|s| (s.id, s.terminal_ids.len()))
+            .collect::<Vec<_>>(),
+        [(1, 2), (2, 1)],
+        "sites without terminals to plan are left out"
+    );
+    assert_eq!(input.workers[0].name, "作業 一郎");
+    assert_eq!(input.deadline_business_days, 3);
+    let crate::planner::TravelModel::Matrix { entries } = &input.travel else {
+        panic!("a matrix")
+    };
+    assert_eq!(entries[0].from, "011011", "the leading zero restored");
+
+    let mut strangers = facts.clone();
+    strangers.people.truncate(1);
+    let e = judge_plan_input(&draft, &strangers, 3).unwrap_err();
+    assert_eq!(field_of(&e).0, "workers");
+    let mut chosen = draft.clone();
+    chosen.site_ids = Some(vec![3, 99]);
+    let crate::rules::Refusal::Invalid(e) = judge_plan_input(&chosen, &facts, 3).unwrap_err()
+    else {
+        panic!("invalid")
+    };
+    assert_eq!(
+        e.0.iter().map(|e| e.message.as_str()).collect::<Vec<_>>(),
+        [
+            "拠点ID 99 は登録されていません。",
+            "統合端末のある拠点を1つ以上選んでください。"
+        ]
+    );
+    let mut unknown = facts.clone();
+    unknown.terminals = None;
+    let mut for_request = draft.clone();
+    for_request.request_id = Some(5);
+    assert_eq!(
+        field_of(&judge_plan_input(&for_request, &unknown, 3).unwrap_err()),
+        (
+            "request_id".into(),
+            "作業依頼書ID 5 は登録されていません。".into()
+        )
+    );
+    assert!(check_plan_size(&input).is_ok());
+}
+
+#[test]
+fn decisions_carry_a_short_comment() {
+    assert_eq!(check_comment(Some("  ")).unwrap(), None);
+    assert_eq!(
+        check_comment(Some(" 許可番号 R2-15 ")).unwrap().as_deref(),
+        Some("許可番号 R2-15")
+    );
+    let e = check_comment(Some(&"あ".repeat(501))).unwrap_err();
+    assert_eq!(e.0[0].field, "comment");
+}

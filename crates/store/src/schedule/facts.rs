@@ -1,17 +1,18 @@
-//! Loading what the schedule rules judge: people named on records, the off-hours records
-//! and permits around a date, and the checks of sites and workers shared by every change.
+//! Loading what the schedule's rules judge: the site, people and terminals a record names,
+//! the workers' other visits of the day, the off-hours records and permits around a date.
+//! Nothing here refuses; the judges are in the domain's `schedule` module.
 
-use jukiops_domain::FieldErrors;
-use jukiops_domain::inventory::parse_date;
+use jukiops_domain::inventory::{AssetStatus, parse_date};
 use jukiops_domain::people::Role;
 use jukiops_domain::schedule::{
-    OffHoursFact, OffHoursStatus, PermitFact, PermitKind, PermitStatus, Span, parse_time,
+    BusyFact, OffHoursFact, OffHoursStatus, PermitFact, PermitKind, PermitStatus, PersonFact,
+    SiteFact, Span, TerminalFact, judge_contractor_people, parse_time,
 };
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
 use super::PersonRef;
-use crate::common::{id_list, invalid};
+use crate::common::id_list;
 use crate::{StoreError, sql};
 
 /// `date`, `start` and `end` columns read back as a span.
@@ -22,6 +23,11 @@ pub(super) fn span_of(r: &AnyRow, date: &str) -> Result<Span, sqlx::Error> {
         start: parse_time(&r.try_get::<String, _>("start_time")?).ok_or_else(|| bad("start"))?,
         end: parse_time(&r.try_get::<String, _>("end_time")?).ok_or_else(|| bad("end"))?,
     })
+}
+
+/// `HH:MM`, as times are stored.
+pub(super) fn hhmm(t: chrono::NaiveTime) -> String {
+    t.format("%H:%M").to_string()
 }
 
 /// The people linked to each of `ids` through `table` (`visit_workers` or
@@ -56,9 +62,29 @@ pub(super) async fn people_of(
         .collect()
 }
 
-/// Refuses workers who are unknown, disabled, or not the contractor's people.
-pub(super) async fn check_workers(conn: &mut AnyConnection, ids: &[i64]) -> Result<(), StoreError> {
-    check_contractor_people(conn, "worker_ids", ids).await
+/// The accounts among `ids`, with their role and whether they are disabled.
+pub(super) async fn person_facts(
+    conn: &mut AnyConnection,
+    ids: &[i64],
+) -> Result<Vec<PersonFact>, StoreError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rows = sqlx::query(sql(format!(
+        "SELECT id, role, disabled FROM users WHERE id IN ({})",
+        id_list(ids)
+    )))
+    .fetch_all(conn)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(PersonFact {
+                id: r.try_get("id")?,
+                role: Role::decode(&r.try_get::<String, _>("role")?)?,
+                disabled: r.try_get::<i64, _>("disabled")? != 0,
+            })
+        })
+        .collect()
 }
 
 /// Refuses, naming `field`, anyone of `ids` who is not an enabled lead or worker.
@@ -67,68 +93,136 @@ pub(crate) async fn check_contractor_people(
     field: &str,
     ids: &[i64],
 ) -> Result<(), StoreError> {
-    for id in ids {
-        let row = sqlx::query("SELECT role, disabled FROM users WHERE id = $1")
-            .bind(id)
-            .fetch_optional(&mut *conn)
-            .await?;
-        let ok = row.is_some_and(|r| {
-            let role: String = r.try_get("role").unwrap_or_default();
-            let disabled: i64 = r.try_get("disabled").unwrap_or(1);
-            disabled == 0
-                && matches!(
-                    Role::parse(&role),
-                    Some(Role::ContractorWorker | Role::ContractorLead)
-                )
-        });
-        if !ok {
-            return Err(invalid(
-                field,
-                format!("利用者ID {id} は有効な作業従事者・業務責任者ではありません。"),
-            ));
-        }
-    }
-    Ok(())
+    let found = person_facts(conn, ids).await?;
+    Ok(judge_contractor_people(field, ids, &found)?)
 }
 
-/// The site's name and whether entering it needs a permit; unknown sites are refused.
-pub(super) async fn site_of(
+/// The site `site_id`, if registered.
+pub(super) async fn site_fact(
     conn: &mut AnyConnection,
     site_id: i64,
-) -> Result<(String, String, bool), StoreError> {
-    let r = sqlx::query("SELECT code, name, needs_entry_permit FROM sites WHERE id = $1")
+) -> Result<Option<SiteFact>, StoreError> {
+    let r = sqlx::query("SELECT id, code, name, needs_entry_permit FROM sites WHERE id = $1")
         .bind(site_id)
         .fetch_optional(conn)
         .await?;
-    match r {
-        Some(r) => Ok((
-            r.try_get("code")?,
-            r.try_get("name")?,
-            r.try_get::<i64, _>("needs_entry_permit")? != 0,
-        )),
-        None => {
-            let mut e = FieldErrors::default();
-            e.push(
-                "site_id",
-                format!("拠点ID {site_id} は登録されていません。"),
-            );
-            Err(e.into())
-        }
-    }
+    r.map(|r| {
+        Ok(SiteFact {
+            id: r.try_get("id")?,
+            code: r.try_get("code")?,
+            name: r.try_get("name")?,
+            needs_entry_permit: r.try_get::<i64, _>("needs_entry_permit")? != 0,
+        })
+    })
+    .transpose()
 }
 
-/// Off-hours records on dates `from..=to` (all sites), with the workers they name.
+/// A terminal in use at site `$1`: installed there, in service or under repair.
+const IN_USE_AT_SITE: &str = "(site_id = $1 AND status IN ('in_service', 'under_repair'))";
+
+/// The terminals among `ids`, and with `all_in_use` every terminal in use at `site_id`.
+pub(super) async fn terminal_facts(
+    conn: &mut AnyConnection,
+    site_id: i64,
+    ids: &[i64],
+    all_in_use: bool,
+) -> Result<Vec<TerminalFact>, StoreError> {
+    let listed = format!("id IN ({})", id_list(ids));
+    let wanted = match (ids.is_empty(), all_in_use) {
+        (true, false) => return Ok(Vec::new()),
+        (false, false) => listed,
+        (true, true) => IN_USE_AT_SITE.to_string(),
+        (false, true) => format!("{listed} OR {IN_USE_AT_SITE}"),
+    };
+    let q = format!(
+        "SELECT id, asset_number, room, site_id, status FROM terminals WHERE {wanted} ORDER BY id"
+    );
+    let mut q = sqlx::query(sql(q));
+    if all_in_use {
+        q = q.bind(site_id);
+    }
+    let rows = q.fetch_all(conn).await?;
+    rows.iter()
+        .map(|r| {
+            Ok(TerminalFact {
+                id: r.try_get("id")?,
+                asset_number: r.try_get("asset_number")?,
+                room: r.try_get("room")?,
+                site_id: r.try_get("site_id")?,
+                status: AssetStatus::decode(&r.try_get::<String, _>("status")?)?,
+            })
+        })
+        .collect()
+}
+
+/// The live visits of contract `contract` on `date` that `worker_ids` are on.
+pub(super) async fn busy_facts(
+    conn: &mut AnyConnection,
+    contract: i64,
+    date: &str,
+    worker_ids: &[i64],
+) -> Result<Vec<BusyFact>, StoreError> {
+    if worker_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rows = sqlx::query(sql(format!(
+        "SELECT w.user_id, u.display_name, s.name AS site_name, v.visit_date, v.start_time, \
+         v.end_time FROM visits v JOIN visit_workers w ON w.visit_id = v.id \
+         JOIN users u ON u.id = w.user_id JOIN sites s ON s.id = v.site_id \
+         WHERE v.contract_id = $1 AND v.visit_date = $2 AND v.status <> 'cancelled' \
+         AND w.user_id IN ({}) ORDER BY v.start_time, v.id, u.username",
+        id_list(worker_ids)
+    )))
+    .bind(contract)
+    .bind(date)
+    .fetch_all(conn)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(BusyFact {
+                worker_id: r.try_get("user_id")?,
+                display_name: r.try_get("display_name")?,
+                site_name: r.try_get("site_name")?,
+                span: span_of(r, "visit_date")?,
+            })
+        })
+        .collect()
+}
+
+/// Whether 作業依頼書 `id` is registered.
+pub(super) async fn request_found(conn: &mut AnyConnection, id: i64) -> Result<bool, StoreError> {
+    let found: Option<i64> = sqlx::query_scalar("SELECT id FROM work_requests WHERE id = $1")
+        .bind(id)
+        .fetch_optional(conn)
+        .await?;
+    Ok(found.is_some())
+}
+
+/// Off-hours records on dates `from..=to` (all sites, every contract year), with the
+/// workers they name: what the work records check their cover against.
 pub(crate) async fn off_hours_facts(
     conn: &mut AnyConnection,
     from: &str,
     to: &str,
 ) -> Result<Vec<OffHoursFact>, StoreError> {
+    off_hours_facts_of(conn, None, from, to).await
+}
+
+/// Off-hours records of contract `contract` (every year when `None`) on dates
+/// `from..=to`, with the workers they name.
+pub(super) async fn off_hours_facts_of(
+    conn: &mut AnyConnection,
+    contract: Option<i64>,
+    from: &str,
+    to: &str,
+) -> Result<Vec<OffHoursFact>, StoreError> {
     let rows = sqlx::query(
         "SELECT id, site_id, work_date, start_time, end_time, status FROM off_hours \
-         WHERE work_date >= $1 AND work_date <= $2",
+         WHERE work_date >= $1 AND work_date <= $2 AND ($3 IS NULL OR contract_id = $3)",
     )
     .bind(from)
     .bind(to)
+    .bind(contract)
     .fetch_all(&mut *conn)
     .await?;
     let mut facts = rows
@@ -139,8 +233,7 @@ pub(crate) async fn off_hours_facts(
                 id: r.try_get("id")?,
                 site_id: r.try_get("site_id")?,
                 span: span_of(r, "work_date")?,
-                status: OffHoursStatus::parse(&r.try_get::<String, _>("status")?)
-                    .unwrap_or(OffHoursStatus::Withdrawn),
+                status: OffHoursStatus::decode(&r.try_get::<String, _>("status")?)?,
             })
         })
         .collect::<Result<Vec<_>, StoreError>>()?;
@@ -153,104 +246,37 @@ pub(crate) async fn off_hours_facts(
     Ok(facts)
 }
 
-/// Permits valid on some date of `from..=to` (all sites).
+/// Permits of contract `contract` valid on some date of `from..=to` (all sites).
 pub(super) async fn permit_facts(
     conn: &mut AnyConnection,
+    contract: i64,
     from: &str,
     to: &str,
 ) -> Result<Vec<PermitFact>, StoreError> {
     let rows = sqlx::query(
         "SELECT id, site_id, kind, room, valid_from, valid_to, status FROM permits \
-         WHERE valid_from <= $2 AND valid_to >= $1",
+         WHERE valid_from <= $2 AND valid_to >= $1 AND contract_id = $3",
     )
     .bind(from)
     .bind(to)
+    .bind(contract)
     .fetch_all(conn)
     .await?;
+    let date = |r: &AnyRow, c: &str| -> Result<_, StoreError> {
+        parse_date(&r.try_get::<String, _>(c)?)
+            .ok_or_else(|| sqlx::Error::Decode(format!("bad {c}").into()).into())
+    };
     rows.iter()
-        .filter_map(|r| {
-            let f = || -> Result<Option<PermitFact>, sqlx::Error> {
-                let (Some(kind), Some(valid_from), Some(valid_to), Some(status)) = (
-                    PermitKind::parse(&r.try_get::<String, _>("kind")?),
-                    parse_date(&r.try_get::<String, _>("valid_from")?),
-                    parse_date(&r.try_get::<String, _>("valid_to")?),
-                    PermitStatus::parse(&r.try_get::<String, _>("status")?),
-                ) else {
-                    return Ok(None);
-                };
-                Ok(Some(PermitFact {
-                    id: r.try_get("id")?,
-                    site_id: r.try_get("site_id")?,
-                    kind,
-                    room: r.try_get("room")?,
-                    valid_from,
-                    valid_to,
-                    status,
-                }))
-            };
-            f().map_err(StoreError::from).transpose()
+        .map(|r| {
+            Ok(PermitFact {
+                id: r.try_get("id")?,
+                site_id: r.try_get("site_id")?,
+                kind: PermitKind::decode(&r.try_get::<String, _>("kind")?)?,
+                room: r.try_get("room")?,
+                valid_from: date(r, "valid_from")?,
+                valid_to: date(r, "valid_to")?,
+                status: PermitStatus::decode(&r.try_get::<String, _>("status")?)?,
+            })
         })
         .collect()
-}
-
-impl crate::Store {
-    /// The contractor's people who may be put on a visit: enabled leads and workers.
-    pub async fn contractor_people(&self) -> Result<Vec<PersonRef>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT id, username, display_name FROM users WHERE disabled = 0 \
-             AND role IN ('contractor_worker', 'contractor_lead') ORDER BY username",
-        )
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(PersonRef {
-                    id: r.try_get("id")?,
-                    username: r.try_get("username")?,
-                    display_name: r.try_get("display_name")?,
-                })
-            })
-            .collect()
-    }
-
-    /// Every terminal installed at a site (in service or under repair; not spare or
-    /// retired), as `(site_id, terminal_id)` by site and asset number: what a job on all
-    /// terminals covers.
-    pub async fn terminals_in_use(&self) -> Result<Vec<(i64, i64)>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT site_id, id FROM terminals WHERE status IN ('in_service', 'under_repair') \
-             ORDER BY site_id, asset_number",
-        )
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter()
-            .map(|r| Ok((r.try_get("site_id")?, r.try_get("id")?)))
-            .collect()
-    }
-}
-
-impl crate::Store {
-    /// The asset numbers of the terminals with `ids`.
-    pub async fn asset_numbers(
-        &self,
-        ids: &[i64],
-    ) -> Result<std::collections::HashMap<i64, String>, StoreError> {
-        let mut out = std::collections::HashMap::new();
-        for chunk in ids.chunks(500) {
-            let list = chunk
-                .iter()
-                .map(i64::to_string)
-                .collect::<Vec<_>>()
-                .join(",");
-            let rows = sqlx::query(sql(format!(
-                "SELECT id, asset_number FROM terminals WHERE id IN ({list})"
-            )))
-            .fetch_all(&self.pool)
-            .await?;
-            for r in rows {
-                out.insert(r.try_get("id")?, r.try_get("asset_number")?);
-            }
-        }
-        Ok(out)
-    }
 }

@@ -1,22 +1,21 @@
 //! Off-hours work records (R5.3): the City's instructions and the contractor's
 //! applications with the City's decision.
 
-use jukiops_domain::FieldErrors;
 use jukiops_domain::audit::{AuditAction, Entity};
 use jukiops_domain::calendar::BusinessCalendar;
 use jukiops_domain::people::Authorized;
 use jukiops_domain::schedule::{
-    OffHoursCause, OffHoursDraft, OffHoursStatus, OffHoursVerb, off_hours_transition,
-    outside_window,
+    OffHoursCause, OffHoursDraft, OffHoursStatus, OffHoursVerb, judge_off_hours_filing,
+    off_hours_transition,
 };
 use serde::Serialize;
 use serde_json::json;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-use super::facts::{check_workers, people_of, site_of, span_of};
-use super::{PersonRef, ScheduleFilter};
-use crate::common::{jst_text, raced};
+use super::facts::{hhmm, people_of, person_facts, site_fact, span_of};
+use super::{PersonRef, ScheduleFilter, record_decision};
+use crate::common::jst_text;
 use crate::{Page, PageRequest, Store, StoreError, sql};
 
 /// One off-hours record.
@@ -48,19 +47,17 @@ const COLUMNS: &str = "o.id, o.site_id, s.name AS site_name, o.work_date, o.star
     o.reason, o.status, o.filed_by, o.filed_at, o.decided_by, o.decided_at, o.decision_comment \
     FROM off_hours o JOIN sites s ON s.id = o.site_id";
 
-fn row(r: &AnyRow) -> Result<OffHours, sqlx::Error> {
+fn row(r: &AnyRow) -> Result<OffHours, StoreError> {
     let span = span_of(r, "work_date")?;
-    let cause = OffHoursCause::parse(&r.try_get::<String, _>("cause")?)
-        .unwrap_or(OffHoursCause::Contractor);
-    let status = OffHoursStatus::parse(&r.try_get::<String, _>("status")?)
-        .unwrap_or(OffHoursStatus::Withdrawn);
+    let cause = OffHoursCause::decode(&r.try_get::<String, _>("cause")?)?;
+    let status = OffHoursStatus::decode(&r.try_get::<String, _>("status")?)?;
     Ok(OffHours {
         id: r.try_get("id")?,
         site_id: r.try_get("site_id")?,
         site_name: r.try_get("site_name")?,
         date: span.date.to_string(),
-        start: span.start.format("%H:%M").to_string(),
-        end: span.end.format("%H:%M").to_string(),
+        start: hhmm(span.start),
+        end: hhmm(span.end),
         cause,
         cause_label: cause.label_ja().into(),
         reason: r.try_get("reason")?,
@@ -76,21 +73,23 @@ fn row(r: &AnyRow) -> Result<OffHours, sqlx::Error> {
 }
 
 impl Store {
-    /// Off-hours records by date, then start time.
+    /// Off-hours records of the contract year by date, then start time.
     pub async fn off_hours_list(
         &self,
         f: &ScheduleFilter,
         req: PageRequest,
     ) -> Result<Page<OffHours>, StoreError> {
         let filter = "WHERE ($1 IS NULL OR o.work_date >= $1) AND ($2 IS NULL OR o.work_date <= $2) \
-                      AND ($3 IS NULL OR o.site_id = $3)";
+                      AND ($3 IS NULL OR o.site_id = $3) AND o.contract_id = $4";
+        let contract = self.contract_id()?;
         let mut conn = self.pool.acquire().await?;
         let rows = sqlx::query(sql(format!(
-            "SELECT {COLUMNS} {filter} ORDER BY o.work_date, o.start_time, o.id LIMIT $4 OFFSET $5"
+            "SELECT {COLUMNS} {filter} ORDER BY o.work_date, o.start_time, o.id LIMIT $5 OFFSET $6"
         )))
         .bind(f.from.clone())
         .bind(f.to.clone())
         .bind(f.site_id)
+        .bind(contract)
         .bind(req.limit())
         .bind(req.offset())
         .fetch_all(&mut *conn)
@@ -100,6 +99,7 @@ impl Store {
                 .bind(f.from.clone())
                 .bind(f.to.clone())
                 .bind(f.site_id)
+                .bind(contract)
                 .fetch_one(&mut *conn)
                 .await?;
         let mut items = rows.iter().map(row).collect::<Result<Vec<_>, _>>()?;
@@ -112,13 +112,18 @@ impl Store {
         Ok(Page::new(items, total, req))
     }
 
+    /// One off-hours record of the contract year; another year's is not found.
     pub async fn off_hours(&self, id: i64) -> Result<OffHours, StoreError> {
+        let contract = self.contract_id()?;
         let mut conn = self.pool.acquire().await?;
-        let r = sqlx::query(sql(format!("SELECT {COLUMNS} WHERE o.id = $1")))
-            .bind(id)
-            .fetch_optional(&mut *conn)
-            .await?
-            .ok_or(StoreError::NotFound(Entity::OffHours))?;
+        let r = sqlx::query(sql(format!(
+            "SELECT {COLUMNS} WHERE o.id = $1 AND o.contract_id = $2"
+        )))
+        .bind(id)
+        .bind(contract)
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or(StoreError::NotFound(Entity::OffHours))?;
         let mut o = row(&r)?;
         o.workers = people_of(&mut conn, "off_hours_workers", "off_hours_id", &[id])
             .await?
@@ -128,7 +133,9 @@ impl Store {
         Ok(o)
     }
 
-    /// Records the City's instruction (City's reason) or the contractor's application.
+    /// Records the City's instruction (City's reason) or the contractor's application, as
+    /// [`judge_off_hours_filing`] decides from the filer's role, the window, the site and
+    /// the workers.
     pub async fn file_off_hours(
         &self,
         who: &Authorized,
@@ -136,43 +143,26 @@ impl Store {
         d: &OffHoursDraft,
     ) -> Result<i64, StoreError> {
         let mut ch = self.begin(who).await?;
-        let mut e = FieldErrors::default();
-        if who.actor().role().is_some_and(|r| r != d.cause.filed_by()) {
-            e.push(
-                "cause",
-                format!(
-                    "{}による時間外作業は{}が記録します。",
-                    d.cause.label_ja(),
-                    d.cause.filed_by().label_ja()
-                ),
-            );
-        }
-        if outside_window(cal, &d.span).is_none() {
-            e.push(
-                "start",
-                "指定の日時は作業時間内のため、時間外作業の記録は不要です。",
-            );
-        }
-        if !e.is_empty() {
-            return Err(e.into());
-        }
-        let (_, site_name, _) = site_of(ch.conn(), d.site_id).await?;
-        check_workers(ch.conn(), &d.worker_ids).await?;
-        let status = d.cause.initial_status();
+        let site = site_fact(ch.conn(), d.site_id).await?;
+        let workers = person_facts(ch.conn(), &d.worker_ids).await?;
+        let status = judge_off_hours_filing(cal, d, who.role(), site.as_ref(), &workers)?;
+        let site_name = site.map(|s| s.name).unwrap_or_default();
         let now = ch.now().to_string();
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO off_hours (site_id, work_date, start_time, end_time, cause, reason, status, \
-             filed_by, filed_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id",
+             filed_by, filed_at, updated_at, contract_id) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10) RETURNING id",
         )
         .bind(d.site_id)
         .bind(d.span.date.to_string())
-        .bind(d.span.start.format("%H:%M").to_string())
-        .bind(d.span.end.format("%H:%M").to_string())
+        .bind(hhmm(d.span.start))
+        .bind(hhmm(d.span.end))
         .bind(d.cause.as_str())
         .bind(&d.reason)
         .bind(status.as_str())
         .bind(who.name())
         .bind(&now)
+        .bind(ch.contract_id()?)
         .fetch_one(ch.conn())
         .await?;
         for w in &d.worker_ids {
@@ -184,8 +174,7 @@ impl Store {
         }
         let changes = json!({
             "site": {"after": site_name}, "date": {"after": d.span.date.to_string()},
-            "start": {"after": d.span.start.format("%H:%M").to_string()},
-            "end": {"after": d.span.end.format("%H:%M").to_string()},
+            "start": {"after": hhmm(d.span.start)}, "end": {"after": hhmm(d.span.end)},
             "cause": {"after": d.cause.as_str()}, "reason": {"after": d.reason},
             "status": {"after": status.as_str()}, "worker_ids": {"after": d.worker_ids},
         });
@@ -194,7 +183,8 @@ impl Store {
         Ok(id)
     }
 
-    /// Approves, rejects or withdraws an off-hours record, by the state machine.
+    /// Approves, rejects or withdraws an off-hours record of the contract year, as
+    /// [`off_hours_transition`] decides from its cause, its status and the actor's role.
     pub async fn decide_off_hours(
         &self,
         who: &Authorized,
@@ -203,40 +193,25 @@ impl Store {
         comment: Option<&str>,
     ) -> Result<OffHoursStatus, StoreError> {
         let mut ch = self.begin(who).await?;
-        let r = sqlx::query("SELECT cause, status FROM off_hours WHERE id = $1")
-            .bind(id)
-            .fetch_optional(ch.conn())
-            .await?
-            .ok_or(StoreError::NotFound(Entity::OffHours))?;
-        let cause = OffHoursCause::parse(&r.try_get::<String, _>("cause")?)
-            .unwrap_or(OffHoursCause::Contractor);
-        let from = OffHoursStatus::parse(&r.try_get::<String, _>("status")?)
-            .unwrap_or(OffHoursStatus::Withdrawn);
-        let role = who.actor().role().unwrap_or(match verb {
-            OffHoursVerb::Withdraw => cause.filed_by(),
-            _ => who.role(),
-        });
-        let to = off_hours_transition(cause, from, verb, role)
-            .map_err(|e| StoreError::conflict("status", e.0))?;
-        let now = ch.now().to_string();
-        let n = sqlx::query(
-            "UPDATE off_hours SET status = $1, decided_by = $2, decided_at = $3, decision_comment = $4, \
-             updated_at = $3 WHERE id = $5 AND status = $6",
+        let r =
+            sqlx::query("SELECT cause, status FROM off_hours WHERE id = $1 AND contract_id = $2")
+                .bind(id)
+                .bind(ch.contract_id()?)
+                .fetch_optional(ch.conn())
+                .await?
+                .ok_or(StoreError::NotFound(Entity::OffHours))?;
+        let cause = OffHoursCause::decode(&r.try_get::<String, _>("cause")?)?;
+        let from = OffHoursStatus::decode(&r.try_get::<String, _>("status")?)?;
+        let to = off_hours_transition(cause, from, verb, who.role())?;
+        record_decision(
+            &mut ch,
+            "off_hours",
+            Entity::OffHours,
+            id,
+            (from, to),
+            comment,
         )
-        .bind(to.as_str())
-        .bind(who.name())
-        .bind(&now)
-        .bind(comment.map(str::to_string))
-        .bind(id)
-        .bind(from.as_str())
-        .execute(ch.conn())
-        .await?
-        .rows_affected();
-        if n == 0 {
-            return Err(raced());
-        }
-        let changes = json!({"status": {"before": from.as_str(), "after": to.as_str()}, "comment": {"after": comment}});
-        ch.audit(Entity::OffHours, id, AuditAction::Decide, &changes);
+        .await?;
         ch.commit().await?;
         Ok(to)
     }

@@ -1,20 +1,19 @@
 //! Building-entry permits (R5.5): applied for by the contractor's lead, granted or
 //! refused by the City.
 
-use jukiops_domain::FieldErrors;
 use jukiops_domain::audit::{AuditAction, Entity};
 use jukiops_domain::people::Authorized;
 use jukiops_domain::schedule::{
-    PermitDraft, PermitKind, PermitStatus, PermitVerb, permit_transition,
+    PermitDraft, PermitKind, PermitStatus, PermitVerb, judge_permit_request, permit_transition,
 };
 use serde::Serialize;
 use serde_json::json;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-use super::facts::site_of;
-use super::{Rules, ScheduleFilter};
-use crate::common::{jst_text, raced};
+use super::facts::site_fact;
+use super::{Rules, ScheduleFilter, record_decision};
+use crate::common::jst_text;
 use crate::{Page, PageRequest, Store, StoreError, sql};
 
 /// One permit.
@@ -44,10 +43,9 @@ const COLUMNS: &str = "p.id, p.site_id, s.name AS site_name, p.kind, p.room, p.v
     p.status, p.note, p.requested_by, p.requested_at, p.decided_by, p.decided_at, p.decision_comment \
     FROM permits p JOIN sites s ON s.id = p.site_id";
 
-fn row(r: &AnyRow) -> Result<Permit, sqlx::Error> {
-    let kind = PermitKind::parse(&r.try_get::<String, _>("kind")?).unwrap_or(PermitKind::Building);
-    let status =
-        PermitStatus::parse(&r.try_get::<String, _>("status")?).unwrap_or(PermitStatus::Withdrawn);
+fn row(r: &AnyRow) -> Result<Permit, StoreError> {
+    let kind = PermitKind::decode(&r.try_get::<String, _>("kind")?)?;
+    let status = PermitStatus::decode(&r.try_get::<String, _>("status")?)?;
     Ok(Permit {
         id: r.try_get("id")?,
         site_id: r.try_get("site_id")?,
@@ -69,20 +67,23 @@ fn row(r: &AnyRow) -> Result<Permit, sqlx::Error> {
 }
 
 impl Store {
-    /// Permits valid on some day of the filter's dates, by first valid day.
+    /// Permits of the contract year valid on some day of the filter's dates, by first
+    /// valid day.
     pub async fn permits(
         &self,
         f: &ScheduleFilter,
         req: PageRequest,
     ) -> Result<Page<Permit>, StoreError> {
         let filter = "WHERE ($1 IS NULL OR p.valid_to >= $1) AND ($2 IS NULL OR p.valid_from <= $2) \
-                      AND ($3 IS NULL OR p.site_id = $3)";
+                      AND ($3 IS NULL OR p.site_id = $3) AND p.contract_id = $4";
+        let contract = self.contract_id()?;
         let rows = sqlx::query(sql(format!(
-            "SELECT {COLUMNS} {filter} ORDER BY p.valid_from, p.id LIMIT $4 OFFSET $5"
+            "SELECT {COLUMNS} {filter} ORDER BY p.valid_from, p.id LIMIT $5 OFFSET $6"
         )))
         .bind(f.from.clone())
         .bind(f.to.clone())
         .bind(f.site_id)
+        .bind(contract)
         .bind(req.limit())
         .bind(req.offset())
         .fetch_all(&self.pool)
@@ -92,22 +93,28 @@ impl Store {
                 .bind(f.from.clone())
                 .bind(f.to.clone())
                 .bind(f.site_id)
+                .bind(contract)
                 .fetch_one(&self.pool)
                 .await?;
         let items = rows.iter().map(row).collect::<Result<Vec<_>, _>>()?;
         Ok(Page::new(items, total, req))
     }
 
+    /// One permit of the contract year; another year's is not found.
     pub async fn permit(&self, id: i64) -> Result<Permit, StoreError> {
-        let r = sqlx::query(sql(format!("SELECT {COLUMNS} WHERE p.id = $1")))
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?
-            .ok_or(StoreError::NotFound(Entity::Permit))?;
-        Ok(row(&r)?)
+        let r = sqlx::query(sql(format!(
+            "SELECT {COLUMNS} WHERE p.id = $1 AND p.contract_id = $2"
+        )))
+        .bind(id)
+        .bind(self.contract_id()?)
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or(StoreError::NotFound(Entity::Permit))?;
+        row(&r)
     }
 
-    /// Applies for a permit; a room permit must name one of the site's designated rooms.
+    /// Applies for a permit, as [`judge_permit_request`] decides from the site and the
+    /// rooms the City designates there.
     pub async fn request_permit(
         &self,
         who: &Authorized,
@@ -115,49 +122,44 @@ impl Store {
         d: &PermitDraft,
     ) -> Result<i64, StoreError> {
         let mut ch = self.begin(who).await?;
-        let (code, site_name, needs_entry) = site_of(ch.conn(), d.site_id).await?;
-        let mut e = FieldErrors::default();
-        match (d.kind, &d.room) {
-            (PermitKind::Building, _) if !needs_entry => e.push(
-                "kind",
-                format!("{site_name}は入館許可の対象ではありません（時間外入館・指定室の許可を選んでください）。"),
-            ),
-            (PermitKind::Room, Some(room)) if !rules.designated_rooms(&code).contains(room) => e.push(
-                "room",
-                format!("「{room}」は{site_name}の指定室ではありません。"),
-            ),
-            _ => {}
-        }
-        if !e.is_empty() {
-            return Err(e.into());
-        }
+        let site = site_fact(ch.conn(), d.site_id).await?;
+        let rooms = site
+            .as_ref()
+            .map(|s| rules.designated_rooms(&s.code))
+            .unwrap_or_default();
+        judge_permit_request(d, site.as_ref(), &rooms)?;
+        let site_name = site.map(|s| s.name).unwrap_or_default();
+        let status = PermitStatus::Requested;
         let now = ch.now().to_string();
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO permits (site_id, kind, room, valid_from, valid_to, status, note, requested_by, \
-             requested_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id",
+             requested_at, updated_at, contract_id) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10) RETURNING id",
         )
         .bind(d.site_id)
         .bind(d.kind.as_str())
         .bind(d.room.clone())
         .bind(d.valid_from.to_string())
         .bind(d.valid_to.to_string())
-        .bind(PermitStatus::Requested.as_str())
+        .bind(status.as_str())
         .bind(d.note.clone())
         .bind(who.name())
         .bind(&now)
+        .bind(ch.contract_id()?)
         .fetch_one(ch.conn())
         .await?;
         let changes = json!({
             "site": {"after": site_name}, "kind": {"after": d.kind.as_str()}, "room": {"after": d.room},
             "valid_from": {"after": d.valid_from.to_string()}, "valid_to": {"after": d.valid_to.to_string()},
-            "status": {"after": "requested"}, "note": {"after": d.note},
+            "status": {"after": status.as_str()}, "note": {"after": d.note},
         });
         ch.audit(Entity::Permit, id, AuditAction::Create, &changes);
         ch.commit().await?;
         Ok(id)
     }
 
-    /// Grants, refuses or withdraws a permit, by the state machine.
+    /// Grants, refuses or withdraws a permit of the contract year, as
+    /// [`permit_transition`] decides from its status and the actor's role.
     pub async fn decide_permit(
         &self,
         who: &Authorized,
@@ -166,34 +168,16 @@ impl Store {
         comment: Option<&str>,
     ) -> Result<PermitStatus, StoreError> {
         let mut ch = self.begin(who).await?;
-        let status: String = sqlx::query_scalar("SELECT status FROM permits WHERE id = $1")
-            .bind(id)
-            .fetch_optional(ch.conn())
-            .await?
-            .ok_or(StoreError::NotFound(Entity::Permit))?;
-        let from = PermitStatus::parse(&status).unwrap_or(PermitStatus::Withdrawn);
-        let role = who.role();
-        let to =
-            permit_transition(from, verb, role).map_err(|e| StoreError::conflict("status", e.0))?;
-        let now = ch.now().to_string();
-        let n = sqlx::query(
-            "UPDATE permits SET status = $1, decided_by = $2, decided_at = $3, decision_comment = $4, \
-             updated_at = $3 WHERE id = $5 AND status = $6",
-        )
-        .bind(to.as_str())
-        .bind(who.name())
-        .bind(&now)
-        .bind(comment.map(str::to_string))
-        .bind(id)
-        .bind(from.as_str())
-        .execute(ch.conn())
-        .await?
-        .rows_affected();
-        if n == 0 {
-            return Err(raced());
-        }
-        let changes = json!({"status": {"before": from.as_str(), "after": to.as_str()}, "comment": {"after": comment}});
-        ch.audit(Entity::Permit, id, AuditAction::Decide, &changes);
+        let status: String =
+            sqlx::query_scalar("SELECT status FROM permits WHERE id = $1 AND contract_id = $2")
+                .bind(id)
+                .bind(ch.contract_id()?)
+                .fetch_optional(ch.conn())
+                .await?
+                .ok_or(StoreError::NotFound(Entity::Permit))?;
+        let from = PermitStatus::decode(&status)?;
+        let to = permit_transition(from, verb, who.role())?;
+        record_decision(&mut ch, "permits", Entity::Permit, id, (from, to), comment).await?;
         ch.commit().await?;
         Ok(to)
     }

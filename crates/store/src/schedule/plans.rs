@@ -4,7 +4,9 @@
 use jukiops_domain::audit::{AuditAction, Entity};
 use jukiops_domain::people::Authorized;
 use jukiops_domain::planner::{Plan, PlanInput};
-use jukiops_domain::schedule::{Span, VisitDraft};
+use jukiops_domain::schedule::{
+    PlanFacts, PlanPerson, PlanSiteFact, Span, VisitDraft, judge_plan_agreement,
+};
 use serde::Serialize;
 use serde_json::json;
 use sqlx::Row;
@@ -12,7 +14,7 @@ use sqlx::any::AnyRow;
 
 use super::Rules;
 use super::visit_changes::insert_visit;
-use crate::common::jst_text;
+use crate::common::{jst_text, raced};
 use crate::{Page, PageRequest, Store, StoreError};
 
 /// What a plan is called, the work content its visits carry, and the request it serves.
@@ -74,8 +76,52 @@ fn saved(r: &AnyRow) -> Result<SavedPlan, StoreError> {
 }
 
 impl Store {
-    /// Keeps `plan` and writes its visits (each checked like a visit planned by hand),
-    /// with `purpose` as their work content.
+    /// What a plan request is judged against: the contractor's people, every site, and
+    /// the terminals to plan (those of 作業依頼書 `request_id`, or every terminal in use;
+    /// none when that request is not registered).
+    pub async fn plan_facts(&self, request_id: Option<i64>) -> Result<PlanFacts, StoreError> {
+        let terminals = match request_id {
+            None => Some(self.terminals_in_use().await?),
+            Some(rid) => {
+                let mut conn = self.pool.acquire().await?;
+                if super::facts::request_found(&mut conn, rid).await? {
+                    let targets = self.request_terminals(rid).await?;
+                    Some(targets.into_iter().map(|t| (t.site_id, t.id)).collect())
+                } else {
+                    None
+                }
+            }
+        };
+        let people = self
+            .contractor_people()
+            .await?
+            .into_iter()
+            .map(|p| PlanPerson {
+                id: p.id,
+                display_name: p.display_name,
+            })
+            .collect();
+        let sites = self
+            .all_sites()
+            .await?
+            .into_iter()
+            .map(|s| PlanSiteFact {
+                id: s.id,
+                code: s.code,
+                name: s.name,
+                lat: s.lat,
+                lon: s.lon,
+            })
+            .collect();
+        Ok(PlanFacts {
+            people,
+            sites,
+            terminals,
+        })
+    }
+
+    /// Keeps `plan` as a record of the contract year and writes its visits (each judged
+    /// like a visit planned by hand), with `purpose` as their work content.
     pub async fn save_plan(
         &self,
         who: &Authorized,
@@ -93,8 +139,8 @@ impl Store {
         let encode = |e: serde_json::Error| StoreError::Db(sqlx::Error::Encode(Box::new(e)));
         let now = ch.now().to_string();
         let id: i64 = sqlx::query_scalar(
-            "INSERT INTO plans (title, start_date, input, result, created_by, created_at, request_id) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+            "INSERT INTO plans (title, start_date, input, result, created_by, created_at, request_id, \
+             contract_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
         )
         .bind(title)
         .bind(input.start.to_string())
@@ -103,6 +149,7 @@ impl Store {
         .bind(who.name())
         .bind(&now)
         .bind(request_id)
+        .bind(ch.contract_id()?)
         .fetch_one(ch.conn())
         .await?;
         for v in &plan.visits {
@@ -117,6 +164,7 @@ impl Store {
                 room: None,
                 worker_ids: vec![v.worker_id],
                 terminal_ids: v.terminal_ids.clone(),
+                all_terminals: false,
                 request_id,
             };
             insert_visit(&mut ch, rules, &draft, Some(id)).await?;
@@ -131,23 +179,30 @@ impl Store {
         Ok(id)
     }
 
+    /// One plan of the contract year; another year's is not found.
     pub async fn saved_plan(&self, id: i64) -> Result<SavedPlan, StoreError> {
-        let r = sqlx::query("SELECT * FROM plans WHERE id = $1")
+        let r = sqlx::query("SELECT * FROM plans WHERE id = $1 AND contract_id = $2")
             .bind(id)
+            .bind(self.contract_id()?)
             .fetch_optional(&self.pool)
             .await?
             .ok_or(StoreError::NotFound(Entity::Plan))?;
         saved(&r)
     }
 
-    /// Saved plans, newest first.
+    /// Saved plans of the contract year, newest first.
     pub async fn saved_plans(&self, req: PageRequest) -> Result<Page<PlanSummary>, StoreError> {
-        let rows = sqlx::query("SELECT * FROM plans ORDER BY id DESC LIMIT $1 OFFSET $2")
-            .bind(req.limit())
-            .bind(req.offset())
-            .fetch_all(&self.pool)
-            .await?;
-        let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM plans")
+        let contract = self.contract_id()?;
+        let rows = sqlx::query(
+            "SELECT * FROM plans WHERE contract_id = $1 ORDER BY id DESC LIMIT $2 OFFSET $3",
+        )
+        .bind(contract)
+        .bind(req.limit())
+        .bind(req.offset())
+        .fetch_all(&self.pool)
+        .await?;
+        let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM plans WHERE contract_id = $1")
+            .bind(contract)
             .fetch_one(&self.pool)
             .await?;
         let items = rows
@@ -173,9 +228,18 @@ impl Store {
 }
 
 impl Store {
-    /// The City agrees to a plan: the plan and each of its live visits are marked agreed.
+    /// The City agrees to a plan, once: the plan and each of its live visits are marked
+    /// agreed.
     pub async fn agree_plan(&self, who: &Authorized, id: i64) -> Result<(), StoreError> {
         let mut ch = self.begin(who).await?;
+        let agreed: Option<String> =
+            sqlx::query_scalar("SELECT agreed_by FROM plans WHERE id = $1 AND contract_id = $2")
+                .bind(id)
+                .bind(ch.contract_id()?)
+                .fetch_optional(ch.conn())
+                .await?
+                .ok_or(StoreError::NotFound(Entity::Plan))?;
+        judge_plan_agreement(agreed.is_some())?;
         let now = ch.now().to_string();
         let n = sqlx::query(
             "UPDATE plans SET agreed_by = $1, agreed_at = $2 WHERE id = $3 AND agreed_by IS NULL",
@@ -187,15 +251,7 @@ impl Store {
         .await?
         .rows_affected();
         if n == 0 {
-            let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM plans WHERE id = $1")
-                .bind(id)
-                .fetch_optional(ch.conn())
-                .await?;
-            exists.ok_or(StoreError::NotFound(Entity::Plan))?;
-            return Err(StoreError::conflict(
-                "agreed_by",
-                "この計画には同意済みです。",
-            ));
+            return Err(raced());
         }
         sqlx::query("UPDATE visits SET agreed_by = $1, agreed_at = $2 WHERE plan_id = $3 AND status <> 'cancelled' AND agreed_by IS NULL")
             .bind(who.name())
@@ -205,37 +261,6 @@ impl Store {
             .await?;
         ch.audit(
             Entity::Plan,
-            id,
-            AuditAction::Agree,
-            &json!({"agreed_by": {"after": who.name()}}),
-        );
-        ch.commit().await
-    }
-
-    /// The City agrees to one visit entered by hand.
-    pub async fn agree_visit(&self, who: &Authorized, id: i64) -> Result<(), StoreError> {
-        let mut ch = self.begin(who).await?;
-        let now = ch.now().to_string();
-        let n = sqlx::query("UPDATE visits SET agreed_by = $1, agreed_at = $2 WHERE id = $3 AND agreed_by IS NULL AND status = 'planned'")
-            .bind(who.name())
-            .bind(&now)
-            .bind(id)
-            .execute(ch.conn())
-            .await?
-            .rows_affected();
-        if n == 0 {
-            let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM visits WHERE id = $1")
-                .bind(id)
-                .fetch_optional(ch.conn())
-                .await?;
-            exists.ok_or(StoreError::NotFound(Entity::Visit))?;
-            return Err(StoreError::conflict(
-                "agreed_by",
-                "この訪問は同意済みか、予定ではありません。",
-            ));
-        }
-        ch.audit(
-            Entity::Visit,
             id,
             AuditAction::Agree,
             &json!({"agreed_by": {"after": who.name()}}),

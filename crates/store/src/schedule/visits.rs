@@ -7,7 +7,7 @@ use serde::Serialize;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
-use super::facts::{off_hours_facts, people_of, permit_facts, span_of};
+use super::facts::{hhmm, off_hours_facts_of, people_of, permit_facts, span_of};
 use super::{PersonRef, Rules, ScheduleFilter};
 use crate::common::{id_list, jst_text};
 use crate::{Page, PageRequest, Store, StoreError, sql};
@@ -60,18 +60,17 @@ const COLUMNS: &str = "v.id, v.site_id, s.code AS site_code, s.name AS site_name
     v.visit_date, v.start_time, v.end_time, v.purpose, v.room, v.status, v.plan_id, v.completed_by, \
     v.completed_at, v.created_by, v.request_id, v.agreed_by, v.agreed_at FROM visits v JOIN sites s ON s.id = v.site_id";
 
-fn row(r: &AnyRow) -> Result<Visit, sqlx::Error> {
+fn row(r: &AnyRow) -> Result<Visit, StoreError> {
     let span = span_of(r, "visit_date")?;
-    let status =
-        VisitStatus::parse(&r.try_get::<String, _>("status")?).unwrap_or(VisitStatus::Cancelled);
+    let status = VisitStatus::decode(&r.try_get::<String, _>("status")?)?;
     Ok(Visit {
         id: r.try_get("id")?,
         site_id: r.try_get("site_id")?,
         site_code: r.try_get("site_code")?,
         site_name: r.try_get("site_name")?,
         date: span.date.to_string(),
-        start: span.start.format("%H:%M").to_string(),
-        end: span.end.format("%H:%M").to_string(),
+        start: hhmm(span.start),
+        end: hhmm(span.end),
         purpose: r.try_get("purpose")?,
         room: r.try_get("room")?,
         status,
@@ -129,7 +128,7 @@ async fn terminals_of(
 }
 
 /// The rooms a visit enters: its terminals' rooms and the one entered by hand.
-pub(super) fn rooms_of(room: Option<&str>, terminals: &[VisitTerminal]) -> Vec<String> {
+fn rooms_of(room: Option<&str>, terminals: &[VisitTerminal]) -> Vec<String> {
     terminals
         .iter()
         .filter_map(|t| t.room.clone())
@@ -137,9 +136,11 @@ pub(super) fn rooms_of(room: Option<&str>, terminals: &[VisitTerminal]) -> Vec<S
         .collect()
 }
 
-/// Fills in workers, terminals and the rules' verdict on each of `visits`.
-pub(super) async fn complete_rows(
+/// Fills in workers, terminals and the rules' verdict (against the off-hours records and
+/// permits of contract `contract`) on each of `visits`.
+async fn complete_rows(
     conn: &mut AnyConnection,
+    contract: i64,
     rules: &Rules<'_>,
     visits: &mut [Visit],
 ) -> Result<(), StoreError> {
@@ -160,8 +161,8 @@ pub(super) async fn complete_rows(
     ) else {
         return Ok(());
     };
-    let off_hours = off_hours_facts(conn, &from, &to).await?;
-    let permits = permit_facts(conn, &from, &to).await?;
+    let off_hours = off_hours_facts_of(conn, Some(contract), &from, &to).await?;
+    let permits = permit_facts(conn, contract, &from, &to).await?;
     for v in visits.iter_mut() {
         let Some(span) = v.span else { continue };
         let designated = rules.designated_rooms(&v.site_code);
@@ -189,7 +190,7 @@ pub struct VisitQuery {
 }
 
 impl Store {
-    /// Visits by date, start time and site.
+    /// Visits of the contract year by date, start time and site.
     pub async fn visits(
         &self,
         rules: &Rules<'_>,
@@ -199,7 +200,7 @@ impl Store {
         let filter = format!(
             "WHERE ($1 IS NULL OR v.visit_date >= $1) AND ($2 IS NULL OR v.visit_date <= $2) \
              AND ($3 IS NULL OR v.site_id = $3) AND ($4 IS NULL OR v.plan_id = $4) \
-             AND ($5 IS NULL OR v.request_id = $5){}",
+             AND ($5 IS NULL OR v.request_id = $5) AND v.contract_id = $6{}",
             if q.active_only {
                 " AND v.status <> 'cancelled'"
             } else {
@@ -207,15 +208,17 @@ impl Store {
             }
         );
         let f = &q.filter;
+        let contract = self.contract_id()?;
         let mut conn = self.pool.acquire().await?;
         let rows = sqlx::query(sql(format!(
-            "SELECT {COLUMNS} {filter} ORDER BY v.visit_date, v.start_time, s.code, v.id LIMIT $6 OFFSET $7"
+            "SELECT {COLUMNS} {filter} ORDER BY v.visit_date, v.start_time, s.code, v.id LIMIT $7 OFFSET $8"
         )))
         .bind(f.from.clone())
         .bind(f.to.clone())
         .bind(f.site_id)
         .bind(q.plan_id)
         .bind(q.request_id)
+        .bind(contract)
         .bind(req.limit())
         .bind(req.offset())
         .fetch_all(&mut *conn)
@@ -226,30 +229,37 @@ impl Store {
             .bind(f.site_id)
             .bind(q.plan_id)
             .bind(q.request_id)
+            .bind(contract)
             .fetch_one(&mut *conn)
             .await?;
         let mut items = rows.iter().map(row).collect::<Result<Vec<_>, _>>()?;
-        complete_rows(&mut conn, rules, &mut items).await?;
+        complete_rows(&mut conn, contract, rules, &mut items).await?;
         Ok(Page::new(items, total, req))
     }
 
+    /// One visit of the contract year; another year's is not found.
     pub async fn visit(&self, rules: &Rules<'_>, id: i64) -> Result<Visit, StoreError> {
+        let contract = self.contract_id()?;
         let mut conn = self.pool.acquire().await?;
-        Self::visit_in(&mut conn, rules, id).await
+        Self::visit_in(&mut conn, contract, rules, id).await
     }
 
     pub(super) async fn visit_in(
         conn: &mut AnyConnection,
+        contract: i64,
         rules: &Rules<'_>,
         id: i64,
     ) -> Result<Visit, StoreError> {
-        let r = sqlx::query(sql(format!("SELECT {COLUMNS} WHERE v.id = $1")))
-            .bind(id)
-            .fetch_optional(&mut *conn)
-            .await?
-            .ok_or(StoreError::NotFound(Entity::Visit))?;
+        let r = sqlx::query(sql(format!(
+            "SELECT {COLUMNS} WHERE v.id = $1 AND v.contract_id = $2"
+        )))
+        .bind(id)
+        .bind(contract)
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or(StoreError::NotFound(Entity::Visit))?;
         let mut v = [row(&r)?];
-        complete_rows(conn, rules, &mut v).await?;
+        complete_rows(conn, contract, rules, &mut v).await?;
         let [v] = v;
         Ok(v)
     }

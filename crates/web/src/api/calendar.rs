@@ -3,7 +3,6 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use jukiops_domain::calendar::BusinessCalendar;
 use jukiops_store::{CalendarOverride, Page};
 use serde::Deserialize;
 
@@ -11,13 +10,8 @@ use super::json::ApiJson;
 use super::{JsonResult, Paging};
 use crate::AppState;
 use crate::auth::CurrentUser;
-use crate::error::{ApiResult, AppError};
+use crate::error::ApiResult;
 use crate::extract::{Path, Query};
-
-/// The business calendar in force, for handlers not yet moved onto the operations.
-pub async fn business_calendar(state: &AppState) -> Result<BusinessCalendar, AppError> {
-    Ok(state.app.business_calendar().await?)
-}
 
 /// One date's status as the API sets it.
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]

@@ -10,10 +10,11 @@ pub mod inspections;
 pub mod jobs;
 mod json;
 pub mod notices;
+mod off_hours;
+mod permits;
 pub mod plans;
 pub mod requests;
 pub mod rotations;
-pub mod schedule;
 mod sites;
 pub mod terminals;
 mod touch_panels;
@@ -74,15 +75,12 @@ fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(contract::show))
         .routes(routes!(calendar::list))
         .routes(routes!(calendar::put, calendar::delete))
-        .routes(routes!(
-            schedule::list_off_hours,
-            schedule::create_off_hours
-        ))
-        .routes(routes!(schedule::show_off_hours))
-        .routes(routes!(schedule::decide_off_hours_api))
-        .routes(routes!(schedule::list_permits, schedule::create_permit))
-        .routes(routes!(schedule::show_permit))
-        .routes(routes!(schedule::decide_permit_api))
+        .routes(routes!(off_hours::list, off_hours::create))
+        .routes(routes!(off_hours::show))
+        .routes(routes!(off_hours::decision))
+        .routes(routes!(permits::list, permits::create))
+        .routes(routes!(permits::show))
+        .routes(routes!(permits::decision))
         .routes(routes!(requests::list, requests::create))
         .routes(routes!(requests::show))
         .routes(routes!(requests::cancel))

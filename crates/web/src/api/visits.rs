@@ -1,20 +1,19 @@
-//! Visits over the API: planned by hand or by the all-site planner, completed or cancelled.
+//! Visits over the API (R4.4, R5): planned by hand or by the all-site planner, completed
+//! or cancelled, agreed to by the City; thin handlers over [`jukiops_app::visits`].
 
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use jukiops_domain::people::Action;
+use jukiops_app::visits::ScheduleQuery;
 use jukiops_domain::schedule::{VisitInput, VisitVerb};
-use jukiops_store::{Page, Visit, VisitQuery};
+use jukiops_store::{Page, Visit};
 use serde::Deserialize;
 
 use super::JsonResult;
-use super::calendar::business_calendar;
 use super::json::ApiJson;
-use super::schedule::ScheduleQuery;
 use crate::AppState;
 use crate::auth::CurrentUser;
-use crate::error::{ApiResult, AppError};
+use crate::error::ApiResult;
 use crate::extract::{Path, Query};
 
 /// What happens to a visit.
@@ -24,70 +23,13 @@ pub struct VisitTransition {
     pub verb: VisitVerb,
 }
 
-/// Visits matching `q`, judged by the rules in force.
-pub async fn list_visits(
-    state: &AppState,
-    user: &CurrentUser,
-    q: &VisitQuery,
-    req: jukiops_store::PageRequest,
-) -> Result<Page<Visit>, AppError> {
-    user.require(Action::ViewSchedule)?;
-    let cal = business_calendar(state).await?;
-    let rules = state.rules(&cal);
-    Ok(state.store.visits(&rules, q, req).await?)
-}
-
-/// One visit, judged by the rules in force.
-pub async fn show_visit(state: &AppState, user: &CurrentUser, id: i64) -> Result<Visit, AppError> {
-    user.require(Action::ViewSchedule)?;
-    let cal = business_calendar(state).await?;
-    let rules = state.rules(&cal);
-    Ok(state.store.visit(&rules, id).await?)
-}
-
-/// Plans one visit by hand.
-pub async fn plan_visit(
-    state: &AppState,
-    user: &CurrentUser,
-    input: &VisitInput,
-) -> Result<Visit, AppError> {
-    let actor = user.require(Action::PlanVisits)?;
-    let draft = input.check()?;
-    let cal = business_calendar(state).await?;
-    let rules = state.rules(&cal);
-    let id = state.store.plan_visit(&actor, &rules, &draft).await?;
-    Ok(state.store.visit(&rules, id).await?)
-}
-
-/// Completes or cancels a visit.
-pub async fn move_visit(
-    state: &AppState,
-    user: &CurrentUser,
-    id: i64,
-    verb: VisitVerb,
-) -> Result<Visit, AppError> {
-    let actor = user.require(match verb {
-        VisitVerb::Complete => Action::RecordVisits,
-        VisitVerb::Cancel => Action::PlanVisits,
-    })?;
-    let cal = business_calendar(state).await?;
-    let rules = state.rules(&cal);
-    state.store.move_visit(&actor, &rules, id, verb).await?;
-    Ok(state.store.visit(&rules, id).await?)
-}
-
 #[utoipa::path(get, path = "/api/v1/visits", tag = "schedule", params(ScheduleQuery), responses((status = 200, body = Page<Visit>), (status = 422, body = crate::error::Problem)))]
 pub async fn list(
     State(state): State<AppState>,
     user: CurrentUser,
     Query(q): Query<ScheduleQuery>,
 ) -> JsonResult<Page<Visit>> {
-    let vq = VisitQuery {
-        filter: q.filter()?,
-        request_id: q.request_id,
-        ..VisitQuery::default()
-    };
-    Ok(Json(list_visits(&state, &user, &vq, q.request()).await?))
+    Ok(Json(state.app.visits(&user.actor(), &q).await?))
 }
 
 /// Plans a visit. Outside 08:45-17:15 or on a closed day it needs an off-hours record
@@ -101,7 +43,7 @@ pub async fn create(
 ) -> ApiResult<(StatusCode, Json<Visit>)> {
     Ok((
         StatusCode::CREATED,
-        Json(plan_visit(&state, &user, &input).await?),
+        Json(state.app.plan_visit(&user.actor(), &input).await?),
     ))
 }
 
@@ -111,7 +53,7 @@ pub async fn show(
     user: CurrentUser,
     Path(id): Path<i64>,
 ) -> JsonResult<Visit> {
-    Ok(Json(show_visit(&state, &user, id).await?))
+    Ok(Json(state.app.visit(&user.actor(), id).await?))
 }
 
 /// Records that the visit took place (refused, 409, when it is outside the working window
@@ -124,14 +66,7 @@ pub async fn transition(
     Path(id): Path<i64>,
     ApiJson(t): ApiJson<VisitTransition>,
 ) -> JsonResult<Visit> {
-    Ok(Json(move_visit(&state, &user, id, t.verb).await?))
-}
-
-/// The City agrees to one visit.
-pub async fn agree_visit(state: &AppState, user: &CurrentUser, id: i64) -> Result<Visit, AppError> {
-    let actor = user.require(Action::AgreeSchedule)?;
-    state.store.agree_visit(&actor, id).await?;
-    show_visit(state, user, id).await
+    Ok(Json(state.app.move_visit(&user.actor(), id, t.verb).await?))
 }
 
 /// The City's agreement to a visit (本市担当者).
@@ -142,5 +77,5 @@ pub async fn agreement(
     user: CurrentUser,
     Path(id): Path<i64>,
 ) -> JsonResult<Visit> {
-    Ok(Json(agree_visit(&state, &user, id).await?))
+    Ok(Json(state.app.agree_visit(&user.actor(), id).await?))
 }

@@ -14,6 +14,8 @@ use jukiops_domain::schedule::PermitStatus;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
+use super::permits::permits_between;
+use super::visits::visits_between;
 use super::{PageResult, PageUser, merge};
 use crate::AppState;
 use crate::templates::render;
@@ -64,11 +66,8 @@ async fn month_page(
     // Weeks start on Sunday, as Japanese office calendars do.
     let lead = first.weekday().num_days_from_sunday() as i64;
     let last = next - Duration::days(1);
-    let visits =
-        super::schedule::visits_between(state, user, &first.to_string(), &last.to_string()).await?;
-    let permits =
-        super::schedule::permits_between(state, user, &first.to_string(), &last.to_string())
-            .await?;
+    let visits = visits_between(state, user, &first.to_string(), &last.to_string()).await?;
+    let permits = permits_between(state, user, &first.to_string(), &last.to_string()).await?;
     let mut weeks: Vec<Vec<Value>> = Vec::new();
     let mut day = first - Duration::days(lead);
     while day < next || weeks.last().is_some_and(|w| w.len() < 7) {

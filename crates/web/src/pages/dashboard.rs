@@ -61,8 +61,8 @@ async fn schedule_view(state: &AppState, user: &PageUser) -> Result<Value, super
     if !user.may(Action::ViewSchedule) {
         return Ok(Value::Null);
     }
-    let (from, to) = super::schedule::default_range(state);
-    let visits = super::schedule::visits_between(state, user, &from, &to).await?;
+    let (from, to) = super::visits::default_range(state);
+    let visits = super::visits::visits_between(state, user, &from, &to).await?;
     let planned: Vec<&jukiops_store::Visit> = visits
         .iter()
         .filter(|v| v.status == VisitStatus::Planned)

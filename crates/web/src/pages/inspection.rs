@@ -18,8 +18,8 @@ use jukiops_domain::time::today_jst;
 use jukiops_store::JobDetail;
 use serde_json::{Value, json};
 
+use super::form_pairs::FormPairs;
 use super::job::show_page;
-use super::schedule::FormPairs;
 use super::{PageResult, PageUser, form_errors, see_other};
 use crate::AppState;
 use crate::api::inspections::{raise_follow_up, record_inspection, save_template};

@@ -14,7 +14,7 @@ use jukiops_domain::people::Action;
 use jukiops_domain::time::jst;
 use serde_json::{Value, json};
 
-use super::schedule::FormPairs;
+use super::form_pairs::FormPairs;
 use super::{PageError, PageResult, PageUser, form_errors, merge, see_other};
 use crate::AppState;
 use crate::api::jobs::move_job;

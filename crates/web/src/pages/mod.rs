@@ -7,18 +7,20 @@ mod calendar;
 mod dashboard;
 mod extract;
 pub mod form;
+mod form_pairs;
 mod inspection;
 mod job;
 mod jobs;
 mod notices;
 mod off_hours;
+mod permits;
 mod plans;
 mod requests;
-mod schedule;
 mod sites;
 mod terminals;
 mod touch_panels;
 mod users;
+mod visits;
 
 use axum::Router;
 use axum::extract::{FromRequestParts, OriginalUri};
@@ -50,7 +52,7 @@ pub fn router() -> Router<AppState> {
         .route("/calendar", get(calendar::month))
         .route("/calendar/overrides", post(calendar::set))
         .route("/calendar/overrides/{date}/delete", post(calendar::remove))
-        .route("/schedule", get(schedule::list).post(schedule::create))
+        .route("/schedule", get(visits::list).post(visits::create))
         .route("/requests", get(requests::list).post(requests::create))
         .route("/requests/{id}", get(requests::show))
         .route("/requests/{id}/cancel", post(requests::cancel))
@@ -68,21 +70,20 @@ pub fn router() -> Router<AppState> {
         .route("/reports/{id}/decision", post(requests::decide_report))
         .route("/requests/{id}/checklist", get(requests::checklist))
         .route("/plans", get(plans::list).post(plans::create))
+        .route("/plans/preview", post(plans::preview))
         .route("/plans/{id}", get(plans::show))
         .route("/plans/{id}/plan.xlsx", get(plans::xlsx))
         .route("/plans/{id}/agreement", post(plans::agree))
-        .route("/visits/{id}", get(schedule::show))
-        .route("/visits/{id}/{verb}", post(schedule::transition))
-        .route(
-            "/off-hours",
-            get(off_hours::off_hours).post(off_hours::file),
-        )
-        .route("/off-hours/{id}/decision", post(off_hours::decide))
-        .route("/permits", get(off_hours::permits).post(off_hours::request))
-        .route(
-            "/permits/{id}/decision",
-            post(off_hours::decide_permit_form),
-        )
+        .route("/visits/{id}", get(visits::show))
+        .route("/visits/{id}/complete", post(visits::complete))
+        .route("/visits/{id}/cancel", post(visits::cancel))
+        .route("/visits/{id}/agreement", post(visits::agree))
+        .route("/off-hours", get(off_hours::list).post(off_hours::file))
+        .route("/off-hours/{id}/decision", post(off_hours::decision))
+        .route("/off-hours/{id}/withdrawal", post(off_hours::withdrawal))
+        .route("/permits", get(permits::list).post(permits::request))
+        .route("/permits/{id}/decision", post(permits::decision))
+        .route("/permits/{id}/withdrawal", post(permits::withdrawal))
         .route("/notices", get(notices::list).post(notices::record))
         .route("/notices/{id}", get(notices::show))
         .route("/notices/{id}/transition", post(notices::transition))

@@ -1,52 +1,108 @@
-//! Off-hours work (R5.3) and building-entry permits (R5.5) as pages: the lists, the forms
-//! to file them, and the City's decisions.
+//! Off-hours work as pages (R5.3): the list, the form to file the City's instruction or
+//! the contractor's application, the City's decision and the withdrawal, one route each.
 
 use super::extract::{Path, Query};
-use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
+use jukiops_app::visits::ScheduleQuery;
 use jukiops_domain::people::{Action, Role};
 use jukiops_domain::schedule::{
-    OffHoursInput, OffHoursVerb, PermitInput, PermitVerb, off_hours_transition, permit_transition,
+    MAX_VISIT_WORKERS, OffHoursDecision, OffHoursInput, OffHoursVerb, off_hours_transition,
 };
+use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
-use super::schedule::{FormPairs, default_range};
-use super::{PageError, PageResult, PageUser, form_errors, merge, see_other};
+use super::form::{Form, PageForm, Repeated, optional_id, post_redirect_get};
+use super::visits::default_range;
+use super::{PageError, PageResult, PageUser, merge};
 use crate::AppState;
-use crate::api::schedule::{
-    OffHoursDecision, PermitDecision, ScheduleQuery, decide_off_hours, decide_permit,
-    file_off_hours, request_permit,
-};
 use crate::templates::render;
 
-fn with_range(state: &AppState, mut q: ScheduleQuery) -> ScheduleQuery {
-    let (from, to) = default_range(state);
-    q.from = q.from.filter(|s| !s.trim().is_empty()).or(Some(from));
-    q.to = q.to.filter(|s| !s.trim().is_empty()).or(Some(to));
-    q
+/// The form filing an off-hours record; the page sets `cause` from the filer's role.
+#[derive(Debug, Default, Deserialize, Serialize)]
+pub struct OffHoursForm {
+    #[serde(default, deserialize_with = "optional_id")]
+    site_id: Option<i64>,
+    #[serde(default)]
+    date: String,
+    #[serde(default)]
+    start: String,
+    #[serde(default)]
+    end: String,
+    #[serde(default)]
+    cause: String,
+    #[serde(default)]
+    reason: String,
+    #[serde(default)]
+    worker_ids: Repeated<i64, MAX_VISIT_WORKERS>,
 }
 
-pub async fn off_hours(
+impl PageForm for OffHoursForm {
+    const ACTION: Action = Action::FileOffHours;
+}
+
+impl OffHoursForm {
+    fn input(&self) -> OffHoursInput {
+        OffHoursInput {
+            site_id: self.site_id.unwrap_or_default(),
+            date: self.date.clone(),
+            start: self.start.clone(),
+            end: self.end.clone(),
+            cause: self.cause.clone(),
+            reason: self.reason.clone(),
+            worker_ids: self.worker_ids.0.clone(),
+        }
+    }
+}
+
+/// The withdraw button, for whoever recorded the record.
+#[derive(Debug, Default, Deserialize, Serialize)]
+pub struct WithdrawOffHoursForm {}
+
+impl PageForm for WithdrawOffHoursForm {
+    const ACTION: Action = OffHoursVerb::Withdraw.action();
+}
+
+/// What the City decides on an application.
+#[derive(Debug, Clone, Copy, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+enum Verdict {
+    Approve,
+    Reject,
+}
+
+/// The City's decision on an application, with a comment.
+#[derive(Debug, Deserialize, Serialize)]
+pub struct DecideOffHoursForm {
+    verb: Verdict,
+    #[serde(default)]
+    comment: String,
+}
+
+impl PageForm for DecideOffHoursForm {
+    const ACTION: Action = OffHoursVerb::Approve.action();
+}
+
+pub async fn list(
     State(state): State<AppState>,
     user: PageUser,
     Query(q): Query<ScheduleQuery>,
 ) -> PageResult {
-    user.require(Action::ViewSchedule)?;
-    off_hours_page(&state, &user, q, StatusCode::OK, Value::Null).await
+    list_page(&state, &user, q, StatusCode::OK, Value::Null).await
 }
 
-async fn off_hours_page(
+async fn list_page(
     state: &AppState,
     user: &PageUser,
     q: ScheduleQuery,
     status: StatusCode,
     extra: Value,
 ) -> PageResult {
-    let q = with_range(state, q);
+    let q = q.or_range(default_range(state));
+    let actor = user.actor();
+    let page = state.app.off_hours_list(&actor, &q).await?;
     let filter = q.filter().map_err(|e| PageError(e.into()))?;
-    let page = state.store.off_hours_list(&filter, q.request()).await?;
     let role = user.0.0.role;
     let items: Vec<Value> = page
         .items
@@ -65,12 +121,13 @@ async fn off_hours_page(
         Role::ContractorLead => Some(("contractor", "受注者の事由(本市の承認が必要)")),
         _ => None,
     };
+    let choices = state.app.schedule_choices(&actor).await?;
     let mut ctx = json!({
         "items": items, "page": {"total": page.total, "page": page.page, "pages": page.pages()},
         "base": format!("/off-hours?from={}&to={}&", filter.from.clone().unwrap_or_default(), filter.to.clone().unwrap_or_default()),
         "from": filter.from, "to": filter.to,
         "cause": cause.map(|c| json!({"value": c.0, "label": c.1})),
-        "sites": state.store.all_sites().await?, "workers": state.store.contractor_people().await?,
+        "sites": choices.sites, "workers": choices.workers,
         "form": {"site_id": 0, "date": "", "start": "17:15", "end": "19:00", "reason": "", "worker_ids": []},
     });
     merge(&mut ctx, extra);
@@ -81,182 +138,72 @@ async fn off_hours_page(
         .into_response())
 }
 
-pub async fn file(State(state): State<AppState>, user: PageUser, body: Bytes) -> PageResult {
-    let f = FormPairs::parse(&body);
-    let input = OffHoursInput {
-        site_id: f.id("site_id"),
-        date: f.get("date"),
-        start: f.get("start"),
-        end: f.get("end"),
-        cause: f.get("cause"),
-        reason: f.get("reason"),
-        worker_ids: f.ids("worker_ids"),
-    };
-    match file_off_hours(&state, &user.0, &input).await {
-        Ok(o) => Ok(see_other(&format!("/off-hours?from={}#o{}", o.date, o.id))),
-        Err(e) => {
-            let (status, message, errors) = form_errors(e)?;
-            off_hours_page(
-                &state,
-                &user,
-                ScheduleQuery::default(),
-                status,
-                json!({"form": input, "error": message, "errors": errors}),
-            )
-            .await
-        }
-    }
+/// Where a record is shown after a change: its day in the list.
+fn at(o: &jukiops_store::OffHours) -> String {
+    format!("/off-hours?from={}#o{}", o.date, o.id)
 }
 
-pub async fn decide(
+pub async fn file(
     State(state): State<AppState>,
     user: PageUser,
-    Path(id): Path<i64>,
-    body: Bytes,
+    Form(f): Form<OffHoursForm>,
 ) -> PageResult {
-    let f = FormPairs::parse(&body);
-    let verb = match f.get("verb").as_str() {
-        "approve" => OffHoursVerb::Approve,
-        "reject" => OffHoursVerb::Reject,
-        _ => OffHoursVerb::Withdraw,
-    };
-    let d = OffHoursDecision {
-        verb,
-        comment: Some(f.get("comment")),
-    };
-    match decide_off_hours(&state, &user.0, id, &d).await {
-        Ok(o) => Ok(see_other(&format!("/off-hours?from={}#o{}", o.date, o.id))),
-        Err(e) => {
-            let (status, message, _) = form_errors(e)?;
-            off_hours_page(
-                &state,
-                &user,
-                ScheduleQuery::default(),
-                status,
-                json!({"error": message}),
-            )
-            .await
-        }
-    }
+    let result = state.app.file_off_hours(&user.actor(), &f.input()).await;
+    post_redirect_get(result.map_err(Into::into), at, &f, |status, extra| {
+        list_page(&state, &user, ScheduleQuery::default(), status, extra)
+    })
+    .await
 }
 
-pub async fn permits(
-    State(state): State<AppState>,
-    user: PageUser,
-    Query(q): Query<ScheduleQuery>,
-) -> PageResult {
-    user.require(Action::ViewSchedule)?;
-    permits_page(&state, &user, q, StatusCode::OK, Value::Null).await
-}
-
-async fn permits_page(
+/// Answers a decision or a withdrawal on record `id`.
+async fn decide(
     state: &AppState,
     user: &PageUser,
-    q: ScheduleQuery,
-    status: StatusCode,
-    extra: Value,
+    id: i64,
+    d: &OffHoursDecision,
+    typed: &impl Serialize,
 ) -> PageResult {
-    let q = with_range(state, q);
-    let filter = q.filter().map_err(|e| PageError(e.into()))?;
-    let page = state.store.permits(&filter, q.request()).await?;
-    let role = user.0.0.role;
-    let items: Vec<Value> = page
-        .items
-        .iter()
-        .map(|p| {
-            let mut v = json!(p);
-            merge(
-                &mut v,
-                json!({
-                    "can_decide": permit_transition(p.status, PermitVerb::Grant, role).is_ok(),
-                    "can_withdraw": permit_transition(p.status, PermitVerb::Withdraw, role).is_ok(),
-                }),
-            );
-            v
-        })
-        .collect();
-    let rooms: Vec<Value> = state
-        .contract
-        .sites
-        .iter()
-        .flat_map(|s| {
-            s.designated_rooms
-                .iter()
-                .map(move |r| json!({"site": s.name, "room": r}))
-        })
-        .collect();
-    let mut ctx = json!({
-        "items": items, "page": {"total": page.total, "page": page.page, "pages": page.pages()},
-        "base": format!("/permits?from={}&to={}&", filter.from.clone().unwrap_or_default(), filter.to.clone().unwrap_or_default()),
-        "from": filter.from, "to": filter.to, "designated_rooms": rooms,
-        "can_request": user.may(Action::RequestPermits),
-        "sites": state.store.all_sites().await?,
-        "form": {"site_id": 0, "kind": "after_hours", "room": "", "valid_from": "", "valid_to": "", "note": ""},
-    });
-    merge(&mut ctx, extra);
-    Ok((status, render("permits.html", user.ctx("入館許可", ctx))?).into_response())
+    let result = state.app.decide_off_hours(&user.actor(), id, d).await;
+    post_redirect_get(
+        result.map_err(Into::into),
+        at,
+        typed,
+        |status, mut extra| {
+            // The filing form below the list keeps its defaults: only the message is shown.
+            if let Some(o) = extra.as_object_mut() {
+                o.remove("form");
+            }
+            list_page(state, user, ScheduleQuery::default(), status, extra)
+        },
+    )
+    .await
 }
 
-pub async fn request(State(state): State<AppState>, user: PageUser, body: Bytes) -> PageResult {
-    let f = FormPairs::parse(&body);
-    let input = PermitInput {
-        site_id: f.id("site_id"),
-        kind: f.get("kind"),
-        room: Some(f.get("room")),
-        valid_from: f.get("valid_from"),
-        valid_to: Some(f.get("valid_to")),
-        note: Some(f.get("note")),
-    };
-    match request_permit(&state, &user.0, &input).await {
-        Ok(p) => Ok(see_other(&format!(
-            "/permits?from={}#p{}",
-            p.valid_from, p.id
-        ))),
-        Err(e) => {
-            let (status, message, errors) = form_errors(e)?;
-            permits_page(
-                &state,
-                &user,
-                ScheduleQuery::default(),
-                status,
-                json!({"form": input, "error": message, "errors": errors}),
-            )
-            .await
-        }
-    }
-}
-
-pub async fn decide_permit_form(
+pub async fn decision(
     State(state): State<AppState>,
     user: PageUser,
     Path(id): Path<i64>,
-    body: Bytes,
+    Form(f): Form<DecideOffHoursForm>,
 ) -> PageResult {
-    let f = FormPairs::parse(&body);
-    let verb = match f.get("verb").as_str() {
-        "grant" => PermitVerb::Grant,
-        "refuse" => PermitVerb::Refuse,
-        _ => PermitVerb::Withdraw,
+    let d = OffHoursDecision {
+        verb: match f.verb {
+            Verdict::Approve => OffHoursVerb::Approve,
+            Verdict::Reject => OffHoursVerb::Reject,
+        },
+        comment: Some(f.comment.clone()),
     };
-    let d = PermitDecision {
-        verb,
-        comment: Some(f.get("comment")),
+    decide(&state, &user, id, &d, &f).await
+}
+
+pub async fn withdrawal(
+    State(state): State<AppState>,
+    user: PageUser,
+    Path(id): Path<i64>,
+    Form(f): Form<WithdrawOffHoursForm>,
+) -> PageResult {
+    let d = OffHoursDecision {
+        verb: OffHoursVerb::Withdraw,
+        comment: None,
     };
-    match decide_permit(&state, &user.0, id, &d).await {
-        Ok(p) => Ok(see_other(&format!(
-            "/permits?from={}#p{}",
-            p.valid_from, p.id
-        ))),
-        Err(e) => {
-            let (status, message, _) = form_errors(e)?;
-            permits_page(
-                &state,
-                &user,
-                ScheduleQuery::default(),
-                status,
-                json!({"error": message}),
-            )
-            .await
-        }
-    }
+    decide(&state, &user, id, &d, &f).await
 }

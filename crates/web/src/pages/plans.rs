@@ -1,23 +1,84 @@
-//! The all-site plan pages (R4.4): the form that asks the planner, a preview, and a kept
-//! plan as a timeline per worker and day, with its findings and the Excel export.
+//! The all-site plan pages (R4.4): the form that asks the planner, its preview, and a kept
+//! plan as a timeline per worker and day, with its findings, the Excel export and the
+//! City's agreement.
 
 use super::extract::{Path, Query};
-use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use chrono::{NaiveTime, Timelike};
 use jukiops_domain::people::Action;
 use jukiops_domain::planner::{Plan, date_ja};
+use jukiops_domain::schedule::{MAX_PLAN_SITES, MAX_PLAN_WORKERS, PlanRequest, PlanWorkerInput};
+use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
-use super::schedule::FormPairs;
-use super::{ListQuery, PageResult, PageUser, form_errors, merge, see_other};
+use super::form::{Form, PageForm, Repeated, optional_id, post_redirect_get};
+use super::{ListQuery, PageError, PageResult, PageUser, form_errors, merge};
 use crate::AppState;
-use crate::api::plans::{
-    PlanRequest, PlanWorkerInput, create_plan, plan_xlsx_response, preview_plan,
-};
 use crate::templates::render;
+
+/// The form asking the planner, for a preview (`/plans/preview`) or a kept plan
+/// (`/plans`). A travel table pasted as text may be long.
+#[derive(Debug, Default, Deserialize, Serialize)]
+pub struct PlanForm {
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    purpose: String,
+    #[serde(default)]
+    start: String,
+    /// Minutes of work per terminal.
+    #[serde(default)]
+    minutes: String,
+    #[serde(default)]
+    worker_ids: Repeated<i64, MAX_PLAN_WORKERS>,
+    #[serde(default)]
+    site_ids: Repeated<i64, MAX_PLAN_SITES>,
+    /// Set by the form: the site checkboxes say which sites (none ticked is none).
+    #[serde(default)]
+    sites_chosen: Option<String>,
+    #[serde(default, deserialize_with = "optional_id")]
+    request_id: Option<i64>,
+    #[serde(default)]
+    travel_csv: String,
+}
+
+impl PageForm for PlanForm {
+    const ACTION: Action = Action::PlanVisits;
+    const MAX_BYTES: usize = 4 * 1024 * 1024;
+}
+
+impl PlanForm {
+    fn request(&self) -> PlanRequest {
+        PlanRequest {
+            title: self.title.clone(),
+            purpose: self.purpose.clone(),
+            start: self.start.clone(),
+            work_minutes_per_terminal: self.minutes.trim().parse().unwrap_or(0),
+            workers: self
+                .worker_ids
+                .iter()
+                .map(|id| PlanWorkerInput {
+                    id: *id,
+                    available: None,
+                })
+                .collect(),
+            site_ids: Some(self.site_ids.0.clone())
+                .filter(|_| self.sites_chosen.as_deref() == Some("1")),
+            request_id: self.request_id.filter(|id| *id > 0),
+            travel_csv: Some(self.travel_csv.clone()),
+        }
+    }
+}
+
+/// The City's button agreeing to a plan.
+#[derive(Debug, Default, Deserialize, Serialize)]
+pub struct AgreePlanForm {}
+
+impl PageForm for AgreePlanForm {
+    const ACTION: Action = Action::AgreeSchedule;
+}
 
 /// Slots of 15 minutes in the working window.
 const SLOT: u32 = 15;
@@ -88,7 +149,7 @@ fn plan_view(
             .map(|s| s.1.clone())
             .unwrap_or_default()
     };
-    let hours = state.contract.working_hours;
+    let hours = state.app.contract().working_hours;
     json!({
         "within_deadline": plan.within_deadline,
         "first_day": date_ja(plan.first_day), "deadline": date_ja(plan.deadline),
@@ -114,14 +175,15 @@ pub async fn list(
     user: PageUser,
     Query(q): Query<PlansQuery>,
 ) -> PageResult {
-    user.require(Action::ViewSchedule)?;
-    list_page(&state, &user, q, StatusCode::OK, Value::Null).await
+    list_page(&state, &user, q, None, StatusCode::OK, Value::Null).await
 }
 
+/// The kept plans, the form, and the plan `preview` when there is one.
 async fn list_page(
     state: &AppState,
     user: &PageUser,
     q: PlansQuery,
+    preview: Option<&Plan>,
     status: StatusCode,
     extra: Value,
 ) -> PageResult {
@@ -129,103 +191,71 @@ async fn list_page(
         page: q.page.clone(),
         per_page: None,
     };
-    let page = state.store.saved_plans(paging.page_request()).await?;
+    let actor = user.actor();
+    let page = state.app.plans(&actor, paging.page_request()).await?;
+    let choices = state.app.plan_choices(&actor).await?;
+    let preview = preview.map(|plan| {
+        let workers: Vec<(i64, String)> = choices
+            .workers
+            .iter()
+            .map(|p| (p.id, p.display_name.clone()))
+            .collect();
+        let sites: Vec<(i64, String)> = choices
+            .sites
+            .iter()
+            .map(|s| (s.id, s.name.clone()))
+            .collect();
+        plan_view(state, plan, &workers, &sites)
+    });
     let mut ctx = json!({
         "plans": page.items, "page": {"total": page.total, "page": page.page, "pages": page.pages()},
         "can_plan": user.may(Action::PlanVisits),
-        "workers": state.store.contractor_people().await?,
-        "sites": state.store.all_sites().await?,
-        "requests": state.store.work_requests(jukiops_store::PageRequest::new(Some(1), Some(200))).await?.items
-            .into_iter().filter(|r| matches!(r.status.as_str(), "issued" | "procedure_approved" | "in_progress")).collect::<Vec<_>>(),
-        "deadline_days": state.contract.all_site_deadline_business_days,
+        "workers": choices.workers,
+        "sites": choices.sites,
+        "requests": choices.requests,
+        "deadline_days": state.app.contract().all_site_deadline_business_days,
         "form": {"title": "", "purpose": "", "start": "", "minutes": 30, "worker_ids": [], "travel_csv": "", "site_ids": null,
             "request_id": q.request_id.as_deref().and_then(|v| v.trim().parse::<i64>().ok())},
-        "preview": null,
+        "preview": preview,
     });
     merge(&mut ctx, extra);
     Ok((status, render("plans.html", user.ctx("全拠点計画", ctx))?).into_response())
 }
 
-fn request_of(f: &FormPairs) -> PlanRequest {
-    PlanRequest {
-        title: f.get("title"),
-        purpose: f.get("purpose"),
-        start: f.get("start"),
-        work_minutes_per_terminal: f.get("minutes").trim().parse().unwrap_or(0),
-        workers: f
-            .ids("worker_ids")
-            .into_iter()
-            .map(|id| PlanWorkerInput {
-                id,
-                available: None,
-            })
-            .collect(),
-        site_ids: Some(f.ids("site_ids")).filter(|_| f.get("sites_chosen") == "1"),
-        request_id: Some(f.id("request_id")).filter(|id| *id > 0),
-        travel_csv: Some(f.get("travel_csv")),
+/// Plans without keeping anything and shows the plan above the form, as typed.
+pub async fn preview(
+    State(state): State<AppState>,
+    user: PageUser,
+    Form(f): Form<PlanForm>,
+) -> PageResult {
+    let q = PlansQuery::default();
+    match state.app.preview_plan(&user.actor(), &f.request()).await {
+        Ok(plan) => {
+            let extra = json!({"form": f});
+            list_page(&state, &user, q, Some(&plan), StatusCode::OK, extra).await
+        }
+        Err(e) => {
+            let (status, message, errors) = form_errors(e.into())?;
+            let extra = json!({"form": f, "error": message, "errors": errors});
+            list_page(&state, &user, q, None, status, extra).await
+        }
     }
 }
 
-pub async fn create(State(state): State<AppState>, user: PageUser, body: Bytes) -> PageResult {
-    let f = FormPairs::parse(&body);
-    let r = request_of(&f);
-    let form = json!({"title": r.title, "purpose": r.purpose, "start": r.start, "minutes": r.work_minutes_per_terminal,
-        "worker_ids": f.ids("worker_ids"), "travel_csv": f.get("travel_csv"), "site_ids": f.ids("site_ids"),
-        "request_id": r.request_id});
-    if f.get("action") == "preview" {
-        return match preview_plan(&state, &user.0, &r).await {
-            Ok(plan) => {
-                let workers: Vec<(i64, String)> = state
-                    .store
-                    .contractor_people()
-                    .await?
-                    .into_iter()
-                    .map(|p| (p.id, p.display_name))
-                    .collect();
-                let sites: Vec<(i64, String)> = state
-                    .store
-                    .all_sites()
-                    .await?
-                    .into_iter()
-                    .map(|s| (s.id, s.name))
-                    .collect();
-                let preview = plan_view(&state, &plan, &workers, &sites);
-                list_page(
-                    &state,
-                    &user,
-                    PlansQuery::default(),
-                    StatusCode::OK,
-                    json!({"form": form, "preview": preview}),
-                )
-                .await
-            }
-            Err(e) => {
-                let (status, message, errors) = form_errors(e)?;
-                list_page(
-                    &state,
-                    &user,
-                    PlansQuery::default(),
-                    status,
-                    json!({"form": form, "error": message, "errors": errors}),
-                )
-                .await
-            }
-        };
-    }
-    match create_plan(&state, &user.0, &r).await {
-        Ok(saved) => Ok(see_other(&format!("/plans/{}", saved.id))),
-        Err(e) => {
-            let (status, message, errors) = form_errors(e)?;
-            list_page(
-                &state,
-                &user,
-                PlansQuery::default(),
-                status,
-                json!({"form": form, "error": message, "errors": errors}),
-            )
-            .await
-        }
-    }
+/// Plans and keeps the plan; its visits join the schedule.
+pub async fn create(
+    State(state): State<AppState>,
+    user: PageUser,
+    Form(f): Form<PlanForm>,
+) -> PageResult {
+    let result = state.app.create_plan(&user.actor(), &f.request()).await;
+    post_redirect_get(
+        result.map_err(Into::into),
+        |saved| format!("/plans/{}", saved.id),
+        &f,
+        |status, extra| list_page(&state, &user, PlansQuery::default(), None, status, extra),
+    )
+    .await
 }
 
 pub async fn show(
@@ -233,8 +263,17 @@ pub async fn show(
     user: PageUser,
     Path(id): Path<i64>,
 ) -> PageResult {
-    user.require(Action::ViewSchedule)?;
-    let saved = state.store.saved_plan(id).await?;
+    show_page(&state, &user, id, StatusCode::OK, Value::Null).await
+}
+
+async fn show_page(
+    state: &AppState,
+    user: &PageUser,
+    id: i64,
+    status: StatusCode,
+    extra: Value,
+) -> PageResult {
+    let saved = state.app.plan(&user.actor(), id).await?;
     let workers: Vec<(i64, String)> = saved
         .input
         .workers
@@ -247,36 +286,39 @@ pub async fn show(
         .iter()
         .map(|s| (s.id, s.name.clone()))
         .collect();
-    let ctx = json!({
+    let mut ctx = json!({
         "can_agree": user.may(Action::AgreeSchedule) && saved.agreed_by.is_none(),
         "p": {"id": saved.id, "request_id": saved.request_id, "agreed_by": saved.agreed_by, "agreed_at": saved.agreed_at, "title": saved.title, "created_by": saved.created_by, "created_at": saved.created_at,
               "minutes": saved.input.work_minutes_per_terminal, "sites": saved.input.sites.len(),
               "terminals": saved.input.sites.iter().map(|s| s.terminal_ids.len()).sum::<usize>(),
               "workers": workers.iter().map(|w| w.1.clone()).collect::<Vec<_>>().join("、")},
-        "view": plan_view(&state, &saved.plan, &workers, &sites),
+        "view": plan_view(state, &saved.plan, &workers, &sites),
     });
-    Ok(render(
-        "plan.html",
-        user.ctx(&format!("全拠点計画 {}", saved.title), ctx),
-    )?
-    .into_response())
+    merge(&mut ctx, extra);
+    let title = format!("全拠点計画 {}", saved.title);
+    Ok((status, render("plan.html", user.ctx(&title, ctx))?).into_response())
 }
 
 pub async fn xlsx(
     State(state): State<AppState>,
     user: PageUser,
     Path(id): Path<i64>,
-) -> Result<Response, super::PageError> {
-    Ok(plan_xlsx_response(&state, &user.0, id).await?)
+) -> Result<Response, PageError> {
+    Ok(crate::api::plans::xlsx_response(&state, &user.0, id).await?)
 }
 
 pub async fn agree(
     State(state): State<AppState>,
     user: PageUser,
     Path(id): Path<i64>,
+    Form(f): Form<AgreePlanForm>,
 ) -> PageResult {
-    match crate::api::plans::agree_plan(&state, &user.0, id).await {
-        Ok(_) => Ok(see_other(&format!("/plans/{id}"))),
-        Err(e) => Err(super::PageError(e)),
-    }
+    let result = state.app.agree_plan(&user.actor(), id).await;
+    post_redirect_get(
+        result.map_err(Into::into),
+        |_| format!("/plans/{id}"),
+        &f,
+        |status, extra| show_page(&state, &user, id, status, extra),
+    )
+    .await
 }
