@@ -78,6 +78,23 @@ pub struct FilledChecklist {
     pub answers: Vec<ChecklistAnswer>,
 }
 
+impl FilledChecklist {
+    /// The failed items in words, for the audit trail: their labels, or `なし`.
+    pub fn findings_summary(&self) -> String {
+        let failed: Vec<&str> = self
+            .answers
+            .iter()
+            .filter(|a| a.value == AnswerValue::Fail)
+            .map(|a| a.label.as_str())
+            .collect();
+        if failed.is_empty() {
+            "なし".to_string()
+        } else {
+            failed.join("、")
+        }
+    }
+}
+
 impl ChecklistInput {
     /// Checks the answers against `template`: known items answered once, every pass/fail
     /// and date item answered, values of the item's kind, and a note on each fail.

@@ -19,6 +19,16 @@ labelled_enum! {
     }
 }
 
+impl WaiverScope {
+    /// The waiver in words, for the audit trail: `全部`, or `一部: 作業写真、報告書`.
+    pub fn summary(self, deliverables: &[String]) -> String {
+        match self {
+            Self::Part => format!("一部: {}", deliverables.join("、")),
+            Self::All => "全部".to_string(),
+        }
+    }
+}
+
 /// The most deliverables one waiver may name.
 pub const MAX_DELIVERABLES: usize = 50;
 
