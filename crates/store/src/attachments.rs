@@ -43,13 +43,25 @@ pub struct AttachmentFile {
 const COLUMNS: &str = "a.id, a.owner_kind, a.owner_id, a.file_name, a.content_type, a.size, \
     a.sha256, a.uploaded_by, a.uploaded_at";
 
+/// Request `alias` belongs to contract year `param`. A request with no year yet counts as
+/// the year's: the contract in force adopts such rows at the next start (R1.2), and the
+/// request chain writes its year with each request.
+fn request_in_year(alias: &str, param: &str) -> String {
+    format!("({alias}.contract_id = {param} OR {alias}.contract_id IS NULL)")
+}
+
 /// Attachment `a`'s owner belongs to contract year `$1`.
-const OWNER_IN_YEAR: &str = "(EXISTS (SELECT 1 FROM notices o WHERE a.owner_kind = 'notice' \
-    AND o.id = a.owner_id AND o.contract_id = $1) \
-    OR EXISTS (SELECT 1 FROM work_requests o WHERE a.owner_kind = 'request' \
-    AND o.id = a.owner_id AND o.contract_id = $1) \
-    OR EXISTS (SELECT 1 FROM procedures p JOIN work_requests o ON o.id = p.request_id \
-    WHERE a.owner_kind = 'procedure' AND p.id = a.owner_id AND o.contract_id = $1))";
+fn owner_in_year() -> String {
+    format!(
+        "(EXISTS (SELECT 1 FROM notices o WHERE a.owner_kind = 'notice' \
+         AND o.id = a.owner_id AND o.contract_id = $1) \
+         OR EXISTS (SELECT 1 FROM work_requests r WHERE a.owner_kind = 'request' \
+         AND r.id = a.owner_id AND {in_year}) \
+         OR EXISTS (SELECT 1 FROM procedures p JOIN work_requests r ON r.id = p.request_id \
+         WHERE a.owner_kind = 'procedure' AND p.id = a.owner_id AND {in_year}))",
+        in_year = request_in_year("r", "$1")
+    )
+}
 
 fn row(r: &AnyRow) -> Result<Attachment, StoreError> {
     Ok(Attachment {
@@ -75,20 +87,25 @@ async fn owner_state(
     kind: OwnerKind,
     owner_id: i64,
 ) -> Result<OwnerState, StoreError> {
-    let status = |table: &str| match table {
-        "notices" => "SELECT status FROM notices WHERE id = $1 AND contract_id = $2",
-        "work_requests" => "SELECT status FROM work_requests WHERE id = $1 AND contract_id = $2",
-        _ => {
-            "SELECT p.status FROM procedures p JOIN work_requests r ON r.id = p.request_id \
-             WHERE p.id = $1 AND r.contract_id = $2"
-        }
-    };
+    let in_year = request_in_year("r", "$2");
     let (query, missing) = match kind {
-        OwnerKind::Notice => (status("notices"), Entity::Notice),
-        OwnerKind::Request => (status("work_requests"), Entity::WorkRequest),
-        OwnerKind::Procedure => (status("procedures"), Entity::Procedure),
+        OwnerKind::Notice => (
+            "SELECT status FROM notices WHERE id = $1 AND contract_id = $2".to_string(),
+            Entity::Notice,
+        ),
+        OwnerKind::Request => (
+            format!("SELECT r.status FROM work_requests r WHERE r.id = $1 AND {in_year}"),
+            Entity::WorkRequest,
+        ),
+        OwnerKind::Procedure => (
+            format!(
+                "SELECT p.status FROM procedures p JOIN work_requests r ON r.id = p.request_id \
+                 WHERE p.id = $1 AND {in_year}"
+            ),
+            Entity::Procedure,
+        ),
     };
-    let code: String = sqlx::query_scalar(query)
+    let code: String = sqlx::query_scalar(crate::sql(query))
         .bind(owner_id)
         .bind(year)
         .fetch_optional(conn)
@@ -150,8 +167,9 @@ impl Store {
         owner_id: i64,
     ) -> Result<Vec<Attachment>, StoreError> {
         let rows = sqlx::query(crate::sql(format!(
-            "SELECT {COLUMNS} FROM attachments a WHERE {OWNER_IN_YEAR} \
-             AND a.owner_kind = $2 AND a.owner_id = $3 ORDER BY a.id"
+            "SELECT {COLUMNS} FROM attachments a WHERE {} \
+             AND a.owner_kind = $2 AND a.owner_id = $3 ORDER BY a.id",
+            owner_in_year()
         )))
         .bind(self.contract_id()?)
         .bind(kind.as_str())
@@ -176,10 +194,11 @@ impl Store {
 
     /// The request (of the year) a procedure version belongs to.
     pub async fn procedure_request_id(&self, procedure_id: i64) -> Result<i64, StoreError> {
-        sqlx::query_scalar(
+        sqlx::query_scalar(crate::sql(format!(
             "SELECT p.request_id FROM procedures p JOIN work_requests r ON r.id = p.request_id \
-             WHERE p.id = $1 AND r.contract_id = $2",
-        )
+             WHERE p.id = $1 AND {}",
+            request_in_year("r", "$2")
+        )))
         .bind(procedure_id)
         .bind(self.contract_id()?)
         .fetch_optional(&self.pool)
@@ -189,7 +208,8 @@ impl Store {
 
     async fn attachment_meta(&self, id: i64) -> Result<Attachment, StoreError> {
         let r = sqlx::query(crate::sql(format!(
-            "SELECT {COLUMNS} FROM attachments a WHERE a.id = $2 AND {OWNER_IN_YEAR}"
+            "SELECT {COLUMNS} FROM attachments a WHERE a.id = $2 AND {}",
+            owner_in_year()
         )))
         .bind(self.contract_id()?)
         .bind(id)
@@ -202,7 +222,8 @@ impl Store {
     /// One attachment (of an owner of the year) with its content.
     pub async fn attachment(&self, id: i64) -> Result<AttachmentFile, StoreError> {
         let r = sqlx::query(crate::sql(format!(
-            "SELECT {COLUMNS}, a.content FROM attachments a WHERE a.id = $2 AND {OWNER_IN_YEAR}"
+            "SELECT {COLUMNS}, a.content FROM attachments a WHERE a.id = $2 AND {}",
+            owner_in_year()
         )))
         .bind(self.contract_id()?)
         .bind(id)
