@@ -8,8 +8,13 @@
 //!
 //! One module per feature, named as in every other crate: `calendar`, `notices`, ...
 
+pub mod attachments;
 pub mod calendar;
+pub mod inspections;
+pub mod jobs;
 pub mod notices;
+pub mod rotations;
+pub mod waivers;
 
 use std::sync::Arc;
 
