@@ -24,6 +24,14 @@ pub struct OwnerQuery {
 }
 
 impl OwnerQuery {
+    /// The query naming `owner_id` of `kind`.
+    pub fn new(kind: OwnerKind, owner_id: i64) -> Self {
+        Self {
+            owner: kind.as_str().to_string(),
+            owner_id,
+        }
+    }
+
     /// The kind of owner, refused naming `owner` when unknown.
     pub fn kind(&self) -> std::result::Result<OwnerKind, FieldErrors> {
         OwnerKind::parse(self.owner.trim()).ok_or_else(|| {

@@ -119,7 +119,7 @@ pub async fn seed(app: &jukiops_app::App) -> anyhow::Result<Vec<(String, Role, S
         out.push((username.to_string(), role, pw));
     }
     seed_schedule(store, contract, &actor).await?;
-    seed_jobs(store, &actor).await?;
+    seed_jobs(app, &actor).await?;
     Ok(out)
 }
 
@@ -129,7 +129,8 @@ fn checked<T>(r: Result<T, jukiops_domain::FieldErrors>) -> anyhow::Result<T> {
 
 /// The specification's example under way: J-LIS notices for イ and ウ and the City's order
 /// for オ, combined in one 作業依頼書; its procedure is submitted and a question is open.
-async fn seed_jobs(store: &Store, actor: &Actor) -> anyhow::Result<()> {
+async fn seed_jobs(app: &jukiops_app::App, actor: &Actor) -> anyhow::Result<()> {
+    let store = app.store();
     let mut jobs = Vec::new();
     for (kind, category, reference, title) in [
         (
@@ -153,12 +154,7 @@ async fn seed_jobs(store: &Store, actor: &Actor) -> anyhow::Result<()> {
             kind: kind.into(),
             requested_deadline: Some("2020-10-30".into()),
         };
-        let notice_id = store
-            .record_notice(
-                &actor.authorize(Action::RecordNotices)?,
-                &checked(notice.check())?,
-            )
-            .await?;
+        let notice_id = app.record_notice(actor, &notice).await?.notice.id;
         let job = JobInput {
             category: category.into(),
             origin: "notice".into(),
@@ -168,14 +164,7 @@ async fn seed_jobs(store: &Store, actor: &Actor) -> anyhow::Result<()> {
             all_terminals: true,
             terminal_ids: Vec::new(),
         };
-        jobs.push(
-            store
-                .create_job(
-                    &actor.authorize(Action::ManageJobs)?,
-                    &checked(job.check())?,
-                )
-                .await?,
-        );
+        jobs.push(app.create_job(actor, &job).await?.job.id);
     }
     let order = JobInput {
         category: "オ".into(),
@@ -186,14 +175,7 @@ async fn seed_jobs(store: &Store, actor: &Actor) -> anyhow::Result<()> {
         all_terminals: true,
         terminal_ids: Vec::new(),
     };
-    jobs.push(
-        store
-            .create_job(
-                &actor.authorize(Action::ManageJobs)?,
-                &checked(order.check())?,
-            )
-            .await?,
-    );
+    jobs.push(app.create_job(actor, &order).await?.job.id);
     let sites = store.all_sites().await?.into_iter().map(|s| s.id).collect();
     let request = WorkRequestInput {
         request_number: "札住基第R2-001号".into(),

@@ -66,15 +66,11 @@ async fn the_forms_record_notices_jobs_and_password_changes(engine: Engine) {
     assert_eq!((s, to.as_str()), (303, "/jobs/1"));
     let (_, n) = get(&city, app.url("/api/v1/notices/1")).await;
     assert_eq!(n["status"], "jobs_created");
-    let (s, html) = form(
-        &city,
-        app.url("/jobs/1/transition"),
-        &[("verb", "complete")],
-    )
-    .await;
+    let none: [(&str, &str); 0] = [];
+    let (s, html) = form(&city, app.url("/jobs/1/complete"), &none).await;
     assert_eq!(s, 409);
     assert!(html.contains("「予定」のため"), "the Japanese reason");
-    let (s, _) = form(&city, app.url("/jobs/1/transition"), &[("verb", "request")]).await;
+    let (s, _) = form(&city, app.url("/jobs/1/request"), &none).await;
     assert_eq!(s, 303);
 
     let (s, to) = form(
@@ -88,7 +84,7 @@ async fn the_forms_record_notices_jobs_and_password_changes(engine: Engine) {
     )
     .await;
     assert_eq!((s, to.as_str()), (303, "/jobs/2"));
-    form(&city, app.url("/jobs/2/transition"), &[("verb", "request")]).await;
+    form(&city, app.url("/jobs/2/request"), &none).await;
     let page = worker
         .get(app.url("/jobs/2"))
         .send()

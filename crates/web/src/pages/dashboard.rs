@@ -34,7 +34,7 @@ async fn jobs_view(state: &AppState, user: &PageUser) -> Result<Value, super::Pa
     if !user.may(Action::ViewJobs) {
         return Ok(Value::Null);
     }
-    let c = crate::api::jobs::job_counts(state, &user.0).await?;
+    let c = state.app.job_counts(&user.actor()).await?;
     let unknown = || "未定".to_string();
     let rows: Vec<Value> = c
         .rows
