@@ -523,10 +523,7 @@ async fn lists_past_their_bound_are_refused(engine: Engine) {
         .expect("post");
     assert_eq!(r.status(), 422);
     let html = r.text().await.expect("html");
-    assert!(
-        html.contains("は1000件までです。"),
-        "{html}"
-    );
+    assert!(html.contains("は1000件までです。"), "{html}");
     let waiver = json!({"scope": "part", "decided_on": "2020-11-01",
         "deliverables": (0..=50).map(|i| format!("成果品{i}")).collect::<Vec<_>>()});
     let (s, body) = post(&city, app.url("/api/v1/jobs/1/waiver"), waiver).await;
