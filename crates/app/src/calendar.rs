@@ -3,20 +3,15 @@
 
 use jukiops_domain::calendar::check_override;
 use jukiops_domain::people::{Action, Actor};
-use jukiops_store::{CalendarOverride, Page, PageRequest};
+use jukiops_store::CalendarOverride;
 
 use crate::{App, Result};
 
 impl App {
-    /// The table, by date.
-    pub async fn calendar_overrides(
-        &self,
-        who: &Actor,
-        page: PageRequest,
-    ) -> Result<Page<CalendarOverride>> {
+    /// The whole table, by date.
+    pub async fn calendar_overrides(&self, who: &Actor) -> Result<Vec<CalendarOverride>> {
         who.authorize(Action::ViewContract)?;
-        let all = self.store.calendar_overrides().await?;
-        Ok(Page::of_all(all, page))
+        self.store.calendar_overrides().await
     }
 
     /// Sets (or replaces) the status of `date`: open on a day the rules close, or closed

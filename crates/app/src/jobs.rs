@@ -4,7 +4,6 @@
 //! contract's estimates with the monthly burn-down. Every list is the contract year's.
 
 use chrono::Utc;
-use jukiops_domain::audit::AuditEntry;
 use jukiops_domain::contract::CategoryCode;
 use jukiops_domain::jobs::{
     BurnDownPoint, CategoryCount, JobDraft, JobStatus, JobVerb, NoticeStatus, burn_down,
@@ -95,13 +94,6 @@ impl App {
     pub async fn job(&self, who: &Actor, id: i64) -> Result<JobDetail> {
         who.authorize(Action::ViewJobs)?;
         self.store.job(id).await
-    }
-
-    /// A job's audit history, oldest first.
-    pub async fn job_history(&self, who: &Actor, id: i64) -> Result<Vec<AuditEntry>> {
-        who.authorize(Action::ViewJobs)?;
-        self.store.job(id).await?;
-        self.store.audit_for("job", &id.to_string()).await
     }
 
     /// The counts of the year's jobs against the contract's estimates and the burn-down,

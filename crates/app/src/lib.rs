@@ -8,16 +8,24 @@
 //!
 //! One module per feature, named as in every other crate: `calendar`, `notices`, ...
 
+pub mod accounts;
 pub mod attachments;
+pub mod audit;
 pub mod calendar;
+pub mod contract;
 pub mod inspections;
 pub mod jobs;
 pub mod notices;
 pub mod rotations;
+pub mod sites;
+pub mod terminals;
+pub mod touch_panels;
+pub mod users;
 pub mod waivers;
 
 use std::sync::Arc;
 
+use accounts::AccountPolicy;
 use jukiops_domain::calendar::BusinessCalendar;
 use jukiops_domain::contract::Contract;
 use jukiops_domain::people::{Action, Actor};
@@ -39,6 +47,8 @@ pub fn given(v: &Option<String>) -> Option<&str> {
 pub struct App {
     store: Store,
     contract: Arc<Contract>,
+    accounts: AccountPolicy,
+    pending: Arc<accounts::PendingChecks>,
 }
 
 impl App {
@@ -56,7 +66,15 @@ impl App {
         Ok(App {
             store: store.scoped(id),
             contract: Arc::new(contract),
+            accounts: AccountPolicy::default(),
+            pending: Arc::default(),
         })
+    }
+
+    /// The same application with sign-in guarded by `policy`.
+    pub fn with_account_policy(mut self, policy: AccountPolicy) -> App {
+        self.accounts = policy;
+        self
     }
 
     /// The application over the built-in FY2020 Sapporo contract.

@@ -1,7 +1,6 @@
 //! J-LIS notices (R2.4): recorded by the City, one per J-LIS reference; listed, shown with
 //! the jobs they led to, closed once those are finished, or withdrawn.
 
-use jukiops_domain::audit::AuditEntry;
 use jukiops_domain::contract::CategoryCode;
 use jukiops_domain::jobs::{NoticeDraft, NoticeKind, NoticeStatus, NoticeVerb};
 use jukiops_domain::people::{Action, Actor};
@@ -60,13 +59,6 @@ impl App {
     pub async fn notice(&self, who: &Actor, id: i64) -> Result<NoticeDetail> {
         who.authorize(Action::ViewJobs)?;
         self.store.notice_detail(id).await
-    }
-
-    /// A notice's audit history, oldest first.
-    pub async fn notice_history(&self, who: &Actor, id: i64) -> Result<Vec<AuditEntry>> {
-        who.authorize(Action::ViewJobs)?;
-        self.store.notice(id).await?;
-        self.store.audit_for("notice", &id.to_string()).await
     }
 
     /// Records a notice received from J-LIS; a J-LIS reference already recorded is a

@@ -9,9 +9,9 @@ use jukiops_domain::jobs::{
     JobInput, NoticeInput, ProcedureInput, ProcedureStepInput, ProcedureVerb, QuestionInput,
     WorkRequestInput,
 };
-use jukiops_domain::people::{Action, Role};
+use jukiops_domain::people::{Action, NewUserInput, Role};
 use jukiops_domain::schedule::{OffHoursInput, VisitInput};
-use jukiops_store::{Actor, NewUser, Rules, Store, password};
+use jukiops_store::{Actor, Rules, Store};
 use rand::Rng;
 
 /// A readable random password (no look-alike characters).
@@ -48,9 +48,9 @@ pub async fn seed(app: &jukiops_app::App) -> anyhow::Result<Vec<(String, Role, S
             } else {
                 AssetStatus::InService
             };
-            let t = store
+            let t = app
                 .create_terminal(
-                    &actor.authorize(Action::EditInventory)?,
+                    &actor,
                     TerminalDraft {
                         asset_number: format!("JT-{n:04}"),
                         serial: format!("FJ20{:06}", 310_000 + n * 7),
@@ -64,33 +64,31 @@ pub async fn seed(app: &jukiops_app::App) -> anyhow::Result<Vec<(String, Role, S
                     },
                 )
                 .await?;
-            store
-                .create_touch_panel(
-                    &actor.authorize(Action::EditInventory)?,
-                    TouchPanelDraft {
-                        asset_number: format!("TP-{n:04}"),
-                        serial: format!("TPX{:07}", 5_200_000 + n * 13),
-                        model: "DT-15XA".into(),
-                        status: AssetStatus::InService,
-                    },
-                    Some(t.id),
-                )
-                .await?;
+            app.create_touch_panel(
+                &actor,
+                TouchPanelDraft {
+                    asset_number: format!("TP-{n:04}"),
+                    serial: format!("TPX{:07}", 5_200_000 + n * 13),
+                    model: "DT-15XA".into(),
+                    status: AssetStatus::InService,
+                },
+                Some(t.id),
+            )
+            .await?;
         }
     }
     for s in 1..=2 {
-        store
-            .create_touch_panel(
-                &actor.authorize(Action::EditInventory)?,
-                TouchPanelDraft {
-                    asset_number: format!("TP-S{s:03}"),
-                    serial: format!("TPSPARE{s:03}"),
-                    model: "DT-15XA".into(),
-                    status: AssetStatus::Spare,
-                },
-                None,
-            )
-            .await?;
+        app.create_touch_panel(
+            &actor,
+            TouchPanelDraft {
+                asset_number: format!("TP-S{s:03}"),
+                serial: format!("TPSPARE{s:03}"),
+                model: "DT-15XA".into(),
+                status: AssetStatus::Spare,
+            },
+            None,
+        )
+        .await?;
     }
     let people = [
         ("city", "札幌 花子", Role::CityStaff),
@@ -103,17 +101,13 @@ pub async fn seed(app: &jukiops_app::App) -> anyhow::Result<Vec<(String, Role, S
     let mut out = Vec::new();
     for (username, display_name, role) in people {
         let pw = random_password();
-        let password_hash = password::hash(pw.clone()).await;
-        store
-            .create_user(
-                &actor.authorize(Action::ManageUsers)?,
-                NewUser {
-                    username: username.into(),
-                    display_name: display_name.into(),
-                    role,
-                    password_hash,
-                },
-            )
+        let input = NewUserInput {
+            username: username.into(),
+            display_name: display_name.into(),
+            role: role.as_str().into(),
+            password: pw.clone(),
+        };
+        app.create_user(&actor, &input)
             .await
             .with_context(|| format!("利用者 {username} を作成できません"))?;
         out.push((username.to_string(), role, pw));

@@ -5,7 +5,6 @@ mod config;
 mod demo;
 mod plan;
 
-use jukiops_domain::people::Action;
 use std::io::BufRead;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -13,9 +12,8 @@ use std::process::ExitCode;
 use anyhow::{Context, bail};
 use clap::{Parser, Subcommand};
 use config::{ServerArgs, Settings, load_contract_source};
-use jukiops_domain::FieldErrors;
-use jukiops_domain::people::{Role, check_password, check_username};
-use jukiops_store::{Actor, NewUser, Store, UserPatch, password, redact_url};
+use jukiops_domain::people::{NewUserInput, UserUpdateInput};
+use jukiops_store::{Actor, Store, redact_url};
 use jukiops_web::{AppState, WebConfig};
 
 #[derive(Debug, Parser)]
@@ -248,8 +246,8 @@ async fn run(command: Option<Command>) -> anyhow::Result<ExitCode> {
             println!("バックアップしました: {}", file.display());
         }
         Command::User { action, server } => {
-            let store = open(&server.resolve()?).await?;
-            user_command(&store, action).await?;
+            let app = open_app(&server.resolve()?).await?;
+            user_command(&app, action).await?;
         }
         Command::Contract {
             action: ContractCommand::Check { file },
@@ -327,8 +325,13 @@ fn read_password(from_stdin: bool) -> anyhow::Result<(String, bool)> {
     Ok((line.trim_end_matches(['\r', '\n']).to_string(), false))
 }
 
-async fn user_command(store: &Store, action: UserCommand) -> anyhow::Result<()> {
-    let actor = Actor::System("cli".into());
+async fn user_command(app: &jukiops_app::App, action: UserCommand) -> anyhow::Result<()> {
+    let actor = actor_cli();
+    let find = |username: String| async move {
+        app.user_by_name(&actor_cli(), &username)
+            .await?
+            .with_context(|| format!("利用者 {username} が見つかりません"))
+    };
     match action {
         UserCommand::Add {
             username,
@@ -337,30 +340,17 @@ async fn user_command(store: &Store, action: UserCommand) -> anyhow::Result<()> 
             password_stdin,
         } => {
             let (pw, generated) = read_password(password_stdin)?;
-            let mut e = FieldErrors::default();
-            check_username(&mut e, "username", &username);
-            check_password(&mut e, "password", &pw);
-            let role = Role::parse(&role);
-            if role.is_none() {
-                e.push("role", "ロールは city_staff, contractor_lead, contractor_worker, security_officer, auditor, admin のいずれかです。");
-            }
-            if !e.is_empty() {
-                bail!("{e}");
-            }
-            let role = role.context("role")?;
-            let password_hash = password::hash(pw.clone()).await;
-            store
-                .create_user(
-                    &actor.authorize(Action::ManageUsers)?,
-                    NewUser {
-                        username: username.clone(),
-                        display_name,
-                        role,
-                        password_hash,
-                    },
-                )
-                .await?;
-            println!("利用者 {username}({})を追加しました。", role.label_ja());
+            let input = NewUserInput {
+                username: username.clone(),
+                display_name,
+                role,
+                password: pw.clone(),
+            };
+            let user = app.create_user(&actor, &input).await?;
+            println!(
+                "利用者 {username}({})を追加しました。",
+                user.role.label_ja()
+            );
             if generated {
                 println!("初期パスワード(この表示限り): {pw}");
             }
@@ -369,49 +359,32 @@ async fn user_command(store: &Store, action: UserCommand) -> anyhow::Result<()> 
             username,
             password_stdin,
         } => {
-            let user = store
-                .user_by_name(&username)
-                .await?
-                .with_context(|| format!("利用者 {username} が見つかりません"))?;
+            let user = find(username.clone()).await?;
             let (pw, generated) = read_password(password_stdin)?;
-            let mut e = FieldErrors::default();
-            check_password(&mut e, "password", &pw);
-            if !e.is_empty() {
-                bail!("{e}");
-            }
-            let password_hash = Some(password::hash(pw.clone()).await);
-            store
-                .update_user(
-                    &actor.authorize(Action::ManageUsers)?,
-                    user.id,
-                    UserPatch {
-                        password_hash,
-                        ..UserPatch::default()
-                    },
-                )
-                .await?;
+            let input = UserUpdateInput {
+                password: Some(pw.clone()),
+                ..UserUpdateInput::default()
+            };
+            app.update_user(&actor, user.id, &input).await?;
             println!("利用者 {username} のパスワードを変更しました。");
             if generated {
                 println!("新しいパスワード(この表示限り): {pw}");
             }
         }
         UserCommand::Disable { username } => {
-            let user = store
-                .user_by_name(&username)
-                .await?
-                .with_context(|| format!("利用者 {username} が見つかりません"))?;
-            store
-                .update_user(
-                    &actor.authorize(Action::ManageUsers)?,
-                    user.id,
-                    UserPatch {
-                        disabled: Some(true),
-                        ..UserPatch::default()
-                    },
-                )
-                .await?;
+            let user = find(username.clone()).await?;
+            let input = UserUpdateInput {
+                disabled: Some(true),
+                ..UserUpdateInput::default()
+            };
+            app.update_user(&actor, user.id, &input).await?;
             println!("利用者 {username} を無効にしました。");
         }
     }
     Ok(())
+}
+
+/// The operator at the command line.
+fn actor_cli() -> Actor {
+    Actor::System("cli".into())
 }

@@ -272,6 +272,7 @@ pub const USER_FIELDS: &[(&str, &str)] = &[
     ("role", "ロール"),
     ("disabled", "無効"),
     ("password", "パスワード"),
+    ("tokens_revoked", "失効したAPIトークンの数"),
 ];
 
 /// The Japanese names of an API token's recorded fields.
@@ -312,6 +313,131 @@ pub fn check_password(errors: &mut FieldErrors, field: &str, password: &str) {
             format!("パスワードは{PASSWORD_MAX}文字以内にしてください。"),
         );
     }
+}
+
+/// A new account as typed (the form or the API).
+#[derive(Debug, Clone, Default, serde::Deserialize, serde::Serialize, utoipa::ToSchema)]
+#[serde(default)]
+pub struct NewUserInput {
+    pub username: String,
+    pub display_name: String,
+    pub role: String,
+    #[serde(skip_serializing)]
+    pub password: String,
+}
+
+/// A checked new account; the password is still to be hashed.
+#[derive(Debug, Clone)]
+pub struct NewUserDraft {
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub password: String,
+}
+
+impl NewUserInput {
+    pub fn check(&self) -> Result<NewUserDraft, FieldErrors> {
+        let mut e = FieldErrors::default();
+        let username = self.username.trim().to_string();
+        check_username(&mut e, "username", &username);
+        let display_name = crate::validation::required_text(
+            &mut e,
+            "display_name",
+            "氏名",
+            &self.display_name,
+            100,
+        );
+        let role = crate::vocab::required::<Role>(&mut e, "role", "ロール", &self.role);
+        check_password(&mut e, "password", &self.password);
+        match role {
+            Some(role) if e.is_empty() => Ok(NewUserDraft {
+                username,
+                display_name,
+                role,
+                password: self.password.clone(),
+            }),
+            _ => Err(e),
+        }
+    }
+}
+
+/// Changes to an account as typed; `None` leaves a field as it is.
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
+pub struct UserUpdateInput {
+    pub display_name: Option<String>,
+    pub role: Option<String>,
+    /// `true` disables the account (its sessions and tokens end).
+    #[serde(default, deserialize_with = "crate::validation::flexible_bool")]
+    pub disabled: Option<bool>,
+    /// A new password set by the administrator; empty leaves it unchanged.
+    pub password: Option<String>,
+}
+
+/// Checked changes to an account; the new password is still to be hashed.
+#[derive(Debug, Clone, Default)]
+pub struct UserUpdateDraft {
+    pub display_name: Option<String>,
+    pub role: Option<Role>,
+    pub disabled: Option<bool>,
+    pub password: Option<String>,
+}
+
+impl UserUpdateInput {
+    pub fn check(&self) -> Result<UserUpdateDraft, FieldErrors> {
+        let mut e = FieldErrors::default();
+        let display_name = self
+            .display_name
+            .as_deref()
+            .map(|d| crate::validation::required_text(&mut e, "display_name", "氏名", d, 100));
+        let role = self.role.as_deref().and_then(|r| {
+            let parsed = Role::parse(r);
+            if parsed.is_none() {
+                e.push("role", "ロールの指定が正しくありません。");
+            }
+            parsed
+        });
+        let password = self.password.clone().filter(|p| !p.is_empty());
+        if let Some(p) = &password {
+            check_password(&mut e, "password", p);
+        }
+        e.into_result(UserUpdateDraft {
+            display_name,
+            role,
+            disabled: self.disabled,
+            password,
+        })
+    }
+}
+
+checked_by!(NewUserInput => NewUserDraft, UserUpdateInput => UserUpdateDraft);
+
+/// An administrator may not change their own role nor disable themselves (someone must
+/// remain able to manage accounts).
+pub fn judge_user_change(
+    actor_id: Option<i64>,
+    target_id: i64,
+    current_role: Role,
+    change: &UserUpdateDraft,
+) -> Result<(), crate::rules::Refusal> {
+    let own = actor_id == Some(target_id);
+    if own && (change.disabled == Some(true) || change.role.is_some_and(|r| r != current_role)) {
+        return Err(crate::rules::Refusal::conflict(
+            "role",
+            "自分自身のロール変更・無効化はできません。",
+        ));
+    }
+    Ok(())
+}
+
+/// Checks the name and lifetime of a new API token: a name of 1-100 characters, 1-366 days
+/// or no expiry.
+pub fn check_token(name: &str, days: Option<i64>) -> Result<String, FieldErrors> {
+    let mut e = FieldErrors::default();
+    let name = crate::validation::required_text(&mut e, "name", "トークン名", name, 100);
+    if days.is_some_and(|d| !(1..=366).contains(&d)) {
+        e.push("days", "有効日数は1〜366日で指定してください。");
+    }
+    e.into_result(name)
 }
 
 #[cfg(test)]
@@ -359,6 +485,21 @@ mod tests {
         assert!(!may(Admin, Action::EditInventory));
         assert!(!may(Admin, Action::ViewInventory));
         assert!(!may(ContractorWorker, Action::EditInventory));
+    }
+
+    #[test]
+    fn an_administrator_keeps_their_own_role() {
+        let demote = UserUpdateDraft {
+            role: Some(Auditor),
+            ..Default::default()
+        };
+        assert!(judge_user_change(Some(1), 1, Admin, &demote).is_err());
+        assert!(judge_user_change(Some(1), 2, Admin, &demote).is_ok());
+        let rename = UserUpdateDraft {
+            display_name: Some("x".into()),
+            ..Default::default()
+        };
+        assert!(judge_user_change(Some(1), 1, Admin, &rename).is_ok());
     }
 
     #[test]

@@ -86,6 +86,26 @@ macro_rules! checked_by {
     };
 }
 
+/// Accepts `true`/`false` as JSON booleans or as form text (`on`, `1`, empty ...).
+pub fn flexible_bool<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> {
+    use serde::Deserialize;
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum B {
+        Bool(bool),
+        Text(String),
+    }
+    match Option::<B>::deserialize(d)? {
+        None => Ok(None),
+        Some(B::Bool(b)) => Ok(Some(b)),
+        Some(B::Text(t)) => match t.as_str() {
+            "true" | "1" | "on" => Ok(Some(true)),
+            "false" | "0" | "off" | "" => Ok(Some(false)),
+            _ => Err(serde::de::Error::custom("true か false を指定してください")),
+        },
+    }
+}
+
 /// Checks a required free-text field: trimmed, non-empty, at most `max` characters.
 pub fn required_text(
     errors: &mut FieldErrors,

@@ -125,7 +125,7 @@ impl Store {
                 (verifier, checked)
             })
             .await
-            .map_err(|e| StoreError::Config(format!("監査記録の検査が中断されました: {e}")))?;
+            .map_err(|e| StoreError::Internal(e.to_string()))?;
             verifier = back;
             if let Err(broken) = checked {
                 return Ok(Err(broken));

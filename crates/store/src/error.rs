@@ -40,6 +40,15 @@ pub enum StoreError {
     /// (a bug: every operation runs in the context of one contract).
     #[error("no contract year in force")]
     Unscoped,
+    /// Too many attempts of a guarded check (a password) lately: retry after `seconds` (429).
+    #[error("試行が続いたため一時的にロックしています。{}分後に再度お試しください。", .seconds.div_ceil(60))]
+    Throttled { seconds: u64 },
+    /// Too much of a bounded kind of work is waiting: retry in a moment (503).
+    #[error("混み合っています。しばらくしてから再度お試しください。")]
+    Busy,
+    /// Work that failed for no fault of the input (a task that panicked): 500, logged.
+    #[error("internal failure: {0}")]
+    Internal(String),
     /// A change tried to commit without an audit entry: refused, nothing written.
     #[error("a change must leave an audit entry")]
     Unaudited,

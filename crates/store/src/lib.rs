@@ -49,7 +49,7 @@ pub use schedule::{
     OffHours, Permit, PersonRef, PlanAbout, PlanSummary, Rules, SavedPlan, ScheduleFilter, Visit,
     VisitQuery, VisitTerminal,
 };
-pub use sessions::{ApiToken, NewApiToken, Throttle};
+pub use sessions::{ApiToken, LoginAttempt, NewApiToken, Throttle};
 pub use sites::Site;
 pub use terminal_list::TerminalPageJson;
 pub use terminals::{AssetEvent, ImportReport, Terminal, TerminalFilter, TerminalPatch};

@@ -1,13 +1,13 @@
 //! Accounts: users with one role each.
 
 use jukiops_domain::audit::{AuditAction, Entity};
-use jukiops_domain::people::Authorized;
-use jukiops_domain::people::Role;
+use jukiops_domain::people::{Authorized, Role, UserUpdateDraft, judge_user_change};
 use serde::Serialize;
 use serde_json::json;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
+use crate::sessions::end_credentials;
 use crate::sql;
 use crate::{Page, PageRequest, Store, StoreError};
 
@@ -61,6 +61,30 @@ pub struct UserPatch {
     pub password_hash: Option<String>,
 }
 
+impl UserPatch {
+    /// What the rules judge of the patch (the password itself does not matter to them).
+    fn judged(&self) -> UserUpdateDraft {
+        UserUpdateDraft {
+            display_name: self.display_name.clone(),
+            role: self.role,
+            disabled: self.disabled,
+            password: None,
+        }
+    }
+}
+
+/// One account, read on `conn`.
+async fn user_in(conn: &mut sqlx::AnyConnection, id: i64) -> Result<User, StoreError> {
+    let r = sqlx::query(sql(format!(
+        "SELECT {USER_COLUMNS} FROM users u WHERE u.id = $1"
+    )))
+    .bind(id)
+    .fetch_optional(conn)
+    .await?
+    .ok_or(StoreError::NotFound(Entity::User))?;
+    Ok(user_row(&r)?)
+}
+
 impl Store {
     pub async fn users(&self, req: PageRequest) -> Result<Page<User>, StoreError> {
         let rows = sqlx::query(sql(format!(
@@ -81,14 +105,8 @@ impl Store {
     }
 
     pub async fn user(&self, id: i64) -> Result<User, StoreError> {
-        let r = sqlx::query(sql(format!(
-            "SELECT {USER_COLUMNS} FROM users u WHERE u.id = $1"
-        )))
-        .bind(id)
-        .fetch_optional(&self.pool)
-        .await?
-        .ok_or(StoreError::NotFound(Entity::User))?;
-        Ok(user_row(&r)?)
+        let mut conn = self.pool.acquire().await?;
+        user_in(&mut conn, id).await
     }
 
     pub async fn user_by_name(&self, username: &str) -> Result<Option<User>, StoreError> {
@@ -121,10 +139,7 @@ impl Store {
             .fetch_optional(ch.conn())
             .await?;
         if taken.is_some() {
-            return Err(StoreError::conflict(
-                "username",
-                format!("ログインID「{}」は既に使われています。", new.username),
-            ));
+            return Err(jukiops_domain::inventory::taken("username", &new.username).into());
         }
         let now = ch.now().to_string();
         let id: i64 = sqlx::query_scalar(
@@ -155,16 +170,10 @@ impl Store {
         id: i64,
         patch: UserPatch,
     ) -> Result<User, StoreError> {
-        let before = self.user(id).await?;
-        if who.user_id() == Some(id)
-            && (patch.disabled == Some(true) || patch.role.is_some_and(|r| r != before.role))
-        {
-            return Err(StoreError::conflict(
-                "role",
-                "自分自身のロール変更・無効化はできません。",
-            ));
-        }
         let mut ch = self.begin(who).await?;
+        // The "before" of the audit diff is read inside the change that writes the "after".
+        let before = user_in(ch.conn(), id).await?;
+        judge_user_change(who.user_id(), id, before.role, &patch.judged())?;
         let mut changes = serde_json::Map::new();
         let display_name = patch
             .display_name
@@ -210,20 +219,12 @@ impl Store {
         .bind(id)
         .execute(ch.conn())
         .await?;
+        // New credentials or a new role end what the old ones opened (sessions and tokens).
         if disabled || patch.password_hash.is_some() || role != before.role {
-            sqlx::query("DELETE FROM sessions WHERE user_id = $1")
-                .bind(id)
-                .execute(ch.conn())
-                .await?;
-        }
-        if disabled {
-            sqlx::query(
-                "UPDATE api_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL",
-            )
-            .bind(&now)
-            .bind(id)
-            .execute(ch.conn())
-            .await?;
+            let revoked = end_credentials(&mut ch, id).await?;
+            if revoked > 0 {
+                changes.insert("tokens_revoked".into(), json!({"after": revoked}));
+            }
         }
         ch.audit(
             Entity::User,

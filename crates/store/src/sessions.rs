@@ -13,7 +13,7 @@ use sqlx::Row;
 
 use crate::people::{USER_COLUMNS, user_row};
 use crate::sql;
-use crate::{Store, StoreError, User, password};
+use crate::{Change, Store, StoreError, User, password};
 
 /// A random 256-bit secret, URL-safe.
 fn new_secret() -> String {
@@ -25,6 +25,18 @@ fn new_secret() -> String {
 fn digest(secret: &str) -> String {
     use sha2::{Digest, Sha256};
     hex::encode(Sha256::digest(secret.as_bytes()))
+}
+
+/// A sign-in attempt counted before its password is checked.
+#[derive(Debug, Clone)]
+pub struct LoginAttempt {
+    /// Attempts against the account within the window, this one included.
+    pub by_account: i64,
+    /// Attempts from the client address within the window, this one included.
+    pub by_address: i64,
+    account: String,
+    /// The rows of this attempt: against the account, from the address.
+    ids: [i64; 2],
 }
 
 /// Which login counter a failure counts against.
@@ -128,18 +140,67 @@ impl Store {
         Ok(())
     }
 
-    pub async fn record_login_failure(&self, kind: Throttle, key: &str) -> Result<(), StoreError> {
-        let _turn = self.writer.turn().await;
-        sqlx::query("INSERT INTO login_failures (kind, key, at) VALUES ($1, $2, $3)")
+    /// Counts a sign-in attempt against `account` and `address` BEFORE its password is
+    /// checked, and returns how many attempts each has within `window`, this one included.
+    /// Each insert is committed before its count, so of any number of attempts sent at
+    /// once the n-th to commit sees at least n: no more than a limit of them can pass it,
+    /// whatever the concurrency. A successful attempt is withdrawn ([`Store::settle_login`]).
+    pub async fn reserve_login_attempt(
+        &self,
+        account: &str,
+        address: &str,
+        window: Duration,
+    ) -> Result<LoginAttempt, StoreError> {
+        let at = to_db(Utc::now());
+        let mut ids = [0_i64; 2];
+        for (slot, (kind, key)) in [(Throttle::Account, account), (Throttle::Address, address)]
+            .into_iter()
+            .enumerate()
+        {
+            let _turn = self.writer.turn().await;
+            ids[slot] = sqlx::query_scalar(
+                "INSERT INTO login_failures (kind, key, at) VALUES ($1, $2, $3) RETURNING id",
+            )
             .bind(kind.as_str())
             .bind(key)
-            .bind(to_db(Utc::now()))
+            .bind(&at)
+            .fetch_one(self.writer.pool())
+            .await?;
+        }
+        Ok(LoginAttempt {
+            by_account: self
+                .recent_login_failures(Throttle::Account, account, window)
+                .await?,
+            by_address: self
+                .recent_login_failures(Throttle::Address, address, window)
+                .await?,
+            account: account.to_string(),
+            ids,
+        })
+    }
+
+    /// Settles an attempt once its password was checked: a success clears the account's
+    /// failures and withdraws this attempt from the address's count; a failure stays
+    /// counted.
+    pub async fn settle_login(
+        &self,
+        attempt: &LoginAttempt,
+        succeeded: bool,
+    ) -> Result<(), StoreError> {
+        if !succeeded {
+            return Ok(());
+        }
+        let _turn = self.writer.turn().await;
+        sqlx::query("DELETE FROM login_failures WHERE (kind = $1 AND key = $2) OR id = $3")
+            .bind(Throttle::Account.as_str())
+            .bind(&attempt.account)
+            .bind(attempt.ids[1])
             .execute(self.writer.pool())
             .await?;
         Ok(())
     }
 
-    /// Failures against `key` within the last `window`.
+    /// Attempts against `key` within the last `window`.
     pub async fn recent_login_failures(
         &self,
         kind: Throttle,
@@ -154,16 +215,6 @@ impl Store {
         .bind(to_db(Utc::now() - window))
         .fetch_one(&self.pool)
         .await?)
-    }
-
-    pub async fn clear_login_failures(&self, kind: Throttle, key: &str) -> Result<(), StoreError> {
-        let _turn = self.writer.turn().await;
-        sqlx::query("DELETE FROM login_failures WHERE kind = $1 AND key = $2")
-            .bind(kind.as_str())
-            .bind(key)
-            .execute(self.writer.pool())
-            .await?;
-        Ok(())
     }
 
     /// Makes an API token for the acting user; the secret is returned once.
@@ -271,18 +322,34 @@ impl Store {
             .bind(user_id)
             .execute(ch.conn())
             .await?;
-        sqlx::query("DELETE FROM sessions WHERE user_id = $1")
-            .bind(user_id)
-            .execute(ch.conn())
-            .await?;
-        ch.audit(
-            Entity::User,
-            user_id,
-            AuditAction::ChangePassword,
-            &json!({"password": {"before": null, "after": "changed"}}),
-        );
+        let revoked = end_credentials(&mut ch, user_id).await?;
+        let mut changes = json!({"password": {"before": null, "after": "changed"}});
+        if revoked > 0 {
+            changes["tokens_revoked"] = json!({"after": revoked});
+        }
+        ch.audit(Entity::User, user_id, AuditAction::ChangePassword, &changes);
         ch.commit().await
     }
+}
+
+/// Ends every session of `user_id` and revokes their live API tokens, inside the change
+/// that changed what they were granted on (a password, a role, the account itself); returns
+/// how many tokens were revoked. A token a person wants to keep is made again.
+pub(crate) async fn end_credentials(ch: &mut Change, user_id: i64) -> Result<u64, StoreError> {
+    sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+        .bind(user_id)
+        .execute(ch.conn())
+        .await?;
+    let now = ch.now().to_string();
+    let revoked = sqlx::query(
+        "UPDATE api_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL",
+    )
+    .bind(&now)
+    .bind(user_id)
+    .execute(ch.conn())
+    .await?
+    .rows_affected();
+    Ok(revoked)
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 
 use jukiops_domain::audit::{AuditAction, Entity};
 use jukiops_domain::contract::SiteSpec;
-use jukiops_domain::inventory::SiteDraft;
+use jukiops_domain::inventory::{SiteDraft, taken};
 use jukiops_domain::people::Authorized;
 use serde::Serialize;
 use serde_json::{Value, json};
@@ -84,14 +84,8 @@ impl Store {
     }
 
     pub async fn site(&self, id: i64) -> Result<Site, StoreError> {
-        let r = sqlx::query(sql(format!(
-            "SELECT {COLUMNS} FROM sites s WHERE s.id = $1"
-        )))
-        .bind(id)
-        .fetch_optional(&self.pool)
-        .await?
-        .ok_or(StoreError::NotFound(Entity::Site))?;
-        Ok(site_row(&r)?)
+        let mut conn = self.pool.acquire().await?;
+        site_in(&mut conn, id).await
     }
 
     pub async fn create_site(&self, who: &Authorized, d: SiteDraft) -> Result<Site, StoreError> {
@@ -107,8 +101,9 @@ impl Store {
         id: i64,
         d: SiteDraft,
     ) -> Result<Site, StoreError> {
-        let before = self.site(id).await?;
         let mut ch = self.begin(who).await?;
+        // The "before" of the audit diff is read inside the change that writes the "after".
+        let before = site_in(ch.conn(), id).await?;
         let clash: Option<i64> =
             sqlx::query_scalar("SELECT id FROM sites WHERE code = $1 AND id <> $2")
                 .bind(&d.code)
@@ -116,10 +111,7 @@ impl Store {
                 .fetch_optional(ch.conn())
                 .await?;
         if clash.is_some() {
-            return Err(StoreError::conflict(
-                "code",
-                format!("拠点コード「{}」は既に使われています。", d.code),
-            ));
+            return Err(taken("code", &d.code).into());
         }
         let now = ch.now().to_string();
         sqlx::query(
@@ -182,6 +174,18 @@ impl Store {
     }
 }
 
+/// One site, read on `conn`.
+async fn site_in(conn: &mut sqlx::AnyConnection, id: i64) -> Result<Site, StoreError> {
+    let r = sqlx::query(sql(format!(
+        "SELECT {COLUMNS} FROM sites s WHERE s.id = $1"
+    )))
+    .bind(id)
+    .fetch_optional(conn)
+    .await?
+    .ok_or(StoreError::NotFound(Entity::Site))?;
+    Ok(site_row(&r)?)
+}
+
 async fn insert_site(
     ch: &mut Change,
     d: &SiteDraft,
@@ -192,10 +196,7 @@ async fn insert_site(
         .fetch_optional(ch.conn())
         .await?;
     if clash.is_some() {
-        return Err(StoreError::conflict(
-            "code",
-            format!("拠点コード「{}」は既に使われています。", d.code),
-        ));
+        return Err(taken("code", &d.code).into());
     }
     let now = ch.now().to_string();
     let id: i64 = sqlx::query_scalar(

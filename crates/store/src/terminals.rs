@@ -2,7 +2,8 @@
 
 use jukiops_domain::audit::{AuditAction, Entity, diff};
 use jukiops_domain::inventory::{
-    AssetEventKind, AssetKind, AssetStatus, TerminalDraft, field_label,
+    AssetEventKind, AssetKind, AssetStatus, TerminalBefore, TerminalClash, TerminalDraft, csv,
+    installed_detail, judge_terminal, terminal_events,
 };
 use jukiops_domain::people::Authorized;
 use jukiops_domain::{FieldError, FieldErrors};
@@ -101,8 +102,7 @@ fn terminal_row(r: &AnyRow) -> Result<Terminal, sqlx::Error> {
         lessor: r.try_get("lessor")?,
         lease_start: r.try_get("lease_start")?,
         lease_end: r.try_get("lease_end")?,
-        status: AssetStatus::parse(&status)
-            .ok_or_else(|| sqlx::Error::Decode(format!("unknown status {status}").into()))?,
+        status: AssetStatus::decode(&status).map_err(|e| sqlx::Error::Decode(Box::new(e)))?,
         touch_panel_id: r.try_get("touch_panel_id")?,
         touch_panel_asset_number: r.try_get("touch_panel_asset_number")?,
         created_at: r.try_get("created_at")?,
@@ -216,12 +216,12 @@ impl Store {
                 Ok(Saved::Created) => report.created += 1,
                 Ok(Saved::Updated) => report.updated += 1,
                 Ok(Saved::Unchanged) => report.unchanged += 1,
-                Err(StoreError::Invalid(es)) => {
-                    errors.0.extend(es.0.into_iter().map(|e| at_row(*row, e)))
-                }
-                Err(StoreError::Conflict { field, message }) => {
-                    errors.0.push(at_row(*row, FieldError::new(field, message)))
-                }
+                Err(StoreError::Invalid(es)) => errors
+                    .0
+                    .extend(es.0.into_iter().map(|e| csv::at_row(*row, e))),
+                Err(StoreError::Conflict { field, message }) => errors
+                    .0
+                    .push(csv::at_row(*row, FieldError::new(field, message))),
                 Err(other) => return Err(other),
             }
         }
@@ -259,7 +259,7 @@ impl Store {
                 let kind: String = r.try_get("kind")?;
                 Ok(AssetEvent {
                     id: r.try_get("id")?,
-                    kind: AssetEventKind::parse(&kind).unwrap_or(AssetEventKind::Updated),
+                    kind: AssetEventKind::decode(&kind)?,
                     at: r.try_get("at")?,
                     actor: r.try_get("actor")?,
                     site_name: r.try_get("site_name")?,
@@ -269,14 +269,6 @@ impl Store {
             })
             .collect()
     }
-}
-
-fn at_row(row: usize, e: FieldError) -> FieldError {
-    let label = field_label(&e.field);
-    FieldError::new(
-        format!("rows[{row}].{}", e.field),
-        format!("{row}行目「{label}」: {}", e.message),
-    )
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -333,28 +325,18 @@ async fn check_terminal(
     .bind(self_id.unwrap_or(0))
     .fetch_one(conn)
     .await?;
-    let (Some(site_id), Some(site_name)) = (
-        check.try_get::<Option<i64>, _>("site_id")?,
-        check.try_get::<Option<String>, _>("site_name")?,
-    ) else {
-        let message = format!("拠点コード「{}」は登録されていません。", d.site_code);
-        return Err(FieldErrors::from(FieldError::new("site_code", message)).into());
+    let clash = TerminalClash {
+        site: match (
+            check.try_get::<Option<i64>, _>("site_id")?,
+            check.try_get::<Option<String>, _>("site_name")?,
+        ) {
+            (Some(id), Some(name)) => Some((id, name)),
+            _ => None,
+        },
+        same_asset: check.try_get("same_asset")?,
+        same_serial: check.try_get("same_serial")?,
     };
-    if let Some(other) = check.try_get::<Option<String>, _>("same_asset")? {
-        let message = format!(
-            "資産番号「{}」は統合端末 {other} で既に登録されています。",
-            d.asset_number
-        );
-        return Err(StoreError::conflict("asset_number", message));
-    }
-    if let Some(other) = check.try_get::<Option<String>, _>("same_serial")? {
-        let message = format!(
-            "製造番号「{}」は統合端末 {other} で既に登録されています。",
-            d.serial
-        );
-        return Err(StoreError::conflict("serial", message));
-    }
-    Ok((site_id, site_name))
+    Ok(judge_terminal(d, clash)?)
 }
 
 /// Writes a checked terminal, its history events and audit entry.
@@ -394,7 +376,16 @@ async fn write_terminal(
                 .bind(b.id)
                 .execute(ch.conn())
                 .await?;
-            for (kind, detail) in terminal_events(b, d, &changes) {
+            let before = TerminalBefore {
+                site_name: b.site_name.clone(),
+                room: b.room.clone(),
+                status: b.status,
+            };
+            let changed: Vec<&str> = changes
+                .as_object()
+                .map(|m| m.keys().map(String::as_str).collect())
+                .unwrap_or_default();
+            for (kind, detail) in terminal_events(&before, d.status, &changed) {
                 let room = d.room.as_deref();
                 record_event(
                     ch,
@@ -455,7 +446,7 @@ async fn insert_installed(
         .bind(AssetKind::Terminal.as_str())
         .bind(AssetEventKind::Installed.as_str())
         .bind(&actor)
-        .bind(format!("{} に設置", d.site_code))
+        .bind(installed_detail(&d.site_code))
         .fetch_all(ch.conn())
         .await?;
     let row = rows.first().ok_or(StoreError::NotFound(Entity::Terminal))?;
@@ -484,48 +475,6 @@ fn bind_columns<'q>(
 
 /// A query on either engine.
 type AnyQuery<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>;
-
-/// Which history events a change of a terminal makes.
-fn terminal_events(
-    b: &Terminal,
-    d: &TerminalDraft,
-    changes: &Value,
-) -> Vec<(AssetEventKind, String)> {
-    let changed = |f: &str| changes.get(f).is_some();
-    let mut events = Vec::new();
-    if changed("site_code") || changed("room") {
-        let from = format!("{} {}", b.site_name, b.room.as_deref().unwrap_or(""));
-        events.push((AssetEventKind::Moved, format!("{} から移設", from.trim())));
-    }
-    if changed("status") {
-        let kind = if d.status == AssetStatus::Retired {
-            AssetEventKind::Retired
-        } else {
-            AssetEventKind::StatusChanged
-        };
-        events.push((
-            kind,
-            format!("{} → {}", b.status.label_ja(), d.status.label_ja()),
-        ));
-    }
-    let others: Vec<&str> = changes
-        .as_object()
-        .map(|m| {
-            m.keys()
-                .map(String::as_str)
-                .filter(|k| !["site_code", "room", "status"].contains(k))
-                .map(field_label)
-                .collect()
-        })
-        .unwrap_or_default();
-    if !others.is_empty() {
-        events.push((
-            AssetEventKind::Updated,
-            format!("{}を変更", others.join("・")),
-        ));
-    }
-    events
-}
 
 pub(crate) async fn record_event(
     ch: &mut Change,

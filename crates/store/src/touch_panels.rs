@@ -2,9 +2,11 @@
 //! attaching one where another is attached is a swap (R4.2).
 
 use jukiops_domain::audit::{AuditAction, Entity, diff};
-use jukiops_domain::inventory::{AssetEventKind, AssetKind, AssetStatus, TouchPanelDraft};
+use jukiops_domain::inventory::{
+    AssetEventKind, AssetKind, AssetStatus, Attachable, PANEL_REGISTERED, TouchPanelDraft,
+    attach_history, judge_attach, taken,
+};
 use jukiops_domain::people::Authorized;
-use jukiops_domain::{FieldError, FieldErrors};
 use serde::Serialize;
 use serde_json::{Value, json};
 use sqlx::Row;
@@ -81,20 +83,14 @@ impl Store {
         terminal_id: Option<i64>,
     ) -> Result<TouchPanel, StoreError> {
         let mut ch = self.begin(who).await?;
-        for (field, value, label) in [
-            ("asset_number", &d.asset_number, "資産番号"),
-            ("serial", &d.serial, "製造番号"),
-        ] {
+        for (field, value) in [("asset_number", &d.asset_number), ("serial", &d.serial)] {
             let sql_text = format!("SELECT id FROM touch_panels WHERE {field} = $1");
             let other: Option<i64> = sqlx::query_scalar(sql(sql_text))
                 .bind(value)
                 .fetch_optional(ch.conn())
                 .await?;
             if other.is_some() {
-                return Err(StoreError::conflict(
-                    field,
-                    format!("{label}「{value}」のタッチパネルは既に登録されています。"),
-                ));
+                return Err(taken(field, value).into());
             }
         }
         let now = ch.now().to_string();
@@ -122,7 +118,7 @@ impl Store {
             AssetEventKind::Installed,
             None,
             None,
-            "登録",
+            PANEL_REGISTERED,
         )
         .await?;
         if let Some(t) = terminal_id {
@@ -155,45 +151,33 @@ async fn attach_in(ch: &mut Change, terminal_id: i64, panel_id: i64) -> Result<(
         sqlx::query("SELECT asset_number, site_id, room, status FROM terminals WHERE id = $1")
             .bind(terminal_id)
             .fetch_optional(ch.conn())
-            .await?
-            .ok_or_else(|| {
-                FieldErrors::from(FieldError::new(
-                    "terminal_id",
-                    "指定された統合端末が見つかりません。",
-                ))
-            })?;
-    let (t_asset, site_id, room, t_status): (String, i64, Option<String>, String) = (
-        term.try_get("asset_number")?,
-        term.try_get("site_id")?,
-        term.try_get("room")?,
-        term.try_get("status")?,
-    );
-    if t_status == AssetStatus::Retired.as_str() {
-        return Err(StoreError::conflict(
-            "terminal_id",
-            "撤去済の統合端末にはタッチパネルを接続できません。",
-        ));
-    }
+            .await?;
     let panel =
         sqlx::query("SELECT asset_number, terminal_id, status FROM touch_panels WHERE id = $1")
             .bind(panel_id)
             .fetch_optional(ch.conn())
             .await?
             .ok_or(StoreError::NotFound(Entity::TouchPanel))?;
-    let p_asset: String = panel.try_get("asset_number")?;
-    let p_terminal: Option<i64> = panel.try_get("terminal_id")?;
-    if p_terminal == Some(terminal_id) {
-        return Err(StoreError::conflict(
-            "terminal_id",
-            "このタッチパネルは既にこの統合端末に接続されています。",
-        ));
-    }
-    if panel.try_get::<String, _>("status")? == AssetStatus::Retired.as_str() {
-        return Err(StoreError::conflict(
-            "touch_panel_id",
-            "撤去済のタッチパネルは接続できません。",
-        ));
-    }
+    let panel = Attachable {
+        asset_number: panel.try_get("asset_number")?,
+        status: AssetStatus::decode(&panel.try_get::<String, _>("status")?)?,
+        attached_to: panel.try_get("terminal_id")?,
+    };
+    let terminal = match &term {
+        Some(t) => Some(Attachable {
+            asset_number: t.try_get("asset_number")?,
+            status: AssetStatus::decode(&t.try_get::<String, _>("status")?)?,
+            attached_to: None,
+        }),
+        None => None,
+    };
+    judge_attach(terminal_id, terminal.as_ref(), &panel)?;
+    let (Some(term), Some(terminal)) = (term, terminal) else {
+        return Err(StoreError::NotFound(Entity::Terminal));
+    };
+    let (t_asset, p_asset) = (terminal.asset_number, panel.asset_number);
+    let site_id: i64 = term.try_get("site_id")?;
+    let room: Option<String> = term.try_get("room")?;
     let now = ch.now().to_string();
     let old: Option<(i64, String)> =
         sqlx::query("SELECT id, asset_number FROM touch_panels WHERE terminal_id = $1")
@@ -202,6 +186,7 @@ async fn attach_in(ch: &mut Change, terminal_id: i64, panel_id: i64) -> Result<(
             .await?
             .map(|r| Ok::<_, sqlx::Error>((r.try_get("id")?, r.try_get("asset_number")?)))
             .transpose()?;
+    let history = attach_history(&t_asset, &p_asset, old.as_ref().map(|(_, a)| a.as_str()));
     if let Some((old_id, _)) = &old {
         sqlx::query("UPDATE touch_panels SET terminal_id = NULL, status = $1, updated_at = $2 WHERE id = $3")
             .bind(AssetStatus::UnderRepair.as_str())
@@ -209,7 +194,6 @@ async fn attach_in(ch: &mut Change, terminal_id: i64, panel_id: i64) -> Result<(
             .bind(old_id)
             .execute(ch.conn())
             .await?;
-        let detail = format!("統合端末 {t_asset} から取り外し(交換)");
         record_event(
             ch,
             AssetKind::TouchPanel,
@@ -217,7 +201,7 @@ async fn attach_in(ch: &mut Change, terminal_id: i64, panel_id: i64) -> Result<(
             AssetEventKind::Swapped,
             Some(site_id),
             room.as_deref(),
-            &detail,
+            &history.detached,
         )
         .await?;
         ch.audit(Entity::TouchPanel, old_id, AuditAction::Detach, &json!({"terminal": {"before": t_asset, "after": null}, "status": {"before": null, "after": "under_repair"}}));
@@ -232,7 +216,6 @@ async fn attach_in(ch: &mut Change, terminal_id: i64, panel_id: i64) -> Result<(
     .bind(panel_id)
     .execute(ch.conn())
     .await?;
-    let detail = format!("統合端末 {t_asset} に接続");
     record_event(
         ch,
         AssetKind::TouchPanel,
@@ -240,26 +223,18 @@ async fn attach_in(ch: &mut Change, terminal_id: i64, panel_id: i64) -> Result<(
         AssetEventKind::Installed,
         Some(site_id),
         room.as_deref(),
-        &detail,
+        &history.attached,
     )
     .await?;
-    let t_detail = match &old {
-        Some((_, old_asset)) => format!("タッチパネル {old_asset} → {p_asset} に交換"),
-        None => format!("タッチパネル {p_asset} を接続"),
-    };
-    let kind = if old.is_some() {
-        AssetEventKind::Swapped
-    } else {
-        AssetEventKind::Updated
-    };
+    let (kind, t_detail) = &history.terminal;
     record_event(
         ch,
         AssetKind::Terminal,
         terminal_id,
-        kind,
+        *kind,
         Some(site_id),
         room.as_deref(),
-        &t_detail,
+        t_detail,
     )
     .await?;
     ch.audit(

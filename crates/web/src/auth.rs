@@ -4,8 +4,9 @@
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode, header};
+use jukiops_app::accounts::LoginRefused;
 use jukiops_domain::people::Action;
-use jukiops_store::{Actor, Authorized, Throttle, User};
+use jukiops_store::{Actor, Authorized, User};
 
 use crate::AppState;
 use crate::error::AppError;
@@ -63,9 +64,9 @@ impl FromRequestParts<AppState> for CurrentUser {
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.strip_prefix("Bearer "));
         let user = if let Some(token) = bearer {
-            state.store.token_user(token.trim()).await?
+            state.app.token_user(token.trim()).await?
         } else if let Some(secret) = cookie_value(&parts.headers, SESSION_COOKIE) {
-            state.store.session_user(secret).await?
+            state.app.session_user(secret).await?
         } else {
             None
         };
@@ -77,75 +78,39 @@ impl FromRequestParts<AppState> for CurrentUser {
 
 pub use crate::client_address::ClientAddress;
 
-/// Checks a login; on success opens a session and returns the user and cookie secret.
-/// Failures count against the account and the address; past the limit, 429.
+/// Checks a sign-in (the app throttles it); on success the user and the session's secret.
 pub async fn login(
     state: &AppState,
     username: &str,
     password: &str,
     address: &str,
 ) -> Result<(User, String), AppError> {
-    let store = &state.store;
-    let cfg = &state.config;
-    let username = username.trim();
-    if username.is_empty() || password.is_empty() {
-        let field = if username.is_empty() {
-            "username"
-        } else {
-            "password"
-        };
-        let label = if username.is_empty() {
-            "ログインID"
-        } else {
-            "パスワード"
-        };
-        return Err(AppError::field(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            field,
-            format!("{label}を入力してください。"),
-        ));
-    }
-    let by_account = store
-        .recent_login_failures(Throttle::Account, username, cfg.throttle_window)
-        .await?;
-    let by_address = store
-        .recent_login_failures(Throttle::Address, address, cfg.throttle_window)
-        .await?;
-    if by_account >= cfg.max_failures_per_account || by_address >= cfg.max_failures_per_address {
-        tracing::warn!(username, address, "login throttled");
-        return Err(AppError::field(
-            StatusCode::TOO_MANY_REQUESTS,
-            "username",
-            format!(
-                "ログインの失敗が続いたため一時的にロックしています。{}分後に再度お試しください。",
-                cfg.throttle_window.num_minutes()
-            ),
-        ));
-    }
-    match store.check_password(username, password).await? {
-        Some(user) => {
-            store
-                .clear_login_failures(Throttle::Account, username)
-                .await?;
-            let secret = store.create_session(user.id, cfg.session_ttl).await?;
-            tracing::info!(username, "login");
-            Ok((user, secret))
-        }
-        None => {
-            store
-                .record_login_failure(Throttle::Account, username)
-                .await?;
-            store
-                .record_login_failure(Throttle::Address, address)
-                .await?;
-            tracing::warn!(username, address, "login failed");
-            Err(AppError::field(
+    state
+        .app
+        .login(username, password, address)
+        .await
+        .map_err(|refused| match refused {
+            LoginRefused::Missing(e) | LoginRefused::Failed(e) => e.into(),
+            LoginRefused::Throttled { seconds } => AppError::field(
+                StatusCode::TOO_MANY_REQUESTS,
+                "username",
+                format!(
+                    "ログインの失敗が続いたため一時的にロックしています。{}分後に再度お試しください。",
+                    seconds.div_ceil(60)
+                ),
+            )
+            .retry_after(seconds),
+            LoginRefused::Busy => AppError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "ログインが混み合っています。しばらくしてから再度お試しください。",
+            )
+            .retry_after(1),
+            LoginRefused::Wrong => AppError::field(
                 StatusCode::UNAUTHORIZED,
                 "password",
                 "ログインIDまたはパスワードが違います。",
-            ))
-        }
-    }
+            ),
+        })
 }
 
 /// `Set-Cookie` for a new session (HttpOnly, SameSite=Strict, Secure over TLS).
@@ -155,7 +120,7 @@ pub fn session_cookie(state: &AppState, secret: &str) -> String {
     } else {
         ""
     };
-    let age = state.config.session_ttl.num_seconds();
+    let age = state.config.accounts.session_ttl.num_seconds();
     format!("{SESSION_COOKIE}={secret}; Path=/; HttpOnly; SameSite=Strict; Max-Age={age}{secure}")
 }
 

@@ -12,6 +12,8 @@ pub struct AppError {
     pub status: StatusCode,
     pub message: String,
     pub errors: Vec<FieldError>,
+    /// Seconds after which a refused request may be tried again (`Retry-After` of 429, 503).
+    pub retry_after: Option<u64>,
 }
 
 /// RFC 9457 problem details, with the failing fields.
@@ -32,6 +34,7 @@ impl AppError {
             status,
             message: message.into(),
             errors: Vec::new(),
+            retry_after: None,
         }
     }
     pub fn unauthorized() -> Self {
@@ -54,6 +57,7 @@ impl AppError {
             status: StatusCode::UNPROCESSABLE_ENTITY,
             message,
             errors: errors.0,
+            retry_after: None,
         }
     }
     pub fn field(status: StatusCode, field: &str, message: impl Into<String>) -> Self {
@@ -62,7 +66,20 @@ impl AppError {
             status,
             message: message.clone(),
             errors: vec![FieldError::new(field, message)],
+            retry_after: None,
         }
+    }
+
+    /// The same error, telling the client when to try again.
+    pub fn retry_after(mut self, seconds: u64) -> Self {
+        self.retry_after = Some(seconds);
+        self
+    }
+
+    /// `Retry-After` for the answer, when the error says when to try again.
+    pub fn retry_header(&self) -> Option<(header::HeaderName, header::HeaderValue)> {
+        self.retry_after
+            .map(|s| (header::RETRY_AFTER, header::HeaderValue::from(s)))
     }
 
     pub fn problem(&self) -> Problem {
@@ -93,6 +110,12 @@ impl From<StoreError> for AppError {
                 Self::field(StatusCode::CONFLICT, field, message)
             }
             StoreError::Config(m) => Self::new(StatusCode::BAD_REQUEST, m),
+            e @ StoreError::Throttled { seconds } => {
+                Self::new(StatusCode::TOO_MANY_REQUESTS, e.to_string()).retry_after(seconds)
+            }
+            e @ StoreError::Busy => {
+                Self::new(StatusCode::SERVICE_UNAVAILABLE, e.to_string()).retry_after(1)
+            }
             e if e.is_unique_violation() => Self::new(
                 StatusCode::CONFLICT,
                 "同じ内容が同時に登録されました。もう一度お試しください。",
@@ -117,12 +140,16 @@ impl From<FieldErrors> for AppError {
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         let body = serde_json::to_vec(&self.problem()).unwrap_or_default();
-        (
+        let mut response = (
             self.status,
             [(header::CONTENT_TYPE, "application/problem+json")],
             body,
         )
-            .into_response()
+            .into_response();
+        if let Some((name, value)) = self.retry_header() {
+            response.headers_mut().insert(name, value);
+        }
+        response
     }
 }
 

@@ -1,58 +1,11 @@
 //! Turning HTML form fields into the domain's inputs (the JSON API deserialises the same
 //! input types directly), and presenting stored values in Japanese.
 
-use jukiops_domain::FieldErrors;
 use jukiops_domain::audit::{AuditEntry, Entity};
-use jukiops_domain::inventory::{AssetStatus, SiteInput};
+use jukiops_domain::inventory::AssetStatus;
 use jukiops_domain::people::Role;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::{Value, json};
-
-/// The site form: coordinates arrive as text.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
-pub struct SiteForm {
-    pub code: String,
-    pub name: String,
-    #[serde(default)]
-    pub postal_code: String,
-    #[serde(default)]
-    pub address: String,
-    #[serde(default)]
-    pub lat: String,
-    #[serde(default)]
-    pub lon: String,
-}
-
-fn coordinate(errors: &mut FieldErrors, field: &str, label: &str, v: &str) -> Option<f64> {
-    let v = v.trim();
-    if v.is_empty() {
-        return None;
-    }
-    match v.parse::<f64>() {
-        Ok(x) if x.is_finite() => Some(x),
-        _ => {
-            errors.push(field, format!("{label}は数値で入力してください。"));
-            None
-        }
-    }
-}
-
-impl SiteForm {
-    pub fn to_input(&self) -> Result<SiteInput, FieldErrors> {
-        let mut e = FieldErrors::default();
-        let lat = coordinate(&mut e, "lat", "緯度", &self.lat);
-        let lon = coordinate(&mut e, "lon", "経度", &self.lon);
-        let opt = |s: &str| Some(s.to_string()).filter(|s| !s.trim().is_empty());
-        e.into_result(SiteInput {
-            code: self.code.clone(),
-            name: self.name.clone(),
-            postal_code: opt(&self.postal_code),
-            address: opt(&self.address),
-            lat,
-            lon,
-        })
-    }
-}
 
 /// `[{value, label}]` for a `<select>` of statuses.
 pub fn status_options() -> Value {
@@ -149,23 +102,4 @@ pub fn audit_view(e: &AuditEntry) -> Value {
         "entity_label": entity.map_or(e.entity.as_str(), |x| x.label_ja()), "entity_id": e.entity_id,
         "action_label": entity.and_then(|x| x.action_label(&e.action)).unwrap_or(&e.action),
         "changes": changes})
-}
-
-/// Accepts `true`/`false` as JSON booleans or as form text.
-pub fn flexible_bool<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> {
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum B {
-        Bool(bool),
-        Text(String),
-    }
-    match Option::<B>::deserialize(d)? {
-        None => Ok(None),
-        Some(B::Bool(b)) => Ok(Some(b)),
-        Some(B::Text(t)) => match t.as_str() {
-            "true" | "1" | "on" => Ok(Some(true)),
-            "false" | "0" | "off" | "" => Ok(Some(false)),
-            _ => Err(serde::de::Error::custom("true か false を指定してください")),
-        },
-    }
 }

@@ -12,6 +12,7 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use tower::ServiceBuilder;
+use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::timeout::TimeoutLayer;
@@ -26,23 +27,26 @@ const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
     connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'";
 
-/// Wraps `router` in every cross-cutting layer, outermost first.
+/// Wraps `router` in every cross-cutting layer, innermost first. The security headers wrap
+/// everything that can answer (a handler, a caught panic, the body limit's 413, the
+/// timeout's 408), so that no answer goes out without them.
 pub fn apply(router: Router, config: &WebConfig) -> Router {
     router
         .layer(middleware::from_fn(csrf))
+        .layer(CatchPanicLayer::custom(panic_answer))
+        .layer(RequestBodyLimitLayer::new(config.max_body_bytes))
+        // axum's own 2 MB default would otherwise cut uploads below the limit above.
+        .layer(DefaultBodyLimit::max(config.max_body_bytes))
+        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, config.request_timeout))
+        // Outside the limit and the timeout, so that their bare answers are explained.
+        .layer(middleware::from_fn_with_state(
+            config.max_body_bytes,
+            explain_bare_answers,
+        ))
         .layer(middleware::from_fn_with_state(
             config.secure_cookies,
             security_headers,
         ))
-        .layer(RequestBodyLimitLayer::new(config.max_body_bytes))
-        // Outside the limit, so that its bare 413 is explained.
-        .layer(middleware::from_fn_with_state(
-            config.max_body_bytes,
-            explain_too_large,
-        ))
-        // axum's own 2 MB default would otherwise cut uploads below the limit above.
-        .layer(DefaultBodyLimit::max(config.max_body_bytes))
-        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, config.request_timeout))
         .layer(middleware::from_fn(record_metrics))
         .layer(
             ServiceBuilder::new()
@@ -87,8 +91,8 @@ async fn csrf(req: Request, next: Next) -> Response {
     }
 }
 
-/// The body limit's bare 413 becomes a problem in Japanese naming the body.
-async fn explain_too_large(
+/// The bare 413 of the body limit and 408 of the timeout become problems in Japanese.
+async fn explain_bare_answers(
     axum::extract::State(limit): axum::extract::State<usize>,
     req: Request,
     next: Next,
@@ -98,16 +102,40 @@ async fn explain_too_large(
         .headers()
         .get(header::CONTENT_TYPE)
         .is_some_and(|v| v.as_bytes().starts_with(b"application/problem+json"));
-    if res.status() != StatusCode::PAYLOAD_TOO_LARGE || is_problem {
+    if is_problem {
         return res;
     }
-    AppError::field(
-        StatusCode::PAYLOAD_TOO_LARGE,
-        "body",
-        format!(
-            "送信されたデータが大きすぎます（上限 {} MiB）。",
-            limit / (1024 * 1024)
-        ),
+    match res.status() {
+        StatusCode::PAYLOAD_TOO_LARGE => AppError::field(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "body",
+            format!(
+                "送信されたデータが大きすぎます（上限 {} MiB）。",
+                limit / (1024 * 1024)
+            ),
+        )
+        .into_response(),
+        StatusCode::REQUEST_TIMEOUT => AppError::new(
+            StatusCode::REQUEST_TIMEOUT,
+            "処理が時間内に終わりませんでした。もう一度お試しください。",
+        )
+        .into_response(),
+        _ => res,
+    }
+}
+
+/// A handler that panicked answers a Japanese 500 problem; the panic goes to the log with
+/// the request's id (the request span is current here), never to the user.
+fn panic_answer(panic: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    let what = panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "(no message)".into());
+    tracing::error!(panic = %what, "handler panicked");
+    AppError::new(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "内部エラーが発生しました。時間をおいて再度お試しください。",
     )
     .into_response()
 }
@@ -228,5 +256,36 @@ async fn static_file(axum::extract::Path(file): axum::extract::Path<String>) -> 
         )
             .into_response(),
         None => AppError::not_found("ファイル").into_response(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tower::ServiceExt;
+
+    #[tokio::test]
+    async fn a_panic_answers_a_japanese_problem_with_the_security_headers() {
+        let router = Router::new().route(
+            "/boom",
+            get(|| async {
+                panic!("a bug");
+                #[allow(unreachable_code)]
+                ""
+            }),
+        );
+        let app = apply(router, &WebConfig::default());
+        let req = Request::get("/boom").body(Body::empty()).expect("request");
+        let res = app.oneshot(req).await.expect("answer");
+        assert_eq!(res.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        assert_eq!(res.headers()[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
+        assert!(res.headers().contains_key(header::CONTENT_SECURITY_POLICY));
+        assert!(res.headers().contains_key(REQUEST_ID));
+        let body = axum::body::to_bytes(res.into_body(), 1 << 16)
+            .await
+            .expect("body");
+        let text = String::from_utf8(body.to_vec()).expect("utf-8");
+        assert!(text.contains("内部エラーが発生しました"), "{text}");
+        assert!(!text.contains("a bug"), "{text}");
     }
 }

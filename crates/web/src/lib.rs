@@ -16,6 +16,7 @@ use std::time::Duration;
 
 use axum::Router;
 use jukiops_app::App;
+pub use jukiops_app::accounts::AccountPolicy;
 use jukiops_domain::contract::Contract;
 use jukiops_store::Store;
 use metrics_exporter_prometheus::PrometheusHandle;
@@ -27,12 +28,8 @@ pub use api::openapi_json;
 pub struct WebConfig {
     /// Set the `Secure` flag on cookies (when served over TLS, directly or via a proxy).
     pub secure_cookies: bool,
-    /// How long a browser session lives.
-    pub session_ttl: chrono::Duration,
-    /// Failed logins allowed per account, and per client address, within `throttle_window`.
-    pub max_failures_per_account: i64,
-    pub max_failures_per_address: i64,
-    pub throttle_window: chrono::Duration,
+    /// How sign-in is guarded (session lifetime, throttling).
+    pub accounts: AccountPolicy,
     /// Largest accepted request body (CSV uploads included).
     pub max_body_bytes: usize,
     pub request_timeout: Duration,
@@ -44,10 +41,7 @@ impl Default for WebConfig {
     fn default() -> Self {
         Self {
             secure_cookies: false,
-            session_ttl: chrono::Duration::hours(10),
-            max_failures_per_account: 5,
-            max_failures_per_address: 30,
-            throttle_window: chrono::Duration::minutes(15),
+            accounts: AccountPolicy::default(),
             max_body_bytes: 5 * 1024 * 1024,
             request_timeout: Duration::from_secs(30),
             trusted_proxies: Vec::new(),
@@ -78,6 +72,7 @@ impl AppState {
     }
 
     pub fn new(app: App, config: WebConfig, metrics: Option<PrometheusHandle>) -> Self {
+        let app = app.with_account_policy(config.accounts.clone());
         Self {
             store: app.store().clone(),
             contract: Arc::new(app.contract().clone()),

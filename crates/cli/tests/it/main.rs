@@ -3,6 +3,7 @@
 mod support;
 
 mod access;
+mod accounts;
 mod attachments;
 mod audit;
 mod auth;
@@ -14,6 +15,7 @@ mod inspections;
 mod inventory;
 mod job_pages;
 mod jobs;
+mod limits;
 mod pages;
 mod plans;
 mod requests;

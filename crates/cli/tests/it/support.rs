@@ -5,8 +5,8 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use jukiops_app::App;
-use jukiops_domain::people::{Action, Role};
-use jukiops_store::{Actor, NewUser, Store, password};
+use jukiops_domain::people::{NewUserInput, Role};
+use jukiops_store::{Actor, Store};
 use jukiops_web::{AppState, WebConfig};
 use rand::Rng;
 use serde_json::Value;
@@ -166,17 +166,13 @@ impl TestApp {
         let store = app.store().clone();
         let system = Actor::System("test".into());
         for role in Role::ALL {
-            let password_hash = password::hash(test_password(role)).await;
-            let new = NewUser {
+            let input = NewUserInput {
                 username: role.as_str().replace('_', "-"),
                 display_name: format!("{}テスト", role.label_ja()),
-                role,
-                password_hash,
+                role: role.as_str().into(),
+                password: test_password(role),
             };
-            store
-                .create_user(&system.authorize(Action::ManageUsers).expect("system"), new)
-                .await
-                .expect("user");
+            app.create_user(&system, &input).await.expect("user");
         }
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await

@@ -5,6 +5,7 @@
 
 use serde_json::Value;
 
+use crate::people::Action;
 use crate::vocab::Labelled;
 use crate::{attachments, calendar, contract, inventory, jobs, people, requests, schedule};
 
@@ -68,6 +69,20 @@ const COMMON_FIELDS: &[(&str, &str)] = &[
 ];
 
 impl Entity {
+    /// What the access table must grant to read the history of one record of this kind:
+    /// whoever may read the record reads its history; the rest is the auditors' trail.
+    pub fn view_action(self) -> Action {
+        use Entity::*;
+        match self {
+            Site | Terminal | TouchPanel | TerminalImport => Action::ViewInventory,
+            OffHours | Permit | Visit | Plan => Action::ViewSchedule,
+            Notice | Job | PasswordRotation | Inspection | InspectionTemplate | Attachment
+            | WorkRequest | Question | Procedure | WorkRecord | Report => Action::ViewJobs,
+            CalendarOverride | Contract => Action::ViewContract,
+            User | ApiToken => Action::ViewAudit,
+        }
+    }
+
     /// The field tables of this entity's entries, besides [`COMMON_FIELDS`].
     fn field_tables(self) -> &'static [&'static [(&'static str, &'static str)]] {
         use Entity::*;

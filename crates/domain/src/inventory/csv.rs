@@ -321,6 +321,16 @@ pub fn restore_site_code<S: AsRef<str>>(code: &str, known: &[S]) -> Option<Strin
 // Export
 // ---------------------------------------------------------------------------------
 
+/// An error of the import's row `row`, named as `rows[row].field` and read with the row's
+/// number and the column's Japanese name.
+pub fn at_row(row: usize, e: crate::FieldError) -> crate::FieldError {
+    let label = super::field_label(&e.field);
+    crate::FieldError::new(
+        format!("rows[{row}].{}", e.field),
+        format!("{row}行目「{label}」: {}", e.message),
+    )
+}
+
 /// Writes the terminal register as CSV for Excel (R4.2, R9.3): UTF-8 with BOM, CRLF,
 /// the Japanese header row [`TERMINAL_HEADERS`], RFC 4180 quoting, and a leading `'`
 /// on cells that would otherwise run as a formula.

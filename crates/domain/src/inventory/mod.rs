@@ -2,6 +2,12 @@
 //! (タッチパネル), each asset with a kept history.
 
 pub mod csv;
+mod rules;
+
+pub use rules::{
+    AttachHistory, Attachable, PANEL_REGISTERED, TerminalBefore, TerminalClash, attach_history,
+    installed_detail, judge_attach, judge_terminal, taken, terminal_events,
+};
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};

@@ -1,20 +1,23 @@
 //! The JSON API under `/api/v1`, documented by an OpenAPI 3 document generated from these
 //! handlers (`/api/openapi.json`). Every list is paged.
 
+mod accounts;
 pub mod attachments;
+mod audit;
 pub mod calendar;
 mod contract;
 pub mod inspections;
 pub mod jobs;
 mod json;
 pub mod notices;
-mod people;
 pub mod plans;
 pub mod requests;
 pub mod rotations;
 pub mod schedule;
 mod sites;
 pub mod terminals;
+mod touch_panels;
+mod users;
 pub mod visits;
 pub mod waivers;
 
@@ -60,14 +63,14 @@ impl utoipa::Modify for Security {
 
 fn api_router() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
-        .routes(routes!(people::login))
-        .routes(routes!(people::logout))
-        .routes(routes!(people::me))
-        .routes(routes!(people::change_password))
-        .routes(routes!(people::list_tokens, people::create_token))
-        .routes(routes!(people::revoke_token))
-        .routes(routes!(people::list_users, people::create_user))
-        .routes(routes!(people::update_user))
+        .routes(routes!(accounts::login))
+        .routes(routes!(accounts::logout))
+        .routes(routes!(accounts::me))
+        .routes(routes!(accounts::change_password))
+        .routes(routes!(accounts::list_tokens, accounts::create_token))
+        .routes(routes!(accounts::revoke_token))
+        .routes(routes!(users::list, users::create))
+        .routes(routes!(users::update))
         .routes(routes!(contract::show))
         .routes(routes!(calendar::list))
         .routes(routes!(calendar::put, calendar::delete))
@@ -116,22 +119,19 @@ fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(inspections::list, inspections::create))
         .routes(routes!(inspections::follow_up))
         .routes(routes!(waivers::create))
-        .routes(routes!(contract::audit_list))
-        .routes(routes!(contract::audit_of))
-        .routes(routes!(contract::audit_verify))
+        .routes(routes!(audit::list))
+        .routes(routes!(audit::history))
+        .routes(routes!(audit::verify))
         .routes(routes!(sites::list, sites::create))
         .routes(routes!(sites::show, sites::update))
         .routes(routes!(terminals::list, terminals::create))
         .routes(routes!(terminals::show, terminals::update))
         .routes(routes!(terminals::history))
-        .routes(routes!(terminals::attach_touch_panel))
+        .routes(routes!(touch_panels::attach))
         .routes(routes!(terminals::export))
         .routes(routes!(terminals::import))
-        .routes(routes!(
-            terminals::list_touch_panels,
-            terminals::create_touch_panel
-        ))
-        .routes(routes!(terminals::show_touch_panel))
+        .routes(routes!(touch_panels::list, touch_panels::create))
+        .routes(routes!(touch_panels::show))
 }
 
 static OPENAPI: LazyLock<String> = LazyLock::new(|| {

@@ -1,12 +1,9 @@
-//! Sites over the API.
+//! Sites over the API; thin handlers over [`jukiops_app::sites`].
 
 use axum::Json;
 use axum::extract::State;
-
-use crate::extract::{Path, Query};
 use axum::http::StatusCode;
 use jukiops_domain::inventory::SiteInput;
-use jukiops_domain::people::Action;
 use jukiops_store::{Page, Site};
 
 use super::json::ApiJson;
@@ -14,6 +11,7 @@ use super::{JsonResult, Paging};
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::error::ApiResult;
+use crate::extract::{Path, Query};
 
 #[utoipa::path(get, path = "/api/v1/sites", tag = "inventory", params(Paging), responses((status = 200, body = Page<Site>), (status = 403, body = crate::error::Problem)))]
 pub async fn list(
@@ -21,8 +19,7 @@ pub async fn list(
     user: CurrentUser,
     Query(p): Query<Paging>,
 ) -> JsonResult<Page<Site>> {
-    user.require(Action::ViewInventory)?;
-    Ok(Json(state.store.sites(p.request()).await?))
+    Ok(Json(state.app.sites(&user.actor(), p.request()).await?))
 }
 
 #[utoipa::path(post, path = "/api/v1/sites", tag = "inventory", request_body = SiteInput,
@@ -32,8 +29,7 @@ pub async fn create(
     user: CurrentUser,
     ApiJson(input): ApiJson<SiteInput>,
 ) -> ApiResult<(StatusCode, Json<Site>)> {
-    let actor = user.require(Action::EditInventory)?;
-    let site = state.store.create_site(&actor, input.check()?).await?;
+    let site = state.app.create_site(&user.actor(), &input).await?;
     Ok((StatusCode::CREATED, Json(site)))
 }
 
@@ -43,8 +39,7 @@ pub async fn show(
     user: CurrentUser,
     Path(id): Path<i64>,
 ) -> JsonResult<Site> {
-    user.require(Action::ViewInventory)?;
-    Ok(Json(state.store.site(id).await?))
+    Ok(Json(state.app.site(&user.actor(), id).await?))
 }
 
 #[utoipa::path(put, path = "/api/v1/sites/{id}", tag = "inventory", params(("id" = i64, Path)), request_body = SiteInput,
@@ -55,8 +50,7 @@ pub async fn update(
     Path(id): Path<i64>,
     ApiJson(input): ApiJson<SiteInput>,
 ) -> JsonResult<Site> {
-    let actor = user.require(Action::EditInventory)?;
     Ok(Json(
-        state.store.update_site(&actor, id, input.check()?).await?,
+        state.app.update_site(&user.actor(), id, &input).await?,
     ))
 }

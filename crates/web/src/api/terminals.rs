@@ -1,40 +1,22 @@
-//! Terminals and touch panels over the API, with the CSV export and import (R4.2).
+//! Terminals over the API, with the CSV export and import (R4.2); thin handlers over
+//! [`jukiops_app::terminals`].
 
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::State;
-
-use crate::extract::{Path, Query};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use jukiops_domain::FieldError;
-use jukiops_domain::inventory::csv as tcsv;
-use jukiops_domain::inventory::{
-    AssetKind, AssetStatus, TerminalInput, TouchPanelInput, parse_date,
-};
-use jukiops_domain::people::Action;
-use jukiops_store::{
-    AssetEvent, Authorized, ImportReport, Page, Terminal, TerminalFilter, TouchPanel,
-};
-use serde::{Deserialize, Serialize};
+use jukiops_app::terminals::TerminalQuery;
+use jukiops_domain::inventory::TerminalInput;
+use jukiops_store::{AssetEvent, ImportReport, Page, Terminal};
+use serde::Serialize;
 
 use super::json::ApiJson;
 use super::{JsonResult, Paging};
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::error::{ApiResult, AppError};
-
-#[derive(Debug, Deserialize, utoipa::IntoParams)]
-pub struct TerminalQuery {
-    /// 拠点ID
-    pub site_id: Option<i64>,
-    /// 状態(in_service, spare, under_repair, retired)
-    pub status: Option<String>,
-    /// 資産番号・製造番号・機種・設置場所の部分一致
-    pub q: Option<String>,
-    pub page: Option<u32>,
-    pub per_page: Option<u32>,
-}
+use crate::extract::{Path, Query};
 
 #[utoipa::path(get, path = "/api/v1/terminals", tag = "inventory", params(TerminalQuery), responses((status = 200, body = Page<Terminal>), (status = 422, body = crate::error::Problem)))]
 pub async fn list(
@@ -42,29 +24,8 @@ pub async fn list(
     user: CurrentUser,
     Query(q): Query<TerminalQuery>,
 ) -> Result<Response, AppError> {
-    user.require(Action::ViewInventory)?;
-    let status = match q.status.as_deref().filter(|s| !s.is_empty()) {
-        None => None,
-        Some(s) => Some(AssetStatus::parse(s).ok_or_else(|| {
-            AppError::field(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "status",
-                "状態は in_service, spare, under_repair, retired のいずれかです。",
-            )
-        })?),
-    };
-    let filter = TerminalFilter {
-        site_id: q.site_id,
-        status,
-        q: q.q.clone(),
-    };
-    let req = Paging {
-        page: q.page,
-        per_page: q.per_page,
-    }
-    .request();
     // The database builds the page's JSON; it goes out as it is (same shape as Page<Terminal>).
-    let page = state.store.terminals_json(&filter, req).await?;
+    let page = state.app.terminals_json(&user.actor(), &q).await?;
     Ok((
         [(header::CONTENT_TYPE, "application/json")],
         page.to_page_json(),
@@ -79,8 +40,7 @@ pub async fn create(
     user: CurrentUser,
     ApiJson(input): ApiJson<TerminalInput>,
 ) -> ApiResult<(StatusCode, Json<Terminal>)> {
-    let actor = user.require(Action::EditInventory)?;
-    let t = state.store.create_terminal(&actor, input.check()?).await?;
+    let t = state.app.create_terminal(&user.actor(), &input).await?;
     Ok((StatusCode::CREATED, Json(t)))
 }
 
@@ -90,8 +50,7 @@ pub async fn show(
     user: CurrentUser,
     Path(id): Path<i64>,
 ) -> JsonResult<Terminal> {
-    user.require(Action::ViewInventory)?;
-    Ok(Json(state.store.terminal(id).await?))
+    Ok(Json(state.app.terminal(&user.actor(), id).await?))
 }
 
 /// Replaces a terminal's fields; a change of site or room is recorded as a move, a change
@@ -104,12 +63,8 @@ pub async fn update(
     Path(id): Path<i64>,
     ApiJson(input): ApiJson<TerminalInput>,
 ) -> JsonResult<Terminal> {
-    let actor = user.require(Action::EditInventory)?;
     Ok(Json(
-        state
-            .store
-            .update_terminal(&actor, id, input.check()?)
-            .await?,
+        state.app.update_terminal(&user.actor(), id, &input).await?,
     ))
 }
 
@@ -121,33 +76,8 @@ pub async fn history(
     Path(id): Path<i64>,
     Query(p): Query<Paging>,
 ) -> JsonResult<Page<AssetEvent>> {
-    user.require(Action::ViewInventory)?;
-    state.store.terminal(id).await?;
-    let all = state.store.asset_events(AssetKind::Terminal, id).await?;
+    let all = state.app.terminal_history(&user.actor(), id).await?;
     Ok(Json(Page::of_all(all, p.request())))
-}
-
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
-pub struct Attach {
-    pub touch_panel_id: i64,
-}
-
-/// Attaches a touch panel; one already attached is detached (a swap) and set to 修理中.
-#[utoipa::path(put, path = "/api/v1/terminals/{id}/touch-panel", tag = "inventory", params(("id" = i64, Path)), request_body = Attach,
-    responses((status = 200, body = TouchPanel), (status = 409, body = crate::error::Problem)))]
-pub async fn attach_touch_panel(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    Path(id): Path<i64>,
-    ApiJson(a): ApiJson<Attach>,
-) -> JsonResult<TouchPanel> {
-    let actor = user.require(Action::EditInventory)?;
-    Ok(Json(
-        state
-            .store
-            .attach_touch_panel(&actor, id, a.touch_panel_id)
-            .await?,
-    ))
 }
 
 /// All terminals as CSV (UTF-8 with BOM, Japanese headers) for Excel.
@@ -156,31 +86,12 @@ pub async fn export(
     State(state): State<AppState>,
     user: CurrentUser,
 ) -> Result<Response, AppError> {
-    user.require(Action::ViewInventory)?;
-    csv_response(&state).await
+    csv_response(&state, &user).await
 }
 
-pub async fn csv_response(state: &AppState) -> Result<Response, AppError> {
-    let rows: Vec<tcsv::TerminalCsvRow> = state
-        .store
-        .all_terminals()
-        .await?
-        .into_iter()
-        .map(|t| tcsv::TerminalCsvRow {
-            asset_number: t.asset_number,
-            serial: t.serial,
-            model: t.model,
-            site_code: t.site_code,
-            site_name: t.site_name,
-            room: t.room,
-            lessor: t.lessor,
-            lease_start: t.lease_start.as_deref().and_then(parse_date),
-            lease_end: t.lease_end.as_deref().and_then(parse_date),
-            status: t.status,
-            touch_panel_asset_number: t.touch_panel_asset_number,
-        })
-        .collect();
-    let body = tcsv::write_terminals(&rows);
+/// The CSV export as a download, for the API and the page.
+pub async fn csv_response(state: &AppState, user: &CurrentUser) -> Result<Response, AppError> {
+    let body = state.app.export_terminals_csv(&user.actor()).await?;
     Ok((
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
@@ -211,100 +122,33 @@ pub async fn import(
     user: CurrentUser,
     body: Bytes,
 ) -> JsonResult<ImportResult> {
-    let actor = user.require(Action::EditInventory)?;
-    let (report, encoding) = import_with_encoding(&state, &actor, &body).await?;
-    Ok(Json(ImportResult { report, encoding }))
-}
-
-/// The one import operation behind the page and the API.
-pub async fn import_bytes(
-    state: &AppState,
-    actor: &Authorized,
-    bytes: &[u8],
-) -> Result<ImportReport, AppError> {
-    Ok(import_with_encoding(state, actor, bytes).await?.0)
-}
-
-async fn import_with_encoding(
-    state: &AppState,
-    actor: &Authorized,
-    bytes: &[u8],
-) -> Result<(ImportReport, String), AppError> {
-    let (rows, encoding) = tcsv::import_terminals(bytes).map_err(|errors| {
-        let errors: Vec<FieldError> = errors
-            .iter()
-            .map(|e| {
-                let field = match (e.row, &e.column) {
-                    (Some(r), Some(c)) => format!("rows[{r}].{c}"),
-                    (Some(r), None) => format!("rows[{r}]"),
-                    (None, Some(c)) => format!("header.{c}"),
-                    (None, None) => "file".into(),
-                };
-                FieldError::new(field, e.to_string())
-            })
-            .collect();
-        let message = format!(
-            "CSVに{}件の誤りがあります。何も取り込んでいません。",
-            errors.len()
-        );
-        AppError {
-            status: StatusCode::UNPROCESSABLE_ENTITY,
-            message,
-            errors,
-        }
-    })?;
-    let mut rows = rows;
-    tcsv::restore_site_codes(
-        rows.iter_mut().map(|(_, d)| &mut d.site_code),
-        &state.store.site_codes().await?,
-    );
-    let report = state.store.import_terminals(actor, &rows).await?;
+    let (report, encoding) = import_csv(&state, &user, body.to_vec()).await?;
     let encoding = serde_json::to_value(encoding)
         .ok()
         .and_then(|v| v.as_str().map(String::from))
         .unwrap_or_default();
-    Ok((report, encoding))
+    Ok(Json(ImportResult { report, encoding }))
 }
 
-#[utoipa::path(get, path = "/api/v1/touch-panels", tag = "inventory", params(Paging), responses((status = 200, body = Page<TouchPanel>)))]
-pub async fn list_touch_panels(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    Query(p): Query<Paging>,
-) -> JsonResult<Page<TouchPanel>> {
-    user.require(Action::ViewInventory)?;
-    Ok(Json(state.store.touch_panels(p.request()).await?))
-}
-
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
-pub struct NewTouchPanel {
-    #[serde(flatten)]
-    pub panel: TouchPanelInput,
-    /// Attach to this terminal at once (optional).
-    pub terminal_id: Option<i64>,
-}
-
-#[utoipa::path(post, path = "/api/v1/touch-panels", tag = "inventory", request_body = NewTouchPanel,
-    responses((status = 201, body = TouchPanel), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
-pub async fn create_touch_panel(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    ApiJson(n): ApiJson<NewTouchPanel>,
-) -> ApiResult<(StatusCode, Json<TouchPanel>)> {
-    let actor = user.require(Action::EditInventory)?;
-    let p = state
-        .store
-        .create_touch_panel(&actor, n.panel.check()?, n.terminal_id)
-        .await?;
-    Ok((StatusCode::CREATED, Json(p)))
-}
-
-#[utoipa::path(get, path = "/api/v1/touch-panels/{id}", tag = "inventory", params(("id" = i64, Path)), responses((status = 200, body = TouchPanel), (status = 404, body = crate::error::Problem)))]
-pub async fn show_touch_panel(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    Path(id): Path<i64>,
-) -> JsonResult<TouchPanel> {
-    user.require(Action::ViewInventory)?;
-    Ok(Json(state.store.touch_panel(id).await?))
+/// The import for the API and the page: a refusal of rows says in one sentence that nothing
+/// was imported, beside each row's error.
+pub async fn import_csv(
+    state: &AppState,
+    user: &CurrentUser,
+    bytes: Vec<u8>,
+) -> Result<(ImportReport, jukiops_domain::inventory::csv::SourceEncoding), AppError> {
+    state
+        .app
+        .import_terminals_csv(&user.actor(), bytes)
+        .await
+        .map_err(|e| {
+            let mut e = AppError::from(e);
+            if e.status == StatusCode::UNPROCESSABLE_ENTITY && !e.errors.is_empty() {
+                e.message = format!(
+                    "CSVに{}件の誤りがあります。何も取り込んでいません。",
+                    e.errors.len()
+                );
+            }
+            e
+        })
 }

@@ -3,7 +3,6 @@
 use super::extract::Query;
 use axum::extract::State;
 use axum::response::IntoResponse;
-use jukiops_domain::people::Action;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -24,11 +23,13 @@ pub async fn list(
     user: PageUser,
     Query(q): Query<AuditQuery>,
 ) -> PageResult {
-    user.require(Action::ViewAudit)?;
-    let page = state.store.audit_page(None, q.list.page_request()).await?;
+    let page = state
+        .app
+        .audit_trail(&user.actor(), None, q.list.page_request())
+        .await?;
     let entries: Vec<Value> = page.items.iter().map(audit_view).collect();
     let verify = if q.verify.is_some() {
-        match state.store.verify_audit().await? {
+        match state.app.verify_audit(&user.actor()).await? {
             Ok(r) => {
                 json!({"ok": true, "message": format!("改ざんは検出されませんでした({}件を検査)。", r.entries)})
             }

@@ -2,7 +2,8 @@
 //! their reason, and the visits planned on each day (flagged when a permit or off-hours
 //! cover is missing).
 
-use super::extract::{Form, Path, Query};
+use super::extract::{Path, Query};
+use super::form::{Form, PageForm, post_redirect_get};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
@@ -13,9 +14,8 @@ use jukiops_domain::schedule::PermitStatus;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::{PageError, PageResult, PageUser, form_errors, merge, see_other};
+use super::{PageResult, PageUser, merge};
 use crate::AppState;
-use crate::api::calendar::{OverrideInput, business_calendar, set_override};
 use crate::templates::render;
 
 #[derive(Debug, Default, Deserialize)]
@@ -41,7 +41,6 @@ pub async fn month(
     user: PageUser,
     Query(q): Query<MonthQuery>,
 ) -> PageResult {
-    user.require(Action::ViewContract)?;
     month_page(
         &state,
         &user,
@@ -59,7 +58,7 @@ async fn month_page(
     status: StatusCode,
     extra: Value,
 ) -> PageResult {
-    let cal = business_calendar(state).await.map_err(PageError)?;
+    let cal = state.app.business_calendar().await?;
     let first = first_of(month, state.contract.period.start);
     let next = shift_month(first, 1);
     // Weeks start on Sunday, as Japanese office calendars do.
@@ -106,7 +105,7 @@ async fn month_page(
         .filter(|d| cal.is_business_day(*d))
         .count();
     let mut ctx = json!({
-        "overrides": state.store.calendar_overrides().await?,
+        "overrides": state.app.calendar_overrides(&user.actor()).await?,
         "can_edit": user.may(Action::EditCalendar),
         "month": first.format("%Y-%m").to_string(),
         "month_label": format!("{}年{}月", first.year(), first.month()),
@@ -137,33 +136,27 @@ pub struct OverrideForm {
     pub reason: String,
 }
 
+impl PageForm for OverrideForm {
+    const ACTION: Action = Action::EditCalendar;
+}
+
 pub async fn set(
     State(state): State<AppState>,
     user: PageUser,
     Form(f): Form<OverrideForm>,
 ) -> PageResult {
-    let input = OverrideInput {
-        is_open: f.kind == "open",
-        reason: f.reason.clone(),
-    };
     let month = f.date.get(..7).map(String::from);
-    match set_override(&state, &user.0, &f.date, &input).await {
-        Ok(()) => Ok(see_other(&format!(
-            "/calendar?month={}",
-            month.unwrap_or_default()
-        ))),
-        Err(e) => {
-            let (status, message, errors) = form_errors(e)?;
-            month_page(
-                &state,
-                &user,
-                month.as_deref(),
-                status,
-                json!({"form": f, "error": message, "errors": errors}),
-            )
-            .await
-        }
-    }
+    let result = state
+        .app
+        .set_calendar_override(&user.actor(), &f.date, f.kind == "open", &f.reason)
+        .await;
+    post_redirect_get(
+        result.map_err(Into::into),
+        |o| format!("/calendar?month={}", o.date.get(..7).unwrap_or_default()),
+        &f,
+        |status, extra| month_page(&state, &user, month.as_deref(), status, extra),
+    )
+    .await
 }
 
 pub async fn remove(
@@ -171,13 +164,15 @@ pub async fn remove(
     user: PageUser,
     Path(date): Path<String>,
 ) -> PageResult {
-    let actor = user.require(Action::EditCalendar)?;
-    state
-        .store
-        .delete_calendar_override(&actor, date.trim())
-        .await?;
-    Ok(see_other(&format!(
-        "/calendar?month={}",
-        date.get(..7).unwrap_or_default()
-    )))
+    let result = state
+        .app
+        .delete_calendar_override(&user.actor(), &date)
+        .await;
+    post_redirect_get(
+        result.map_err(Into::into),
+        |_| format!("/calendar?month={}", date.get(..7).unwrap_or_default()),
+        &Value::Null,
+        |status, extra| month_page(&state, &user, date.get(..7), status, extra),
+    )
+    .await
 }

@@ -15,14 +15,14 @@ use crate::AppState;
 use crate::templates::render;
 
 pub async fn show(State(state): State<AppState>, user: PageUser) -> PageResult {
-    user.require(Action::ViewContract)?;
+    let contract = state.app.contract_for(&user.actor())?;
     let inventory = if user.may(Action::ViewInventory) {
-        let (sites, terminals, under_repair) = state.store.inventory_counts().await?;
+        let (sites, terminals, under_repair) = state.app.inventory_counts(&user.actor()).await?;
         json!({"sites": sites, "terminals": terminals, "under_repair": under_repair})
     } else {
         Value::Null
     };
-    let mut extra = contract_view(&state.contract);
+    let mut extra = contract_view(contract);
     extra["inventory"] = inventory;
     extra["schedule"] = schedule_view(&state, &user).await?;
     extra["jobs"] = jobs_view(&state, &user).await?;

@@ -11,6 +11,7 @@ use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use chrono::Utc;
 use jukiops_app::jobs::{JobChoices, JobQuery};
+use jukiops_domain::audit::Entity;
 use jukiops_domain::contract::{CategoryCode, WorkOrigin};
 use jukiops_domain::jobs::{
     DeliverableWaiverInput, JobInput, JobStatus, JobVerb, MAX_JOB_TERMINALS, PasswordRotationInput,
@@ -209,7 +210,7 @@ pub(super) async fn show_page(
     let d = state.app.job(&who, id).await?;
     let history: Vec<Value> = state
         .app
-        .job_history(&who, id)
+        .history_of(&who, Entity::Job, id)
         .await?
         .iter()
         .map(crate::forms::audit_view)

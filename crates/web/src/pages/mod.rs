@@ -1,6 +1,6 @@
 //! The Japanese web UI: server-rendered pages over the same store operations as the API.
 
-pub mod account;
+mod accounts;
 mod attachments;
 mod audit;
 mod calendar;
@@ -8,13 +8,16 @@ mod dashboard;
 mod extract;
 pub mod form;
 mod inspections;
-mod inventory;
 mod jobs;
 mod notices;
 mod off_hours;
 mod plans;
 mod requests;
 mod schedule;
+mod sites;
+mod terminals;
+mod touch_panels;
+mod users;
 
 use axum::Router;
 use axum::extract::{FromRequestParts, OriginalUri};
@@ -34,14 +37,14 @@ use crate::templates::render;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/", get(dashboard::show))
-        .route("/login", get(account::login_form).post(account::login))
-        .route("/logout", post(account::logout))
-        .route("/account", get(account::show))
-        .route("/account/password", post(account::change_password))
-        .route("/account/tokens", post(account::create_token))
-        .route("/account/tokens/{id}/revoke", post(account::revoke_token))
-        .route("/users", get(account::users).post(account::create_user))
-        .route("/users/{id}", post(account::update_user))
+        .route("/login", get(accounts::login_form).post(accounts::login))
+        .route("/logout", post(accounts::logout))
+        .route("/account", get(accounts::show))
+        .route("/account/password", post(accounts::change_password))
+        .route("/account/tokens", post(accounts::create_token))
+        .route("/account/tokens/{id}/revoke", post(accounts::revoke_token))
+        .route("/users", get(users::list).post(users::create))
+        .route("/users/{id}", post(users::update))
         .route("/audit", get(audit::list))
         .route("/calendar", get(calendar::month))
         .route("/calendar/overrides", post(calendar::set))
@@ -95,32 +98,26 @@ pub fn router() -> Router<AppState> {
             "/inspection/template",
             get(inspections::template).post(inspections::save),
         )
-        .route("/sites", get(inventory::sites).post(inventory::create_site))
-        .route(
-            "/sites/{id}",
-            get(inventory::site).post(inventory::update_site),
-        )
-        .route(
-            "/terminals",
-            get(inventory::terminals).post(inventory::create_terminal),
-        )
-        .route("/terminals/new", get(inventory::new_terminal))
-        .route("/terminals/export.csv", get(inventory::export_csv))
+        .route("/sites", get(sites::list).post(sites::create))
+        .route("/sites/{id}", get(sites::show).post(sites::update))
+        .route("/terminals", get(terminals::list).post(terminals::create))
+        .route("/terminals/new", get(terminals::new_form))
+        .route("/terminals/export.csv", get(terminals::export_csv))
         .route(
             "/terminals/import",
-            get(inventory::import_form).post(inventory::import),
+            get(terminals::import_form).post(terminals::import),
         )
         .route(
             "/terminals/{id}",
-            get(inventory::terminal).post(inventory::update_terminal),
+            get(terminals::show).post(terminals::update),
         )
         .route(
             "/terminals/{id}/touch-panel",
-            post(inventory::attach_touch_panel),
+            post(terminals::attach_touch_panel),
         )
         .route(
             "/touch-panels",
-            get(inventory::touch_panels).post(inventory::create_touch_panel),
+            get(touch_panels::list).post(touch_panels::create),
         )
 }
 
@@ -223,10 +220,15 @@ impl IntoResponse for PageError {
         let ctx = minijinja::Value::from(minijinja::value::Serde(
             json!({"title": title, "message": self.0.message, "me": null, "flash": null, "error": null}),
         ));
-        match render("error.html", ctx) {
+        let retry = self.0.retry_header();
+        let mut response = match render("error.html", ctx) {
             Ok(html) => (self.0.status, html).into_response(),
             Err(_) => (self.0.status, self.0.message).into_response(),
+        };
+        if let Some((name, value)) = retry {
+            response.headers_mut().insert(name, value);
         }
+        response
     }
 }
 
@@ -259,6 +261,17 @@ impl ListQuery {
         let n = |s: &Option<String>| s.as_deref().and_then(|v| v.trim().parse::<u32>().ok());
         jukiops_store::PageRequest::new(n(&self.page), n(&self.per_page))
     }
+}
+
+/// The history of one record for its page, in Japanese (R8.5).
+pub async fn history(
+    state: &AppState,
+    user: &PageUser,
+    entity: jukiops_domain::audit::Entity,
+    id: impl ToString,
+) -> Result<Vec<Value>, PageError> {
+    let entries = state.app.history_of(&user.actor(), entity, id).await?;
+    Ok(entries.iter().map(crate::forms::audit_view).collect())
 }
 
 pub fn page_value<T: serde::Serialize>(p: &jukiops_store::Page<T>) -> Value {

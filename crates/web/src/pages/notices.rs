@@ -6,6 +6,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use jukiops_domain::attachments::{ACCEPTED_EXTENSIONS, OwnerKind};
+use jukiops_domain::audit::Entity;
 use jukiops_domain::jobs::{NoticeInput, NoticeKind, NoticeStatus, NoticeVerb, notice_transition};
 use jukiops_domain::people::Action;
 use serde_json::{Value, json};
@@ -124,7 +125,7 @@ pub(super) async fn show_page(
     let owner = OwnerQuery::new(OwnerKind::Notice, id);
     let history: Vec<Value> = state
         .app
-        .notice_history(&who, id)
+        .history_of(&who, Entity::Notice, id)
         .await?
         .iter()
         .map(crate::forms::audit_view)

@@ -1,12 +1,10 @@
-//! Sign-in, one's own account and user administration over the API.
+//! Signing in and out and one's own account over the API; thin handlers over
+//! [`jukiops_app::accounts`].
 
 use axum::Json;
 use axum::extract::State;
-
-use crate::extract::{Path, Query};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use jukiops_domain::people::Action;
 use jukiops_store::{ApiToken, NewApiToken, Page, User};
 use serde::Deserialize;
 
@@ -15,9 +13,7 @@ use super::{JsonResult, Paging};
 use crate::AppState;
 use crate::auth::{self, ClientAddress, CurrentUser};
 use crate::error::ApiResult;
-use crate::pages::account::{
-    UserForm, UserUpdate, add_user, change_own_password, change_user, create_api_token,
-};
+use crate::extract::{Path, Query};
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct Login {
@@ -44,9 +40,8 @@ pub async fn login(
 /// Ends the session of the cookie.
 #[utoipa::path(post, path = "/api/v1/logout", tag = "account", responses((status = 204)))]
 pub async fn logout(State(state): State<AppState>, headers: HeaderMap) -> ApiResult<Response> {
-    let secret = auth::cookie_value(&headers, auth::SESSION_COOKIE).map(String::from);
-    if let Some(s) = secret {
-        state.store.delete_session(&s).await?;
+    if let Some(s) = auth::cookie_value(&headers, auth::SESSION_COOKIE) {
+        state.app.logout(s).await?;
     }
     Ok((
         StatusCode::NO_CONTENT,
@@ -57,9 +52,8 @@ pub async fn logout(State(state): State<AppState>, headers: HeaderMap) -> ApiRes
 
 /// The signed-in user.
 #[utoipa::path(get, path = "/api/v1/me", tag = "account", responses((status = 200, body = User), (status = 401, body = crate::error::Problem)))]
-pub async fn me(user: CurrentUser) -> JsonResult<User> {
-    user.require(Action::ManageOwnAccount)?;
-    Ok(Json(user.0))
+pub async fn me(State(state): State<AppState>, user: CurrentUser) -> JsonResult<User> {
+    Ok(Json(state.app.own_user(&user.actor()).await?))
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -74,9 +68,13 @@ pub struct PasswordChange {
 pub async fn change_password(
     State(state): State<AppState>,
     user: CurrentUser,
+    ClientAddress(address): ClientAddress,
     ApiJson(p): ApiJson<PasswordChange>,
 ) -> ApiResult<StatusCode> {
-    change_own_password(&state, &user, &p.current, &p.new_password).await?;
+    state
+        .app
+        .change_own_password(&user.actor(), &p.current, &p.new_password, &address)
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -86,8 +84,7 @@ pub async fn list_tokens(
     user: CurrentUser,
     Query(p): Query<Paging>,
 ) -> JsonResult<Page<ApiToken>> {
-    user.require(Action::ManageOwnAccount)?;
-    let all = state.store.api_tokens(user.0.id).await?;
+    let all = state.app.api_tokens(&user.actor()).await?;
     Ok(Json(Page::of_all(all, p.request())))
 }
 
@@ -106,10 +103,11 @@ pub async fn create_token(
     user: CurrentUser,
     ApiJson(t): ApiJson<TokenRequest>,
 ) -> ApiResult<(StatusCode, Json<NewApiToken>)> {
-    Ok((
-        StatusCode::CREATED,
-        Json(create_api_token(&state, &user, &t.name, t.days).await?),
-    ))
+    let token = state
+        .app
+        .create_api_token(&user.actor(), &t.name, t.days)
+        .await?;
+    Ok((StatusCode::CREATED, Json(token)))
 }
 
 #[utoipa::path(delete, path = "/api/v1/tokens/{id}", tag = "account", params(("id" = i64, Path)), responses((status = 204), (status = 404, body = crate::error::Problem)))]
@@ -118,41 +116,6 @@ pub async fn revoke_token(
     user: CurrentUser,
     Path(id): Path<i64>,
 ) -> ApiResult<StatusCode> {
-    let actor = user.require(Action::ManageOwnAccount)?;
-    state.store.revoke_api_token(&actor, id).await?;
+    state.app.revoke_api_token(&user.actor(), id).await?;
     Ok(StatusCode::NO_CONTENT)
-}
-
-#[utoipa::path(get, path = "/api/v1/users", tag = "users", params(Paging), responses((status = 200, body = Page<User>), (status = 403, body = crate::error::Problem)))]
-pub async fn list_users(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    Query(p): Query<Paging>,
-) -> JsonResult<Page<User>> {
-    user.require(Action::ViewUsers)?;
-    Ok(Json(state.store.users(p.request()).await?))
-}
-
-#[utoipa::path(post, path = "/api/v1/users", tag = "users", request_body = UserForm,
-    responses((status = 201, body = User), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
-pub async fn create_user(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    ApiJson(f): ApiJson<UserForm>,
-) -> ApiResult<(StatusCode, Json<User>)> {
-    Ok((
-        StatusCode::CREATED,
-        Json(add_user(&state, &user, &f).await?),
-    ))
-}
-
-#[utoipa::path(patch, path = "/api/v1/users/{id}", tag = "users", params(("id" = i64, Path)), request_body = UserUpdate,
-    responses((status = 200, body = User), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
-pub async fn update_user(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    Path(id): Path<i64>,
-    ApiJson(f): ApiJson<UserUpdate>,
-) -> JsonResult<User> {
-    Ok(Json(change_user(&state, &user, id, &f).await?))
 }

@@ -1,0 +1,54 @@
+//! The audit trail (R8.5): the whole trail for those who audit, one record's history for
+//! whoever may read the record, and the verification of the hash chain.
+
+use jukiops_domain::audit::{AuditEntry, BrokenEntry, Entity};
+use jukiops_domain::people::{Action, Actor};
+use jukiops_store::{Page, PageRequest, VerifyReport};
+
+use crate::{App, Result};
+
+impl App {
+    /// The whole trail, newest first, optionally of one kind of record.
+    pub async fn audit_trail(
+        &self,
+        who: &Actor,
+        entity: Option<&str>,
+        page: PageRequest,
+    ) -> Result<Page<AuditEntry>> {
+        who.authorize(Action::ViewAudit)?;
+        self.store.audit_page(entity, page).await
+    }
+
+    /// The history of record `id` of kind `entity`, oldest first: readable by whoever may
+    /// read the record (a kind this version does not name: by the auditors).
+    pub async fn history(&self, who: &Actor, entity: &str, id: &str) -> Result<Vec<AuditEntry>> {
+        match Entity::parse(entity) {
+            Some(kind) => self.history_of(who, kind, id).await,
+            None => {
+                who.authorize(Action::ViewAudit)?;
+                self.store.audit_for(entity, id).await
+            }
+        }
+    }
+
+    /// The history of one record, oldest first.
+    pub async fn history_of(
+        &self,
+        who: &Actor,
+        entity: Entity,
+        id: impl ToString,
+    ) -> Result<Vec<AuditEntry>> {
+        who.authorize(entity.view_action())?;
+        self.store.audit_for(entity.as_str(), &id.to_string()).await
+    }
+
+    /// Walks the whole chain: the number of entries, or the first one edited, deleted or
+    /// reordered.
+    pub async fn verify_audit(
+        &self,
+        who: &Actor,
+    ) -> Result<std::result::Result<VerifyReport, BrokenEntry>> {
+        who.authorize(Action::ViewAudit)?;
+        self.store.verify_audit().await
+    }
+}

@@ -1,0 +1,171 @@
+//! Integrated terminals (統合端末, R4.2): the register with its filters, each terminal's
+//! asset history, and the Excel-friendly CSV export and import (UTF-8 or CP932, one
+//! transaction, every error naming its row and column).
+
+use jukiops_domain::inventory::csv as tcsv;
+use jukiops_domain::inventory::{AssetKind, AssetStatus, TerminalDraft, parse_date};
+use jukiops_domain::people::{Action, Actor};
+use jukiops_domain::vocab::Labelled;
+use jukiops_domain::{Checked, FieldError, FieldErrors};
+use jukiops_store::{
+    AssetEvent, ImportReport, Page, PageRequest, Terminal, TerminalFilter, TerminalPageJson,
+};
+use serde::Deserialize;
+
+use crate::{App, Error, Result, given};
+
+/// `?site_id=&status=&q=&page=&per_page=` of the terminal list.
+#[derive(Debug, Default, Clone, Deserialize, utoipa::IntoParams)]
+pub struct TerminalQuery {
+    /// 拠点ID
+    pub site_id: Option<i64>,
+    /// 状態(in_service, spare, under_repair, retired)
+    pub status: Option<String>,
+    /// 資産番号・製造番号・機種・設置場所の部分一致
+    pub q: Option<String>,
+    pub page: Option<u32>,
+    pub per_page: Option<u32>,
+}
+
+impl TerminalQuery {
+    /// The checked filter: an unknown status is named.
+    pub fn filter(&self) -> std::result::Result<TerminalFilter, FieldErrors> {
+        let mut e = FieldErrors::default();
+        let status = given(&self.status).and_then(|s| {
+            let v = AssetStatus::from_code_or_label(s);
+            if v.is_none() {
+                e.push("status", AssetStatus::one_of_message("状態"));
+            }
+            v
+        });
+        e.into_result(TerminalFilter {
+            site_id: self.site_id,
+            status,
+            q: given(&self.q).map(str::to_string),
+        })
+    }
+    pub fn page(&self) -> PageRequest {
+        PageRequest::new(self.page, self.per_page)
+    }
+}
+
+impl App {
+    /// A filtered page of terminals, by asset number.
+    pub async fn terminals(
+        &self,
+        who: &Actor,
+        filter: &TerminalFilter,
+        page: PageRequest,
+    ) -> Result<Page<Terminal>> {
+        who.authorize(Action::ViewInventory)?;
+        self.store.terminals(filter, page).await
+    }
+
+    /// The same page as the database's JSON, for the API (served from the list cache while
+    /// nothing changed).
+    pub async fn terminals_json(&self, who: &Actor, q: &TerminalQuery) -> Result<TerminalPageJson> {
+        who.authorize(Action::ViewInventory)?;
+        self.store.terminals_json(&q.filter()?, q.page()).await
+    }
+
+    pub async fn terminal(&self, who: &Actor, id: i64) -> Result<Terminal> {
+        who.authorize(Action::ViewInventory)?;
+        self.store.terminal(id).await
+    }
+
+    /// A terminal's asset history (installed, moved, swapped, retired ...), oldest first.
+    pub async fn terminal_history(&self, who: &Actor, id: i64) -> Result<Vec<AssetEvent>> {
+        who.authorize(Action::ViewInventory)?;
+        self.store.terminal(id).await?;
+        self.store.asset_events(AssetKind::Terminal, id).await
+    }
+
+    /// Registers a terminal at its site, recorded as installed.
+    pub async fn create_terminal(
+        &self,
+        who: &Actor,
+        input: impl Checked<TerminalDraft>,
+    ) -> Result<Terminal> {
+        let who = who.authorize(Action::EditInventory)?;
+        let draft = input.checked()?;
+        self.store.create_terminal(&who, draft).await
+    }
+
+    /// Replaces a terminal's fields; a change of site or room is a move, to 撤去済 a
+    /// retirement, each kept in its history.
+    pub async fn update_terminal(
+        &self,
+        who: &Actor,
+        id: i64,
+        input: impl Checked<TerminalDraft>,
+    ) -> Result<Terminal> {
+        let who = who.authorize(Action::EditInventory)?;
+        let draft = input.checked()?;
+        self.store.update_terminal(&who, id, draft).await
+    }
+
+    /// Every terminal as CSV: UTF-8 with BOM and Japanese headers, as Excel opens it.
+    pub async fn export_terminals_csv(&self, who: &Actor) -> Result<Vec<u8>> {
+        who.authorize(Action::ViewInventory)?;
+        let rows: Vec<tcsv::TerminalCsvRow> = self
+            .store
+            .all_terminals()
+            .await?
+            .into_iter()
+            .map(|t| tcsv::TerminalCsvRow {
+                asset_number: t.asset_number,
+                serial: t.serial,
+                model: t.model,
+                site_code: t.site_code,
+                site_name: t.site_name,
+                room: t.room,
+                lessor: t.lessor,
+                lease_start: t.lease_start.as_deref().and_then(parse_date),
+                lease_end: t.lease_end.as_deref().and_then(parse_date),
+                status: t.status,
+                touch_panel_asset_number: t.touch_panel_asset_number,
+            })
+            .collect();
+        blocking(move || tcsv::write_terminals(&rows)).await
+    }
+
+    /// Imports terminals from CSV (UTF-8 or CP932) in one transaction: new asset numbers
+    /// are created, known ones updated; any bad row imports nothing and every error names
+    /// its row (`rows[n].column`). Returns what was done and the encoding read.
+    pub async fn import_terminals_csv(
+        &self,
+        who: &Actor,
+        bytes: Vec<u8>,
+    ) -> Result<(ImportReport, tcsv::SourceEncoding)> {
+        let who = who.authorize(Action::EditInventory)?;
+        let parsed = blocking(move || tcsv::import_terminals(&bytes)).await?;
+        let (mut rows, encoding) = parsed.map_err(|errors| {
+            let errors = errors
+                .iter()
+                .map(|e| {
+                    let field = match (e.row, &e.column) {
+                        (Some(r), Some(c)) => format!("rows[{r}].{c}"),
+                        (Some(r), None) => format!("rows[{r}]"),
+                        (None, Some(c)) => format!("header.{c}"),
+                        (None, None) => "file".into(),
+                    };
+                    FieldError::new(field, e.to_string())
+                })
+                .collect();
+            Error::Invalid(FieldErrors(errors))
+        })?;
+        tcsv::restore_site_codes(
+            rows.iter_mut().map(|(_, d)| &mut d.site_code),
+            &self.store.site_codes().await?,
+        );
+        let report = self.store.import_terminals(&who, &rows).await?;
+        Ok((report, encoding))
+    }
+}
+
+/// Runs CPU-bound work (a whole CSV file) off the async workers.
+async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Result<T> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| Error::Internal(e.to_string()))
+}

@@ -1,0 +1,81 @@
+//! The audit trail (R8.5) over the API; thin handlers over [`jukiops_app::audit`].
+
+use axum::Json;
+use axum::extract::State;
+use jukiops_domain::audit::AuditEntry;
+use jukiops_store::Page;
+use serde::{Deserialize, Serialize};
+
+use super::{JsonResult, Paging};
+use crate::AppState;
+use crate::auth::CurrentUser;
+use crate::extract::{Path, Query};
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct AuditQuery {
+    /// 対象の種類(site, terminal, touch_panel, user, api_token ...)
+    pub entity: Option<String>,
+    pub page: Option<u32>,
+    pub per_page: Option<u32>,
+}
+
+/// The whole audit trail, newest first.
+#[utoipa::path(get, path = "/api/v1/audit", tag = "audit", params(AuditQuery), responses((status = 200, body = Page<AuditEntry>), (status = 403, body = crate::error::Problem)))]
+pub async fn list(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(q): Query<AuditQuery>,
+) -> JsonResult<Page<AuditEntry>> {
+    let req = Paging {
+        page: q.page,
+        per_page: q.per_page,
+    }
+    .request();
+    Ok(Json(
+        state
+            .app
+            .audit_trail(&user.actor(), q.entity.as_deref(), req)
+            .await?,
+    ))
+}
+
+/// The history of one entity, oldest first (readable by whoever may read the entity).
+#[utoipa::path(get, path = "/api/v1/audit/{entity}/{id}", tag = "audit", params(("entity" = String, Path), ("id" = String, Path), Paging),
+    responses((status = 200, body = Page<AuditEntry>), (status = 403, body = crate::error::Problem)))]
+pub async fn history(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path((entity, id)): Path<(String, String)>,
+    Query(p): Query<Paging>,
+) -> JsonResult<Page<AuditEntry>> {
+    let all = state.app.history(&user.actor(), &entity, &id).await?;
+    Ok(Json(Page::of_all(all, p.request())))
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct VerifyResult {
+    pub ok: bool,
+    pub entries: Option<u64>,
+    /// The first bad entry, when the chain is broken.
+    pub first_bad_seq: Option<i64>,
+    pub message: String,
+}
+
+/// Walks the whole hash chain and names the first bad entry.
+#[utoipa::path(get, path = "/api/v1/audit/verify", tag = "audit", responses((status = 200, body = VerifyResult), (status = 403, body = crate::error::Problem)))]
+pub async fn verify(State(state): State<AppState>, user: CurrentUser) -> JsonResult<VerifyResult> {
+    Ok(Json(match state.app.verify_audit(&user.actor()).await? {
+        Ok(r) => VerifyResult {
+            ok: true,
+            entries: Some(r.entries),
+            first_bad_seq: None,
+            message: format!("改ざんは検出されませんでした({}件)。", r.entries),
+        },
+        Err(b) => VerifyResult {
+            ok: false,
+            entries: None,
+            first_bad_seq: Some(b.seq),
+            message: b.to_string(),
+        },
+    }))
+}

@@ -1,0 +1,79 @@
+//! Touch panels over the API; thin handlers over [`jukiops_app::touch_panels`].
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use jukiops_domain::inventory::TouchPanelInput;
+use jukiops_store::{Page, TouchPanel};
+use serde::Deserialize;
+
+use super::json::ApiJson;
+use super::{JsonResult, Paging};
+use crate::AppState;
+use crate::auth::CurrentUser;
+use crate::error::ApiResult;
+use crate::extract::{Path, Query};
+
+#[utoipa::path(get, path = "/api/v1/touch-panels", tag = "inventory", params(Paging), responses((status = 200, body = Page<TouchPanel>)))]
+pub async fn list(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(p): Query<Paging>,
+) -> JsonResult<Page<TouchPanel>> {
+    Ok(Json(
+        state.app.touch_panels(&user.actor(), p.request()).await?,
+    ))
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct NewTouchPanel {
+    #[serde(flatten)]
+    pub panel: TouchPanelInput,
+    /// Attach to this terminal at once (optional).
+    pub terminal_id: Option<i64>,
+}
+
+#[utoipa::path(post, path = "/api/v1/touch-panels", tag = "inventory", request_body = NewTouchPanel,
+    responses((status = 201, body = TouchPanel), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+pub async fn create(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiJson(n): ApiJson<NewTouchPanel>,
+) -> ApiResult<(StatusCode, Json<TouchPanel>)> {
+    let p = state
+        .app
+        .create_touch_panel(&user.actor(), &n.panel, n.terminal_id)
+        .await?;
+    Ok((StatusCode::CREATED, Json(p)))
+}
+
+#[utoipa::path(get, path = "/api/v1/touch-panels/{id}", tag = "inventory", params(("id" = i64, Path)), responses((status = 200, body = TouchPanel), (status = 404, body = crate::error::Problem)))]
+pub async fn show(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> JsonResult<TouchPanel> {
+    Ok(Json(state.app.touch_panel(&user.actor(), id).await?))
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct Attach {
+    pub touch_panel_id: i64,
+}
+
+/// Attaches a touch panel; one already attached is detached (a swap) and set to 修理中.
+#[utoipa::path(put, path = "/api/v1/terminals/{id}/touch-panel", tag = "inventory", params(("id" = i64, Path)), request_body = Attach,
+    responses((status = 200, body = TouchPanel), (status = 409, body = crate::error::Problem)))]
+pub async fn attach(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    ApiJson(a): ApiJson<Attach>,
+) -> JsonResult<TouchPanel> {
+    Ok(Json(
+        state
+            .app
+            .attach_touch_panel(&user.actor(), id, a.touch_panel_id)
+            .await?,
+    ))
+}

@@ -1,0 +1,266 @@
+//! Terminal pages (R4.2): the filtered list, the form to register one, one terminal's page
+//! (fields, touch panel, asset history, audit history, last password change), and the CSV
+//! export and import.
+
+use axum::extract::{FromRequest, Multipart, Request, State};
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use jukiops_domain::audit::Entity;
+use jukiops_domain::inventory::{AssetStatus, TerminalInput};
+use jukiops_domain::people::Action;
+use jukiops_store::TerminalFilter;
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::extract::{Path, Query};
+use super::form::{Form, PageForm, optional_id, post_redirect_get};
+use super::{ListQuery, PageError, PageResult, PageUser, history, merge, page_value};
+use crate::AppState;
+use crate::error::AppError;
+use crate::forms::{labelled, status_options, with_labels};
+use crate::templates::render;
+
+impl PageForm for TerminalInput {
+    const ACTION: Action = Action::EditInventory;
+}
+
+/// Filters of the terminal list as they arrive in the query string (all text; bad values
+/// are ignored rather than refused, as a person may edit the URL).
+#[derive(Debug, Default, Deserialize)]
+pub struct TerminalQuery {
+    pub site_id: Option<String>,
+    pub status: Option<String>,
+    pub q: Option<String>,
+    #[serde(flatten)]
+    pub list: ListQuery,
+}
+
+impl TerminalQuery {
+    pub fn filter(&self) -> TerminalFilter {
+        TerminalFilter {
+            site_id: self.site_id.as_deref().and_then(|s| s.parse().ok()),
+            status: self.status.as_deref().and_then(AssetStatus::parse),
+            q: self.q.clone().filter(|q| !q.trim().is_empty()),
+        }
+    }
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    user: PageUser,
+    Query(q): Query<TerminalQuery>,
+) -> PageResult {
+    let filter = q.filter();
+    let req = q.list.page_request();
+    let page = state.app.terminals(&user.actor(), &filter, req).await?;
+    let sites = state.app.all_sites(&user.actor()).await?;
+    let base = serde_urlencoded::to_string([
+        (
+            "site_id",
+            filter.site_id.map(|v| v.to_string()).unwrap_or_default(),
+        ),
+        (
+            "status",
+            filter
+                .status
+                .map(|s| s.as_str().to_string())
+                .unwrap_or_default(),
+        ),
+        ("q", filter.q.clone().unwrap_or_default()),
+        ("per_page", req.per_page.to_string()),
+    ])
+    .unwrap_or_default();
+    let ctx = json!({
+        "page": page_value(&page), "sites": sites, "statuses": status_options(),
+        "filter": {"site_id": filter.site_id, "status": filter.status.map(|s| s.as_str()), "q": filter.q.unwrap_or_default()},
+        "page_base": format!("/terminals?{base}&"), "can_edit": user.may(Action::EditInventory),
+    });
+    Ok(render("terminals.html", user.ctx("統合端末", ctx))?.into_response())
+}
+
+pub async fn new_form(State(state): State<AppState>, user: PageUser) -> PageResult {
+    user.require(Action::EditInventory)?;
+    let extra = json!({"form": TerminalInput::default()});
+    new_page(&state, &user, StatusCode::OK, extra).await
+}
+
+async fn new_page(
+    state: &AppState,
+    user: &PageUser,
+    status: StatusCode,
+    extra: Value,
+) -> PageResult {
+    let sites = state.app.all_sites(&user.actor()).await?;
+    let mut ctx = json!({"sites": sites, "statuses": status_options()});
+    merge(&mut ctx, extra);
+    let html = render("terminal_new.html", user.ctx("統合端末の登録", ctx))?;
+    Ok((status, html).into_response())
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    user: PageUser,
+    Form(form): Form<TerminalInput>,
+) -> PageResult {
+    let result = state.app.create_terminal(&user.actor(), &form).await;
+    post_redirect_get(
+        result.map_err(Into::into),
+        |t| format!("/terminals/{}", t.id),
+        &form,
+        |status, extra| new_page(&state, &user, status, extra),
+    )
+    .await
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    user: PageUser,
+    Path(id): Path<i64>,
+) -> PageResult {
+    show_page(&state, &user, id, StatusCode::OK, Value::Null).await
+}
+
+async fn show_page(
+    state: &AppState,
+    user: &PageUser,
+    id: i64,
+    status: StatusCode,
+    extra: Value,
+) -> PageResult {
+    let who = user.actor();
+    let t = state.app.terminal(&who, id).await?;
+    let events = state.app.terminal_history(&who, id).await?;
+    let audit = history(state, user, Entity::Terminal, id).await?;
+    let spare = state.app.spare_touch_panels(&who).await?;
+    let form = json!({"asset_number": t.asset_number, "serial": t.serial, "model": t.model, "site_code": t.site_code,
+        "room": t.room, "lessor": t.lessor, "lease_start": t.lease_start, "lease_end": t.lease_end, "status": t.status.as_str()});
+    let title = format!("統合端末 {}", t.asset_number);
+    let mut ctx = json!({
+        "t": with_labels(serde_json::to_value(&t).unwrap_or_default()), "events": labelled(&events), "audit": audit,
+        "spare_panels": labelled(&spare), "sites": state.app.all_sites(&who).await?, "statuses": status_options(),
+        "form": form, "can_edit": user.may(Action::EditInventory),
+        "last_rotation": state.store.last_rotation(id).await?,
+    });
+    merge(&mut ctx, extra);
+    let html = render("terminal.html", user.ctx(&title, ctx))?;
+    Ok((status, html).into_response())
+}
+
+pub async fn update(
+    State(state): State<AppState>,
+    user: PageUser,
+    Path(id): Path<i64>,
+    Form(form): Form<TerminalInput>,
+) -> PageResult {
+    let result = state.app.update_terminal(&user.actor(), id, &form).await;
+    post_redirect_get(
+        result.map_err(Into::into),
+        |_| format!("/terminals/{id}"),
+        &form,
+        |status, extra| show_page(&state, &user, id, status, extra),
+    )
+    .await
+}
+
+/// The panel chosen to attach to a terminal.
+#[derive(Debug, Deserialize, serde::Serialize)]
+pub struct AttachForm {
+    #[serde(default, deserialize_with = "optional_id")]
+    pub touch_panel_id: Option<i64>,
+}
+
+impl PageForm for AttachForm {
+    const ACTION: Action = Action::EditInventory;
+}
+
+pub async fn attach_touch_panel(
+    State(state): State<AppState>,
+    user: PageUser,
+    Path(id): Path<i64>,
+    Form(form): Form<AttachForm>,
+) -> PageResult {
+    let result = match form.touch_panel_id {
+        Some(panel) => state
+            .app
+            .attach_touch_panel(&user.actor(), id, panel)
+            .await
+            .map_err(AppError::from),
+        None => Err(AppError::field(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "touch_panel_id",
+            "接続するタッチパネルを選んでください。",
+        )),
+    };
+    post_redirect_get(
+        result,
+        |_| format!("/terminals/{id}"),
+        &Value::Null,
+        |status, extra| show_page(&state, &user, id, status, without_form(extra)),
+    )
+    .await
+}
+
+/// The terminal's form keeps its fields when another form of the page failed.
+fn without_form(mut extra: Value) -> Value {
+    if let Some(o) = extra.as_object_mut() {
+        o.remove("form");
+    }
+    extra
+}
+
+/// The CSV export: UTF-8 with BOM so that Excel opens it correctly.
+pub async fn export_csv(State(state): State<AppState>, user: PageUser) -> PageResult {
+    crate::api::terminals::csv_response(&state, &user.0)
+        .await
+        .map_err(PageError)
+}
+
+pub async fn import_form(user: PageUser) -> PageResult {
+    user.require(Action::EditInventory)?;
+    let ctx = user.ctx("統合端末のCSV取込", json!({"row_errors": []}));
+    Ok(render("terminal_import.html", ctx)?.into_response())
+}
+
+pub async fn import(State(state): State<AppState>, user: PageUser, req: Request) -> PageResult {
+    // The role first: a refused role learns nothing from how its body is read.
+    user.require(Action::EditInventory)?;
+    let mut multipart = Multipart::from_request(req, &state).await.map_err(|e| {
+        PageError(AppError::field(
+            e.status(),
+            "file",
+            "CSVファイルを選んで送信してください。",
+        ))
+    })?;
+    let mut bytes = None;
+    while let Ok(Some(field)) = multipart.next_field().await {
+        if field.name() == Some("file") {
+            bytes = field.bytes().await.ok();
+        }
+    }
+    let show_errors = |status: StatusCode, errors: Vec<String>| -> PageResult {
+        let ctx = json!({"row_errors": errors, "error": "取り込めませんでした。誤りを直して再度取り込んでください(何も登録されていません)。"});
+        let html = render("terminal_import.html", user.ctx("統合端末のCSV取込", ctx))?;
+        Ok((status, html).into_response())
+    };
+    let Some(bytes) = bytes.filter(|b| !b.is_empty()) else {
+        return show_errors(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            vec!["CSVファイルを選んでください。".into()],
+        );
+    };
+    match crate::api::terminals::import_csv(&state, &user.0, bytes.to_vec()).await {
+        Ok((r, _)) => {
+            let ctx = json!({"row_errors": [], "flash": format!("取り込みました: 新規 {}件、更新 {}件、変更なし {}件", r.created, r.updated, r.unchanged)});
+            Ok(render("terminal_import.html", user.ctx("統合端末のCSV取込", ctx))?.into_response())
+        }
+        Err(e)
+            if e.status == StatusCode::UNPROCESSABLE_ENTITY || e.status == StatusCode::CONFLICT =>
+        {
+            show_errors(
+                e.status,
+                e.errors.iter().map(|x| x.message.clone()).collect(),
+            )
+        }
+        Err(e) => Err(PageError(e)),
+    }
+}

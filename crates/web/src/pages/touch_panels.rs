@@ -1,0 +1,61 @@
+//! The touch-panel page (R4.2): the list with the form to register a spare one.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use jukiops_domain::inventory::TouchPanelInput;
+use jukiops_domain::people::Action;
+use jukiops_store::PageRequest;
+use serde_json::{Value, json};
+
+use super::extract::Query;
+use super::form::{Form, PageForm, post_redirect_get};
+use super::{ListQuery, PageResult, PageUser, merge, page_value};
+use crate::AppState;
+use crate::forms::status_options;
+use crate::templates::render;
+
+impl PageForm for TouchPanelInput {
+    const ACTION: Action = Action::EditInventory;
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    user: PageUser,
+    Query(q): Query<ListQuery>,
+) -> PageResult {
+    let extra = json!({"form": TouchPanelInput::default()});
+    list_page(&state, &user, q.page_request(), StatusCode::OK, extra).await
+}
+
+async fn list_page(
+    state: &AppState,
+    user: &PageUser,
+    req: PageRequest,
+    status: StatusCode,
+    extra: Value,
+) -> PageResult {
+    let page = state.app.touch_panels(&user.actor(), req).await?;
+    let mut ctx = json!({"page": page_value(&page), "statuses": status_options(), "can_edit": user.may(Action::EditInventory)});
+    merge(&mut ctx, extra);
+    let html = render("touch_panels.html", user.ctx("タッチパネル", ctx))?;
+    Ok((status, html).into_response())
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    user: PageUser,
+    Form(form): Form<TouchPanelInput>,
+) -> PageResult {
+    let result = state
+        .app
+        .create_touch_panel(&user.actor(), &form, None)
+        .await;
+    post_redirect_get(
+        result.map_err(Into::into),
+        |_| "/touch-panels".to_string(),
+        &form,
+        |status, extra| list_page(&state, &user, PageRequest::default(), status, extra),
+    )
+    .await
+}

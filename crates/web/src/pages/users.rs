@@ -1,0 +1,77 @@
+//! User administration (the administrator): the list of accounts with the form to add one
+//! and, on each row, to change its role, disable it or reset its password.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use jukiops_domain::people::{Action, NewUserInput, UserUpdateInput};
+use jukiops_store::PageRequest;
+use serde_json::{Value, json};
+
+use super::extract::{Path, Query};
+use super::form::{Form, PageForm, post_redirect_get};
+use super::{ListQuery, PageResult, PageUser, merge, page_value};
+use crate::AppState;
+use crate::forms::role_options;
+use crate::templates::render;
+
+impl PageForm for NewUserInput {
+    const ACTION: Action = Action::ManageUsers;
+}
+
+impl PageForm for UserUpdateInput {
+    const ACTION: Action = Action::ManageUsers;
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    user: PageUser,
+    Query(q): Query<ListQuery>,
+) -> PageResult {
+    let extra = json!({"form": NewUserInput::default()});
+    list_page(&state, &user, q.page_request(), StatusCode::OK, extra).await
+}
+
+async fn list_page(
+    state: &AppState,
+    user: &PageUser,
+    req: PageRequest,
+    status: StatusCode,
+    extra: Value,
+) -> PageResult {
+    let page = state.app.users(&user.actor(), req).await?;
+    let mut ctx = json!({"page": page_value(&page), "roles": role_options(), "can_manage": user.may(Action::ManageUsers)});
+    merge(&mut ctx, extra);
+    Ok((status, render("users.html", user.ctx("利用者管理", ctx))?).into_response())
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    user: PageUser,
+    Form(input): Form<NewUserInput>,
+) -> PageResult {
+    let result = state.app.create_user(&user.actor(), &input).await;
+    post_redirect_get(
+        result.map_err(Into::into),
+        |_| "/users".to_string(),
+        &input,
+        |status, extra| list_page(&state, &user, PageRequest::default(), status, extra),
+    )
+    .await
+}
+
+pub async fn update(
+    State(state): State<AppState>,
+    user: PageUser,
+    Path(id): Path<i64>,
+    Form(input): Form<UserUpdateInput>,
+) -> PageResult {
+    let result = state.app.update_user(&user.actor(), id, &input).await;
+    post_redirect_get(
+        result.map_err(Into::into),
+        |_| "/users".to_string(),
+        &NewUserInput::default(),
+        |status, extra| list_page(&state, &user, PageRequest::default(), status, extra),
+    )
+    .await
+}
