@@ -9,19 +9,24 @@
 //! One module per feature, named as in every other crate: `calendar`, `notices`, ...
 
 pub mod accounts;
+pub mod attachments;
 pub mod audit;
 pub mod calendar;
 pub mod contract;
+pub mod inspections;
+pub mod jobs;
 pub mod notices;
 pub mod off_hours;
 pub mod permits;
 pub mod plans;
 pub mod requests;
+pub mod rotations;
 pub mod sites;
 pub mod terminals;
 pub mod touch_panels;
 pub mod users;
 pub mod visits;
+pub mod waivers;
 
 use std::sync::Arc;
 
@@ -87,6 +92,11 @@ impl App {
     /// the benchmark's seeding.
     pub fn store(&self) -> &Store {
         &self.store
+    }
+
+    /// Whether the database answers, for `/healthz`.
+    pub async fn ping(&self) -> Result<()> {
+        self.store.ping().await
     }
 
     /// The contract in force (R1).

@@ -116,10 +116,6 @@ pub async fn seed(app: &jukiops_app::App) -> anyhow::Result<Vec<(String, Role, S
     Ok(out)
 }
 
-fn checked<T>(r: Result<T, jukiops_domain::FieldErrors>) -> anyhow::Result<T> {
-    r.map_err(|e| anyhow::anyhow!("{e}"))
-}
-
 /// The specification's example under way: J-LIS notices for イ and ウ and the City's order
 /// for オ, combined in one 作業依頼書; its procedure is submitted and a question is open.
 async fn seed_jobs(app: &jukiops_app::App, actor: &Actor) -> anyhow::Result<()> {
@@ -147,12 +143,7 @@ async fn seed_jobs(app: &jukiops_app::App, actor: &Actor) -> anyhow::Result<()> 
             kind: kind.into(),
             requested_deadline: Some("2020-10-30".into()),
         };
-        let notice_id = store
-            .record_notice(
-                &actor.authorize(Action::RecordNotices)?,
-                &checked(notice.check())?,
-            )
-            .await?;
+        let notice_id = app.record_notice(actor, &notice).await?.notice.id;
         let job = JobInput {
             category: category.into(),
             origin: "notice".into(),
@@ -162,14 +153,7 @@ async fn seed_jobs(app: &jukiops_app::App, actor: &Actor) -> anyhow::Result<()> 
             all_terminals: true,
             terminal_ids: Vec::new(),
         };
-        jobs.push(
-            store
-                .create_job(
-                    &actor.authorize(Action::ManageJobs)?,
-                    &checked(job.check())?,
-                )
-                .await?,
-        );
+        jobs.push(app.create_job(actor, &job).await?.job.id);
     }
     let order = JobInput {
         category: "オ".into(),
@@ -180,14 +164,7 @@ async fn seed_jobs(app: &jukiops_app::App, actor: &Actor) -> anyhow::Result<()> 
         all_terminals: true,
         terminal_ids: Vec::new(),
     };
-    jobs.push(
-        store
-            .create_job(
-                &actor.authorize(Action::ManageJobs)?,
-                &checked(order.check())?,
-            )
-            .await?,
-    );
+    jobs.push(app.create_job(actor, &order).await?.job.id);
     let sites = store.all_sites().await?.into_iter().map(|s| s.id).collect();
     let request = WorkRequestInput {
         request_number: "札住基第R2-001号".into(),

@@ -6,6 +6,8 @@ use crate::people::Action;
 use sha2::{Digest, Sha256};
 
 use crate::FieldErrors;
+use crate::requests::{ProcedureVersionStatus, WorkRequestStatus};
+use crate::rules::Refusal;
 
 /// The Japanese names of an attachment's fields.
 pub const ATTACHMENT_FIELDS: &[(&str, &str)] = &[
@@ -216,6 +218,42 @@ impl OwnerKind {
     }
 }
 
+/// The owner of a file to attach, as stored (its existence is the store's: a missing owner
+/// is not found).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OwnerState {
+    Notice,
+    Procedure(ProcedureVersionStatus),
+    Request(WorkRequestStatus),
+}
+
+/// Judges attaching a file to `owner` (R8.2, R8.3): a procedure version only while it is a
+/// draft (a submitted or decided version is frozen), a request's evidence only while the
+/// request is neither accepted nor cancelled; a notice's files any time.
+pub fn judge_attach(owner: OwnerState) -> Result<(), Refusal> {
+    match owner {
+        OwnerState::Notice => Ok(()),
+        OwnerState::Request(s @ (WorkRequestStatus::Accepted | WorkRequestStatus::Cancelled)) => {
+            Err(Refusal::conflict(
+                "status",
+                format!(
+                    "この作業依頼書は「{}」のため、作業の証跡を追加できません。",
+                    s.label_ja()
+                ),
+            ))
+        }
+        OwnerState::Request(_) => Ok(()),
+        OwnerState::Procedure(ProcedureVersionStatus::Draft) => Ok(()),
+        OwnerState::Procedure(s) => Err(Refusal::conflict(
+            "status",
+            format!(
+                "この版の作業手順書は「{}」のため、添付ファイルを追加できません。",
+                s.label_ja()
+            ),
+        )),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -311,5 +349,29 @@ mod tests {
             "attachment; filename=\"___1.pdf\"; filename*=UTF-8''%E6%89%8B%E9%A0%86%201.pdf"
         );
         assert!(!content_disposition("a\"b.txt").contains("a\"b"));
+    }
+
+    #[test]
+    fn files_go_to_notices_drafts_and_open_requests_only() {
+        use ProcedureVersionStatus as P;
+        use WorkRequestStatus as W;
+        assert_eq!(judge_attach(OwnerState::Notice), Ok(()));
+        assert_eq!(judge_attach(OwnerState::Procedure(P::Draft)), Ok(()));
+        for s in P::ALL.into_iter().filter(|s| *s != P::Draft) {
+            let Err(Refusal::Conflict { field, message }) = judge_attach(OwnerState::Procedure(s))
+            else {
+                panic!("{s:?} is frozen");
+            };
+            assert_eq!(field, "status");
+            assert!(message.contains(s.label_ja()), "{message}");
+        }
+        for s in W::ALL {
+            let closed = matches!(s, W::Accepted | W::Cancelled);
+            let r = judge_attach(OwnerState::Request(s));
+            assert_eq!(r.is_err(), closed, "{s:?}: {r:?}");
+            if let Err(Refusal::Conflict { message, .. }) = r {
+                assert!(message.contains("作業の証跡を追加できません"), "{message}");
+            }
+        }
     }
 }

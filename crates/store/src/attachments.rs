@@ -1,18 +1,20 @@
 //! Attachments (R2.4, R8.2, R8.3): files kept in the database beside a notice, a version
 //! of a 作業手順書 (only while it is a draft: a submitted or decided version is frozen) or a
 //! 作業依頼書's evidence of work. The audit entry keeps the metadata and the SHA-256, never
-//! the content.
+//! the content. Attachments follow their owner's contract year: one of another year is not
+//! found.
 
+use jukiops_domain::attachments::{CheckedFile, OwnerKind, OwnerState, judge_attach};
 use jukiops_domain::audit::{AuditAction, Entity};
-use jukiops_domain::jobs::{CheckedFile, OwnerKind, ProcedureVersionStatus, WorkRequestStatus};
 use jukiops_domain::people::Authorized;
+use jukiops_domain::requests::{ProcedureVersionStatus, WorkRequestStatus};
 use jukiops_domain::time::{display_jst, from_db};
 use serde::Serialize;
 use serde_json::json;
-use sqlx::Row;
 use sqlx::any::AnyRow;
+use sqlx::{AnyConnection, Row};
 
-use crate::{Change, Store, StoreError};
+use crate::{Store, StoreError};
 
 /// One attachment's metadata.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -38,15 +40,31 @@ pub struct AttachmentFile {
     pub content: Vec<u8>,
 }
 
-const COLUMNS: &str =
-    "id, owner_kind, owner_id, file_name, content_type, size, sha256, uploaded_by, uploaded_at";
+const COLUMNS: &str = "a.id, a.owner_kind, a.owner_id, a.file_name, a.content_type, a.size, \
+    a.sha256, a.uploaded_by, a.uploaded_at";
+
+/// Request `alias` belongs to contract year `param`.
+fn request_in_year(alias: &str, param: &str) -> String {
+    format!("{alias}.contract_id = {param}")
+}
+
+/// Attachment `a`'s owner belongs to contract year `$1`.
+fn owner_in_year() -> String {
+    format!(
+        "(EXISTS (SELECT 1 FROM notices o WHERE a.owner_kind = 'notice' \
+         AND o.id = a.owner_id AND o.contract_id = $1) \
+         OR EXISTS (SELECT 1 FROM work_requests r WHERE a.owner_kind = 'request' \
+         AND r.id = a.owner_id AND {in_year}) \
+         OR EXISTS (SELECT 1 FROM procedures p JOIN work_requests r ON r.id = p.request_id \
+         WHERE a.owner_kind = 'procedure' AND p.id = a.owner_id AND {in_year}))",
+        in_year = request_in_year("r", "$1")
+    )
+}
 
 fn row(r: &AnyRow) -> Result<Attachment, StoreError> {
-    let kind =
-        OwnerKind::parse(&r.try_get::<String, _>("owner_kind")?).unwrap_or(OwnerKind::Request);
     Ok(Attachment {
         id: r.try_get("id")?,
-        owner_kind: kind,
+        owner_kind: OwnerKind::decode(&r.try_get::<String, _>("owner_kind")?)?,
         owner_id: r.try_get("owner_id")?,
         file_name: r.try_get("file_name")?,
         content_type: r.try_get("content_type")?,
@@ -59,63 +77,49 @@ fn row(r: &AnyRow) -> Result<Attachment, StoreError> {
     })
 }
 
-/// Refuses a missing owner (404), a procedure version that is no longer a draft and a
-/// request already closed (409).
-async fn check_owner(ch: &mut Change, kind: OwnerKind, owner_id: i64) -> Result<(), StoreError> {
-    match kind {
-        OwnerKind::Notice => {
-            sqlx::query_scalar::<_, i64>("SELECT id FROM notices WHERE id = $1")
-                .bind(owner_id)
-                .fetch_optional(ch.conn())
-                .await?
-                .ok_or(StoreError::NotFound(Entity::Notice))?;
-        }
-        OwnerKind::Request => {
-            let status: String =
-                sqlx::query_scalar("SELECT status FROM work_requests WHERE id = $1")
-                    .bind(owner_id)
-                    .fetch_optional(ch.conn())
-                    .await?
-                    .ok_or(StoreError::NotFound(Entity::WorkRequest))?;
-            let status = WorkRequestStatus::parse(&status).unwrap_or(WorkRequestStatus::Cancelled);
-            if matches!(
-                status,
-                WorkRequestStatus::Accepted | WorkRequestStatus::Cancelled
-            ) {
-                return Err(StoreError::conflict(
-                    "status",
-                    format!(
-                        "この作業依頼書は「{}」のため、作業の証跡を追加できません。",
-                        status.label_ja()
-                    ),
-                ));
-            }
-        }
-        OwnerKind::Procedure => {
-            let status: String = sqlx::query_scalar("SELECT status FROM procedures WHERE id = $1")
-                .bind(owner_id)
-                .fetch_optional(ch.conn())
-                .await?
-                .ok_or(StoreError::NotFound(Entity::Procedure))?;
-            let status =
-                ProcedureVersionStatus::parse(&status).unwrap_or(ProcedureVersionStatus::Returned);
-            if status != ProcedureVersionStatus::Draft {
-                return Err(StoreError::conflict(
-                    "status",
-                    format!(
-                        "この版の作業手順書は「{}」のため、添付ファイルを追加できません。",
-                        status.label_ja()
-                    ),
-                ));
-            }
-        }
-    }
-    Ok(())
+/// The owner `kind` `owner_id` of year `year` as [`judge_attach`] sees it; a missing owner
+/// (or one of another year) is not found.
+async fn owner_state(
+    conn: &mut AnyConnection,
+    year: i64,
+    kind: OwnerKind,
+    owner_id: i64,
+) -> Result<OwnerState, StoreError> {
+    let in_year = request_in_year("r", "$2");
+    let (query, missing) = match kind {
+        OwnerKind::Notice => (
+            "SELECT status FROM notices WHERE id = $1 AND contract_id = $2".to_string(),
+            Entity::Notice,
+        ),
+        OwnerKind::Request => (
+            format!("SELECT r.status FROM work_requests r WHERE r.id = $1 AND {in_year}"),
+            Entity::WorkRequest,
+        ),
+        OwnerKind::Procedure => (
+            format!(
+                "SELECT p.status FROM procedures p JOIN work_requests r ON r.id = p.request_id \
+                 WHERE p.id = $1 AND {in_year}"
+            ),
+            Entity::Procedure,
+        ),
+    };
+    let code: String = sqlx::query_scalar(crate::sql(query))
+        .bind(owner_id)
+        .bind(year)
+        .fetch_optional(conn)
+        .await?
+        .ok_or(StoreError::NotFound(missing))?;
+    Ok(match kind {
+        OwnerKind::Notice => OwnerState::Notice,
+        OwnerKind::Request => OwnerState::Request(WorkRequestStatus::decode(&code)?),
+        OwnerKind::Procedure => OwnerState::Procedure(ProcedureVersionStatus::decode(&code)?),
+    })
 }
 
 impl Store {
-    /// Attaches a checked file to its owner; the role needed depends on the owner (notice:
-    /// the City; procedure: the lead, draft only; request evidence: those who record work).
+    /// Attaches a checked file to its owner of the year, as [`judge_attach`] decides from
+    /// the owner's status (a procedure version only while a draft, a request's evidence only
+    /// while it is open).
     pub async fn add_attachment(
         &self,
         who: &Authorized,
@@ -125,7 +129,8 @@ impl Store {
         content: &[u8],
     ) -> Result<Attachment, StoreError> {
         let mut ch = self.begin(who).await?;
-        check_owner(&mut ch, kind, owner_id).await?;
+        let year = ch.contract_id()?;
+        judge_attach(owner_state(ch.conn(), year, kind, owner_id).await?)?;
         let now = ch.now().to_string();
         let size = i64::try_from(file.size).unwrap_or(i64::MAX);
         let id: i64 = sqlx::query_scalar(
@@ -153,15 +158,18 @@ impl Store {
         self.attachment_meta(id).await
     }
 
-    /// The attachments of one owner, oldest first (metadata only).
+    /// The attachments of one owner of the year, oldest first (metadata only).
     pub async fn attachments_of(
         &self,
         kind: OwnerKind,
         owner_id: i64,
     ) -> Result<Vec<Attachment>, StoreError> {
         let rows = sqlx::query(crate::sql(format!(
-            "SELECT {COLUMNS} FROM attachments WHERE owner_kind = $1 AND owner_id = $2 ORDER BY id"
+            "SELECT {COLUMNS} FROM attachments a WHERE {} \
+             AND a.owner_kind = $2 AND a.owner_id = $3 ORDER BY a.id",
+            owner_in_year()
         )))
+        .bind(self.contract_id()?)
         .bind(kind.as_str())
         .bind(owner_id)
         .fetch_all(&self.pool)
@@ -182,19 +190,26 @@ impl Store {
         Ok(all)
     }
 
-    /// The request a procedure version belongs to.
+    /// The request (of the year) a procedure version belongs to.
     pub async fn procedure_request_id(&self, procedure_id: i64) -> Result<i64, StoreError> {
-        sqlx::query_scalar("SELECT request_id FROM procedures WHERE id = $1")
-            .bind(procedure_id)
-            .fetch_optional(&self.pool)
-            .await?
-            .ok_or(StoreError::NotFound(Entity::Procedure))
+        sqlx::query_scalar(crate::sql(format!(
+            "SELECT p.request_id FROM procedures p JOIN work_requests r ON r.id = p.request_id \
+             WHERE p.id = $1 AND {}",
+            request_in_year("r", "$2")
+        )))
+        .bind(procedure_id)
+        .bind(self.contract_id()?)
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or(StoreError::NotFound(Entity::Procedure))
     }
 
     async fn attachment_meta(&self, id: i64) -> Result<Attachment, StoreError> {
         let r = sqlx::query(crate::sql(format!(
-            "SELECT {COLUMNS} FROM attachments WHERE id = $1"
+            "SELECT {COLUMNS} FROM attachments a WHERE a.id = $2 AND {}",
+            owner_in_year()
         )))
+        .bind(self.contract_id()?)
         .bind(id)
         .fetch_optional(&self.pool)
         .await?
@@ -202,11 +217,13 @@ impl Store {
         row(&r)
     }
 
-    /// One attachment with its content.
+    /// One attachment (of an owner of the year) with its content.
     pub async fn attachment(&self, id: i64) -> Result<AttachmentFile, StoreError> {
         let r = sqlx::query(crate::sql(format!(
-            "SELECT {COLUMNS}, content FROM attachments WHERE id = $1"
+            "SELECT {COLUMNS}, a.content FROM attachments a WHERE a.id = $2 AND {}",
+            owner_in_year()
         )))
+        .bind(self.contract_id()?)
         .bind(id)
         .fetch_optional(&self.pool)
         .await?

@@ -1,7 +1,6 @@
 //! Small pieces every store module shares: stored instants shown in Japan time, one-field
 //! refusals, id lists for `IN (...)`, and the refusal of a write that lost a race.
 
-use jukiops_domain::FieldErrors;
 use jukiops_domain::time::{display_jst, from_db};
 
 use crate::StoreError;
@@ -9,13 +8,6 @@ use crate::StoreError;
 /// A stored instant shown in Japan time.
 pub(crate) fn jst_text(s: Option<String>) -> Option<String> {
     s.and_then(|s| from_db(&s)).map(display_jst)
-}
-
-/// One field error as a store error (422).
-pub(crate) fn invalid(field: &str, message: impl Into<String>) -> StoreError {
-    let mut e = FieldErrors::default();
-    e.push(field, message);
-    e.into()
 }
 
 /// `1,2,3` for an `IN (...)` list of ids (numbers only, never user text).

@@ -17,8 +17,6 @@ use std::time::Duration;
 use axum::Router;
 use jukiops_app::App;
 pub use jukiops_app::accounts::AccountPolicy;
-use jukiops_domain::contract::Contract;
-use jukiops_store::Store;
 use metrics_exporter_prometheus::PrometheusHandle;
 
 pub use api::openapi_json;
@@ -53,29 +51,14 @@ impl Default for WebConfig {
 #[derive(Debug, Clone)]
 pub struct AppState {
     pub app: App,
-    pub store: Store,
-    pub contract: Arc<Contract>,
     pub config: Arc<WebConfig>,
     metrics: Option<PrometheusHandle>,
 }
 
 impl AppState {
-    /// The schedule's rules under `calendar` (the business calendar in force) and the contract.
-    pub fn rules<'a>(
-        &'a self,
-        calendar: &'a jukiops_domain::calendar::BusinessCalendar,
-    ) -> jukiops_store::Rules<'a> {
-        jukiops_store::Rules {
-            calendar,
-            contract: &self.contract,
-        }
-    }
-
     pub fn new(app: App, config: WebConfig, metrics: Option<PrometheusHandle>) -> Self {
         let app = app.with_account_policy(config.accounts.clone());
         Self {
-            store: app.store().clone(),
-            contract: Arc::new(app.contract().clone()),
             app,
             config: Arc::new(config),
             metrics,

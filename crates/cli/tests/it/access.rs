@@ -677,15 +677,27 @@ fn page_endpoints() -> Vec<Endpoint> {
         ep(Method::GET, "/jobs/999999", Body::None, READ_JOBS),
         ep(
             Method::POST,
-            "/jobs/999999/transition",
-            Body::Form(&[("verb", "cancel")]),
+            "/jobs/999999/request",
+            Body::Form(&[]),
             MANAGE_JOBS,
         ),
         ep(
             Method::POST,
-            "/jobs/999999/transition",
-            Body::Form(&[("verb", "start")]),
+            "/jobs/999999/start",
+            Body::Form(&[]),
             RECORD_WORK,
+        ),
+        ep(
+            Method::POST,
+            "/jobs/999999/complete",
+            Body::Form(&[]),
+            MANAGE_JOBS,
+        ),
+        ep(
+            Method::POST,
+            "/jobs/999999/cancel",
+            Body::Form(&[]),
+            MANAGE_JOBS,
         ),
         ep(
             Method::POST,

@@ -1,5 +1,6 @@
 //! The notice and job pages' forms without JavaScript: record a notice, create its job,
-//! move the job and record an オ password change; errors come back beside the form.
+//! move the job, record an オ password change, a カ checklist with its follow-up, the
+//! City's waiver and the checklist template; errors come back beside the form.
 
 use jukiops_domain::people::Role;
 
@@ -66,15 +67,11 @@ async fn the_forms_record_notices_jobs_and_password_changes(engine: Engine) {
     assert_eq!((s, to.as_str()), (303, "/jobs/1"));
     let (_, n) = get(&city, app.url("/api/v1/notices/1")).await;
     assert_eq!(n["status"], "jobs_created");
-    let (s, html) = form(
-        &city,
-        app.url("/jobs/1/transition"),
-        &[("verb", "complete")],
-    )
-    .await;
+    let none: [(&str, &str); 0] = [];
+    let (s, html) = form(&city, app.url("/jobs/1/complete"), &none).await;
     assert_eq!(s, 409);
     assert!(html.contains("「予定」のため"), "the Japanese reason");
-    let (s, _) = form(&city, app.url("/jobs/1/transition"), &[("verb", "request")]).await;
+    let (s, _) = form(&city, app.url("/jobs/1/request"), &none).await;
     assert_eq!(s, 303);
 
     let (s, to) = form(
@@ -88,7 +85,7 @@ async fn the_forms_record_notices_jobs_and_password_changes(engine: Engine) {
     )
     .await;
     assert_eq!((s, to.as_str()), (303, "/jobs/2"));
-    form(&city, app.url("/jobs/2/transition"), &[("verb", "request")]).await;
+    form(&city, app.url("/jobs/2/request"), &none).await;
     let page = worker
         .get(app.url("/jobs/2"))
         .send()
@@ -140,4 +137,150 @@ async fn the_forms_record_notices_jobs_and_password_changes(engine: Engine) {
     );
 }
 
-both_engines!(the_forms_record_notices_jobs_and_password_changes);
+/// The default template's items, in order, with the answer the form posts for each.
+fn checklist_rows(lock: &str, lock_note: &str) -> Vec<(&'static str, String)> {
+    let items = [
+        ("location", "pass"),
+        ("wiring", "pass"),
+        ("seal_label", "pass"),
+        ("screen_lock", lock),
+        ("os_patches", "pass"),
+        ("antivirus_definitions", "2020-11-01"),
+        ("touch_panel_calibration", "pass"),
+        ("clock", "pass"),
+        ("peripherals", "pass"),
+        ("no_unneeded_software", "pass"),
+        ("remarks", ""),
+    ];
+    items
+        .iter()
+        .flat_map(|(id, value)| {
+            let note = if *id == "screen_lock" { lock_note } else { "" };
+            [
+                ("item_id", id.to_string()),
+                ("value", value.to_string()),
+                ("note", note.to_string()),
+            ]
+        })
+        .collect()
+}
+
+async fn the_forms_record_checklists_follow_ups_waivers_and_the_template(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
+    let city = app.client(Role::CityStaff).await;
+    let worker = app.client(Role::ContractorWorker).await;
+    let t = terminal(&app, "T-1", "in_service").await;
+    let none: [(&str, &str); 0] = [];
+    let (s, to) = form(
+        &city,
+        app.url("/jobs"),
+        &[
+            ("category", "カ"),
+            ("title", "年次点検"),
+            ("terminal_ids", &t.to_string()),
+        ],
+    )
+    .await;
+    assert_eq!((s, to.as_str()), (303, "/jobs/1"));
+    let (s, _) = form(&worker, app.url("/jobs/1/request"), &none).await;
+    assert_eq!(s, 403, "the City requests");
+    form(&city, app.url("/jobs/1/request"), &none).await;
+    let me = app
+        .store
+        .contractor_people()
+        .await
+        .expect("people")
+        .iter()
+        .find(|p| p.username == "contractor-worker")
+        .map(|p| p.id)
+        .expect("me");
+    let head = |on: &str| {
+        vec![
+            ("terminal_id", t.to_string()),
+            ("inspected_on", on.to_string()),
+            ("inspector_id", me.to_string()),
+        ]
+    };
+
+    // A fail without its note comes back with what was typed; with the note it is kept.
+    let mut body = head("2020-11-10");
+    body.extend(checklist_rows("fail", ""));
+    let (s, html) = form(&worker, app.url("/jobs/1/inspections"), &body).await;
+    assert_eq!(s, 422);
+    assert!(html.contains("所見を入力してください"), "named error");
+    assert!(
+        html.contains("<option value=\"fail\" selected>"),
+        "the answer typed is kept"
+    );
+    let mut body = head("2020-11-10");
+    body.extend(checklist_rows("fail", "ロックが無効"));
+    let (s, to) = form(&worker, app.url("/jobs/1/inspections"), &body).await;
+    assert_eq!((s, to.as_str()), (303, "/jobs/1#inspections"));
+    let (_, r) = get(&worker, app.url("/api/v1/jobs/1/inspections")).await;
+    assert_eq!(r["findings"][0]["item_id"], "screen_lock", "{r}");
+
+    // The finding's button raises the follow-up job once.
+    let fu = app.url(&format!("/jobs/1/inspections/{t}/follow-up"));
+    let (s, _) = form(&worker, fu.clone(), &[("item_id", "screen_lock")]).await;
+    assert_eq!(s, 403);
+    let (s, to) = form(&city, fu.clone(), &[("item_id", "screen_lock")]).await;
+    assert_eq!((s, to.as_str()), (303, "/jobs/2"));
+    let (s, html) = form(&city, fu, &[("item_id", "screen_lock")]).await;
+    assert_eq!(s, 409);
+    assert!(html.contains("既に作業(作業ID 2)"), "the reason");
+
+    // The City's waiver: a bad scope comes back with what was typed.
+    let waiver = |scope: &str| {
+        [
+            ("scope", scope.to_string()),
+            ("deliverables", "作業写真\n点検表".to_string()),
+            ("decided_on", "2020-11-20".to_string()),
+            ("reason", "前年度と同じ".to_string()),
+        ]
+    };
+    let (s, html) = form(&city, app.url("/jobs/1/waiver"), &waiver("some")).await;
+    assert_eq!(s, 422);
+    assert!(html.contains("前年度と同じ"), "the reason typed is kept");
+    let (s, to) = form(&city, app.url("/jobs/1/waiver"), &waiver("part")).await;
+    assert_eq!((s, to.as_str()), (303, "/jobs/1#waiver"));
+    let html = worker
+        .get(app.url("/jobs/1"))
+        .send()
+        .await
+        .expect("page")
+        .text()
+        .await
+        .expect("html");
+    assert!(html.contains("作業写真、点検表"), "the waiver is shown");
+
+    // The template: blank rows are skipped; a bad id is named beside its row.
+    let rows = |id: &str| {
+        [
+            ("id", id.to_string()),
+            ("label", "画面ロック".to_string()),
+            ("kind", "pass_fail".to_string()),
+            ("id", String::new()),
+            ("label", String::new()),
+            ("kind", "pass_fail".to_string()),
+        ]
+    };
+    let (s, _) = form(
+        &worker,
+        app.url("/inspection/template"),
+        &rows("screen_lock"),
+    )
+    .await;
+    assert_eq!(s, 403);
+    let (s, html) = form(&city, app.url("/inspection/template"), &rows("Bad")).await;
+    assert_eq!(s, 422);
+    assert!(html.contains("項目IDは半角英小文字"), "named error");
+    let (s, to) = form(&city, app.url("/inspection/template"), &rows("screen_lock")).await;
+    assert_eq!((s, to.as_str()), (303, "/inspection/template"));
+    let (_, t) = get(&worker, app.url("/api/v1/inspection/template")).await;
+    assert_eq!(t["items"].as_array().map(Vec::len), Some(1), "{t}");
+}
+
+both_engines!(
+    the_forms_record_notices_jobs_and_password_changes,
+    the_forms_record_checklists_follow_ups_waivers_and_the_template,
+);

@@ -360,8 +360,212 @@ async fn counts_follow_the_jobs(engine: Engine) {
     );
 }
 
+/// A notice, a done job and a checklist template of another contract year, written as an
+/// earlier year's server would have: not found, not listed, not counted, and no new job,
+/// password change or attachment refers to them.
+async fn records_of_another_year_are_not_found(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
+    let city = app.client(Role::CityStaff).await;
+    let worker = app.client(Role::ContractorWorker).await;
+    let t = terminal(&app, "T-1", "in_service").await;
+    let pool = app.store.pool();
+    let at = "2019-10-01T00:00:00.000000Z";
+    let year: i64 = sqlx::query_scalar(
+        "INSERT INTO contracts (name, fiscal_year, period_start, period_end, source, source_sha256, loaded_at) \
+         VALUES ('前年度の契約', 2019, '2019-10-01', '2020-03-31', '', '', $1) RETURNING id",
+    )
+    .bind(at)
+    .fetch_one(pool)
+    .await
+    .expect("contract");
+    let notice: i64 = sqlx::query_scalar(
+        "INSERT INTO notices (jlis_reference, received_on, kind, title, body, status, created_by, \
+         created_at, updated_at, contract_id) VALUES ('J-2019', '2019-10-01', 'software_update', \
+         '前年度の通知', '本文', 'jobs_created', 'city-staff', $1, $1, $2) RETURNING id",
+    )
+    .bind(at)
+    .bind(year)
+    .fetch_one(pool)
+    .await
+    .expect("notice");
+    let job: i64 = sqlx::query_scalar(
+        "INSERT INTO jobs (category, origin, notice_id, title, description, all_terminals, status, \
+         done_on, created_by, created_at, updated_at, contract_id) VALUES ('オ', 'city_order', NULL, \
+         '前年度の作業', '', 0, 'requested', NULL, 'city-staff', $1, $1, $2) RETURNING id",
+    )
+    .bind(at)
+    .bind(year)
+    .fetch_one(pool)
+    .await
+    .expect("job");
+    sqlx::query("INSERT INTO job_terminals (job_id, terminal_id) VALUES ($1, $2)")
+        .bind(job)
+        .bind(t)
+        .execute(pool)
+        .await
+        .expect("job terminal");
+    sqlx::query(
+        "INSERT INTO inspection_templates (items, edited_by, edited_at, contract_id) \
+         VALUES ('[{\"id\":\"old\",\"label\":\"前年度\",\"kind\":\"text\"}]', 'city-staff', $1, $2)",
+    )
+    .bind(at)
+    .bind(year)
+    .execute(pool)
+    .await
+    .expect("template");
+
+    for path in [
+        format!("/api/v1/jobs/{job}"),
+        format!("/api/v1/jobs/{job}/rotations"),
+        format!("/api/v1/notices/{notice}"),
+        format!("/jobs/{job}"),
+        format!("/notices/{notice}"),
+    ] {
+        let r = worker.get(app.url(&path)).send().await.expect("get");
+        assert_eq!(r.status(), 404, "{path}");
+    }
+    for path in ["/api/v1/jobs", "/api/v1/notices"] {
+        let (_, page) = get(&worker, app.url(path)).await;
+        assert_eq!(page["total"], 0, "{path}: {page}");
+    }
+    let (_, c) = get(&worker, app.url("/api/v1/jobs/counts")).await;
+    assert_eq!(c["rows"][3]["open"], 0, "{c}");
+    let (_, t0) = get(&worker, app.url("/api/v1/inspection/template")).await;
+    assert_eq!(t0["items"][0]["id"], "location", "{t0}");
+
+    let before = app.audit_count().await;
+    let from_old = json!({"category": "ア", "origin": "notice", "notice_id": notice, "title": "更新", "all_terminals": true});
+    let (s, body) = post(&city, app.url("/api/v1/jobs"), from_old).await;
+    assert_eq!(
+        (s, problem_fields(&body)),
+        (422, vec!["notice_id".to_string()]),
+        "{body}"
+    );
+    let (s, _) = post(
+        &city,
+        app.url(&format!("/api/v1/jobs/{job}/transition")),
+        json!({"verb": "cancel"}),
+    )
+    .await;
+    assert_eq!(s, 404);
+    let (s, _) = post(
+        &city,
+        app.url(&format!("/api/v1/notices/{notice}/transition")),
+        json!({"verb": "withdraw"}),
+    )
+    .await;
+    assert_eq!(s, 404);
+    let (s, _) = post(
+        &city,
+        app.url(&format!("/api/v1/jobs/{job}/waiver")),
+        json!({"scope": "all", "decided_on": "2020-11-01"}),
+    )
+    .await;
+    assert_eq!(s, 404);
+    let me: i64 = sqlx::query_scalar("SELECT id FROM users WHERE username = 'contractor-worker'")
+        .fetch_one(pool)
+        .await
+        .expect("worker");
+    let (s, body) = post(&worker, app.url("/api/v1/password-rotations"),
+        json!({"job_id": job, "terminal_id": t, "performer_id": me, "rotated_at": "2020-10-05 10:30"})).await;
+    assert_eq!(
+        (s, problem_fields(&body)),
+        (422, vec!["job_id".to_string()]),
+        "{body}"
+    );
+    let r = city
+        .post(app.url(&format!(
+            "/api/v1/attachments?owner=notice&owner_id={notice}"
+        )))
+        .header("content-type", "application/octet-stream")
+        .header("x-file-name", "a.txt")
+        .body("text")
+        .send()
+        .await
+        .expect("upload");
+    assert_eq!(r.status(), 404);
+    assert_eq!(app.audit_count().await, before, "nothing written");
+}
+
+/// Repeated inputs past their bound are refused at once, naming the field and the limit.
+async fn lists_past_their_bound_are_refused(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
+    let city = app.client(Role::CityStaff).await;
+    let before = app.audit_count().await;
+    let ids: Vec<i64> = (1..=1001).collect();
+    let (s, body) = post(
+        &city,
+        app.url("/api/v1/jobs"),
+        json!({"category": "エ", "origin": "city_order", "title": "設定変更", "terminal_ids": ids}),
+    )
+    .await;
+    assert_eq!(
+        (s, problem_fields(&body)),
+        (422, vec!["terminal_ids".to_string()]),
+        "{body}"
+    );
+    assert!(
+        body["detail"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("1000台まで"),
+        "{body}"
+    );
+    let pairs: Vec<(&str, String)> = [("category", "エ".to_string()), ("title", "設定変更".into())]
+        .into_iter()
+        .chain((1..=1001).map(|i| ("terminal_ids", i.to_string())))
+        .collect();
+    let r = city
+        .post(app.url("/jobs"))
+        .form(&pairs)
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(r.status(), 422);
+    let html = r.text().await.expect("html");
+    assert!(html.contains("は1000件までです。"), "{html}");
+    let waiver = json!({"scope": "part", "decided_on": "2020-11-01",
+        "deliverables": (0..=50).map(|i| format!("成果品{i}")).collect::<Vec<_>>()});
+    let (s, body) = post(&city, app.url("/api/v1/jobs/1/waiver"), waiver).await;
+    assert_eq!(
+        (s, problem_fields(&body)),
+        (422, vec!["deliverables".to_string()]),
+        "{body}"
+    );
+    let answers: Vec<Value> = (0..=100)
+        .map(|i| json!({"item_id": format!("i{i}"), "value": "pass"}))
+        .collect();
+    let worker = app.client(Role::ContractorWorker).await;
+    let (s, body) = post(&worker, app.url("/api/v1/jobs/1/inspections"),
+        json!({"terminal_id": 1, "inspected_on": "2020-11-10", "inspector_id": 1, "answers": answers})).await;
+    assert_eq!(
+        (s, problem_fields(&body)),
+        (422, vec!["answers".to_string()]),
+        "{body}"
+    );
+    let rows: Vec<(&str, String)> = (0..=103)
+        .flat_map(|i| {
+            [
+                ("id", format!("i{i}")),
+                ("label", "項目".into()),
+                ("kind", "text".into()),
+            ]
+        })
+        .collect();
+    let r = city
+        .post(app.url("/inspection/template"))
+        .form(&rows)
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(r.status(), 422);
+    assert_eq!(app.audit_count().await, before, "nothing written");
+}
+
 both_engines!(
     a_notice_leads_to_jobs_and_closes_when_they_are_done,
     job_input_is_checked_and_nothing_is_half_written,
     counts_follow_the_jobs,
+    records_of_another_year_are_not_found,
+    lists_past_their_bound_are_refused,
 );

@@ -6,10 +6,19 @@ use crate::vocab::Labelled;
 use serde::{Deserialize, Serialize};
 
 use crate::contract::{CategoryCode, WorkOrigin};
+use crate::inventory::AssetStatus;
 use crate::people::{Action, Role};
-use crate::rules::TransitionError;
+use crate::rules::{Refusal, TransitionError};
 use crate::rules::{Rule, apply, distinct, only};
 use crate::validation::{FieldErrors, optional_text, required_text};
+
+/// The most terminals a job may name one by one: far above the City's register (about 50
+/// to 100 integrated terminals); a job on more covers all terminals instead.
+pub const MAX_JOB_TERMINALS: usize = 1_000;
+
+/// The statuses of a terminal installed at a site now (in service or under repair, not
+/// spare or retired): what a job on all terminals covers.
+pub const INSTALLED: [AssetStatus; 2] = [AssetStatus::InService, AssetStatus::UnderRepair];
 
 /// The Japanese names of a job's fields.
 pub const JOB_FIELDS: &[(&str, &str)] = &[
@@ -207,6 +216,7 @@ pub struct JobInput {
     /// Every terminal in service; `terminal_ids` must then be empty.
     #[serde(default)]
     pub all_terminals: bool,
+    /// The chosen terminals (at most [`MAX_JOB_TERMINALS`]).
     #[serde(default)]
     pub terminal_ids: Vec<i64>,
 }
@@ -238,6 +248,12 @@ impl JobInput {
             self.description.as_deref(),
             4000,
         );
+        if self.terminal_ids.len() > MAX_JOB_TERMINALS {
+            e.push(
+                "terminal_ids",
+                format!("対象の統合端末は{MAX_JOB_TERMINALS}台まで選べます。それより多い場合は全端末を対象にしてください。"),
+            );
+        }
         let ids = distinct(&self.terminal_ids);
         let target = match (self.all_terminals, ids.is_empty()) {
             (true, true) => Some(JobTarget::AllTerminals),
@@ -319,12 +335,66 @@ impl JobVerb {
     /// What the access table must grant: the contractor's people start the work (as they
     /// record it); the rest is managing jobs. The state machine then says which role does
     /// what.
-    pub fn action(self) -> Action {
+    pub const fn action(self) -> Action {
         match self {
             Self::Start => Action::RecordWork,
             _ => Action::ManageJobs,
         }
     }
+}
+
+/// A terminal of the register as a job's target is judged against.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TerminalFacts {
+    pub id: i64,
+    pub asset_number: String,
+    pub status: AssetStatus,
+}
+
+/// The terminals `target` covers, in the order of `found`: for all terminals, those of
+/// `found` installed now (the store loads the installed ones), refused when there is none;
+/// chosen ones must each be in `found` (the store loads those of the ids that exist) and
+/// not retired. Every refusal names `terminal_ids`.
+pub fn judge_job_terminals(
+    target: &JobTarget,
+    found: &[TerminalFacts],
+) -> Result<Vec<TerminalFacts>, Refusal> {
+    let ids = match target {
+        JobTarget::AllTerminals => {
+            let installed: Vec<TerminalFacts> = found
+                .iter()
+                .filter(|t| INSTALLED.contains(&t.status))
+                .cloned()
+                .collect();
+            if installed.is_empty() {
+                return Err(Refusal::invalid(
+                    "terminal_ids",
+                    "使用中の統合端末が登録されていないため、全端末を対象にできません。",
+                ));
+            }
+            return Ok(installed);
+        }
+        JobTarget::Terminals(ids) => ids,
+    };
+    let mut e = FieldErrors::default();
+    let mut out = Vec::with_capacity(ids.len());
+    for id in ids {
+        match found.iter().find(|t| t.id == *id) {
+            None => e.push(
+                "terminal_ids",
+                format!("統合端末ID {id} は登録されていません。"),
+            ),
+            Some(t) if t.status == AssetStatus::Retired => e.push(
+                "terminal_ids",
+                format!(
+                    "統合端末 {} は撤去済みのため対象にできません。",
+                    t.asset_number
+                ),
+            ),
+            Some(t) => out.push(t.clone()),
+        }
+    }
+    Ok(e.into_result(out)?)
 }
 
 checked_by!(JobInput => JobDraft);

@@ -8,34 +8,37 @@
 //! may act or why the status forbids it. Pure rules; storage keeps the records.
 
 mod counts;
-pub(crate) mod inspection;
-mod inspection_fill;
+mod inspections;
 pub(crate) mod job;
 mod notices;
-mod rotation;
-mod waiver;
+mod rotations;
+mod waivers;
+mod work;
 
 pub use counts::{BurnDownPoint, CategoryCount, JobTally, Progress, burn_down, category_counts};
-pub use inspection::{
-    ChecklistItem, ChecklistItemInput, ChecklistTemplate, ChecklistTemplateInput, ItemKind,
-    MAX_ITEMS, TEMPLATE_FIELDS, may_edit_template,
-};
-pub use inspection_fill::{
-    AnswerValue, ChecklistAnswer, ChecklistAnswerInput, ChecklistInput, FilledChecklist, Finding,
-    INSPECTION_FIELDS, findings,
+pub use inspections::{
+    AnswerValue, ChecklistAnswer, ChecklistAnswerInput, ChecklistInput, ChecklistItem,
+    ChecklistItemInput, ChecklistTemplate, ChecklistTemplateInput, FilledChecklist, Finding,
+    INSPECTION_FIELDS, InspectionFacts, InspectionVerdict, ItemKind, MAX_ITEMS, StoredChecklist,
+    TEMPLATE_FIELDS, findings, judge_follow_up, judge_inspection, judge_inspection_job,
+    may_edit_template,
 };
 pub use job::{
-    JOB_FIELDS, JobDraft, JobInput, JobOrigin, JobOriginKind, JobStatus, JobTarget, JobVerb,
-    job_transition, origin_of,
+    INSTALLED, JOB_FIELDS, JobDraft, JobInput, JobOrigin, JobOriginKind, JobStatus, JobTarget,
+    JobVerb, MAX_JOB_TERMINALS, TerminalFacts, job_transition, judge_job_terminals, origin_of,
 };
 pub use notices::{
     NOTICE_FIELDS, NoticeDraft, NoticeFacts, NoticeInput, NoticeKind, NoticeOfJob, NoticeStatus,
     NoticeVerb, judge_job_from_notice, judge_notice_move, notice_transition,
 };
-pub use rotation::{
-    PasswordRotation, PasswordRotationInput, ROTATION_FIELDS, last_rotations, not_rotated,
+pub use rotations::{
+    PasswordRotation, PasswordRotationInput, ROTATION_FIELDS, RotationFacts, RotationVerdict,
+    judge_rotation, last_rotations, not_rotated,
 };
-pub use waiver::{DeliverableWaiver, DeliverableWaiverInput, WaiverScope, may_waive};
+pub use waivers::{
+    DeliverableWaiver, DeliverableWaiverInput, MAX_DELIVERABLES, WaiverScope, may_waive,
+};
+pub use work::{JobFacts, PersonFacts, judge_job_terminal, judge_performer};
 
 // The request chain and attachments were part of this module; their names stay reachable
 // here while the callers move to `crate::requests` and `crate::attachments`.

@@ -4,19 +4,20 @@
 
 use jukiops_domain::audit::{AuditAction, Entity};
 use jukiops_domain::contract::CategoryCode;
+use jukiops_domain::inventory::parse_date;
 use jukiops_domain::jobs::{
-    AnswerValue, ChecklistAnswer, ChecklistTemplate, FilledChecklist, Finding, JobDraft, JobOrigin,
-    JobStatus, JobTarget, JobVerb, findings,
+    ChecklistAnswer, ChecklistTemplate, FilledChecklist, InspectionFacts, JobStatus, JobVerb,
+    StoredChecklist, findings, judge_follow_up, judge_inspection, judge_inspection_job,
 };
 use jukiops_domain::people::Authorized;
 use jukiops_domain::time::today_jst;
+use jukiops_domain::vocab::DecodeError;
 use serde::Serialize;
 use serde_json::json;
 use sqlx::{AnyConnection, Row};
 
-use super::job_changes::{apply_job_verb, insert_job, job_status};
-use super::rotations::{job_terminal, performer};
-use super::{JobTerminal, invalid, jst_text};
+use super::job_changes::{apply_job_verb, insert_job};
+use super::{JobTerminal, category, job_facts, job_terminal_asset, jst_text, person_facts};
 use crate::{PersonRef, Store, StoreError};
 
 /// One terminal's filled checklist.
@@ -57,60 +58,66 @@ pub struct JobInspections {
     pub not_inspected: Vec<JobTerminal>,
 }
 
-/// 422 on `job_id` unless job `job_id` exists and is a カ job.
-async fn inspection_job(conn: &mut AnyConnection, job_id: i64) -> Result<(), StoreError> {
-    let category: String = sqlx::query_scalar("SELECT category FROM jobs WHERE id = $1")
-        .bind(job_id)
-        .fetch_optional(conn)
-        .await?
-        .ok_or(StoreError::NotFound(Entity::Job))?;
-    if CategoryCode::from_kana(&category) != Some(CategoryCode::AnnualInspection) {
-        return Err(invalid(
-            "job_id",
-            "点検結果は、作業区分カ(年次点検)の作業にだけ記録できます。",
-        ));
-    }
-    Ok(())
-}
-
 /// The stored answers, as JSON.
 fn answers_of(text: &str) -> Result<Vec<ChecklistAnswer>, StoreError> {
     serde_json::from_str(text).map_err(|e| StoreError::Db(sqlx::Error::Decode(Box::new(e))))
 }
 
+/// A stored `YYYY-MM-DD`.
+fn date_of(text: &str) -> Result<chrono::NaiveDate, StoreError> {
+    parse_date(text).ok_or_else(|| {
+        StoreError::Decode(DecodeError {
+            vocabulary: "date",
+            code: text.chars().take(64).collect(),
+        })
+    })
+}
+
+/// The category of job `job_id` of year `year`, or 404.
+async fn job_category(
+    conn: &mut AnyConnection,
+    year: i64,
+    job_id: i64,
+) -> Result<CategoryCode, StoreError> {
+    let code: String =
+        sqlx::query_scalar("SELECT category FROM jobs WHERE id = $1 AND contract_id = $2")
+            .bind(job_id)
+            .bind(year)
+            .fetch_optional(conn)
+            .await?
+            .ok_or(StoreError::NotFound(Entity::Job))?;
+    category(&code)
+}
+
 impl Store {
-    /// The checklist template in force: the City's latest edit, or the built-in one.
+    /// The checklist template in force this year: the City's latest edit, or the built-in
+    /// one.
     pub async fn inspection_template(&self) -> Result<ChecklistTemplate, StoreError> {
-        let items: Option<String> =
-            sqlx::query_scalar("SELECT items FROM inspection_templates ORDER BY id DESC LIMIT 1")
-                .fetch_optional(&self.pool)
-                .await?;
-        match items {
-            Some(text) => Ok(ChecklistTemplate {
-                items: serde_json::from_str(&text)
-                    .map_err(|e| StoreError::Db(sqlx::Error::Decode(Box::new(e))))?,
-            }),
-            None => Ok(ChecklistTemplate::default_ja()),
-        }
+        let mut conn = self.pool.acquire().await?;
+        template_of(&mut conn, self.contract_id()?).await
     }
 
-    /// Stores a new checklist template (the City staff), audited with the labels before
-    /// and after.
+    /// Stores a new checklist template of the year (the City staff), audited with the
+    /// labels before and after.
     pub async fn save_inspection_template(
         &self,
         who: &Authorized,
         t: &ChecklistTemplate,
     ) -> Result<i64, StoreError> {
-        let before = self.inspection_template().await?;
         let mut ch = self.begin(who).await?;
-        let items = serde_json::to_string(&t.items).unwrap_or_default();
+        let year = ch.contract_id()?;
+        let before = template_of(ch.conn(), year).await?;
+        let items = serde_json::to_string(&t.items)
+            .map_err(|e| StoreError::Db(sqlx::Error::Encode(Box::new(e))))?;
         let now = ch.now().to_string();
         let id: i64 = sqlx::query_scalar(
-            "INSERT INTO inspection_templates (items, edited_by, edited_at) VALUES ($1, $2, $3) RETURNING id",
+            "INSERT INTO inspection_templates (items, edited_by, edited_at, contract_id) \
+             VALUES ($1, $2, $3, $4) RETURNING id",
         )
         .bind(&items)
         .bind(who.name())
         .bind(&now)
+        .bind(year)
         .fetch_one(ch.conn())
         .await?;
         let labels = |t: &ChecklistTemplate| {
@@ -131,8 +138,10 @@ impl Store {
         Ok(id)
     }
 
-    /// Records the checklist of one terminal of カ job `job_id`; a second one for the
-    /// same terminal replaces the first. The first record starts a requested job.
+    /// Records the checklist of one terminal of カ job `job_id` of the year, as
+    /// [`judge_inspection`] decides from the job, the terminal and the inspector; a second
+    /// one for the same terminal replaces the first. The first record starts a requested
+    /// job.
     pub async fn record_inspection(
         &self,
         who: &Authorized,
@@ -140,28 +149,21 @@ impl Store {
         c: &FilledChecklist,
     ) -> Result<i64, StoreError> {
         let mut ch = self.begin(who).await?;
-        inspection_job(ch.conn(), job_id).await?;
-        let status = job_status(ch.conn(), job_id).await?;
-        if !matches!(status, JobStatus::Requested | JobStatus::InProgress) {
-            return Err(StoreError::conflict(
-                "job_id",
-                format!(
-                    "この作業は「{}」のため、点検結果を記録できません。",
-                    status.label_ja()
-                ),
-            ));
-        }
-        let asset = job_terminal(ch.conn(), job_id, c.terminal_id).await?;
-        let inspector = performer(ch.conn(), "inspector_id", c.inspector_id).await?;
-        if c.inspected_on > today_jst(ch.now_utc()) {
-            return Err(invalid(
-                "inspected_on",
-                "点検日に未来の日付は指定できません。",
-            ));
-        }
-        if status == JobStatus::Requested {
-            let role = who.role();
-            apply_job_verb(&mut ch, job_id, status, JobVerb::Start, role).await?;
+        let year = ch.contract_id()?;
+        ch.lock("jobs", job_id).await?;
+        let job = job_facts(ch.conn(), year, job_id)
+            .await?
+            .ok_or(StoreError::NotFound(Entity::Job))?;
+        let facts = InspectionFacts {
+            job,
+            terminal: job_terminal_asset(ch.conn(), job_id, c.terminal_id).await?,
+            inspector: person_facts(ch.conn(), c.inspector_id).await?,
+            today: today_jst(ch.now_utc()),
+        };
+        let verdict = judge_inspection(c, &facts)?;
+        if verdict.starts_job {
+            let (from, role) = (JobStatus::Requested, who.role());
+            apply_job_verb(&mut ch, job_id, from, JobVerb::Start, role).await?;
         }
         let previous: Option<i64> =
             sqlx::query_scalar("SELECT id FROM inspections WHERE job_id = $1 AND terminal_id = $2")
@@ -169,7 +171,8 @@ impl Store {
                 .bind(c.terminal_id)
                 .fetch_optional(ch.conn())
                 .await?;
-        let answers = serde_json::to_string(&c.answers).unwrap_or_default();
+        let answers = serde_json::to_string(&c.answers)
+            .map_err(|e| StoreError::Db(sqlx::Error::Encode(Box::new(e))))?;
         let now = ch.now().to_string();
         let inspected_on = c.inspected_on.to_string();
         let id: i64 = match previous {
@@ -204,16 +207,10 @@ impl Store {
                 .await?
             }
         };
-        let failed: Vec<&str> = c
-            .answers
-            .iter()
-            .filter(|a| a.value == AnswerValue::Fail)
-            .map(|a| a.label.as_str())
-            .collect();
         let changes = json!({
-            "job": {"after": job_id}, "terminal": {"after": asset},
-            "inspected_on": {"after": inspected_on}, "inspector": {"after": inspector},
-            "findings": {"after": if failed.is_empty() { "なし".to_string() } else { failed.join("、") }},
+            "job": {"after": job_id}, "terminal": {"after": verdict.asset_number},
+            "inspected_on": {"after": inspected_on}, "inspector": {"after": verdict.inspector},
+            "findings": {"after": c.findings_summary()},
         });
         let action = if previous.is_some() {
             AuditAction::Replace
@@ -225,9 +222,13 @@ impl Store {
         Ok(id)
     }
 
-    /// The filled checklists of カ job `job_id`, their findings and the terminals left.
+    /// The filled checklists of カ job `job_id` of the year, their findings and the
+    /// terminals left; any other job is not found.
     pub async fn job_inspections(&self, job_id: i64) -> Result<JobInspections, StoreError> {
         let job = self.job(job_id).await?;
+        if job.job.category != CategoryCode::AnnualInspection {
+            return Err(StoreError::NotFound(Entity::Job));
+        }
         let rows = sqlx::query(
             "SELECT i.id, i.terminal_id, t.asset_number, i.inspected_on, i.inspector_id, u.username, \
              u.display_name, i.answers, i.recorded_by, i.recorded_at FROM inspections i \
@@ -265,8 +266,7 @@ impl Store {
         for i in &inspections {
             let filled = FilledChecklist {
                 terminal_id: i.terminal_id,
-                inspected_on: jukiops_domain::inventory::parse_date(&i.inspected_on)
-                    .unwrap_or_default(),
+                inspected_on: date_of(&i.inspected_on)?,
                 inspector_id: i.inspector.id,
                 answers: i.answers.clone(),
             };
@@ -300,7 +300,8 @@ impl Store {
     }
 
     /// Raises an エ job (the City's order) on the terminal of a finding of カ job
-    /// `job_id`, titled after the failed item and linked back; once per finding.
+    /// `job_id` of the year, titled after the failed item and linked back; once per
+    /// finding, as [`judge_follow_up`] decides.
     pub async fn raise_follow_up(
         &self,
         who: &Authorized,
@@ -309,7 +310,8 @@ impl Store {
         item_id: &str,
     ) -> Result<i64, StoreError> {
         let mut ch = self.begin(who).await?;
-        inspection_job(ch.conn(), job_id).await?;
+        let year = ch.contract_id()?;
+        judge_inspection_job(job_category(ch.conn(), year, job_id).await?)?;
         let r = sqlx::query(
             "SELECT i.inspected_on, i.answers, t.asset_number FROM inspections i \
              JOIN terminals t ON t.id = i.terminal_id WHERE i.job_id = $1 AND i.terminal_id = $2",
@@ -319,50 +321,22 @@ impl Store {
         .fetch_optional(ch.conn())
         .await?
         .ok_or(StoreError::NotFound(Entity::Inspection))?;
-        let asset: String = r.try_get("asset_number")?;
-        let inspected_on: String = r.try_get("inspected_on")?;
-        let answer = answers_of(&r.try_get::<String, _>("answers")?)?
-            .into_iter()
-            .find(|a| a.item_id == item_id.trim() && a.value == AnswerValue::Fail)
-            .ok_or_else(|| {
-                invalid(
-                    "item_id",
-                    format!(
-                        "統合端末 {asset} の点検結果に、不合格の項目「{item_id}」はありません。"
-                    ),
-                )
-            })?;
-        let finding = Finding {
+        let checklist = StoredChecklist {
             terminal_id,
-            inspected_on: jukiops_domain::inventory::parse_date(&inspected_on).unwrap_or_default(),
-            item_id: answer.item_id.clone(),
-            label: answer.label.clone(),
-            note: answer.note.clone().unwrap_or_default(),
+            asset_number: r.try_get("asset_number")?,
+            inspected_on: date_of(&r.try_get::<String, _>("inspected_on")?)?,
+            answers: answers_of(&r.try_get::<String, _>("answers")?)?,
         };
         let linked: Option<i64> = sqlx::query_scalar(
-            "SELECT follow_up_job_id FROM inspection_follow_ups WHERE job_id = $1 AND terminal_id = $2 AND item_id = $3",
+            "SELECT follow_up_job_id FROM inspection_follow_ups \
+             WHERE job_id = $1 AND terminal_id = $2 AND item_id = $3",
         )
         .bind(job_id)
         .bind(terminal_id)
-        .bind(&finding.item_id)
+        .bind(item_id.trim())
         .fetch_optional(ch.conn())
         .await?;
-        if let Some(other) = linked {
-            return Err(StoreError::conflict(
-                "item_id",
-                format!("この指摘には既に作業(作業ID {other})が登録されています。"),
-            ));
-        }
-        let draft = JobDraft {
-            category: CategoryCode::CitySettingsChange,
-            origin: JobOrigin::CityOrder,
-            title: finding.job_title(),
-            description: Some(format!(
-                "年次点検(作業ID {job_id})で統合端末 {asset} に指摘({}): {}",
-                finding.inspected_on, finding.note
-            )),
-            target: JobTarget::Terminals(vec![terminal_id]),
-        };
+        let (finding, draft) = judge_follow_up(job_id, &checklist, item_id, linked)?;
         let new_id = insert_job(&mut ch, who, &draft).await?;
         sqlx::query(
             "INSERT INTO inspection_follow_ups (job_id, terminal_id, item_id, follow_up_job_id) \
@@ -375,11 +349,28 @@ impl Store {
         .execute(ch.conn())
         .await?;
         let changes = json!({
-            "terminal": {"after": asset}, "finding": {"after": finding.label},
+            "terminal": {"after": checklist.asset_number}, "finding": {"after": finding.label},
             "follow_up": {"after": format!("{new_id} {}", draft.title)},
         });
         ch.audit(Entity::Job, job_id, AuditAction::RaiseFollowUp, &changes);
         ch.commit().await?;
         Ok(new_id)
+    }
+}
+
+/// The template in force in year `year`: its latest edit, or the built-in one.
+async fn template_of(conn: &mut AnyConnection, year: i64) -> Result<ChecklistTemplate, StoreError> {
+    let items: Option<String> = sqlx::query_scalar(
+        "SELECT items FROM inspection_templates WHERE contract_id = $1 ORDER BY id DESC LIMIT 1",
+    )
+    .bind(year)
+    .fetch_optional(conn)
+    .await?;
+    match items {
+        Some(text) => Ok(ChecklistTemplate {
+            items: serde_json::from_str(&text)
+                .map_err(|e| StoreError::Db(sqlx::Error::Decode(Box::new(e))))?,
+        }),
+        None => Ok(ChecklistTemplate::default_ja()),
     }
 }

@@ -1,33 +1,38 @@
 //! Changing jobs: creating one (from a notice, which moves the notice in the same
-//! transaction, or by the City's order or an incident) with its target terminals
-//! resolved and stored, and moving one by the job state machine.
+//! transaction, or by the City's order or an incident) with its target terminals, as the
+//! domain judges them from the register, and moving one by the job state machine.
 
-use jukiops_domain::FieldErrors;
 use jukiops_domain::audit::{AuditAction, Entity};
 use jukiops_domain::inventory::AssetStatus;
 use jukiops_domain::jobs::{
-    JobDraft, JobOrigin, JobStatus, JobTarget, JobVerb, NoticeKind, NoticeOfJob, NoticeStatus,
-    job_transition, judge_job_from_notice,
+    INSTALLED, JobDraft, JobOrigin, JobStatus, JobTarget, JobVerb, NoticeKind, NoticeOfJob,
+    NoticeStatus, TerminalFacts, job_transition, judge_job_from_notice, judge_job_terminals,
 };
 use jukiops_domain::people::{Authorized, Role};
 use jukiops_domain::rules::Refusal;
 use jukiops_domain::time::today_jst;
 use serde_json::json;
+use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
-use super::{id_list, invalid, raced};
+use super::{id_list, raced};
 use crate::{Change, Store, StoreError, sql};
 
-/// The notice a new job comes from, as stored; an unknown one is refused naming the field.
+/// The notice of year `year` a new job comes from, as stored; an unknown one is refused
+/// naming the field.
 async fn notice_of_job(
     conn: &mut AnyConnection,
+    year: i64,
     notice_id: i64,
 ) -> Result<NoticeOfJob, StoreError> {
-    let r = sqlx::query("SELECT jlis_reference, kind, status FROM notices WHERE id = $1")
-        .bind(notice_id)
-        .fetch_optional(conn)
-        .await?
-        .ok_or_else(|| Refusal::unknown("notice_id", "通知", notice_id))?;
+    let r = sqlx::query(
+        "SELECT jlis_reference, kind, status FROM notices WHERE id = $1 AND contract_id = $2",
+    )
+    .bind(notice_id)
+    .bind(year)
+    .fetch_optional(conn)
+    .await?
+    .ok_or_else(|| Refusal::unknown("notice_id", "通知", notice_id))?;
     Ok(NoticeOfJob {
         jlis_reference: r.try_get("jlis_reference")?,
         kind: NoticeKind::decode(&r.try_get::<String, _>("kind")?)?,
@@ -35,36 +40,35 @@ async fn notice_of_job(
     })
 }
 
-/// The terminals a target covers, as `(id, asset number)`: for all terminals, those
-/// installed now (in service or under repair); chosen ones must exist and not be retired.
-async fn resolve_terminals(
+fn terminal_facts(r: &AnyRow) -> Result<TerminalFacts, StoreError> {
+    Ok(TerminalFacts {
+        id: r.try_get("id")?,
+        asset_number: r.try_get("asset_number")?,
+        status: AssetStatus::decode(&r.try_get::<String, _>("status")?)?,
+    })
+}
+
+/// The register's terminals a target is judged against: for all terminals, those
+/// installed now, by asset number; for chosen ones, those of the ids that exist.
+async fn terminals_for(
     conn: &mut AnyConnection,
     target: &JobTarget,
-) -> Result<Vec<(i64, String)>, StoreError> {
+) -> Result<Vec<TerminalFacts>, StoreError> {
     let ids = match target {
         JobTarget::AllTerminals => {
             let rows = sqlx::query(
-                "SELECT id, asset_number FROM terminals WHERE status IN ($1, $2) ORDER BY asset_number",
+                "SELECT id, asset_number, status FROM terminals WHERE status IN ($1, $2) \
+                 ORDER BY asset_number",
             )
-            .bind(AssetStatus::InService.as_str())
-            .bind(AssetStatus::UnderRepair.as_str())
+            .bind(INSTALLED[0].as_str())
+            .bind(INSTALLED[1].as_str())
             .fetch_all(conn)
             .await?;
-            if rows.is_empty() {
-                return Err(invalid(
-                    "terminal_ids",
-                    "使用中の統合端末が登録されていないため、全端末を対象にできません。",
-                ));
-            }
-            return rows
-                .iter()
-                .map(|r| Ok((r.try_get("id")?, r.try_get("asset_number")?)))
-                .collect();
+            return rows.iter().map(terminal_facts).collect();
         }
         JobTarget::Terminals(ids) => ids,
     };
     let mut found = Vec::with_capacity(ids.len());
-    let mut e = FieldErrors::default();
     for chunk in ids.chunks(500) {
         let rows = sqlx::query(sql(format!(
             "SELECT id, asset_number, status FROM terminals WHERE id IN ({})",
@@ -72,33 +76,16 @@ async fn resolve_terminals(
         )))
         .fetch_all(&mut *conn)
         .await?;
-        for id in chunk {
-            let r = rows
-                .iter()
-                .find(|r| r.try_get::<i64, _>("id").ok() == Some(*id));
-            match r {
-                None => e.push(
-                    "terminal_ids",
-                    format!("統合端末ID {id} は登録されていません。"),
-                ),
-                Some(r) => {
-                    let asset: String = r.try_get("asset_number")?;
-                    if r.try_get::<String, _>("status")? == AssetStatus::Retired.as_str() {
-                        e.push(
-                            "terminal_ids",
-                            format!("統合端末 {asset} は撤去済みのため対象にできません。"),
-                        );
-                    }
-                    found.push((*id, asset));
-                }
-            }
+        for r in &rows {
+            found.push(terminal_facts(r)?);
         }
     }
-    e.into_result(found).map_err(StoreError::from)
+    Ok(found)
 }
 
 /// Moves job `id` from `from` by `verb` inside `ch`, audited; completing records the
-/// Japan-time date as `done_on`.
+/// Japan-time date as `done_on`. The update is guarded on `from`: a job moved by another
+/// change meanwhile is a lost race (409).
 pub(super) async fn apply_job_verb(
     ch: &mut Change,
     id: i64,
@@ -106,7 +93,7 @@ pub(super) async fn apply_job_verb(
     verb: JobVerb,
     role: Role,
 ) -> Result<JobStatus, StoreError> {
-    let to = job_transition(from, verb, role).map_err(|e| StoreError::conflict("status", e.0))?;
+    let to = job_transition(from, verb, role)?;
     let done_on = (to == JobStatus::Done).then(|| today_jst(ch.now_utc()).to_string());
     let now = ch.now().to_string();
     let n = sqlx::query(
@@ -132,55 +119,61 @@ pub(super) async fn apply_job_verb(
     Ok(to)
 }
 
-/// The current status of job `id`, or 404.
-pub(super) async fn job_status(conn: &mut AnyConnection, id: i64) -> Result<JobStatus, StoreError> {
-    let s: String = sqlx::query_scalar("SELECT status FROM jobs WHERE id = $1")
-        .bind(id)
-        .fetch_optional(conn)
-        .await?
-        .ok_or(StoreError::NotFound(Entity::Job))?;
-    Ok(JobStatus::parse(&s).unwrap_or(JobStatus::Cancelled))
+/// The current status of job `id` of year `year`, or 404.
+async fn job_status(conn: &mut AnyConnection, year: i64, id: i64) -> Result<JobStatus, StoreError> {
+    let s: String =
+        sqlx::query_scalar("SELECT status FROM jobs WHERE id = $1 AND contract_id = $2")
+            .bind(id)
+            .bind(year)
+            .fetch_optional(conn)
+            .await?
+            .ok_or(StoreError::NotFound(Entity::Job))?;
+    Ok(JobStatus::decode(&s)?)
 }
 
-/// Creates a job with its target terminals inside `ch`, audited; a job from a notice
-/// moves the notice (作業登録) too.
+/// Creates a job of the change's year with its target terminals inside `ch`, audited; a
+/// job from a notice moves the notice (作業登録) too.
 pub(super) async fn insert_job(
     ch: &mut Change,
     who: &Authorized,
     d: &JobDraft,
 ) -> Result<i64, StoreError> {
     let role = who.role();
-    let status = JobStatus::initial(role).map_err(|e| StoreError::conflict("status", e.0))?;
+    let year = ch.contract_id()?;
+    let status = JobStatus::initial(role)?;
     let notice = match d.origin {
         JobOrigin::Notice { notice_id } => {
-            let n = notice_of_job(ch.conn(), notice_id).await?;
+            let n = notice_of_job(ch.conn(), year, notice_id).await?;
             let to = judge_job_from_notice(&n, d.category, role)?;
             Some((notice_id, (n.jlis_reference, n.status, to)))
         }
         _ => None,
     };
-    let terminals = resolve_terminals(ch.conn(), &d.target).await?;
+    let found = terminals_for(ch.conn(), &d.target).await?;
+    let terminals = judge_job_terminals(&d.target, &found)?;
     let now = ch.now().to_string();
     let all = d.target == JobTarget::AllTerminals;
     let id: i64 = sqlx::query_scalar(
-            "INSERT INTO jobs (category, origin, notice_id, title, description, all_terminals, status, \
-             created_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id",
-        )
-        .bind(d.category.kana())
-        .bind(d.origin.as_str())
-        .bind(d.origin.notice_id())
-        .bind(&d.title)
-        .bind(d.description.clone().unwrap_or_default())
-        .bind(i64::from(all))
-        .bind(status.as_str())
-        .bind(who.name())
-        .bind(&now)
-        .fetch_one(ch.conn())
-        .await?;
-    for (t, _) in &terminals {
+        "INSERT INTO jobs (category, origin, notice_id, title, description, all_terminals, status, \
+             created_by, created_at, updated_at, contract_id) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10) RETURNING id",
+    )
+    .bind(d.category.kana())
+    .bind(d.origin.as_str())
+    .bind(d.origin.notice_id())
+    .bind(&d.title)
+    .bind(d.description.clone().unwrap_or_default())
+    .bind(i64::from(all))
+    .bind(status.as_str())
+    .bind(who.name())
+    .bind(&now)
+    .bind(year)
+    .fetch_one(ch.conn())
+    .await?;
+    for t in &terminals {
         sqlx::query("INSERT INTO job_terminals (job_id, terminal_id) VALUES ($1, $2)")
             .bind(id)
-            .bind(t)
+            .bind(t.id)
             .execute(ch.conn())
             .await?;
     }
@@ -202,7 +195,7 @@ pub(super) async fn insert_job(
                 "job": {"after": format!("{id} {}", d.title)}});
         ch.audit(Entity::Notice, notice_id, AuditAction::CreateJobs, &changes);
     }
-    let assets: Vec<&str> = terminals.iter().map(|(_, a)| a.as_str()).collect();
+    let assets: Vec<&str> = terminals.iter().map(|t| t.asset_number.as_str()).collect();
     let mut changes = json!({
         "category": {"after": d.category.kana()}, "origin": {"after": d.origin.as_str()},
         "title": {"after": d.title}, "all_terminals": {"after": all},
@@ -228,7 +221,8 @@ impl Store {
         Ok(id)
     }
 
-    /// Moves a job by the state machine (409 with the Japanese reason when refused).
+    /// Moves a job of the year by the state machine (409 with the Japanese reason when
+    /// refused).
     pub async fn move_job(
         &self,
         who: &Authorized,
@@ -236,7 +230,8 @@ impl Store {
         verb: JobVerb,
     ) -> Result<JobStatus, StoreError> {
         let mut ch = self.begin(who).await?;
-        let from = job_status(ch.conn(), id).await?;
+        let year = ch.contract_id()?;
+        let from = job_status(ch.conn(), year, id).await?;
         let to = apply_job_verb(&mut ch, id, from, verb, who.role()).await?;
         ch.commit().await?;
         Ok(to)

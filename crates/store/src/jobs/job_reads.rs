@@ -1,15 +1,16 @@
-//! Reading jobs: the paged list, one job with its target terminals, and the tallies the
-//! category counts and burn-down are computed from.
+//! Reading jobs of the store's contract year: the paged list, one job with its target
+//! terminals, the terminals a new job may cover, and the tallies the category counts and
+//! burn-down are computed from.
 
 use jukiops_domain::audit::Entity;
 use jukiops_domain::contract::CategoryCode;
 use jukiops_domain::inventory::parse_date;
-use jukiops_domain::jobs::{JobOrigin, JobStatus, JobTally, Progress};
+use jukiops_domain::jobs::{INSTALLED, JobOrigin, JobOriginKind, JobStatus, JobTally, Progress};
 use serde::{Deserialize, Serialize};
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
-use super::jst_text;
+use super::{category, jst_text};
 use crate::{Page, PageRequest, Store, StoreError, sql};
 
 /// One job (作業).
@@ -69,23 +70,27 @@ const COLUMNS: &str = "j.id, j.category, j.origin, j.notice_id, n.jlis_reference
     (SELECT COUNT(*) FROM job_terminals jt WHERE jt.job_id = j.id) AS terminal_count \
     FROM jobs j LEFT JOIN notices n ON n.id = j.notice_id";
 
-/// The origin stored as `code` (with its notice).
-pub(super) fn origin_from(code: &str, notice_id: Option<i64>) -> JobOrigin {
-    match (code, notice_id) {
-        ("notice", Some(notice_id)) => JobOrigin::Notice { notice_id },
-        ("incident", _) => JobOrigin::Incident,
-        _ => JobOrigin::CityOrder,
-    }
+/// The origin stored as `code` (with its notice); a notice origin without its notice is
+/// a decode error.
+fn origin_from(code: &str, notice_id: Option<i64>) -> Result<JobOrigin, StoreError> {
+    Ok(match (JobOriginKind::decode(code)?, notice_id) {
+        (JobOriginKind::Notice, Some(notice_id)) => JobOrigin::Notice { notice_id },
+        (JobOriginKind::Notice, None) => {
+            return Err(StoreError::Decode(jukiops_domain::vocab::DecodeError {
+                vocabulary: "JobOrigin",
+                code: code.into(),
+            }));
+        }
+        (JobOriginKind::CityOrder, _) => JobOrigin::CityOrder,
+        (JobOriginKind::Incident, _) => JobOrigin::Incident,
+    })
 }
 
-fn row(r: &AnyRow) -> Result<Job, sqlx::Error> {
-    let code: String = r.try_get("category")?;
-    let category = CategoryCode::from_kana(&code)
-        .ok_or_else(|| sqlx::Error::Decode(format!("bad category {code}").into()))?;
+fn row(r: &AnyRow) -> Result<Job, StoreError> {
+    let category = category(&r.try_get::<String, _>("category")?)?;
     let notice_id: Option<i64> = r.try_get("notice_id")?;
-    let origin = origin_from(&r.try_get::<String, _>("origin")?, notice_id);
-    let status =
-        JobStatus::parse(&r.try_get::<String, _>("status")?).unwrap_or(JobStatus::Cancelled);
+    let origin = origin_from(&r.try_get::<String, _>("origin")?, notice_id)?;
+    let status = JobStatus::decode(&r.try_get::<String, _>("status")?)?;
     let description: String = r.try_get("description")?;
     Ok(Job {
         id: r.try_get("id")?,
@@ -132,16 +137,18 @@ pub(super) async fn terminals_of(
 }
 
 impl Store {
-    /// Jobs, newest first.
+    /// Jobs of the year, newest first.
     pub async fn jobs(&self, f: &JobFilter, req: PageRequest) -> Result<Page<Job>, StoreError> {
-        let filter = "WHERE ($1 IS NULL OR j.category = $1) AND ($2 IS NULL OR j.status = $2) \
-                      AND ($3 IS NULL OR j.notice_id = $3)";
+        let filter = "WHERE j.contract_id = $1 AND ($2 IS NULL OR j.category = $2) \
+                      AND ($3 IS NULL OR j.status = $3) AND ($4 IS NULL OR j.notice_id = $4)";
+        let year = self.contract_id()?;
         let category = f.category.map(|c| c.kana().to_string());
         let status = f.status.map(|s| s.as_str().to_string());
         let mut conn = self.pool.acquire().await?;
         let rows = sqlx::query(sql(format!(
-            "SELECT {COLUMNS} {filter} ORDER BY j.id DESC LIMIT $4 OFFSET $5"
+            "SELECT {COLUMNS} {filter} ORDER BY j.id DESC LIMIT $5 OFFSET $6"
         )))
+        .bind(year)
         .bind(category.clone())
         .bind(status.clone())
         .bind(f.notice_id)
@@ -150,6 +157,7 @@ impl Store {
         .fetch_all(&mut *conn)
         .await?;
         let total: i64 = sqlx::query_scalar(sql(format!("SELECT COUNT(*) FROM jobs j {filter}")))
+            .bind(year)
             .bind(category)
             .bind(status)
             .bind(f.notice_id)
@@ -159,38 +167,64 @@ impl Store {
         Ok(Page::new(items, total, req))
     }
 
-    /// One job with its target terminals.
+    /// One job of the year with its target terminals.
     pub async fn job(&self, id: i64) -> Result<JobDetail, StoreError> {
+        let year = self.contract_id()?;
         let mut conn = self.pool.acquire().await?;
-        let r = sqlx::query(sql(format!("SELECT {COLUMNS} WHERE j.id = $1")))
-            .bind(id)
-            .fetch_optional(&mut *conn)
-            .await?
-            .ok_or(StoreError::NotFound(Entity::Job))?;
+        let r = sqlx::query(sql(format!(
+            "SELECT {COLUMNS} WHERE j.id = $1 AND j.contract_id = $2"
+        )))
+        .bind(id)
+        .bind(year)
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or(StoreError::NotFound(Entity::Job))?;
         let job = row(&r)?;
         let terminals = terminals_of(&mut conn, id).await?;
         Ok(JobDetail { job, terminals })
     }
 
-    /// Every job as the category counts see it.
+    /// The terminals installed now (in service or under repair), by site and asset
+    /// number: those a new job may cover.
+    pub async fn installed_terminals(&self) -> Result<Vec<JobTerminal>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT t.id, t.asset_number, s.name AS site_name, t.room FROM terminals t \
+             JOIN sites s ON s.id = t.site_id WHERE t.status IN ($1, $2) \
+             ORDER BY t.site_id, t.asset_number",
+        )
+        .bind(INSTALLED[0].as_str())
+        .bind(INSTALLED[1].as_str())
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(JobTerminal {
+                    id: r.try_get("id")?,
+                    asset_number: r.try_get("asset_number")?,
+                    site_name: r.try_get("site_name")?,
+                    room: r.try_get("room")?,
+                })
+            })
+            .collect()
+    }
+
+    /// Every job of the year as the category counts see it.
     pub async fn job_tallies(&self) -> Result<Vec<JobTally>, StoreError> {
-        let rows = sqlx::query("SELECT category, status, done_on FROM jobs")
+        let rows = sqlx::query("SELECT category, status, done_on FROM jobs WHERE contract_id = $1")
+            .bind(self.contract_id()?)
             .fetch_all(&self.pool)
             .await?;
         let mut out = Vec::with_capacity(rows.len());
         for r in rows {
-            let Some(category) = CategoryCode::from_kana(&r.try_get::<String, _>("category")?)
-            else {
-                continue;
-            };
+            let category = category(&r.try_get::<String, _>("category")?)?;
             let done_on: Option<String> = r.try_get("done_on")?;
-            let progress = match JobStatus::parse(&r.try_get::<String, _>("status")?) {
-                Some(JobStatus::Cancelled) | None => Progress::Cancelled,
-                Some(JobStatus::Done) => match done_on.as_deref().and_then(parse_date) {
+            let progress = match JobStatus::decode(&r.try_get::<String, _>("status")?)? {
+                JobStatus::Cancelled => Progress::Cancelled,
+                JobStatus::Done => match done_on.as_deref().and_then(parse_date) {
                     Some(on) => Progress::Done { on },
                     None => Progress::Open,
                 },
-                Some(_) => Progress::Open,
+                _ => Progress::Open,
             };
             out.push(JobTally { category, progress });
         }

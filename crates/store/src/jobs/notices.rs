@@ -1,5 +1,7 @@
-//! J-LIS notices (R2.4): recorded by the City with a unique J-LIS reference, listed,
-//! shown with the jobs they led to, withdrawn or closed by the notice state machine.
+//! J-LIS notices (R2.4): recorded by the City with a unique J-LIS reference (a second one
+//! is refused by the unique index, named in [`crate::constraints`]), listed, shown with the
+//! jobs they led to, withdrawn or closed by the notice state machine; each belongs to the
+//! contract year it was recorded in.
 
 use jukiops_domain::audit::{AuditAction, Entity};
 use jukiops_domain::jobs::{
@@ -79,27 +81,23 @@ fn row(r: &AnyRow) -> Result<Notice, StoreError> {
     })
 }
 
-fn duplicate(reference: &str) -> StoreError {
-    StoreError::conflict(
-        "jlis_reference",
-        format!("J-LISの文書番号「{reference}」の通知は既に登録されています。"),
-    )
-}
-
 impl Store {
-    /// Notices, newest received first.
+    /// Notices of the year, newest received first.
     pub async fn notices(
         &self,
         f: &NoticeFilter,
         req: PageRequest,
     ) -> Result<Page<Notice>, StoreError> {
-        let filter = "WHERE ($1 IS NULL OR n.status = $1) AND ($2 IS NULL OR n.kind = $2)";
+        let filter = "WHERE n.contract_id = $1 AND ($2 IS NULL OR n.status = $2) \
+                      AND ($3 IS NULL OR n.kind = $3)";
+        let year = self.contract_id()?;
         let status = f.status.map(|s| s.as_str().to_string());
         let kind = f.kind.map(|k| k.as_str().to_string());
         let mut conn = self.pool.acquire().await?;
         let rows = sqlx::query(sql(format!(
-            "SELECT {COLUMNS} {filter} ORDER BY n.received_on DESC, n.id DESC LIMIT $3 OFFSET $4"
+            "SELECT {COLUMNS} {filter} ORDER BY n.received_on DESC, n.id DESC LIMIT $4 OFFSET $5"
         )))
+        .bind(year)
         .bind(status.clone())
         .bind(kind.clone())
         .bind(req.limit())
@@ -108,6 +106,7 @@ impl Store {
         .await?;
         let total: i64 =
             sqlx::query_scalar(sql(format!("SELECT COUNT(*) FROM notices n {filter}")))
+                .bind(year)
                 .bind(status)
                 .bind(kind)
                 .fetch_one(&mut *conn)
@@ -116,12 +115,16 @@ impl Store {
         Ok(Page::new(items, total, req))
     }
 
+    /// One notice of the year.
     pub async fn notice(&self, id: i64) -> Result<Notice, StoreError> {
-        let r = sqlx::query(sql(format!("SELECT {COLUMNS} WHERE n.id = $1")))
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?
-            .ok_or(StoreError::NotFound(Entity::Notice))?;
+        let r = sqlx::query(sql(format!(
+            "SELECT {COLUMNS} WHERE n.id = $1 AND n.contract_id = $2"
+        )))
+        .bind(id)
+        .bind(self.contract_id()?)
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or(StoreError::NotFound(Entity::Notice))?;
         row(&r)
     }
 
@@ -137,29 +140,23 @@ impl Store {
         Ok(NoticeDetail { notice, jobs })
     }
 
-    /// Records a notice as received (the City staff); a J-LIS reference already recorded
-    /// is refused (409).
+    /// Records a notice of the change's year as received (the City staff); a J-LIS
+    /// reference already recorded, in any year, is refused by the unique index (409 naming
+    /// `jlis_reference`).
     pub async fn record_notice(
         &self,
         who: &Authorized,
         d: &NoticeDraft,
     ) -> Result<i64, StoreError> {
         let mut ch = self.begin(who).await?;
+        let year = ch.contract_id()?;
         let status = NoticeStatus::initial(who.role())?;
-        let exists: Option<i64> =
-            sqlx::query_scalar("SELECT id FROM notices WHERE jlis_reference = $1")
-                .bind(&d.jlis_reference)
-                .fetch_optional(ch.conn())
-                .await?;
-        if exists.is_some() {
-            return Err(duplicate(&d.jlis_reference));
-        }
         let now = ch.now().to_string();
         let deadline = d.requested_deadline.map(|d| d.to_string());
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO notices (jlis_reference, received_on, kind, title, body, requested_deadline, \
-             status, created_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) \
-             RETURNING id",
+             status, created_by, created_at, updated_at, contract_id) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10) RETURNING id",
         )
         .bind(&d.jlis_reference)
         .bind(d.received_on.to_string())
@@ -170,6 +167,7 @@ impl Store {
         .bind(status.as_str())
         .bind(who.name())
         .bind(&now)
+        .bind(year)
         .fetch_one(ch.conn())
         .await?;
         let changes = json!({
@@ -191,7 +189,8 @@ impl Store {
         verb: NoticeVerb,
     ) -> Result<NoticeStatus, StoreError> {
         let mut ch = self.begin(who).await?;
-        let facts = notice_facts(ch.conn(), id).await?;
+        let year = ch.contract_id()?;
+        let facts = notice_facts(ch.conn(), year, id).await?;
         let to = judge_notice_move(facts, verb, who.role())?;
         ch.move_status(
             "notices",
@@ -208,13 +207,19 @@ impl Store {
     }
 }
 
-/// A notice's status and how many of its jobs are still open.
-async fn notice_facts(conn: &mut AnyConnection, id: i64) -> Result<NoticeFacts, StoreError> {
-    let status: String = sqlx::query_scalar("SELECT status FROM notices WHERE id = $1")
-        .bind(id)
-        .fetch_optional(&mut *conn)
-        .await?
-        .ok_or(StoreError::NotFound(Entity::Notice))?;
+/// The status of notice `id` of year `year` and how many of its jobs are still open.
+async fn notice_facts(
+    conn: &mut AnyConnection,
+    year: i64,
+    id: i64,
+) -> Result<NoticeFacts, StoreError> {
+    let status: String =
+        sqlx::query_scalar("SELECT status FROM notices WHERE id = $1 AND contract_id = $2")
+            .bind(id)
+            .bind(year)
+            .fetch_optional(&mut *conn)
+            .await?
+            .ok_or(StoreError::NotFound(Entity::Notice))?;
     let open: i64 = sqlx::query_scalar(sql(format!(
         "SELECT COUNT(*) FROM jobs WHERE notice_id = $1 AND status IN ({})",
         open_statuses_sql()

@@ -1,18 +1,18 @@
 //! オ: administrator-password changes (R3.2), one record per terminal of an オ job: who
 //! changed it and when, never the password. The first record starts a requested job.
 
-use chrono::Duration;
 use jukiops_domain::audit::{AuditAction, Entity};
 use jukiops_domain::contract::CategoryCode;
-use jukiops_domain::jobs::{JobStatus, JobVerb, PasswordRotation, not_rotated};
+use jukiops_domain::jobs::{
+    JobStatus, JobVerb, PasswordRotation, RotationFacts, judge_rotation, not_rotated,
+};
 use jukiops_domain::people::Authorized;
-use jukiops_domain::people::Role;
 use jukiops_domain::time::{display_jst, from_db, to_db};
 use serde::Serialize;
-use sqlx::{AnyConnection, Row};
+use sqlx::Row;
 
-use super::job_changes::{apply_job_verb, job_status};
-use super::{JobTerminal, invalid, jst_text};
+use super::job_changes::apply_job_verb;
+use super::{JobTerminal, job_facts, job_terminal_asset, jst_text, person_facts};
 use crate::{PersonRef, Store, StoreError};
 
 /// One recorded password change.
@@ -48,114 +48,36 @@ pub struct LastRotation {
     pub performer: String,
 }
 
-/// The asset number of `terminal_id` when it is one of job `job_id`'s terminals.
-pub(super) async fn job_terminal(
-    conn: &mut AnyConnection,
-    job_id: i64,
-    terminal_id: i64,
-) -> Result<String, StoreError> {
-    sqlx::query_scalar(
-        "SELECT t.asset_number FROM job_terminals jt JOIN terminals t ON t.id = jt.terminal_id \
-         WHERE jt.job_id = $1 AND jt.terminal_id = $2",
-    )
-    .bind(job_id)
-    .bind(terminal_id)
-    .fetch_optional(conn)
-    .await?
-    .ok_or_else(|| {
-        invalid(
-            "terminal_id",
-            format!("統合端末ID {terminal_id} はこの作業の対象ではありません。"),
-        )
-    })
-}
-
-/// The login name of `id` when it is an enabled contractor's person, else 422 on `field`.
-pub(super) async fn performer(
-    conn: &mut AnyConnection,
-    field: &str,
-    id: i64,
-) -> Result<String, StoreError> {
-    let r = sqlx::query("SELECT username, role, disabled FROM users WHERE id = $1")
-        .bind(id)
-        .fetch_optional(conn)
-        .await?;
-    if let Some(r) = r {
-        let role = Role::parse(&r.try_get::<String, _>("role")?);
-        if r.try_get::<i64, _>("disabled")? == 0
-            && matches!(role, Some(Role::ContractorWorker | Role::ContractorLead))
-        {
-            return Ok(r.try_get("username")?);
-        }
-    }
-    Err(invalid(
-        field,
-        format!("利用者ID {id} は有効な作業従事者・業務責任者ではありません。"),
-    ))
-}
-
-fn recorded_twice(asset: &str) -> StoreError {
-    StoreError::conflict(
-        "terminal_id",
-        format!("統合端末 {asset} の管理者パスワード変更は、この作業で既に記録されています。"),
-    )
-}
-
 impl Store {
-    /// Records that a terminal's administrator password was changed in an オ job.
+    /// Records that a terminal's administrator password was changed in an オ job of the
+    /// year, as [`judge_rotation`] decides from the job, the terminal and the person; the
+    /// first record of a requested job starts it.
     pub async fn record_rotation(
         &self,
         who: &Authorized,
         r: &PasswordRotation,
     ) -> Result<i64, StoreError> {
         let mut ch = self.begin(who).await?;
-        let category: String = sqlx::query_scalar("SELECT category FROM jobs WHERE id = $1")
-            .bind(r.job_id)
-            .fetch_optional(ch.conn())
-            .await?
-            .ok_or_else(|| {
-                invalid(
-                    "job_id",
-                    format!("作業ID {} は登録されていません。", r.job_id),
-                )
-            })?;
-        if CategoryCode::from_kana(&category) != Some(CategoryCode::PasswordRotation) {
-            return Err(invalid(
-                "job_id",
-                "管理者パスワードの変更は、作業区分オの作業にだけ記録できます。",
-            ));
-        }
-        let status = job_status(ch.conn(), r.job_id).await?;
-        if !matches!(status, JobStatus::Requested | JobStatus::InProgress) {
-            return Err(StoreError::conflict(
-                "job_id",
-                format!(
-                    "この作業は「{}」のため、パスワードの変更を記録できません。",
-                    status.label_ja()
-                ),
-            ));
-        }
-        let asset = job_terminal(ch.conn(), r.job_id, r.terminal_id).await?;
-        let username = performer(ch.conn(), "performer_id", r.performer_id).await?;
-        if r.rotated_at > ch.now_utc() + Duration::minutes(5) {
-            return Err(invalid(
-                "rotated_at",
-                "変更日時に未来の日時は指定できません。",
-            ));
-        }
-        let twice: Option<i64> = sqlx::query_scalar(
+        let year = ch.contract_id()?;
+        ch.lock("jobs", r.job_id).await?;
+        let recorded: Option<i64> = sqlx::query_scalar(
             "SELECT id FROM password_rotations WHERE job_id = $1 AND terminal_id = $2",
         )
         .bind(r.job_id)
         .bind(r.terminal_id)
         .fetch_optional(ch.conn())
         .await?;
-        if twice.is_some() {
-            return Err(recorded_twice(&asset));
-        }
-        if status == JobStatus::Requested {
-            let role = who.role();
-            apply_job_verb(&mut ch, r.job_id, status, JobVerb::Start, role).await?;
+        let facts = RotationFacts {
+            job: job_facts(ch.conn(), year, r.job_id).await?,
+            terminal: job_terminal_asset(ch.conn(), r.job_id, r.terminal_id).await?,
+            performer: person_facts(ch.conn(), r.performer_id).await?,
+            recorded: recorded.is_some(),
+            now: ch.now_utc(),
+        };
+        let verdict = judge_rotation(r, &facts)?;
+        if verdict.starts_job {
+            let (from, role) = (JobStatus::Requested, who.role());
+            apply_job_verb(&mut ch, r.job_id, from, JobVerb::Start, role).await?;
         }
         let now = ch.now().to_string();
         let id: i64 = sqlx::query_scalar(
@@ -171,17 +93,21 @@ impl Store {
         .fetch_one(ch.conn())
         .await?;
         let changes = serde_json::json!({
-            "job": {"after": r.job_id}, "terminal": {"after": asset},
-            "performer": {"after": username}, "rotated_at": {"after": display_jst(r.rotated_at)},
+            "job": {"after": r.job_id}, "terminal": {"after": verdict.asset_number},
+            "performer": {"after": verdict.performer}, "rotated_at": {"after": display_jst(r.rotated_at)},
         });
         ch.audit(Entity::PasswordRotation, id, AuditAction::Create, &changes);
         ch.commit().await?;
         Ok(id)
     }
 
-    /// The password changes of job `job_id` and its terminals not yet changed.
+    /// The password changes of オ job `job_id` of the year and its terminals not yet
+    /// changed; any other job is not found.
     pub async fn job_rotations(&self, job_id: i64) -> Result<JobRotations, StoreError> {
         let job = self.job(job_id).await?;
+        if job.job.category != CategoryCode::PasswordRotation {
+            return Err(StoreError::NotFound(Entity::Job));
+        }
         let rows = sqlx::query(
             "SELECT r.id, r.terminal_id, t.asset_number, r.changed_by, u.username, u.display_name, \
              r.changed_at, r.recorded_by, r.recorded_at FROM password_rotations r \
@@ -233,7 +159,8 @@ impl Store {
         })
     }
 
-    /// The latest administrator-password change of a terminal, if any.
+    /// The latest administrator-password change of a terminal in a job of the year, if
+    /// any.
     pub async fn last_rotation(
         &self,
         terminal_id: i64,
@@ -241,9 +168,11 @@ impl Store {
         let r = sqlx::query(
             "SELECT r.job_id, j.title, r.changed_at, u.display_name FROM password_rotations r \
              JOIN jobs j ON j.id = r.job_id JOIN users u ON u.id = r.changed_by \
-             WHERE r.terminal_id = $1 ORDER BY r.changed_at DESC, r.id DESC LIMIT 1",
+             WHERE r.terminal_id = $1 AND j.contract_id = $2 \
+             ORDER BY r.changed_at DESC, r.id DESC LIMIT 1",
         )
         .bind(terminal_id)
+        .bind(self.contract_id()?)
         .fetch_optional(&self.pool)
         .await?;
         let Some(r) = r else { return Ok(None) };

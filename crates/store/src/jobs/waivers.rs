@@ -6,7 +6,7 @@ use jukiops_domain::jobs::{DeliverableWaiver, WaiverScope, may_waive};
 use jukiops_domain::people::Authorized;
 use serde::Serialize;
 use serde_json::json;
-use sqlx::Row;
+use sqlx::{AnyConnection, Row};
 
 use super::jst_text;
 use crate::{Store, StoreError};
@@ -28,43 +28,73 @@ pub struct Waiver {
     pub recorded_at: String,
 }
 
-/// The waiver in words, for the audit trail.
-fn summary(scope: &str, deliverables: &[String]) -> String {
-    match WaiverScope::parse(scope) {
-        Some(WaiverScope::Part) => format!("一部: {}", deliverables.join("、")),
-        _ => "全部".to_string(),
-    }
+/// The waiver of job `job_id` (of year `year`), if the City made one.
+async fn waiver_of(
+    conn: &mut AnyConnection,
+    year: i64,
+    job_id: i64,
+) -> Result<Option<Waiver>, StoreError> {
+    let r = sqlx::query(
+        "SELECT w.scope, w.deliverables, w.decided_on, w.reason, w.decided_by, w.recorded_at \
+         FROM deliverable_waivers w JOIN jobs j ON j.id = w.job_id \
+         WHERE w.job_id = $1 AND j.contract_id = $2",
+    )
+    .bind(job_id)
+    .bind(year)
+    .fetch_optional(conn)
+    .await?;
+    let Some(r) = r else { return Ok(None) };
+    let scope = WaiverScope::decode(&r.try_get::<String, _>("scope")?)?;
+    let deliverables: Vec<String> = serde_json::from_str(&r.try_get::<String, _>("deliverables")?)
+        .map_err(|e| StoreError::Db(sqlx::Error::Decode(Box::new(e))))?;
+    Ok(Some(Waiver {
+        job_id,
+        scope: scope.as_str().to_string(),
+        scope_label: scope.label_ja().to_string(),
+        deliverables,
+        decided_on: r.try_get("decided_on")?,
+        reason: r.try_get("reason")?,
+        decided_by: r.try_get("decided_by")?,
+        recorded_at: jst_text(r.try_get("recorded_at")?).unwrap_or_default(),
+    }))
 }
 
 impl Store {
-    /// Records (or replaces) the City's waiver of a job's deliverables, audited on the job.
+    /// Records (or replaces) the City's waiver of the deliverables of a job of the year,
+    /// audited on the job.
     pub async fn record_waiver(
         &self,
         who: &Authorized,
         w: &DeliverableWaiver,
     ) -> Result<(), StoreError> {
-        let before = self.waiver(w.job_id).await?;
         let mut ch = self.begin(who).await?;
+        let year = ch.contract_id()?;
         may_waive(who.role()).map_err(|e| StoreError::conflict("scope", e.0))?;
-        let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM jobs WHERE id = $1")
-            .bind(w.job_id)
-            .fetch_optional(ch.conn())
-            .await?;
+        let exists: Option<i64> =
+            sqlx::query_scalar("SELECT id FROM jobs WHERE id = $1 AND contract_id = $2")
+                .bind(w.job_id)
+                .bind(year)
+                .fetch_optional(ch.conn())
+                .await?;
         if exists.is_none() {
             return Err(StoreError::NotFound(Entity::Job));
         }
+        ch.lock("jobs", w.job_id).await?;
+        let before = waiver_of(ch.conn(), year, w.job_id).await?;
         sqlx::query("DELETE FROM deliverable_waivers WHERE job_id = $1")
             .bind(w.job_id)
             .execute(ch.conn())
             .await?;
         let now = ch.now().to_string();
+        let deliverables = serde_json::to_string(&w.deliverables)
+            .map_err(|e| StoreError::Db(sqlx::Error::Encode(Box::new(e))))?;
         sqlx::query(
             "INSERT INTO deliverable_waivers (job_id, scope, deliverables, decided_on, reason, \
              decided_by, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
         )
         .bind(w.job_id)
         .bind(w.scope.as_str())
-        .bind(serde_json::to_string(&w.deliverables).unwrap_or_default())
+        .bind(deliverables)
         .bind(w.decided_on.to_string())
         .bind(w.reason.clone())
         .bind(who.name())
@@ -72,11 +102,12 @@ impl Store {
         .execute(ch.conn())
         .await?;
         let mut changes = json!({
-            "waiver": {"after": summary(w.scope.as_str(), &w.deliverables)},
+            "waiver": {"after": w.scope.summary(&w.deliverables)},
             "decided_on": {"after": w.decided_on.to_string()},
         });
         if let Some(b) = &before {
-            changes["waiver"]["before"] = json!(summary(&b.scope, &b.deliverables));
+            let scope = WaiverScope::decode(&b.scope)?;
+            changes["waiver"]["before"] = json!(scope.summary(&b.deliverables));
         }
         if let Some(r) = &w.reason {
             changes["reason"] = json!({"after": r});
@@ -86,30 +117,9 @@ impl Store {
         Ok(())
     }
 
-    /// The waiver of job `job_id`, if the City made one.
+    /// The waiver of job `job_id` of the year, if the City made one.
     pub async fn waiver(&self, job_id: i64) -> Result<Option<Waiver>, StoreError> {
-        let r = sqlx::query(
-            "SELECT scope, deliverables, decided_on, reason, decided_by, recorded_at \
-             FROM deliverable_waivers WHERE job_id = $1",
-        )
-        .bind(job_id)
-        .fetch_optional(&self.pool)
-        .await?;
-        let Some(r) = r else { return Ok(None) };
-        let scope: String = r.try_get("scope")?;
-        let deliverables: Vec<String> =
-            serde_json::from_str(&r.try_get::<String, _>("deliverables")?).unwrap_or_default();
-        Ok(Some(Waiver {
-            job_id,
-            scope_label: WaiverScope::parse(&scope)
-                .map(|s| s.label_ja().to_string())
-                .unwrap_or_default(),
-            scope,
-            deliverables,
-            decided_on: r.try_get("decided_on")?,
-            reason: r.try_get("reason")?,
-            decided_by: r.try_get("decided_by")?,
-            recorded_at: jst_text(r.try_get("recorded_at")?).unwrap_or_default(),
-        }))
+        let mut conn = self.pool.acquire().await?;
+        waiver_of(&mut conn, self.contract_id()?, job_id).await
     }
 }

@@ -1,46 +1,23 @@
 //! Attachments over the API (R2.4, R8.2, R8.3): a notice's files, a draft 作業手順書's
 //! files and a request's evidence of work, uploaded as the raw body, listed and downloaded.
-//! The operations here are shared with the pages.
+//! Thin handlers over [`jukiops_app::attachments`]; the download's headers are shared with
+//! the pages.
 
 use axum::Json;
 use axum::body::Body;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use jukiops_app::attachments::OwnerQuery;
 use jukiops_domain::FieldErrors;
-use jukiops_domain::jobs::{
-    MAX_ATTACHMENT_BYTES, OwnerKind, check_file, content_disposition, percent_decode,
-};
-use jukiops_domain::people::Action;
-use jukiops_store::{Attachment, Authorized, Page};
-use serde::Deserialize;
+use jukiops_domain::attachments::{MAX_ATTACHMENT_BYTES, content_disposition, percent_decode};
+use jukiops_store::{Attachment, AttachmentFile, Page};
 
 use super::{JsonResult, Paging};
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::error::{ApiResult, AppError};
 use crate::extract::{Path, Query};
-
-/// `?owner=&owner_id=`: what the attachments belong to.
-#[derive(Debug, Clone, Deserialize, utoipa::IntoParams)]
-pub struct OwnerQuery {
-    /// notice(通知)・procedure(作業手順書の版)・request(作業依頼書の作業の証跡)
-    pub owner: String,
-    /// 通知ID・作業手順書(版)ID・作業依頼書ID
-    pub owner_id: i64,
-}
-
-impl OwnerQuery {
-    pub fn kind(&self) -> Result<OwnerKind, AppError> {
-        OwnerKind::parse(self.owner.trim()).ok_or_else(|| {
-            AppError::field(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "owner",
-                "添付先は notice・procedure・request のいずれかを指定してください。",
-            )
-        })
-    }
-}
 
 /// The refusal of a file larger than 4 MiB (413, on the field `file`).
 pub fn too_large() -> AppError {
@@ -51,28 +28,11 @@ pub fn too_large() -> AppError {
     )
 }
 
-/// The one upload operation behind the page and the API: the role for the owner is
-/// checked by the caller before the body is read; here the file, then the owner.
-pub async fn attach(
-    state: &AppState,
-    actor: &Authorized,
-    kind: OwnerKind,
-    owner_id: i64,
-    file_name: &str,
-    bytes: &[u8],
-) -> ApiResult<Attachment> {
-    let file = check_file(file_name, bytes)?;
-    Ok(state
-        .store
-        .add_attachment(actor, kind, owner_id, &file, bytes)
-        .await?)
-}
-
 /// Uploads a file: the raw content as the body, its name percent-encoded (UTF-8) in
 /// `X-File-Name`. PDF, PNG, JPEG, xlsx, docx, txt and CSV (UTF-8) up to 4 MiB, checked by
 /// their first bytes and extension. Notices: the City; a procedure version: the lead, while
 /// it is a draft (a submitted or decided version is frozen, 409); a request's evidence:
-/// those who record work.
+/// those who record work. The role is checked before the body is read.
 #[utoipa::path(post, path = "/api/v1/attachments", tag = "jobs", params(OwnerQuery,
         ("X-File-Name" = String, Header, description = "ファイル名(UTF-8をパーセントエンコード)")),
     request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "ファイルの内容"),
@@ -85,8 +45,7 @@ pub async fn upload(
     headers: HeaderMap,
     body: Body,
 ) -> ApiResult<(StatusCode, Json<Attachment>)> {
-    let kind = q.kind()?;
-    let actor = user.require(kind.attach_action())?;
+    let upload = state.app.begin_upload(&user.actor(), &q)?;
     let name = headers
         .get("x-file-name")
         .and_then(|v| v.to_str().ok())
@@ -102,7 +61,7 @@ pub async fn upload(
     let bytes = axum::body::to_bytes(body, MAX_ATTACHMENT_BYTES)
         .await
         .map_err(|_| too_large())?;
-    let a = attach(&state, &actor, kind, q.owner_id, &name, &bytes).await?;
+    let a = state.app.attach(upload, &name, &bytes).await?;
     Ok((StatusCode::CREATED, Json(a)))
 }
 
@@ -115,9 +74,7 @@ pub async fn list(
     Query(q): Query<OwnerQuery>,
     Query(p): Query<Paging>,
 ) -> JsonResult<Page<Attachment>> {
-    user.require(Action::ViewJobs)?;
-    let kind = q.kind()?;
-    let all = state.store.attachments_of(kind, q.owner_id).await?;
+    let all = state.app.attachments(&user.actor(), &q).await?;
     Ok(Json(Page::of_all(all, p.request())))
 }
 
@@ -129,17 +86,13 @@ pub async fn download(
     user: CurrentUser,
     Path(id): Path<i64>,
 ) -> ApiResult<Response> {
-    download_response(&state, &user, id).await
+    let f = state.app.attachment(&user.actor(), id).await?;
+    Ok(download_response(f))
 }
 
-/// The download behind the page and the API.
-pub async fn download_response(
-    state: &AppState,
-    user: &CurrentUser,
-    id: i64,
-) -> ApiResult<Response> {
-    user.require(Action::ViewJobs)?;
-    let f = state.store.attachment(id).await?;
+/// The download of a file: its stored content type, `attachment` with its name, `nosniff`
+/// and no caching; the page's download link answers the same.
+pub fn download_response(f: AttachmentFile) -> Response {
     let value = |s: &str| {
         HeaderValue::from_str(s)
             .unwrap_or_else(|_| HeaderValue::from_static("application/octet-stream"))
@@ -158,5 +111,5 @@ pub async fn download_response(
         header::CACHE_CONTROL,
         HeaderValue::from_static("private, no-store"),
     );
-    Ok(res)
+    res
 }

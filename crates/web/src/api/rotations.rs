@@ -1,46 +1,19 @@
 //! オ: administrator-password changes over the API (R3.2): one record per terminal of an
 //! オ job (who and when, never the password), and the job's terminals still to change.
+//! Thin handlers over [`jukiops_app::rotations`].
 
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use jukiops_domain::contract::CategoryCode;
 use jukiops_domain::jobs::PasswordRotationInput;
-use jukiops_domain::people::Action;
 use jukiops_store::JobRotations;
 
 use super::JsonResult;
 use super::json::ApiJson;
 use crate::AppState;
 use crate::auth::CurrentUser;
-use crate::error::{ApiResult, AppError};
+use crate::error::ApiResult;
 use crate::extract::Path;
-
-/// Records one terminal's password change; returns the job's changes so far.
-pub async fn record_rotation(
-    state: &AppState,
-    user: &CurrentUser,
-    input: &PasswordRotationInput,
-) -> Result<JobRotations, AppError> {
-    let actor = user.require(Action::RecordWork)?;
-    let r = input.check()?;
-    state.store.record_rotation(&actor, &r).await?;
-    Ok(state.store.job_rotations(r.job_id).await?)
-}
-
-/// The changes of an オ job and its terminals not yet changed.
-pub async fn rotations_of(
-    state: &AppState,
-    user: &CurrentUser,
-    job_id: i64,
-) -> Result<JobRotations, AppError> {
-    user.require(Action::ViewJobs)?;
-    let job = state.store.job(job_id).await?;
-    if job.job.category != CategoryCode::PasswordRotation {
-        return Err(AppError::not_found("作業区分オの作業"));
-    }
-    Ok(state.store.job_rotations(job_id).await?)
-}
 
 /// Records that a terminal's administrator password was changed (作業従事者・業務責任者).
 /// The body has no password and refuses unknown fields: a `password` is rejected (422).
@@ -54,7 +27,7 @@ pub async fn create(
 ) -> ApiResult<(StatusCode, Json<JobRotations>)> {
     Ok((
         StatusCode::CREATED,
-        Json(record_rotation(&state, &user, &input).await?),
+        Json(state.app.record_rotation(&user.actor(), &input).await?),
     ))
 }
 
@@ -66,5 +39,5 @@ pub async fn list(
     user: CurrentUser,
     Path(id): Path<i64>,
 ) -> JsonResult<JobRotations> {
-    Ok(Json(rotations_of(&state, &user, id).await?))
+    Ok(Json(state.app.job_rotations(&user.actor(), id).await?))
 }

@@ -4,12 +4,12 @@
 use super::extract::{Path, Query};
 use axum::extract::{FromRequest, Multipart, Request, State};
 use axum::http::StatusCode;
-use jukiops_domain::jobs::OwnerKind;
+use jukiops_app::attachments::OwnerQuery;
 use serde_json::json;
 
 use super::{PageError, PageResult, PageUser, see_other};
 use crate::AppState;
-use crate::api::attachments::{OwnerQuery, attach, download_response, too_large};
+use crate::api::attachments::{download_response, too_large};
 use crate::error::AppError;
 
 fn no_file() -> AppError {
@@ -45,28 +45,30 @@ async fn read_file(state: &AppState, req: Request) -> Result<(String, Vec<u8>), 
     }
 }
 
-/// `POST /attachments?owner=&owner_id=`: the role for the owner is checked before the
-/// body is read; back to the owner's page, or that page again with the reason.
+/// `POST /attachments?owner=&owner_id=`: the owner named in the query says which action
+/// attaching needs, granted before the body is read (the form stays multipart); back to
+/// the owner's page, or that page again with the reason.
 pub async fn upload(
     State(state): State<AppState>,
     user: PageUser,
     Query(q): Query<OwnerQuery>,
     req: Request,
 ) -> PageResult {
-    let kind = q.kind()?;
-    let actor = user.require(kind.attach_action())?;
-    let request_id = match kind {
-        OwnerKind::Notice => None,
-        OwnerKind::Request => Some(q.owner_id),
-        OwnerKind::Procedure => Some(state.store.procedure_request_id(q.owner_id).await?),
-    };
+    let who = user.actor();
+    let upload = state.app.begin_upload(&who, &q)?;
+    let (kind, owner_id) = (upload.kind(), upload.owner_id());
+    let request_id = state.app.attachment_request(&who, kind, owner_id).await?;
     let result = match read_file(&state, req).await {
-        Ok((name, bytes)) => attach(&state, &actor, kind, q.owner_id, &name, &bytes).await,
+        Ok((name, bytes)) => state
+            .app
+            .attach(upload, &name, &bytes)
+            .await
+            .map_err(AppError::from),
         Err(e) => Err(e),
     };
     let back = match request_id {
         Some(r) => format!("/requests/{r}"),
-        None => format!("/notices/{}", q.owner_id),
+        None => format!("/notices/{owner_id}"),
     };
     match result {
         Ok(_) => Ok(see_other(&back)),
@@ -81,7 +83,7 @@ pub async fn upload(
             let extra = json!({"error": format!("添付できませんでした。{}", e.message)});
             match request_id {
                 Some(r) => super::requests::show_page(&state, &user, r, e.status, extra).await,
-                None => super::notices::show_page(&state, &user, q.owner_id, e.status, extra).await,
+                None => super::notices::show_page(&state, &user, owner_id, e.status, extra).await,
             }
         }
         Err(e) => Err(PageError(e)),
@@ -94,7 +96,6 @@ pub async fn download(
     user: PageUser,
     Path(id): Path<i64>,
 ) -> PageResult {
-    download_response(&state, &user.0, id)
-        .await
-        .map_err(PageError)
+    let f = state.app.attachment(&user.actor(), id).await?;
+    Ok(download_response(f))
 }

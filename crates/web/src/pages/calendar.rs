@@ -61,7 +61,7 @@ async fn month_page(
     extra: Value,
 ) -> PageResult {
     let cal = state.app.business_calendar().await?;
-    let first = first_of(month, state.contract.period.start);
+    let first = first_of(month, state.app.contract().period.start);
     let next = shift_month(first, 1);
     // Weeks start on Sunday, as Japanese office calendars do.
     let lead = first.weekday().num_days_from_sunday() as i64;
@@ -89,7 +89,7 @@ async fn month_page(
                 .map(|p| json!({"site": p.site_name, "kind": p.kind_label, "granted": p.status == PermitStatus::Granted}))
                 .collect();
             json!({"day": day.day(), "closed": reason.is_some(), "reason": reason,
-                "in_period": state.contract.period.contains(day), "visits": planned, "permits": permitted})
+                "in_period": state.app.contract().period.contains(day), "visits": planned, "permits": permitted})
         } else {
             Value::Null
         };

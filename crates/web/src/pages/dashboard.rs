@@ -4,10 +4,11 @@
 
 use axum::extract::State;
 use axum::response::IntoResponse;
+use jukiops_app::visits::ScheduleQuery;
 use jukiops_domain::contract::Contract;
 use jukiops_domain::people::Action;
 use jukiops_domain::schedule::{OffHoursStatus, PermitStatus, VisitStatus};
-use jukiops_store::{PageRequest, ScheduleFilter};
+use jukiops_store::PageRequest;
 use serde_json::{Value, json};
 
 use super::{PageResult, PageUser};
@@ -34,7 +35,7 @@ async fn jobs_view(state: &AppState, user: &PageUser) -> Result<Value, super::Pa
     if !user.may(Action::ViewJobs) {
         return Ok(Value::Null);
     }
-    let c = crate::api::jobs::job_counts(state, &user.0).await?;
+    let c = state.app.job_counts(&user.actor()).await?;
     let unknown = || "未定".to_string();
     let rows: Vec<Value> = c
         .rows
@@ -73,14 +74,14 @@ async fn schedule_view(state: &AppState, user: &PageUser) -> Result<Value, super
         .take(10)
         .map(|v| json!({"id": v.id, "date": v.date, "start": v.start, "site": v.site_name, "warnings": v.assessment.warnings}))
         .collect();
-    let filter = ScheduleFilter {
+    let q = ScheduleQuery {
         from: Some(from.clone()),
         to: Some(to.clone()),
-        site_id: None,
+        per_page: Some(PageRequest::MAX_PER_PAGE),
+        ..ScheduleQuery::default()
     };
-    let all = PageRequest::new(Some(1), Some(PageRequest::MAX_PER_PAGE));
-    let off_hours = state.store.off_hours_list(&filter, all).await?;
-    let permits = state.store.permits(&filter, all).await?;
+    let off_hours = state.app.off_hours_list(&user.actor(), &q).await?;
+    let permits = state.app.permits(&user.actor(), &q).await?;
     Ok(json!({
         "from": from, "to": to, "planned": planned.len(),
         "flagged_count": planned.iter().filter(|v| !v.assessment.warnings.is_empty()).count(),

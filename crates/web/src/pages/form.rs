@@ -112,7 +112,6 @@ const TOO_MANY: &str = "too many values: at most ";
 
 /// A field that may come up to `N` times (checkboxes, a checklist's rows): more is refused
 /// while parsing, before anything is built from them.
-#[allow(dead_code)] // used by the forms being moved onto typed forms
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(transparent)]
 pub struct Repeated<T, const N: usize>(pub Vec<T>);
@@ -155,7 +154,6 @@ impl<'de, T: Deserialize<'de>, const N: usize> Deserialize<'de> for Repeated<T, 
 }
 
 /// A number typed in a form: empty is none, anything else must be a whole number.
-#[allow(dead_code)] // used by the forms being moved onto typed forms
 pub fn optional_id<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
     let s = Option::<String>::deserialize(d)?;
     match s.as_deref().map(str::trim) {

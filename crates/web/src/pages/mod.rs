@@ -7,9 +7,7 @@ mod calendar;
 mod dashboard;
 mod extract;
 pub mod form;
-mod form_pairs;
-mod inspection;
-mod job;
+mod inspections;
 mod jobs;
 mod notices;
 mod off_hours;
@@ -91,18 +89,27 @@ pub fn router() -> Router<AppState> {
         .route("/attachments/{id}", get(attachments::download))
         .route("/jobs", get(jobs::list).post(jobs::create))
         .route("/jobs/new", get(jobs::new_form))
-        .route("/jobs/{id}", get(job::show))
-        .route("/jobs/{id}/transition", post(job::transition))
-        .route("/jobs/{id}/rotations", post(job::rotate))
-        .route("/jobs/{id}/inspections", post(inspection::record))
+        .route("/jobs/{id}", get(jobs::show))
+        .route(
+            "/jobs/{id}/request",
+            post(jobs::move_job::<jobs::RequestJob>),
+        )
+        .route("/jobs/{id}/start", post(jobs::move_job::<jobs::StartJob>))
+        .route(
+            "/jobs/{id}/complete",
+            post(jobs::move_job::<jobs::CompleteJob>),
+        )
+        .route("/jobs/{id}/cancel", post(jobs::move_job::<jobs::CancelJob>))
+        .route("/jobs/{id}/rotations", post(jobs::rotate))
+        .route("/jobs/{id}/inspections", post(inspections::record))
         .route(
             "/jobs/{id}/inspections/{terminal_id}/follow-up",
-            post(inspection::follow_up),
+            post(inspections::follow_up),
         )
-        .route("/jobs/{id}/waiver", post(inspection::waive))
+        .route("/jobs/{id}/waiver", post(jobs::waive))
         .route(
             "/inspection/template",
-            get(inspection::template).post(inspection::save),
+            get(inspections::template).post(inspections::save),
         )
         .route("/sites", get(sites::list).post(sites::create))
         .route("/sites/{id}", get(sites::show).post(sites::update))

@@ -5,10 +5,9 @@ use super::extract::{Path, Query};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
-use jukiops_domain::jobs::{
-    ACCEPTED_EXTENSIONS, NoticeInput, NoticeKind, NoticeStatus, NoticeVerb, OwnerKind,
-    notice_transition,
-};
+use jukiops_domain::attachments::{ACCEPTED_EXTENSIONS, OwnerKind};
+use jukiops_domain::audit::Entity;
+use jukiops_domain::jobs::{NoticeInput, NoticeKind, NoticeStatus, NoticeVerb, notice_transition};
 use jukiops_domain::people::Action;
 use serde_json::{Value, json};
 
@@ -16,6 +15,7 @@ use super::form::{Form, PageForm, post_redirect_get};
 use super::{PageError, PageResult, PageUser, merge};
 use crate::AppState;
 use crate::templates::render;
+use jukiops_app::attachments::OwnerQuery;
 use jukiops_app::notices::NoticeQuery;
 
 /// A notice's text may be long (10,000 characters of Japanese, percent-encoded).
@@ -118,12 +118,14 @@ pub(super) async fn show_page(
     status: StatusCode,
     extra: Value,
 ) -> PageResult {
-    let d = state.app.notice(&user.actor(), id).await?;
+    let who = user.actor();
+    let d = state.app.notice(&who, id).await?;
     let role = user.0.0.role;
     let may = |verb| notice_transition(d.notice.status, verb, role).is_ok();
+    let owner = OwnerQuery::new(OwnerKind::Notice, id);
     let history: Vec<Value> = state
-        .store
-        .audit_for("notice", &id.to_string())
+        .app
+        .history_of(&who, Entity::Notice, id)
         .await?
         .iter()
         .map(crate::forms::audit_view)
@@ -133,7 +135,7 @@ pub(super) async fn show_page(
         "can_add_job": user.may(Action::ManageJobs) && may(NoticeVerb::CreateJobs),
         "can_close": user.may(Action::RecordNotices) && may(NoticeVerb::Close),
         "can_withdraw": user.may(Action::RecordNotices) && may(NoticeVerb::Withdraw),
-        "attachments": state.store.attachments_of(OwnerKind::Notice, id).await?,
+        "attachments": state.app.attachments(&who, &owner).await?,
         "can_attach": user.may(Action::RecordNotices), "accept": ACCEPTED_EXTENSIONS,
     });
     merge(&mut ctx, extra);

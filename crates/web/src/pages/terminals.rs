@@ -139,7 +139,7 @@ async fn show_page(
         "t": with_labels(serde_json::to_value(&t).unwrap_or_default()), "events": labelled(&events), "audit": audit,
         "spare_panels": labelled(&spare), "sites": state.app.all_sites(&who).await?, "statuses": status_options(),
         "form": form, "can_edit": user.may(Action::EditInventory),
-        "last_rotation": state.store.last_rotation(id).await?,
+        "last_rotation": state.app.last_rotation(&who, id).await?,
     });
     merge(&mut ctx, extra);
     let html = render("terminal.html", user.ctx(&title, ctx))?;

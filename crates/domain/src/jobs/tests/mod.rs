@@ -8,6 +8,7 @@ mod counts;
 mod enums;
 mod example;
 mod inspection;
+mod judges;
 mod procedure;
 mod records;
 mod tables;

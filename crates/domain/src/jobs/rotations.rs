@@ -4,10 +4,14 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::rules::required_instant;
+use super::work::{
+    JobFacts, PersonFacts, WorkKind, judge_job_for, judge_job_terminal, judge_performer,
+};
+use crate::contract::CategoryCode;
+use crate::rules::{Refusal, required_instant};
 use crate::validation::FieldErrors;
 
 /// The Japanese names of an administrator-password change's fields (never the password).
@@ -84,6 +88,73 @@ pub fn last_rotations(rotations: &[PasswordRotation]) -> BTreeMap<i64, DateTime<
         *at = (*at).max(r.rotated_at);
     }
     last
+}
+
+/// What recording a password change is judged against, as the store found it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RotationFacts {
+    /// The job, when it is one of this year's.
+    pub job: Option<JobFacts>,
+    /// The terminal's asset number, when it is one of the job's terminals.
+    pub terminal: Option<String>,
+    /// The person named as having changed it.
+    pub performer: Option<PersonFacts>,
+    /// Whether a change of this terminal is already recorded in this job.
+    pub recorded: bool,
+    /// The instant of the recording.
+    pub now: DateTime<Utc>,
+}
+
+/// What a password change may be recorded as: the names the audit shows, and whether it
+/// starts the job (the first record of a requested job does).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RotationVerdict {
+    pub asset_number: String,
+    pub performer: String,
+    pub starts_job: bool,
+}
+
+/// How far in the future a change may be dated: the clocks of the terminal and the server
+/// may differ a little.
+const CLOCK_SKEW_MINUTES: i64 = 5;
+
+/// Judges recording `r` (R3.2): on a requested or started オ job of this year, for one of
+/// its terminals, changed by an enabled lead or worker, not in the future, once per
+/// terminal and job.
+pub fn judge_rotation(
+    r: &PasswordRotation,
+    facts: &RotationFacts,
+) -> Result<RotationVerdict, Refusal> {
+    let job = facts
+        .job
+        .ok_or_else(|| Refusal::unknown("job_id", "作業", r.job_id))?;
+    let kind = WorkKind {
+        category: CategoryCode::PasswordRotation,
+        wrong_category: "管理者パスワードの変更は、作業区分オの作業にだけ記録できます。",
+        what: "パスワードの変更",
+    };
+    let starts_job = judge_job_for(kind, job)?;
+    let asset_number = judge_job_terminal(r.terminal_id, facts.terminal.as_deref())?;
+    let performer = judge_performer("performer_id", r.performer_id, facts.performer.as_ref())?;
+    if r.rotated_at > facts.now + Duration::minutes(CLOCK_SKEW_MINUTES) {
+        return Err(Refusal::invalid(
+            "rotated_at",
+            "変更日時に未来の日時は指定できません。",
+        ));
+    }
+    if facts.recorded {
+        return Err(Refusal::conflict(
+            "terminal_id",
+            format!(
+                "統合端末 {asset_number} の管理者パスワード変更は、この作業で既に記録されています。"
+            ),
+        ));
+    }
+    Ok(RotationVerdict {
+        asset_number,
+        performer,
+        starts_job,
+    })
 }
 
 checked_by!(PasswordRotationInput => PasswordRotation);

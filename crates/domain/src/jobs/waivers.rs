@@ -19,6 +19,19 @@ labelled_enum! {
     }
 }
 
+impl WaiverScope {
+    /// The waiver in words, for the audit trail: `全部`, or `一部: 作業写真、報告書`.
+    pub fn summary(self, deliverables: &[String]) -> String {
+        match self {
+            Self::Part => format!("一部: {}", deliverables.join("、")),
+            Self::All => "全部".to_string(),
+        }
+    }
+}
+
+/// The most deliverables one waiver may name.
+pub const MAX_DELIVERABLES: usize = 50;
+
 /// A waiver as entered by the City staff.
 #[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
 pub struct DeliverableWaiverInput {
@@ -27,7 +40,7 @@ pub struct DeliverableWaiverInput {
     pub job_id: i64,
     /// `all` or `part`.
     pub scope: String,
-    /// The deliverables waived, for `part` only.
+    /// The deliverables waived, for `part` only (at most [`MAX_DELIVERABLES`]).
     #[serde(default)]
     pub deliverables: Vec<String>,
     /// `YYYY-MM-DD`
@@ -63,6 +76,13 @@ impl DeliverableWaiverInput {
                 "scope",
                 "範囲は all（全部）または part（一部）を指定してください。",
             );
+        }
+        if self.deliverables.len() > MAX_DELIVERABLES {
+            e.push(
+                "deliverables",
+                format!("不要とする成果品は{MAX_DELIVERABLES}件までです。"),
+            );
+            return Err(e);
         }
         let mut deliverables: Vec<String> = Vec::new();
         for (i, d) in self.deliverables.iter().enumerate() {

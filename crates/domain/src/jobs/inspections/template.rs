@@ -115,6 +115,7 @@ impl ChecklistTemplateInput {
                 "items",
                 format!("点検項目は1〜{MAX_ITEMS}件で入力してください。"),
             );
+            return Err(e);
         }
         let mut items: Vec<ChecklistItem> = Vec::with_capacity(self.items.len());
         for (i, it) in self.items.iter().enumerate() {

@@ -4,9 +4,14 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::inspection::{ChecklistItem, ChecklistTemplate, ItemKind};
+use super::template::{ChecklistItem, ChecklistTemplate, ItemKind, MAX_ITEMS};
+use crate::contract::CategoryCode;
 use crate::inventory::parse_date;
-use crate::rules::required_date;
+use crate::jobs::job::{JobDraft, JobOrigin, JobTarget};
+use crate::jobs::work::{
+    JobFacts, PersonFacts, WorkKind, judge_job_for, judge_job_terminal, judge_performer,
+};
+use crate::rules::{Refusal, required_date};
 use crate::validation::{FieldErrors, optional_text};
 
 /// The Japanese names of an inspection checklist's fields.
@@ -50,6 +55,7 @@ pub struct ChecklistInput {
     pub inspected_on: String,
     /// The worker (user) who inspected.
     pub inspector_id: i64,
+    /// One per item of the template (at most [`MAX_ITEMS`]).
     #[serde(default)]
     pub answers: Vec<ChecklistAnswerInput>,
 }
@@ -72,11 +78,32 @@ pub struct FilledChecklist {
     pub answers: Vec<ChecklistAnswer>,
 }
 
+impl FilledChecklist {
+    /// The failed items in words, for the audit trail: their labels, or `なし`.
+    pub fn findings_summary(&self) -> String {
+        let failed: Vec<&str> = self
+            .answers
+            .iter()
+            .filter(|a| a.value == AnswerValue::Fail)
+            .map(|a| a.label.as_str())
+            .collect();
+        if failed.is_empty() {
+            "なし".to_string()
+        } else {
+            failed.join("、")
+        }
+    }
+}
+
 impl ChecklistInput {
     /// Checks the answers against `template`: known items answered once, every pass/fail
     /// and date item answered, values of the item's kind, and a note on each fail.
     pub fn check(&self, template: &ChecklistTemplate) -> Result<FilledChecklist, FieldErrors> {
         let mut e = FieldErrors::default();
+        if self.answers.len() > MAX_ITEMS {
+            e.push("answers", format!("回答は{MAX_ITEMS}件までです。"));
+            return Err(e);
+        }
         let inspected_on = required_date(&mut e, "inspected_on", "点検日", &self.inspected_on);
         self.check_item_ids(&mut e, template);
         let mut answers = Vec::new();
@@ -208,6 +235,127 @@ impl Finding {
     pub fn job_title(&self) -> String {
         format!("年次点検の指摘: {}", self.label)
     }
+
+    /// The follow-up job of this finding of カ job `job_id` on terminal `asset_number`:
+    /// an エ job by the City's order on that terminal, titled after the failed item.
+    pub fn follow_up_job(&self, job_id: i64, asset_number: &str) -> JobDraft {
+        JobDraft {
+            category: CategoryCode::CitySettingsChange,
+            origin: JobOrigin::CityOrder,
+            title: self.job_title(),
+            description: Some(format!(
+                "年次点検(作業ID {job_id})で統合端末 {asset_number} に指摘({}): {}",
+                self.inspected_on, self.note
+            )),
+            target: JobTarget::Terminals(vec![self.terminal_id]),
+        }
+    }
+}
+
+/// The work a checklist is: on a カ job, recorded as 点検結果.
+const INSPECTION: WorkKind = WorkKind {
+    category: CategoryCode::AnnualInspection,
+    wrong_category: "点検結果は、作業区分カ(年次点検)の作業にだけ記録できます。",
+    what: "点検結果",
+};
+
+/// Refuses a job of another category than カ, naming `job_id`.
+pub fn judge_inspection_job(category: CategoryCode) -> Result<(), Refusal> {
+    if category != INSPECTION.category {
+        return Err(Refusal::invalid("job_id", INSPECTION.wrong_category));
+    }
+    Ok(())
+}
+
+/// What recording a checklist is judged against, as the store found it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InspectionFacts {
+    pub job: JobFacts,
+    /// The terminal's asset number, when it is one of the job's terminals.
+    pub terminal: Option<String>,
+    /// The person named as the inspector.
+    pub inspector: Option<PersonFacts>,
+    /// Today in Japan.
+    pub today: NaiveDate,
+}
+
+/// What a checklist may be recorded as: the names the audit shows, and whether it starts
+/// the job (the first record of a requested job does).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InspectionVerdict {
+    pub asset_number: String,
+    pub inspector: String,
+    pub starts_job: bool,
+}
+
+/// Judges recording checklist `c` (R3.3): on a requested or started カ job, for one of its
+/// terminals, by an enabled lead or worker, not dated in the future.
+pub fn judge_inspection(
+    c: &FilledChecklist,
+    facts: &InspectionFacts,
+) -> Result<InspectionVerdict, Refusal> {
+    let starts_job = judge_job_for(INSPECTION, facts.job)?;
+    let asset_number = judge_job_terminal(c.terminal_id, facts.terminal.as_deref())?;
+    let inspector = judge_performer("inspector_id", c.inspector_id, facts.inspector.as_ref())?;
+    if c.inspected_on > facts.today {
+        return Err(Refusal::invalid(
+            "inspected_on",
+            "点検日に未来の日付は指定できません。",
+        ));
+    }
+    Ok(InspectionVerdict {
+        asset_number,
+        inspector,
+        starts_job,
+    })
+}
+
+/// One terminal's checklist as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredChecklist {
+    pub terminal_id: i64,
+    pub asset_number: String,
+    pub inspected_on: NaiveDate,
+    pub answers: Vec<ChecklistAnswer>,
+}
+
+/// Judges raising the follow-up job of failed item `item_id` of `checklist` (a checklist
+/// of カ job `job_id`); `linked` is the follow-up job already raised for it, if any. Returns
+/// the finding and the job to create.
+pub fn judge_follow_up(
+    job_id: i64,
+    checklist: &StoredChecklist,
+    item_id: &str,
+    linked: Option<i64>,
+) -> Result<(Finding, JobDraft), Refusal> {
+    let answer = checklist
+        .answers
+        .iter()
+        .find(|a| a.item_id == item_id.trim() && a.value == AnswerValue::Fail)
+        .ok_or_else(|| {
+            Refusal::invalid(
+                "item_id",
+                format!(
+                    "統合端末 {} の点検結果に、不合格の項目「{item_id}」はありません。",
+                    checklist.asset_number
+                ),
+            )
+        })?;
+    if let Some(other) = linked {
+        return Err(Refusal::conflict(
+            "item_id",
+            format!("この指摘には既に作業(作業ID {other})が登録されています。"),
+        ));
+    }
+    let finding = Finding {
+        terminal_id: checklist.terminal_id,
+        inspected_on: checklist.inspected_on,
+        item_id: answer.item_id.clone(),
+        label: answer.label.clone(),
+        note: answer.note.clone().unwrap_or_default(),
+    };
+    let job = finding.follow_up_job(job_id, &checklist.asset_number);
+    Ok((finding, job))
 }
 
 /// Every failed item of `checklists`, in the order given and then the template's.
