@@ -15,6 +15,21 @@ use crate::vocab::Labelled;
 #[error("{0}")]
 pub struct TransitionError(pub String);
 
+/// The refusal of a change that lost a race: another change moved the record first, after
+/// this one was judged (409 on `status`).
+pub const RACED: &str = "他の操作で状態が変わりました。画面を更新してください。";
+
+/// The refusal of a guarded check tried too often lately (429).
+pub fn throttled_message(seconds: u64) -> String {
+    format!(
+        "試行が続いたため一時的にロックしています。{}分後に再度お試しください。",
+        seconds.div_ceil(60)
+    )
+}
+
+/// The answer when too much of a bounded kind of work waits already (503).
+pub const BUSY: &str = "混み合っています。しばらくしてから再度お試しください。";
+
 /// A rule's verdict against a change, in Japanese: input that cannot be accepted as given
 /// (422, naming its fields) or a change that conflicts with the records as they stand (409,
 /// naming the field it concerns). The store loads the facts, the domain says this.

@@ -17,8 +17,5 @@ pub(crate) fn id_list(ids: &[i64]) -> String {
 
 /// The refusal when a conditional update found the row moved by someone else.
 pub(crate) fn raced() -> StoreError {
-    StoreError::conflict(
-        "status",
-        "他の操作で状態が変わりました。画面を更新してください。",
-    )
+    StoreError::conflict("status", jukiops_domain::rules::RACED)
 }

@@ -1,17 +1,17 @@
 use jukiops_domain::FieldErrors;
 use jukiops_domain::audit::Entity;
 use jukiops_domain::people::Forbidden;
-use jukiops_domain::rules::{Refusal, TransitionError};
+use jukiops_domain::rules::{BUSY, Refusal, TransitionError, throttled_message};
 use jukiops_domain::vocab::DecodeError;
 
 /// What can go wrong in storage, in terms the web edge maps to a status and a message.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     /// The actor's role may not do this (403).
-    #[error("この操作を行う権限がありません。")]
+    #[error("{}", Forbidden)]
     Forbidden,
     /// No such record (404).
-    #[error("{}が見つかりません。", .0.label_ja())]
+    #[error("{}", .0.not_found())]
     NotFound(Entity),
     /// Bad input, each error naming its field (422).
     #[error("{0}")]
@@ -41,10 +41,10 @@ pub enum StoreError {
     #[error("no contract year in force")]
     Unscoped,
     /// Too many attempts of a guarded check (a password) lately: retry after `seconds` (429).
-    #[error("試行が続いたため一時的にロックしています。{}分後に再度お試しください。", .seconds.div_ceil(60))]
+    #[error("{}", throttled_message(*.seconds))]
     Throttled { seconds: u64 },
     /// Too much of a bounded kind of work is waiting: retry in a moment (503).
-    #[error("混み合っています。しばらくしてから再度お試しください。")]
+    #[error("{}", BUSY)]
     Busy,
     /// Work that failed for no fault of the input (a task that panicked): 500, logged.
     #[error("internal failure: {0}")]

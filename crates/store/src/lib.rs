@@ -1,9 +1,11 @@
 //! Storage: one sqlx implementation over SQLite and PostgreSQL (the `Any` driver).
 //!
-//! Reads go through [`Store`]'s methods; every write goes through a [`Change`], the one place
-//! that checks the actor's role, runs the writes and appends the audit entry in the same
-//! transaction (R8.5).
+//! Reads go through [`Store`]'s methods; every write goes through a [`Change`], begun with the
+//! proof that the access table allows it ([`Authorized`], made only by the domain), which
+//! runs the writes and appends the audit entry in the same transaction (R8.5). The store
+//! loads facts and writes what the domain's rules decided; it judges nothing itself.
 
+mod accounts;
 mod attachments;
 mod audit;
 mod calendar;
@@ -17,18 +19,18 @@ mod jobs;
 mod list_cache;
 mod page;
 pub mod password;
-mod people;
 mod requests;
 mod schedule;
 #[cfg(test)]
 mod schema;
-mod sessions;
 mod sites;
 mod terminal_list;
 mod terminals;
 mod touch_panels;
+mod users;
 mod writer;
 
+pub use accounts::{ApiToken, LoginAttempt, NewApiToken, Session, Throttle, TokenUse};
 pub use attachments::{Attachment, AttachmentFile};
 pub use audit::{AuditHead, VerifyReport};
 pub use calendar::CalendarOverride;
@@ -40,7 +42,6 @@ pub use jobs::{
 };
 pub use jukiops_domain::people::{Actor, Authorized};
 pub use page::{Page, PageRequest};
-pub use people::{NewUser, User, UserPatch};
 pub use requests::{
     AwaitingJob, Procedure, Question, Report, RequestJob, TargetTerminal, WorkRecord, WorkRequest,
     WorkRequestSummary,
@@ -49,11 +50,11 @@ pub use schedule::{
     OffHours, Permit, PersonRef, PlanAbout, PlanSummary, Rules, SavedPlan, ScheduleFilter, Visit,
     VisitQuery, VisitTerminal,
 };
-pub use sessions::{ApiToken, LoginAttempt, NewApiToken, Session, Throttle, TokenUse};
 pub use sites::Site;
 pub use terminal_list::TerminalPageJson;
 pub use terminals::{AssetEvent, ImportReport, Terminal, TerminalFilter, TerminalPatch};
 pub use touch_panels::TouchPanel;
+pub use users::{NewUser, User, UserPatch};
 
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use sqlx::{AnyPool, Executor};

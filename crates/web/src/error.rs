@@ -41,7 +41,10 @@ impl AppError {
         Self::new(StatusCode::UNAUTHORIZED, "ログインしてください。")
     }
     pub fn forbidden() -> Self {
-        Self::new(StatusCode::FORBIDDEN, "この操作を行う権限がありません。")
+        Self::new(
+            StatusCode::FORBIDDEN,
+            jukiops_domain::people::Forbidden.to_string(),
+        )
     }
     pub fn not_found(what: &str) -> Self {
         Self::new(StatusCode::NOT_FOUND, format!("{what}が見つかりません。"))

@@ -95,6 +95,11 @@ impl Entity {
         }
     }
 
+    /// The refusal of a record of this kind that does not exist (404).
+    pub fn not_found(self) -> String {
+        format!("{}が見つかりません。", self.label_ja())
+    }
+
     /// The field tables of this entity's entries, besides [`COMMON_FIELDS`].
     fn field_tables(self) -> &'static [&'static [(&'static str, &'static str)]] {
         use Entity::*;

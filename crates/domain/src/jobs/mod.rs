@@ -40,14 +40,5 @@ pub use waivers::{
 };
 pub use work::{JobFacts, PersonFacts, judge_job_terminal, judge_performer};
 
-// The request chain and attachments were part of this module; their names stay reachable
-// here while the callers move to `crate::requests` and `crate::attachments`.
-pub use crate::attachments::{
-    ACCEPTED_EXTENSIONS, ATTACHMENT_FIELDS, CheckedFile, FileType, MAX_ATTACHMENT_BYTES,
-    MAX_FILE_NAME_CHARS, OwnerKind, check_file, clean_file_name, content_disposition,
-    percent_decode,
-};
-pub use crate::requests::*;
-
 #[cfg(test)]
 mod tests;

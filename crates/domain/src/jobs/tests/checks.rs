@@ -3,6 +3,7 @@
 use super::{d, fields};
 use crate::contract::CategoryCode;
 use crate::jobs::*;
+use crate::requests::*;
 
 fn notice() -> NoticeInput {
     NoticeInput {

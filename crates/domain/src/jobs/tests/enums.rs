@@ -2,6 +2,7 @@
 //! and every value has a Japanese label.
 
 use crate::jobs::*;
+use crate::requests::*;
 
 /// Checks one vocabulary.
 fn vocabulary<T>(

@@ -9,6 +9,7 @@ use super::{d, fields};
 use crate::contract::{CategoryCode, Contract};
 use crate::jobs::*;
 use crate::people::Role::*;
+use crate::requests::*;
 
 fn notice(received_on: &str, kind: &str, title: &str) -> NoticeDraft {
     NoticeInput {

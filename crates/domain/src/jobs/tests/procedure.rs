@@ -2,7 +2,7 @@
 //! work waits for the latest version's approval.
 
 use super::fields;
-use crate::jobs::*;
+use crate::requests::*;
 
 #[test]
 fn an_open_question_blocks_approval() {

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 
 use super::{d, fields};
-use crate::jobs::*;
+use crate::requests::*;
 
 fn record(
     terminal_id: i64,

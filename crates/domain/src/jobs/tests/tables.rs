@@ -3,6 +3,7 @@
 use super::check_table;
 use crate::jobs::*;
 use crate::people::Role::{self, *};
+use crate::requests::*;
 
 #[test]
 fn notice_table() {

@@ -7,7 +7,7 @@ use serde_json::json;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-use crate::sessions::end_credentials;
+use crate::accounts::end_credentials;
 use crate::sql;
 use crate::{Page, PageRequest, Store, StoreError};
 

@@ -11,8 +11,8 @@ use serde::Serialize;
 use serde_json::json;
 use sqlx::Row;
 
-use crate::people::{USER_COLUMNS, user_row};
 use crate::sql;
+use crate::users::{USER_COLUMNS, user_row};
 use crate::{Change, Store, StoreError, User, password};
 
 /// A random 256-bit secret, URL-safe.
