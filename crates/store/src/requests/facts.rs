@@ -24,6 +24,28 @@ pub(super) fn steps_of(text: &str) -> Result<Vec<ProcedureStep>, StoreError> {
 }
 
 /// The status of request `id` of contract year `contract`.
+/// A record of the request chain (`table`: questions, procedures or reports, each with a
+/// `request_id` and a `status`) as its moves are judged: its request and its stored status,
+/// found only within contract year `contract` (else `entity` is not found).
+pub(super) async fn chain_record(
+    conn: &mut AnyConnection,
+    table: &'static str,
+    entity: Entity,
+    id: i64,
+    contract: i64,
+) -> Result<(i64, String), StoreError> {
+    let r = sqlx::query(crate::sql(format!(
+        "SELECT x.request_id, x.status FROM {table} x JOIN work_requests w ON w.id = x.request_id \
+         WHERE x.id = $1 AND w.contract_id = $2"
+    )))
+    .bind(id)
+    .bind(contract)
+    .fetch_optional(conn)
+    .await?
+    .ok_or(StoreError::NotFound(entity))?;
+    Ok((r.try_get("request_id")?, r.try_get("status")?))
+}
+
 pub(super) async fn request_status(
     conn: &mut AnyConnection,
     contract: i64,

@@ -13,7 +13,7 @@ use serde_json::json;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-use super::facts::{latest_procedure, question_statuses, request_status, steps_of};
+use super::facts::{chain_record, latest_procedure, question_statuses, request_status, steps_of};
 use super::work_requests::move_request;
 use crate::common::{jst_text, raced};
 use crate::{Store, StoreError};
@@ -154,17 +154,9 @@ impl Store {
     ) -> Result<i64, StoreError> {
         let mut ch = self.begin(who).await?;
         let contract = ch.contract_id()?;
-        let r = sqlx::query(
-            "SELECT p.request_id, p.status FROM procedures p JOIN work_requests w ON w.id = p.request_id \
-             WHERE p.id = $1 AND w.contract_id = $2",
-        )
-        .bind(id)
-        .bind(contract)
-        .fetch_optional(ch.conn())
-        .await?
-        .ok_or(StoreError::NotFound(Entity::Procedure))?;
-        let request_id: i64 = r.try_get("request_id")?;
-        let from = ProcedureVersionStatus::decode(&r.try_get::<String, _>("status")?)?;
+        let (request_id, status) =
+            chain_record(ch.conn(), "procedures", Entity::Procedure, id, contract).await?;
+        let from = ProcedureVersionStatus::decode(&status)?;
         let request = request_status(ch.conn(), contract, request_id).await?;
         let facts = ProcedureFacts {
             status: from,

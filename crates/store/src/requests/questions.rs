@@ -12,7 +12,7 @@ use serde_json::json;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-use super::facts::request_status;
+use super::facts::{chain_record, request_status};
 use crate::common::{jst_text, raced};
 use crate::{Store, StoreError};
 
@@ -105,17 +105,11 @@ impl Store {
         answer: Option<&AnswerDraft>,
     ) -> Result<Option<i64>, StoreError> {
         let mut ch = self.begin(who).await?;
-        let r = sqlx::query(
-            "SELECT q.status, q.request_id FROM questions q JOIN work_requests w ON w.id = q.request_id \
-             WHERE q.id = $1 AND w.contract_id = $2",
-        )
-        .bind(id)
-        .bind(ch.contract_id()?)
-        .fetch_optional(ch.conn())
-        .await?
-        .ok_or(StoreError::NotFound(Entity::Question))?;
-        let from = QuestionStatus::decode(&r.try_get::<String, _>("status")?)?;
-        let request_id: Option<i64> = r.try_get("request_id")?;
+        let contract = ch.contract_id()?;
+        let (request_id, status) =
+            chain_record(ch.conn(), "questions", Entity::Question, id, contract).await?;
+        let from = QuestionStatus::decode(&status)?;
+        let request_id = Some(request_id);
         let to = question_transition(from, verb, who.role())?;
         let now = ch.now().to_string();
         let n = sqlx::query(

@@ -14,7 +14,9 @@ use serde::Serialize;
 use serde_json::json;
 use sqlx::{AnyConnection, Row};
 
-use super::facts::{job_statuses, latest_procedure, request_status, target_terminals};
+use super::facts::{
+    chain_record, job_statuses, latest_procedure, request_status, target_terminals,
+};
 use super::records::record_drafts;
 use super::work_requests::{move_jobs, move_request};
 use crate::common::{jst_text, raced};
@@ -146,18 +148,10 @@ impl Store {
     ) -> Result<i64, StoreError> {
         let mut ch = self.begin(who).await?;
         let contract = ch.contract_id()?;
-        let r = sqlx::query(
-            "SELECT r.request_id, r.status FROM reports r JOIN work_requests w ON w.id = r.request_id \
-             WHERE r.id = $1 AND w.contract_id = $2",
-        )
-        .bind(id)
-        .bind(contract)
-        .fetch_optional(ch.conn())
-        .await?
-        .ok_or(StoreError::NotFound(Entity::Report))?;
-        let request_id: i64 = r.try_get("request_id")?;
+        let (request_id, status) =
+            chain_record(ch.conn(), "reports", Entity::Report, id, contract).await?;
         let facts = ReportFacts {
-            status: ReportStatus::decode(&r.try_get::<String, _>("status")?)?,
+            status: ReportStatus::decode(&status)?,
             request: request_status(ch.conn(), contract, request_id).await?,
             jobs: job_statuses(ch.conn(), request_id).await?,
         };

@@ -276,6 +276,16 @@ impl ListQuery {
     }
 }
 
+/// A failed form's re-render context without the form's own values: used where the page's
+/// main form keeps its defaults and another form of the page failed (only the message and
+/// the failing fields are shown).
+pub fn without_form(mut extra: Value) -> Value {
+    if let Some(o) = extra.as_object_mut() {
+        o.remove("form");
+    }
+    extra
+}
+
 /// The history of one record for its page, in Japanese (R8.5).
 pub async fn history(
     state: &AppState,

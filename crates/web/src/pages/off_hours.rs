@@ -15,7 +15,7 @@ use serde_json::{Value, json};
 
 use super::form::{Form, PageForm, Repeated, optional_id, post_redirect_get};
 use super::visits::default_range;
-use super::{PageError, PageResult, PageUser, merge};
+use super::{PageError, PageResult, PageUser, merge, without_form};
 use crate::AppState;
 use crate::templates::render;
 
@@ -164,18 +164,11 @@ async fn decide(
     typed: &impl Serialize,
 ) -> PageResult {
     let result = state.app.decide_off_hours(&user.actor(), id, d).await;
-    post_redirect_get(
-        result.map_err(Into::into),
-        at,
-        typed,
-        |status, mut extra| {
-            // The filing form below the list keeps its defaults: only the message is shown.
-            if let Some(o) = extra.as_object_mut() {
-                o.remove("form");
-            }
-            list_page(state, user, ScheduleQuery::default(), status, extra)
-        },
-    )
+    post_redirect_get(result.map_err(Into::into), at, typed, |status, extra| {
+        // The filing form below the list keeps its defaults: only the message is shown.
+        let extra = without_form(extra);
+        list_page(state, user, ScheduleQuery::default(), status, extra)
+    })
     .await
 }
 

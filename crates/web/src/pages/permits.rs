@@ -13,7 +13,7 @@ use serde_json::{Value, json};
 
 use super::form::{Form, PageForm, optional_id, post_redirect_get};
 use super::visits::default_range;
-use super::{PageError, PageResult, PageUser, merge};
+use super::{PageError, PageResult, PageUser, merge, without_form};
 use crate::AppState;
 use crate::templates::render;
 
@@ -167,11 +167,9 @@ async fn decide(
         result.map_err(Into::into),
         at,
         typed,
-        |status, mut extra| {
+        |status, extra| {
             // The application form below the list keeps its defaults: only the message is shown.
-            if let Some(o) = extra.as_object_mut() {
-                o.remove("form");
-            }
+            let extra = without_form(extra);
             list_page(state, user, ScheduleQuery::default(), status, extra)
         },
     )

@@ -14,7 +14,7 @@ use serde_json::{Value, json};
 
 use super::extract::{Path, Query};
 use super::form::{Form, PageForm, optional_id, post_redirect_get};
-use super::{ListQuery, PageError, PageResult, PageUser, history, merge, page_value};
+use super::{ListQuery, PageError, PageResult, PageUser, history, merge, page_value, without_form};
 use crate::AppState;
 use crate::error::AppError;
 use crate::forms::{labelled, status_options, with_labels};
@@ -198,14 +198,6 @@ pub async fn attach_touch_panel(
         |status, extra| show_page(&state, &user, id, status, without_form(extra)),
     )
     .await
-}
-
-/// The terminal's form keeps its fields when another form of the page failed.
-fn without_form(mut extra: Value) -> Value {
-    if let Some(o) = extra.as_object_mut() {
-        o.remove("form");
-    }
-    extra
 }
 
 /// The CSV export: UTF-8 with BOM so that Excel opens it correctly.
