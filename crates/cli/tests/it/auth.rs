@@ -8,6 +8,12 @@ use serde_json::{Value, json};
 use crate::both_engines;
 use crate::support::{Engine, TestApp, problem_fields, test_password, username};
 
+/// The lowercase hex SHA-256 of `secret`, as the database must hold it.
+fn sha256_hex(secret: &str) -> String {
+    use sha2::{Digest, Sha256};
+    hex::encode(Sha256::digest(secret.as_bytes()))
+}
+
 async fn login(app: &TestApp, c: &reqwest::Client, user: &str, pw: &str) -> reqwest::Response {
     c.post(app.url("/api/v1/login"))
         .json(&json!({"username": user, "password": pw}))
@@ -66,7 +72,11 @@ async fn login_sessions_and_logout(engine: Engine) {
         .await
         .expect("sessions");
     assert_eq!(stored.len(), 1);
-    assert_ne!(stored[0], secret);
+    assert_eq!(
+        stored[0],
+        sha256_hex(&secret),
+        "the SHA-256 of the cookie's secret"
+    );
     let me: Value = c
         .get(app.url("/api/v1/me"))
         .send()
@@ -372,8 +382,11 @@ async fn api_tokens_are_hashed_and_revocable(engine: Engine) {
         .fetch_one(app.store.pool())
         .await
         .expect("hash");
-    assert_ne!(stored, secret);
-    assert!(!stored.contains(&secret));
+    assert_eq!(
+        stored,
+        sha256_hex(&secret),
+        "the SHA-256 of the token's secret"
+    );
 
     let bearer = reqwest::Client::new();
     let me = bearer

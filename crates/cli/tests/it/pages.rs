@@ -257,7 +257,7 @@ async fn every_page_renders_in_japanese(engine: Engine) {
         if !words.is_empty() {
             problems.push(format!("{path}: English left in the UI: {words:?}"));
         }
-        if html.contains("<script>") || html.contains(" style=\"") || html.contains(" onclick=") {
+        if has_inline_script_or_style(&html) {
             problems.push(format!("{path}: inline script or style"));
         }
         for asset in ["http://", "https://"] {
@@ -611,4 +611,34 @@ pub(crate) fn visible_text_ignores_markup() {
         "<p class=\"x\">統合端末 CSV</p><script src=\"a.js\">var x;</script> Hello",
     ));
     assert_eq!(words, ["Hello"]);
+}
+
+/// Whether a page carries script or style the CSP would refuse: a `<script>` element without
+/// a `src` (whatever its attributes), a `style` attribute or element, or an event-handler
+/// attribute (`onclick=`, `onload=` ...).
+fn has_inline_script_or_style(html: &str) -> bool {
+    let lower = html.to_ascii_lowercase();
+    let inline_script = lower.match_indices("<script").any(|(i, _)| {
+        let tag_end = lower[i..].find('>').map_or(lower.len(), |e| i + e);
+        !lower[i..tag_end].contains(" src=")
+    });
+    let handler = lower.match_indices(" on").any(|(i, _)| {
+        let rest = &lower[i + 3..];
+        let name: String = rest.chars().take_while(char::is_ascii_alphabetic).collect();
+        !name.is_empty() && rest[name.len()..].starts_with('=')
+    });
+    inline_script || handler || lower.contains(" style=") || lower.contains("<style")
+}
+
+#[test]
+fn the_inline_check_sees_what_the_csp_refuses() {
+    assert!(has_inline_script_or_style(
+        "<script type=\"module\">x()</script>"
+    ));
+    assert!(has_inline_script_or_style("<SCRIPT>x()</SCRIPT>"));
+    assert!(has_inline_script_or_style("<body onload=\"x()\">"));
+    assert!(has_inline_script_or_style("<p style=\"color:red\">"));
+    assert!(!has_inline_script_or_style(
+        "<script src=\"/static/app.js\" defer></script><p class=\"online\">"
+    ));
 }
