@@ -305,3 +305,56 @@ both_engines!(
     verify_names_the_first_tampered_entry,
     verify_catches_a_deleted_entry
 );
+
+/// The demo (the README's first command) walks most of the product: every audit entry it
+/// writes must read in Japanese on the history pages — its kind of record, what was done
+/// and each field changed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_audit_entry_of_the_demo_reads_in_japanese() {
+    use std::io::{BufRead, BufReader};
+    let dir = std::env::temp_dir().join(format!("jukiops_demo_audit_{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let mut child = std::process::Command::new(crate::support::jukiops_bin())
+        .args(["demo", "--listen", "127.0.0.1:0", "--data-dir"])
+        .arg(&dir)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("demo");
+    let out = child.stdout.take().expect("stdout");
+    // The demo prints its accounts once the seeding is committed, then serves.
+    let seeded = BufReader::new(out)
+        .lines()
+        .map_while(Result::ok)
+        .any(|l| l.contains("ログイン情報"));
+    assert!(seeded, "the demo seeded its database");
+    let url = format!("sqlite://{}?mode=ro", dir.join("jukiops.db").display());
+    let store = jukiops_store::Store::connect(&url, 1).await.expect("open");
+    let rows: Vec<(String, String, String)> =
+        sqlx::query_as("SELECT entity, action, changes FROM audit_entries ORDER BY seq")
+            .fetch_all(store.pool())
+            .await
+            .expect("entries");
+    let _ = child.kill();
+    let _ = child.wait();
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(
+        rows.len() > 50,
+        "the demo writes a history ({})",
+        rows.len()
+    );
+    let mut missing = Vec::new();
+    for (entity, action, changes) in &rows {
+        let Some(kind) = jukiops_domain::audit::Entity::parse(entity) else {
+            missing.push(format!("entity {entity}"));
+            continue;
+        };
+        let changes: serde_json::Value = serde_json::from_str(changes).expect("json");
+        for m in jukiops_domain::audit::unlabelled(kind, action, &changes) {
+            missing.push(format!("{entity}: {m}"));
+        }
+    }
+    missing.sort();
+    missing.dedup();
+    assert!(missing.is_empty(), "untranslated in the trail: {missing:?}");
+}
