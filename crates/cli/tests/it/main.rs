@@ -2,22 +2,5 @@
 
 mod support;
 
-mod access;
-mod accounts;
-mod attachments;
-mod audit;
-mod auth;
-mod browser;
-mod browser_request;
-mod cli;
-mod duplicates;
-mod inspections;
-mod inventory;
-mod job_pages;
-mod jobs;
-mod limits;
-mod pages;
-mod plans;
-mod requests;
-mod rotations;
-mod schedule;
+// Every other file of this folder is a module of the suite (the list is made by build.rs).
+include!(concat!(env!("OUT_DIR"), "/it_modules.rs"));
