@@ -134,6 +134,21 @@ pub fn router() -> Router<AppState> {
         )
 }
 
+/// The main menu: each page with the action a user needs to see its entry.
+const NAV: &[(&str, &str, Action)] = &[
+    ("/", "ダッシュボード", Action::ViewContract),
+    ("/calendar", "カレンダー", Action::ViewContract),
+    ("/notices", "通知", Action::ViewJobs),
+    ("/jobs", "作業", Action::ViewJobs),
+    ("/schedule", "訪問予定", Action::ViewSchedule),
+    ("/requests", "作業依頼書", Action::ViewJobs),
+    ("/sites", "拠点", Action::ViewInventory),
+    ("/terminals", "統合端末", Action::ViewInventory),
+    ("/touch-panels", "タッチパネル", Action::ViewInventory),
+    ("/users", "利用者管理", Action::ViewUsers),
+    ("/audit", "監査記録", Action::ViewAudit),
+];
+
 /// The signed-in user of a page request; anonymous visitors are sent to the login page.
 #[derive(Debug, Clone)]
 pub struct PageUser(pub CurrentUser);
@@ -184,13 +199,11 @@ impl PageUser {
             "errors": [],
             "me": {
                 "username": u.username, "display_name": u.display_name, "role_label": u.role.label_ja(),
-                "can": {
-                    "inventory": self.may(Action::ViewInventory),
-                    "users": self.may(Action::ViewUsers),
-                    "audit": self.may(Action::ViewAudit),
-                    "schedule": self.may(Action::ViewSchedule),
-                    "jobs": self.may(Action::ViewJobs),
-                }
+                "nav": NAV
+                    .iter()
+                    .filter(|(_, _, action)| self.may(*action))
+                    .map(|(href, label, _)| json!({"href": href, "label": label}))
+                    .collect::<Vec<_>>(),
             }
         });
         merge(&mut v, extra);
