@@ -328,6 +328,22 @@ pub fn check_password(errors: &mut FieldErrors, field: &str, password: &str) {
     }
 }
 
+/// Whether an account may be named as having done the contractor's work (on a visit, a
+/// work record, a password change, a checklist, the log of other work): an enabled lead or
+/// worker.
+pub fn does_contract_work(role: Role, disabled: bool) -> bool {
+    !disabled && matches!(role, Role::ContractorWorker | Role::ContractorLead)
+}
+
+/// The refusal, naming `field`, of account `id` named as having done the contractor's work
+/// when it may not (unknown, disabled, or not the contractor's).
+pub fn not_a_contract_worker(field: &str, id: i64) -> crate::rules::Refusal {
+    crate::rules::Refusal::invalid(
+        field,
+        format!("利用者ID {id} は有効な作業従事者・業務責任者ではありません。"),
+    )
+}
+
 /// A new account as typed (the form or the API).
 #[derive(Debug, Clone, Default, serde::Deserialize, serde::Serialize, utoipa::ToSchema)]
 #[serde(default)]

@@ -3,7 +3,7 @@
 //! worker). The オ password change and the カ checklist share these rules.
 
 use crate::contract::CategoryCode;
-use crate::people::Role;
+use crate::people::{Role, does_contract_work, not_a_contract_worker};
 use crate::rules::Refusal;
 
 use super::JobStatus;
@@ -73,14 +73,7 @@ pub fn judge_performer(
     person: Option<&PersonFacts>,
 ) -> Result<String, Refusal> {
     match person {
-        Some(p)
-            if !p.disabled && matches!(p.role, Role::ContractorWorker | Role::ContractorLead) =>
-        {
-            Ok(p.username.clone())
-        }
-        _ => Err(Refusal::invalid(
-            field,
-            format!("利用者ID {id} は有効な作業従事者・業務責任者ではありません。"),
-        )),
+        Some(p) if does_contract_work(p.role, p.disabled) => Ok(p.username.clone()),
+        _ => Err(not_a_contract_worker(field, id)),
     }
 }

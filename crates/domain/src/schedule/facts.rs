@@ -4,7 +4,7 @@
 
 use super::Span;
 use crate::inventory::AssetStatus;
-use crate::people::Role;
+use crate::people::{Role, does_contract_work, not_a_contract_worker};
 use crate::rules::Refusal;
 use crate::validation::FieldErrors;
 
@@ -69,17 +69,12 @@ pub fn judge_contractor_people(
     found: &[PersonFact],
 ) -> Result<(), Refusal> {
     let ok = |id: &i64| {
-        found.iter().any(|p| {
-            p.id == *id
-                && !p.disabled
-                && matches!(p.role, Role::ContractorWorker | Role::ContractorLead)
-        })
+        found
+            .iter()
+            .any(|p| p.id == *id && does_contract_work(p.role, p.disabled))
     };
     match ids.iter().find(|id| !ok(id)) {
-        Some(id) => Err(Refusal::invalid(
-            field,
-            format!("利用者ID {id} は有効な作業従事者・業務責任者ではありません。"),
-        )),
+        Some(id) => Err(not_a_contract_worker(field, *id)),
         None => Ok(()),
     }
 }
