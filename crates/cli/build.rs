@@ -22,7 +22,11 @@ fn main() {
     let mut out = String::new();
     for name in names {
         let path = dir.join(format!("{name}.rs"));
-        let _ = writeln!(out, "#[path = {:?}]\nmod {name};", path.display().to_string());
+        let _ = writeln!(
+            out,
+            "#[path = {:?}]\nmod {name};",
+            path.display().to_string()
+        );
     }
     let target = Path::new(&std::env::var("OUT_DIR").unwrap_or_default()).join("it_modules.rs");
     if let Err(e) = std::fs::write(&target, out) {

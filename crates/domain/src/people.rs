@@ -328,6 +328,14 @@ pub fn check_password(errors: &mut FieldErrors, field: &str, password: &str) {
     }
 }
 
+/// A person of the register, as stored, as far as the rules about who did some work go.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PersonFacts {
+    pub username: String,
+    pub role: Role,
+    pub disabled: bool,
+}
+
 /// Whether an account may be named as having done the contractor's work (on a visit, a
 /// work record, a password change, a checklist, the log of other work): an enabled lead or
 /// worker.

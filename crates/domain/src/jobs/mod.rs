@@ -15,6 +15,7 @@ mod rotations;
 mod waivers;
 mod work;
 
+pub use crate::people::PersonFacts;
 pub use counts::{BurnDownPoint, CategoryCount, JobTally, Progress, burn_down, category_counts};
 pub use inspections::{
     AnswerValue, ChecklistAnswer, ChecklistAnswerInput, ChecklistInput, ChecklistItem,
@@ -38,7 +39,7 @@ pub use rotations::{
 pub use waivers::{
     DeliverableWaiver, DeliverableWaiverInput, MAX_DELIVERABLES, WaiverScope, may_waive,
 };
-pub use work::{JobFacts, PersonFacts, judge_job_terminal, judge_performer};
+pub use work::{JobFacts, judge_job_terminal, judge_performer};
 
 #[cfg(test)]
 mod tests;

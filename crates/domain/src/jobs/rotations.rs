@@ -7,10 +7,9 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::work::{
-    JobFacts, PersonFacts, WorkKind, judge_job_for, judge_job_terminal, judge_performer,
-};
+use super::work::{JobFacts, WorkKind, judge_job_for, judge_job_terminal, judge_performer};
 use crate::contract::CategoryCode;
+use crate::people::PersonFacts;
 use crate::rules::{Refusal, required_instant};
 use crate::validation::FieldErrors;
 

@@ -3,7 +3,7 @@
 //! worker). The オ password change and the カ checklist share these rules.
 
 use crate::contract::CategoryCode;
-use crate::people::{Role, does_contract_work, not_a_contract_worker};
+use crate::people::{PersonFacts, does_contract_work, not_a_contract_worker};
 use crate::rules::Refusal;
 
 use super::JobStatus;
@@ -13,14 +13,6 @@ use super::JobStatus;
 pub struct JobFacts {
     pub category: CategoryCode,
     pub status: JobStatus,
-}
-
-/// A person of the register, as stored.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PersonFacts {
-    pub username: String,
-    pub role: Role,
-    pub disabled: bool,
 }
 
 /// What kind of work is recorded, and what its refusals say.

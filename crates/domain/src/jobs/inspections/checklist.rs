@@ -8,9 +8,8 @@ use super::template::{ChecklistItem, ChecklistTemplate, ItemKind, MAX_ITEMS};
 use crate::contract::CategoryCode;
 use crate::inventory::parse_date;
 use crate::jobs::job::{JobDraft, JobOrigin, JobTarget};
-use crate::jobs::work::{
-    JobFacts, PersonFacts, WorkKind, judge_job_for, judge_job_terminal, judge_performer,
-};
+use crate::jobs::work::{JobFacts, WorkKind, judge_job_for, judge_job_terminal, judge_performer};
+use crate::people::PersonFacts;
 use crate::rules::{Refusal, required_date};
 use crate::validation::{FieldErrors, optional_text};
 
