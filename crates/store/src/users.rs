@@ -1,7 +1,7 @@
 //! Accounts: users with one role each.
 
 use jukiops_domain::audit::{AuditAction, Entity};
-use jukiops_domain::people::{Authorized, Role, UserUpdateDraft, judge_user_change};
+use jukiops_domain::people::{Authorized, PersonFacts, Role, UserUpdateDraft, judge_user_change};
 use serde::Serialize;
 use serde_json::json;
 use sqlx::Row;
@@ -261,4 +261,21 @@ impl Store {
             })
             .collect()
     }
+}
+
+/// Person `id` of the register, if there is one.
+pub(crate) async fn person_facts(
+    conn: &mut sqlx::AnyConnection,
+    id: i64,
+) -> Result<Option<PersonFacts>, StoreError> {
+    let r = sqlx::query("SELECT username, role, disabled FROM users WHERE id = $1")
+        .bind(id)
+        .fetch_optional(conn)
+        .await?;
+    let Some(r) = r else { return Ok(None) };
+    Ok(Some(PersonFacts {
+        username: r.try_get("username")?,
+        role: Role::decode(&r.try_get::<String, _>("role")?)?,
+        disabled: r.try_get::<i64, _>("disabled")? != 0,
+    }))
 }

@@ -21,9 +21,9 @@ pub use notices::{Notice, NoticeDetail, NoticeFilter};
 pub use rotations::{JobRotations, LastRotation, Rotation};
 pub use waivers::Waiver;
 
+pub(crate) use crate::users::person_facts;
 use jukiops_domain::contract::CategoryCode;
-use jukiops_domain::jobs::{JobFacts, JobStatus, PersonFacts};
-use jukiops_domain::people::Role;
+use jukiops_domain::jobs::{JobFacts, JobStatus};
 use jukiops_domain::vocab::DecodeError;
 use sqlx::{AnyConnection, Row};
 
@@ -82,21 +82,4 @@ async fn job_terminal_asset(
     .bind(terminal_id)
     .fetch_optional(conn)
     .await?)
-}
-
-/// Person `id` of the register, if there is one.
-async fn person_facts(
-    conn: &mut AnyConnection,
-    id: i64,
-) -> Result<Option<PersonFacts>, StoreError> {
-    let r = sqlx::query("SELECT username, role, disabled FROM users WHERE id = $1")
-        .bind(id)
-        .fetch_optional(conn)
-        .await?;
-    let Some(r) = r else { return Ok(None) };
-    Ok(Some(PersonFacts {
-        username: r.try_get("username")?,
-        role: Role::decode(&r.try_get::<String, _>("role")?)?,
-        disabled: r.try_get::<i64, _>("disabled")? != 0,
-    }))
 }
