@@ -11,6 +11,7 @@ use jukiops_domain::schedule::{PermitDecision, PermitInput, PermitVerb, permit_t
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
+use super::PageRoutes;
 use super::form::{Form, PageForm, optional_id, post_redirect_get};
 use super::visits::default_range;
 use super::{PageError, PageResult, PageUser, merge, without_form};
@@ -163,16 +164,11 @@ async fn decide(
     typed: &impl Serialize,
 ) -> PageResult {
     let result = state.app.decide_permit(&user.actor(), id, d).await;
-    post_redirect_get(
-        result.map_err(Into::into),
-        at,
-        typed,
-        |status, extra| {
-            // The application form below the list keeps its defaults: only the message is shown.
-            let extra = without_form(extra);
-            list_page(state, user, ScheduleQuery::default(), status, extra)
-        },
-    )
+    post_redirect_get(result.map_err(Into::into), at, typed, |status, extra| {
+        // The application form below the list keeps its defaults: only the message is shown.
+        let extra = without_form(extra);
+        list_page(state, user, ScheduleQuery::default(), status, extra)
+    })
     .await
 }
 
@@ -217,4 +213,21 @@ pub async fn permits_between(
         return Ok(Vec::new());
     }
     Ok(state.app.permits_between(&user.actor(), from, to).await?)
+}
+
+/// The pages of this feature, each naming what it needs.
+pub fn routes() -> PageRoutes {
+    PageRoutes::new()
+        .get("/permits", Action::ViewSchedule, list)
+        .post("/permits", Action::RequestPermits, request)
+        .post(
+            "/permits/{id}/decision",
+            PermitVerb::Grant.action(),
+            decision,
+        )
+        .post(
+            "/permits/{id}/withdrawal",
+            PermitVerb::Withdraw.action(),
+            withdrawal,
+        )
 }
