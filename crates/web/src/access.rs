@@ -1,15 +1,24 @@
 //! What each route needs from the access table ([`jukiops_domain::people::ACCESS`]),
 //! declared beside its handler: an API operation in the `x-jukiops-action` extension of its
-//! OpenAPI operation, a page in its feature's `routes()`. The operations check their own
-//! action; the access test derives its expectations from these declarations and the
-//! access table.
+//! OpenAPI operation, a page in its feature's `routes()`. The API's declarations are
+//! enforced before any extractor reads the request ([`api_gate`]), so a refused role gets
+//! 403 whatever it sends; the operations check their own action again. The access test
+//! derives its expectations from these declarations and the access table.
 
 use std::collections::BTreeMap;
 
+use axum::body::Body;
+use axum::extract::{FromRequestParts, MatchedPath, RawPathParams, Request, State};
 use axum::http::Method;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
 use jukiops_domain::people::{Action, Role, may};
 use jukiops_domain::vocab::Labelled;
 use serde::{Deserialize, Serialize};
+
+use crate::AppState;
+use crate::auth::CurrentUser;
+use crate::error::AppError;
 
 /// The OpenAPI extension naming what an operation needs.
 pub const EXTENSION: &str = "x-jukiops-action";
@@ -163,6 +172,75 @@ pub struct Route {
     /// As declared, with `{name}` parameters.
     pub path: String,
     pub needs: Needs,
+}
+
+/// Every API route asks the access table before its handler reads anything: the signed-in
+/// user (401 without one) must be granted what the route declares (403 otherwise). A
+/// choice by a field of the JSON body reads the body first and hands it on unchanged.
+pub async fn api_gate(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let path = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map(|p| p.as_str().to_string());
+    let Some(needs) = path.and_then(|p| crate::api::needs(req.method(), &p)) else {
+        tracing::error!(method = %req.method(), path = %req.uri().path(), "API route without a declared action");
+        return AppError::forbidden().into_response();
+    };
+    if matches!(needs, Needs::Public) {
+        return next.run(req).await;
+    }
+    let (mut parts, body) = req.into_parts();
+    let user = match CurrentUser::from_request_parts(&mut parts, &state).await {
+        Ok(u) => u,
+        Err(e) => return e.into_response(),
+    };
+    let (value, body) = match needs.choice() {
+        None => (None, body),
+        Some(c) => match c.source {
+            Source::Path => {
+                let params = RawPathParams::from_request_parts(&mut parts, &state).await;
+                let value = params.ok().and_then(|ps| {
+                    ps.iter()
+                        .find(|(k, _)| *k == c.name)
+                        .map(|(_, v)| v.to_string())
+                });
+                (value, body)
+            }
+            Source::Query => {
+                let pairs: Vec<(String, String)> =
+                    serde_urlencoded::from_str(parts.uri.query().unwrap_or_default())
+                        .unwrap_or_default();
+                let value = pairs
+                    .into_iter()
+                    .find(|(k, _)| *k == c.name)
+                    .map(|(_, v)| v);
+                (value, body)
+            }
+            Source::Body => {
+                let Ok(bytes) = axum::body::to_bytes(body, state.config.max_body_bytes).await
+                else {
+                    return AppError::field(
+                        axum::http::StatusCode::PAYLOAD_TOO_LARGE,
+                        "body",
+                        "リクエスト本文を読み取れませんでした(大きすぎる可能性があります)。",
+                    )
+                    .into_response();
+                };
+                let value = serde_json::from_slice::<serde_json::Value>(&bytes)
+                    .ok()
+                    .and_then(|v| v.get(&c.name).and_then(|f| f.as_str()).map(String::from));
+                (value, Body::from(bytes))
+            }
+        },
+    };
+    let granted = needs
+        .actions(value.as_deref())
+        .into_iter()
+        .any(|a| user.may(a));
+    if !granted {
+        return AppError::forbidden().into_response();
+    }
+    next.run(Request::from_parts(parts, body)).await
 }
 
 #[cfg(test)]

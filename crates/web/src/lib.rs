@@ -77,7 +77,7 @@ pub fn router(state: AppState) -> Router {
     let config = state.config.clone();
     let app = Router::new()
         .merge(pages::router())
-        .merge(api::router())
+        .merge(api::router(&state))
         .merge(layers::operational_routes())
         .with_state(state);
     layers::apply(app, &config)

@@ -27,6 +27,7 @@ use std::sync::LazyLock;
 use axum::Json;
 use axum::Router;
 use axum::http::Method;
+use axum::middleware;
 use axum::routing::get;
 use serde::Deserialize;
 use serde_json::Value;
@@ -35,7 +36,7 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder
 use utoipa_axum::router::OpenApiRouter;
 
 use crate::AppState;
-use crate::access::{EXTENSION, Needs, Route};
+use crate::access::{EXTENSION, Needs, Route, api_gate};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -99,7 +100,7 @@ pub fn openapi_json() -> &'static str {
 }
 
 /// Every operation of the document with what it needs (`x-jukiops-action`); an operation
-/// without a readable declaration is left out.
+/// without a readable declaration is left out, and the gate refuses it.
 pub fn api_routes() -> &'static [Route] {
     static ROUTES: LazyLock<Vec<Route>> = LazyLock::new(|| {
         let doc: Value = serde_json::from_str(openapi_json()).unwrap_or_default();
@@ -125,7 +126,6 @@ pub fn api_routes() -> &'static [Route] {
 }
 
 /// What the API route `method path` (as declared, with `{name}` parameters) needs.
-#[cfg_attr(not(test), allow(dead_code))]
 pub fn needs(method: &Method, path: &str) -> Option<&'static Needs> {
     api_routes()
         .iter()
@@ -133,17 +133,20 @@ pub fn needs(method: &Method, path: &str) -> Option<&'static Needs> {
         .map(|r| &r.needs)
 }
 
-pub fn router() -> Router<AppState> {
+/// The API's routes behind the gate, and the document.
+pub fn router(state: &AppState) -> Router<AppState> {
     let (router, _) = api_router().split_for_parts();
-    router.route(
-        "/api/openapi.json",
-        get(|| async {
-            (
-                [(axum::http::header::CONTENT_TYPE, "application/json")],
-                openapi_json(),
-            )
-        }),
-    )
+    router
+        .route_layer(middleware::from_fn_with_state(state.clone(), api_gate))
+        .route(
+            "/api/openapi.json",
+            get(|| async {
+                (
+                    [(axum::http::header::CONTENT_TYPE, "application/json")],
+                    openapi_json(),
+                )
+            }),
+        )
 }
 
 /// `?page=&per_page=` of every list.
