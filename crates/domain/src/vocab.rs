@@ -88,13 +88,15 @@ pub fn optional<T: Labelled>(
 }
 
 /// Declares a closed vocabulary with `ALL`, `as_str`, `parse`, `label_ja` and
-/// [`Labelled`]; the code is also its serde name, so JSON, forms and storage agree.
+/// [`Labelled`]; the code is also its serde name, so JSON, forms, storage and the OpenAPI
+/// document agree (the code is taken as a plain token: utoipa's derive does not see a
+/// rename given as a `literal` fragment).
 #[macro_export]
 macro_rules! labelled_enum {
     (
         $(#[$meta:meta])*
         pub enum $name:ident {
-            $( $(#[$vmeta:meta])* $variant:ident = ($code:literal, $label:literal), )+
+            $( $(#[$vmeta:meta])* $variant:ident = ($code:tt, $label:literal), )+
         }
     ) => {
         $(#[$meta])*
@@ -173,6 +175,16 @@ mod tests {
             serde_json::to_string(&Colour::Blue).ok().as_deref(),
             Some("\"blue\"")
         );
+    }
+
+    /// The OpenAPI schema lists the codes the JSON carries, not the Rust names: the code
+    /// is passed to the derives as a plain token (a `literal` fragment hid the rename from
+    /// utoipa, and the document listed `Red` where the API reads `red`).
+    #[test]
+    fn the_schema_lists_the_codes() {
+        let schema =
+            serde_json::to_value(<Colour as utoipa::PartialSchema>::schema()).expect("schema");
+        assert_eq!(schema["enum"], serde_json::json!(["red", "blue"]));
     }
 
     #[test]

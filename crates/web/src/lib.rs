@@ -1,6 +1,7 @@
 //! HTTP: the Japanese web UI and the JSON API (`/api/v1`), thin handlers over one set of
 //! store operations, behind one access table ([`jukiops_domain::people::ACCESS`]).
 
+pub mod access;
 mod api;
 mod auth;
 pub mod client_address;
@@ -20,6 +21,11 @@ pub use jukiops_app::accounts::AccountPolicy;
 use metrics_exporter_prometheus::PrometheusHandle;
 
 pub use api::openapi_json;
+
+/// Every page route with its method, path and what it needs (for the access test).
+pub fn page_routes() -> Vec<access::Route> {
+    pages::routes().into_routes()
+}
 
 /// Settings of the web layer.
 #[derive(Debug, Clone)]
@@ -71,7 +77,7 @@ pub fn router(state: AppState) -> Router {
     let config = state.config.clone();
     let app = Router::new()
         .merge(pages::router())
-        .merge(api::router())
+        .merge(api::router(&state))
         .merge(layers::operational_routes())
         .with_state(state);
     layers::apply(app, &config)

@@ -5,12 +5,16 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use jukiops_domain::people::Action;
 use jukiops_store::{ApiToken, NewApiToken, Page, User};
 use serde::Deserialize;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use super::json::ApiJson;
 use super::{JsonResult, Paging};
 use crate::AppState;
+use crate::access::Needs;
 use crate::auth::{self, ClientAddress, CurrentUser};
 use crate::error::ApiResult;
 use crate::extract::{Path, Query};
@@ -22,7 +26,7 @@ pub struct Login {
 }
 
 /// Signs in and sets the session cookie (throttled per account and address).
-#[utoipa::path(post, path = "/api/v1/login", tag = "account", request_body = Login,
+#[utoipa::path(post, path = "/api/v1/login", tag = "account", extensions(("x-jukiops-action" = json!(Needs::Public))), request_body = Login,
     responses((status = 200, body = User), (status = 401, body = crate::error::Problem), (status = 429, body = crate::error::Problem)))]
 pub async fn login(
     State(state): State<AppState>,
@@ -38,7 +42,7 @@ pub async fn login(
 }
 
 /// Ends the session of the cookie.
-#[utoipa::path(post, path = "/api/v1/logout", tag = "account", responses((status = 204)))]
+#[utoipa::path(post, path = "/api/v1/logout", tag = "account", extensions(("x-jukiops-action" = json!(Needs::Public))), responses((status = 204)))]
 pub async fn logout(State(state): State<AppState>, headers: HeaderMap) -> ApiResult<Response> {
     if let Some(s) = auth::cookie_value(&headers, auth::SESSION_COOKIE) {
         state.app.logout(s).await?;
@@ -51,7 +55,7 @@ pub async fn logout(State(state): State<AppState>, headers: HeaderMap) -> ApiRes
 }
 
 /// The signed-in user.
-#[utoipa::path(get, path = "/api/v1/me", tag = "account", responses((status = 200, body = User), (status = 401, body = crate::error::Problem)))]
+#[utoipa::path(get, path = "/api/v1/me", tag = "account", extensions(("x-jukiops-action" = json!(Action::ManageOwnAccount))), responses((status = 200, body = User), (status = 401, body = crate::error::Problem)))]
 pub async fn me(State(state): State<AppState>, user: CurrentUser) -> JsonResult<User> {
     Ok(Json(state.app.own_user(&user.actor()).await?))
 }
@@ -63,7 +67,7 @@ pub struct PasswordChange {
 }
 
 /// Changes one's own password; every session of the account ends.
-#[utoipa::path(put, path = "/api/v1/me/password", tag = "account", request_body = PasswordChange,
+#[utoipa::path(put, path = "/api/v1/me/password", tag = "account", extensions(("x-jukiops-action" = json!(Action::ManageOwnAccount))), request_body = PasswordChange,
     responses((status = 204), (status = 422, body = crate::error::Problem)))]
 pub async fn change_password(
     State(state): State<AppState>,
@@ -78,7 +82,7 @@ pub async fn change_password(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[utoipa::path(get, path = "/api/v1/tokens", tag = "account", params(Paging), responses((status = 200, body = Page<ApiToken>)))]
+#[utoipa::path(get, path = "/api/v1/tokens", tag = "account", extensions(("x-jukiops-action" = json!(Action::ManageOwnAccount))), params(Paging), responses((status = 200, body = Page<ApiToken>)))]
 pub async fn list_tokens(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -96,7 +100,7 @@ pub struct TokenRequest {
 }
 
 /// Makes an API token for oneself; the secret is in the answer once and never stored.
-#[utoipa::path(post, path = "/api/v1/tokens", tag = "account", request_body = TokenRequest,
+#[utoipa::path(post, path = "/api/v1/tokens", tag = "account", extensions(("x-jukiops-action" = json!(Action::ManageOwnAccount))), request_body = TokenRequest,
     responses((status = 201, body = NewApiToken), (status = 422, body = crate::error::Problem)))]
 pub async fn create_token(
     State(state): State<AppState>,
@@ -110,7 +114,7 @@ pub async fn create_token(
     Ok((StatusCode::CREATED, Json(token)))
 }
 
-#[utoipa::path(delete, path = "/api/v1/tokens/{id}", tag = "account", params(("id" = i64, Path)), responses((status = 204), (status = 404, body = crate::error::Problem)))]
+#[utoipa::path(delete, path = "/api/v1/tokens/{id}", tag = "account", extensions(("x-jukiops-action" = json!(Action::ManageOwnAccount))), params(("id" = i64, Path)), responses((status = 204), (status = 404, body = crate::error::Problem)))]
 pub async fn revoke_token(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -118,4 +122,15 @@ pub async fn revoke_token(
 ) -> ApiResult<StatusCode> {
     state.app.revoke_api_token(&user.actor(), id).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// The routes of this feature, each operation naming what it needs.
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(login))
+        .routes(routes!(logout))
+        .routes(routes!(me))
+        .routes(routes!(change_password))
+        .routes(routes!(list_tokens, create_token))
+        .routes(routes!(revoke_token))
 }

@@ -10,11 +10,17 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use jukiops_app::attachments::OwnerQuery;
 use jukiops_domain::FieldErrors;
-use jukiops_domain::attachments::{MAX_ATTACHMENT_BYTES, content_disposition, percent_decode};
+use jukiops_domain::attachments::{
+    MAX_ATTACHMENT_BYTES, OwnerKind, content_disposition, percent_decode,
+};
+use jukiops_domain::people::Action;
 use jukiops_store::{Attachment, AttachmentFile, Page};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use super::{JsonResult, Paging};
 use crate::AppState;
+use crate::access::{Needs, Source};
 use crate::auth::CurrentUser;
 use crate::error::{ApiResult, AppError};
 use crate::extract::{Path, Query};
@@ -33,7 +39,7 @@ pub fn too_large() -> AppError {
 /// their first bytes and extension. Notices: the City; a procedure version: the lead, while
 /// it is a draft (a submitted or decided version is frozen, 409); a request's evidence:
 /// those who record work. The role is checked before the body is read.
-#[utoipa::path(post, path = "/api/v1/attachments", tag = "jobs", params(OwnerQuery,
+#[utoipa::path(post, path = "/api/v1/attachments", tag = "jobs", extensions(("x-jukiops-action" = json!(Needs::chosen_by(Source::Query, "owner", OwnerKind::attach_action)))), params(OwnerQuery,
         ("X-File-Name" = String, Header, description = "ファイル名(UTF-8をパーセントエンコード)")),
     request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "ファイルの内容"),
     responses((status = 201, body = Attachment), (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem),
@@ -66,7 +72,7 @@ pub async fn upload(
 }
 
 /// The attachments of a notice, a procedure version or a request (metadata only).
-#[utoipa::path(get, path = "/api/v1/attachments", tag = "jobs", params(OwnerQuery),
+#[utoipa::path(get, path = "/api/v1/attachments", tag = "jobs", extensions(("x-jukiops-action" = json!(Action::ViewJobs))), params(OwnerQuery),
     responses((status = 200, body = Page<Attachment>), (status = 422, body = crate::error::Problem)))]
 pub async fn list(
     State(state): State<AppState>,
@@ -79,7 +85,7 @@ pub async fn list(
 }
 
 /// Downloads an attachment as stored, always as a download (never shown inline).
-#[utoipa::path(get, path = "/api/v1/attachments/{id}", tag = "jobs", params(("id" = i64, Path)),
+#[utoipa::path(get, path = "/api/v1/attachments/{id}", tag = "jobs", extensions(("x-jukiops-action" = json!(Action::ViewJobs))), params(("id" = i64, Path)),
     responses((status = 200, content_type = "application/octet-stream", body = Vec<u8>), (status = 404, body = crate::error::Problem)))]
 pub async fn download(
     State(state): State<AppState>,
@@ -112,4 +118,11 @@ pub fn download_response(f: AttachmentFile) -> Response {
         HeaderValue::from_static("private, no-store"),
     );
     res
+}
+
+/// The routes of this feature, each operation naming what it needs.
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list, upload))
+        .routes(routes!(download))
 }

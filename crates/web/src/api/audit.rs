@@ -2,12 +2,16 @@
 
 use axum::Json;
 use axum::extract::State;
-use jukiops_domain::audit::AuditEntry;
+use jukiops_domain::audit::{AuditEntry, Entity};
+use jukiops_domain::people::Action;
 use jukiops_store::Page;
 use serde::{Deserialize, Serialize};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use super::{JsonResult, Paging};
 use crate::AppState;
+use crate::access::{Needs, Source};
 use crate::auth::CurrentUser;
 use crate::extract::{Path, Query};
 
@@ -20,7 +24,7 @@ pub struct AuditQuery {
 }
 
 /// The whole audit trail, newest first.
-#[utoipa::path(get, path = "/api/v1/audit", tag = "audit", params(AuditQuery), responses((status = 200, body = Page<AuditEntry>), (status = 403, body = crate::error::Problem)))]
+#[utoipa::path(get, path = "/api/v1/audit", tag = "audit", extensions(("x-jukiops-action" = json!(Action::ViewAudit))), params(AuditQuery), responses((status = 200, body = Page<AuditEntry>), (status = 403, body = crate::error::Problem)))]
 pub async fn list(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -40,7 +44,7 @@ pub async fn list(
 }
 
 /// The history of one entity, oldest first (readable by whoever may read the entity).
-#[utoipa::path(get, path = "/api/v1/audit/{entity}/{id}", tag = "audit", params(("entity" = String, Path), ("id" = String, Path), Paging),
+#[utoipa::path(get, path = "/api/v1/audit/{entity}/{id}", tag = "audit", extensions(("x-jukiops-action" = json!(Needs::chosen_by(Source::Path, "entity", Entity::view_action).otherwise(Action::ViewAudit)))), params(("entity" = String, Path), ("id" = String, Path), Paging),
     responses((status = 200, body = Page<AuditEntry>), (status = 403, body = crate::error::Problem)))]
 pub async fn history(
     State(state): State<AppState>,
@@ -62,7 +66,7 @@ pub struct VerifyResult {
 }
 
 /// Walks the whole hash chain and names the first bad entry.
-#[utoipa::path(get, path = "/api/v1/audit/verify", tag = "audit", responses((status = 200, body = VerifyResult), (status = 403, body = crate::error::Problem)))]
+#[utoipa::path(get, path = "/api/v1/audit/verify", tag = "audit", extensions(("x-jukiops-action" = json!(Action::ViewAudit))), responses((status = 200, body = VerifyResult), (status = 403, body = crate::error::Problem)))]
 pub async fn verify(State(state): State<AppState>, user: CurrentUser) -> JsonResult<VerifyResult> {
     Ok(Json(match state.app.verify_audit(&user.actor()).await? {
         Ok(r) => VerifyResult {
@@ -78,4 +82,12 @@ pub async fn verify(State(state): State<AppState>, user: CurrentUser) -> JsonRes
             message: b.to_string(),
         },
     }))
+}
+
+/// The routes of this feature, each operation naming what it needs.
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list))
+        .routes(routes!(history))
+        .routes(routes!(verify))
 }

@@ -3,8 +3,11 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
+use jukiops_domain::people::Action;
 use jukiops_store::{CalendarOverride, Page};
 use serde::Deserialize;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use super::json::ApiJson;
 use super::{JsonResult, Paging};
@@ -21,7 +24,7 @@ pub struct OverrideInput {
     pub reason: String,
 }
 
-#[utoipa::path(get, path = "/api/v1/calendar/overrides", tag = "calendar", params(Paging), responses((status = 200, body = Page<CalendarOverride>)))]
+#[utoipa::path(get, path = "/api/v1/calendar/overrides", tag = "calendar", extensions(("x-jukiops-action" = json!(Action::ViewContract))), params(Paging), responses((status = 200, body = Page<CalendarOverride>)))]
 pub async fn list(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -32,7 +35,7 @@ pub async fn list(
 }
 
 /// Closes a date, or opens one the rules close; replaces an earlier setting of that date.
-#[utoipa::path(put, path = "/api/v1/calendar/overrides/{date}", tag = "calendar", params(("date" = String, Path)), request_body = OverrideInput,
+#[utoipa::path(put, path = "/api/v1/calendar/overrides/{date}", tag = "calendar", extensions(("x-jukiops-action" = json!(Action::EditCalendar))), params(("date" = String, Path)), request_body = OverrideInput,
     responses((status = 204), (status = 422, body = crate::error::Problem)))]
 pub async fn put(
     State(state): State<AppState>,
@@ -47,7 +50,7 @@ pub async fn put(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[utoipa::path(delete, path = "/api/v1/calendar/overrides/{date}", tag = "calendar", params(("date" = String, Path)),
+#[utoipa::path(delete, path = "/api/v1/calendar/overrides/{date}", tag = "calendar", extensions(("x-jukiops-action" = json!(Action::EditCalendar))), params(("date" = String, Path)),
     responses((status = 204), (status = 404, body = crate::error::Problem)))]
 pub async fn delete(
     State(state): State<AppState>,
@@ -59,4 +62,11 @@ pub async fn delete(
         .delete_calendar_override(&user.actor(), &date)
         .await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// The routes of this feature, each operation naming what it needs.
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list))
+        .routes(routes!(put, delete))
 }

@@ -6,8 +6,11 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use jukiops_domain::jobs::{ChecklistInput, ChecklistTemplate, ChecklistTemplateInput};
+use jukiops_domain::people::Action;
 use jukiops_store::{JobDetail, JobInspections};
 use serde::{Deserialize, Serialize};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use super::JsonResult;
 use super::json::ApiJson;
@@ -24,7 +27,7 @@ pub struct FollowUpInput {
 }
 
 /// The checklist template in force: the City's latest edit, or the built-in one.
-#[utoipa::path(get, path = "/api/v1/inspection/template", tag = "jobs",
+#[utoipa::path(get, path = "/api/v1/inspection/template", tag = "jobs", extensions(("x-jukiops-action" = json!(Action::ViewJobs))),
     responses((status = 200, body = ChecklistTemplate)))]
 pub async fn template(
     State(state): State<AppState>,
@@ -34,7 +37,7 @@ pub async fn template(
 }
 
 /// Replaces the checklist template (本市担当者): 1-100 items with unique ids.
-#[utoipa::path(put, path = "/api/v1/inspection/template", tag = "jobs", request_body = ChecklistTemplateInput,
+#[utoipa::path(put, path = "/api/v1/inspection/template", tag = "jobs", extensions(("x-jukiops-action" = json!(Action::EditInspectionTemplate))), request_body = ChecklistTemplateInput,
     responses((status = 200, body = ChecklistTemplate), (status = 422, body = crate::error::Problem)))]
 pub async fn put_template(
     State(state): State<AppState>,
@@ -50,7 +53,7 @@ pub async fn put_template(
 }
 
 /// The filled checklists of a カ job, their findings and the terminals not yet inspected.
-#[utoipa::path(get, path = "/api/v1/jobs/{id}/inspections", tag = "jobs", params(("id" = i64, Path)),
+#[utoipa::path(get, path = "/api/v1/jobs/{id}/inspections", tag = "jobs", extensions(("x-jukiops-action" = json!(Action::ViewJobs))), params(("id" = i64, Path)),
     responses((status = 200, body = JobInspections), (status = 404, body = crate::error::Problem)))]
 pub async fn list(
     State(state): State<AppState>,
@@ -63,7 +66,7 @@ pub async fn list(
 /// Records one terminal's checklist (作業従事者・業務責任者): at most 100 answers, one per
 /// item of the template; a second for the same terminal replaces the first. The first
 /// record of a requested job starts it.
-#[utoipa::path(post, path = "/api/v1/jobs/{id}/inspections", tag = "jobs", params(("id" = i64, Path)), request_body = ChecklistInput,
+#[utoipa::path(post, path = "/api/v1/jobs/{id}/inspections", tag = "jobs", extensions(("x-jukiops-action" = json!(Action::RecordWork))), params(("id" = i64, Path)), request_body = ChecklistInput,
     responses((status = 201, body = JobInspections), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 pub async fn create(
     State(state): State<AppState>,
@@ -84,7 +87,7 @@ pub async fn create(
 
 /// Raises an エ job (the City's order) on the terminal for a failed item, titled after
 /// it and linked back; once per finding (409 the second time).
-#[utoipa::path(post, path = "/api/v1/jobs/{id}/inspections/{terminal_id}/follow-up", tag = "jobs",
+#[utoipa::path(post, path = "/api/v1/jobs/{id}/inspections/{terminal_id}/follow-up", tag = "jobs", extensions(("x-jukiops-action" = json!(Action::ManageJobs))),
     params(("id" = i64, Path), ("terminal_id" = i64, Path)), request_body = FollowUpInput,
     responses((status = 201, body = JobDetail), (status = 404, body = crate::error::Problem), (status = 409, body = crate::error::Problem)))]
 pub async fn follow_up(
@@ -98,4 +101,12 @@ pub async fn follow_up(
         .raise_follow_up(&user.actor(), id, terminal_id, &input.item_id)
         .await?;
     Ok((StatusCode::CREATED, Json(job)))
+}
+
+/// The routes of this feature, each operation naming what it needs.
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(template, put_template))
+        .routes(routes!(list, create))
+        .routes(routes!(follow_up))
 }

@@ -8,12 +8,16 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use jukiops_app::jobs::{JobCounts, JobQuery};
 use jukiops_domain::jobs::{JobInput, JobVerb};
+use jukiops_domain::people::Action;
 use jukiops_store::{Job, JobDetail, Page};
 use serde::Deserialize;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use super::JsonResult;
 use super::json::ApiJson;
 use crate::AppState;
+use crate::access::{Needs, Source};
 use crate::auth::CurrentUser;
 use crate::error::ApiResult;
 use crate::extract::{Path, Query};
@@ -25,7 +29,7 @@ pub struct JobTransition {
     pub verb: JobVerb,
 }
 
-#[utoipa::path(get, path = "/api/v1/jobs", tag = "jobs", params(JobQuery), responses((status = 200, body = Page<Job>), (status = 422, body = crate::error::Problem)))]
+#[utoipa::path(get, path = "/api/v1/jobs", tag = "jobs", extensions(("x-jukiops-action" = json!(Action::ViewJobs))), params(JobQuery), responses((status = 200, body = Page<Job>), (status = 422, body = crate::error::Problem)))]
 pub async fn list(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -37,7 +41,7 @@ pub async fn list(
 /// Creates a job. `all_terminals` resolves to the terminals in use now, stored with the
 /// job; a job from a notice records 作業登録 on the notice in the same transaction. At most
 /// 1,000 chosen `terminal_ids`.
-#[utoipa::path(post, path = "/api/v1/jobs", tag = "jobs", request_body = JobInput,
+#[utoipa::path(post, path = "/api/v1/jobs", tag = "jobs", extensions(("x-jukiops-action" = json!(Action::ManageJobs))), request_body = JobInput,
     responses((status = 201, body = JobDetail), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 pub async fn create(
     State(state): State<AppState>,
@@ -51,7 +55,7 @@ pub async fn create(
 }
 
 /// A job with its target terminals.
-#[utoipa::path(get, path = "/api/v1/jobs/{id}", tag = "jobs", params(("id" = i64, Path)), responses((status = 200, body = JobDetail), (status = 404, body = crate::error::Problem)))]
+#[utoipa::path(get, path = "/api/v1/jobs/{id}", tag = "jobs", extensions(("x-jukiops-action" = json!(Action::ViewJobs))), params(("id" = i64, Path)), responses((status = 200, body = JobDetail), (status = 404, body = crate::error::Problem)))]
 pub async fn show(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -62,7 +66,7 @@ pub async fn show(
 
 /// Moves a job; refused (409) with the Japanese reason when the status or role forbids it.
 /// Completing records the Japan-time date as `done_on`.
-#[utoipa::path(post, path = "/api/v1/jobs/{id}/transition", tag = "jobs", params(("id" = i64, Path)), request_body = JobTransition,
+#[utoipa::path(post, path = "/api/v1/jobs/{id}/transition", tag = "jobs", extensions(("x-jukiops-action" = json!(Needs::chosen_by(Source::Body, "verb", JobVerb::action)))), params(("id" = i64, Path)), request_body = JobTransition,
     responses((status = 200, body = JobDetail), (status = 409, body = crate::error::Problem)))]
 pub async fn transition(
     State(state): State<AppState>,
@@ -75,7 +79,16 @@ pub async fn transition(
 
 /// Jobs per category against the contract's expected counts (ウ・エ together), and the
 /// monthly burn-down of the estimated total.
-#[utoipa::path(get, path = "/api/v1/jobs/counts", tag = "jobs", responses((status = 200, body = JobCounts)))]
+#[utoipa::path(get, path = "/api/v1/jobs/counts", tag = "jobs", extensions(("x-jukiops-action" = json!(Action::ViewJobs))), responses((status = 200, body = JobCounts)))]
 pub async fn counts(State(state): State<AppState>, user: CurrentUser) -> JsonResult<JobCounts> {
     Ok(Json(state.app.job_counts(&user.actor()).await?))
+}
+
+/// The routes of this feature, each operation naming what it needs.
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list, create))
+        .routes(routes!(counts))
+        .routes(routes!(show))
+        .routes(routes!(transition))
 }

@@ -26,14 +26,17 @@ use std::sync::LazyLock;
 
 use axum::Json;
 use axum::Router;
+use axum::http::Method;
+use axum::middleware;
 use axum::routing::get;
 use serde::Deserialize;
+use serde_json::Value;
 use utoipa::OpenApi;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa_axum::router::OpenApiRouter;
-use utoipa_axum::routes;
 
 use crate::AppState;
+use crate::access::{EXTENSION, Needs, Route, api_gate};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -62,74 +65,28 @@ impl utoipa::Modify for Security {
     }
 }
 
+/// The whole API: one line per feature, each declaring its routes in its own file.
 fn api_router() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
-        .routes(routes!(accounts::login))
-        .routes(routes!(accounts::logout))
-        .routes(routes!(accounts::me))
-        .routes(routes!(accounts::change_password))
-        .routes(routes!(accounts::list_tokens, accounts::create_token))
-        .routes(routes!(accounts::revoke_token))
-        .routes(routes!(users::list, users::create))
-        .routes(routes!(users::update))
-        .routes(routes!(contract::show))
-        .routes(routes!(calendar::list))
-        .routes(routes!(calendar::put, calendar::delete))
-        .routes(routes!(off_hours::list, off_hours::create))
-        .routes(routes!(off_hours::show))
-        .routes(routes!(off_hours::decision))
-        .routes(routes!(permits::list, permits::create))
-        .routes(routes!(permits::show))
-        .routes(routes!(permits::decision))
-        .routes(routes!(requests::list, requests::create))
-        .routes(routes!(requests::show))
-        .routes(routes!(requests::cancel))
-        .routes(routes!(requests::raise_question))
-        .routes(routes!(requests::answer_question))
-        .routes(routes!(requests::close_question))
-        .routes(routes!(requests::save_procedure))
-        .routes(routes!(requests::submit_procedure))
-        .routes(routes!(requests::decide_procedure))
-        .routes(routes!(requests::record_work))
-        .routes(routes!(requests::submit_report))
-        .routes(routes!(requests::decide_report))
-        .routes(routes!(plans::list, plans::create))
-        .routes(routes!(plans::preview))
-        .routes(routes!(plans::show))
-        .routes(routes!(plans::xlsx))
-        .routes(routes!(plans::agreement))
-        .routes(routes!(visits::agreement))
-        .routes(routes!(visits::list, visits::create))
-        .routes(routes!(visits::show))
-        .routes(routes!(visits::transition))
-        .routes(routes!(notices::list, notices::create))
-        .routes(routes!(notices::show))
-        .routes(routes!(notices::transition))
-        .routes(routes!(attachments::list, attachments::upload))
-        .routes(routes!(attachments::download))
-        .routes(routes!(jobs::list, jobs::create))
-        .routes(routes!(jobs::counts))
-        .routes(routes!(jobs::show))
-        .routes(routes!(jobs::transition))
-        .routes(routes!(rotations::list))
-        .routes(routes!(rotations::create))
-        .routes(routes!(inspections::template, inspections::put_template))
-        .routes(routes!(inspections::list, inspections::create))
-        .routes(routes!(inspections::follow_up))
-        .routes(routes!(waivers::create))
-        .routes(routes!(audit::list))
-        .routes(routes!(audit::history))
-        .routes(routes!(audit::verify))
-        .routes(routes!(sites::list, sites::create))
-        .routes(routes!(sites::show, sites::update))
-        .routes(routes!(terminals::list, terminals::create))
-        .routes(routes!(terminals::show, terminals::update))
-        .routes(routes!(terminals::history))
-        .routes(routes!(touch_panels::attach))
-        .routes(routes!(terminals::export))
-        .routes(routes!(terminals::import))
-        .routes(routes!(touch_panels::list, touch_panels::create))
-        .routes(routes!(touch_panels::show))
+        .merge(accounts::routes())
+        .merge(users::routes())
+        .merge(contract::routes())
+        .merge(calendar::routes())
+        .merge(off_hours::routes())
+        .merge(permits::routes())
+        .merge(requests::routes())
+        .merge(plans::routes())
+        .merge(visits::routes())
+        .merge(notices::routes())
+        .merge(attachments::routes())
+        .merge(jobs::routes())
+        .merge(rotations::routes())
+        .merge(inspections::routes())
+        .merge(waivers::routes())
+        .merge(audit::routes())
+        .merge(sites::routes())
+        .merge(terminals::routes())
+        .merge(touch_panels::routes())
 }
 
 static OPENAPI: LazyLock<String> = LazyLock::new(|| {
@@ -142,17 +99,54 @@ pub fn openapi_json() -> &'static str {
     &OPENAPI
 }
 
-pub fn router() -> Router<AppState> {
+/// Every operation of the document with what it needs (`x-jukiops-action`); an operation
+/// without a readable declaration is left out, and the gate refuses it.
+pub fn api_routes() -> &'static [Route] {
+    static ROUTES: LazyLock<Vec<Route>> = LazyLock::new(|| {
+        let doc: Value = serde_json::from_str(openapi_json()).unwrap_or_default();
+        let mut routes = Vec::new();
+        for (path, item) in doc["paths"].as_object().into_iter().flatten() {
+            for (method, op) in item.as_object().into_iter().flatten() {
+                let method = Method::from_bytes(method.to_ascii_uppercase().as_bytes());
+                let needs = serde_json::from_value::<Needs>(op[EXTENSION].clone());
+                match (method, needs) {
+                    (Ok(method), Ok(needs)) => routes.push(Route {
+                        method,
+                        path: path.clone(),
+                        needs,
+                    }),
+                    (_, Err(e)) => tracing::error!(path, error = %e, "no readable {EXTENSION}"),
+                    (Err(e), _) => tracing::error!(path, error = %e, "unknown method"),
+                }
+            }
+        }
+        routes
+    });
+    &ROUTES
+}
+
+/// What the API route `method path` (as declared, with `{name}` parameters) needs.
+pub fn needs(method: &Method, path: &str) -> Option<&'static Needs> {
+    api_routes()
+        .iter()
+        .find(|r| r.method == *method && r.path == path)
+        .map(|r| &r.needs)
+}
+
+/// The API's routes behind the gate, and the document.
+pub fn router(state: &AppState) -> Router<AppState> {
     let (router, _) = api_router().split_for_parts();
-    router.route(
-        "/api/openapi.json",
-        get(|| async {
-            (
-                [(axum::http::header::CONTENT_TYPE, "application/json")],
-                openapi_json(),
-            )
-        }),
-    )
+    router
+        .route_layer(middleware::from_fn_with_state(state.clone(), api_gate))
+        .route(
+            "/api/openapi.json",
+            get(|| async {
+                (
+                    [(axum::http::header::CONTENT_TYPE, "application/json")],
+                    openapi_json(),
+                )
+            }),
+        )
 }
 
 /// `?page=&per_page=` of every list.
@@ -171,3 +165,63 @@ impl Paging {
 }
 
 pub type JsonResult<T> = crate::error::ApiResult<Json<T>>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every operation of the document names what it needs, in a form the gate and the
+    /// access test read: `public`, a known action code, or a choice among known codes.
+    #[test]
+    fn every_operation_declares_what_it_needs() {
+        let doc: Value = serde_json::from_str(openapi_json()).expect("document");
+        let mut operations = 0;
+        let mut wrong = Vec::new();
+        for (path, item) in doc["paths"].as_object().expect("paths") {
+            for (method, op) in item.as_object().expect("path item") {
+                operations += 1;
+                match op.get(EXTENSION) {
+                    None => wrong.push(format!("{method} {path}: no {EXTENSION}")),
+                    Some(v) => {
+                        if let Err(e) = serde_json::from_value::<Needs>(v.clone()) {
+                            wrong.push(format!("{method} {path}: {e}"));
+                        }
+                    }
+                }
+            }
+        }
+        assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+        assert!(operations > 50, "{operations} operations");
+        assert_eq!(api_routes().len(), operations);
+        let m = |s: &str| Method::from_bytes(s.as_bytes()).expect("method");
+        assert_eq!(
+            needs(&m("GET"), "/api/v1/jobs"),
+            Some(&Needs::Action(jukiops_domain::people::Action::ViewJobs))
+        );
+        assert_eq!(needs(&m("POST"), "/api/v1/login"), Some(&Needs::Public));
+        assert_eq!(needs(&m("GET"), "/api/v1/nothing"), None);
+    }
+
+    /// A choice's values are those its handler reads: the job verbs in the body, the owners
+    /// of a file in the query, the kinds of record in the path.
+    #[test]
+    fn choices_name_their_parameter_and_every_value() {
+        let m = |s: &str| Method::from_bytes(s.as_bytes()).expect("method");
+        let verb = needs(&m("POST"), "/api/v1/jobs/{id}/transition")
+            .and_then(Needs::choice)
+            .expect("choice");
+        assert_eq!(
+            (verb.source, verb.name.as_str()),
+            (crate::access::Source::Body, "verb")
+        );
+        assert_eq!(verb.actions.len(), jukiops_domain::jobs::JobVerb::ALL.len());
+        let history = needs(&m("GET"), "/api/v1/audit/{entity}/{id}")
+            .and_then(Needs::choice)
+            .expect("choice");
+        assert_eq!(history.name, "entity");
+        assert_eq!(
+            history.otherwise,
+            Some(jukiops_domain::people::Action::ViewAudit)
+        );
+    }
+}

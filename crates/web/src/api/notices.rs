@@ -6,8 +6,11 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use jukiops_app::notices::NoticeQuery;
 use jukiops_domain::jobs::{NoticeInput, NoticeVerb};
+use jukiops_domain::people::Action;
 use jukiops_store::{Notice, NoticeDetail, Page};
 use serde::Deserialize;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use super::JsonResult;
 use super::json::ApiJson;
@@ -23,7 +26,7 @@ pub struct NoticeTransition {
     pub verb: NoticeVerb,
 }
 
-#[utoipa::path(get, path = "/api/v1/notices", tag = "jobs", params(NoticeQuery), responses((status = 200, body = Page<Notice>), (status = 422, body = crate::error::Problem)))]
+#[utoipa::path(get, path = "/api/v1/notices", tag = "jobs", extensions(("x-jukiops-action" = json!(Action::ViewJobs))), params(NoticeQuery), responses((status = 200, body = Page<Notice>), (status = 422, body = crate::error::Problem)))]
 pub async fn list(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -33,7 +36,7 @@ pub async fn list(
 }
 
 /// Records a J-LIS notice (本市担当者). A J-LIS reference already recorded is refused (409).
-#[utoipa::path(post, path = "/api/v1/notices", tag = "jobs", request_body = NoticeInput,
+#[utoipa::path(post, path = "/api/v1/notices", tag = "jobs", extensions(("x-jukiops-action" = json!(Action::RecordNotices))), request_body = NoticeInput,
     responses((status = 201, body = NoticeDetail), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 pub async fn create(
     State(state): State<AppState>,
@@ -47,7 +50,7 @@ pub async fn create(
 }
 
 /// A notice with the jobs it led to.
-#[utoipa::path(get, path = "/api/v1/notices/{id}", tag = "jobs", params(("id" = i64, Path)), responses((status = 200, body = NoticeDetail), (status = 404, body = crate::error::Problem)))]
+#[utoipa::path(get, path = "/api/v1/notices/{id}", tag = "jobs", extensions(("x-jukiops-action" = json!(Action::ViewJobs))), params(("id" = i64, Path)), responses((status = 200, body = NoticeDetail), (status = 404, body = crate::error::Problem)))]
 pub async fn show(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -57,7 +60,7 @@ pub async fn show(
 }
 
 /// Closes (every job finished) or withdraws a notice; refused (409) with the reason.
-#[utoipa::path(post, path = "/api/v1/notices/{id}/transition", tag = "jobs", params(("id" = i64, Path)), request_body = NoticeTransition,
+#[utoipa::path(post, path = "/api/v1/notices/{id}/transition", tag = "jobs", extensions(("x-jukiops-action" = json!(Action::RecordNotices))), params(("id" = i64, Path)), request_body = NoticeTransition,
     responses((status = 200, body = NoticeDetail), (status = 409, body = crate::error::Problem)))]
 pub async fn transition(
     State(state): State<AppState>,
@@ -68,4 +71,12 @@ pub async fn transition(
     Ok(Json(
         state.app.move_notice(&user.actor(), id, t.verb).await?,
     ))
+}
+
+/// The routes of this feature, each operation naming what it needs.
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list, create))
+        .routes(routes!(show))
+        .routes(routes!(transition))
 }

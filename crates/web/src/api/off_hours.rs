@@ -6,17 +6,21 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use jukiops_app::visits::ScheduleQuery;
-use jukiops_domain::schedule::{OffHoursDecision, OffHoursInput};
+use jukiops_domain::people::Action;
+use jukiops_domain::schedule::{OffHoursDecision, OffHoursInput, OffHoursVerb};
 use jukiops_store::{OffHours, Page};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use super::JsonResult;
 use super::json::ApiJson;
 use crate::AppState;
+use crate::access::{Needs, Source};
 use crate::auth::CurrentUser;
 use crate::error::ApiResult;
 use crate::extract::{Path, Query};
 
-#[utoipa::path(get, path = "/api/v1/off-hours", tag = "schedule", params(ScheduleQuery), responses((status = 200, body = Page<OffHours>), (status = 422, body = crate::error::Problem)))]
+#[utoipa::path(get, path = "/api/v1/off-hours", tag = "schedule", extensions(("x-jukiops-action" = json!(Action::ViewSchedule))), params(ScheduleQuery), responses((status = 200, body = Page<OffHours>), (status = 422, body = crate::error::Problem)))]
 pub async fn list(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -27,7 +31,7 @@ pub async fn list(
 
 /// The City's instruction (cause `city`, by 本市担当者) or the contractor's application
 /// (cause `contractor`, by 業務責任者) for work outside 08:45-17:15 or on a closed day.
-#[utoipa::path(post, path = "/api/v1/off-hours", tag = "schedule", request_body = OffHoursInput,
+#[utoipa::path(post, path = "/api/v1/off-hours", tag = "schedule", extensions(("x-jukiops-action" = json!(Action::FileOffHours))), request_body = OffHoursInput,
     responses((status = 201, body = OffHours), (status = 422, body = crate::error::Problem)))]
 pub async fn create(
     State(state): State<AppState>,
@@ -40,7 +44,7 @@ pub async fn create(
     ))
 }
 
-#[utoipa::path(get, path = "/api/v1/off-hours/{id}", tag = "schedule", params(("id" = i64, Path)), responses((status = 200, body = OffHours), (status = 404, body = crate::error::Problem)))]
+#[utoipa::path(get, path = "/api/v1/off-hours/{id}", tag = "schedule", extensions(("x-jukiops-action" = json!(Action::ViewSchedule))), params(("id" = i64, Path)), responses((status = 200, body = OffHours), (status = 404, body = crate::error::Problem)))]
 pub async fn show(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -51,7 +55,7 @@ pub async fn show(
 
 /// Approves or rejects an application (本市担当者), or withdraws a record (whoever
 /// recorded it); refused (409) with the reason.
-#[utoipa::path(post, path = "/api/v1/off-hours/{id}/decision", tag = "schedule", params(("id" = i64, Path)), request_body = OffHoursDecision,
+#[utoipa::path(post, path = "/api/v1/off-hours/{id}/decision", tag = "schedule", extensions(("x-jukiops-action" = json!(Needs::chosen_by(Source::Body, "verb", OffHoursVerb::action)))), params(("id" = i64, Path)), request_body = OffHoursDecision,
     responses((status = 200, body = OffHours), (status = 409, body = crate::error::Problem)))]
 pub async fn decision(
     State(state): State<AppState>,
@@ -62,4 +66,12 @@ pub async fn decision(
     Ok(Json(
         state.app.decide_off_hours(&user.actor(), id, &d).await?,
     ))
+}
+
+/// The routes of this feature, each operation naming what it needs.
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list, create))
+        .routes(routes!(show))
+        .routes(routes!(decision))
 }

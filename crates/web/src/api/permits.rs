@@ -6,17 +6,21 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use jukiops_app::visits::ScheduleQuery;
-use jukiops_domain::schedule::{PermitDecision, PermitInput};
+use jukiops_domain::people::Action;
+use jukiops_domain::schedule::{PermitDecision, PermitInput, PermitVerb};
 use jukiops_store::{Page, Permit};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use super::JsonResult;
 use super::json::ApiJson;
 use crate::AppState;
+use crate::access::{Needs, Source};
 use crate::auth::CurrentUser;
 use crate::error::ApiResult;
 use crate::extract::{Path, Query};
 
-#[utoipa::path(get, path = "/api/v1/permits", tag = "schedule", params(ScheduleQuery), responses((status = 200, body = Page<Permit>), (status = 422, body = crate::error::Problem)))]
+#[utoipa::path(get, path = "/api/v1/permits", tag = "schedule", extensions(("x-jukiops-action" = json!(Action::ViewSchedule))), params(ScheduleQuery), responses((status = 200, body = Page<Permit>), (status = 422, body = crate::error::Problem)))]
 pub async fn list(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -25,7 +29,7 @@ pub async fn list(
     Ok(Json(state.app.permits(&user.actor(), &q).await?))
 }
 
-#[utoipa::path(post, path = "/api/v1/permits", tag = "schedule", request_body = PermitInput,
+#[utoipa::path(post, path = "/api/v1/permits", tag = "schedule", extensions(("x-jukiops-action" = json!(Action::RequestPermits))), request_body = PermitInput,
     responses((status = 201, body = Permit), (status = 422, body = crate::error::Problem)))]
 pub async fn create(
     State(state): State<AppState>,
@@ -38,7 +42,7 @@ pub async fn create(
     ))
 }
 
-#[utoipa::path(get, path = "/api/v1/permits/{id}", tag = "schedule", params(("id" = i64, Path)), responses((status = 200, body = Permit), (status = 404, body = crate::error::Problem)))]
+#[utoipa::path(get, path = "/api/v1/permits/{id}", tag = "schedule", extensions(("x-jukiops-action" = json!(Action::ViewSchedule))), params(("id" = i64, Path)), responses((status = 200, body = Permit), (status = 404, body = crate::error::Problem)))]
 pub async fn show(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -49,7 +53,7 @@ pub async fn show(
 
 /// Grants or refuses a permit (本市担当者), or withdraws the application (業務責任者);
 /// refused (409) with the reason.
-#[utoipa::path(post, path = "/api/v1/permits/{id}/decision", tag = "schedule", params(("id" = i64, Path)), request_body = PermitDecision,
+#[utoipa::path(post, path = "/api/v1/permits/{id}/decision", tag = "schedule", extensions(("x-jukiops-action" = json!(Needs::chosen_by(Source::Body, "verb", PermitVerb::action)))), params(("id" = i64, Path)), request_body = PermitDecision,
     responses((status = 200, body = Permit), (status = 409, body = crate::error::Problem)))]
 pub async fn decision(
     State(state): State<AppState>,
@@ -58,4 +62,12 @@ pub async fn decision(
     ApiJson(d): ApiJson<PermitDecision>,
 ) -> JsonResult<Permit> {
     Ok(Json(state.app.decide_permit(&user.actor(), id, &d).await?))
+}
+
+/// The routes of this feature, each operation naming what it needs.
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list, create))
+        .routes(routes!(show))
+        .routes(routes!(decision))
 }

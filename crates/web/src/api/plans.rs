@@ -6,9 +6,12 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use jukiops_domain::people::Action;
 use jukiops_domain::planner::Plan;
 use jukiops_domain::schedule::PlanRequest;
 use jukiops_store::{Page, PlanSummary, SavedPlan};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use super::json::ApiJson;
 use super::{JsonResult, Paging};
@@ -43,7 +46,7 @@ pub async fn xlsx_response(
 
 /// Plans a job on all sites without saving: visits, totals, the lower bound and, when the
 /// 3-business-day deadline cannot be met, why and what would meet it (in Japanese).
-#[utoipa::path(post, path = "/api/v1/plans/preview", tag = "schedule", request_body = PlanRequest,
+#[utoipa::path(post, path = "/api/v1/plans/preview", tag = "schedule", extensions(("x-jukiops-action" = json!(Action::PlanVisits))), request_body = PlanRequest,
     responses((status = 200, body = Plan), (status = 422, body = crate::error::Problem)))]
 pub async fn preview(
     State(state): State<AppState>,
@@ -54,7 +57,7 @@ pub async fn preview(
 }
 
 /// Plans a job on all sites and keeps the plan; its visits join the schedule.
-#[utoipa::path(post, path = "/api/v1/plans", tag = "schedule", request_body = PlanRequest,
+#[utoipa::path(post, path = "/api/v1/plans", tag = "schedule", extensions(("x-jukiops-action" = json!(Action::PlanVisits))), request_body = PlanRequest,
     responses((status = 201, body = SavedPlan), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 pub async fn create(
     State(state): State<AppState>,
@@ -67,7 +70,7 @@ pub async fn create(
     ))
 }
 
-#[utoipa::path(get, path = "/api/v1/plans", tag = "schedule", params(Paging), responses((status = 200, body = Page<PlanSummary>)))]
+#[utoipa::path(get, path = "/api/v1/plans", tag = "schedule", extensions(("x-jukiops-action" = json!(Action::ViewSchedule))), params(Paging), responses((status = 200, body = Page<PlanSummary>)))]
 pub async fn list(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -76,7 +79,7 @@ pub async fn list(
     Ok(Json(state.app.plans(&user.actor(), p.request()).await?))
 }
 
-#[utoipa::path(get, path = "/api/v1/plans/{id}", tag = "schedule", params(("id" = i64, Path)), responses((status = 200, body = SavedPlan), (status = 404, body = crate::error::Problem)))]
+#[utoipa::path(get, path = "/api/v1/plans/{id}", tag = "schedule", extensions(("x-jukiops-action" = json!(Action::ViewSchedule))), params(("id" = i64, Path)), responses((status = 200, body = SavedPlan), (status = 404, body = crate::error::Problem)))]
 pub async fn show(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -86,7 +89,7 @@ pub async fn show(
 }
 
 /// The plan as an Excel workbook: summary, visits, worker-days.
-#[utoipa::path(get, path = "/api/v1/plans/{id}/xlsx", tag = "schedule", params(("id" = i64, Path)),
+#[utoipa::path(get, path = "/api/v1/plans/{id}/xlsx", tag = "schedule", extensions(("x-jukiops-action" = json!(Action::ViewSchedule))), params(("id" = i64, Path)),
     responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Vec<u8>), (status = 404, body = crate::error::Problem)))]
 pub async fn xlsx(
     State(state): State<AppState>,
@@ -97,7 +100,7 @@ pub async fn xlsx(
 }
 
 /// The City's agreement to the plan's schedule (本市担当者); its visits are agreed with it.
-#[utoipa::path(post, path = "/api/v1/plans/{id}/agreement", tag = "schedule", params(("id" = i64, Path)),
+#[utoipa::path(post, path = "/api/v1/plans/{id}/agreement", tag = "schedule", extensions(("x-jukiops-action" = json!(Action::AgreeSchedule))), params(("id" = i64, Path)),
     responses((status = 200, body = SavedPlan), (status = 409, body = crate::error::Problem)))]
 pub async fn agreement(
     State(state): State<AppState>,
@@ -105,4 +108,14 @@ pub async fn agreement(
     Path(id): Path<i64>,
 ) -> JsonResult<SavedPlan> {
     Ok(Json(state.app.agree_plan(&user.actor(), id).await?))
+}
+
+/// The routes of this feature, each operation naming what it needs.
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list, create))
+        .routes(routes!(preview))
+        .routes(routes!(show))
+        .routes(routes!(xlsx))
+        .routes(routes!(agreement))
 }

@@ -6,10 +6,14 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use jukiops_app::requests::RequestDetail;
+use jukiops_domain::people::Action;
 use jukiops_domain::requests::{
-    AnswerInput, DecisionInput, ProcedureInput, QuestionInput, RecordsInput, WorkRequestInput,
+    AnswerInput, DecisionInput, ProcedureInput, ProcedureVerb, QuestionInput, QuestionVerb,
+    RecordsInput, WorkRequestInput,
 };
 use jukiops_store::{Page, WorkRequestSummary};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use super::json::ApiJson;
 use super::{JsonResult, Paging};
@@ -18,7 +22,7 @@ use crate::auth::CurrentUser;
 use crate::error::ApiResult;
 use crate::extract::{Path, Query};
 
-#[utoipa::path(get, path = "/api/v1/requests", tag = "requests", params(Paging), responses((status = 200, body = Page<WorkRequestSummary>)))]
+#[utoipa::path(get, path = "/api/v1/requests", tag = "requests", extensions(("x-jukiops-action" = json!(Action::ViewJobs))), params(Paging), responses((status = 200, body = Page<WorkRequestSummary>)))]
 pub async fn list(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -31,7 +35,7 @@ pub async fn list(
 
 /// Issues a 作業依頼書 (本市担当者) for one job, or several done in one visit with the
 /// City's approval of the combination.
-#[utoipa::path(post, path = "/api/v1/requests", tag = "requests", request_body = WorkRequestInput,
+#[utoipa::path(post, path = "/api/v1/requests", tag = "requests", extensions(("x-jukiops-action" = json!(Action::IssueRequests))), request_body = WorkRequestInput,
     responses((status = 201, body = RequestDetail), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 pub async fn create(
     State(state): State<AppState>,
@@ -44,7 +48,7 @@ pub async fn create(
     ))
 }
 
-#[utoipa::path(get, path = "/api/v1/requests/{id}", tag = "requests", params(("id" = i64, Path)), responses((status = 200, body = RequestDetail), (status = 404, body = crate::error::Problem)))]
+#[utoipa::path(get, path = "/api/v1/requests/{id}", tag = "requests", extensions(("x-jukiops-action" = json!(Action::ViewJobs))), params(("id" = i64, Path)), responses((status = 200, body = RequestDetail), (status = 404, body = crate::error::Problem)))]
 pub async fn show(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -53,7 +57,7 @@ pub async fn show(
     Ok(Json(state.app.work_request(&user.actor(), id).await?))
 }
 
-#[utoipa::path(post, path = "/api/v1/requests/{id}/cancel", tag = "requests", params(("id" = i64, Path)), responses((status = 200, body = RequestDetail), (status = 409, body = crate::error::Problem)))]
+#[utoipa::path(post, path = "/api/v1/requests/{id}/cancel", tag = "requests", extensions(("x-jukiops-action" = json!(Action::IssueRequests))), params(("id" = i64, Path)), responses((status = 200, body = RequestDetail), (status = 409, body = crate::error::Problem)))]
 pub async fn cancel(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -62,7 +66,7 @@ pub async fn cancel(
     Ok(Json(state.app.cancel_request(&user.actor(), id).await?))
 }
 
-#[utoipa::path(post, path = "/api/v1/requests/{id}/questions", tag = "requests", params(("id" = i64, Path)), request_body = QuestionInput,
+#[utoipa::path(post, path = "/api/v1/requests/{id}/questions", tag = "requests", extensions(("x-jukiops-action" = json!(Action::RaiseQuestions))), params(("id" = i64, Path)), request_body = QuestionInput,
     responses((status = 201, body = RequestDetail), (status = 422, body = crate::error::Problem)))]
 pub async fn raise_question(
     State(state): State<AppState>,
@@ -76,7 +80,7 @@ pub async fn raise_question(
     ))
 }
 
-#[utoipa::path(post, path = "/api/v1/questions/{id}/answer", tag = "requests", params(("id" = i64, Path)), request_body = AnswerInput,
+#[utoipa::path(post, path = "/api/v1/questions/{id}/answer", tag = "requests", extensions(("x-jukiops-action" = json!(QuestionVerb::Answer.action()))), params(("id" = i64, Path)), request_body = AnswerInput,
     responses((status = 204), (status = 409, body = crate::error::Problem)))]
 pub async fn answer_question(
     State(state): State<AppState>,
@@ -88,7 +92,7 @@ pub async fn answer_question(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[utoipa::path(post, path = "/api/v1/questions/{id}/close", tag = "requests", params(("id" = i64, Path)), responses((status = 204), (status = 409, body = crate::error::Problem)))]
+#[utoipa::path(post, path = "/api/v1/questions/{id}/close", tag = "requests", extensions(("x-jukiops-action" = json!(QuestionVerb::Close.action()))), params(("id" = i64, Path)), responses((status = 204), (status = 409, body = crate::error::Problem)))]
 pub async fn close_question(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -100,7 +104,7 @@ pub async fn close_question(
 
 /// Writes the 作業手順書: edits the version being written, or starts the next version
 /// after an approved or returned one (a new version needs a new approval).
-#[utoipa::path(put, path = "/api/v1/requests/{id}/procedure", tag = "requests", params(("id" = i64, Path)), request_body = ProcedureInput,
+#[utoipa::path(put, path = "/api/v1/requests/{id}/procedure", tag = "requests", extensions(("x-jukiops-action" = json!(Action::WriteProcedures))), params(("id" = i64, Path)), request_body = ProcedureInput,
     responses((status = 200, body = RequestDetail), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 pub async fn save_procedure(
     State(state): State<AppState>,
@@ -113,7 +117,7 @@ pub async fn save_procedure(
     ))
 }
 
-#[utoipa::path(post, path = "/api/v1/procedures/{id}/submit", tag = "requests", params(("id" = i64, Path)), responses((status = 204), (status = 409, body = crate::error::Problem)))]
+#[utoipa::path(post, path = "/api/v1/procedures/{id}/submit", tag = "requests", extensions(("x-jukiops-action" = json!(ProcedureVerb::Submit.action()))), params(("id" = i64, Path)), responses((status = 204), (status = 409, body = crate::error::Problem)))]
 pub async fn submit_procedure(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -124,7 +128,7 @@ pub async fn submit_procedure(
 }
 
 /// Approves (refused while a question is unanswered) or returns (with a comment) a version.
-#[utoipa::path(post, path = "/api/v1/procedures/{id}/decision", tag = "requests", params(("id" = i64, Path)), request_body = DecisionInput,
+#[utoipa::path(post, path = "/api/v1/procedures/{id}/decision", tag = "requests", extensions(("x-jukiops-action" = json!(Action::DecideProcedures))), params(("id" = i64, Path)), request_body = DecisionInput,
     responses((status = 204), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 pub async fn decide_procedure(
     State(state): State<AppState>,
@@ -141,7 +145,7 @@ pub async fn decide_procedure(
 
 /// Records steps per terminal; refused (409) without an approved procedure version, and
 /// (422) with more records than the request has terminals and steps.
-#[utoipa::path(post, path = "/api/v1/requests/{id}/records", tag = "requests", params(("id" = i64, Path)), request_body = RecordsInput,
+#[utoipa::path(post, path = "/api/v1/requests/{id}/records", tag = "requests", extensions(("x-jukiops-action" = json!(Action::RecordWork))), params(("id" = i64, Path)), request_body = RecordsInput,
     responses((status = 200, body = RequestDetail), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 pub async fn record_work(
     State(state): State<AppState>,
@@ -155,7 +159,7 @@ pub async fn record_work(
 }
 
 /// Compiles and submits the result report (業務責任者).
-#[utoipa::path(post, path = "/api/v1/requests/{id}/report", tag = "requests", params(("id" = i64, Path)),
+#[utoipa::path(post, path = "/api/v1/requests/{id}/report", tag = "requests", extensions(("x-jukiops-action" = json!(Action::SubmitReports))), params(("id" = i64, Path)),
     responses((status = 201, body = RequestDetail), (status = 409, body = crate::error::Problem)))]
 pub async fn submit_report(
     State(state): State<AppState>,
@@ -169,7 +173,7 @@ pub async fn submit_report(
 }
 
 /// Accepts (closing the request and its jobs) or returns a report (本市担当者).
-#[utoipa::path(post, path = "/api/v1/reports/{id}/decision", tag = "requests", params(("id" = i64, Path)), request_body = DecisionInput,
+#[utoipa::path(post, path = "/api/v1/reports/{id}/decision", tag = "requests", extensions(("x-jukiops-action" = json!(Action::DecideReports))), params(("id" = i64, Path)), request_body = DecisionInput,
     responses((status = 204), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 pub async fn decide_report(
     State(state): State<AppState>,
@@ -179,4 +183,21 @@ pub async fn decide_report(
 ) -> ApiResult<StatusCode> {
     state.app.decide_report(&user.actor(), id, &input).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// The routes of this feature, each operation naming what it needs.
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list, create))
+        .routes(routes!(show))
+        .routes(routes!(cancel))
+        .routes(routes!(raise_question))
+        .routes(routes!(answer_question))
+        .routes(routes!(close_question))
+        .routes(routes!(save_procedure))
+        .routes(routes!(submit_procedure))
+        .routes(routes!(decide_procedure))
+        .routes(routes!(record_work))
+        .routes(routes!(submit_report))
+        .routes(routes!(decide_report))
 }

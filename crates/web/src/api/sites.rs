@@ -4,7 +4,10 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use jukiops_domain::inventory::SiteInput;
+use jukiops_domain::people::Action;
 use jukiops_store::{Page, Site};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use super::json::ApiJson;
 use super::{JsonResult, Paging};
@@ -13,7 +16,7 @@ use crate::auth::CurrentUser;
 use crate::error::ApiResult;
 use crate::extract::{Path, Query};
 
-#[utoipa::path(get, path = "/api/v1/sites", tag = "inventory", params(Paging), responses((status = 200, body = Page<Site>), (status = 403, body = crate::error::Problem)))]
+#[utoipa::path(get, path = "/api/v1/sites", tag = "inventory", extensions(("x-jukiops-action" = json!(Action::ViewInventory))), params(Paging), responses((status = 200, body = Page<Site>), (status = 403, body = crate::error::Problem)))]
 pub async fn list(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -22,7 +25,7 @@ pub async fn list(
     Ok(Json(state.app.sites(&user.actor(), p.request()).await?))
 }
 
-#[utoipa::path(post, path = "/api/v1/sites", tag = "inventory", request_body = SiteInput,
+#[utoipa::path(post, path = "/api/v1/sites", tag = "inventory", extensions(("x-jukiops-action" = json!(Action::EditInventory))), request_body = SiteInput,
     responses((status = 201, body = Site), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 pub async fn create(
     State(state): State<AppState>,
@@ -33,7 +36,7 @@ pub async fn create(
     Ok((StatusCode::CREATED, Json(site)))
 }
 
-#[utoipa::path(get, path = "/api/v1/sites/{id}", tag = "inventory", params(("id" = i64, Path)), responses((status = 200, body = Site), (status = 404, body = crate::error::Problem)))]
+#[utoipa::path(get, path = "/api/v1/sites/{id}", tag = "inventory", extensions(("x-jukiops-action" = json!(Action::ViewInventory))), params(("id" = i64, Path)), responses((status = 200, body = Site), (status = 404, body = crate::error::Problem)))]
 pub async fn show(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -42,7 +45,7 @@ pub async fn show(
     Ok(Json(state.app.site(&user.actor(), id).await?))
 }
 
-#[utoipa::path(put, path = "/api/v1/sites/{id}", tag = "inventory", params(("id" = i64, Path)), request_body = SiteInput,
+#[utoipa::path(put, path = "/api/v1/sites/{id}", tag = "inventory", extensions(("x-jukiops-action" = json!(Action::EditInventory))), params(("id" = i64, Path)), request_body = SiteInput,
     responses((status = 200, body = Site), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 pub async fn update(
     State(state): State<AppState>,
@@ -53,4 +56,11 @@ pub async fn update(
     Ok(Json(
         state.app.update_site(&user.actor(), id, &input).await?,
     ))
+}
+
+/// The routes of this feature, each operation naming what it needs.
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list, create))
+        .routes(routes!(show, update))
 }

@@ -8,8 +8,11 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use jukiops_app::terminals::TerminalQuery;
 use jukiops_domain::inventory::TerminalInput;
+use jukiops_domain::people::Action;
 use jukiops_store::{AssetEvent, ImportReport, Page, Terminal};
 use serde::Serialize;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use super::json::ApiJson;
 use super::{JsonResult, Paging};
@@ -18,7 +21,7 @@ use crate::auth::CurrentUser;
 use crate::error::{ApiResult, AppError};
 use crate::extract::{Path, Query};
 
-#[utoipa::path(get, path = "/api/v1/terminals", tag = "inventory", params(TerminalQuery), responses((status = 200, body = Page<Terminal>), (status = 422, body = crate::error::Problem)))]
+#[utoipa::path(get, path = "/api/v1/terminals", tag = "inventory", extensions(("x-jukiops-action" = json!(Action::ViewInventory))), params(TerminalQuery), responses((status = 200, body = Page<Terminal>), (status = 422, body = crate::error::Problem)))]
 pub async fn list(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -33,7 +36,7 @@ pub async fn list(
         .into_response())
 }
 
-#[utoipa::path(post, path = "/api/v1/terminals", tag = "inventory", request_body = TerminalInput,
+#[utoipa::path(post, path = "/api/v1/terminals", tag = "inventory", extensions(("x-jukiops-action" = json!(Action::EditInventory))), request_body = TerminalInput,
     responses((status = 201, body = Terminal), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 pub async fn create(
     State(state): State<AppState>,
@@ -44,7 +47,7 @@ pub async fn create(
     Ok((StatusCode::CREATED, Json(t)))
 }
 
-#[utoipa::path(get, path = "/api/v1/terminals/{id}", tag = "inventory", params(("id" = i64, Path)), responses((status = 200, body = Terminal), (status = 404, body = crate::error::Problem)))]
+#[utoipa::path(get, path = "/api/v1/terminals/{id}", tag = "inventory", extensions(("x-jukiops-action" = json!(Action::ViewInventory))), params(("id" = i64, Path)), responses((status = 200, body = Terminal), (status = 404, body = crate::error::Problem)))]
 pub async fn show(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -55,7 +58,7 @@ pub async fn show(
 
 /// Replaces a terminal's fields; a change of site or room is recorded as a move, a change
 /// to 撤去済 as retirement.
-#[utoipa::path(put, path = "/api/v1/terminals/{id}", tag = "inventory", params(("id" = i64, Path)), request_body = TerminalInput,
+#[utoipa::path(put, path = "/api/v1/terminals/{id}", tag = "inventory", extensions(("x-jukiops-action" = json!(Action::EditInventory))), params(("id" = i64, Path)), request_body = TerminalInput,
     responses((status = 200, body = Terminal), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 pub async fn update(
     State(state): State<AppState>,
@@ -69,7 +72,7 @@ pub async fn update(
 }
 
 /// The asset history of a terminal (installed, moved, swapped, retired ...).
-#[utoipa::path(get, path = "/api/v1/terminals/{id}/history", tag = "inventory", params(("id" = i64, Path), Paging), responses((status = 200, body = Page<AssetEvent>)))]
+#[utoipa::path(get, path = "/api/v1/terminals/{id}/history", tag = "inventory", extensions(("x-jukiops-action" = json!(Action::ViewInventory))), params(("id" = i64, Path), Paging), responses((status = 200, body = Page<AssetEvent>)))]
 pub async fn history(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -81,7 +84,7 @@ pub async fn history(
 }
 
 /// All terminals as CSV (UTF-8 with BOM, Japanese headers) for Excel.
-#[utoipa::path(get, path = "/api/v1/terminals/export", tag = "inventory", responses((status = 200, content_type = "text/csv", body = String)))]
+#[utoipa::path(get, path = "/api/v1/terminals/export", tag = "inventory", extensions(("x-jukiops-action" = json!(Action::ViewInventory))), responses((status = 200, content_type = "text/csv", body = String)))]
 pub async fn export(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -115,7 +118,7 @@ pub struct ImportResult {
 
 /// Imports terminals from CSV (UTF-8 or CP932) in one transaction: any bad row imports
 /// nothing, and every error names its row and column.
-#[utoipa::path(post, path = "/api/v1/terminals/import", tag = "inventory", request_body(content = String, content_type = "text/csv"),
+#[utoipa::path(post, path = "/api/v1/terminals/import", tag = "inventory", extensions(("x-jukiops-action" = json!(Action::EditInventory))), request_body(content = String, content_type = "text/csv"),
     responses((status = 200, body = ImportResult), (status = 422, body = crate::error::Problem)))]
 pub async fn import(
     State(state): State<AppState>,
@@ -151,4 +154,14 @@ pub async fn import_csv(
             }
             e
         })
+}
+
+/// The routes of this feature, each operation naming what it needs.
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list, create))
+        .routes(routes!(show, update))
+        .routes(routes!(history))
+        .routes(routes!(export))
+        .routes(routes!(import))
 }

@@ -4,8 +4,11 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use jukiops_domain::inventory::TouchPanelInput;
+use jukiops_domain::people::Action;
 use jukiops_store::{Page, TouchPanel};
 use serde::Deserialize;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use super::json::ApiJson;
 use super::{JsonResult, Paging};
@@ -14,7 +17,7 @@ use crate::auth::CurrentUser;
 use crate::error::ApiResult;
 use crate::extract::{Path, Query};
 
-#[utoipa::path(get, path = "/api/v1/touch-panels", tag = "inventory", params(Paging), responses((status = 200, body = Page<TouchPanel>)))]
+#[utoipa::path(get, path = "/api/v1/touch-panels", tag = "inventory", extensions(("x-jukiops-action" = json!(Action::ViewInventory))), params(Paging), responses((status = 200, body = Page<TouchPanel>)))]
 pub async fn list(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -33,7 +36,7 @@ pub struct NewTouchPanel {
     pub terminal_id: Option<i64>,
 }
 
-#[utoipa::path(post, path = "/api/v1/touch-panels", tag = "inventory", request_body = NewTouchPanel,
+#[utoipa::path(post, path = "/api/v1/touch-panels", tag = "inventory", extensions(("x-jukiops-action" = json!(Action::EditInventory))), request_body = NewTouchPanel,
     responses((status = 201, body = TouchPanel), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 pub async fn create(
     State(state): State<AppState>,
@@ -47,7 +50,7 @@ pub async fn create(
     Ok((StatusCode::CREATED, Json(p)))
 }
 
-#[utoipa::path(get, path = "/api/v1/touch-panels/{id}", tag = "inventory", params(("id" = i64, Path)), responses((status = 200, body = TouchPanel), (status = 404, body = crate::error::Problem)))]
+#[utoipa::path(get, path = "/api/v1/touch-panels/{id}", tag = "inventory", extensions(("x-jukiops-action" = json!(Action::ViewInventory))), params(("id" = i64, Path)), responses((status = 200, body = TouchPanel), (status = 404, body = crate::error::Problem)))]
 pub async fn show(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -62,7 +65,7 @@ pub struct Attach {
 }
 
 /// Attaches a touch panel; one already attached is detached (a swap) and set to 修理中.
-#[utoipa::path(put, path = "/api/v1/terminals/{id}/touch-panel", tag = "inventory", params(("id" = i64, Path)), request_body = Attach,
+#[utoipa::path(put, path = "/api/v1/terminals/{id}/touch-panel", tag = "inventory", extensions(("x-jukiops-action" = json!(Action::EditInventory))), params(("id" = i64, Path)), request_body = Attach,
     responses((status = 200, body = TouchPanel), (status = 409, body = crate::error::Problem)))]
 pub async fn attach(
     State(state): State<AppState>,
@@ -76,4 +79,12 @@ pub async fn attach(
             .attach_touch_panel(&user.actor(), id, a.touch_panel_id)
             .await?,
     ))
+}
+
+/// The routes of this feature, each operation naming what it needs.
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(attach))
+        .routes(routes!(list, create))
+        .routes(routes!(show))
 }

@@ -3,8 +3,10 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use jukiops_domain::people::{NewUserInput, UserUpdateInput};
+use jukiops_domain::people::{Action, NewUserInput, UserUpdateInput};
 use jukiops_store::{Page, User};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use super::json::ApiJson;
 use super::{JsonResult, Paging};
@@ -13,7 +15,7 @@ use crate::auth::CurrentUser;
 use crate::error::ApiResult;
 use crate::extract::{Path, Query};
 
-#[utoipa::path(get, path = "/api/v1/users", tag = "users", params(Paging), responses((status = 200, body = Page<User>), (status = 403, body = crate::error::Problem)))]
+#[utoipa::path(get, path = "/api/v1/users", tag = "users", extensions(("x-jukiops-action" = json!(Action::ViewUsers))), params(Paging), responses((status = 200, body = Page<User>), (status = 403, body = crate::error::Problem)))]
 pub async fn list(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -22,7 +24,7 @@ pub async fn list(
     Ok(Json(state.app.users(&user.actor(), p.request()).await?))
 }
 
-#[utoipa::path(post, path = "/api/v1/users", tag = "users", request_body = NewUserInput,
+#[utoipa::path(post, path = "/api/v1/users", tag = "users", extensions(("x-jukiops-action" = json!(Action::ManageUsers))), request_body = NewUserInput,
     responses((status = 201, body = User), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 pub async fn create(
     State(state): State<AppState>,
@@ -33,7 +35,7 @@ pub async fn create(
     Ok((StatusCode::CREATED, Json(created)))
 }
 
-#[utoipa::path(patch, path = "/api/v1/users/{id}", tag = "users", params(("id" = i64, Path)), request_body = UserUpdateInput,
+#[utoipa::path(patch, path = "/api/v1/users/{id}", tag = "users", extensions(("x-jukiops-action" = json!(Action::ManageUsers))), params(("id" = i64, Path)), request_body = UserUpdateInput,
     responses((status = 200, body = User), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 pub async fn update(
     State(state): State<AppState>,
@@ -44,4 +46,11 @@ pub async fn update(
     Ok(Json(
         state.app.update_user(&user.actor(), id, &input).await?,
     ))
+}
+
+/// The routes of this feature, each operation naming what it needs.
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list, create))
+        .routes(routes!(update))
 }

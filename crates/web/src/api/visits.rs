@@ -5,13 +5,17 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use jukiops_app::visits::ScheduleQuery;
+use jukiops_domain::people::Action;
 use jukiops_domain::schedule::{VisitInput, VisitVerb};
 use jukiops_store::{Page, Visit};
 use serde::Deserialize;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use super::JsonResult;
 use super::json::ApiJson;
 use crate::AppState;
+use crate::access::{Needs, Source};
 use crate::auth::CurrentUser;
 use crate::error::ApiResult;
 use crate::extract::{Path, Query};
@@ -23,7 +27,7 @@ pub struct VisitTransition {
     pub verb: VisitVerb,
 }
 
-#[utoipa::path(get, path = "/api/v1/visits", tag = "schedule", params(ScheduleQuery), responses((status = 200, body = Page<Visit>), (status = 422, body = crate::error::Problem)))]
+#[utoipa::path(get, path = "/api/v1/visits", tag = "schedule", extensions(("x-jukiops-action" = json!(Action::ViewSchedule))), params(ScheduleQuery), responses((status = 200, body = Page<Visit>), (status = 422, body = crate::error::Problem)))]
 pub async fn list(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -34,7 +38,7 @@ pub async fn list(
 
 /// Plans a visit. Outside 08:45-17:15 or on a closed day it needs an off-hours record
 /// (the City's instruction, or the contractor's application) covering it.
-#[utoipa::path(post, path = "/api/v1/visits", tag = "schedule", request_body = VisitInput,
+#[utoipa::path(post, path = "/api/v1/visits", tag = "schedule", extensions(("x-jukiops-action" = json!(Action::PlanVisits))), request_body = VisitInput,
     responses((status = 201, body = Visit), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 pub async fn create(
     State(state): State<AppState>,
@@ -47,7 +51,7 @@ pub async fn create(
     ))
 }
 
-#[utoipa::path(get, path = "/api/v1/visits/{id}", tag = "schedule", params(("id" = i64, Path)), responses((status = 200, body = Visit), (status = 404, body = crate::error::Problem)))]
+#[utoipa::path(get, path = "/api/v1/visits/{id}", tag = "schedule", extensions(("x-jukiops-action" = json!(Action::ViewSchedule))), params(("id" = i64, Path)), responses((status = 200, body = Visit), (status = 404, body = crate::error::Problem)))]
 pub async fn show(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -58,7 +62,7 @@ pub async fn show(
 
 /// Records that the visit took place (refused, 409, when it is outside the working window
 /// without the City's instruction or approval) or cancels it.
-#[utoipa::path(post, path = "/api/v1/visits/{id}/transition", tag = "schedule", params(("id" = i64, Path)), request_body = VisitTransition,
+#[utoipa::path(post, path = "/api/v1/visits/{id}/transition", tag = "schedule", extensions(("x-jukiops-action" = json!(Needs::chosen_by(Source::Body, "verb", VisitVerb::action)))), params(("id" = i64, Path)), request_body = VisitTransition,
     responses((status = 200, body = Visit), (status = 409, body = crate::error::Problem)))]
 pub async fn transition(
     State(state): State<AppState>,
@@ -70,7 +74,7 @@ pub async fn transition(
 }
 
 /// The City's agreement to a visit (本市担当者).
-#[utoipa::path(post, path = "/api/v1/visits/{id}/agreement", tag = "schedule", params(("id" = i64, Path)),
+#[utoipa::path(post, path = "/api/v1/visits/{id}/agreement", tag = "schedule", extensions(("x-jukiops-action" = json!(Action::AgreeSchedule))), params(("id" = i64, Path)),
     responses((status = 200, body = Visit), (status = 409, body = crate::error::Problem)))]
 pub async fn agreement(
     State(state): State<AppState>,
@@ -78,4 +82,13 @@ pub async fn agreement(
     Path(id): Path<i64>,
 ) -> JsonResult<Visit> {
     Ok(Json(state.app.agree_visit(&user.actor(), id).await?))
+}
+
+/// The routes of this feature, each operation naming what it needs.
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(agreement))
+        .routes(routes!(list, create))
+        .routes(routes!(show))
+        .routes(routes!(transition))
 }

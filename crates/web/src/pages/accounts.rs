@@ -7,10 +7,12 @@ use jukiops_domain::people::Action;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
+use super::PageRoutes;
 use super::extract::{Path, Query};
 use super::form::{Form, PageForm, optional_id, post_redirect_get};
 use super::{PageError, PageResult, PageUser, merge, see_other};
 use crate::AppState;
+use crate::access::Needs;
 use crate::auth::{self, ClientAddress};
 use crate::error::AppError;
 use crate::templates::render;
@@ -183,4 +185,24 @@ pub async fn revoke_token(
 ) -> PageResult {
     state.app.revoke_api_token(&user.actor(), id).await?;
     Ok(see_other("/account"))
+}
+
+/// The pages of this feature, each naming what it needs.
+pub fn routes() -> PageRoutes {
+    PageRoutes::new()
+        .get("/login", Needs::Public, login_form)
+        .post("/login", Needs::Public, login)
+        .post("/logout", Needs::Public, logout)
+        .get("/account", Action::ManageOwnAccount, show)
+        .post(
+            "/account/password",
+            Action::ManageOwnAccount,
+            change_password,
+        )
+        .post("/account/tokens", Action::ManageOwnAccount, create_token)
+        .post(
+            "/account/tokens/{id}/revoke",
+            Action::ManageOwnAccount,
+            revoke_token,
+        )
 }

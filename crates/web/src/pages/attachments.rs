@@ -5,10 +5,14 @@ use super::extract::{Path, Query};
 use axum::extract::{FromRequest, Multipart, Request, State};
 use axum::http::StatusCode;
 use jukiops_app::attachments::OwnerQuery;
+use jukiops_domain::attachments::OwnerKind;
+use jukiops_domain::people::Action;
 use serde_json::json;
 
+use super::PageRoutes;
 use super::{PageError, PageResult, PageUser, see_other};
 use crate::AppState;
+use crate::access::{Needs, Source};
 use crate::api::attachments::{download_response, too_large};
 use crate::error::AppError;
 
@@ -98,4 +102,15 @@ pub async fn download(
 ) -> PageResult {
     let f = state.app.attachment(&user.actor(), id).await?;
     Ok(download_response(f))
+}
+
+/// The pages of this feature, each naming what it needs.
+pub fn routes() -> PageRoutes {
+    PageRoutes::new()
+        .post(
+            "/attachments",
+            Needs::chosen_by(Source::Query, "owner", OwnerKind::attach_action),
+            upload,
+        )
+        .get("/attachments/{id}", Action::ViewJobs, download)
 }

@@ -3,9 +3,11 @@
 use super::extract::Query;
 use axum::extract::State;
 use axum::response::IntoResponse;
+use jukiops_domain::people::Action;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
+use super::PageRoutes;
 use super::{ListQuery, PageResult, PageUser, page_value};
 use crate::AppState;
 use crate::forms::audit_view;
@@ -40,4 +42,9 @@ pub async fn list(
     };
     let ctx = json!({"page": page_value(&page), "entries": entries, "verify": verify});
     Ok(render("audit.html", user.ctx("監査記録", ctx))?.into_response())
+}
+
+/// The pages of this feature, each naming what it needs.
+pub fn routes() -> PageRoutes {
+    PageRoutes::new().get("/audit", Action::ViewAudit, list)
 }

@@ -14,6 +14,7 @@ use jukiops_domain::schedule::PermitStatus;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
+use super::PageRoutes;
 use super::permits::permits_between;
 use super::visits::visits_between;
 use super::{PageResult, PageUser, merge};
@@ -174,4 +175,16 @@ pub async fn remove(
         |status, extra| month_page(&state, &user, date.get(..7), status, extra),
     )
     .await
+}
+
+/// The pages of this feature, each naming what it needs.
+pub fn routes() -> PageRoutes {
+    PageRoutes::new()
+        .get("/calendar", Action::ViewContract, month)
+        .post("/calendar/overrides", Action::EditCalendar, set)
+        .post(
+            "/calendar/overrides/{date}/delete",
+            Action::EditCalendar,
+            remove,
+        )
 }

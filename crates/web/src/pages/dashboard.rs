@@ -11,6 +11,7 @@ use jukiops_domain::schedule::{OffHoursStatus, PermitStatus, VisitStatus};
 use jukiops_store::PageRequest;
 use serde_json::{Value, json};
 
+use super::PageRoutes;
 use super::{PageResult, PageUser};
 use crate::AppState;
 use crate::templates::render;
@@ -153,4 +154,9 @@ pub fn contract_view(c: &Contract) -> Value {
         "shared_note": rows.iter().filter(|r| r.codes.len() > 1).map(|r| format!("{}は合わせて数えます。", r.label)).collect::<String>(),
         "parties": parties,
     })
+}
+
+/// The pages of this feature, each naming what it needs.
+pub fn routes() -> PageRoutes {
+    PageRoutes::new().get("/", Action::ViewContract, show)
 }

@@ -14,6 +14,7 @@ use jukiops_domain::people::Action;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
+use super::PageRoutes;
 use super::form::{Form, PageForm, Repeated, optional_id, post_redirect_get};
 use super::jobs::{form_as, show_page};
 use super::{PageResult, PageUser, merge};
@@ -234,4 +235,17 @@ pub async fn save(
         |status, extra| async move { template_page(user, items, status, extra) },
     )
     .await
+}
+
+/// The pages of this feature, each naming what it needs.
+pub fn routes() -> PageRoutes {
+    PageRoutes::new()
+        .post("/jobs/{id}/inspections", Action::RecordWork, record)
+        .post(
+            "/jobs/{id}/inspections/{terminal_id}/follow-up",
+            Action::ManageJobs,
+            follow_up,
+        )
+        .get("/inspection/template", Action::ViewJobs, template)
+        .post("/inspection/template", Action::EditInspectionTemplate, save)
 }

@@ -22,6 +22,7 @@ use jukiops_domain::time::{jst, today_jst};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
+use super::PageRoutes;
 use super::form::{Form, PageForm, Repeated, optional_id, post_redirect_get};
 use super::{PageError, PageResult, PageUser, merge};
 use crate::AppState;
@@ -406,4 +407,35 @@ pub async fn waive(
         |status, extra| show_page(&state, &user, id, status, form_as(extra, "waiver_form")),
     )
     .await
+}
+
+/// The pages of this feature, each naming what it needs.
+pub fn routes() -> PageRoutes {
+    PageRoutes::new()
+        .get("/jobs", Action::ViewJobs, list)
+        .post("/jobs", Action::ManageJobs, create)
+        .get("/jobs/new", Action::ManageJobs, new_form)
+        .get("/jobs/{id}", Action::ViewJobs, show)
+        .post(
+            "/jobs/{id}/request",
+            JobVerb::Request.action(),
+            move_job::<RequestJob>,
+        )
+        .post(
+            "/jobs/{id}/start",
+            JobVerb::Start.action(),
+            move_job::<StartJob>,
+        )
+        .post(
+            "/jobs/{id}/complete",
+            JobVerb::Complete.action(),
+            move_job::<CompleteJob>,
+        )
+        .post(
+            "/jobs/{id}/cancel",
+            JobVerb::Cancel.action(),
+            move_job::<CancelJob>,
+        )
+        .post("/jobs/{id}/rotations", Action::RecordWork, rotate)
+        .post("/jobs/{id}/waiver", Action::DecideReports, waive)
 }

@@ -22,116 +22,105 @@ mod visits;
 
 use axum::Router;
 use axum::extract::{FromRequestParts, OriginalUri};
-use axum::http::StatusCode;
+use axum::handler::Handler;
 use axum::http::request::Parts;
+use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
+use axum::routing::{MethodRouter, get, post};
 use jukiops_domain::FieldError;
 use jukiops_domain::people::Action;
 use serde_json::{Value, json};
 
 use crate::AppState;
+use crate::access::{Needs, Route};
 use crate::auth::CurrentUser;
 use crate::error::AppError;
 use crate::templates::render;
 
+/// Every page: one line per feature, each declaring its routes in its own file.
+pub fn routes() -> PageRoutes {
+    PageRoutes::new()
+        .merge(dashboard::routes())
+        .merge(accounts::routes())
+        .merge(users::routes())
+        .merge(audit::routes())
+        .merge(calendar::routes())
+        .merge(visits::routes())
+        .merge(requests::routes())
+        .merge(plans::routes())
+        .merge(off_hours::routes())
+        .merge(permits::routes())
+        .merge(notices::routes())
+        .merge(attachments::routes())
+        .merge(jobs::routes())
+        .merge(inspections::routes())
+        .merge(sites::routes())
+        .merge(terminals::routes())
+        .merge(touch_panels::routes())
+}
+
 pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/", get(dashboard::show))
-        .route("/login", get(accounts::login_form).post(accounts::login))
-        .route("/logout", post(accounts::logout))
-        .route("/account", get(accounts::show))
-        .route("/account/password", post(accounts::change_password))
-        .route("/account/tokens", post(accounts::create_token))
-        .route("/account/tokens/{id}/revoke", post(accounts::revoke_token))
-        .route("/users", get(users::list).post(users::create))
-        .route("/users/{id}", post(users::update))
-        .route("/audit", get(audit::list))
-        .route("/calendar", get(calendar::month))
-        .route("/calendar/overrides", post(calendar::set))
-        .route("/calendar/overrides/{date}/delete", post(calendar::remove))
-        .route("/schedule", get(visits::list).post(visits::create))
-        .route("/requests", get(requests::list).post(requests::create))
-        .route("/requests/{id}", get(requests::show))
-        .route("/requests/{id}/cancel", post(requests::cancel))
-        .route("/requests/{id}/questions", post(requests::raise_question))
-        .route("/questions/{id}/answer", post(requests::answer_question))
-        .route("/questions/{id}/close", post(requests::close_question))
-        .route("/requests/{id}/procedure", post(requests::save_procedure))
-        .route("/procedures/{id}/submit", post(requests::submit_procedure))
-        .route(
-            "/procedures/{id}/decision",
-            post(requests::decide_procedure),
-        )
-        .route("/requests/{id}/records", post(requests::record_work))
-        .route("/requests/{id}/report", post(requests::submit_report))
-        .route("/reports/{id}/decision", post(requests::decide_report))
-        .route("/requests/{id}/checklist", get(requests::checklist))
-        .route("/plans", get(plans::list).post(plans::create))
-        .route("/plans/preview", post(plans::preview))
-        .route("/plans/{id}", get(plans::show))
-        .route("/plans/{id}/plan.xlsx", get(plans::xlsx))
-        .route("/plans/{id}/agreement", post(plans::agree))
-        .route("/visits/{id}", get(visits::show))
-        .route("/visits/{id}/complete", post(visits::complete))
-        .route("/visits/{id}/cancel", post(visits::cancel))
-        .route("/visits/{id}/agreement", post(visits::agree))
-        .route("/off-hours", get(off_hours::list).post(off_hours::file))
-        .route("/off-hours/{id}/decision", post(off_hours::decision))
-        .route("/off-hours/{id}/withdrawal", post(off_hours::withdrawal))
-        .route("/permits", get(permits::list).post(permits::request))
-        .route("/permits/{id}/decision", post(permits::decision))
-        .route("/permits/{id}/withdrawal", post(permits::withdrawal))
-        .route("/notices", get(notices::list).post(notices::record))
-        .route("/notices/{id}", get(notices::show))
-        .route("/notices/{id}/transition", post(notices::transition))
-        .route("/attachments", post(attachments::upload))
-        .route("/attachments/{id}", get(attachments::download))
-        .route("/jobs", get(jobs::list).post(jobs::create))
-        .route("/jobs/new", get(jobs::new_form))
-        .route("/jobs/{id}", get(jobs::show))
-        .route(
-            "/jobs/{id}/request",
-            post(jobs::move_job::<jobs::RequestJob>),
-        )
-        .route("/jobs/{id}/start", post(jobs::move_job::<jobs::StartJob>))
-        .route(
-            "/jobs/{id}/complete",
-            post(jobs::move_job::<jobs::CompleteJob>),
-        )
-        .route("/jobs/{id}/cancel", post(jobs::move_job::<jobs::CancelJob>))
-        .route("/jobs/{id}/rotations", post(jobs::rotate))
-        .route("/jobs/{id}/inspections", post(inspections::record))
-        .route(
-            "/jobs/{id}/inspections/{terminal_id}/follow-up",
-            post(inspections::follow_up),
-        )
-        .route("/jobs/{id}/waiver", post(jobs::waive))
-        .route(
-            "/inspection/template",
-            get(inspections::template).post(inspections::save),
-        )
-        .route("/sites", get(sites::list).post(sites::create))
-        .route("/sites/{id}", get(sites::show).post(sites::update))
-        .route("/terminals", get(terminals::list).post(terminals::create))
-        .route("/terminals/new", get(terminals::new_form))
-        .route("/terminals/export.csv", get(terminals::export_csv))
-        .route(
-            "/terminals/import",
-            get(terminals::import_form).post(terminals::import),
-        )
-        .route(
-            "/terminals/{id}",
-            get(terminals::show).post(terminals::update),
-        )
-        .route(
-            "/terminals/{id}/touch-panel",
-            post(terminals::attach_touch_panel),
-        )
-        .route(
-            "/touch-panels",
-            get(touch_panels::list).post(touch_panels::create),
-        )
+    routes().router
+}
+
+/// Page routes, each declared with what it needs from the access table: the router, and
+/// the list of routes the access test probes ([`crate::page_routes`]).
+#[derive(Default)]
+pub struct PageRoutes {
+    router: Router<AppState>,
+    routes: Vec<Route>,
+}
+
+impl PageRoutes {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// `GET path`, answered by `handler`, needing `needs`.
+    pub fn get<H, T>(self, path: &'static str, needs: impl Into<Needs>, handler: H) -> Self
+    where
+        H: Handler<T, AppState>,
+        T: 'static,
+    {
+        self.route(Method::GET, path, needs.into(), get(handler))
+    }
+
+    /// `POST path`, answered by `handler`, needing `needs`.
+    pub fn post<H, T>(self, path: &'static str, needs: impl Into<Needs>, handler: H) -> Self
+    where
+        H: Handler<T, AppState>,
+        T: 'static,
+    {
+        self.route(Method::POST, path, needs.into(), post(handler))
+    }
+
+    fn route(
+        mut self,
+        method: Method,
+        path: &'static str,
+        needs: Needs,
+        handler: MethodRouter<AppState>,
+    ) -> Self {
+        self.router = self.router.route(path, handler);
+        self.routes.push(Route {
+            method,
+            path: path.into(),
+            needs,
+        });
+        self
+    }
+
+    /// These routes and another feature's.
+    pub fn merge(mut self, other: PageRoutes) -> Self {
+        self.router = self.router.merge(other.router);
+        self.routes.extend(other.routes);
+        self
+    }
+
+    /// The routes with what each needs.
+    pub fn into_routes(self) -> Vec<Route> {
+        self.routes
+    }
 }
 
 /// The main menu: each page with the action a user needs to see its entry.
@@ -312,4 +301,31 @@ pub async fn history(
 
 pub fn page_value<T: serde::Serialize>(p: &jukiops_store::Page<T>) -> Value {
     json!({"items": crate::forms::labelled(&p.items), "total": p.total, "page": p.page, "per_page": p.per_page, "pages": p.pages()})
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Each page route is declared once, and only signing in and out is public.
+    #[test]
+    fn every_page_route_is_declared_once_with_what_it_needs() {
+        let routes = routes().into_routes();
+        assert!(routes.len() > 80, "{} page routes", routes.len());
+        let mut seen = std::collections::HashSet::new();
+        for r in &routes {
+            assert!(
+                seen.insert((r.method.clone(), r.path.clone())),
+                "{} {} twice",
+                r.method,
+                r.path
+            );
+        }
+        let public: Vec<String> = routes
+            .iter()
+            .filter(|r| r.needs == Needs::Public)
+            .map(|r| format!("{} {}", r.method, r.path))
+            .collect();
+        assert_eq!(public, ["GET /login", "POST /login", "POST /logout"]);
+    }
 }

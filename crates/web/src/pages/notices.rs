@@ -11,6 +11,7 @@ use jukiops_domain::jobs::{NoticeInput, NoticeKind, NoticeStatus, NoticeVerb, no
 use jukiops_domain::people::Action;
 use serde_json::{Value, json};
 
+use super::PageRoutes;
 use super::form::{Form, PageForm, post_redirect_get};
 use super::{PageError, PageResult, PageUser, merge};
 use crate::AppState;
@@ -157,4 +158,17 @@ pub async fn transition(
         |status, extra| show_page(&state, &user, id, status, extra),
     )
     .await
+}
+
+/// The pages of this feature, each naming what it needs.
+pub fn routes() -> PageRoutes {
+    PageRoutes::new()
+        .get("/notices", Action::ViewJobs, list)
+        .post("/notices", Action::RecordNotices, record)
+        .get("/notices/{id}", Action::ViewJobs, show)
+        .post(
+            "/notices/{id}/transition",
+            Action::RecordNotices,
+            transition,
+        )
 }

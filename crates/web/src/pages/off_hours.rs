@@ -13,6 +13,7 @@ use jukiops_domain::schedule::{
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
+use super::PageRoutes;
 use super::form::{Form, PageForm, Repeated, optional_id, post_redirect_get};
 use super::visits::default_range;
 use super::{PageError, PageResult, PageUser, merge, without_form};
@@ -199,4 +200,21 @@ pub async fn withdrawal(
         comment: None,
     };
     decide(&state, &user, id, &d, &f).await
+}
+
+/// The pages of this feature, each naming what it needs.
+pub fn routes() -> PageRoutes {
+    PageRoutes::new()
+        .get("/off-hours", Action::ViewSchedule, list)
+        .post("/off-hours", Action::FileOffHours, file)
+        .post(
+            "/off-hours/{id}/decision",
+            OffHoursVerb::Approve.action(),
+            decision,
+        )
+        .post(
+            "/off-hours/{id}/withdrawal",
+            OffHoursVerb::Withdraw.action(),
+            withdrawal,
+        )
 }

@@ -11,6 +11,7 @@ use jukiops_domain::schedule::{PermitDecision, PermitInput, PermitVerb, permit_t
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
+use super::PageRoutes;
 use super::form::{Form, PageForm, optional_id, post_redirect_get};
 use super::visits::default_range;
 use super::{PageError, PageResult, PageUser, merge, without_form};
@@ -212,4 +213,21 @@ pub async fn permits_between(
         return Ok(Vec::new());
     }
     Ok(state.app.permits_between(&user.actor(), from, to).await?)
+}
+
+/// The pages of this feature, each naming what it needs.
+pub fn routes() -> PageRoutes {
+    PageRoutes::new()
+        .get("/permits", Action::ViewSchedule, list)
+        .post("/permits", Action::RequestPermits, request)
+        .post(
+            "/permits/{id}/decision",
+            PermitVerb::Grant.action(),
+            decision,
+        )
+        .post(
+            "/permits/{id}/withdrawal",
+            PermitVerb::Withdraw.action(),
+            withdrawal,
+        )
 }

@@ -13,6 +13,7 @@ use jukiops_domain::schedule::{MAX_PLAN_SITES, MAX_PLAN_WORKERS, PlanRequest, Pl
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
+use super::PageRoutes;
 use super::form::{Form, PageForm, Repeated, optional_id, post_redirect_get};
 use super::{ListQuery, PageError, PageResult, PageUser, form_errors, merge};
 use crate::AppState;
@@ -321,4 +322,15 @@ pub async fn agree(
         |status, extra| show_page(&state, &user, id, status, extra),
     )
     .await
+}
+
+/// The pages of this feature, each naming what it needs.
+pub fn routes() -> PageRoutes {
+    PageRoutes::new()
+        .get("/plans", Action::ViewSchedule, list)
+        .post("/plans", Action::PlanVisits, create)
+        .post("/plans/preview", Action::PlanVisits, preview)
+        .get("/plans/{id}", Action::ViewSchedule, show)
+        .get("/plans/{id}/plan.xlsx", Action::ViewSchedule, xlsx)
+        .post("/plans/{id}/agreement", Action::AgreeSchedule, agree)
 }

@@ -12,12 +12,13 @@ use jukiops_domain::attachments::ACCEPTED_EXTENSIONS;
 use jukiops_domain::people::Action;
 use jukiops_domain::requests::{
     AnswerInput, DecisionInput, MAX_REQUEST_JOBS, MAX_REQUEST_SITES, MAX_REQUEST_TERMINALS,
-    MAX_STEPS, ProcedureInput, ProcedureStepInput, QuestionInput, RecordSelectionInput,
-    WorkRequestInput,
+    MAX_STEPS, ProcedureInput, ProcedureStepInput, ProcedureVerb, QuestionInput, QuestionVerb,
+    RecordSelectionInput, WorkRequestInput,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
+use super::PageRoutes;
 use super::form::{Form, PageForm, Repeated, optional_id, post_redirect_get};
 use super::{ListQuery, PageResult, PageUser, merge};
 use crate::AppState;
@@ -519,4 +520,55 @@ pub async fn checklist(
         "jobs": c.jobs,
     });
     Ok(render("checklist.html", user.ctx(&title, ctx))?.into_response())
+}
+
+/// The pages of this feature, each naming what it needs.
+pub fn routes() -> PageRoutes {
+    PageRoutes::new()
+        .get("/requests", Action::ViewJobs, list)
+        .post("/requests", Action::IssueRequests, create)
+        .get("/requests/{id}", Action::ViewJobs, show)
+        .post("/requests/{id}/cancel", Action::IssueRequests, cancel)
+        .post(
+            "/requests/{id}/questions",
+            Action::RaiseQuestions,
+            raise_question,
+        )
+        .post(
+            "/questions/{id}/answer",
+            QuestionVerb::Answer.action(),
+            answer_question,
+        )
+        .post(
+            "/questions/{id}/close",
+            QuestionVerb::Close.action(),
+            close_question,
+        )
+        .post(
+            "/requests/{id}/procedure",
+            Action::WriteProcedures,
+            save_procedure,
+        )
+        .post(
+            "/procedures/{id}/submit",
+            ProcedureVerb::Submit.action(),
+            submit_procedure,
+        )
+        .post(
+            "/procedures/{id}/decision",
+            Action::DecideProcedures,
+            decide_procedure,
+        )
+        .post("/requests/{id}/records", Action::RecordWork, record_work)
+        .post(
+            "/requests/{id}/report",
+            Action::SubmitReports,
+            submit_report,
+        )
+        .post(
+            "/reports/{id}/decision",
+            Action::DecideReports,
+            decide_report,
+        )
+        .get("/requests/{id}/checklist", Action::ViewJobs, checklist)
 }

@@ -12,6 +12,7 @@ use jukiops_store::PageRequest;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
+use super::PageRoutes;
 use super::extract::{Path, Query};
 use super::form::{Form, PageForm, post_redirect_get};
 use super::{ListQuery, PageResult, PageUser, history, merge, page_value};
@@ -142,4 +143,13 @@ pub async fn update(
         |status, extra| show_page(&state, &user, id, status, extra),
     )
     .await
+}
+
+/// The pages of this feature, each naming what it needs.
+pub fn routes() -> PageRoutes {
+    PageRoutes::new()
+        .get("/sites", Action::ViewInventory, list)
+        .post("/sites", Action::EditInventory, create)
+        .get("/sites/{id}", Action::ViewInventory, show)
+        .post("/sites/{id}", Action::EditInventory, update)
 }

@@ -12,6 +12,7 @@ use jukiops_store::TerminalFilter;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
+use super::PageRoutes;
 use super::extract::{Path, Query};
 use super::form::{Form, PageForm, optional_id, post_redirect_get};
 use super::{ListQuery, PageError, PageResult, PageUser, history, merge, page_value, without_form};
@@ -255,4 +256,22 @@ pub async fn import(State(state): State<AppState>, user: PageUser, req: Request)
         }
         Err(e) => Err(PageError(e)),
     }
+}
+
+/// The pages of this feature, each naming what it needs.
+pub fn routes() -> PageRoutes {
+    PageRoutes::new()
+        .get("/terminals", Action::ViewInventory, list)
+        .post("/terminals", Action::EditInventory, create)
+        .get("/terminals/new", Action::EditInventory, new_form)
+        .get("/terminals/export.csv", Action::ViewInventory, export_csv)
+        .get("/terminals/import", Action::EditInventory, import_form)
+        .post("/terminals/import", Action::EditInventory, import)
+        .get("/terminals/{id}", Action::ViewInventory, show)
+        .post("/terminals/{id}", Action::EditInventory, update)
+        .post(
+            "/terminals/{id}/touch-panel",
+            Action::EditInventory,
+            attach_touch_panel,
+        )
 }

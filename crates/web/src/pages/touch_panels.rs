@@ -8,6 +8,7 @@ use jukiops_domain::people::Action;
 use jukiops_store::PageRequest;
 use serde_json::{Value, json};
 
+use super::PageRoutes;
 use super::extract::Query;
 use super::form::{Form, PageForm, post_redirect_get};
 use super::{ListQuery, PageResult, PageUser, merge, page_value};
@@ -58,4 +59,11 @@ pub async fn create(
         |status, extra| list_page(&state, &user, PageRequest::default(), status, extra),
     )
     .await
+}
+
+/// The pages of this feature, each naming what it needs.
+pub fn routes() -> PageRoutes {
+    PageRoutes::new()
+        .get("/touch-panels", Action::ViewInventory, list)
+        .post("/touch-panels", Action::EditInventory, create)
 }

@@ -8,6 +8,7 @@ use jukiops_domain::people::{Action, NewUserInput, UserUpdateInput};
 use jukiops_store::PageRequest;
 use serde_json::{Value, json};
 
+use super::PageRoutes;
 use super::extract::{Path, Query};
 use super::form::{Form, PageForm, post_redirect_get};
 use super::{ListQuery, PageResult, PageUser, merge, page_value};
@@ -74,4 +75,12 @@ pub async fn update(
         |status, extra| list_page(&state, &user, PageRequest::default(), status, extra),
     )
     .await
+}
+
+/// The pages of this feature, each naming what it needs.
+pub fn routes() -> PageRoutes {
+    PageRoutes::new()
+        .get("/users", Action::ViewUsers, list)
+        .post("/users", Action::ManageUsers, create)
+        .post("/users/{id}", Action::ManageUsers, update)
 }

@@ -17,6 +17,7 @@ use jukiops_domain::time::today_jst;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
+use super::PageRoutes;
 use super::form::{Form, PageForm, Repeated, optional_id, post_redirect_get};
 use super::{PageError, PageResult, PageUser, merge};
 use crate::AppState;
@@ -262,4 +263,19 @@ pub async fn visits_between(
         return Ok(Vec::new());
     }
     Ok(state.app.visits_between(&user.actor(), from, to).await?)
+}
+
+/// The pages of this feature, each naming what it needs.
+pub fn routes() -> PageRoutes {
+    PageRoutes::new()
+        .get("/schedule", Action::ViewSchedule, list)
+        .post("/schedule", Action::PlanVisits, create)
+        .get("/visits/{id}", Action::ViewSchedule, show)
+        .post(
+            "/visits/{id}/complete",
+            VisitVerb::Complete.action(),
+            complete,
+        )
+        .post("/visits/{id}/cancel", VisitVerb::Cancel.action(), cancel)
+        .post("/visits/{id}/agreement", Action::AgreeSchedule, agree)
 }
