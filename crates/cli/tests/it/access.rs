@@ -88,6 +88,16 @@ fn api_endpoints() -> Vec<Endpoint> {
             ALL,
         ),
         ep(Method::DELETE, "/api/v1/tokens/999999", Body::None, ALL),
+        ep(Method::POST, "/api/v1/me/second-factor", Body::None, ALL),
+        ep(
+            Method::POST,
+            "/api/v1/me/second-factor/confirmation",
+            Body::Json(json!({"code": ""})),
+            ALL,
+        ),
+        ep(Method::GET, "/api/v1/me/sign-ins", Body::None, ALL),
+        // Ends the client's session: the matrix signs in again after it.
+        ep(Method::POST, "/api/v1/me/sign-out-everywhere", Body::None, ALL),
         ep(Method::GET, "/api/v1/users", Body::None, READ_USERS),
         ep(
             Method::POST,
@@ -99,6 +109,18 @@ fn api_endpoints() -> Vec<Endpoint> {
             Method::PATCH,
             "/api/v1/users/999999",
             Body::Json(json!({})),
+            MANAGE_USERS,
+        ),
+        ep(
+            Method::POST,
+            "/api/v1/users/999999/unlock",
+            Body::None,
+            MANAGE_USERS,
+        ),
+        ep(
+            Method::DELETE,
+            "/api/v1/users/999999/second-factor",
+            Body::None,
             MANAGE_USERS,
         ),
         ep(Method::GET, "/api/v1/contract", Body::None, ALL),
@@ -780,6 +802,20 @@ fn page_endpoints() -> Vec<Endpoint> {
             Body::Form(&[]),
             ALL,
         ),
+        ep(Method::GET, "/account/setup", Body::None, ALL),
+        ep(Method::GET, "/account/second-factor", Body::None, ALL),
+        ep(
+            Method::POST,
+            "/account/second-factor",
+            Body::Form(&[("code", "")]),
+            ALL,
+        ),
+        ep(
+            Method::POST,
+            "/account/sign-out-everywhere",
+            Body::Form(&[]),
+            ALL,
+        ),
         ep(Method::GET, "/users", Body::None, READ_USERS),
         ep(
             Method::POST,
@@ -791,6 +827,18 @@ fn page_endpoints() -> Vec<Endpoint> {
             Method::POST,
             "/users/999999",
             Body::Form(&[("display_name", "")]),
+            MANAGE_USERS,
+        ),
+        ep(
+            Method::POST,
+            "/users/999999/unlock",
+            Body::Form(&[]),
+            MANAGE_USERS,
+        ),
+        ep(
+            Method::POST,
+            "/users/999999/second-factor/reset",
+            Body::Form(&[]),
             MANAGE_USERS,
         ),
         ep(Method::GET, "/audit", Body::None, READ_AUDIT),
@@ -875,9 +923,12 @@ async fn every_role_on_every_endpoint(engine: Engine) {
     let before = app.audit_count().await;
     let mut failures = Vec::new();
     for role in ALL {
-        let c = app.client(*role).await;
+        let mut c = app.client(*role).await;
         for e in api_endpoints().iter().chain(page_endpoints().iter()) {
             let status = send(&app, &c, e).await;
+            if e.path.ends_with("/sign-out-everywhere") && e.allowed.contains(role) {
+                c = app.client(*role).await;
+            }
             let allowed = e.allowed.contains(role);
             let ok = if allowed {
                 status != 401 && status != 403 && !status.is_server_error()
@@ -913,7 +964,7 @@ async fn every_role_on_every_endpoint(engine: Engine) {
         "access table violations:\n{}",
         failures.join("\n")
     );
-    // Refused and invalid requests wrote nothing but the sign-ins' sessions.
+    // Refused and invalid requests wrote nothing but the sessions and the login history.
     assert_eq!(app.audit_count().await, before);
 }
 

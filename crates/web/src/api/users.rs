@@ -45,3 +45,28 @@ pub async fn update(
         state.app.update_user(&user.actor(), id, &input).await?,
     ))
 }
+
+/// Unlocks an account locked by failed sign-ins (its failures are forgotten), audited.
+#[utoipa::path(post, path = "/api/v1/users/{id}/unlock", tag = "users", params(("id" = i64, Path)),
+    responses((status = 204), (status = 404, body = crate::error::Problem), (status = 409, body = crate::error::Problem)))]
+pub async fn unlock(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> ApiResult<StatusCode> {
+    state.app.unlock_user(&user.actor(), id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Resets an account's second factor (audited): it signs in with its password until it
+/// enrols again.
+#[utoipa::path(delete, path = "/api/v1/users/{id}/second-factor", tag = "users", params(("id" = i64, Path)),
+    responses((status = 204), (status = 404, body = crate::error::Problem)))]
+pub async fn reset_second_factor(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> ApiResult<StatusCode> {
+    state.app.reset_second_factor(&user.actor(), id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

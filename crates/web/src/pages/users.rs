@@ -23,6 +23,14 @@ impl PageForm for UserUpdateInput {
     const ACTION: Action = Action::ManageUsers;
 }
 
+/// The empty form of a button on a user's row (unlock, reset the second factor).
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct UserButton {}
+
+impl PageForm for UserButton {
+    const ACTION: Action = Action::ManageUsers;
+}
+
 pub async fn list(
     State(state): State<AppState>,
     user: PageUser,
@@ -74,4 +82,32 @@ pub async fn update(
         |status, extra| list_page(&state, &user, PageRequest::default(), status, extra),
     )
     .await
+}
+
+/// Unlocks an account locked by failed sign-ins.
+pub async fn unlock(
+    State(state): State<AppState>,
+    user: PageUser,
+    Path(id): Path<i64>,
+    Form(_): Form<UserButton>,
+) -> PageResult {
+    let result = state.app.unlock_user(&user.actor(), id).await;
+    post_redirect_get(
+        result.map_err(Into::into),
+        |_| "/users".to_string(),
+        &NewUserInput::default(),
+        |status, extra| list_page(&state, &user, PageRequest::default(), status, extra),
+    )
+    .await
+}
+
+/// Resets an account's second factor: it signs in with its password until it enrols again.
+pub async fn reset_second_factor(
+    State(state): State<AppState>,
+    user: PageUser,
+    Path(id): Path<i64>,
+    Form(_): Form<UserButton>,
+) -> PageResult {
+    state.app.reset_second_factor(&user.actor(), id).await?;
+    Ok(super::see_other("/users"))
 }
