@@ -270,7 +270,10 @@ impl App {
             return Err(LoginRefused::Missing(refusal.into()));
         }
         let Some(_slot) = self.pending.enter(client.address, policy) else {
-            tracing::warn!(address = client.address, "login refused: too many checks waiting");
+            tracing::warn!(
+                address = client.address,
+                "login refused: too many checks waiting"
+            );
             return Err(LoginRefused::Busy);
         };
         let attempt = self.reserve_attempt(username, client).await?;
@@ -371,14 +374,21 @@ impl App {
             .reserve_login_attempt(account, client.address, policy.throttle_window)
             .await?;
         if attempt.by_account > policy.max_failures_per_account {
-            tracing::warn!(account, address = client.address, "login refused: account locked");
+            tracing::warn!(
+                account,
+                address = client.address,
+                "login refused: account locked"
+            );
             self.record_lock(account, client, attempt.by_account - 1)
                 .await?;
             let seconds = u64::try_from(policy.throttle_window.num_seconds()).unwrap_or(0);
             return Err(LoginRefused::Throttled { seconds });
         }
         if attempt.by_address > policy.max_failures_per_address {
-            tracing::warn!(address = client.address, "login slowed: many attempts from this address");
+            tracing::warn!(
+                address = client.address,
+                "login slowed: many attempts from this address"
+            );
             tokio::time::sleep(policy.address_delay).await;
         }
         Ok(attempt)
@@ -397,16 +407,27 @@ impl App {
         let system = sign_in_recorder().authorize(Action::RecordSignIn)?;
         let changes = history_changes(account, client, step);
         self.store
-            .record_sign_in(&system, &bounded(account, MAX_TYPED_NAME), AuditAction::SignInFailed, &changes)
+            .record_sign_in(
+                &system,
+                &bounded(account, MAX_TYPED_NAME),
+                AuditAction::SignInFailed,
+                &changes,
+            )
             .await?;
         if attempt.by_account >= self.accounts.max_failures_per_account {
-            self.record_lock(account, client, attempt.by_account).await?;
+            self.record_lock(account, client, attempt.by_account)
+                .await?;
         }
         Ok(())
     }
 
     /// Records that `account` is locked, once per lock.
-    async fn record_lock(&self, account: &str, client: ClientInfo<'_>, failures: i64) -> Result<()> {
+    async fn record_lock(
+        &self,
+        account: &str,
+        client: ClientInfo<'_>,
+        failures: i64,
+    ) -> Result<()> {
         let system = sign_in_recorder().authorize(Action::RecordSignIn)?;
         let account = bounded(account, MAX_TYPED_NAME);
         let changes = json!({
@@ -415,14 +436,23 @@ impl App {
             "failures": {"after": failures},
         });
         let window = self.accounts.throttle_window;
-        if self.store.record_lock(&system, &account, window, &changes).await? {
+        if self
+            .store
+            .record_lock(&system, &account, window, &changes)
+            .await?
+        {
             tracing::warn!(account, "account locked after failed sign-ins");
         }
         Ok(())
     }
 
     /// A full session for `user`, its sign-in in the login history.
-    async fn open_session(&self, user: User, client: ClientInfo<'_>, step: &str) -> Result<SignedIn> {
+    async fn open_session(
+        &self,
+        user: User,
+        client: ClientInfo<'_>,
+        step: &str,
+    ) -> Result<SignedIn> {
         let secret = self
             .store
             .create_session(user.id, self.accounts.session_ttl, false)
@@ -440,7 +470,12 @@ impl App {
         })
     }
 
-    async fn record_success(&self, user: &User, client: ClientInfo<'_>, used: FactorUsed) -> Result<()> {
+    async fn record_success(
+        &self,
+        user: &User,
+        client: ClientInfo<'_>,
+        used: FactorUsed,
+    ) -> Result<()> {
         let who = actor_of(user).authorize(Action::ManageOwnAccount)?;
         let changes = history_changes(&user.username, client, used.step_label());
         self.store
@@ -452,7 +487,10 @@ impl App {
 
     /// Ends the session of `secret`; a signed-in session's end is in the login history.
     pub async fn logout(&self, secret: &str, client: ClientInfo<'_>) -> Result<()> {
-        let session = self.store.session(secret, self.accounts.idle_timeout).await?;
+        let session = self
+            .store
+            .session(secret, self.accounts.idle_timeout)
+            .await?;
         self.store.delete_session(secret).await?;
         if let Some(s) = session.filter(|s| !s.second_factor_pending) {
             let who = actor_of(&s.user).authorize(Action::ManageOwnAccount)?;
@@ -487,12 +525,7 @@ impl App {
             .map(|e| {
                 let changes: serde_json::Value =
                     serde_json::from_str(&e.changes).unwrap_or_default();
-                let after = |f: &str| {
-                    changes[f]["after"]
-                        .as_str()
-                        .unwrap_or_default()
-                        .to_string()
-                };
+                let after = |f: &str| changes[f]["after"].as_str().unwrap_or_default().to_string();
                 SignInRecord {
                     at: e.at.clone(),
                     address: after("address"),

@@ -79,7 +79,13 @@ impl SealingKey {
         let aad = aad(user_id);
         let sealed = self
             .cipher()
-            .encrypt(&Nonce::from(nonce), Payload { msg: plain, aad: &aad })
+            .encrypt(
+                &Nonce::from(nonce),
+                Payload {
+                    msg: plain,
+                    aad: &aad,
+                },
+            )
             .unwrap_or_default();
         let mut out = nonce.to_vec();
         out.extend(sealed);
@@ -97,7 +103,13 @@ impl SealingKey {
         let nonce: [u8; 12] = nonce.try_into().ok()?;
         let aad = aad(user_id);
         self.cipher()
-            .decrypt(&Nonce::from(nonce), Payload { msg: body, aad: &aad })
+            .decrypt(
+                &Nonce::from(nonce),
+                Payload {
+                    msg: body,
+                    aad: &aad,
+                },
+            )
             .ok()
     }
 }
@@ -282,9 +294,7 @@ impl App {
     fn open_secret(&self, key: &SealingKey, sealed: &str, user_id: i64) -> Result<Vec<u8>> {
         key.open(sealed, user_id).ok_or_else(|| {
             tracing::error!(user_id, "a second-factor secret does not open with the key");
-            Error::Config(
-                "二要素認証の鍵が登録時と異なります。管理者に連絡してください。".into(),
-            )
+            Error::Config("二要素認証の鍵が登録時と異なります。管理者に連絡してください。".into())
         })
     }
 
@@ -317,8 +327,13 @@ impl App {
             .filter(|s| *s > row.last_step)
             .ok_or_else(wrong_code)?;
         let codes = new_recovery_codes();
-        let digests: Vec<String> = codes.iter().map(|c| recovery_digest(&normalise(c))).collect();
-        self.store.confirm_second_factor(&auth, step, &digests).await?;
+        let digests: Vec<String> = codes
+            .iter()
+            .map(|c| recovery_digest(&normalise(c)))
+            .collect();
+        self.store
+            .confirm_second_factor(&auth, step, &digests)
+            .await?;
         tracing::info!(username = %user.username, "second factor enrolled");
         Ok(RecoveryCodes {
             recovery_codes: codes,
@@ -382,12 +397,22 @@ mod tests {
     fn a_sealed_secret_opens_only_with_its_key_and_account() {
         let key = SealingKey::random();
         let sealed = key.seal(b"twenty bytes secret!", 7);
-        assert_eq!(key.open(&sealed, 7).as_deref(), Some(&b"twenty bytes secret!"[..]));
+        assert_eq!(
+            key.open(&sealed, 7).as_deref(),
+            Some(&b"twenty bytes secret!"[..])
+        );
         assert_eq!(key.open(&sealed, 8), None, "another account");
         assert_eq!(SealingKey::random().open(&sealed, 7), None, "another key");
-        assert_ne!(sealed, key.seal(b"twenty bytes secret!", 7), "a fresh nonce");
+        assert_ne!(
+            sealed,
+            key.seal(b"twenty bytes secret!", 7),
+            "a fresh nonce"
+        );
         let again = SealingKey::from_base64(&key.to_base64()).expect("round trip");
-        assert_eq!(again.open(&sealed, 7).as_deref(), Some(&b"twenty bytes secret!"[..]));
+        assert_eq!(
+            again.open(&sealed, 7).as_deref(),
+            Some(&b"twenty bytes secret!"[..])
+        );
         assert!(SealingKey::from_base64("c2hvcnQ=").is_err());
         assert_eq!(format!("{key:?}"), "SealingKey(..)");
     }
@@ -396,17 +421,23 @@ mod tests {
     fn recovery_codes_are_random_and_read_as_typed() {
         let codes = new_recovery_codes();
         assert_eq!(codes.len(), RECOVERY_CODES);
-        assert!(codes.iter().all(|c| c.len() == 11 && c.as_bytes()[5] == b'-'));
+        assert!(
+            codes
+                .iter()
+                .all(|c| c.len() == 11 && c.as_bytes()[5] == b'-')
+        );
         let typed = format!(" {} ", codes[0].to_uppercase().replace('-', " "));
-        assert_eq!(recovery_digest(&normalise(&typed)), recovery_digest(&normalise(&codes[0])));
+        assert_eq!(
+            recovery_digest(&normalise(&typed)),
+            recovery_digest(&normalise(&codes[0]))
+        );
         assert!(!is_totp_code(&normalise(&codes[0])));
         assert!(is_totp_code(&normalise("123 456")));
     }
 
     #[test]
     fn the_qr_code_is_an_svg_data_url() {
-        let url = qr_data_url("otpauth://totp/jukiops:city?secret=ABC&issuer=jukiops")
-            .expect("qr");
+        let url = qr_data_url("otpauth://totp/jukiops:city?secret=ABC&issuer=jukiops").expect("qr");
         assert!(url.starts_with("data:image/svg+xml;base64,"));
     }
 }

@@ -13,7 +13,11 @@ impl App {
         who.authorize(Action::ViewUsers)?;
         let policy = &self.accounts;
         self.store
-            .users(page, policy.throttle_window, policy.max_failures_per_account)
+            .users(
+                page,
+                policy.throttle_window,
+                policy.max_failures_per_account,
+            )
             .await
     }
 

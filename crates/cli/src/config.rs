@@ -73,7 +73,12 @@ pub struct ServerArgs {
     #[arg(long, global = true, env = "JUKIOPS_METRICS_ADDRESSES")]
     pub metrics_addresses: Option<String>,
     /// A scrape token: `Authorization: Bearer TOKEN` reads /metrics from anywhere.
-    #[arg(long, global = true, env = "JUKIOPS_METRICS_TOKEN", hide_env_values = true)]
+    #[arg(
+        long,
+        global = true,
+        env = "JUKIOPS_METRICS_TOKEN",
+        hide_env_values = true
+    )]
     pub metrics_token: Option<String>,
 }
 
@@ -195,9 +200,7 @@ impl ServerArgs {
         .map_err(|e| anyhow::anyhow!(e.replace("trusted_proxies", "metrics_addresses")))?;
         let defaults = AccountPolicy::default();
         let second_factor_roles = match (&self.second_factor_roles, file.second_factor_roles) {
-            (Some(text), _) => {
-                parse_roles(&text.split(',').map(String::from).collect::<Vec<_>>())?
-            }
+            (Some(text), _) => parse_roles(&text.split(',').map(String::from).collect::<Vec<_>>())?,
             (None, Some(list)) => parse_roles(&list)?,
             (None, None) => defaults.second_factor_roles.clone(),
         };
@@ -343,7 +346,9 @@ fn write_key_file(path: &Path, key: &SealingKey) -> anyhow::Result<()> {
 
 /// The file of a `sqlite://PATH` URL (none for an in-memory database or another engine).
 fn sqlite_file(url: &str) -> Option<PathBuf> {
-    let rest = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:"))?;
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))?;
     let path = rest.split('?').next().unwrap_or(rest);
     (!path.is_empty() && !path.starts_with(":memory:")).then(|| PathBuf::from(path))
 }
@@ -360,8 +365,8 @@ mod tests {
         );
         assert_eq!(sqlite_file("sqlite::memory:"), None);
         assert_eq!(sqlite_file("postgres://db/jukiops"), None);
-        let roles = parse_roles(&["admin".into(), " city_staff".into(), "admin".into()])
-            .expect("roles");
+        let roles =
+            parse_roles(&["admin".into(), " city_staff".into(), "admin".into()]).expect("roles");
         assert_eq!(roles, [Role::Admin, Role::CityStaff]);
         assert!(parse_roles(&["none".into()]).expect("none").is_empty());
         assert!(parse_roles(&["king".into()]).is_err());

@@ -12,8 +12,8 @@ use std::process::ExitCode;
 use anyhow::{Context, bail};
 use clap::{Parser, Subcommand};
 use config::{ServerArgs, Settings, load_contract_source};
-use jukiops_domain::people::{NewUserInput, UserUpdateInput};
 use jukiops_app::second_factor::SealingKey;
+use jukiops_domain::people::{NewUserInput, UserUpdateInput};
 use jukiops_store::{Actor, Store, redact_url};
 use jukiops_web::{AppState, WebConfig};
 

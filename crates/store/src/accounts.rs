@@ -369,7 +369,8 @@ impl Store {
             )
             .into());
         }
-        let changes = json!({"username": {"after": username}, "failures": {"before": failures, "after": 0}});
+        let changes =
+            json!({"username": {"after": username}, "failures": {"before": failures, "after": 0}});
         ch.audit(Entity::SignIn, &username, AuditAction::Unlock, &changes);
         ch.commit().await
     }
@@ -413,7 +414,8 @@ impl Store {
             .execute(ch.conn())
             .await?
             .rows_affected();
-        let changes = json!({"username": {"after": who.name()}, "sessions_ended": {"after": ended}});
+        let changes =
+            json!({"username": {"after": who.name()}, "sessions_ended": {"after": ended}});
         ch.audit(
             Entity::SignIn,
             who.name(),

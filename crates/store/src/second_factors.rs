@@ -34,10 +34,7 @@ async fn codes_left(conn: &mut sqlx::AnyConnection, user_id: i64) -> Result<i64,
 
 impl Store {
     /// The second factor of `user_id`, confirmed or still being enrolled.
-    pub async fn second_factor(
-        &self,
-        user_id: i64,
-    ) -> Result<Option<SecondFactorRow>, StoreError> {
+    pub async fn second_factor(&self, user_id: i64) -> Result<Option<SecondFactorRow>, StoreError> {
         let r = sqlx::query(
             "SELECT secret_sealed, confirmed_at, last_step FROM second_factors WHERE user_id = $1",
         )

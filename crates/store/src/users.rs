@@ -34,8 +34,7 @@ pub(crate) struct UserWithHash {
     pub password_hash: String,
 }
 
-pub(crate) const USER_COLUMNS: &str =
-    "u.id, u.username, u.display_name, u.role, u.disabled, u.created_at, u.must_change_password, \
+pub(crate) const USER_COLUMNS: &str = "u.id, u.username, u.display_name, u.role, u.disabled, u.created_at, u.must_change_password, \
      (SELECT COUNT(*) FROM second_factors f WHERE f.user_id = u.id \
      AND f.confirmed_at IS NOT NULL) AS second_factor";
 

@@ -104,7 +104,9 @@ pub fn setup_refusal(setup: Setup) -> AppError {
     };
     AppError::new(
         StatusCode::FORBIDDEN,
-        format!("最初に{todo}を済ませてください(画面では /account/setup)。それまで他の操作はできません。"),
+        format!(
+            "最初に{todo}を済ませてください(画面では /account/setup)。それまで他の操作はできません。"
+        ),
     )
 }
 

@@ -222,9 +222,13 @@ async fn metrics_text(
     crate::auth::ClientAddress(address): crate::auth::ClientAddress,
     headers: axum::http::HeaderMap,
 ) -> Response {
-    let listed = address
-        .parse::<std::net::IpAddr>()
-        .is_ok_and(|ip| state.config.metrics_addresses.iter().any(|n| n.contains(&ip)));
+    let listed = address.parse::<std::net::IpAddr>().is_ok_and(|ip| {
+        state
+            .config
+            .metrics_addresses
+            .iter()
+            .any(|n| n.contains(&ip))
+    });
     let presented = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())

@@ -97,7 +97,12 @@ fn api_endpoints() -> Vec<Endpoint> {
         ),
         ep(Method::GET, "/api/v1/me/sign-ins", Body::None, ALL),
         // Ends the client's session: the matrix signs in again after it.
-        ep(Method::POST, "/api/v1/me/sign-out-everywhere", Body::None, ALL),
+        ep(
+            Method::POST,
+            "/api/v1/me/sign-out-everywhere",
+            Body::None,
+            ALL,
+        ),
         ep(Method::GET, "/api/v1/users", Body::None, READ_USERS),
         ep(
             Method::POST,

@@ -168,6 +168,12 @@ impl TestApp {
         Self::spawn_full(engine, config, None).await
     }
 
+    /// With `config` exactly and a Prometheus recorder of its own (not the process's).
+    pub async fn spawn_secure_with_metrics(engine: Engine, config: WebConfig) -> TestApp {
+        let recorder = metrics_exporter_prometheus::PrometheusBuilder::new().build_recorder();
+        Self::spawn_full(engine, config, Some(recorder.handle())).await
+    }
+
     /// With the Prometheus recorder installed (once per test process).
     pub async fn spawn_with_metrics(engine: Engine) -> TestApp {
         let handle = jukiops_web::install_metrics().expect("first recorder of this test process");
@@ -274,4 +280,38 @@ pub fn problem_fields(body: &Value) -> Vec<String> {
 
 pub fn jukiops_bin() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_jukiops"))
+}
+
+/// The TOTP code of `secret` (base32, as the enrolment shows it) for time step `step`.
+pub fn totp_at(secret: &str, step: u64) -> String {
+    let bytes = totp_rs::Secret::try_from_base32(secret).expect("base32 secret");
+    let totp = totp_rs::Builder::new()
+        .with_secret(bytes)
+        .build()
+        .expect("totp");
+    totp.generate(step * 30).to_string()
+}
+
+/// The current TOTP time step (30 s).
+pub fn now_step() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("clock")
+        .as_secs()
+        / 30
+}
+
+/// A code of a time step later than `last` (moved on to it), as an authenticator app
+/// gives one: the server accepts a step once, and the steps before and after the current
+/// one; when both ahead were used, it waits for the next step.
+pub async fn fresh_code(secret: &str, last: &mut u64) -> String {
+    loop {
+        let now = now_step();
+        let step = (*last + 1).max(now);
+        if step <= now + 1 {
+            *last = step;
+            return totp_at(secret, step);
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    }
 }

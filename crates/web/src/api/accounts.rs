@@ -38,7 +38,10 @@ pub async fn login(
     let second = SecondStep::Now(l.code.as_deref());
     let signed = auth::login(&state, &l.username, &l.password, second, &client).await?;
     Ok((
-        [(header::SET_COOKIE, auth::session_cookie(&state, &signed.secret))],
+        [(
+            header::SET_COOKIE,
+            auth::session_cookie(&state, &signed.secret),
+        )],
         Json(signed.user),
     )
         .into_response())
@@ -108,7 +111,9 @@ pub async fn begin_enrolment(
     State(state): State<AppState>,
     account: AccountUser,
 ) -> JsonResult<Enrolment> {
-    Ok(Json(state.app.begin_enrolment(&account.user.actor()).await?))
+    Ok(Json(
+        state.app.begin_enrolment(&account.user.actor()).await?,
+    ))
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]

@@ -80,7 +80,10 @@ pub async fn login(
                 next
             };
             Ok((
-                [(header::SET_COOKIE, auth::session_cookie(&state, &signed.secret))],
+                [(
+                    header::SET_COOKIE,
+                    auth::session_cookie(&state, &signed.secret),
+                )],
                 Redirect::to(&to),
             )
                 .into_response())
@@ -93,7 +96,8 @@ pub async fn login(
 }
 
 fn second_step_page(status: StatusCode, next: &str, error: Option<String>) -> PageResult {
-    let ctx = json!({"title": "二要素認証", "me": null, "flash": null, "error": error, "next": next});
+    let ctx =
+        json!({"title": "二要素認証", "me": null, "flash": null, "error": error, "next": next});
     Ok((
         status,
         render(
@@ -279,7 +283,11 @@ async fn setup_page(
     };
     let mut ctx = json!({"setup": account.setup, "enrolment": enrolment});
     merge(&mut ctx, extra);
-    Ok((status, render("setup.html", account.user.ctx("初回の設定", ctx))?).into_response())
+    Ok((
+        status,
+        render("setup.html", account.user.ctx("初回の設定", ctx))?,
+    )
+        .into_response())
 }
 
 /// The enrolment of one's own second factor: the QR code and the secret, and the form
@@ -303,7 +311,10 @@ async fn enrolment_page(
     let enrolment = state.app.begin_enrolment(&account.user.actor()).await?;
     let mut ctx = json!({"enrolment": enrolment});
     merge(&mut ctx, extra);
-    let html = render("second_factor.html", account.user.ctx("二要素認証の登録", ctx))?;
+    let html = render(
+        "second_factor.html",
+        account.user.ctx("二要素認証の登録", ctx),
+    )?;
     Ok((status, html).into_response())
 }
 
@@ -328,7 +339,11 @@ pub async fn confirm_enrolment(
     if account.setup.change_password {
         return Ok(see_other("/account/setup"));
     }
-    match state.app.confirm_enrolment(&account.user.actor(), &f.code).await {
+    match state
+        .app
+        .confirm_enrolment(&account.user.actor(), &f.code)
+        .await
+    {
         Ok(codes) => {
             let ctx = json!({"codes": codes.recovery_codes});
             let html = render("recovery_codes.html", account.user.ctx("回復コード", ctx))?;

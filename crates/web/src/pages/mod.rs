@@ -44,12 +44,24 @@ pub fn router() -> Router<AppState> {
         .route("/account/password", post(accounts::change_password))
         .route("/account/tokens", post(accounts::create_token))
         .route("/account/tokens/{id}/revoke", post(accounts::revoke_token))
-        .route("/login/second-factor", get(accounts::second_step_form).post(accounts::second_step))
+        .route(
+            "/login/second-factor",
+            get(accounts::second_step_form).post(accounts::second_step),
+        )
         .route("/account/setup", get(accounts::setup))
-        .route("/account/second-factor", get(accounts::enrolment).post(accounts::confirm_enrolment))
-        .route("/account/sign-out-everywhere", post(accounts::sign_out_everywhere))
+        .route(
+            "/account/second-factor",
+            get(accounts::enrolment).post(accounts::confirm_enrolment),
+        )
+        .route(
+            "/account/sign-out-everywhere",
+            post(accounts::sign_out_everywhere),
+        )
         .route("/users/{id}/unlock", post(users::unlock))
-        .route("/users/{id}/second-factor/reset", post(users::reset_second_factor))
+        .route(
+            "/users/{id}/second-factor/reset",
+            post(users::reset_second_factor),
+        )
         .route("/users", get(users::list).post(users::create))
         .route("/users/{id}", post(users::update))
         .route("/audit", get(audit::list))

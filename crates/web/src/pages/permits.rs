@@ -163,16 +163,11 @@ async fn decide(
     typed: &impl Serialize,
 ) -> PageResult {
     let result = state.app.decide_permit(&user.actor(), id, d).await;
-    post_redirect_get(
-        result.map_err(Into::into),
-        at,
-        typed,
-        |status, extra| {
-            // The application form below the list keeps its defaults: only the message is shown.
-            let extra = without_form(extra);
-            list_page(state, user, ScheduleQuery::default(), status, extra)
-        },
-    )
+    post_redirect_get(result.map_err(Into::into), at, typed, |status, extra| {
+        // The application form below the list keeps its defaults: only the message is shown.
+        let extra = without_form(extra);
+        list_page(state, user, ScheduleQuery::default(), status, extra)
+    })
     .await
 }
 
