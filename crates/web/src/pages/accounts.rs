@@ -109,7 +109,7 @@ fn second_step_page(status: StatusCode, next: &str, error: Option<String>) -> Pa
 }
 
 /// The second step of signing in: the code of the authenticator app or a recovery code.
-pub async fn second_step_form(
+pub async fn code_form(
     State(state): State<AppState>,
     headers: axum::http::HeaderMap,
     Query(q): Query<LoginQuery>,
@@ -134,7 +134,7 @@ pub struct SecondStepForm {
     pub next: Option<String>,
 }
 
-pub async fn second_step(
+pub async fn code(
     State(state): State<AppState>,
     headers: axum::http::HeaderMap,
     client: Client,
@@ -331,7 +331,7 @@ impl PageForm for EnrolmentForm {
 }
 
 /// Confirms the enrolment with a code; the answer shows the recovery codes, this once.
-pub async fn confirm_enrolment(
+pub async fn enrol(
     State(state): State<AppState>,
     account: AccountPageUser,
     Form(f): Form<EnrolmentForm>,
@@ -358,7 +358,7 @@ pub async fn confirm_enrolment(
 }
 
 /// Ends every session of one's own account, this one too (API tokens stay).
-pub async fn sign_out_everywhere(
+pub async fn sign_out_all(
     State(state): State<AppState>,
     user: PageUser,
     Form(_): Form<SignOutEverywhereForm>,

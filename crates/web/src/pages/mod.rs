@@ -46,22 +46,16 @@ pub fn router() -> Router<AppState> {
         .route("/account/tokens/{id}/revoke", post(accounts::revoke_token))
         .route(
             "/login/second-factor",
-            get(accounts::second_step_form).post(accounts::second_step),
+            get(accounts::code_form).post(accounts::code),
         )
         .route("/account/setup", get(accounts::setup))
         .route(
             "/account/second-factor",
-            get(accounts::enrolment).post(accounts::confirm_enrolment),
+            get(accounts::enrolment).post(accounts::enrol),
         )
-        .route(
-            "/account/sign-out-everywhere",
-            post(accounts::sign_out_everywhere),
-        )
+        .route("/account/sign-out-everywhere", post(accounts::sign_out_all))
         .route("/users/{id}/unlock", post(users::unlock))
-        .route(
-            "/users/{id}/second-factor/reset",
-            post(users::reset_second_factor),
-        )
+        .route("/users/{id}/second-factor/reset", post(users::reset_factor))
         .route("/users", get(users::list).post(users::create))
         .route("/users/{id}", post(users::update))
         .route("/audit", get(audit::list))

@@ -102,7 +102,7 @@ pub async fn unlock(
 }
 
 /// Resets an account's second factor: it signs in with its password until it enrols again.
-pub async fn reset_second_factor(
+pub async fn reset_factor(
     State(state): State<AppState>,
     user: PageUser,
     Path(id): Path<i64>,
