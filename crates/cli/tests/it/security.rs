@@ -757,3 +757,152 @@ both_engines!(
     signing_out_everywhere_ends_other_sessions,
     metrics_need_a_listed_address_or_the_token,
 );
+
+/// A `jukiops` server started as the real binary, ended (by its id) when dropped.
+struct Served {
+    child: std::process::Child,
+    /// What it printed up to the line announcing it listens.
+    printed: String,
+    base: String,
+}
+
+impl Served {
+    fn start(args: &[&str]) -> Served {
+        use std::io::BufRead;
+        let mut child = std::process::Command::new(crate::support::jukiops_bin())
+            .args(args)
+            .env_remove("JUKIOPS_CONFIG")
+            .env_remove("JUKIOPS_DATABASE_URL")
+            .env_remove("JUKIOPS_SECRET_KEY")
+            .env_remove("JUKIOPS_SECRET_KEY_FILE")
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("spawn jukiops");
+        let stdout = child.stdout.take().expect("stdout");
+        let mut printed = String::new();
+        let mut base = String::new();
+        for line in std::io::BufReader::new(stdout).lines() {
+            let line = line.expect("line");
+            printed.push_str(&line);
+            printed.push('\n');
+            if let Some(url) = line.strip_prefix("jukiops を起動しました: ") {
+                base = url.trim_end_matches('/').to_string();
+                break;
+            }
+        }
+        assert!(!base.is_empty(), "the server did not start:\n{printed}");
+        Served {
+            child,
+            printed,
+            base,
+        }
+    }
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// `jukiops serve` on SQLite creates its key beside the database, readable by its owner
+/// only; on PostgreSQL without a key it refuses to start while a role requires the second
+/// factor, saying how to give one.
+#[test]
+fn the_server_keeps_its_key_or_refuses_to_start() {
+    let dir = std::env::temp_dir().join(format!("jukiops_key_{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("dir");
+    let url = format!("sqlite://{}", dir.join("jukiops.db").display());
+    let served = Served::start(&["serve", "--database-url", &url, "--listen", "127.0.0.1:0"]);
+    let key = dir.join("jukiops.key");
+    let meta = std::fs::metadata(&key).expect("the key file beside the database");
+    use std::os::unix::fs::PermissionsExt;
+    assert_eq!(meta.permissions().mode() & 0o777, 0o600);
+    let text = std::fs::read_to_string(&key).expect("key");
+    assert!(
+        jukiops_app::second_factor::SealingKey::from_base64(&text).is_ok(),
+        "32 bytes in base64"
+    );
+    assert!(
+        !served.printed.contains(text.trim()),
+        "the key is never printed"
+    );
+    drop(served);
+    // Started again, it reads the same key.
+    let again = Served::start(&["serve", "--database-url", &url, "--listen", "127.0.0.1:0"]);
+    assert_eq!(std::fs::read_to_string(&key).expect("key"), text);
+    drop(again);
+
+    let out = std::process::Command::new(crate::support::jukiops_bin())
+        .args([
+            "serve",
+            "--database-url",
+            "postgres://nobody@127.0.0.1:1/never",
+            "--listen",
+            "127.0.0.1:0",
+        ])
+        .env_remove("JUKIOPS_CONFIG")
+        .env_remove("JUKIOPS_SECRET_KEY")
+        .env_remove("JUKIOPS_SECRET_KEY_FILE")
+        .output()
+        .expect("run");
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("鍵が設定されていません") && err.contains("JUKIOPS_SECRET_KEY"),
+        "{err}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The README's first command: `jukiops demo` says its accounts sign in with the password
+/// alone, and they do (no second factor, no first-sign-in change).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_demo_signs_in_with_the_printed_password() {
+    let dir = std::env::temp_dir().join(format!("jukiops_demo_{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let data = dir.to_str().expect("path").to_string();
+    let served = tokio::task::spawn_blocking(move || {
+        Served::start(&["demo", "--listen", "127.0.0.1:0", "--data-dir", &data])
+    })
+    .await
+    .expect("demo");
+    assert!(
+        served
+            .printed
+            .contains("二要素認証と初回ログイン時のパスワード変更は求めません"),
+        "{}",
+        served.printed
+    );
+    let password = served
+        .printed
+        .lines()
+        .find_map(|l| {
+            let mut words = l.split_whitespace();
+            (words.next() == Some("admin")).then(|| words.last().map(String::from))?
+        })
+        .expect("the admin's password");
+    let c = reqwest::Client::builder()
+        .cookie_store(true)
+        .build()
+        .expect("client");
+    let r = c
+        .post(format!("{}/api/v1/login", served.base))
+        .json(&json!({"username": "admin", "password": password}))
+        .send()
+        .await
+        .expect("login");
+    assert_eq!(r.status(), 200);
+    let r = c
+        .get(format!("{}/api/v1/users", served.base))
+        .send()
+        .await
+        .expect("users");
+    assert_eq!(r.status(), 200, "nothing to set up first");
+    drop(served);
+    let _ = std::fs::remove_dir_all(&dir);
+}
