@@ -266,13 +266,15 @@ async fn api_sign_in_with_a_second_factor(engine: Engine) {
     let last = trail.last().expect("entry");
     assert_eq!((last.0.as_str(), last.1.as_str()), ("reset", "admin"));
 
-    // The lead's role requires it: after a reset the lead signs in but must enrol again.
+    // The lead's role requires it: after a reset (the users page's button) the lead signs
+    // in but must enrol again.
     let r = admin
-        .delete(app.url(&format!("/api/v1/users/{lead_id}/second-factor")))
+        .post(app.url(&format!("/users/{lead_id}/second-factor/reset")))
+        .form(&[("confirm", "")])
         .send()
         .await
         .expect("reset");
-    assert_eq!(r.status(), 204);
+    assert_eq!(r.status(), 303);
     let c = app.anonymous();
     assert_eq!(login(&app, &c, password_only).await.status(), 200);
     let r = c.get(app.url("/api/v1/me")).send().await.expect("me");
@@ -400,6 +402,26 @@ async fn lockout_is_visible_and_cleared_by_the_administrator(engine: Engine) {
         .find(|(a, _, _)| a == "unlock")
         .expect("unlock entry");
     assert_eq!(unlock.1, username(Role::Admin));
+
+    // Locked again, and unlocked with the users page's button.
+    for _ in 0..3 {
+        let r = login(&app, &c, attempt(&worker.username, "not the password")).await;
+        assert_eq!(r.status(), 401);
+    }
+    let r = login(&app, &c, attempt(&worker.username, &worker.password)).await;
+    assert_eq!(r.status(), 429);
+    let r = admin
+        .post(app.url(&format!("/users/{id}/unlock")))
+        .form(&[("confirm", "")])
+        .send()
+        .await
+        .expect("unlock");
+    assert_eq!(r.status(), 303);
+    let r = login(&app, &c, attempt(&worker.username, &worker.password)).await;
+    assert_eq!(r.status(), 200, "unlocked on the page");
+    let trail = actions(&app, "sign_in", &worker.username).await;
+    let count = |what: &str| trail.iter().filter(|(a, _, _)| a == what).count();
+    assert_eq!((count("lock"), count("unlock")), (2, 2), "{trail:?}");
 }
 
 /// The login history: a sign-in (address, browser), a failed one under the name as typed
