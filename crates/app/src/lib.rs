@@ -21,6 +21,7 @@ pub mod permits;
 pub mod plans;
 pub mod requests;
 pub mod rotations;
+pub mod second_factor;
 pub mod sites;
 pub mod terminals;
 pub mod touch_panels;
@@ -54,6 +55,8 @@ pub struct App {
     contract: Arc<Contract>,
     accounts: AccountPolicy,
     pending: Arc<accounts::PendingChecks>,
+    /// The key sealing the second factors' secrets; without it no one can enrol one.
+    sealing: Option<Arc<second_factor::SealingKey>>,
 }
 
 impl App {
@@ -73,12 +76,19 @@ impl App {
             contract: Arc::new(contract),
             accounts: AccountPolicy::default(),
             pending: Arc::default(),
+            sealing: None,
         })
     }
 
     /// The same application with sign-in guarded by `policy`.
     pub fn with_account_policy(mut self, policy: AccountPolicy) -> App {
         self.accounts = policy;
+        self
+    }
+
+    /// The same application sealing the second factors' secrets with `key`.
+    pub fn with_sealing_key(mut self, key: second_factor::SealingKey) -> App {
+        self.sealing = Some(Arc::new(key));
         self
     }
 

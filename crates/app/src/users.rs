@@ -8,10 +8,24 @@ use jukiops_store::{NewUser, Page, PageRequest, User, UserPatch, password};
 use crate::{App, Result};
 
 impl App {
-    /// A page of accounts.
+    /// A page of accounts, those locked by failed sign-ins marked.
     pub async fn users(&self, who: &Actor, page: PageRequest) -> Result<Page<User>> {
         who.authorize(Action::ViewUsers)?;
-        self.store.users(page).await
+        let policy = &self.accounts;
+        self.store
+            .users(
+                page,
+                policy.throttle_window,
+                policy.max_failures_per_account,
+            )
+            .await
+    }
+
+    /// Unlocks account `id` (an administrator, audited): its failed sign-ins are forgotten
+    /// and it may sign in at once.
+    pub async fn unlock_user(&self, who: &Actor, id: i64) -> Result<()> {
+        let who = who.authorize(Action::ManageUsers)?;
+        self.store.unlock_account(&who, id).await
     }
 
     /// The account with login name `username`, if any.

@@ -686,7 +686,13 @@ async fn engine_body(
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let addr = listener.local_addr()?;
     let app = jukiops_app::App::open_builtin(store.clone()).await?;
-    let state = AppState::new(app, WebConfig::default(), None);
+    // The bench's account signs in with its password alone (no second factor, no
+    // first-sign-in change): the figures are of the operations, as before.
+    let config = WebConfig {
+        accounts: jukiops_web::AccountPolicy::default().relaxed(),
+        ..WebConfig::default()
+    };
+    let state = AppState::new(app, config, None);
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let server = tokio::spawn(async move {
         let app = jukiops_web::router(state).into_make_service_with_connect_info::<SocketAddr>();

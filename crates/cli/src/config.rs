@@ -5,6 +5,9 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use clap::Args;
+use jukiops_app::second_factor::SealingKey;
+use jukiops_domain::people::Role;
+use jukiops_web::AccountPolicy;
 use jukiops_web::client_address::parse_trusted_proxies;
 use serde::Deserialize;
 
@@ -40,6 +43,43 @@ pub struct ServerArgs {
     /// 127.0.0.1,10.0.9.0/29). Default: none.
     #[arg(long, global = true, env = "JUKIOPS_TRUSTED_PROXIES")]
     pub trusted_proxies: Option<String>,
+    /// Roles that must sign in with a second factor (TOTP), comma separated, or `none`.
+    /// Default: city_staff,contractor_lead,security_officer,admin.
+    #[arg(long, global = true, env = "JUKIOPS_SECOND_FACTOR_ROLES")]
+    pub second_factor_roles: Option<String>,
+    /// A password set by someone else is changed at the first sign-in (default true).
+    #[arg(long, global = true, env = "JUKIOPS_FIRST_SIGN_IN_CHANGE")]
+    pub first_sign_in_change: Option<bool>,
+    /// Minutes a browser session lives unused (default 30).
+    #[arg(long, global = true, env = "JUKIOPS_IDLE_TIMEOUT_MINUTES")]
+    pub idle_timeout_minutes: Option<u32>,
+    /// Hours a browser session lives at most (default 10).
+    #[arg(long, global = true, env = "JUKIOPS_SESSION_HOURS")]
+    pub session_hours: Option<u32>,
+    /// Failed sign-ins after which an account is locked (default 5).
+    #[arg(long, global = true, env = "JUKIOPS_LOCKOUT_AFTER")]
+    pub lockout_after: Option<u32>,
+    /// Minutes the failures count and the lock lasts, unless an administrator unlocks it
+    /// (default 15).
+    #[arg(long, global = true, env = "JUKIOPS_LOCKOUT_MINUTES")]
+    pub lockout_minutes: Option<u32>,
+    /// The file holding the key (base64 of 32 bytes) that seals the second factors'
+    /// secrets. Default on SQLite: jukiops.key beside the database file (created, mode
+    /// 0600). `JUKIOPS_SECRET_KEY` (base64) wins over the file.
+    #[arg(long, global = true, env = "JUKIOPS_SECRET_KEY_FILE")]
+    pub secret_key_file: Option<PathBuf>,
+    /// Clients that may read /metrics without a token, comma separated addresses or
+    /// networks (default: 127.0.0.0/8,::1).
+    #[arg(long, global = true, env = "JUKIOPS_METRICS_ADDRESSES")]
+    pub metrics_addresses: Option<String>,
+    /// A scrape token: `Authorization: Bearer TOKEN` reads /metrics from anywhere.
+    #[arg(
+        long,
+        global = true,
+        env = "JUKIOPS_METRICS_TOKEN",
+        hide_env_values = true
+    )]
+    pub metrics_token: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -51,6 +91,15 @@ struct FileConfig {
     secure_cookies: Option<bool>,
     pool_size: Option<u32>,
     trusted_proxies: Option<Vec<String>>,
+    second_factor_roles: Option<Vec<String>>,
+    first_sign_in_change: Option<bool>,
+    idle_timeout_minutes: Option<u32>,
+    session_hours: Option<u32>,
+    lockout_after: Option<u32>,
+    lockout_minutes: Option<u32>,
+    secret_key_file: Option<PathBuf>,
+    metrics_addresses: Option<Vec<String>>,
+    metrics_token: Option<String>,
 }
 
 /// The settings in force.
@@ -62,6 +111,57 @@ pub struct Settings {
     pub secure_cookies: bool,
     pub pool_size: u32,
     pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// How sign-in is guarded (second factor, first sign-in, sessions, lockout).
+    pub accounts: AccountPolicy,
+    pub secret_key_file: Option<PathBuf>,
+    pub metrics_addresses: Vec<ipnet::IpNet>,
+    pub metrics_token: Option<String>,
+}
+
+impl Settings {
+    /// The settings of a server on `database_url` with every other setting at its default.
+    pub fn defaults(database_url: String, listen: String) -> Settings {
+        Settings {
+            pool_size: jukiops_store::default_pool_size(&database_url),
+            database_url,
+            listen,
+            contract: None,
+            secure_cookies: false,
+            trusted_proxies: Vec::new(),
+            accounts: AccountPolicy::default(),
+            secret_key_file: None,
+            metrics_addresses: jukiops_web::loopback_networks(),
+            metrics_token: None,
+        }
+    }
+}
+
+/// Reads a list of roles (`none` or nothing for none), naming the setting in Japanese.
+fn parse_roles(items: &[String]) -> anyhow::Result<Vec<Role>> {
+    let mut roles = Vec::new();
+    for item in items.iter().map(|s| s.trim()).filter(|s| !s.is_empty()) {
+        if item == "none" {
+            continue;
+        }
+        let role = Role::parse(item).with_context(|| {
+            format!(
+                "second_factor_roles: 「{item}」はロールではありません(city_staff, contractor_lead, contractor_worker, security_officer, auditor, admin、または none)"
+            )
+        })?;
+        if !roles.contains(&role) {
+            roles.push(role);
+        }
+    }
+    Ok(roles)
+}
+
+/// A count or length setting that must be at least 1.
+fn positive(name: &str, value: Option<u32>, default: u32) -> anyhow::Result<i64> {
+    match value {
+        Some(0) => anyhow::bail!("{name} は1以上を指定してください"),
+        Some(n) => Ok(i64::from(n)),
+        None => Ok(i64::from(default)),
+    }
 }
 
 impl ServerArgs {
@@ -92,10 +192,58 @@ impl ServerArgs {
             (None, None) => Ok(Vec::new()),
         }
         .map_err(anyhow::Error::msg)?;
+        let metrics_addresses = match (&self.metrics_addresses, file.metrics_addresses) {
+            (Some(text), _) => parse_trusted_proxies(text),
+            (None, Some(list)) => parse_trusted_proxies(&list.join(",")),
+            (None, None) => Ok(jukiops_web::loopback_networks()),
+        }
+        .map_err(|e| anyhow::anyhow!(e.replace("trusted_proxies", "metrics_addresses")))?;
+        let defaults = AccountPolicy::default();
+        let second_factor_roles = match (&self.second_factor_roles, file.second_factor_roles) {
+            (Some(text), _) => parse_roles(&text.split(',').map(String::from).collect::<Vec<_>>())?,
+            (None, Some(list)) => parse_roles(&list)?,
+            (None, None) => defaults.second_factor_roles.clone(),
+        };
+        let accounts = AccountPolicy {
+            second_factor_roles,
+            first_sign_in_change: self
+                .first_sign_in_change
+                .or(file.first_sign_in_change)
+                .unwrap_or(defaults.first_sign_in_change),
+            idle_timeout: chrono::Duration::minutes(positive(
+                "idle_timeout_minutes",
+                self.idle_timeout_minutes.or(file.idle_timeout_minutes),
+                30,
+            )?),
+            session_ttl: chrono::Duration::hours(positive(
+                "session_hours",
+                self.session_hours.or(file.session_hours),
+                10,
+            )?),
+            max_failures_per_account: positive(
+                "lockout_after",
+                self.lockout_after.or(file.lockout_after),
+                5,
+            )?,
+            throttle_window: chrono::Duration::minutes(positive(
+                "lockout_minutes",
+                self.lockout_minutes.or(file.lockout_minutes),
+                15,
+            )?),
+            ..defaults
+        };
         Ok(Settings {
             database_url,
             pool_size,
             trusted_proxies,
+            accounts,
+            secret_key_file: self.secret_key_file.clone().or(file.secret_key_file),
+            metrics_addresses,
+            metrics_token: self
+                .metrics_token
+                .clone()
+                .or(file.metrics_token)
+                .filter(|t| !t.trim().is_empty()),
             listen: self
                 .listen
                 .clone()
@@ -133,4 +281,94 @@ pub fn load_contract_source(
         anyhow::anyhow!("契約ファイルに誤りがあります:\n{}", lines.join("\n"))
     })?;
     Ok((contract, text))
+}
+
+/// The key that seals the second factors' secrets: `JUKIOPS_SECRET_KEY` (base64 of 32
+/// bytes), else the `secret_key_file`, else on SQLite `jukiops.key` beside the database
+/// (created with mode 0600 when missing). `None` on PostgreSQL without either: the server
+/// then refuses to start when a role requires the second factor. The key is never printed.
+pub fn sealing_key(settings: &Settings) -> anyhow::Result<Option<SealingKey>> {
+    if let Ok(text) = std::env::var("JUKIOPS_SECRET_KEY")
+        && !text.trim().is_empty()
+    {
+        return SealingKey::from_base64(&text)
+            .map(Some)
+            .map_err(|e| anyhow::anyhow!("JUKIOPS_SECRET_KEY を読めません: {e}"));
+    }
+    if let Some(path) = &settings.secret_key_file {
+        return read_key_file(path).map(Some);
+    }
+    let Some(db) = sqlite_file(&settings.database_url) else {
+        return Ok(None);
+    };
+    let path = db
+        .parent()
+        .map(|d| d.join("jukiops.key"))
+        .unwrap_or_else(|| PathBuf::from("jukiops.key"));
+    if path.exists() {
+        return read_key_file(&path).map(Some);
+    }
+    let key = SealingKey::random();
+    write_key_file(&path, &key)?;
+    tracing::info!(path = %path.display(), "created the key file that seals the second factors");
+    Ok(Some(key))
+}
+
+fn read_key_file(path: &Path) -> anyhow::Result<SealingKey> {
+    let text = std::fs::read_to_string(path).with_context(|| {
+        format!(
+            "鍵ファイル {} を読めません(作成するには: head -c 32 /dev/urandom | base64 > {})",
+            path.display(),
+            path.display()
+        )
+    })?;
+    SealingKey::from_base64(&text)
+        .map_err(|e| anyhow::anyhow!("鍵ファイル {} を読めません: {e}", path.display()))
+}
+
+/// Writes a new key file readable by its owner only.
+fn write_key_file(path: &Path, key: &SealingKey) -> anyhow::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut file = options
+        .open(path)
+        .with_context(|| format!("鍵ファイル {} を作成できません", path.display()))?;
+    writeln!(file, "{}", key.to_base64())
+        .with_context(|| format!("鍵ファイル {} に書き込めません", path.display()))?;
+    Ok(())
+}
+
+/// The file of a `sqlite://PATH` URL (none for an in-memory database or another engine).
+fn sqlite_file(url: &str) -> Option<PathBuf> {
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))?;
+    let path = rest.split('?').next().unwrap_or(rest);
+    (!path.is_empty() && !path.starts_with(":memory:")).then(|| PathBuf::from(path))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sqlite_files_and_roles() {
+        assert_eq!(
+            sqlite_file("sqlite:///var/lib/jukiops/jukiops.db?mode=rwc"),
+            Some(PathBuf::from("/var/lib/jukiops/jukiops.db"))
+        );
+        assert_eq!(sqlite_file("sqlite::memory:"), None);
+        assert_eq!(sqlite_file("postgres://db/jukiops"), None);
+        let roles =
+            parse_roles(&["admin".into(), " city_staff".into(), "admin".into()]).expect("roles");
+        assert_eq!(roles, [Role::Admin, Role::CityStaff]);
+        assert!(parse_roles(&["none".into()]).expect("none").is_empty());
+        assert!(parse_roles(&["king".into()]).is_err());
+    }
 }

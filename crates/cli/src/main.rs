@@ -12,6 +12,7 @@ use std::process::ExitCode;
 use anyhow::{Context, bail};
 use clap::{Parser, Subcommand};
 use config::{ServerArgs, Settings, load_contract_source};
+use jukiops_app::second_factor::SealingKey;
 use jukiops_domain::people::{NewUserInput, UserUpdateInput};
 use jukiops_store::{Actor, Store, redact_url};
 use jukiops_web::{AppState, WebConfig};
@@ -200,8 +201,9 @@ async fn run(command: Option<Command>) -> anyhow::Result<ExitCode> {
     match command {
         Command::Serve(args) => {
             let settings = args.resolve()?;
+            let key = sealing_key(&settings)?;
             let app = open_app(&settings).await?;
-            serve(app, &settings).await?;
+            serve(app, &settings, key).await?;
         }
         Command::Demo { listen, data_dir } => {
             let dir = match data_dir {
@@ -218,14 +220,10 @@ async fn run(command: Option<Command>) -> anyhow::Result<ExitCode> {
                 );
             }
             let database_url = format!("sqlite://{}", db.display());
-            let settings = Settings {
-                pool_size: jukiops_store::default_pool_size(&database_url),
-                trusted_proxies: Vec::new(),
-                database_url,
-                listen,
-                contract: None,
-                secure_cookies: false,
-            };
+            let mut settings = Settings::defaults(database_url, listen);
+            // The demo's accounts sign in with the printed password alone.
+            settings.accounts = settings.accounts.relaxed();
+            let key = sealing_key(&settings)?;
             let app = open_app(&settings).await?;
             let people = demo::seed(&app).await?;
             println!("デモ用データベース: {}", db.display());
@@ -233,7 +231,10 @@ async fn run(command: Option<Command>) -> anyhow::Result<ExitCode> {
             for (u, role, pw) in &people {
                 println!("  {:<10} {:<20} {}", u, role.label_ja(), pw);
             }
-            serve(app, &settings).await?;
+            println!(
+                "デモのため、二要素認証と初回ログイン時のパスワード変更は求めません(jukiops serve では求めます)。"
+            );
+            serve(app, &settings, key).await?;
         }
         Command::Migrate(args) => {
             let settings = args.resolve()?;
@@ -289,7 +290,30 @@ async fn run(command: Option<Command>) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-async fn serve(app: jukiops_app::App, settings: &Settings) -> anyhow::Result<()> {
+/// The key sealing the second factors, checked before anything opens: refused when a role
+/// requires the second factor and there is no key.
+fn sealing_key(settings: &Settings) -> anyhow::Result<Option<SealingKey>> {
+    match config::sealing_key(settings)? {
+        Some(key) => Ok(Some(key)),
+        None if !settings.accounts.second_factor_roles.is_empty() => bail!(
+            "二要素認証の秘密を暗号化する鍵が設定されていません。PostgreSQL では JUKIOPS_SECRET_KEY(32バイトのbase64)か secret_key_file で鍵を指定してください(例: head -c 32 /dev/urandom | base64 > /etc/jukiops/jukiops.key)。二要素認証を求めない場合は second_factor_roles = [] にしてください。"
+        ),
+        None => {
+            tracing::warn!("no key for the second factor: enrolment is refused");
+            Ok(None)
+        }
+    }
+}
+
+async fn serve(
+    app: jukiops_app::App,
+    settings: &Settings,
+    key: Option<SealingKey>,
+) -> anyhow::Result<()> {
+    let app = match key {
+        Some(key) => app.with_sealing_key(key),
+        None => app,
+    };
     let listen = &settings.listen;
     let listener = tokio::net::TcpListener::bind(listen)
         .await
@@ -309,6 +333,9 @@ async fn serve(app: jukiops_app::App, settings: &Settings) -> anyhow::Result<()>
     let config = WebConfig {
         secure_cookies: settings.secure_cookies,
         trusted_proxies: settings.trusted_proxies.clone(),
+        accounts: settings.accounts.clone(),
+        metrics_addresses: settings.metrics_addresses.clone(),
+        metrics_token: settings.metrics_token.clone(),
         ..WebConfig::default()
     };
     let state = AppState::new(app, config, jukiops_web::install_metrics());

@@ -285,6 +285,8 @@ pub const SIGN_IN_FIELDS: &[(&str, &str)] = &[
     ("user_agent", "ブラウザ等"),
     ("step", "段階"),
     ("recovery_codes_left", "残りの回復コード"),
+    ("failures", "続いた失敗の回数"),
+    ("sessions_ended", "終了したセッションの数"),
 ];
 
 /// The Japanese names of an API token's recorded fields.

@@ -277,6 +277,155 @@ impl Store {
         Ok(())
     }
 
+    /// Withdraws the attempt from its address's count only: a correct password whose
+    /// sign-in waits for the second factor. The account's count keeps it until the whole
+    /// sign-in succeeds, so that guesses of the code are counted like guesses of the
+    /// password.
+    pub async fn withdraw_from_address(&self, attempt: &LoginAttempt) -> Result<(), StoreError> {
+        let _turn = self.writer.turn().await;
+        sqlx::query("DELETE FROM login_failures WHERE id = $1")
+            .bind(attempt.ids[1])
+            .execute(self.writer.pool())
+            .await?;
+        Ok(())
+    }
+
+    /// Records that `account` (as typed, known or not) is locked: once per lock, however
+    /// many refused attempts report it at once. A lock older than `window` has run out, and
+    /// is recorded again when the account is locked anew. Returns whether this call
+    /// recorded it.
+    pub async fn record_lock(
+        &self,
+        who: &Authorized,
+        account: &str,
+        window: Duration,
+        changes: &serde_json::Value,
+    ) -> Result<bool, StoreError> {
+        let mut ch = self.begin(who).await?;
+        let now = ch.now().to_string();
+        let stale = to_db(ch.now_utc() - window);
+        let n = sqlx::query(
+            "INSERT INTO account_locks (account, locked_at) VALUES ($1, $2) \
+             ON CONFLICT (account) DO UPDATE SET locked_at = excluded.locked_at \
+             WHERE account_locks.locked_at <= $3",
+        )
+        .bind(account)
+        .bind(&now)
+        .bind(&stale)
+        .execute(ch.conn())
+        .await?
+        .rows_affected();
+        if n == 0 {
+            return Ok(false);
+        }
+        ch.audit(Entity::SignIn, account, AuditAction::Lock, changes);
+        ch.commit().await?;
+        Ok(true)
+    }
+
+    /// The account names with `limit` failed sign-ins or more within `window`: those whose
+    /// next attempt is refused as locked.
+    pub async fn locked_accounts(
+        &self,
+        window: Duration,
+        limit: i64,
+    ) -> Result<std::collections::HashSet<String>, StoreError> {
+        let rows: Vec<String> = sqlx::query_scalar(
+            "SELECT key FROM login_failures WHERE kind = $1 AND at > $2 \
+             GROUP BY key HAVING COUNT(*) >= $3",
+        )
+        .bind(Throttle::Account.as_str())
+        .bind(to_db(Utc::now() - window))
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.into_iter().collect())
+    }
+
+    /// Unlocks account `username` (an administrator): its failed sign-ins are forgotten.
+    /// Refused (409) when there is nothing to clear.
+    pub async fn unlock_account(&self, who: &Authorized, user_id: i64) -> Result<(), StoreError> {
+        let mut ch = self.begin(who).await?;
+        let username: String = sqlx::query_scalar("SELECT username FROM users WHERE id = $1")
+            .bind(user_id)
+            .fetch_optional(ch.conn())
+            .await?
+            .ok_or(StoreError::NotFound(Entity::User))?;
+        let failures = sqlx::query("DELETE FROM login_failures WHERE kind = $1 AND key = $2")
+            .bind(Throttle::Account.as_str())
+            .bind(&username)
+            .execute(ch.conn())
+            .await?
+            .rows_affected();
+        let locks = sqlx::query("DELETE FROM account_locks WHERE account = $1")
+            .bind(&username)
+            .execute(ch.conn())
+            .await?
+            .rows_affected();
+        if failures == 0 && locks == 0 {
+            return Err(jukiops_domain::rules::Refusal::conflict(
+                "locked",
+                "この利用者はロックされていません。",
+            )
+            .into());
+        }
+        let changes =
+            json!({"username": {"after": username}, "failures": {"before": failures, "after": 0}});
+        ch.audit(Entity::SignIn, &username, AuditAction::Unlock, &changes);
+        ch.commit().await
+    }
+
+    /// Records an entry of the login history (a sign-in, a failed one, a sign-out) on
+    /// account name `account`.
+    pub async fn record_sign_in(
+        &self,
+        who: &Authorized,
+        account: &str,
+        action: AuditAction,
+        changes: &serde_json::Value,
+    ) -> Result<(), StoreError> {
+        let mut ch = self.begin(who).await?;
+        ch.audit(Entity::SignIn, account, action, changes);
+        ch.commit().await
+    }
+
+    /// The last `limit` successful sign-ins of account `account`, newest first.
+    pub async fn recent_sign_ins(
+        &self,
+        account: &str,
+        limit: i64,
+    ) -> Result<Vec<jukiops_domain::audit::AuditEntry>, StoreError> {
+        self.audit_latest(
+            Entity::SignIn.as_str(),
+            account,
+            AuditAction::SignInSucceeded.as_str(),
+            limit,
+        )
+        .await
+    }
+
+    /// Ends every browser session of the acting user (API tokens stay); returns how many
+    /// ended.
+    pub async fn end_own_sessions(&self, who: &Authorized) -> Result<u64, StoreError> {
+        let user_id = who.user_id().ok_or(StoreError::Forbidden)?;
+        let mut ch = self.begin(who).await?;
+        let ended = sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+            .bind(user_id)
+            .execute(ch.conn())
+            .await?
+            .rows_affected();
+        let changes =
+            json!({"username": {"after": who.name()}, "sessions_ended": {"after": ended}});
+        ch.audit(
+            Entity::SignIn,
+            who.name(),
+            AuditAction::SignOutEverywhere,
+            &changes,
+        );
+        ch.commit().await?;
+        Ok(ended)
+    }
+
     /// Attempts against `key` within the last `window`.
     pub async fn recent_login_failures(
         &self,
@@ -414,11 +563,13 @@ impl Store {
         ch.commit().await
     }
 
-    /// Lets a signed-in user set a new password (already hashed); other sessions end.
+    /// Lets a signed-in user set a new password (already hashed); every session ends but
+    /// the one of `keep` (a cookie's secret), when given.
     pub async fn change_own_password(
         &self,
         who: &Authorized,
         password_hash: &str,
+        keep: Option<&str>,
     ) -> Result<(), StoreError> {
         let user_id = who.user_id().ok_or(StoreError::Forbidden)?;
         let mut ch = self.begin(who).await?;
@@ -432,7 +583,7 @@ impl Store {
         .bind(user_id)
         .execute(ch.conn())
         .await?;
-        let revoked = end_credentials(&mut ch, user_id).await?;
+        let revoked = end_credentials(&mut ch, user_id, keep).await?;
         let mut changes = json!({"password": {"before": null, "after": "changed"}});
         if revoked > 0 {
             changes["tokens_revoked"] = json!({"after": revoked});
@@ -445,9 +596,14 @@ impl Store {
 /// Ends every session of `user_id` and revokes their live API tokens, inside the change
 /// that changed what they were granted on (a password, a role, the account itself); returns
 /// how many tokens were revoked. A token a person wants to keep is made again.
-pub(crate) async fn end_credentials(ch: &mut Change, user_id: i64) -> Result<u64, StoreError> {
-    sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+pub(crate) async fn end_credentials(
+    ch: &mut Change,
+    user_id: i64,
+    keep: Option<&str>,
+) -> Result<u64, StoreError> {
+    sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND id_hash <> $2")
         .bind(user_id)
+        .bind(keep.map(digest).unwrap_or_default())
         .execute(ch.conn())
         .await?;
     let now = ch.now().to_string();

@@ -63,6 +63,27 @@ impl Store {
         Ok(rows.iter().map(entry).collect::<Result<_, _>>()?)
     }
 
+    /// The last `limit` entries of `action` on one entity, newest first.
+    pub async fn audit_latest(
+        &self,
+        entity: &str,
+        entity_id: &str,
+        action: &str,
+        limit: i64,
+    ) -> Result<Vec<AuditEntry>, StoreError> {
+        let rows = sqlx::query(sql(format!(
+            "SELECT {COLUMNS} FROM audit_entries WHERE entity = $1 AND entity_id = $2 \
+             AND action = $3 ORDER BY seq DESC LIMIT $4"
+        )))
+        .bind(entity)
+        .bind(entity_id)
+        .bind(action)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.iter().map(entry).collect::<Result<_, _>>()?)
+    }
+
     /// The whole trail, newest first, optionally for one entity type.
     pub async fn audit_page(
         &self,

@@ -105,6 +105,7 @@ pub(crate) const UNIQUES: &[Unique] = &[
     internal("audit_head", &["id"], true, "the one row, made by migration 0001 and never inserted again"),
     internal("second_factors", &["user_id"], true, "one per account, replaced in one change by second_factors.rs"),
     internal("recovery_codes", &["code_hash"], false, "the hash of a random code, made by second_factors.rs"),
+    internal("account_locks", &["account"], true, "one per account name, inserted or refreshed with ON CONFLICT by accounts.rs"),
 ];
 
 impl Unique {

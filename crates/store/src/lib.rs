@@ -23,6 +23,7 @@ mod requests;
 mod schedule;
 #[cfg(test)]
 mod schema;
+mod second_factors;
 mod sites;
 mod terminal_list;
 mod terminals;
@@ -50,6 +51,7 @@ pub use schedule::{
     OffHours, Permit, PersonRef, PlanAbout, PlanSummary, Rules, SavedPlan, ScheduleFilter, Visit,
     VisitQuery, VisitTerminal,
 };
+pub use second_factors::SecondFactorRow;
 pub use sites::Site;
 pub use terminal_list::TerminalPageJson;
 pub use terminals::{AssetEvent, ImportReport, Terminal, TerminalFilter, TerminalPatch};

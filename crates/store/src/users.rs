@@ -22,6 +22,10 @@ pub struct User {
     /// The password was set by someone else (an administrator, the CLI): the person changes
     /// it at their next sign-in.
     pub must_change_password: bool,
+    /// A second factor (TOTP) is enrolled and confirmed: signing in asks for a code.
+    pub second_factor: bool,
+    /// Locked by failed sign-ins (filled in by the list of accounts; `false` elsewhere).
+    pub locked: bool,
 }
 
 /// Internal row with the hash; never leaves this crate.
@@ -30,8 +34,9 @@ pub(crate) struct UserWithHash {
     pub password_hash: String,
 }
 
-pub(crate) const USER_COLUMNS: &str =
-    "u.id, u.username, u.display_name, u.role, u.disabled, u.created_at, u.must_change_password";
+pub(crate) const USER_COLUMNS: &str = "u.id, u.username, u.display_name, u.role, u.disabled, u.created_at, u.must_change_password, \
+     (SELECT COUNT(*) FROM second_factors f WHERE f.user_id = u.id \
+     AND f.confirmed_at IS NOT NULL) AS second_factor";
 
 pub(crate) fn user_row(r: &AnyRow) -> Result<User, sqlx::Error> {
     let role: String = r.try_get("role")?;
@@ -43,6 +48,8 @@ pub(crate) fn user_row(r: &AnyRow) -> Result<User, sqlx::Error> {
         disabled: r.try_get::<i64, _>("disabled")? != 0,
         created_at: r.try_get("created_at")?,
         must_change_password: r.try_get::<i64, _>("must_change_password")? != 0,
+        second_factor: r.try_get::<i64, _>("second_factor")? != 0,
+        locked: false,
     })
 }
 
@@ -89,7 +96,14 @@ async fn user_in(conn: &mut sqlx::AnyConnection, id: i64) -> Result<User, StoreE
 }
 
 impl Store {
-    pub async fn users(&self, req: PageRequest) -> Result<Page<User>, StoreError> {
+    /// A page of accounts, each marked `locked` when its name has `limit` failed sign-ins or
+    /// more within the last `window`.
+    pub async fn users(
+        &self,
+        req: PageRequest,
+        window: chrono::Duration,
+        limit: i64,
+    ) -> Result<Page<User>, StoreError> {
         let rows = sqlx::query(sql(format!(
             "SELECT {USER_COLUMNS} FROM users u ORDER BY u.username LIMIT $1 OFFSET $2"
         )))
@@ -100,11 +114,12 @@ impl Store {
         let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users")
             .fetch_one(&self.pool)
             .await?;
-        Ok(Page::new(
-            rows.iter().map(user_row).collect::<Result<_, _>>()?,
-            total,
-            req,
-        ))
+        let locked = self.locked_accounts(window, limit).await?;
+        let mut users: Vec<User> = rows.iter().map(user_row).collect::<Result<_, _>>()?;
+        for u in &mut users {
+            u.locked = locked.contains(&u.username);
+        }
+        Ok(Page::new(users, total, req))
     }
 
     pub async fn user(&self, id: i64) -> Result<User, StoreError> {
@@ -226,7 +241,7 @@ impl Store {
         .await?;
         // New credentials or a new role end what the old ones opened (sessions and tokens).
         if disabled || patch.password_hash.is_some() || role != before.role {
-            let revoked = end_credentials(&mut ch, id).await?;
+            let revoked = end_credentials(&mut ch, id, None).await?;
             if revoked > 0 {
                 changes.insert("tokens_revoked".into(), json!({"after": revoked}));
             }

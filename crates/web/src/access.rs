@@ -17,7 +17,7 @@ use jukiops_domain::vocab::Labelled;
 use serde::{Deserialize, Serialize};
 
 use crate::AppState;
-use crate::auth::CurrentUser;
+use crate::auth::{AccountUser, CurrentUser};
 use crate::error::AppError;
 
 /// The OpenAPI extension naming what an operation needs.
@@ -190,7 +190,16 @@ pub async fn api_gate(State(state): State<AppState>, req: Request, next: Next) -
         return next.run(req).await;
     }
     let (mut parts, body) = req.into_parts();
-    let user = match CurrentUser::from_request_parts(&mut parts, &state).await {
+    // One's own account is reachable before the first sign-in's setup is done (its handlers
+    // then allow only the setup itself); everything else needs the setup done.
+    let user = if *needs == Needs::Action(Action::ManageOwnAccount) {
+        AccountUser::from_request_parts(&mut parts, &state)
+            .await
+            .map(|a| a.user)
+    } else {
+        CurrentUser::from_request_parts(&mut parts, &state).await
+    };
+    let user = match user {
         Ok(u) => u,
         Err(e) => return e.into_response(),
     };

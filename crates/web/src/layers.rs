@@ -215,7 +215,37 @@ async fn healthz(State(state): State<AppState>) -> Response {
     }
 }
 
-async fn metrics_text(State(state): State<AppState>) -> Response {
+/// Prometheus text, for the listed addresses (loopback by default) or a scraper that
+/// presents the scrape token; anyone else gets 403.
+async fn metrics_text(
+    State(state): State<AppState>,
+    crate::auth::ClientAddress(address): crate::auth::ClientAddress,
+    headers: axum::http::HeaderMap,
+) -> Response {
+    let listed = address.parse::<std::net::IpAddr>().is_ok_and(|ip| {
+        state
+            .config
+            .metrics_addresses
+            .iter()
+            .any(|n| n.contains(&ip))
+    });
+    let presented = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim);
+    let token_ok = match (&state.config.metrics_token, presented) {
+        (Some(expected), Some(given)) => same_secret(expected, given),
+        _ => false,
+    };
+    if !listed && !token_ok {
+        tracing::warn!(address, "metrics refused");
+        return AppError::new(
+            StatusCode::FORBIDDEN,
+            "メトリクスは許可されたアドレスから、またはスクレイプ用トークンを付けて取得してください。",
+        )
+        .into_response();
+    }
     match &state.metrics {
         Some(h) => (
             [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
@@ -224,6 +254,13 @@ async fn metrics_text(State(state): State<AppState>) -> Response {
             .into_response(),
         None => (StatusCode::NOT_FOUND, "metrics disabled").into_response(),
     }
+}
+
+/// Whether two secrets are equal, compared as digests (the time taken does not tell how
+/// much of a guess was right).
+fn same_secret(a: &str, b: &str) -> bool {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(a.as_bytes()) == Sha256::digest(b.as_bytes())
 }
 
 /// Assets compiled into the binary: nothing is fetched from outside at run time.

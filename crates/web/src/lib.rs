@@ -39,6 +39,18 @@ pub struct WebConfig {
     pub request_timeout: Duration,
     /// Reverse proxies whose `X-Forwarded-For` names the client (none by default).
     pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// Clients allowed to read `/metrics` without a token (default: loopback only).
+    pub metrics_addresses: Vec<ipnet::IpNet>,
+    /// A scrape token: `Authorization: Bearer <token>` reads `/metrics` from anywhere.
+    pub metrics_token: Option<String>,
+}
+
+/// The default of `metrics_addresses`: this machine only.
+pub fn loopback_networks() -> Vec<ipnet::IpNet> {
+    ["127.0.0.0/8", "::1/128"]
+        .iter()
+        .filter_map(|n| n.parse().ok())
+        .collect()
 }
 
 impl Default for WebConfig {
@@ -49,6 +61,8 @@ impl Default for WebConfig {
             max_body_bytes: 5 * 1024 * 1024,
             request_timeout: Duration::from_secs(30),
             trusted_proxies: Vec::new(),
+            metrics_addresses: loopback_networks(),
+            metrics_token: None,
         }
     }
 }

@@ -12,6 +12,23 @@ const SOURCES: &[(&str, &str)] = &[
     ("macros.html", include_str!("../templates/macros.html")),
     ("login.html", include_str!("../templates/login.html")),
     (
+        "login_second_factor.html",
+        include_str!("../templates/login_second_factor.html"),
+    ),
+    ("setup.html", include_str!("../templates/setup.html")),
+    (
+        "second_factor.html",
+        include_str!("../templates/second_factor.html"),
+    ),
+    (
+        "enrolment_form.html",
+        include_str!("../templates/enrolment_form.html"),
+    ),
+    (
+        "recovery_codes.html",
+        include_str!("../templates/recovery_codes.html"),
+    ),
+    (
         "dashboard.html",
         include_str!("../templates/dashboard.html"),
     ),

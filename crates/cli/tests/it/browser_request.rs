@@ -10,7 +10,7 @@ use crate::browser::{ChromeDriver, SCENARIO, text_of, wait_for_path};
 use crate::support::{Engine, TestApp, test_password, username};
 
 /// Sets a form field's value directly (date and time inputs ignore typed text in some locales).
-async fn fill(client: &Client, css: &str, value: &str) {
+pub(crate) async fn fill(client: &Client, css: &str, value: &str) {
     let el = client
         .find(Locator::Css(css))
         .await
@@ -24,7 +24,7 @@ async fn fill(client: &Client, css: &str, value: &str) {
         .unwrap_or_else(|e| panic!("set {css}: {e}"));
 }
 
-async fn click(client: &Client, css: &str) {
+pub(crate) async fn click(client: &Client, css: &str) {
     client
         .find(Locator::Css(css))
         .await
@@ -36,7 +36,7 @@ async fn click(client: &Client, css: &str) {
 
 /// Waits until the element at `css` shows `needle` (a form post redirects back to the same
 /// path, so the path alone does not say the new page has loaded).
-async fn wait_for_text(client: &Client, css: &str, needle: &str) {
+pub(crate) async fn wait_for_text(client: &Client, css: &str, needle: &str) {
     let started = std::time::Instant::now();
     loop {
         if let Ok(el) = client.find(Locator::Css(css)).await

@@ -140,19 +140,44 @@ pub struct TestApp {
     pub base: String,
 }
 
+/// The harness's policy: `config`'s, but its accounts (whose passwords the harness set)
+/// sign in with the password alone, with no second factor and no first-sign-in change, so
+/// that every test not about those signs in as it always did. The tests of the second
+/// factor and the first sign-in use [`TestApp::spawn_secure`], the policy as given.
+fn relaxed(config: WebConfig) -> WebConfig {
+    WebConfig {
+        accounts: config.accounts.relaxed(),
+        ..config
+    }
+}
+
 impl TestApp {
     pub async fn spawn(engine: Engine) -> TestApp {
         Self::spawn_with(engine, WebConfig::default()).await
     }
 
+    /// With `config`, relaxed as [`relaxed`] says.
     pub async fn spawn_with(engine: Engine, config: WebConfig) -> TestApp {
+        Self::spawn_full(engine, relaxed(config), None).await
+    }
+
+    /// With `config` exactly: by default the second factor is required of the City's
+    /// staff, the lead, the security officer and the administrator, and every account the
+    /// harness made changes its password at its first sign-in.
+    pub async fn spawn_secure(engine: Engine, config: WebConfig) -> TestApp {
         Self::spawn_full(engine, config, None).await
+    }
+
+    /// With `config` exactly and a Prometheus recorder of its own (not the process's).
+    pub async fn spawn_secure_with_metrics(engine: Engine, config: WebConfig) -> TestApp {
+        let recorder = metrics_exporter_prometheus::PrometheusBuilder::new().build_recorder();
+        Self::spawn_full(engine, config, Some(recorder.handle())).await
     }
 
     /// With the Prometheus recorder installed (once per test process).
     pub async fn spawn_with_metrics(engine: Engine) -> TestApp {
         let handle = jukiops_web::install_metrics().expect("first recorder of this test process");
-        Self::spawn_full(engine, WebConfig::default(), Some(handle)).await
+        Self::spawn_full(engine, relaxed(WebConfig::default()), Some(handle)).await
     }
 
     async fn spawn_full(
@@ -162,7 +187,10 @@ impl TestApp {
     ) -> TestApp {
         let db = TestDb::new(engine).await;
         let store = db.store().await;
-        let app = App::open_builtin(store).await.expect("contract");
+        let app = App::open_builtin(store)
+            .await
+            .expect("contract")
+            .with_sealing_key(jukiops_app::second_factor::SealingKey::random());
         let store = app.store().clone();
         let system = Actor::System("test".into());
         for role in Role::ALL {
@@ -217,7 +245,16 @@ impl TestApp {
         c
     }
 
+    /// The audit entries but the login history (every client's sign-in adds to it).
     pub async fn audit_count(&self) -> i64 {
+        sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM audit_entries WHERE entity <> 'sign_in'")
+            .fetch_one(self.store.pool())
+            .await
+            .expect("count")
+    }
+
+    /// Every audit entry.
+    pub async fn audit_total(&self) -> i64 {
         sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM audit_entries")
             .fetch_one(self.store.pool())
             .await
@@ -243,4 +280,38 @@ pub fn problem_fields(body: &Value) -> Vec<String> {
 
 pub fn jukiops_bin() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_jukiops"))
+}
+
+/// The TOTP code of `secret` (base32, as the enrolment shows it) for time step `step`.
+pub fn totp_at(secret: &str, step: u64) -> String {
+    let bytes = totp_rs::Secret::try_from_base32(secret).expect("base32 secret");
+    let totp = totp_rs::Builder::new()
+        .with_secret(bytes)
+        .build()
+        .expect("totp");
+    totp.generate(step * 30).to_string()
+}
+
+/// The current TOTP time step (30 s).
+pub fn now_step() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("clock")
+        .as_secs()
+        / 30
+}
+
+/// A code of a time step later than `last` (moved on to it), as an authenticator app
+/// gives one: the server accepts a step once, and the steps before and after the current
+/// one; when both ahead were used, it waits for the next step.
+pub async fn fresh_code(secret: &str, last: &mut u64) -> String {
+    loop {
+        let now = now_step();
+        let step = (*last + 1).max(now);
+        if step <= now + 1 {
+            *last = step;
+            return totp_at(secret, step);
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    }
 }

@@ -22,3 +22,11 @@ CREATE TABLE recovery_codes (
     used_at TEXT
 );
 CREATE INDEX recovery_codes_by_user ON recovery_codes (user_id);
+
+-- An account name (as typed: known or not, indistinguishably) that reached the limit of
+-- failed sign-ins: one row while locked, so that the lock is recorded in the trail once.
+-- The refusal itself counts login_failures; an administrator's unlock removes both.
+CREATE TABLE account_locks (
+    account TEXT NOT NULL PRIMARY KEY,
+    locked_at TEXT NOT NULL
+);

@@ -1,12 +1,13 @@
 //! User administration over the API; thin handlers over [`jukiops_app::users`].
 
+use utoipa_axum::routes;
+use utoipa_axum::router::OpenApiRouter;
+use jukiops_domain::people::Action;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use jukiops_domain::people::{Action, NewUserInput, UserUpdateInput};
+use jukiops_domain::people::{NewUserInput, UserUpdateInput};
 use jukiops_store::{Page, User};
-use utoipa_axum::router::OpenApiRouter;
-use utoipa_axum::routes;
 
 use super::json::ApiJson;
 use super::{JsonResult, Paging};
@@ -15,7 +16,7 @@ use crate::auth::CurrentUser;
 use crate::error::ApiResult;
 use crate::extract::{Path, Query};
 
-#[utoipa::path(get, path = "/api/v1/users", tag = "users", extensions(("x-jukiops-action" = json!(Action::ViewUsers))), params(Paging), responses((status = 200, body = Page<User>), (status = 403, body = crate::error::Problem)))]
+#[utoipa::path(get, path = "/api/v1/users", extensions(("x-jukiops-action" = json!(Action::ViewUsers))), tag = "users", params(Paging), responses((status = 200, body = Page<User>), (status = 403, body = crate::error::Problem)))]
 pub async fn list(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -24,7 +25,7 @@ pub async fn list(
     Ok(Json(state.app.users(&user.actor(), p.request()).await?))
 }
 
-#[utoipa::path(post, path = "/api/v1/users", tag = "users", extensions(("x-jukiops-action" = json!(Action::ManageUsers))), request_body = NewUserInput,
+#[utoipa::path(post, path = "/api/v1/users", extensions(("x-jukiops-action" = json!(Action::ManageUsers))), tag = "users", request_body = NewUserInput,
     responses((status = 201, body = User), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 pub async fn create(
     State(state): State<AppState>,
@@ -35,7 +36,7 @@ pub async fn create(
     Ok((StatusCode::CREATED, Json(created)))
 }
 
-#[utoipa::path(patch, path = "/api/v1/users/{id}", tag = "users", extensions(("x-jukiops-action" = json!(Action::ManageUsers))), params(("id" = i64, Path)), request_body = UserUpdateInput,
+#[utoipa::path(patch, path = "/api/v1/users/{id}", extensions(("x-jukiops-action" = json!(Action::ManageUsers))), tag = "users", params(("id" = i64, Path)), request_body = UserUpdateInput,
     responses((status = 200, body = User), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 pub async fn update(
     State(state): State<AppState>,
@@ -48,9 +49,36 @@ pub async fn update(
     ))
 }
 
+/// Unlocks an account locked by failed sign-ins (its failures are forgotten), audited.
+#[utoipa::path(post, path = "/api/v1/users/{id}/unlock", extensions(("x-jukiops-action" = json!(Action::ManageUsers))), tag = "users", params(("id" = i64, Path)),
+    responses((status = 204), (status = 404, body = crate::error::Problem), (status = 409, body = crate::error::Problem)))]
+pub async fn unlock(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> ApiResult<StatusCode> {
+    state.app.unlock_user(&user.actor(), id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Resets an account's second factor (audited): it signs in with its password until it
+/// enrols again.
+#[utoipa::path(delete, path = "/api/v1/users/{id}/second-factor", extensions(("x-jukiops-action" = json!(Action::ManageUsers))), tag = "users", params(("id" = i64, Path)),
+    responses((status = 204), (status = 404, body = crate::error::Problem)))]
+pub async fn reset_second_factor(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> ApiResult<StatusCode> {
+    state.app.reset_second_factor(&user.actor(), id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
 /// The routes of this feature, each operation naming what it needs.
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list, create))
         .routes(routes!(update))
+        .routes(routes!(unlock))
+        .routes(routes!(reset_second_factor))
 }

@@ -1,5 +1,7 @@
 //! Signing in and out, and one's own account (password, API tokens).
 
+use super::PageRoutes;
+use crate::access::Needs;
 use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -7,13 +9,13 @@ use jukiops_domain::people::Action;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
-use super::PageRoutes;
+use jukiops_app::accounts::{LoginRefused, SecondStep};
+
 use super::extract::{Path, Query};
 use super::form::{Form, PageForm, optional_id, post_redirect_get};
-use super::{PageError, PageResult, PageUser, merge, see_other};
+use super::{AccountPageUser, PageError, PageResult, PageUser, merge, see_other};
 use crate::AppState;
-use crate::access::Needs;
-use crate::auth::{self, ClientAddress};
+use crate::auth::{self, Client, ClientAddress};
 use crate::error::AppError;
 use crate::templates::render;
 
@@ -61,18 +63,33 @@ pub struct LoginForm {
 }
 
 /// The one form posted before signing in: no role to check, bounded by the body limit.
+/// A correct password of an account with a second factor opens a session that waits for
+/// it on the next page; an account with its first sign-in's setup to do goes there.
 pub async fn login(
     State(state): State<AppState>,
-    ClientAddress(address): ClientAddress,
+    client: Client,
     super::extract::Form(f): super::extract::Form<LoginForm>,
 ) -> PageResult {
     let next = safe_next(f.next.as_deref());
-    match auth::login(&state, &f.username, &f.password, &address).await {
-        Ok((_, secret)) => Ok((
-            [(header::SET_COOKIE, auth::session_cookie(&state, &secret))],
-            Redirect::to(&next),
-        )
-            .into_response()),
+    match auth::login(&state, &f.username, &f.password, SecondStep::Later, &client).await {
+        Ok(signed) => {
+            let to = if signed.second_factor_pending {
+                let q = serde_urlencoded::to_string([("next", &next)]).unwrap_or_default();
+                format!("/login/second-factor?{q}")
+            } else if state.app.setup_of(&signed.user).pending() {
+                "/account/setup".to_string()
+            } else {
+                next
+            };
+            Ok((
+                [(
+                    header::SET_COOKIE,
+                    auth::session_cookie(&state, &signed.secret),
+                )],
+                Redirect::to(&to),
+            )
+                .into_response())
+        }
         Err(e) if e.status.is_client_error() => {
             login_page(e.status, &next, &f.username, Some(e.message))
         }
@@ -80,10 +97,84 @@ pub async fn login(
     }
 }
 
-pub async fn logout(State(state): State<AppState>, headers: axum::http::HeaderMap) -> Response {
+fn second_step_page(status: StatusCode, next: &str, error: Option<String>) -> PageResult {
+    let ctx =
+        json!({"title": "二要素認証", "me": null, "flash": null, "error": error, "next": next});
+    Ok((
+        status,
+        render(
+            "login_second_factor.html",
+            minijinja::Value::from(minijinja::value::Serde(&ctx)),
+        )?,
+    )
+        .into_response())
+}
+
+/// The second step of signing in: the code of the authenticator app or a recovery code.
+pub async fn code_form(
+    State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
+    Query(q): Query<LoginQuery>,
+) -> PageResult {
+    let pending = match auth::cookie_value(&headers, auth::SESSION_COOKIE) {
+        Some(secret) => state.app.session(secret).await?,
+        None => None,
+    };
+    match pending {
+        Some(s) if s.second_factor_pending => {
+            second_step_page(StatusCode::OK, &safe_next(q.next.as_deref()), None)
+        }
+        Some(_) => Ok(see_other("/")),
+        None => Ok(see_other("/login")),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct SecondStepForm {
+    #[serde(default)]
+    pub code: String,
+    pub next: Option<String>,
+}
+
+pub async fn code(
+    State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
+    client: Client,
+    super::extract::Form(f): super::extract::Form<SecondStepForm>,
+) -> PageResult {
+    let next = safe_next(f.next.as_deref());
+    let Some(secret) = auth::cookie_value(&headers, auth::SESSION_COOKIE) else {
+        return Ok(see_other("/login"));
+    };
+    match state.app.second_step(secret, &f.code, client.info()).await {
+        Ok(user) => {
+            let to = if state.app.setup_of(&user).pending() {
+                "/account/setup".to_string()
+            } else {
+                next
+            };
+            Ok(see_other(&to))
+        }
+        Err(LoginRefused::NoPendingSession) => Ok(see_other("/login")),
+        Err(refused) => {
+            let e = auth::login_refusal(refused);
+            if e.status.is_client_error() {
+                second_step_page(e.status, &next, Some(e.message))
+            } else {
+                Err(PageError(e))
+            }
+        }
+    }
+}
+
+pub async fn logout(
+    State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
+    client: Client,
+) -> Response {
     let secret = auth::cookie_value(&headers, auth::SESSION_COOKIE);
     if let Some(s) = secret
-        && let Err(e) = state.app.logout(s).await
+        && let Err(e) = state.app.logout(s, client.info()).await
     {
         tracing::error!(error = ?e, "could not delete session");
     }
@@ -105,7 +196,15 @@ async fn account_page(
     extra: Value,
 ) -> PageResult {
     let tokens = state.app.api_tokens(&user.actor()).await?;
-    let mut ctx = json!({"tokens": tokens, "new_secret": null});
+    let me = state.app.own_user(&user.actor()).await?;
+    let sign_ins = state.app.own_sign_ins(&user.actor()).await?;
+    let mut ctx = json!({
+        "tokens": tokens,
+        "new_secret": null,
+        "second_factor": me.second_factor,
+        "second_factor_required": state.app.account_policy().requires_second_factor(me.role),
+        "sign_ins": sign_ins,
+    });
     merge(&mut ctx, extra);
     Ok((status, render("account.html", user.ctx("アカウント", ctx))?).into_response())
 }
@@ -121,26 +220,165 @@ pub struct PasswordForm {
 
 impl PageForm for PasswordForm {
     const ACTION: Action = Action::ManageOwnAccount;
+    const DURING_SETUP: bool = true;
 }
 
+/// Changes one's own password. Every session of the account ends, this one too (sign in
+/// again), but during the first sign-in's setup, which goes on in this session.
 pub async fn change_password(
     State(state): State<AppState>,
-    user: PageUser,
+    account: AccountPageUser,
     ClientAddress(address): ClientAddress,
     Form(f): Form<PasswordForm>,
 ) -> PageResult {
+    let user = &account.user;
+    let in_setup = account.setup.pending();
+    let keep = account.session.as_deref().filter(|_| in_setup);
     let result = state
         .app
-        .change_own_password(&user.actor(), &f.current, &f.new_password, &address)
+        .change_own_password(&user.actor(), &f.current, &f.new_password, &address, keep)
         .await;
-    // Every session of the account ended, this one too: sign in again.
+    let to = if in_setup { "/account/setup" } else { "/login" };
     post_redirect_get(
         result.map_err(Into::into),
-        |_| "/login".to_string(),
+        |_| to.to_string(),
         &f,
-        |status, extra| account_page(&state, &user, status, extra),
+        |status, extra| password_page(&state, &account, status, extra),
     )
     .await
+}
+
+/// The page of a refused password change: the setup page during the setup, else the
+/// account page.
+async fn password_page(
+    state: &AppState,
+    account: &AccountPageUser,
+    status: StatusCode,
+    extra: Value,
+) -> PageResult {
+    if account.setup.pending() {
+        setup_page(state, account, status, extra).await
+    } else {
+        account_page(state, &account.user, status, extra).await
+    }
+}
+
+/// The first sign-in's setup: the password someone else set is changed, then the second
+/// factor the role requires is enrolled. Every other page waits for it.
+pub async fn setup(State(state): State<AppState>, account: AccountPageUser) -> PageResult {
+    if !account.setup.pending() {
+        return Ok(see_other("/"));
+    }
+    setup_page(&state, &account, StatusCode::OK, Value::Null).await
+}
+
+async fn setup_page(
+    state: &AppState,
+    account: &AccountPageUser,
+    status: StatusCode,
+    extra: Value,
+) -> PageResult {
+    let enrolment = if account.setup.enrol && !account.setup.change_password {
+        Some(state.app.begin_enrolment(&account.user.actor()).await?)
+    } else {
+        None
+    };
+    let mut ctx = json!({"setup": account.setup, "enrolment": enrolment});
+    merge(&mut ctx, extra);
+    Ok((
+        status,
+        render("setup.html", account.user.ctx("初回の設定", ctx))?,
+    )
+        .into_response())
+}
+
+/// The enrolment of one's own second factor: the QR code and the secret, and the form
+/// that confirms it with a code.
+pub async fn enrolment(State(state): State<AppState>, account: AccountPageUser) -> PageResult {
+    if account.setup.change_password {
+        return Ok(see_other("/account/setup"));
+    }
+    enrolment_page(&state, &account, StatusCode::OK, Value::Null).await
+}
+
+async fn enrolment_page(
+    state: &AppState,
+    account: &AccountPageUser,
+    status: StatusCode,
+    extra: Value,
+) -> PageResult {
+    if account.setup.pending() {
+        return setup_page(state, account, status, extra).await;
+    }
+    let enrolment = state.app.begin_enrolment(&account.user.actor()).await?;
+    let mut ctx = json!({"enrolment": enrolment});
+    merge(&mut ctx, extra);
+    let html = render(
+        "second_factor.html",
+        account.user.ctx("二要素認証の登録", ctx),
+    )?;
+    Ok((status, html).into_response())
+}
+
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct EnrolmentForm {
+    #[serde(skip_serializing)]
+    pub code: String,
+}
+
+impl PageForm for EnrolmentForm {
+    const ACTION: Action = Action::ManageOwnAccount;
+    const DURING_SETUP: bool = true;
+}
+
+/// Confirms the enrolment with a code; the answer shows the recovery codes, this once.
+pub async fn enrol(
+    State(state): State<AppState>,
+    account: AccountPageUser,
+    Form(f): Form<EnrolmentForm>,
+) -> PageResult {
+    if account.setup.change_password {
+        return Ok(see_other("/account/setup"));
+    }
+    match state
+        .app
+        .confirm_enrolment(&account.user.actor(), &f.code)
+        .await
+    {
+        Ok(codes) => {
+            let ctx = json!({"codes": codes.recovery_codes});
+            let html = render("recovery_codes.html", account.user.ctx("回復コード", ctx))?;
+            Ok((StatusCode::OK, html).into_response())
+        }
+        Err(e) => {
+            let (status, message, errors) = super::form_errors(AppError::from(e))?;
+            let extra = json!({"error": message, "errors": errors});
+            enrolment_page(&state, &account, status, extra).await
+        }
+    }
+}
+
+/// Ends every session of one's own account, this one too (API tokens stay).
+pub async fn sign_out_all(
+    State(state): State<AppState>,
+    user: PageUser,
+    Form(_): Form<SignOutEverywhereForm>,
+) -> PageResult {
+    state.app.sign_out_everywhere(&user.actor()).await?;
+    Ok((
+        [(header::SET_COOKIE, auth::clear_cookie(&state))],
+        Redirect::to("/login"),
+    )
+        .into_response())
+}
+
+/// The button's empty form.
+#[derive(Debug, Default, Deserialize)]
+pub struct SignOutEverywhereForm {}
+
+impl PageForm for SignOutEverywhereForm {
+    const ACTION: Action = Action::ManageOwnAccount;
 }
 
 #[derive(Debug, Default, Deserialize, Serialize)]
@@ -192,17 +430,15 @@ pub fn routes() -> PageRoutes {
     PageRoutes::new()
         .get("/login", Needs::Public, login_form)
         .post("/login", Needs::Public, login)
+        .get("/login/second-factor", Needs::Public, code_form)
+        .post("/login/second-factor", Needs::Public, code)
         .post("/logout", Needs::Public, logout)
         .get("/account", Action::ManageOwnAccount, show)
-        .post(
-            "/account/password",
-            Action::ManageOwnAccount,
-            change_password,
-        )
+        .get("/account/setup", Action::ManageOwnAccount, setup)
+        .get("/account/second-factor", Action::ManageOwnAccount, enrolment)
+        .post("/account/second-factor", Action::ManageOwnAccount, enrol)
+        .post("/account/password", Action::ManageOwnAccount, change_password)
         .post("/account/tokens", Action::ManageOwnAccount, create_token)
-        .post(
-            "/account/tokens/{id}/revoke",
-            Action::ManageOwnAccount,
-            revoke_token,
-        )
+        .post("/account/tokens/{id}/revoke", Action::ManageOwnAccount, revoke_token)
+        .post("/account/sign-out-everywhere", Action::ManageOwnAccount, sign_out_all)
 }

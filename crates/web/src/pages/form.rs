@@ -30,6 +30,9 @@ pub trait PageForm: DeserializeOwned + Send {
     const ACTION: Action;
     /// The largest body accepted, in bytes.
     const MAX_BYTES: usize = 32 * 1024;
+    /// Posted before the first sign-in's setup is done (the password change, the
+    /// enrolment of the second factor); every other form waits for it.
+    const DURING_SETUP: bool = false;
 }
 
 /// A page's form, parsed once into `T` (repeated keys become lists).
@@ -41,7 +44,13 @@ impl<T: PageForm> FromRequest<AppState> for Form<T> {
 
     async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
         let (mut parts, body) = req.into_parts();
-        let user = PageUser::from_request_parts(&mut parts, state).await?;
+        let user = if T::DURING_SETUP {
+            super::AccountPageUser::from_request_parts(&mut parts, state)
+                .await?
+                .user
+        } else {
+            PageUser::from_request_parts(&mut parts, state).await?
+        };
         user.require(T::ACTION)
             .map_err(IntoResponse::into_response)?;
         let req = Request::from_parts(parts, body);

@@ -142,6 +142,31 @@ const NAV: &[(&str, &str, Action)] = &[
 #[derive(Debug, Clone)]
 pub struct PageUser(pub CurrentUser);
 
+/// Where a page request goes when its sign-in is missing or not finished: the login form
+/// (remembering the page), the second step, or the first sign-in's setup.
+fn page_sign_in(
+    parts: &Parts,
+    signed: Option<&crate::auth::Signed>,
+    setup_allowed: bool,
+) -> Option<Response> {
+    match signed {
+        None => {
+            let next = parts
+                .extensions
+                .get::<OriginalUri>()
+                .map(|u| u.0.to_string())
+                .unwrap_or_else(|| "/".into());
+            let next: String = serde_urlencoded::to_string([("next", next)]).unwrap_or_default();
+            Some(Redirect::to(&format!("/login?{next}")).into_response())
+        }
+        Some(s) if s.pending => Some(Redirect::to("/login/second-factor").into_response()),
+        Some(s) if s.setup.pending() && !setup_allowed => {
+            Some(Redirect::to("/account/setup").into_response())
+        }
+        Some(_) => None,
+    }
+}
+
 impl FromRequestParts<AppState> for PageUser {
     type Rejection = Response;
 
@@ -149,20 +174,46 @@ impl FromRequestParts<AppState> for PageUser {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        match CurrentUser::from_request_parts(parts, state).await {
-            Ok(u) => Ok(PageUser(u)),
-            Err(e) if e.status == StatusCode::UNAUTHORIZED => {
-                let next = parts
-                    .extensions
-                    .get::<OriginalUri>()
-                    .map(|u| u.0.to_string())
-                    .unwrap_or_else(|| "/".into());
-                let next: String =
-                    serde_urlencoded::to_string([("next", next)]).unwrap_or_default();
-                Err(Redirect::to(&format!("/login?{next}")).into_response())
-            }
-            Err(e) => Err(PageError(e).into_response()),
+        let signed = crate::auth::signed(parts, state)
+            .await
+            .map_err(|e| PageError(e).into_response())?;
+        if let Some(to) = page_sign_in(parts, signed.as_ref(), false) {
+            return Err(to);
         }
+        let s = signed.ok_or_else(|| PageError(AppError::unauthorized()).into_response())?;
+        Ok(PageUser(CurrentUser(s.user)))
+    }
+}
+
+/// The signed-in user of a page that stays open before the first sign-in's setup is done
+/// (the setup page, the password change, the enrolment).
+#[derive(Debug, Clone)]
+pub struct AccountPageUser {
+    pub user: PageUser,
+    pub setup: jukiops_app::accounts::Setup,
+    /// The session cookie's secret.
+    pub session: Option<String>,
+}
+
+impl FromRequestParts<AppState> for AccountPageUser {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let signed = crate::auth::signed(parts, state)
+            .await
+            .map_err(|e| PageError(e).into_response())?;
+        if let Some(to) = page_sign_in(parts, signed.as_ref(), true) {
+            return Err(to);
+        }
+        let s = signed.ok_or_else(|| PageError(AppError::unauthorized()).into_response())?;
+        Ok(AccountPageUser {
+            user: PageUser(CurrentUser(s.user)),
+            setup: s.setup,
+            session: s.session,
+        })
     }
 }
 

@@ -1,6 +1,7 @@
 //! User administration (the administrator): the list of accounts with the form to add one
 //! and, on each row, to change its role, disable it or reset its password.
 
+use super::PageRoutes;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
@@ -8,7 +9,6 @@ use jukiops_domain::people::{Action, NewUserInput, UserUpdateInput};
 use jukiops_store::PageRequest;
 use serde_json::{Value, json};
 
-use super::PageRoutes;
 use super::extract::{Path, Query};
 use super::form::{Form, PageForm, post_redirect_get};
 use super::{ListQuery, PageResult, PageUser, merge, page_value};
@@ -21,6 +21,14 @@ impl PageForm for NewUserInput {
 }
 
 impl PageForm for UserUpdateInput {
+    const ACTION: Action = Action::ManageUsers;
+}
+
+/// The empty form of a button on a user's row (unlock, reset the second factor).
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct UserButton {}
+
+impl PageForm for UserButton {
     const ACTION: Action = Action::ManageUsers;
 }
 
@@ -77,10 +85,40 @@ pub async fn update(
     .await
 }
 
+/// Unlocks an account locked by failed sign-ins.
+pub async fn unlock(
+    State(state): State<AppState>,
+    user: PageUser,
+    Path(id): Path<i64>,
+    Form(_): Form<UserButton>,
+) -> PageResult {
+    let result = state.app.unlock_user(&user.actor(), id).await;
+    post_redirect_get(
+        result.map_err(Into::into),
+        |_| "/users".to_string(),
+        &NewUserInput::default(),
+        |status, extra| list_page(&state, &user, PageRequest::default(), status, extra),
+    )
+    .await
+}
+
+/// Resets an account's second factor: it signs in with its password until it enrols again.
+pub async fn reset_factor(
+    State(state): State<AppState>,
+    user: PageUser,
+    Path(id): Path<i64>,
+    Form(_): Form<UserButton>,
+) -> PageResult {
+    state.app.reset_second_factor(&user.actor(), id).await?;
+    Ok(super::see_other("/users"))
+}
+
 /// The pages of this feature, each naming what it needs.
 pub fn routes() -> PageRoutes {
     PageRoutes::new()
         .get("/users", Action::ViewUsers, list)
         .post("/users", Action::ManageUsers, create)
         .post("/users/{id}", Action::ManageUsers, update)
+        .post("/users/{id}/unlock", Action::ManageUsers, unlock)
+        .post("/users/{id}/second-factor/reset", Action::ManageUsers, reset_factor)
 }
