@@ -1,18 +1,18 @@
 //! Signing in and out and one's own account over the API; thin handlers over
 //! [`jukiops_app::accounts`].
 
-use utoipa_axum::routes;
-use utoipa_axum::router::OpenApiRouter;
 use crate::access::Needs;
-use jukiops_domain::people::Action;
 use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use jukiops_app::accounts::{SecondStep, SignInRecord};
 use jukiops_app::second_factor::{Enrolment, RecoveryCodes};
+use jukiops_domain::people::Action;
 use jukiops_store::{ApiToken, NewApiToken, Page, User};
 use serde::Deserialize;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use super::json::ApiJson;
 use super::{JsonResult, Paging};

@@ -1,13 +1,13 @@
 //! User administration over the API; thin handlers over [`jukiops_app::users`].
 
-use utoipa_axum::routes;
-use utoipa_axum::router::OpenApiRouter;
-use jukiops_domain::people::Action;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
+use jukiops_domain::people::Action;
 use jukiops_domain::people::{NewUserInput, UserUpdateInput};
 use jukiops_store::{Page, User};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use super::json::ApiJson;
 use super::{JsonResult, Paging};

@@ -435,10 +435,26 @@ pub fn routes() -> PageRoutes {
         .post("/logout", Needs::Public, logout)
         .get("/account", Action::ManageOwnAccount, show)
         .get("/account/setup", Action::ManageOwnAccount, setup)
-        .get("/account/second-factor", Action::ManageOwnAccount, enrolment)
+        .get(
+            "/account/second-factor",
+            Action::ManageOwnAccount,
+            enrolment,
+        )
         .post("/account/second-factor", Action::ManageOwnAccount, enrol)
-        .post("/account/password", Action::ManageOwnAccount, change_password)
+        .post(
+            "/account/password",
+            Action::ManageOwnAccount,
+            change_password,
+        )
         .post("/account/tokens", Action::ManageOwnAccount, create_token)
-        .post("/account/tokens/{id}/revoke", Action::ManageOwnAccount, revoke_token)
-        .post("/account/sign-out-everywhere", Action::ManageOwnAccount, sign_out_all)
+        .post(
+            "/account/tokens/{id}/revoke",
+            Action::ManageOwnAccount,
+            revoke_token,
+        )
+        .post(
+            "/account/sign-out-everywhere",
+            Action::ManageOwnAccount,
+            sign_out_all,
+        )
 }

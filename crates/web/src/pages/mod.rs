@@ -358,7 +358,7 @@ pub fn page_value<T: serde::Serialize>(p: &jukiops_store::Page<T>) -> Value {
 mod tests {
     use super::*;
 
-    /// Each page route is declared once, and only signing in and out is public.
+    /// Each page route is declared once, and only signing in (both steps) and out is public.
     #[test]
     fn every_page_route_is_declared_once_with_what_it_needs() {
         let routes = routes().into_routes();
@@ -377,6 +377,15 @@ mod tests {
             .filter(|r| r.needs == Needs::Public)
             .map(|r| format!("{} {}", r.method, r.path))
             .collect();
-        assert_eq!(public, ["GET /login", "POST /login", "POST /logout"]);
+        assert_eq!(
+            public,
+            [
+                "GET /login",
+                "POST /login",
+                "GET /login/second-factor",
+                "POST /login/second-factor",
+                "POST /logout"
+            ]
+        );
     }
 }

@@ -120,5 +120,9 @@ pub fn routes() -> PageRoutes {
         .post("/users", Action::ManageUsers, create)
         .post("/users/{id}", Action::ManageUsers, update)
         .post("/users/{id}/unlock", Action::ManageUsers, unlock)
-        .post("/users/{id}/second-factor/reset", Action::ManageUsers, reset_factor)
+        .post(
+            "/users/{id}/second-factor/reset",
+            Action::ManageUsers,
+            reset_factor,
+        )
 }
