@@ -106,6 +106,28 @@ pub fn flexible_bool<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<bo
     }
 }
 
+/// Accepts a whole number as a JSON number or as form text; empty (or absent) is `None`,
+/// anything else is refused naming the field.
+pub fn optional_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
+    use serde::Deserialize;
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum N {
+        Number(i64),
+        Text(String),
+    }
+    match Option::<N>::deserialize(d)? {
+        None => Ok(None),
+        Some(N::Number(n)) => Ok(Some(n)),
+        Some(N::Text(t)) if t.trim().is_empty() => Ok(None),
+        Some(N::Text(t)) => t
+            .trim()
+            .parse()
+            .map(Some)
+            .map_err(|_| serde::de::Error::custom("数字で入力してください")),
+    }
+}
+
 /// Checks a required free-text field: trimmed, non-empty, at most `max` characters.
 pub fn required_text(
     errors: &mut FieldErrors,
