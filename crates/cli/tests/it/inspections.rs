@@ -7,15 +7,8 @@ use serde_json::{Value, json};
 
 use crate::both_engines;
 use crate::jobs::{get, post, terminal};
-use crate::support::{Engine, TestApp, problem_fields, username};
+use crate::support::{Engine, TestApp, problem_fields};
 
-async fn user_id(app: &TestApp, role: Role) -> i64 {
-    sqlx::query_scalar::<_, i64>("SELECT id FROM users WHERE username = $1")
-        .bind(username(role))
-        .fetch_one(app.store.pool())
-        .await
-        .expect("user")
-}
 
 async fn put(c: &reqwest::Client, url: String, body: Value) -> (u16, Value) {
     let r = c.put(url).json(&body).send().await.expect("put");
@@ -126,7 +119,7 @@ async fn inspection_checklists_findings_and_follow_ups(engine: Engine) {
     )
     .await;
     assert_eq!(s, 200);
-    let me = user_id(&app, Role::ContractorWorker).await;
+    let me = app.user_id(Role::ContractorWorker).await;
     let url = app.url(&format!("/api/v1/jobs/{jid}/inspections"));
 
     // Bad checklists are refused, naming the field, and nothing is written.
@@ -136,7 +129,7 @@ async fn inspection_checklists_findings_and_follow_ups(engine: Engine) {
         (checklist(t1, me, "maybe", None), "answers[0].value", 422),
         (checklist(t3, me, "pass", None), "terminal_id", 422),
         (
-            checklist(t1, user_id(&app, Role::CityStaff).await, "pass", None),
+            checklist(t1, app.user_id(Role::CityStaff).await, "pass", None),
             "inspector_id",
             422,
         ),

@@ -7,15 +7,8 @@ use serde_json::{Value, json};
 
 use crate::both_engines;
 use crate::jobs::{get, post, terminal};
-use crate::support::{Engine, TestApp, problem_fields, username};
+use crate::support::{Engine, TestApp, problem_fields};
 
-async fn user_id(app: &TestApp, role: Role) -> i64 {
-    sqlx::query_scalar::<_, i64>("SELECT id FROM users WHERE username = $1")
-        .bind(username(role))
-        .fetch_one(app.store.pool())
-        .await
-        .expect("user")
-}
 
 async fn rotations(app: &TestApp) -> i64 {
     sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM password_rotations")
@@ -42,7 +35,7 @@ async fn password_changes_record_who_and_when_never_the_password(engine: Engine)
     let (s, other) = post(&city, app.url("/api/v1/jobs"),
         json!({"category": "エ", "origin": "city_order", "title": "設定変更", "terminal_ids": [t1]})).await;
     assert_eq!(s, 201, "{other}");
-    let me = user_id(&app, Role::ContractorWorker).await;
+    let me = app.user_id(Role::ContractorWorker).await;
     let rotation = |terminal: i64| json!({"job_id": jid, "terminal_id": terminal, "performer_id": me, "rotated_at": "2020-10-05 10:30"});
     let url = app.url("/api/v1/password-rotations");
 
@@ -72,7 +65,7 @@ async fn password_changes_record_who_and_when_never_the_password(engine: Engine)
             422,
         ),
         (
-            json!({"job_id": jid, "terminal_id": t1, "performer_id": user_id(&app, Role::CityStaff).await, "rotated_at": "2020-10-05 10:30"}),
+            json!({"job_id": jid, "terminal_id": t1, "performer_id": app.user_id(Role::CityStaff).await, "rotated_at": "2020-10-05 10:30"}),
             "performer_id",
             422,
         ),

@@ -27,14 +27,6 @@ async fn site_id(app: &TestApp, code: &str) -> i64 {
         .expect("site")
 }
 
-async fn user_id(app: &TestApp, role: Role) -> i64 {
-    let people = app.store.contractor_people().await.expect("people");
-    people
-        .iter()
-        .find(|p| p.username == username(role))
-        .map(|p| p.id)
-        .expect("user")
-}
 
 async fn post(c: &reqwest::Client, url: String, body: Value) -> (u16, Value) {
     let r = c.post(url).json(&body).send().await.expect("post");
@@ -51,7 +43,7 @@ async fn a_visit_on_a_holiday_is_refused(engine: Engine) {
     let app = TestApp::spawn(engine).await;
     let lead = app.client(Role::ContractorLead).await;
     let chuo = site_id(&app, "011011").await;
-    let worker = user_id(&app, Role::ContractorWorker).await;
+    let worker = app.user_id(Role::ContractorWorker).await;
     let before = app.audit_count().await;
     let (status, body) = post(
         &lead,
@@ -131,7 +123,7 @@ async fn contractor_off_hours_work_needs_the_citys_approval(engine: Engine) {
     let city = app.client(Role::CityStaff).await;
     let worker_c = app.client(Role::ContractorWorker).await;
     let chuo = site_id(&app, "011011").await;
-    let worker = user_id(&app, Role::ContractorWorker).await;
+    let worker = app.user_id(Role::ContractorWorker).await;
 
     // Without any off-hours record, an evening visit cannot even be planned.
     let (status, body) = post(
@@ -157,7 +149,7 @@ async fn contractor_off_hours_work_needs_the_citys_approval(engine: Engine) {
     let oh_id = application["id"].as_i64().expect("id");
 
     // The application covers only the workers it names.
-    let lead_id = user_id(&app, Role::ContractorLead).await;
+    let lead_id = app.user_id(Role::ContractorLead).await;
     let (status, body) = post(
         &lead,
         app.url("/api/v1/visits"),
@@ -253,7 +245,7 @@ async fn permits_are_flagged_until_granted(engine: Engine) {
     let city = app.client(Role::CityStaff).await;
     let kikusui = site_id(&app, "kikusui").await;
     let chuo = site_id(&app, "011011").await;
-    let worker = user_id(&app, Role::ContractorWorker).await;
+    let worker = app.user_id(Role::ContractorWorker).await;
     let (status, v) = post(
         &lead,
         app.url("/api/v1/visits"),
@@ -383,7 +375,7 @@ async fn the_schedule_pages_post_one_operation_each(engine: Engine) {
     let city = app.client(Role::CityStaff).await;
     let worker_c = app.client(Role::ContractorWorker).await;
     let chuo = site_id(&app, "011011").await;
-    let worker = user_id(&app, Role::ContractorWorker).await;
+    let worker = app.user_id(Role::ContractorWorker).await;
     let terminal: Value = lead
         .post(app.url("/api/v1/terminals"))
         .json(&json!({"asset_number": "V-1", "serial": "V-1", "model": "型式", "site_code": "011011", "room": "市民課"}))
@@ -557,7 +549,7 @@ async fn records_of_another_year_are_not_found(engine: Engine) {
     let app = TestApp::spawn(engine).await;
     let lead = app.client(Role::ContractorLead).await;
     let chuo = site_id(&app, "011011").await;
-    let worker = user_id(&app, Role::ContractorWorker).await;
+    let worker = app.user_id(Role::ContractorWorker).await;
     let (status, v) = post(
         &lead,
         app.url("/api/v1/visits"),

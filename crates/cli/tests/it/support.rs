@@ -246,6 +246,15 @@ impl TestApp {
     }
 
     /// The audit entries but the login history (every client's sign-in adds to it).
+    /// The id of the test user of `role`.
+    pub async fn user_id(&self, role: Role) -> i64 {
+        sqlx::query_scalar::<_, i64>("SELECT id FROM users WHERE username = $1")
+            .bind(username(role))
+            .fetch_one(self.store.pool())
+            .await
+            .expect("user")
+    }
+
     pub async fn audit_count(&self) -> i64 {
         sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM audit_entries WHERE entity <> 'sign_in'")
             .fetch_one(self.store.pool())
