@@ -39,8 +39,7 @@ fn panel_row(r: &AnyRow) -> Result<TouchPanel, sqlx::Error> {
         asset_number: r.try_get("asset_number")?,
         serial: r.try_get("serial")?,
         model: r.try_get("model")?,
-        status: AssetStatus::parse(&status)
-            .ok_or_else(|| sqlx::Error::Decode(format!("unknown status {status}").into()))?,
+        status: AssetStatus::decode(&status).map_err(|e| sqlx::Error::Decode(Box::new(e)))?,
         terminal_id: r.try_get("terminal_id")?,
         terminal_asset_number: r.try_get("terminal_asset_number")?,
         site_name: r.try_get("site_name")?,

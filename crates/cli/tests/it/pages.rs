@@ -21,6 +21,7 @@ const ALLOWED_LATIN: &[&str] = &[
     "OS",
     "Excel",
     "PDF",
+    "QR",
 ];
 
 /// Data, not UI: the test accounts' login names (shown as actors), the system actor of the
@@ -51,7 +52,14 @@ pub(crate) fn visible_text(html: &str) -> String {
                 .map(|j| j + close.len())
                 .unwrap_or(tail.len())
         } else {
-            tail.find('>').map(|j| j + 1).unwrap_or(tail.len())
+            let open = tail.find('>').map(|j| j + 1).unwrap_or(tail.len());
+            // `translate="no"` marks data shown as it is (a secret key, a code): its text,
+            // up to the next tag, is not UI.
+            if tail[..open].contains("translate=\"no\"") {
+                tail[open..].find('<').map(|j| open + j).unwrap_or(tail.len())
+            } else {
+                open
+            }
         };
         rest = &tail[end..];
     }
@@ -125,6 +133,15 @@ async fn notice_and_rotation_job(app: &TestApp, tid: i64, worker: i64) -> (i64, 
     )
     .await;
     (nid, jid)
+}
+
+/// Whether a page declared with `needs` is shown to `role` (sign-in and sign-out pages are
+/// checked signed out, below).
+fn shown_to(needs: &jukiops_web::access::Needs, role: Role) -> bool {
+    match needs {
+        jukiops_web::access::Needs::Action(a) => jukiops_domain::people::may(role, *a),
+        _ => false,
+    }
 }
 
 async fn every_page_renders_in_japanese(engine: Engine) {
@@ -243,6 +260,22 @@ async fn every_page_renders_in_japanese(engine: Engine) {
         (Role::ContractorWorker, format!("/terminals/{tid}")),
         (Role::SecurityOfficer, "/".into()),
     ];
+    // And every page without a parameter, for every role it is shown to: a new page is
+    // checked the day it is declared.
+    let pages: Vec<(Role, String)> = pages
+        .into_iter()
+        .chain(jukiops_web::page_routes().into_iter().flat_map(|r| {
+            // `/account/setup` is shown only while an account must be set up (accounts.rs).
+            let listed = r.method == axum::http::Method::GET
+                && r.path != "/account/setup"
+                && !r.path.contains('{')
+                && !r.path.contains('.');
+            Role::ALL
+                .into_iter()
+                .filter(move |role| listed && shown_to(&r.needs, *role))
+                .map(move |role| (role, r.path.clone()))
+        }))
+        .collect();
     let mut problems = Vec::new();
     for (role, path) in &pages {
         let c = app.client(*role).await;
@@ -608,9 +641,10 @@ both_engines!(
 #[test]
 pub(crate) fn visible_text_ignores_markup() {
     let words = english_words(&visible_text(
-        "<p class=\"x\">統合端末 CSV</p><script src=\"a.js\">var x;</script> Hello",
+        "<p class=\"x\">統合端末 CSV</p><script src=\"a.js\">var x;</script> Hello \
+         <code translate=\"no\">ABCDEF</code> <code>Code</code>",
     ));
-    assert_eq!(words, ["Hello"]);
+    assert_eq!(words, ["Hello", "Code"]);
 }
 
 /// Whether a page carries script or style the CSP would refuse: a `<script>` element without
