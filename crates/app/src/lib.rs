@@ -28,6 +28,7 @@ pub mod touch_panels;
 pub mod users;
 pub mod visits;
 pub mod waivers;
+pub mod work_log;
 
 use std::sync::Arc;
 

@@ -4,7 +4,7 @@
 //! `people` (roles, actors and the access table), `audit` (R8.5), `planner` (the
 //! all-site visit plan within 3 business days, R4.4), `jobs` (notices and jobs, R2-R4),
 //! `requests` (作業依頼書 to result report, R8), `schedule` (visits, off-hours work and
-//! permits, R5), `attachments`. Everything here is pure and
+//! permits, R5), `attachments`, `work_log` (work not on the equipment, §6(4)). Everything here is pure and
 //! unit-tested; storage and HTTP live in other crates.
 
 #[macro_use]
@@ -25,5 +25,6 @@ pub mod requests;
 pub mod rules;
 pub mod schedule;
 pub mod time;
+pub mod work_log;
 
 pub use validation::{Checked, FieldError, FieldErrors};

@@ -29,6 +29,7 @@ mod terminal_list;
 mod terminals;
 mod touch_panels;
 mod users;
+mod work_log;
 mod writer;
 
 pub use accounts::{ApiToken, LoginAttempt, NewApiToken, Session, Throttle, TokenUse};
@@ -57,6 +58,7 @@ pub use terminal_list::TerminalPageJson;
 pub use terminals::{AssetEvent, ImportReport, Terminal, TerminalFilter, TerminalPatch};
 pub use touch_panels::TouchPanel;
 pub use users::{NewUser, User, UserPatch};
+pub use work_log::{WorkLogEntry, WorkLogFilter};
 
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use sqlx::{AnyPool, Executor};

@@ -7,7 +7,9 @@ use serde_json::Value;
 
 use crate::people::Action;
 use crate::vocab::Labelled;
-use crate::{attachments, calendar, contract, inventory, jobs, people, requests, schedule};
+use crate::{
+    attachments, calendar, contract, inventory, jobs, people, requests, schedule, work_log,
+};
 
 labelled_enum! {
     /// A kind of record the audit trail names.
@@ -35,6 +37,7 @@ labelled_enum! {
         Procedure = ("procedure", "作業手順書"),
         WorkRecord = ("work_record", "作業記録"),
         Report = ("report", "結果報告"),
+        WorkLog = ("work_log", "機器以外の作業の記録"),
         SignIn = ("sign_in", "サインイン"),
         SecondFactor = ("second_factor", "二要素認証"),
     }
@@ -89,7 +92,9 @@ impl Entity {
             Site | Terminal | TouchPanel | TerminalImport => Action::ViewInventory,
             OffHours | Permit | Visit | Plan => Action::ViewSchedule,
             Notice | Job | PasswordRotation | Inspection | InspectionTemplate | Attachment
-            | WorkRequest | Question | Procedure | WorkRecord | Report => Action::ViewJobs,
+            | WorkRequest | Question | Procedure | WorkRecord | Report | WorkLog => {
+                Action::ViewJobs
+            }
             CalendarOverride | Contract => Action::ViewContract,
             User | ApiToken | SignIn | SecondFactor => Action::ViewAudit,
         }
@@ -126,6 +131,7 @@ impl Entity {
             Procedure => &[requests::PROCEDURE_FIELDS],
             WorkRecord => &[requests::WORK_RECORD_FIELDS],
             Report => &[requests::REPORT_FIELDS],
+            WorkLog => &[work_log::WORK_LOG_FIELDS],
             SignIn | SecondFactor => &[people::SIGN_IN_FIELDS],
         }
     }
@@ -189,6 +195,7 @@ impl Entity {
             (Procedure, "status") => of::<requests::ProcedureVersionStatus>(code),
             (WorkRecord, "outcome") => of::<requests::StepOutcome>(code),
             (Report, "status") => of::<requests::ReportStatus>(code),
+            (WorkLog, "kind") => of::<work_log::WorkLogKind>(code),
             _ => None,
         }
     }

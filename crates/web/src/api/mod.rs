@@ -21,6 +21,7 @@ mod touch_panels;
 mod users;
 pub mod visits;
 pub mod waivers;
+mod work_log;
 
 use std::sync::LazyLock;
 
@@ -87,6 +88,7 @@ fn api_router() -> OpenApiRouter<AppState> {
         .merge(sites::routes())
         .merge(terminals::routes())
         .merge(touch_panels::routes())
+        .merge(work_log::routes())
 }
 
 static OPENAPI: LazyLock<String> = LazyLock::new(|| {

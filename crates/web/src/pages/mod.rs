@@ -19,6 +19,7 @@ mod terminals;
 mod touch_panels;
 mod users;
 mod visits;
+mod work_log;
 
 use axum::Router;
 use axum::extract::{FromRequestParts, OriginalUri};
@@ -57,6 +58,7 @@ pub fn routes() -> PageRoutes {
         .merge(sites::routes())
         .merge(terminals::routes())
         .merge(touch_panels::routes())
+        .merge(work_log::routes())
 }
 
 pub fn router() -> Router<AppState> {
@@ -131,6 +133,7 @@ const NAV: &[(&str, &str, Action)] = &[
     ("/jobs", "作業", Action::ViewJobs),
     ("/schedule", "訪問予定", Action::ViewSchedule),
     ("/requests", "作業依頼書", Action::ViewJobs),
+    ("/work-log", "機器以外の作業", Action::ViewJobs),
     ("/sites", "拠点", Action::ViewInventory),
     ("/terminals", "統合端末", Action::ViewInventory),
     ("/touch-panels", "タッチパネル", Action::ViewInventory),
