@@ -10,6 +10,7 @@ use jukiops_domain::requests::{
     ProcedureInput, ProcedureStepInput, QuestionInput, WorkRequestInput,
 };
 use jukiops_domain::schedule::{OffHoursInput, VisitInput};
+use jukiops_domain::work_log::WorkLogInput;
 use jukiops_store::Actor;
 use rand::Rng;
 
@@ -270,6 +271,51 @@ async fn seed_schedule(app: &jukiops_app::App) -> anyhow::Result<()> {
             request_id: None,
         };
         app.plan_visit(&system, &visit).await?;
+    }
+    seed_work_log(app, &lead, worker).await
+}
+
+/// A few entries of work that is not on the equipment, by the lead and the worker.
+async fn seed_work_log(app: &jukiops_app::App, lead: &Actor, worker: i64) -> anyhow::Result<()> {
+    for (day, kind, minutes, summary, person) in [
+        (
+            "2020-10-02",
+            "inquiry",
+            30,
+            "北区役所からの統合端末の起動手順に関する問い合わせに回答",
+            None,
+        ),
+        (
+            "2020-10-05",
+            "research",
+            90,
+            "J-LISのOSセキュリティ更新の通知を読み、作業手順を確認",
+            Some(worker),
+        ),
+        (
+            "2020-10-09",
+            "meeting",
+            60,
+            "本市担当者と10月の作業予定を打合せ",
+            None,
+        ),
+        (
+            "2020-10-30",
+            "documents",
+            120,
+            "10月分の業務実施報告書を作成",
+            None,
+        ),
+    ] {
+        let entry = WorkLogInput {
+            worked_on: day.into(),
+            kind: kind.into(),
+            minutes: Some(minutes),
+            summary: summary.into(),
+            person_id: person,
+            request_id: None,
+        };
+        app.record_work_log(lead, &entry).await?;
     }
     Ok(())
 }
