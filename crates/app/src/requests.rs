@@ -159,7 +159,11 @@ impl App {
     ) -> Result<RequestDetail> {
         let who = who.authorize(Action::IssueRequests)?;
         let draft = input.checked()?;
-        let id = self.store.issue_request(&who, &draft).await?;
+        let calendar = self.business_calendar().await?;
+        let id = self
+            .store
+            .issue_request(&who, &self.rules(&calendar), &draft)
+            .await?;
         self.detail(id).await
     }
 

@@ -3,6 +3,7 @@
 //! work is recorded per terminal and step, and compiled into the result report the City
 //! accepts or returns.
 
+mod bounds;
 mod decision;
 mod procedure;
 mod questions;
@@ -11,6 +12,7 @@ mod report_status;
 mod work_records;
 mod work_request;
 
+pub use bounds::{CLOCK_SKEW_MINUTES, RequestBounds, judge_request_dates, judge_request_sites};
 pub use decision::{Decision, DecisionInput, Verdict};
 pub use procedure::{
     MAX_STEPS, PROCEDURE_FIELDS, ProcedureDraft, ProcedureFacts, ProcedureInput, ProcedureMove,

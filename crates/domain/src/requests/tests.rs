@@ -49,14 +49,19 @@ fn facts(jobs: &[(i64, Option<JobStatus>)]) -> IssueFacts {
         unknown_sites: Vec::new(),
         jobs: jobs.to_vec(),
         terminals: 10,
+        job_sites: vec![(1, "中央区役所".into())],
     }
+}
+
+fn fy2020() -> crate::contract::Period {
+    Contract::builtin_default().period
 }
 
 #[test]
 fn issuing_moves_every_planned_job_to_requested() {
     let d = draft(vec![1, 2]);
     let f = facts(&[(1, Some(JobStatus::Planned)), (2, Some(JobStatus::Planned))]);
-    let issue = judge_issue(&d, &f, CityStaff).unwrap();
+    let issue = judge_issue(&d, &f, fy2020(), CityStaff).unwrap();
     assert_eq!(issue.status, WorkRequestStatus::Issued);
     assert_eq!(
         issue.jobs,
@@ -66,7 +71,7 @@ fn issuing_moves_every_planned_job_to_requested() {
             to: JobStatus::Requested
         })
     );
-    let e = judge_issue(&d, &f, ContractorLead).unwrap_err();
+    let e = judge_issue(&d, &f, fy2020(), ContractorLead).unwrap_err();
     assert_eq!(named(e.clone()), ["status"]);
     assert!(message(&e).contains("本市担当者"), "{e}");
 }
@@ -78,7 +83,7 @@ fn issuing_is_refused_on_a_taken_number_unknown_records_and_busy_jobs() {
         number_taken: true,
         ..facts(&[(1, Some(JobStatus::Planned)), (2, Some(JobStatus::Planned))])
     };
-    let e = judge_issue(&d, &taken, CityStaff).unwrap_err();
+    let e = judge_issue(&d, &taken, fy2020(), CityStaff).unwrap_err();
     assert_eq!(named(e.clone()), ["request_number"]);
     assert!(message(&e).contains("R2-001"), "{e}");
 
@@ -86,7 +91,7 @@ fn issuing_is_refused_on_a_taken_number_unknown_records_and_busy_jobs() {
         unknown_sites: vec![9],
         ..facts(&[(1, Some(JobStatus::Planned)), (2, None)])
     };
-    let e = judge_issue(&d, &unknown, CityStaff).unwrap_err();
+    let e = judge_issue(&d, &unknown, fy2020(), CityStaff).unwrap_err();
     assert_eq!(named(e.clone()), ["site_ids", "job_ids"]);
     assert!(message(&e).contains("作業ID 2 は登録されていません"), "{e}");
 
@@ -94,7 +99,7 @@ fn issuing_is_refused_on_a_taken_number_unknown_records_and_busy_jobs() {
         (1, Some(JobStatus::Planned)),
         (2, Some(JobStatus::Requested)),
     ]);
-    let e = judge_issue(&d, &busy, CityStaff).unwrap_err();
+    let e = judge_issue(&d, &busy, fy2020(), CityStaff).unwrap_err();
     assert_eq!(named(e.clone()), ["job_ids"]);
     assert!(message(&e).starts_with("作業ID 2: "), "{e}");
 
@@ -102,7 +107,7 @@ fn issuing_is_refused_on_a_taken_number_unknown_records_and_busy_jobs() {
         terminals: MAX_REQUEST_TERMINALS + 1,
         ..facts(&[(1, Some(JobStatus::Planned)), (2, Some(JobStatus::Planned))])
     };
-    let e = judge_issue(&d, &too_many, CityStaff).unwrap_err();
+    let e = judge_issue(&d, &too_many, fy2020(), CityStaff).unwrap_err();
     assert_eq!(named(e.clone()), ["job_ids"]);
     assert!(
         message(&e).contains(&MAX_REQUEST_TERMINALS.to_string()),
@@ -532,4 +537,67 @@ fn accepting_a_report_closes_the_request_and_completes_its_jobs() {
     };
     let e = judge_report_decision(&done, Verdict::Approve, CityStaff).unwrap_err();
     assert_eq!(named(e), ["job_ids"]);
+}
+
+#[test]
+fn a_request_names_every_site_of_its_terminals_and_keeps_to_the_contract_period() {
+    let d = draft(vec![1]);
+    let f = facts(&[(1, Some(JobStatus::Planned))]);
+    let three_sites = IssueFacts {
+        job_sites: vec![
+            (1, "中央区役所".into()),
+            (2, "北区役所".into()),
+            (3, "東区役所".into()),
+        ],
+        ..f.clone()
+    };
+    let e = judge_issue(&d, &three_sites, fy2020(), CityStaff).unwrap_err();
+    assert_eq!(named(e.clone()), ["site_ids"]);
+    assert!(message(&e).contains("北区役所、東区役所"), "{e}");
+
+    let later = WorkRequestDraft {
+        period_to: chrono::NaiveDate::from_ymd_opt(2027, 1, 8).unwrap(),
+        ..d.clone()
+    };
+    let e = judge_issue(&later, &f, fy2020(), CityStaff).unwrap_err();
+    assert_eq!(named(e.clone()), ["period_to"]);
+    assert!(message(&e).contains("契約期間"), "{e}");
+    let before_issue = WorkRequestDraft {
+        issued_on: chrono::NaiveDate::from_ymd_opt(2020, 10, 6).unwrap(),
+        ..d
+    };
+    let e = judge_issue(&before_issue, &f, fy2020(), CityStaff).unwrap_err();
+    assert_eq!(named(e), ["period_from"]);
+}
+
+#[test]
+fn records_lie_in_the_period_after_the_issue_and_not_ahead_of_now() {
+    let day = |y, m, d| chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap();
+    let bounds = RequestBounds {
+        issued_on: day(2020, 10, 1),
+        period_from: day(2020, 10, 5),
+        period_to: day(2020, 10, 7),
+        site_ids: vec![100],
+        terminal_sites: vec![(10, 100)],
+    };
+    let instant = |text: &str| {
+        let mut e = FieldErrors::default();
+        crate::rules::required_instant(&mut e, "at", "日時", text).unwrap()
+    };
+    let at = |text: &str| {
+        let mut r = record(10, 1);
+        r.started_at = instant(&format!("{text} 09:00"));
+        r.ended_at = instant(&format!("{text} 09:30"));
+        r
+    };
+    let now = instant("2020-10-06 12:00");
+    assert_eq!(bounds.judge_record_days(&[at("2020-10-05")], now), Ok(()));
+    for (when, field) in [
+        ("2020-10-08", "records[0].started_at"),
+        ("2020-10-02", "records[0].started_at"),
+        ("2020-10-07", "records[0].ended_at"),
+    ] {
+        let e = bounds.judge_record_days(&[at(when)], now).unwrap_err();
+        assert_eq!(named(e), [field], "{when}");
+    }
 }

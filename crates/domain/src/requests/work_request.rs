@@ -4,6 +4,8 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use super::bounds::{judge_request_dates, judge_request_sites};
+use crate::contract::Period;
 use crate::jobs::{JobStatus, JobVerb, job_transition};
 use crate::people::Role;
 use crate::rules::{Refusal, TransitionError};
@@ -287,6 +289,8 @@ pub struct IssueFacts {
     pub jobs: Vec<(i64, Option<JobStatus>)>,
     /// How many terminals the jobs cover together.
     pub terminals: usize,
+    /// The sites of the jobs' terminals, with their names: the request must name each.
+    pub job_sites: Vec<(i64, String)>,
 }
 
 /// What issuing a request writes: its status, and its jobs moved to 依頼済.
@@ -296,15 +300,23 @@ pub struct Issue {
     pub jobs: Vec<JobMove>,
 }
 
-/// Judges issuing `draft` by `role` (R8.1): the City issues; the number is new; every site
-/// and job exists; each job waits for a request; the jobs cover no more than
-/// [`MAX_REQUEST_TERMINALS`].
+/// Judges issuing `draft` by `role` (R8.1): the City issues; the number is new; its dates
+/// lie in the `contract` period and work starts no earlier than the issue; every site and
+/// job exists; each job waits for a request; the request names every site where its jobs'
+/// terminals are; the jobs cover no more than [`MAX_REQUEST_TERMINALS`].
 pub fn judge_issue(
     draft: &WorkRequestDraft,
     facts: &IssueFacts,
+    contract: Period,
     role: Role,
 ) -> Result<Issue, Refusal> {
     let status = WorkRequestStatus::initial(role)?;
+    judge_request_dates(
+        draft.issued_on,
+        draft.period_from,
+        draft.period_to,
+        contract,
+    )?;
     if facts.number_taken {
         return Err(Refusal::conflict(
             "request_number",
@@ -325,6 +337,7 @@ pub fn judge_issue(
     if !e.is_empty() {
         return Err(Refusal::Invalid(e));
     }
+    judge_request_sites(&draft.site_ids, &facts.job_sites)?;
     if facts.terminals > MAX_REQUEST_TERMINALS {
         return Err(Refusal::invalid(
             "job_ids",

@@ -256,6 +256,10 @@ fn terminal(id: i64, site_id: i64, status: crate::inventory::AssetStatus) -> Ter
     }
 }
 
+fn d(text: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap()
+}
+
 fn field_of(r: &crate::rules::Refusal) -> (String, String) {
     match r {
         crate::rules::Refusal::Invalid(e) => (e.0[0].field.clone(), e.0[0].message.clone()),
@@ -410,8 +414,7 @@ fn a_new_visit_is_judged_in_order_site_people_terminals_window_overlap_request()
 
     let mut request = visit_draft("2020-11-04", "09:00", "12:00");
     request.request_id = Some(12);
-    let mut missing = facts.clone();
-    missing.request_found = Some(false);
+    let missing = facts.clone();
     let e = judge_new_visit(&cal, &request, &missing).unwrap_err();
     assert_eq!(
         field_of(&e),
@@ -420,8 +423,46 @@ fn a_new_visit_is_judged_in_order_site_people_terminals_window_overlap_request()
             "作業依頼書ID 12 は登録されていません。".into()
         )
     );
-    missing.request_found = Some(true);
-    assert!(judge_new_visit(&cal, &request, &missing).is_ok());
+    let bounds = crate::requests::RequestBounds {
+        issued_on: d("2020-11-02"),
+        period_from: d("2020-11-04"),
+        period_to: d("2020-11-06"),
+        site_ids: vec![1],
+        terminal_sites: vec![(1, 1), (9, 2)],
+    };
+    let found = NewVisitFacts {
+        request: Some(bounds.clone()),
+        ..facts.clone()
+    };
+    let ok = judge_new_visit(&cal, &request, &found).unwrap();
+    assert_eq!(
+        ok.terminals.iter().map(|t| t.id).collect::<Vec<_>>(),
+        [1],
+        "all terminals of the site: the request's"
+    );
+    let outside = visit_draft("2020-11-09", "09:00", "12:00");
+    let e = judge_new_visit(
+        &cal,
+        &VisitDraft {
+            request_id: Some(12),
+            ..outside
+        },
+        &found,
+    );
+    assert_eq!(field_of(&e.unwrap_err()).0, "date", "after the period");
+    let elsewhere = NewVisitFacts {
+        request: Some(crate::requests::RequestBounds {
+            site_ids: vec![2],
+            ..bounds
+        }),
+        ..facts.clone()
+    };
+    let e = judge_new_visit(&cal, &request, &elsewhere).unwrap_err();
+    assert_eq!(
+        field_of(&e).0,
+        "site_id",
+        "a site the request does not name"
+    );
 }
 
 #[test]

@@ -9,6 +9,7 @@ use super::{
 };
 use crate::calendar::BusinessCalendar;
 use crate::people::{Action, Role};
+use crate::requests::RequestBounds;
 use crate::rules::Refusal;
 
 labelled_enum! {
@@ -87,8 +88,9 @@ pub struct NewVisitFacts {
     pub permits: Vec<PermitFact>,
     /// The workers' other live visits that day.
     pub busy: Vec<BusyFact>,
-    /// Whether the 作業依頼書 named exists; `None` when none is named.
-    pub request_found: Option<bool>,
+    /// The bounds of the 作業依頼書 named, when it is one of the year's; `None` when none
+    /// is named or it was not found.
+    pub request: Option<RequestBounds>,
 }
 
 /// A new visit as the rules accept it.
@@ -103,16 +105,26 @@ pub struct NewVisit {
 /// Judges a visit planned by hand or by the all-site planner: a registered site, the
 /// contractor's people, terminals in use at the site, inside the working window or under
 /// a live off-hours record naming its workers (R5.3), nobody in two places at once, and a
-/// 作業依頼書 that exists. The first refusal found is the answer.
+/// 作業依頼書 that exists, whose sites, period and terminals the visit keeps to (a visit to
+/// all the site's terminals is one to the request's terminals there). The first refusal
+/// found is the answer.
 pub fn judge_new_visit(
     cal: &BusinessCalendar,
     d: &VisitDraft,
     f: &NewVisitFacts,
 ) -> Result<NewVisit, Refusal> {
     let site = judge_site(d.site_id, f.site.as_ref())?;
+    let requested = match (d.request_id, &f.request) {
+        (None, _) => None,
+        (Some(rid), None) => return Err(Refusal::unknown("request_id", "作業依頼書", rid)),
+        (Some(_), Some(b)) => Some(b.judge_visit(d.site_id, d.span.date, &d.terminal_ids)?),
+    };
     judge_contractor_people("worker_ids", &d.worker_ids, &f.workers)?;
-    let terminals =
+    let mut terminals =
         judge_visit_terminals(d.site_id, &d.terminal_ids, d.all_terminals, &f.terminals)?;
+    if let Some(here) = requested {
+        terminals.retain(|t| here.contains(&t.id));
+    }
     let rooms = terminals
         .iter()
         .filter_map(|t| t.room.clone())
@@ -142,9 +154,6 @@ pub fn judge_new_visit(
         ));
     }
     judge_overlap(&d.span, &d.worker_ids, &f.busy)?;
-    if let (Some(rid), Some(false)) = (d.request_id, f.request_found) {
-        return Err(Refusal::unknown("request_id", "作業依頼書", rid));
-    }
     Ok(NewVisit {
         site_name: site.name.clone(),
         terminals,

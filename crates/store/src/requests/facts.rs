@@ -3,11 +3,13 @@
 //! terminals they cover, its latest procedure version and its questions. Records of another
 //! year are not found.
 
+use chrono::NaiveDate;
 use jukiops_domain::audit::Entity;
+use jukiops_domain::inventory::parse_date;
 use jukiops_domain::jobs::JobStatus;
 use jukiops_domain::requests::{
     ProcedureStep, ProcedureVersion, ProcedureVersionStatus, QuestionStatus, RecordFacts,
-    WorkRequestStatus,
+    RequestBounds, WorkRequestStatus,
 };
 use sqlx::{AnyConnection, Row};
 
@@ -59,6 +61,39 @@ pub(super) async fn request_status(
             .await?
             .ok_or(StoreError::NotFound(Entity::WorkRequest))?;
     Ok(WorkRequestStatus::decode(&s)?)
+}
+
+/// The bounds of request `id` of contract year `contract` (its dates, sites and target
+/// terminals), or `None` when the year has no such request.
+pub(crate) async fn request_bounds(
+    conn: &mut AnyConnection,
+    contract: i64,
+    id: i64,
+) -> Result<Option<RequestBounds>, StoreError> {
+    let r = sqlx::query(
+        "SELECT issued_on, period_from, period_to FROM work_requests WHERE id = $1 AND contract_id = $2",
+    )
+    .bind(id)
+    .bind(contract)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some(r) = r else { return Ok(None) };
+    let day = |c: &str| -> Result<NaiveDate, StoreError> {
+        let text: String = r.try_get(c)?;
+        parse_date(&text).ok_or_else(|| sqlx::Error::Decode(format!("{c}: {text}").into()).into())
+    };
+    let site_ids =
+        sqlx::query_scalar("SELECT site_id FROM work_request_sites WHERE request_id = $1")
+            .bind(id)
+            .fetch_all(&mut *conn)
+            .await?;
+    Ok(Some(RequestBounds {
+        issued_on: day("issued_on")?,
+        period_from: day("period_from")?,
+        period_to: day("period_to")?,
+        site_ids,
+        terminal_sites: target_terminals(conn, id).await?,
+    }))
 }
 
 /// The request's jobs with their statuses, by id.
@@ -137,11 +172,11 @@ pub(super) async fn question_statuses(
 }
 
 /// What recording work under the request is judged on, with the id of its latest
-/// procedure version and the site of each target terminal.
+/// procedure version and the request's bounds (its period, sites and target terminals).
 pub(super) struct RecordScope {
     pub facts: RecordFacts,
     pub procedure_id: Option<i64>,
-    pub terminal_sites: Vec<(i64, i64)>,
+    pub bounds: RequestBounds,
 }
 
 pub(super) async fn record_scope(
@@ -151,7 +186,9 @@ pub(super) async fn record_scope(
 ) -> Result<RecordScope, StoreError> {
     let request = request_status(conn, contract, request_id).await?;
     let latest = latest_procedure(conn, request_id).await?;
-    let terminal_sites = target_terminals(conn, request_id).await?;
+    let bounds = request_bounds(conn, contract, request_id)
+        .await?
+        .ok_or(StoreError::NotFound(Entity::WorkRequest))?;
     let (procedure_id, latest, steps) = match latest {
         Some((id, v, steps)) => (Some(id), Some(v), steps),
         None => (None, None, Vec::new()),
@@ -161,9 +198,9 @@ pub(super) async fn record_scope(
             request,
             latest,
             steps,
-            terminals: terminal_sites.iter().map(|(t, _)| *t).collect(),
+            terminals: bounds.terminal_sites.iter().map(|(t, _)| *t).collect(),
         },
         procedure_id,
-        terminal_sites,
+        bounds,
     })
 }

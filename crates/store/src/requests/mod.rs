@@ -4,6 +4,7 @@
 //! [`jukiops_domain::requests`] judges, and every change goes through [`crate::Change`].
 
 mod facts;
+pub(crate) use facts::request_bounds;
 mod procedures;
 mod questions;
 mod records;

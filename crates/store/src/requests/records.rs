@@ -107,6 +107,7 @@ impl Store {
         let scope = record_scope(ch.conn(), contract, request_id).await?;
         let role = who.role();
         let start = judge_records(&scope.facts, records, role)?;
+        scope.bounds.judge_record_days(records, ch.now_utc())?;
         let mut performers: Vec<i64> = records.iter().map(|r| r.performer_id).collect();
         performers.sort_unstable();
         performers.dedup();
@@ -117,7 +118,7 @@ impl Store {
             }
             None => Vec::new(),
         };
-        judge_record_hours(calendar, records, &scope.terminal_sites, &off_hours)?;
+        judge_record_hours(calendar, records, &scope.bounds.terminal_sites, &off_hours)?;
         if let Some(to) = start {
             let jobs = job_statuses(ch.conn(), request_id).await?;
             let moves = job_moves(&jobs, JobVerb::Start, role)?;

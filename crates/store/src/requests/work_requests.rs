@@ -16,7 +16,7 @@ use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
 use super::facts::{job_statuses, request_status};
-use crate::{Change, Page, PageRequest, Store, StoreError};
+use crate::{Change, Page, PageRequest, Rules, Store, StoreError};
 
 /// A job on a request.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -93,6 +93,7 @@ fn summary(r: &AnyRow, combined: bool) -> Result<WorkRequestSummary, StoreError>
 /// What the records say about `d` before it is issued.
 async fn issue_facts(
     conn: &mut AnyConnection,
+    contract: i64,
     d: &WorkRequestDraft,
 ) -> Result<IssueFacts, StoreError> {
     let mut unknown_sites = Vec::new();
@@ -107,19 +108,27 @@ async fn issue_facts(
     }
     let mut jobs = Vec::new();
     let mut terminals = std::collections::BTreeSet::new();
+    let mut job_sites = std::collections::BTreeMap::new();
     for id in &d.job_ids {
-        let status: Option<String> = sqlx::query_scalar("SELECT status FROM jobs WHERE id = $1")
-            .bind(id)
-            .fetch_optional(&mut *conn)
-            .await?;
+        let status: Option<String> =
+            sqlx::query_scalar("SELECT status FROM jobs WHERE id = $1 AND contract_id = $2")
+                .bind(id)
+                .bind(contract)
+                .fetch_optional(&mut *conn)
+                .await?;
         let status = status.as_deref().map(JobStatus::decode).transpose()?;
         if status.is_some() {
-            let rows = sqlx::query("SELECT terminal_id FROM job_terminals WHERE job_id = $1")
-                .bind(id)
-                .fetch_all(&mut *conn)
-                .await?;
+            let rows = sqlx::query(
+                "SELECT jt.terminal_id, s.id AS site_id, s.name FROM job_terminals jt \
+                 JOIN terminals t ON t.id = jt.terminal_id JOIN sites s ON s.id = t.site_id \
+                 WHERE jt.job_id = $1",
+            )
+            .bind(id)
+            .fetch_all(&mut *conn)
+            .await?;
             for r in rows {
                 terminals.insert(r.try_get::<i64, _>("terminal_id")?);
+                job_sites.insert(r.try_get::<i64, _>("site_id")?, r.try_get("name")?);
             }
         }
         jobs.push((*id, status));
@@ -137,6 +146,7 @@ async fn issue_facts(
         unknown_sites,
         jobs,
         terminals: terminals.len(),
+        job_sites: job_sites.into_iter().collect(),
     })
 }
 
@@ -186,12 +196,13 @@ impl Store {
     pub async fn issue_request(
         &self,
         who: &Authorized,
+        rules: &Rules<'_>,
         d: &WorkRequestDraft,
     ) -> Result<i64, StoreError> {
         let mut ch = self.begin(who).await?;
         let contract = ch.contract_id()?;
-        let facts = issue_facts(ch.conn(), d).await?;
-        let issue = judge_issue(d, &facts, who.role())?;
+        let facts = issue_facts(ch.conn(), contract, d).await?;
+        let issue = judge_issue(d, &facts, rules.contract.period, who.role())?;
         let now = ch.now().to_string();
         // The request first: a number issued at the same moment is refused by its index
         // before any job moves.

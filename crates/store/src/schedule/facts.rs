@@ -189,15 +189,6 @@ pub(super) async fn busy_facts(
         .collect()
 }
 
-/// Whether 作業依頼書 `id` is registered.
-pub(super) async fn request_found(conn: &mut AnyConnection, id: i64) -> Result<bool, StoreError> {
-    let found: Option<i64> = sqlx::query_scalar("SELECT id FROM work_requests WHERE id = $1")
-        .bind(id)
-        .fetch_optional(conn)
-        .await?;
-    Ok(found.is_some())
-}
-
 /// Off-hours records on dates `from..=to` (all sites, every contract year), with the
 /// workers they name: what the work records check their cover against.
 pub(crate) async fn off_hours_facts(

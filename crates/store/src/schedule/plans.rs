@@ -84,7 +84,11 @@ impl Store {
             None => Some(self.terminals_in_use().await?),
             Some(rid) => {
                 let mut conn = self.pool.acquire().await?;
-                if super::facts::request_found(&mut conn, rid).await? {
+                let contract = self.contract_id()?;
+                if crate::requests::request_bounds(&mut conn, contract, rid)
+                    .await?
+                    .is_some()
+                {
                     let targets = self.request_terminals(rid).await?;
                     Some(targets.into_iter().map(|t| (t.site_id, t.id)).collect())
                 } else {

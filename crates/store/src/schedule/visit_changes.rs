@@ -12,10 +12,10 @@ use sqlx::Row;
 
 use super::Rules;
 use super::facts::{
-    busy_facts, hhmm, off_hours_facts_of, permit_facts, person_facts, request_found, site_fact,
-    terminal_facts,
+    busy_facts, hhmm, off_hours_facts_of, permit_facts, person_facts, site_fact, terminal_facts,
 };
 use crate::common::raced;
+use crate::requests::request_bounds;
 use crate::{Change, Store, StoreError};
 
 /// Judges and writes one visit of the contract year inside `ch`; returns its id.
@@ -39,8 +39,8 @@ pub(super) async fn insert_visit(
         off_hours: off_hours_facts_of(ch.conn(), Some(contract), &date, &date).await?,
         permits: permit_facts(ch.conn(), contract, &date, &date).await?,
         busy: busy_facts(ch.conn(), contract, &date, &d.worker_ids).await?,
-        request_found: match d.request_id {
-            Some(rid) => Some(request_found(ch.conn(), rid).await?),
+        request: match d.request_id {
+            Some(rid) => request_bounds(ch.conn(), contract, rid).await?,
             None => None,
         },
     };

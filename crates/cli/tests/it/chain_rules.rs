@@ -1,0 +1,219 @@
+//! The contract's rules on every door of the request chain (issue 12): a request, its
+//! visits and its records can only say what the contract allows. One オ job on three ward
+//! offices' terminals (a fourth office is left out), one request for 10/5-10/7 with an
+//! approved procedure; each case then tries what must be refused.
+
+use jukiops_domain::people::Role;
+use reqwest::Method;
+use serde_json::{Value, json};
+
+use crate::both_engines;
+use crate::support::{Engine, TestApp, problem_fields};
+
+pub async fn call(c: &reqwest::Client, method: Method, url: String, body: Value) -> (u16, Value) {
+    let r = c.request(method, url).json(&body).send().await.expect("send");
+    let status = r.status().as_u16();
+    (status, r.json().await.unwrap_or(Value::Null))
+}
+
+/// The request chain set up to the point where work may be recorded.
+pub struct Chain {
+    pub app: TestApp,
+    pub city: reqwest::Client,
+    pub lead: reqwest::Client,
+    pub worker: reqwest::Client,
+    pub worker_id: i64,
+    /// Four sites, one terminal each: `(site, terminal)`. The job covers the first three.
+    pub places: Vec<(i64, i64)>,
+    pub job: i64,
+    pub request: i64,
+    /// The approved procedure version.
+    pub procedure: i64,
+}
+
+impl Chain {
+    pub async fn post(&self, who: &reqwest::Client, path: &str, body: Value) -> (u16, Value) {
+        call(who, Method::POST, self.app.url(path), body).await
+    }
+
+    pub async fn get(&self, who: &reqwest::Client, path: &str) -> Value {
+        who.get(self.app.url(path))
+            .send()
+            .await
+            .expect("get")
+            .json()
+            .await
+            .expect("json")
+    }
+
+    /// The terminals of the job and their sites, as the request's form wants them.
+    pub fn sites(&self, n: usize) -> Vec<i64> {
+        self.places.iter().take(n).map(|(s, _)| *s).collect()
+    }
+
+    /// A work record of the worker on terminal `terminal` (step 1), at `day` `from`-`to`.
+    pub fn record(&self, terminal: i64, day: &str, from: &str, to: &str) -> Value {
+        json!({"terminal_id": terminal, "step_order": 1, "outcome": "done",
+            "performer_id": self.worker_id, "started_at": format!("{day} {from}"),
+            "ended_at": format!("{day} {to}")})
+    }
+
+    pub async fn set_up(engine: Engine) -> Chain {
+        Self::set_up_with(engine, "オ").await
+    }
+
+    /// The chain for a job of `category` (a City order: エ, オ or カ).
+    pub async fn set_up_with(engine: Engine, category: &str) -> Chain {
+        let app = TestApp::spawn(engine).await;
+        let city = app.client(Role::CityStaff).await;
+        let lead = app.client(Role::ContractorLead).await;
+        let worker = app.client(Role::ContractorWorker).await;
+        let worker_id = app.user_id(Role::ContractorWorker).await;
+        let mut places = Vec::new();
+        for (n, code) in ["011011", "011029", "011037", "011045"].iter().enumerate() {
+            let body = json!({"asset_number": format!("C-{n}"), "serial": format!("CS-{n}"),
+                "model": "型式", "site_code": code});
+            let (status, t) = call(&lead, Method::POST, app.url("/api/v1/terminals"), body).await;
+            assert_eq!(status, 201, "{t}");
+            places.push((t["site_id"].as_i64().expect("site"), t["id"].as_i64().expect("id")));
+        }
+        let terminals: Vec<i64> = places.iter().take(3).map(|(_, t)| *t).collect();
+        let (status, j) = call(
+            &city,
+            Method::POST,
+            app.url("/api/v1/jobs"),
+            json!({"category": category, "origin": "city_order", "title": "本市の指示による作業",
+                "terminal_ids": terminals}),
+        )
+        .await;
+        assert_eq!(status, 201, "{j}");
+        let job = j["id"].as_i64().expect("job");
+        let sites: Vec<i64> = places.iter().take(3).map(|(s, _)| *s).collect();
+        let (status, d) = call(
+            &city,
+            Method::POST,
+            app.url("/api/v1/requests"),
+            json!({"request_number": "R2-101", "issued_on": "2020-10-01", "period_from": "2020-10-05",
+                "period_to": "2020-10-07", "site_ids": sites, "contents": "指示による作業", "job_ids": [job]}),
+        )
+        .await;
+        assert_eq!(status, 201, "{d}");
+        let request = d["request"]["id"].as_i64().expect("request");
+        let (status, d) = call(
+            &lead,
+            Method::PUT,
+            app.url(&format!("/api/v1/requests/{request}/procedure")),
+            json!({"steps": [{"action": "作業する", "expected_result": "完了する"}]}),
+        )
+        .await;
+        assert_eq!(status, 200, "{d}");
+        let procedure = d["procedures"][0]["id"].as_i64().expect("procedure");
+        let url = app.url(&format!("/api/v1/procedures/{procedure}/submit"));
+        assert_eq!(call(&lead, Method::POST, url, json!({})).await.0, 204);
+        let url = app.url(&format!("/api/v1/procedures/{procedure}/decision"));
+        let (status, body) = call(&city, Method::POST, url, json!({"verdict": "approve"})).await;
+        assert_eq!(status, 204, "{body}");
+        Chain {
+            app,
+            city,
+            lead,
+            worker,
+            worker_id,
+            places,
+            job,
+            request,
+            procedure,
+        }
+    }
+}
+
+/// Item 1: a request names every site where its jobs' terminals are, and its dates lie in
+/// the contract's period, with work starting no earlier than the issue.
+async fn a_request_names_its_sites_and_keeps_to_the_contract(engine: Engine) {
+    let c = Chain::set_up(engine).await;
+    let (status, j) = c
+        .post(
+            &c.city,
+            "/api/v1/jobs",
+            json!({"category": "オ", "origin": "city_order", "title": "二回目", "terminal_ids": [c.places[0].1, c.places[1].1]}),
+        )
+        .await;
+    assert_eq!(status, 201, "{j}");
+    let form = |sites: Vec<i64>, from: &str, to: &str| {
+        json!({"request_number": "R2-102", "issued_on": "2020-10-01", "period_from": from,
+            "period_to": to, "site_ids": sites, "contents": "作業", "job_ids": [j["id"]]})
+    };
+    let before = c.app.audit_total().await;
+    let (status, body) = c
+        .post(&c.city, "/api/v1/requests", form(c.sites(1), "2020-10-05", "2020-10-07"))
+        .await;
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(problem_fields(&body), ["site_ids"]);
+    assert!(body.to_string().contains("北区役所"), "names the site left out: {body}");
+    let (status, body) = c
+        .post(&c.city, "/api/v1/requests", form(c.sites(2), "2020-10-05", "2027-01-08"))
+        .await;
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(problem_fields(&body), ["period_to"]);
+    let mut early = form(c.sites(2), "2020-10-05", "2020-10-07");
+    early["issued_on"] = json!("2020-10-06");
+    let (status, body) = c.post(&c.city, "/api/v1/requests", early).await;
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(problem_fields(&body), ["period_from"], "before the issue");
+    assert_eq!(c.app.audit_total().await, before, "nothing written");
+    let (status, body) = c
+        .post(&c.city, "/api/v1/requests", form(c.sites(2), "2020-10-05", "2020-10-07"))
+        .await;
+    assert_eq!(status, 201, "{body}");
+}
+
+/// Item 2: a visit for the request is at one of its sites, on a day of its period, to its
+/// terminals.
+async fn a_visit_keeps_to_its_request(engine: Engine) {
+    let c = Chain::set_up(engine).await;
+    let visit = |site: i64, date: &str, terminals: Vec<i64>| {
+        json!({"site_id": site, "date": date, "start": "09:00", "end": "10:00", "purpose": "作業",
+            "worker_ids": [c.worker_id], "terminal_ids": terminals, "request_id": c.request})
+    };
+    let (other_site, other_terminal) = c.places[3];
+    let (site, terminal) = c.places[0];
+    for (body, field) in [
+        (visit(other_site, "2020-10-05", vec![]), "site_id"),
+        (visit(site, "2020-10-05", vec![c.places[1].1]), "terminal_ids"),
+        (visit(site, "2020-10-08", vec![terminal]), "date"),
+        (visit(site, "2020-10-02", vec![terminal]), "date"),
+    ] {
+        let (status, answer) = c.post(&c.lead, "/api/v1/visits", body.clone()).await;
+        assert_eq!(status, 422, "{body} {answer}");
+        assert!(problem_fields(&answer).contains(&field.to_string()), "{field}: {answer}");
+    }
+    let _ = other_terminal;
+    let (status, v) = c
+        .post(&c.lead, "/api/v1/visits", visit(site, "2020-10-05", vec![terminal]))
+        .await;
+    assert_eq!(status, 201, "{v}");
+}
+
+/// Item 3: records lie in the request's period, after its issue, and not in the future.
+async fn a_record_keeps_to_the_period(engine: Engine) {
+    let c = Chain::set_up(engine).await;
+    let path = format!("/api/v1/requests/{}/records", c.request);
+    let terminal = c.places[0].1;
+    for day in ["2020-10-08", "2020-09-30", "2027-10-06"] {
+        let (status, body) = c
+            .post(&c.worker, &path, json!({"records": [c.record(terminal, day, "09:00", "09:30")]}))
+            .await;
+        assert_eq!(status, 422, "{day}: {body}");
+        assert_eq!(problem_fields(&body), ["records[0].started_at"], "{day}");
+    }
+    let (status, body) = c
+        .post(&c.worker, &path, json!({"records": [c.record(terminal, "2020-10-05", "09:00", "09:30")]}))
+        .await;
+    assert!(status < 300, "{body}");
+}
+
+both_engines!(
+    a_request_names_its_sites_and_keeps_to_the_contract,
+    a_visit_keeps_to_its_request,
+    a_record_keeps_to_the_period,
+);
