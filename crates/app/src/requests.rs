@@ -30,6 +30,8 @@ pub struct RequestDetail {
     /// Newest version first.
     pub procedures: Vec<Procedure>,
     pub records: Vec<WorkRecord>,
+    /// Earlier versions of records, replaced by corrections (each names its successor).
+    pub replaced_records: Vec<WorkRecord>,
     /// What a report compiled now would say.
     pub report_preview: ReportSummary,
     /// Newest first.
@@ -315,7 +317,8 @@ impl App {
             terminals: s.request_terminals(id).await?,
             questions: s.questions_of(id).await?,
             procedures: s.procedures_of(id).await?,
-            records: s.work_records(id).await?,
+            records: s.work_records(id, false).await?,
+            replaced_records: s.work_records(id, true).await?,
             report_preview: s.report_preview(id).await?,
             reports: s.reports_of(id).await?,
             visits: self.request_visits(id).await?,

@@ -17,8 +17,9 @@ impl App {
         self.store.job_rotations(job_id).await
     }
 
-    /// Records that a terminal's administrator password was changed (a lead or worker);
-    /// the first record of a requested job starts it. Returns the job's changes so far.
+    /// Records that a terminal's administrator password was changed (a lead or worker),
+    /// or corrects an earlier record of it; the first record of a requested job starts it.
+    /// Returns the job's changes so far.
     pub async fn record_rotation(
         &self,
         who: &Actor,
@@ -26,7 +27,8 @@ impl App {
     ) -> Result<JobRotations> {
         let who = who.authorize(Action::RecordWork)?;
         let r = input.checked()?;
-        self.store.record_rotation(&who, &r).await?;
+        let calendar = self.business_calendar().await?;
+        self.store.record_rotation(&who, &calendar, &r).await?;
         self.store.job_rotations(r.job_id).await
     }
 

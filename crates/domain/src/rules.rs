@@ -10,10 +10,31 @@ use crate::time::jst;
 use crate::validation::FieldErrors;
 use crate::vocab::Labelled;
 
-/// A refused state change: the reason in Japanese, answered as 409.
+/// A refused state change: the reason in Japanese, answered as 409 when the record's
+/// status forbids it and 403 when the person's role does.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{0}")]
-pub struct TransitionError(pub String);
+pub struct TransitionError(pub String, pub Ground);
+
+/// What refuses a state change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ground {
+    /// The record's status (409).
+    Status,
+    /// The person's role (403).
+    Role,
+}
+
+impl TransitionError {
+    /// Refused by the record's status.
+    pub fn status(why: impl Into<String>) -> Self {
+        Self(why.into(), Ground::Status)
+    }
+    /// Refused by the person's role.
+    pub fn role(why: impl Into<String>) -> Self {
+        Self(why.into(), Ground::Role)
+    }
+}
 
 /// The refusal of a change that lost a race: another change moved the record first, after
 /// this one was judged (409 on `status`).
@@ -39,6 +60,9 @@ pub enum Refusal {
     Invalid(FieldErrors),
     #[error("{message}")]
     Conflict { field: String, message: String },
+    /// The person's role may not make the change (403), with the reason.
+    #[error("{0}")]
+    Forbidden(String),
 }
 
 impl Refusal {
@@ -68,10 +92,13 @@ impl From<FieldErrors> for Refusal {
     }
 }
 
-/// A refused transition conflicts with the record's status.
+/// A refused transition conflicts with the record's status, or is forbidden to the role.
 impl From<TransitionError> for Refusal {
     fn from(e: TransitionError) -> Self {
-        Self::conflict("status", e.0)
+        match e.1 {
+            Ground::Status => Self::conflict("status", e.0),
+            Ground::Role => Self::Forbidden(e.0),
+        }
     }
 }
 
@@ -92,14 +119,14 @@ pub(crate) fn apply<S: Labelled, V: Labelled>(
     role: Role,
 ) -> Result<S, TransitionError> {
     if !rule.roles.contains(&role) {
-        return Err(TransitionError(format!(
+        return Err(TransitionError::role(format!(
             "{thing}の{}は{}が行います。",
             verb.label(),
             who(rule.roles)
         )));
     }
     if !rule.from.contains(&from) {
-        return Err(TransitionError(format!(
+        return Err(TransitionError::status(format!(
             "この{thing}は「{}」のため、{}はできません。",
             from.label(),
             verb.label()
@@ -113,7 +140,7 @@ pub(crate) fn only(roles: &[Role], role: Role, what: &str) -> Result<(), Transit
     if roles.contains(&role) {
         Ok(())
     } else {
-        Err(TransitionError(format!(
+        Err(TransitionError::role(format!(
             "{what}は{}が行います。",
             who(roles)
         )))

@@ -2,7 +2,7 @@
 //! one transaction.
 
 use chrono::{DateTime, Utc};
-use jukiops_domain::audit::{Entity, unlabelled};
+use jukiops_domain::audit::{AuditAction, Entity, unlabelled};
 use jukiops_domain::people::Authorized;
 use jukiops_domain::time::to_db;
 use jukiops_domain::vocab::Labelled;
@@ -146,6 +146,52 @@ impl Change {
         }
         let changes = json!({"status": {"before": from.code(), "after": to.code()}});
         self.audit(entity, id, action, &changes);
+        Ok(())
+    }
+
+    /// Sets the current row `id` of `table` (a table of versioned records: `replaced_at`,
+    /// `replaced_by`) aside before its correction is inserted; a row set aside by another
+    /// change meanwhile is a lost race (409).
+    pub(crate) async fn set_aside(
+        &mut self,
+        table: &'static str,
+        id: i64,
+    ) -> Result<(), StoreError> {
+        let text =
+            format!("UPDATE {table} SET replaced_at = $1 WHERE id = $2 AND replaced_at IS NULL");
+        let n = sqlx::query(crate::sql(text))
+            .bind(self.now_text.clone())
+            .bind(id)
+            .execute(&mut *self.tx)
+            .await?
+            .rows_affected();
+        if n == 0 {
+            return Err(crate::common::raced());
+        }
+        Ok(())
+    }
+
+    /// Names row `new` of `table` as the correction of row `old`, set aside before: the old
+    /// version stays readable and the trail says who replaced which with which.
+    pub(crate) async fn replaced(
+        &mut self,
+        table: &'static str,
+        entity: Entity,
+        old: i64,
+        new: i64,
+    ) -> Result<(), StoreError> {
+        let text = format!("UPDATE {table} SET replaced_by = $1 WHERE id = $2");
+        sqlx::query(crate::sql(text))
+            .bind(new)
+            .bind(old)
+            .execute(&mut *self.tx)
+            .await?;
+        self.audit(
+            entity,
+            old,
+            AuditAction::Replace,
+            &json!({"replaced_by": {"after": new}}),
+        );
         Ok(())
     }
 

@@ -10,6 +10,9 @@ pub enum StoreError {
     /// The actor's role may not do this (403).
     #[error("{}", Forbidden)]
     Forbidden,
+    /// The actor's role may not make this change (403), with the reason in Japanese.
+    #[error("{0}")]
+    Refused(String),
     /// No such record (404).
     #[error("{}", .0.not_found())]
     NotFound(Entity),
@@ -88,10 +91,10 @@ impl From<Forbidden> for StoreError {
     }
 }
 
-/// A refused state change is a conflict with the record's status.
+/// A refused state change conflicts with the record's status, or is forbidden to the role.
 impl From<TransitionError> for StoreError {
     fn from(e: TransitionError) -> Self {
-        Self::conflict("status", e.0)
+        Refusal::from(e).into()
     }
 }
 
@@ -100,6 +103,7 @@ impl From<Refusal> for StoreError {
         match e {
             Refusal::Invalid(errors) => Self::Invalid(errors),
             Refusal::Conflict { field, message } => Self::Conflict { field, message },
+            Refusal::Forbidden(message) => Self::Refused(message),
         }
     }
 }

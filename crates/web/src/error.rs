@@ -104,6 +104,7 @@ impl From<StoreError> for AppError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::Forbidden => Self::forbidden(),
+            StoreError::Refused(message) => Self::new(StatusCode::FORBIDDEN, message),
             StoreError::NotFound(what) => Self::not_found(what.label_ja()),
             StoreError::Invalid(errors) => Self::invalid(errors),
             StoreError::Conflict { field, message } => {

@@ -1,6 +1,6 @@
 //! The contract's rules on every door of the request chain (issue 12): a request, its
 //! visits and its records can only say what the contract allows. One オ job on three ward
-//! offices' terminals (a fourth office is left out), one request for 10/5-10/7 with an
+//! offices' terminals (a fourth office is left out), one request for 10/5-10/12 with an
 //! approved procedure; each case then tries what must be refused.
 
 use jukiops_domain::people::Role;
@@ -94,7 +94,7 @@ impl Chain {
             Method::POST,
             app.url("/api/v1/requests"),
             json!({"request_number": "R2-101", "issued_on": "2020-10-01", "period_from": "2020-10-05",
-                "period_to": "2020-10-07", "site_ids": sites, "contents": "指示による作業", "job_ids": [job]}),
+                "period_to": "2020-10-12", "site_ids": sites, "contents": "指示による作業", "job_ids": [job]}),
         )
         .await;
         assert_eq!(status, 201, "{d}");
@@ -180,7 +180,7 @@ async fn a_visit_keeps_to_its_request(engine: Engine) {
     for (body, field) in [
         (visit(other_site, "2020-10-05", vec![]), "site_id"),
         (visit(site, "2020-10-05", vec![c.places[1].1]), "terminal_ids"),
-        (visit(site, "2020-10-08", vec![terminal]), "date"),
+        (visit(site, "2020-10-13", vec![terminal]), "date"),
         (visit(site, "2020-10-02", vec![terminal]), "date"),
     ] {
         let (status, answer) = c.post(&c.lead, "/api/v1/visits", body.clone()).await;
@@ -199,7 +199,7 @@ async fn a_record_keeps_to_the_period(engine: Engine) {
     let c = Chain::set_up(engine).await;
     let path = format!("/api/v1/requests/{}/records", c.request);
     let terminal = c.places[0].1;
-    for day in ["2020-10-08", "2020-09-30", "2027-10-06"] {
+    for day in ["2020-10-13", "2020-09-30", "2027-10-06"] {
         let (status, body) = c
             .post(&c.worker, &path, json!({"records": [c.record(terminal, day, "09:00", "09:30")]}))
             .await;
@@ -212,7 +212,98 @@ async fn a_record_keeps_to_the_period(engine: Engine) {
     assert!(status < 300, "{body}");
 }
 
+/// Item 4: a step recorded again is a correction: the earlier record stays readable, and
+/// the trail says who replaced which record with which.
+async fn a_correction_keeps_the_record_it_replaces(engine: Engine) {
+    let c = Chain::set_up(engine).await;
+    let path = format!("/api/v1/requests/{}/records", c.request);
+    let terminal = c.places[0].1;
+    let first = c.record(terminal, "2020-10-05", "09:00", "09:30");
+    let (status, _) = c.post(&c.worker, &path, json!({"records": [first]})).await;
+    assert_eq!(status, 200);
+    let mut again = c.record(terminal, "2020-10-05", "09:40", "09:50");
+    again["outcome"] = json!("failed");
+    again["note"] = json!("再起動しなかった");
+    let (status, d) = c.post(&c.worker, &path, json!({"records": [again]})).await;
+    assert_eq!(status, 200, "{d}");
+    assert_eq!(d["records"].as_array().map(Vec::len), Some(1), "{d}");
+    assert_eq!(d["records"][0]["outcome"], "failed");
+    let old = &d["replaced_records"][0];
+    assert_eq!(old["outcome"], "done", "the earlier version stays readable: {d}");
+    assert_eq!(old["replaced_by"], d["records"][0]["id"]);
+    let history = c
+        .get(&c.city, &format!("/api/v1/audit/work_record/{}", old["id"]))
+        .await;
+    let actions: Vec<&str> = history["items"]
+        .as_array()
+        .expect("history")
+        .iter()
+        .filter_map(|e| e["action"].as_str())
+        .collect();
+    assert!(actions.contains(&"create") && actions.contains(&"replace"), "{history}");
+    let page = c
+        .worker
+        .get(c.app.url(&format!("/requests/{}", c.request)))
+        .send()
+        .await
+        .expect("page")
+        .text()
+        .await
+        .expect("html");
+    assert!(page.contains("訂正前の記録"), "the page shows the earlier version");
+}
+
+/// Items 5 and 6: an オ password change keeps to the working window and the request's
+/// period, a wrong one is corrected as a new version, and the job moves only with its
+/// request: a bare transition cannot request or complete it.
+async fn password_changes_keep_to_the_chain_and_are_corrected(engine: Engine) {
+    let c = Chain::set_up(engine).await;
+    let terminal = c.places[0].1;
+    let rotation = |at: &str| {
+        json!({"job_id": c.job, "terminal_id": terminal, "performer_id": c.worker_id, "rotated_at": at})
+    };
+    for (at, why) in [
+        ("2020-10-10 10:00", "a Saturday"),
+        ("2020-10-06 22:00", "after hours"),
+        ("2020-10-13 10:00", "after the period"),
+    ] {
+        let (status, body) = c.post(&c.worker, "/api/v1/password-rotations", rotation(at)).await;
+        assert!(matches!(status, 409 | 422), "{why}: {body}");
+        assert_eq!(problem_fields(&body), ["rotated_at"], "{why}: {body}");
+    }
+    let (status, r) = c
+        .post(&c.worker, "/api/v1/password-rotations", rotation("2020-10-06 10:00"))
+        .await;
+    assert_eq!(status, 201, "{r}");
+    let first = r["rotations"][0]["id"].as_i64().expect("rotation");
+    let (status, body) = c
+        .post(&c.worker, "/api/v1/password-rotations", rotation("2020-10-06 11:00"))
+        .await;
+    assert_eq!((status, problem_fields(&body)), (409, vec!["terminal_id".to_string()]), "{body}");
+    let mut correction = rotation("2020-10-06 11:00");
+    correction["corrects"] = json!(first);
+    let (status, r) = c.post(&c.worker, "/api/v1/password-rotations", correction).await;
+    assert_eq!(status, 201, "{r}");
+    let rotations = r["rotations"].as_array().expect("rotations");
+    assert_eq!(rotations.len(), 2, "{r}");
+    let old = rotations.iter().find(|x| x["id"] == first).expect("kept");
+    assert!(old["replaced_by"].as_i64().is_some(), "{r}");
+
+    // The chain cannot be bypassed: the job is neither requested nor completed by itself.
+    let transition = format!("/api/v1/jobs/{}/transition", c.job);
+    for verb in ["complete", "request"] {
+        let (status, body) = c.post(&c.city, &transition, json!({"verb": verb})).await;
+        assert_eq!((status, problem_fields(&body)), (409, vec!["verb".to_string()]), "{body}");
+    }
+    let job = c.get(&c.city, &format!("/api/v1/jobs/{}", c.job)).await;
+    assert_eq!(job["status"], "in_progress", "{job}");
+    let procedure = c.get(&c.city, &format!("/api/v1/requests/{}", c.request)).await;
+    assert_eq!(procedure["procedures"][0]["id"], c.procedure);
+}
+
 both_engines!(
+    a_correction_keeps_the_record_it_replaces,
+    password_changes_keep_to_the_chain_and_are_corrected,
     a_request_names_its_sites_and_keeps_to_the_contract,
     a_visit_keeps_to_its_request,
     a_record_keeps_to_the_period,

@@ -170,7 +170,8 @@ async fn touch_panel_attachment(engine: Engine) {
 }
 
 /// 12 identical records of one step on one terminal, the first records of the request: each
-/// replaces the one before, as a record sent again does; one record remains.
+/// corrects the one before, as a record sent again does; one record is current, and each
+/// earlier version stays, naming the version that replaced it.
 async fn work_records(engine: Engine) {
     let app = TestApp::spawn(engine).await;
     let (t, job) = terminal_and_job(&app).await;
@@ -219,12 +220,18 @@ async fn work_records(engine: Engine) {
     for (status, body) in &answers {
         assert_eq!(*status, 200, "work records: {body}");
     }
-    let kept: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM work_records WHERE request_id = $1")
-        .bind(rid)
-        .fetch_one(app.store.pool())
-        .await
-        .expect("count");
-    assert_eq!(kept, 1);
+    let rows: Vec<(i64, Option<i64>)> =
+        sqlx::query_as("SELECT id, replaced_by FROM work_records WHERE request_id = $1 ORDER BY id")
+            .bind(rid)
+            .fetch_all(app.store.pool())
+            .await
+            .expect("versions");
+    assert_eq!(rows.len(), 12, "every version stays");
+    let current: Vec<_> = rows.iter().filter(|(_, by)| by.is_none()).collect();
+    assert_eq!(current.len(), 1, "{rows:?}");
+    for pair in rows.windows(2) {
+        assert_eq!(pair[0].1, Some(pair[1].0), "each names its successor: {rows:?}");
+    }
 }
 
 /// The same two new terminals imported by 12 clients at once. An import creates what is

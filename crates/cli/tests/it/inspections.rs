@@ -35,13 +35,7 @@ pub async fn inspection_job_with_finding(app: &TestApp, terminal: i64, worker: i
         json!({"category": "カ", "origin": "city_order", "title": "年次点検", "terminal_ids": [terminal]})).await;
     assert_eq!(s, 201, "{j}");
     let jid = j["id"].as_i64().expect("id");
-    let (s, _) = post(
-        &city,
-        app.url(&format!("/api/v1/jobs/{jid}/transition")),
-        json!({"verb": "request"}),
-    )
-    .await;
-    assert_eq!(s, 200);
+    crate::support::request_and_approve(app, &[jid]).await;
     let answers: Vec<Value> = [
         "location",
         "wiring",
@@ -112,13 +106,7 @@ async fn inspection_checklists_findings_and_follow_ups(engine: Engine) {
         json!({"category": "カ", "origin": "city_order", "title": "年次点検", "terminal_ids": [t1, t2]})).await;
     assert_eq!(s, 201, "{j}");
     let jid = j["id"].as_i64().expect("id");
-    let (s, _) = post(
-        &city,
-        app.url(&format!("/api/v1/jobs/{jid}/transition")),
-        json!({"verb": "request"}),
-    )
-    .await;
-    assert_eq!(s, 200);
+    crate::support::request_and_approve(&app, &[jid]).await;
     let me = app.user_id(Role::ContractorWorker).await;
     let url = app.url(&format!("/api/v1/jobs/{jid}/inspections"));
 

@@ -68,11 +68,11 @@ async fn the_forms_record_notices_jobs_and_password_changes(engine: Engine) {
     let (_, n) = get(&city, app.url("/api/v1/notices/1")).await;
     assert_eq!(n["status"], "jobs_created");
     let none: [(&str, &str); 0] = [];
-    let (s, html) = form(&city, app.url("/jobs/1/complete"), &none).await;
-    assert_eq!(s, 409);
-    assert!(html.contains("「予定」のため"), "the Japanese reason");
+    // The job page offers only a cancellation: a job is requested by its 作業依頼書 (R8.1).
+    let page = city.get(app.url("/jobs/1")).send().await.expect("page").text().await.expect("html");
+    assert!(page.contains("/jobs/1/cancel") && !page.contains("/jobs/1/request"), "{page}");
     let (s, _) = form(&city, app.url("/jobs/1/request"), &none).await;
-    assert_eq!(s, 303);
+    assert_eq!(s, 404, "no such door");
 
     let (s, to) = form(
         &city,
@@ -85,7 +85,7 @@ async fn the_forms_record_notices_jobs_and_password_changes(engine: Engine) {
     )
     .await;
     assert_eq!((s, to.as_str()), (303, "/jobs/2"));
-    form(&city, app.url("/jobs/2/request"), &none).await;
+    crate::support::request_and_approve(&app, &[2]).await;
     let page = worker
         .get(app.url("/jobs/2"))
         .send()
@@ -170,7 +170,6 @@ async fn the_forms_record_checklists_follow_ups_waivers_and_the_template(engine:
     let city = app.client(Role::CityStaff).await;
     let worker = app.client(Role::ContractorWorker).await;
     let t = terminal(&app, "T-1", "in_service").await;
-    let none: [(&str, &str); 0] = [];
     let (s, to) = form(
         &city,
         app.url("/jobs"),
@@ -182,9 +181,7 @@ async fn the_forms_record_checklists_follow_ups_waivers_and_the_template(engine:
     )
     .await;
     assert_eq!((s, to.as_str()), (303, "/jobs/1"));
-    let (s, _) = form(&worker, app.url("/jobs/1/request"), &none).await;
-    assert_eq!(s, 403, "the City requests");
-    form(&city, app.url("/jobs/1/request"), &none).await;
+    crate::support::request_and_approve(&app, &[1]).await;
     let me = app
         .store
         .contractor_people()

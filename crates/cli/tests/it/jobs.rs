@@ -160,41 +160,46 @@ async fn a_notice_leads_to_jobs_and_closes_when_they_are_done(engine: Engine) {
     );
     let jt = app.url(&format!("/api/v1/jobs/{jid}/transition"));
     let (s, body) = post(&lead, jt.clone(), json!({"verb": "request"})).await;
-    assert_eq!(s, 409, "{body}");
-    assert!(
-        body["detail"]
-            .as_str()
-            .expect("detail")
-            .contains("作業依頼は本市担当者が行います"),
-        "{body}"
-    );
+    assert_eq!(s, 403, "the City requests: {body}");
     let (s, body) = post(&city, jt.clone(), json!({"verb": "complete"})).await;
     assert_eq!(s, 409, "{body}");
     assert!(
         body["detail"]
             .as_str()
             .expect("detail")
-            .contains("「予定」のため"),
+            .contains("結果報告を承認したとき"),
         "{body}"
     );
     let (s, _) = post(&worker, jt.clone(), json!({"verb": "cancel"})).await;
     assert_eq!(s, 403, "a worker does not manage jobs");
-    for (who, verb, status) in [
-        (&city, "request", "requested"),
-        (&worker, "start", "in_progress"),
-        (&city, "complete", "done"),
-    ] {
-        let (s, j) = post(who, jt.clone(), json!({"verb": verb})).await;
-        assert_eq!(
-            (s, j["status"].as_str()),
-            (200, Some(status)),
-            "{verb}: {j}"
-        );
+    // By itself a job is only cancelled: it is requested by issuing its 作業依頼書, started
+    // by the first work recorded and completed by the City's acceptance of the report (R8).
+    for (who, verb) in [(&city, "request"), (&worker, "start"), (&city, "complete")] {
+        let (s, body) = post(who, jt.clone(), json!({"verb": verb})).await;
+        assert_eq!((s, problem_fields(&body)), (409, vec!["verb".to_string()]), "{verb}: {body}");
     }
+    let rid = crate::support::request_and_approve(&app, &[jid]).await;
+    let me = app.user_id(Role::ContractorWorker).await;
+    let records: Vec<Value> = [t1, t2].iter().map(|t| json!({"terminal_id": t, "step_order": 1,
+        "outcome": "done", "performer_id": me, "started_at": "2020-10-05 09:00", "ended_at": "2020-10-05 09:30"})).collect();
+    let (s, body) = post(&worker, app.url(&format!("/api/v1/requests/{rid}/records")), json!({"records": records})).await;
+    assert_eq!(s, 200, "{body}");
+    let (s, body) = post(&city, jt.clone(), json!({"verb": "cancel"})).await;
+    assert_eq!((s, problem_fields(&body)), (409, vec!["verb".to_string()]), "cancelled with its request: {body}");
+    let lead = app.client(Role::ContractorLead).await;
+    let (s, body) = post(&lead, app.url(&format!("/api/v1/requests/{rid}/report")), json!({})).await;
+    assert!(s < 300, "{body}");
+    let report = body["reports"][0]["id"].as_i64().expect("report");
+    let (s, body) = post(&city, app.url(&format!("/api/v1/reports/{report}/decision")), json!({"verdict": "approve"})).await;
+    assert!(s < 300, "{body}");
     let (_, j) = get(&city, app.url(&format!("/api/v1/jobs/{jid}"))).await;
+    assert_eq!(j["status"], "done");
     assert_eq!(j["done_on"], today_jst(Utc::now()).to_string());
-    let (s, n) = post(&city, tr.clone(), close).await;
-    assert_eq!((s, n["status"].as_str()), (200, Some("closed")), "{n}");
+    // The notice's last job is done: it closes with it.
+    let (_, n) = get(&city, app.url(&format!("/api/v1/notices/{nid}"))).await;
+    assert_eq!(n["status"], "closed", "{n}");
+    let (s, body) = post(&city, tr.clone(), close).await;
+    assert_eq!(s, 409, "closed once: {body}");
     let (s, body) = post(&city, tr, json!({"verb": "withdraw"})).await;
     assert_eq!(s, 409, "{body}");
 
@@ -305,11 +310,19 @@ async fn counts_follow_the_jobs(engine: Engine) {
         assert_eq!(s, 201, "{j}");
         ids.push(j["id"].as_i64().expect("id"));
     }
-    let jt = app.url(&format!("/api/v1/jobs/{}/transition", ids[0]));
-    for (who, verb) in [(&city, "request"), (&worker, "start"), (&city, "complete")] {
-        let (s, j) = post(who, jt.clone(), json!({"verb": verb})).await;
-        assert_eq!(s, 200, "{j}");
-    }
+    let rid = crate::support::request_and_approve(&app, &ids[..1]).await;
+    let me = app.user_id(Role::ContractorWorker).await;
+    let record = json!({"records": [{"terminal_id": t, "step_order": 1, "outcome": "done",
+        "performer_id": me, "started_at": "2020-10-05 09:00", "ended_at": "2020-10-05 09:30"}]});
+    let (s, body) = post(&worker, app.url(&format!("/api/v1/requests/{rid}/records")), record).await;
+    assert_eq!(s, 200, "{body}");
+    let lead = app.client(Role::ContractorLead).await;
+    let (s, body) = post(&lead, app.url(&format!("/api/v1/requests/{rid}/report")), json!({})).await;
+    assert!(s < 300, "{body}");
+    let report = body["reports"][0]["id"].as_i64().expect("report");
+    let decision = app.url(&format!("/api/v1/reports/{report}/decision"));
+    let (s, body) = post(&city, decision, json!({"verdict": "approve"})).await;
+    assert!(s < 300, "{body}");
     let (s, _) = post(
         &city,
         app.url(&format!("/api/v1/jobs/{}/transition", ids[2])),

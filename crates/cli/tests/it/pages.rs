@@ -119,12 +119,7 @@ async fn notice_and_rotation_job(app: &TestApp, tid: i64, worker: i64) -> (i64, 
     )
     .await;
     let jid = j["id"].as_i64().expect("job id");
-    send(
-        &city,
-        &format!("/api/v1/jobs/{jid}/transition"),
-        json!({"verb": "request"}),
-    )
-    .await;
+    crate::support::request_and_approve(app, &[jid]).await;
     send(
         &lead,
         "/api/v1/password-rotations",

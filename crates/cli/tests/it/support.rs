@@ -324,3 +324,60 @@ pub async fn fresh_code(secret: &str, last: &mut u64) -> String {
         tokio::time::sleep(std::time::Duration::from_millis(500)).await;
     }
 }
+
+/// Issues a 作業依頼書 (the City) for `jobs` over the whole FY2020 contract, naming every
+/// site of their terminals, and has version 1 of its procedure approved, so that work may
+/// be recorded under it (R8). Returns the request's id.
+pub async fn request_and_approve(app: &TestApp, jobs: &[i64]) -> i64 {
+    let city = app.client(Role::CityStaff).await;
+    let lead = app.client(Role::ContractorLead).await;
+    let mut sites: Vec<i64> = Vec::new();
+    for job in jobs {
+        let of_job: Vec<i64> = sqlx::query_scalar(
+            "SELECT DISTINCT t.site_id FROM job_terminals jt JOIN terminals t ON t.id = jt.terminal_id \
+             WHERE jt.job_id = $1",
+        )
+        .bind(job)
+        .fetch_all(app.store.pool())
+        .await
+        .expect("sites");
+        sites.extend(of_job);
+    }
+    sites.sort_unstable();
+    sites.dedup();
+    let send = |c: &reqwest::Client, method: reqwest::Method, path: String, body: Value| {
+        let req = c.request(method, app.url(&path)).json(&body);
+        async move {
+            let r = req.send().await.expect("send");
+            let status = r.status().as_u16();
+            (status, r.json::<Value>().await.unwrap_or(Value::Null))
+        }
+    };
+    let number = format!("R2-{}", rand::rng().random::<u32>());
+    let body = serde_json::json!({"request_number": number, "issued_on": "2020-10-01",
+        "period_from": "2020-10-01", "period_to": "2021-03-31", "site_ids": sites,
+        "contents": "試験の作業", "job_ids": jobs, "combination_approved": jobs.len() > 1});
+    let (status, d) = send(
+        &city,
+        reqwest::Method::POST,
+        "/api/v1/requests".into(),
+        body,
+    )
+    .await;
+    assert_eq!(status, 201, "{d}");
+    let request = d["request"]["id"].as_i64().expect("request");
+    let steps =
+        serde_json::json!({"steps": [{"action": "作業する", "expected_result": "完了する"}]});
+    let path = format!("/api/v1/requests/{request}/procedure");
+    let (status, d) = send(&lead, reqwest::Method::PUT, path, steps).await;
+    assert_eq!(status, 200, "{d}");
+    let v = d["procedures"][0]["id"].as_i64().expect("procedure");
+    let path = format!("/api/v1/procedures/{v}/submit");
+    let (status, d) = send(&lead, reqwest::Method::POST, path, serde_json::json!({})).await;
+    assert_eq!(status, 204, "{d}");
+    let path = format!("/api/v1/procedures/{v}/decision");
+    let verdict = serde_json::json!({"verdict": "approve"});
+    let (status, d) = send(&city, reqwest::Method::POST, path, verdict).await;
+    assert_eq!(status, 204, "{d}");
+    request
+}

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::contract::{CategoryCode, WorkOrigin};
 use crate::inventory::AssetStatus;
 use crate::people::{Action, Role};
-use crate::rules::{Refusal, TransitionError};
+use crate::rules::{Ground, Refusal, TransitionError};
 use crate::rules::{Rule, apply, distinct, only};
 use crate::validation::{FieldErrors, optional_text, required_text};
 
@@ -198,6 +198,59 @@ pub fn job_transition(
         },
     };
     apply("作業", rule, from, verb, role)
+}
+
+impl JobVerb {
+    /// Someone applies the verb to a job by itself: only a cancellation. A job is requested
+    /// by issuing its 作業依頼書 (R8.1), started by its first work record and completed by
+    /// the City's acceptance of its result report (R8.3).
+    pub fn is_direct(self) -> bool {
+        self == Self::Cancel
+    }
+}
+
+/// What a job's direct move is judged on: its status, and the number of the live
+/// 作業依頼書 it is worked under, if any.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JobMoveFacts {
+    pub status: JobStatus,
+    pub request: Option<String>,
+}
+
+/// Judges `verb` applied to a job by itself (not through its request): only a job outside
+/// any live 作業依頼書 is cancelled this way; the other moves belong to the request chain and
+/// are refused naming the step that makes them.
+pub fn judge_job_move(
+    facts: &JobMoveFacts,
+    verb: JobVerb,
+    role: Role,
+) -> Result<JobStatus, Refusal> {
+    let judged = job_transition(facts.status, verb, role);
+    if let Err(e @ TransitionError(_, Ground::Role)) = judged {
+        return Err(e.into());
+    }
+    let chain = match verb {
+        JobVerb::Request => Some(
+            "作業の依頼は、作業依頼書を発行して行います(R8.1)。作業依頼書の画面から発行してください。",
+        ),
+        JobVerb::Start => Some("作業の開始は、最初の作業記録を登録したときに記録されます(R8.3)。"),
+        JobVerb::Complete => {
+            Some("作業の完了は、本市が作業依頼書の結果報告を承認したときに記録されます(R8.3)。")
+        }
+        JobVerb::Cancel => None,
+    };
+    if let Some(rule) = chain {
+        return Err(Refusal::conflict("verb", rule));
+    }
+    if let Some(number) = &facts.request {
+        return Err(Refusal::conflict(
+            "verb",
+            format!(
+                "作業依頼書「{number}」で依頼中の作業です。中止するときは、作業依頼書を取り消してください。"
+            ),
+        ));
+    }
+    Ok(judged?)
 }
 
 /// A job as entered.

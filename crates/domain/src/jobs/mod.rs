@@ -25,8 +25,9 @@ pub use inspections::{
     may_edit_template,
 };
 pub use job::{
-    INSTALLED, JOB_FIELDS, JobDraft, JobInput, JobOrigin, JobOriginKind, JobStatus, JobTarget,
-    JobVerb, MAX_JOB_TERMINALS, TerminalFacts, job_transition, judge_job_terminals, origin_of,
+    INSTALLED, JOB_FIELDS, JobDraft, JobInput, JobMoveFacts, JobOrigin, JobOriginKind, JobStatus,
+    JobTarget, JobVerb, MAX_JOB_TERMINALS, TerminalFacts, job_transition, judge_job_move,
+    judge_job_terminals, origin_of,
 };
 pub use notices::{
     NOTICE_FIELDS, NoticeDraft, NoticeFacts, NoticeInput, NoticeKind, NoticeOfJob, NoticeStatus,

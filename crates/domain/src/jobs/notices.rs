@@ -145,6 +145,13 @@ pub fn judge_notice_move(
     Ok(to)
 }
 
+impl NoticeFacts {
+    /// The notice's last job ended (done or cancelled): it closes with it (R2.4).
+    pub fn closes_with_its_jobs(self) -> bool {
+        self.status == NoticeStatus::JobsCreated && self.open_jobs == 0
+    }
+}
+
 /// The notice a new job of `category` comes from, as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NoticeOfJob {

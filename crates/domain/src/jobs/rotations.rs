@@ -4,13 +4,16 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::work::{JobFacts, WorkKind, judge_job_for, judge_job_terminal, judge_performer};
+use crate::calendar::BusinessCalendar;
 use crate::contract::CategoryCode;
 use crate::people::PersonFacts;
+use crate::requests::{WorkScope, WorkedHours};
 use crate::rules::{Refusal, required_instant};
+use crate::schedule::OffHoursFact;
 use crate::validation::FieldErrors;
 
 /// The Japanese names of an administrator-password change's fields (never the password).
@@ -22,6 +25,9 @@ pub const ROTATION_FIELDS: &[(&str, &str)] = &[
     ("performer_id", "変更した作業従事者"),
     ("performer", "変更した作業従事者"),
     ("rotated_at", "変更日時"),
+    ("corrects", "訂正する記録"),
+    ("replaces", "訂正した記録"),
+    ("replaced_by", "訂正後の記録"),
 ];
 
 /// A password change as entered. Deliberately has no password and no free text.
@@ -35,6 +41,10 @@ pub struct PasswordRotationInput {
     pub performer_id: i64,
     /// `YYYY-MM-DD HH:MM`, Japan time.
     pub rotated_at: String,
+    /// The change this record corrects (a wrong time or person recorded before): the
+    /// earlier record stays, replaced by this one.
+    #[serde(default)]
+    pub corrects: Option<i64>,
 }
 
 /// A checked password change record.
@@ -44,6 +54,7 @@ pub struct PasswordRotation {
     pub terminal_id: i64,
     pub performer_id: i64,
     pub rotated_at: DateTime<Utc>,
+    pub corrects: Option<i64>,
 }
 
 impl PasswordRotationInput {
@@ -57,6 +68,7 @@ impl PasswordRotationInput {
                 terminal_id: self.terminal_id,
                 performer_id: self.performer_id,
                 rotated_at,
+                corrects: self.corrects,
             }),
             _ => Err(e),
         }
@@ -90,7 +102,7 @@ pub fn last_rotations(rotations: &[PasswordRotation]) -> BTreeMap<i64, DateTime<
 }
 
 /// What recording a password change is judged against, as the store found it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RotationFacts {
     /// The job, when it is one of this year's.
     pub job: Option<JobFacts>,
@@ -98,8 +110,12 @@ pub struct RotationFacts {
     pub terminal: Option<String>,
     /// The person named as having changed it.
     pub performer: Option<PersonFacts>,
-    /// Whether a change of this terminal is already recorded in this job.
-    pub recorded: bool,
+    /// The change of this terminal already recorded in this job (its current version).
+    pub recorded: Option<i64>,
+    /// The request the job's work is done under (its status, procedure and bounds).
+    pub scope: Option<WorkScope>,
+    /// Off-hours work recorded on the day of the change.
+    pub off_hours: Vec<OffHoursFact>,
     /// The instant of the recording.
     pub now: DateTime<Utc>,
 }
@@ -113,14 +129,13 @@ pub struct RotationVerdict {
     pub starts_job: bool,
 }
 
-/// How far in the future a change may be dated: the clocks of the terminal and the server
-/// may differ a little.
-const CLOCK_SKEW_MINUTES: i64 = 5;
-
-/// Judges recording `r` (R3.2): on a requested or started オ job of this year, for one of
-/// its terminals, changed by an enabled lead or worker, not in the future, once per
-/// terminal and job.
+/// Judges recording `r` (R3.2, R8, R5.3): on a requested or started オ job of this year,
+/// for one of its terminals, changed by an enabled lead or worker, under its request's
+/// approved procedure on a day of the request's period, not in the future, inside the
+/// working window or under approved off-hours work; once per terminal and job, unless it
+/// names the record it corrects.
 pub fn judge_rotation(
+    calendar: &BusinessCalendar,
     r: &PasswordRotation,
     facts: &RotationFacts,
 ) -> Result<RotationVerdict, Refusal> {
@@ -135,19 +150,38 @@ pub fn judge_rotation(
     let starts_job = judge_job_for(kind, job)?;
     let asset_number = judge_job_terminal(r.terminal_id, facts.terminal.as_deref())?;
     let performer = judge_performer("performer_id", r.performer_id, facts.performer.as_ref())?;
-    if r.rotated_at > facts.now + Duration::minutes(CLOCK_SKEW_MINUTES) {
-        return Err(Refusal::invalid(
-            "rotated_at",
-            "変更日時に未来の日時は指定できません。",
-        ));
-    }
-    if facts.recorded {
-        return Err(Refusal::conflict(
-            "terminal_id",
-            format!(
-                "統合端末 {asset_number} の管理者パスワード変更は、この作業で既に記録されています。"
-            ),
-        ));
+    let scope = facts
+        .scope
+        .as_ref()
+        .ok_or_else(|| Refusal::conflict("job_id", "この作業の作業依頼書がありません（R8.1）。"))?;
+    scope.judge_work("rotated_at", r.rotated_at, r.rotated_at, facts.now)?;
+    let worked = WorkedHours {
+        field: "rotated_at",
+        site_id: scope.bounds.site_of(r.terminal_id),
+        performer_id: r.performer_id,
+        start: r.rotated_at,
+        end: r.rotated_at,
+    };
+    worked.judge(calendar, &facts.off_hours)?;
+    match (facts.recorded, r.corrects) {
+        (None, None) => {}
+        (Some(current), Some(corrected)) if current == corrected => {}
+        (Some(current), None) => {
+            return Err(Refusal::conflict(
+                "terminal_id",
+                format!(
+                    "統合端末 {asset_number} の管理者パスワード変更は、この作業で既に記録されています。訂正するときは、訂正する記録(ID {current})を指定してください。"
+                ),
+            ));
+        }
+        (_, Some(corrected)) => {
+            return Err(Refusal::invalid(
+                "corrects",
+                format!(
+                    "訂正する記録ID {corrected} は、この統合端末・作業の現在の記録ではありません。"
+                ),
+            ));
+        }
     }
     Ok(RotationVerdict {
         asset_number,

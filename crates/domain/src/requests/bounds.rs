@@ -7,7 +7,9 @@ use std::collections::BTreeSet;
 
 use chrono::{DateTime, NaiveDate, Utc};
 
+use super::procedure::{ProcedureVersion, may_record_work};
 use super::work_records::WorkRecordDraft;
+use super::work_request::WorkRequestStatus;
 use crate::contract::Period;
 use crate::rules::Refusal;
 use crate::time::{date_ja, jst};
@@ -169,3 +171,50 @@ impl RequestBounds {
 /// How far in the future a record may end: the clocks of a terminal, a worker's tablet and
 /// the server may differ a little.
 pub const CLOCK_SKEW_MINUTES: i64 = 5;
+
+/// The request a piece of work recorded on a job (a password change, an inspection) is done
+/// under: its status, its latest procedure version and its bounds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WorkScope {
+    pub request: WorkRequestStatus,
+    pub latest: Option<ProcedureVersion>,
+    pub bounds: RequestBounds,
+}
+
+impl WorkScope {
+    /// Judges work done on `day` (R8.1, R8.2): the procedure approved and the request open
+    /// for work, and a day of its period.
+    pub fn judge_day(&self, field: &str, day: NaiveDate) -> Result<(), Refusal> {
+        may_record_work(self.latest, self.request)?;
+        if day < self.bounds.first_day() || day > self.bounds.period_to {
+            return Err(Refusal::invalid(
+                field,
+                format!(
+                    "作業日は{}の中の日にしてください。",
+                    self.bounds.period_text()
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Judges work done on one of the request's terminals from `start` to `end` (R8.1,
+    /// R8.2): the procedure approved and the request open for work, a day of its period,
+    /// not in the future. `field` names the time in a refusal.
+    pub fn judge_work(
+        &self,
+        field: &str,
+        start: DateTime<Utc>,
+        end: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Result<(), Refusal> {
+        self.judge_day(field, start.with_timezone(&jst()).date_naive())?;
+        if end > now + chrono::Duration::minutes(CLOCK_SKEW_MINUTES) {
+            return Err(Refusal::invalid(
+                field,
+                "まだ来ていない日時の作業は記録できません。",
+            ));
+        }
+        Ok(())
+    }
+}

@@ -12,7 +12,9 @@ mod report_status;
 mod work_records;
 mod work_request;
 
-pub use bounds::{CLOCK_SKEW_MINUTES, RequestBounds, judge_request_dates, judge_request_sites};
+pub use bounds::{
+    CLOCK_SKEW_MINUTES, RequestBounds, WorkScope, judge_request_dates, judge_request_sites,
+};
 pub use decision::{Decision, DecisionInput, Verdict};
 pub use procedure::{
     MAX_STEPS, PROCEDURE_FIELDS, ProcedureDraft, ProcedureFacts, ProcedureInput, ProcedureMove,
@@ -31,7 +33,7 @@ pub use report_status::{
 };
 pub use work_records::{
     MAX_RECORDS, RecordFacts, RecordSelectionInput, RecordsInput, StepOutcome, WORK_RECORD_FIELDS,
-    WorkRecordDraft, WorkRecordInput, judge_record_hours, judge_records, record_days,
+    WorkRecordDraft, WorkRecordInput, WorkedHours, judge_record_hours, judge_records, record_days,
 };
 pub use work_request::{
     Issue, IssueFacts, JobMove, MAX_REQUEST_JOBS, MAX_REQUEST_SITES, MAX_REQUEST_TERMINALS,

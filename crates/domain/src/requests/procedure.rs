@@ -174,11 +174,11 @@ pub fn next_version(latest: Option<ProcedureVersion>, role: Role) -> Result<u32,
         ProcedureVersionStatus::Approved | ProcedureVersionStatus::Returned => {
             Ok(latest.number + 1)
         }
-        ProcedureVersionStatus::Draft => Err(TransitionError(format!(
+        ProcedureVersionStatus::Draft => Err(TransitionError::status(format!(
             "第{}版が作成中です。新しい版を作らず、その版を編集してください。",
             latest.number
         ))),
-        ProcedureVersionStatus::Submitted => Err(TransitionError(format!(
+        ProcedureVersionStatus::Submitted => Err(TransitionError::status(format!(
             "第{}版は提出済で、本市の判断を待っています。",
             latest.number
         ))),
@@ -192,13 +192,13 @@ pub fn may_approve(
     questions: &[QuestionStatus],
 ) -> Result<(), TransitionError> {
     if version != ProcedureVersionStatus::Submitted {
-        return Err(TransitionError(format!(
+        return Err(TransitionError::status(format!(
             "この作業手順書は「{}」のため、承認できません。",
             version.label_ja()
         )));
     }
     match blocks_approval(questions) {
-        Some(why) => Err(TransitionError(why)),
+        Some(why) => Err(TransitionError::status(why)),
         None => Ok(()),
     }
 }
@@ -210,13 +210,12 @@ pub fn may_record_work(
     request: WorkRequestStatus,
 ) -> Result<(), TransitionError> {
     let Some(latest) = latest else {
-        return Err(TransitionError(
-            "作業手順書がありません。本市の承認を得た作業手順書に基づいて作業してください（R8.2）。"
-                .into(),
+        return Err(TransitionError::status(
+            "作業手順書がありません。本市の承認を得た作業手順書に基づいて作業してください（R8.2）。",
         ));
     };
     if latest.status != ProcedureVersionStatus::Approved {
-        return Err(TransitionError(format!(
+        return Err(TransitionError::status(format!(
             "最新の作業手順書（第{}版）は「{}」で、承認されていません。本市の承認を得てから作業してください（R8.2）。",
             latest.number,
             latest.status.label_ja()
@@ -226,7 +225,7 @@ pub fn may_record_work(
         request,
         WorkRequestStatus::ProcedureApproved | WorkRequestStatus::InProgress
     ) {
-        return Err(TransitionError(format!(
+        return Err(TransitionError::status(format!(
             "この作業依頼書は「{}」のため、作業を記録できません。",
             request.label_ja()
         )));

@@ -30,6 +30,8 @@ pub const WORK_RECORD_FIELDS: &[(&str, &str)] = &[
     ("performer_id", "実施者"),
     ("started_at", "開始日時"),
     ("ended_at", "終了日時"),
+    ("replaces", "訂正した記録"),
+    ("replaced_by", "訂正後の記録"),
 ];
 
 labelled_enum! {
@@ -404,9 +406,42 @@ pub fn judge_record_hours(
 ) -> Result<(), Refusal> {
     let sites: BTreeMap<i64, i64> = terminal_sites.iter().copied().collect();
     for r in records {
+        let site = sites.get(&r.terminal_id).copied();
+        let worked = WorkedHours {
+            field: "started_at",
+            site_id: site,
+            performer_id: r.performer_id,
+            start: r.started_at,
+            end: r.ended_at,
+        };
+        worked.judge(calendar, off_hours)?;
+    }
+    Ok(())
+}
+
+/// Work done by one person at one site from `start` to `end`, as its hours are judged.
+#[derive(Debug, Clone, Copy)]
+pub struct WorkedHours<'a> {
+    /// The field a refusal names.
+    pub field: &'a str,
+    pub site_id: Option<i64>,
+    pub performer_id: i64,
+    pub start: DateTime<Utc>,
+    pub end: DateTime<Utc>,
+}
+
+impl WorkedHours<'_> {
+    /// Judges the hours (R5.3): within one day, and outside the working window only under
+    /// off-hours work the City instructed or approved at the site, covering the time and
+    /// naming the performer.
+    pub fn judge(
+        &self,
+        calendar: &BusinessCalendar,
+        off_hours: &[OffHoursFact],
+    ) -> Result<(), Refusal> {
         let (start, end) = (
-            r.started_at.with_timezone(&jst()),
-            r.ended_at.with_timezone(&jst()),
+            self.start.with_timezone(&jst()),
+            self.end.with_timezone(&jst()),
         );
         if end.date_naive() != start.date_naive() {
             return Err(Refusal::conflict(
@@ -420,23 +455,22 @@ pub fn judge_record_hours(
             end: end.time(),
         };
         let Some(why) = outside_window(calendar, &span) else {
-            continue;
+            return Ok(());
         };
-        let site = sites.get(&r.terminal_id).copied();
         let covered = off_hours.iter().any(|o| {
-            Some(o.site_id) == site
+            Some(o.site_id) == self.site_id
                 && o.status.allows_work()
                 && o.span.covers(&span)
-                && o.worker_ids.contains(&r.performer_id)
+                && o.worker_ids.contains(&self.performer_id)
         });
-        if !covered {
-            return Err(Refusal::conflict(
-                "started_at",
-                format!(
-                    "{why}。この拠点・時間の時間外作業の承認(または本市の指示)がないため、作業を記録できません(R5.3)。"
-                ),
-            ));
+        if covered {
+            return Ok(());
         }
+        Err(Refusal::conflict(
+            self.field,
+            format!(
+                "{why}。この拠点・時間の時間外作業の承認(または本市の指示)がないため、作業を記録できません(R5.3)。"
+            ),
+        ))
     }
-    Ok(())
 }

@@ -80,7 +80,7 @@ pub fn off_hours_transition(
     role: Role,
 ) -> Result<OffHoursStatus, TransitionError> {
     use OffHoursStatus::*;
-    let refuse = |why: &str| Err(TransitionError(why.to_string()));
+    let refuse = |why: &str| Err(TransitionError::status(why.to_string()));
     match verb {
         OffHoursVerb::Approve | OffHoursVerb::Reject => {
             if role != Role::CityStaff {

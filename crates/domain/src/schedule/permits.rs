@@ -105,7 +105,7 @@ pub fn permit_transition(
     role: Role,
 ) -> Result<PermitStatus, TransitionError> {
     use PermitStatus::*;
-    let refuse = |why: String| Err(TransitionError(why));
+    let refuse = |why: String| Err(TransitionError::status(why));
     match verb {
         PermitVerb::Grant | PermitVerb::Refuse => {
             if role != Role::CityStaff {

@@ -264,6 +264,7 @@ fn field_of(r: &crate::rules::Refusal) -> (String, String) {
     match r {
         crate::rules::Refusal::Invalid(e) => (e.0[0].field.clone(), e.0[0].message.clone()),
         crate::rules::Refusal::Conflict { field, message } => (field.clone(), message.clone()),
+        crate::rules::Refusal::Forbidden(message) => ("(role)".into(), message.clone()),
     }
 }
 

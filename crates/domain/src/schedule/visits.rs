@@ -45,13 +45,13 @@ pub fn visit_transition(
         VisitVerb::Cancel => role == Role::ContractorLead,
     };
     if !allowed {
-        return Err(TransitionError(match verb {
-            VisitVerb::Complete => "実施の記録は業務責任者または作業従事者が行います。".into(),
-            VisitVerb::Cancel => "訪問の中止は業務責任者が行います。".into(),
+        return Err(TransitionError::role(match verb {
+            VisitVerb::Complete => "実施の記録は業務責任者または作業従事者が行います。".to_string(),
+            VisitVerb::Cancel => "訪問の中止は業務責任者が行います。".to_string(),
         }));
     }
     if from != VisitStatus::Planned {
-        return Err(TransitionError(format!(
+        return Err(TransitionError::status(format!(
             "この訪問は「{}」のため、変更できません。",
             from.label_ja()
         )));

@@ -158,6 +158,7 @@ impl Store {
             job,
             terminal: job_terminal_asset(ch.conn(), job_id, c.terminal_id).await?,
             inspector: person_facts(ch.conn(), c.inspector_id).await?,
+            scope: crate::requests::job_work_scope(ch.conn(), year, job_id).await?,
             today: today_jst(ch.now_utc()),
         };
         let verdict = judge_inspection(c, &facts)?;

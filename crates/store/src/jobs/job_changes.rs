@@ -5,10 +5,12 @@
 use jukiops_domain::audit::{AuditAction, Entity};
 use jukiops_domain::inventory::AssetStatus;
 use jukiops_domain::jobs::{
-    INSTALLED, JobDraft, JobOrigin, JobStatus, JobTarget, JobVerb, NoticeKind, NoticeOfJob,
-    NoticeStatus, TerminalFacts, job_transition, judge_job_from_notice, judge_job_terminals,
+    INSTALLED, JobDraft, JobMoveFacts, JobOrigin, JobStatus, JobTarget, JobVerb, NoticeKind,
+    NoticeOfJob, NoticeStatus, TerminalFacts, job_transition, judge_job_from_notice,
+    judge_job_move, judge_job_terminals,
 };
 use jukiops_domain::people::{Authorized, Role};
+use jukiops_domain::requests::WorkRequestStatus;
 use jukiops_domain::rules::Refusal;
 use jukiops_domain::time::today_jst;
 use serde_json::json;
@@ -232,7 +234,22 @@ impl Store {
         let mut ch = self.begin(who).await?;
         let year = ch.contract_id()?;
         let from = job_status(ch.conn(), year, id).await?;
+        let request: Option<String> = sqlx::query_scalar(
+            "SELECT w.request_number FROM work_request_jobs rj JOIN work_requests w ON w.id = rj.request_id \
+             WHERE rj.job_id = $1 AND w.status NOT IN ($2, $3) ORDER BY w.id DESC LIMIT 1",
+        )
+        .bind(id)
+        .bind(WorkRequestStatus::Cancelled.as_str())
+        .bind(WorkRequestStatus::Accepted.as_str())
+        .fetch_optional(ch.conn())
+        .await?;
+        let facts = JobMoveFacts {
+            status: from,
+            request,
+        };
+        judge_job_move(&facts, verb, who.role())?;
         let to = apply_job_verb(&mut ch, id, from, verb, who.role()).await?;
+        super::close_finished_notices(&mut ch, &[id]).await?;
         ch.commit().await?;
         Ok(to)
     }

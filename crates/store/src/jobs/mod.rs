@@ -17,6 +17,7 @@ mod waivers;
 
 pub use inspections::{Inspection, InspectionFinding, JobInspections};
 pub use job_reads::{Job, JobDetail, JobFilter, JobTerminal};
+pub(crate) use notices::close_finished_notices;
 pub use notices::{Notice, NoticeDetail, NoticeFilter};
 pub use rotations::{JobRotations, LastRotation, Rotation};
 pub use waivers::Waiver;

@@ -14,7 +14,7 @@ use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
 use super::{Job, JobFilter, jst_text, open_statuses_sql};
-use crate::{Page, PageRequest, Store, StoreError, sql};
+use crate::{Change, Page, PageRequest, Store, StoreError, sql};
 
 /// One J-LIS notice.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -205,6 +205,41 @@ impl Store {
         ch.commit().await?;
         Ok(to)
     }
+}
+
+/// Closes, inside `ch`, every notice of year `year` whose last open job is among `jobs`
+/// (just completed or cancelled), audited as the change's actor (R2.4).
+pub(crate) async fn close_finished_notices(
+    ch: &mut Change,
+    jobs: &[i64],
+) -> Result<(), StoreError> {
+    if jobs.is_empty() {
+        return Ok(());
+    }
+    let year = ch.contract_id()?;
+    let notices: Vec<i64> = sqlx::query_scalar(sql(format!(
+        "SELECT DISTINCT notice_id FROM jobs WHERE id IN ({}) AND notice_id IS NOT NULL ORDER BY notice_id",
+        crate::common::id_list(jobs)
+    )))
+    .fetch_all(ch.conn())
+    .await?;
+    for id in notices {
+        let facts = notice_facts(ch.conn(), year, id).await?;
+        if facts.closes_with_its_jobs() {
+            let to = NoticeStatus::Closed;
+            ch.move_status(
+                "notices",
+                Entity::Notice,
+                id,
+                facts.status,
+                to,
+                AuditAction::Transition,
+                &[],
+            )
+            .await?;
+        }
+    }
+    Ok(())
 }
 
 /// The status of notice `id` of year `year` and how many of its jobs are still open.

@@ -9,7 +9,7 @@ use jukiops_domain::inventory::parse_date;
 use jukiops_domain::jobs::JobStatus;
 use jukiops_domain::requests::{
     ProcedureStep, ProcedureVersion, ProcedureVersionStatus, QuestionStatus, RecordFacts,
-    RequestBounds, WorkRequestStatus,
+    RequestBounds, WorkRequestStatus, WorkScope,
 };
 use sqlx::{AnyConnection, Row};
 
@@ -93,6 +93,35 @@ pub(crate) async fn request_bounds(
         period_to: day("period_to")?,
         site_ids,
         terminal_sites: target_terminals(conn, id).await?,
+    }))
+}
+
+/// The request job `job_id` of contract year `contract` is worked under (the latest one not
+/// cancelled): its status, latest procedure version and bounds; `None` without one.
+pub(crate) async fn job_work_scope(
+    conn: &mut AnyConnection,
+    contract: i64,
+    job_id: i64,
+) -> Result<Option<WorkScope>, StoreError> {
+    let id: Option<i64> = sqlx::query_scalar(
+        "SELECT w.id FROM work_request_jobs rj JOIN work_requests w ON w.id = rj.request_id \
+         WHERE rj.job_id = $1 AND w.contract_id = $2 AND w.status <> $3 ORDER BY w.id DESC LIMIT 1",
+    )
+    .bind(job_id)
+    .bind(contract)
+    .bind(WorkRequestStatus::Cancelled.as_str())
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some(id) = id else { return Ok(None) };
+    let request = request_status(conn, contract, id).await?;
+    let latest = latest_procedure(conn, id).await?.map(|(_, v, _)| v);
+    let bounds = request_bounds(conn, contract, id)
+        .await?
+        .ok_or(StoreError::NotFound(Entity::WorkRequest))?;
+    Ok(Some(WorkScope {
+        request,
+        latest,
+        bounds,
     }))
 }
 

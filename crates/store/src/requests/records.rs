@@ -35,6 +35,11 @@ pub struct WorkRecord {
     pub started_at: String,
     pub ended_at: String,
     pub note: Option<String>,
+    /// The version of the procedure it was recorded under.
+    pub procedure_id: i64,
+    /// For an earlier version: the record that corrected it, and when (Japan time).
+    pub replaced_by: Option<i64>,
+    pub replaced_at: Option<String>,
 }
 
 /// A stored instant.
@@ -50,16 +55,22 @@ fn instant(
 }
 
 impl Store {
-    /// The records of a request, by terminal and step.
-    pub async fn work_records(&self, request_id: i64) -> Result<Vec<WorkRecord>, StoreError> {
+    /// The current records of a request, by terminal and step; with `replaced`, the
+    /// earlier versions that corrections replaced instead.
+    pub async fn work_records(
+        &self,
+        request_id: i64,
+        replaced: bool,
+    ) -> Result<Vec<WorkRecord>, StoreError> {
         let rows = sqlx::query(
             "SELECT r.*, t.asset_number, u.display_name FROM work_records r \
              JOIN work_requests w ON w.id = r.request_id JOIN terminals t ON t.id = r.terminal_id \
              JOIN users u ON u.id = r.performer_id WHERE r.request_id = $1 AND w.contract_id = $2 \
-             ORDER BY t.asset_number, r.step_order",
+             AND (r.replaced_at IS NOT NULL) = $3 ORDER BY t.asset_number, r.step_order, r.id",
         )
         .bind(request_id)
         .bind(self.contract_id()?)
+        .bind(replaced)
         .fetch_all(&self.pool)
         .await?;
         rows.iter()
@@ -76,6 +87,9 @@ impl Store {
                     started_at: jst_text(r.try_get("started_at")?).unwrap_or_default(),
                     ended_at: jst_text(r.try_get("ended_at")?).unwrap_or_default(),
                     note: r.try_get("note")?,
+                    procedure_id: r.try_get("procedure_id")?,
+                    replaced_by: r.try_get("replaced_by")?,
+                    replaced_at: jst_text(r.try_get("replaced_at")?),
                 })
             })
             .collect()
@@ -128,40 +142,62 @@ impl Store {
         }
         let now = ch.now().to_string();
         for r in records {
-            sqlx::query(
-                "DELETE FROM work_records WHERE request_id = $1 AND terminal_id = $2 AND step_order = $3",
+            // A step recorded again is a correction: the earlier version stays, replaced.
+            let current: Option<i64> = sqlx::query_scalar(
+                "SELECT id FROM work_records WHERE request_id = $1 AND terminal_id = $2 \
+                 AND step_order = $3 AND replaced_at IS NULL",
             )
             .bind(request_id)
             .bind(r.terminal_id)
             .bind(i64::from(r.step_order))
-            .execute(ch.conn())
+            .fetch_optional(ch.conn())
             .await?;
-            let id: i64 = sqlx::query_scalar(
-                "INSERT INTO work_records (request_id, procedure_id, terminal_id, step_order, outcome, performer_id, \
-                 started_at, ended_at, note, recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
-            )
-            .bind(request_id)
-            .bind(scope.procedure_id)
-            .bind(r.terminal_id)
-            .bind(i64::from(r.step_order))
-            .bind(r.outcome.as_str())
-            .bind(r.performer_id)
-            .bind(to_db(r.started_at))
-            .bind(to_db(r.ended_at))
-            .bind(r.note.clone())
-            .bind(who.name())
-            .bind(&now)
-            .fetch_one(ch.conn())
-            .await?;
+            if let Some(old) = current {
+                ch.set_aside("work_records", old).await?;
+            }
+            let id = insert_record(&mut ch, request_id, scope.procedure_id, r, &now).await?;
             ch.audit(Entity::WorkRecord, id, AuditAction::Create, &json!({
                 "request_id": {"after": request_id}, "terminal_id": {"after": r.terminal_id}, "step_order": {"after": r.step_order},
                 "outcome": {"after": r.outcome.as_str()}, "performer_id": {"after": r.performer_id},
                 "started_at": {"after": to_db(r.started_at)}, "ended_at": {"after": to_db(r.ended_at)}, "note": {"after": r.note},
+                "replaces": {"after": current},
             }));
+            if let Some(old) = current {
+                ch.replaced("work_records", Entity::WorkRecord, old, id)
+                    .await?;
+            }
         }
         ch.commit().await?;
         Ok(records.len())
     }
+}
+
+/// Inserts one record under the procedure version `procedure_id`; returns its id.
+async fn insert_record(
+    ch: &mut crate::Change,
+    request_id: i64,
+    procedure_id: Option<i64>,
+    r: &WorkRecordDraft,
+    now: &str,
+) -> Result<i64, StoreError> {
+    let id = sqlx::query_scalar(
+        "INSERT INTO work_records (request_id, procedure_id, terminal_id, step_order, outcome, performer_id, \
+         started_at, ended_at, note, recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+    )
+    .bind(request_id)
+    .bind(procedure_id)
+    .bind(r.terminal_id)
+    .bind(i64::from(r.step_order))
+    .bind(r.outcome.as_str())
+    .bind(r.performer_id)
+    .bind(to_db(r.started_at))
+    .bind(to_db(r.ended_at))
+    .bind(r.note.clone())
+    .bind(ch.actor().to_string())
+    .bind(now)
+    .fetch_one(ch.conn())
+    .await?;
+    Ok(id)
 }
 
 /// The request's records as the domain compiles them.
@@ -169,10 +205,12 @@ pub(super) async fn record_drafts(
     conn: &mut AnyConnection,
     request_id: i64,
 ) -> Result<Vec<WorkRecordDraft>, StoreError> {
-    let rows = sqlx::query("SELECT * FROM work_records WHERE request_id = $1 ORDER BY id")
-        .bind(request_id)
-        .fetch_all(&mut *conn)
-        .await?;
+    let rows = sqlx::query(
+        "SELECT * FROM work_records WHERE request_id = $1 AND replaced_at IS NULL ORDER BY id",
+    )
+    .bind(request_id)
+    .fetch_all(&mut *conn)
+    .await?;
     rows.iter()
         .map(|r| {
             Ok(WorkRecordDraft {

@@ -172,7 +172,7 @@ pub(super) async fn move_request(
 }
 
 /// Moves each job as judged, guarded on the status it was judged in (a lost race is 409);
-/// `done_on` is set when given (a completion).
+/// `done_on` is set when given (a completion). A notice whose last job ends closes too.
 pub(super) async fn move_jobs(
     ch: &mut Change,
     moves: &[JobMove],
@@ -186,6 +186,10 @@ pub(super) async fn move_jobs(
     for m in moves {
         ch.move_status("jobs", Entity::Job, m.id, m.from, m.to, verb, &extra)
             .await?;
+    }
+    if matches!(verb, JobVerb::Complete | JobVerb::Cancel) {
+        let ids: Vec<i64> = moves.iter().map(|m| m.id).collect();
+        crate::jobs::close_finished_notices(ch, &ids).await?;
     }
     Ok(())
 }

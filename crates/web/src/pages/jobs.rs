@@ -189,6 +189,7 @@ fn verbs(user: &PageUser, status: JobStatus) -> Vec<Value> {
     let role = user.0.0.role;
     JobVerb::ALL
         .iter()
+        .filter(|v| v.is_direct())
         .filter(|v| user.may(v.action()) && job_transition(status, **v, role).is_ok())
         .map(|v| json!({"value": v.as_str(), "label": v.label_ja()}))
         .collect()
@@ -223,9 +224,9 @@ pub(super) async fn show_page(
         let now = Utc::now().with_timezone(&jst()).format("%Y-%m-%dT%H:%M");
         json!({
             "rotations": r.rotations, "not_rotated": r.not_rotated,
-            "can_record": open && user.may(Action::RecordWork) && !r.not_rotated.is_empty(),
+            "can_record": open && user.may(Action::RecordWork),
             "people": state.app.job_performers(&who).await?,
-            "form": {"terminal_id": 0, "performer_id": user.0.0.id, "rotated_at": now.to_string()},
+            "form": {"terminal_id": 0, "performer_id": user.0.0.id, "rotated_at": now.to_string(), "corrects": 0},
         })
     } else {
         Value::Null
@@ -292,12 +293,8 @@ macro_rules! job_moves {
     };
 }
 
-job_moves!(
-    RequestJob => Request,
-    StartJob => Start,
-    CompleteJob => Complete,
-    CancelJob => Cancel,
-);
+// The one verb a job takes by itself: the others follow its 作業依頼書 (R8).
+job_moves!(CancelJob => Cancel);
 
 /// `POST /jobs/{id}/{verb}`: moves the job; back to its page, or the page again with the
 /// Japanese reason.
@@ -327,6 +324,10 @@ pub struct RotationForm {
     performer_id: Option<i64>,
     #[serde(default)]
     rotated_at: String,
+    /// The change this one corrects (the correction form names no terminal: it is the
+    /// corrected change's).
+    #[serde(default, deserialize_with = "optional_id")]
+    corrects: Option<i64>,
 }
 
 impl PageForm for RotationForm {
@@ -339,11 +340,18 @@ pub async fn rotate(
     Path(id): Path<i64>,
     Form(f): Form<RotationForm>,
 ) -> PageResult {
+    let mut terminal_id = f.terminal_id.unwrap_or_default();
+    if let (None, Some(corrected)) = (f.terminal_id, f.corrects) {
+        let so_far = state.app.job_rotations(&user.actor(), id).await?;
+        let found = so_far.rotations.iter().find(|r| r.id == corrected);
+        terminal_id = found.map(|r| r.terminal_id).unwrap_or_default();
+    }
     let input = PasswordRotationInput {
         job_id: id,
-        terminal_id: f.terminal_id.unwrap_or_default(),
+        terminal_id,
         performer_id: f.performer_id.unwrap_or_default(),
         rotated_at: f.rotated_at.clone(),
+        corrects: f.corrects,
     };
     let result = state.app.record_rotation(&user.actor(), &input).await;
     post_redirect_get(
@@ -416,21 +424,6 @@ pub fn routes() -> PageRoutes {
         .post("/jobs", Action::ManageJobs, create)
         .get("/jobs/new", Action::ManageJobs, new_form)
         .get("/jobs/{id}", Action::ViewJobs, show)
-        .post(
-            "/jobs/{id}/request",
-            JobVerb::Request.action(),
-            move_job::<RequestJob>,
-        )
-        .post(
-            "/jobs/{id}/start",
-            JobVerb::Start.action(),
-            move_job::<StartJob>,
-        )
-        .post(
-            "/jobs/{id}/complete",
-            JobVerb::Complete.action(),
-            move_job::<CompleteJob>,
-        )
         .post(
             "/jobs/{id}/cancel",
             JobVerb::Cancel.action(),

@@ -10,6 +10,7 @@ use crate::inventory::parse_date;
 use crate::jobs::job::{JobDraft, JobOrigin, JobTarget};
 use crate::jobs::work::{JobFacts, WorkKind, judge_job_for, judge_job_terminal, judge_performer};
 use crate::people::PersonFacts;
+use crate::requests::WorkScope;
 use crate::rules::{Refusal, required_date};
 use crate::validation::{FieldErrors, optional_text};
 
@@ -274,6 +275,8 @@ pub struct InspectionFacts {
     pub terminal: Option<String>,
     /// The person named as the inspector.
     pub inspector: Option<PersonFacts>,
+    /// The request the job's work is done under (its status, procedure and bounds).
+    pub scope: Option<WorkScope>,
     /// Today in Japan.
     pub today: NaiveDate,
 }
@@ -287,8 +290,9 @@ pub struct InspectionVerdict {
     pub starts_job: bool,
 }
 
-/// Judges recording checklist `c` (R3.3): on a requested or started カ job, for one of its
-/// terminals, by an enabled lead or worker, not dated in the future.
+/// Judges recording checklist `c` (R3.3, R8): on a requested or started カ job, for one of
+/// its terminals, by an enabled lead or worker, under its request's approved procedure on a
+/// day of the request's period, not dated in the future.
 pub fn judge_inspection(
     c: &FilledChecklist,
     facts: &InspectionFacts,
@@ -296,6 +300,11 @@ pub fn judge_inspection(
     let starts_job = judge_job_for(INSPECTION, facts.job)?;
     let asset_number = judge_job_terminal(c.terminal_id, facts.terminal.as_deref())?;
     let inspector = judge_performer("inspector_id", c.inspector_id, facts.inspector.as_ref())?;
+    let scope = facts
+        .scope
+        .as_ref()
+        .ok_or_else(|| Refusal::conflict("job_id", "この作業の作業依頼書がありません（R8.1）。"))?;
+    scope.judge_day("inspected_on", c.inspected_on)?;
     if c.inspected_on > facts.today {
         return Err(Refusal::invalid(
             "inspected_on",

@@ -11,6 +11,7 @@ fn rotation(job_id: i64, terminal_id: i64, at: &str) -> PasswordRotation {
         terminal_id,
         performer_id: 7,
         rotated_at: at.into(),
+        corrects: None,
     }
     .check()
     .unwrap()
@@ -31,7 +32,13 @@ fn a_rotation_input_refuses_a_password_field() {
     let keys: Vec<&String> = serialised.as_object().unwrap().keys().collect();
     assert_eq!(
         keys,
-        ["job_id", "performer_id", "rotated_at", "terminal_id"]
+        [
+            "corrects",
+            "job_id",
+            "performer_id",
+            "rotated_at",
+            "terminal_id"
+        ]
     );
     assert!(
         serde_json::to_string(&input.check().unwrap())

@@ -23,6 +23,7 @@ fn refusal<T: std::fmt::Debug>(r: Result<T, Refusal>) -> (String, String, bool) 
     match r.unwrap_err() {
         Refusal::Invalid(e) => (e.0[0].field.clone(), e.0[0].message.clone(), false),
         Refusal::Conflict { field, message } => (field, message, true),
+        Refusal::Forbidden(message) => ("(role)".into(), message, false),
     }
 }
 
@@ -128,6 +129,10 @@ fn performers_are_enabled_contractor_people() {
     assert_eq!(field, "terminal_id");
 }
 
+fn cal() -> crate::calendar::BusinessCalendar {
+    crate::calendar::BusinessCalendar::new(&crate::contract::Contract::builtin_default())
+}
+
 fn utc(s: &str) -> DateTime<Utc> {
     DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
 }
@@ -140,8 +145,30 @@ fn rotation_facts(status: JobStatus) -> RotationFacts {
         }),
         terminal: Some("T-1".into()),
         performer: Some(worker()),
-        recorded: false,
+        recorded: None,
+        scope: Some(scope()),
+        off_hours: Vec::new(),
         now: utc("2020-10-05T03:00:00Z"),
+    }
+}
+
+/// A request of 10/1-10/7 with version 1 of its procedure approved, on terminal 1 at site
+/// 100.
+fn scope() -> crate::requests::WorkScope {
+    use crate::requests::*;
+    WorkScope {
+        request: WorkRequestStatus::InProgress,
+        latest: Some(ProcedureVersion {
+            number: 1,
+            status: ProcedureVersionStatus::Approved,
+        }),
+        bounds: RequestBounds {
+            issued_on: d(2020, 10, 1),
+            period_from: d(2020, 10, 1),
+            period_to: d(2020, 10, 7),
+            site_ids: vec![100],
+            terminal_sites: vec![(1, 100)],
+        },
     }
 }
 
@@ -152,8 +179,9 @@ fn a_password_change_is_judged_against_its_job_terminal_and_person() {
         terminal_id: 1,
         performer_id: 3,
         rotated_at: utc("2020-10-05T01:30:00Z"),
+        corrects: None,
     };
-    let v = judge_rotation(&r, &rotation_facts(JobStatus::Requested)).unwrap();
+    let v = judge_rotation(&cal(), &r, &rotation_facts(JobStatus::Requested)).unwrap();
     assert_eq!(
         v,
         RotationVerdict {
@@ -163,7 +191,7 @@ fn a_password_change_is_judged_against_its_job_terminal_and_person() {
         }
     );
     assert!(
-        !judge_rotation(&r, &rotation_facts(JobStatus::InProgress))
+        !judge_rotation(&cal(), &r, &rotation_facts(JobStatus::InProgress))
             .unwrap()
             .starts_job
     );
@@ -221,24 +249,85 @@ fn a_password_change_is_judged_against_its_job_terminal_and_person() {
         ),
         (
             RotationFacts {
-                recorded: true,
+                recorded: Some(5),
                 ..base.clone()
             },
             r,
             "terminal_id",
             true,
         ),
+        (
+            RotationFacts {
+                recorded: Some(5),
+                ..base.clone()
+            },
+            PasswordRotation {
+                corrects: Some(6),
+                ..r
+            },
+            "corrects",
+            false,
+        ),
+        (
+            base.clone(),
+            PasswordRotation {
+                rotated_at: utc("2020-10-03T01:30:00Z"),
+                ..r
+            },
+            "rotated_at",
+            true,
+        ),
+        (
+            base.clone(),
+            PasswordRotation {
+                rotated_at: utc("2020-10-02T13:00:00Z"),
+                ..r
+            },
+            "rotated_at",
+            true,
+        ),
+        (
+            base.clone(),
+            PasswordRotation {
+                rotated_at: utc("2020-09-30T01:30:00Z"),
+                ..r
+            },
+            "rotated_at",
+            false,
+        ),
+        (
+            RotationFacts {
+                scope: None,
+                ..base.clone()
+            },
+            r,
+            "job_id",
+            true,
+        ),
     ];
     for (facts, r, want, conflict) in cases {
-        let (field, message, is_conflict) = refusal(judge_rotation(&r, &facts));
+        let (field, message, is_conflict) = refusal(judge_rotation(&cal(), &r, &facts));
         assert_eq!((field.as_str(), is_conflict), (want, conflict), "{message}");
     }
     let within_skew = PasswordRotation {
         rotated_at: utc("2020-10-05T03:05:00Z"),
         ..r
     };
-    assert!(judge_rotation(&within_skew, &base).is_ok());
-    let (_, message, _) = refusal(judge_rotation(&r, &RotationFacts { job: None, ..base }));
+    assert!(judge_rotation(&cal(), &within_skew, &base).is_ok());
+    let correction = RotationFacts {
+        recorded: Some(5),
+        ..base.clone()
+    };
+    let corrects = PasswordRotation {
+        corrects: Some(5),
+        ..r
+    };
+    assert!(judge_rotation(&cal(), &corrects, &correction).is_ok());
+    let (_, message, _) = refusal(judge_rotation(
+        &cal(),
+        &r,
+        &RotationFacts { job: None, ..base },
+    ));
     assert_eq!(message, "作業ID 1 は登録されていません。");
 }
 
@@ -260,6 +349,13 @@ fn a_checklist_is_judged_against_its_job_terminal_person_and_date() {
         },
         terminal: Some("T-1".into()),
         inspector: Some(worker()),
+        scope: Some(crate::requests::WorkScope {
+            bounds: crate::requests::RequestBounds {
+                period_to: d(2020, 11, 30),
+                ..scope().bounds
+            },
+            ..scope()
+        }),
         today: d(2020, 11, 10),
     };
     let v = judge_inspection(&checklist(d(2020, 11, 10)), &facts).unwrap();

@@ -53,7 +53,7 @@ fn check_table<S, V>(
                     .map(|x| x.3);
                 match (transition(from, verb, role), want) {
                     (Ok(to), Some(want)) => assert_eq!(to, want, "{from:?} {verb:?} {role:?}"),
-                    (Err(TransitionError(why)), None) => {
+                    (Err(TransitionError(why, _)), None) => {
                         let role_may = allowed.iter().any(|(_, v, r, _)| *v == verb && *r == role);
                         if role_may {
                             assert!(
