@@ -301,7 +301,83 @@ async fn password_changes_keep_to_the_chain_and_are_corrected(engine: Engine) {
     assert_eq!(procedure["procedures"][0]["id"], c.procedure);
 }
 
+/// Item 7: the report counts only the records made under the version of the procedure
+/// the City approved last, flags work where no visit was, and is not accepted while a
+/// question on the request is open.
+async fn a_report_counts_the_approved_version_and_waits_for_questions(engine: Engine) {
+    let c = Chain::set_up(engine).await;
+    let path = format!("/api/v1/requests/{}/records", c.request);
+    let all = |day: &str| -> Value {
+        let records: Vec<Value> = c.places[..3]
+            .iter()
+            .map(|(_, t)| c.record(*t, day, "09:00", "09:30"))
+            .collect();
+        json!({"records": records})
+    };
+    let (status, d) = c.post(&c.worker, &path, all("2020-10-05")).await;
+    assert_eq!(status, 200, "{d}");
+    let preview = &d["report_preview"];
+    assert_eq!(preview["procedure_version"], 1);
+    assert_eq!(preview["unvisited"].as_array().map(Vec::len), Some(3), "no visit: {preview}");
+
+    // Version 2 approved: the records of version 1 no longer count.
+    let (status, d) = call(
+        &c.lead,
+        Method::PUT,
+        c.app.url(&format!("/api/v1/requests/{}/procedure", c.request)),
+        json!({"steps": [{"action": "作業する", "expected_result": "完了する"}, {"action": "確認する", "expected_result": "異常なし"}]}),
+    )
+    .await;
+    assert_eq!(status, 200, "{d}");
+    let v2 = d["procedures"][0]["id"].as_i64().expect("v2");
+    assert_eq!(c.post(&c.lead, &format!("/api/v1/procedures/{v2}/submit"), json!({})).await.0, 204);
+    let (status, body) = c
+        .post(&c.city, &format!("/api/v1/procedures/{v2}/decision"), json!({"verdict": "approve"}))
+        .await;
+    assert_eq!(status, 204, "{body}");
+    let d = c.get(&c.city, &format!("/api/v1/requests/{}", c.request)).await;
+    let preview = &d["report_preview"];
+    assert_eq!((preview["procedure_version"].as_u64(), preview["outdated"].as_u64()), (Some(2), Some(3)), "{preview}");
+    assert_eq!(preview["steps"][0]["done"], 0, "{preview}");
+    let (status, body) = c.post(&c.lead, &format!("/api/v1/requests/{}/report", c.request), json!({})).await;
+    assert_eq!(status, 409, "steps missing under version 2: {body}");
+
+    // Done again under version 2, both steps; a question is open when the report comes.
+    let mut records = Vec::new();
+    for (_, t) in &c.places[..3] {
+        for step in [1, 2] {
+            let mut r = c.record(*t, "2020-10-06", "09:00", "09:30");
+            r["step_order"] = json!(step);
+            records.push(r);
+        }
+    }
+    let (status, d) = c.post(&c.worker, &path, json!({"records": records})).await;
+    assert_eq!(status, 200, "{d}");
+    assert_eq!(d["report_preview"]["outdated"], 0, "{d}");
+    let (status, q) = c
+        .post(&c.worker, &format!("/api/v1/requests/{}/questions", c.request), json!({"subject": "報告の書き方", "body": "失敗の扱いは"}))
+        .await;
+    assert_eq!(status, 201, "{q}");
+    let (status, d) = c.post(&c.lead, &format!("/api/v1/requests/{}/report", c.request), json!({})).await;
+    assert!(status < 300, "{d}");
+    let report = d["reports"][0]["id"].as_i64().expect("report");
+    let decision = format!("/api/v1/reports/{report}/decision");
+    let (status, body) = c.post(&c.city, &decision, json!({"verdict": "approve"})).await;
+    assert_eq!(status, 409, "{body}");
+    assert!(body["detail"].as_str().unwrap_or_default().contains("疑義"), "{body}");
+    let question = d["questions"][0]["id"].as_i64().expect("question");
+    let (status, body) = c
+        .post(&c.city, &format!("/api/v1/questions/{question}/answer"), json!({"answer": "備考に書いてください"}))
+        .await;
+    assert!(status < 300, "{body}");
+    let (status, body) = c.post(&c.city, &decision, json!({"verdict": "approve"})).await;
+    assert_eq!(status, 204, "{body}");
+    let job = c.get(&c.city, &format!("/api/v1/jobs/{}", c.job)).await;
+    assert_eq!(job["status"], "done");
+}
+
 both_engines!(
+    a_report_counts_the_approved_version_and_waits_for_questions,
     a_correction_keeps_the_record_it_replaces,
     password_changes_keep_to_the_chain_and_are_corrected,
     a_request_names_its_sites_and_keeps_to_the_contract,

@@ -26,7 +26,10 @@ pub use questions::{
     AnswerDraft, AnswerInput, QUESTION_FIELDS, QuestionDraft, QuestionInput, QuestionStatus,
     QuestionVerb, blocks_approval, question_transition,
 };
-pub use report::{REPORT_FIELDS, ReportException, ReportSummary, StepTally, compile_report};
+pub use report::{
+    REPORT_FIELDS, ReportException, ReportSources, ReportSummary, SiteDay, StepTally,
+    compile_report,
+};
 pub use report_status::{
     ReportDecision, ReportFacts, ReportStatus, ReportSubmission, ReportVerb, judge_report_decision,
     judge_report_submission, report_transition,

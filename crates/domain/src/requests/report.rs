@@ -56,6 +56,71 @@ pub struct ReportSummary {
     pub performers: Vec<i64>,
     /// Records about a terminal or step outside the request, left out of everything above.
     pub ignored: u32,
+    /// The version of the procedure whose records are counted (the latest).
+    #[serde(default)]
+    pub procedure_version: Option<u32>,
+    /// Records made under an earlier version of the procedure, left out of the counts: the
+    /// work must be done again under the version the City approved last.
+    #[serde(default)]
+    pub outdated: u32,
+    /// The sites and days where work was recorded with no visit planned or done there.
+    #[serde(default)]
+    pub unvisited: Vec<SiteDay>,
+}
+
+/// A site on a day.
+#[derive(
+    Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema,
+)]
+pub struct SiteDay {
+    pub site_id: i64,
+    pub date: NaiveDate,
+}
+
+/// What a request's report is compiled from: the latest procedure version (id, number and
+/// steps), the target terminals with their sites, every current record with the version it
+/// was made under, and the sites and days of the request's live visits.
+#[derive(Debug, Clone, Default)]
+pub struct ReportSources {
+    pub version: Option<(i64, u32)>,
+    pub steps: Vec<ProcedureStep>,
+    pub terminal_sites: Vec<(i64, i64)>,
+    pub records: Vec<(i64, WorkRecordDraft)>,
+    pub visits: Vec<SiteDay>,
+}
+
+impl ReportSources {
+    /// The report: the records of the latest version counted as [`compile_report`] does,
+    /// earlier versions' records counted apart, and the work done where no visit was.
+    pub fn compile(&self) -> ReportSummary {
+        let latest = self.version.map(|(id, _)| id);
+        let (current, outdated): (Vec<_>, Vec<_>) = self
+            .records
+            .iter()
+            .partition(|(procedure, _)| Some(*procedure) == latest);
+        let current: Vec<WorkRecordDraft> = current.into_iter().map(|(_, r)| r.clone()).collect();
+        let terminals: Vec<i64> = self.terminal_sites.iter().map(|(t, _)| *t).collect();
+        let mut summary = compile_report(&self.steps, &terminals, &current);
+        summary.procedure_version = self.version.map(|(_, n)| n);
+        summary.outdated = count(outdated.iter());
+        let mut unvisited: Vec<SiteDay> = current
+            .iter()
+            .filter_map(|r| {
+                let site_id = self
+                    .terminal_sites
+                    .iter()
+                    .find(|(t, _)| *t == r.terminal_id)?
+                    .1;
+                let date = r.started_at.with_timezone(&jst()).date_naive();
+                Some(SiteDay { site_id, date })
+            })
+            .filter(|d| !self.visits.contains(d))
+            .collect();
+        unvisited.sort();
+        unvisited.dedup();
+        summary.unvisited = unvisited;
+        summary
+    }
 }
 
 impl ReportSummary {
@@ -119,6 +184,9 @@ pub fn compile_report(
         work_days: work_days(&relevant),
         performers,
         ignored: count(ignored.iter()),
+        procedure_version: None,
+        outdated: 0,
+        unvisited: Vec::new(),
     }
 }
 

@@ -2,6 +2,7 @@
 //! City accepts it, or returns it with a comment and the lead submits it again.
 
 use super::decision::Verdict;
+use super::questions::{QuestionStatus, blocks_approval};
 use super::report::ReportSummary;
 use super::work_request::{
     JobMove, WorkRequestStatus, WorkRequestVerb, job_moves, work_request_transition,
@@ -122,6 +123,8 @@ pub struct ReportFacts {
     pub request: WorkRequestStatus,
     /// Its request's jobs, with their statuses.
     pub jobs: Vec<(i64, JobStatus)>,
+    /// The statuses of its request's questions (疑義).
+    pub questions: Vec<QuestionStatus>,
 }
 
 /// What the City's decision on a report writes.
@@ -145,6 +148,11 @@ pub fn judge_report_decision(
 ) -> Result<ReportDecision, Refusal> {
     let verb = ReportVerb::from(verdict);
     let to = report_transition(facts.status, verb, role)?;
+    if verdict == Verdict::Approve
+        && let Some(why) = blocks_approval(&facts.questions)
+    {
+        return Err(Refusal::conflict("status", why));
+    }
     let (request_verb, jobs) = match verdict {
         Verdict::Approve => (
             WorkRequestVerb::Accept,

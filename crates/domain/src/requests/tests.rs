@@ -515,6 +515,7 @@ fn accepting_a_report_closes_the_request_and_completes_its_jobs() {
         status: ReportStatus::Submitted,
         request: Reported,
         jobs: vec![(1, JobStatus::InProgress), (2, JobStatus::InProgress)],
+        questions: vec![QuestionStatus::Closed],
     };
     let d = judge_report_decision(&facts, Verdict::Approve, CityStaff).unwrap();
     assert_eq!(
@@ -538,6 +539,16 @@ fn accepting_a_report_closes_the_request_and_completes_its_jobs() {
     };
     let e = judge_report_decision(&done, Verdict::Approve, CityStaff).unwrap_err();
     assert_eq!(named(e), ["job_ids"]);
+    let asked = ReportFacts {
+        questions: vec![QuestionStatus::Closed, QuestionStatus::Open],
+        ..done
+    };
+    let e = judge_report_decision(&asked, Verdict::Approve, CityStaff).unwrap_err();
+    assert!(
+        message(&e).contains("疑義"),
+        "an open question blocks acceptance: {e}"
+    );
+    assert!(judge_report_decision(&asked, Verdict::Return, CityStaff).is_ok());
 }
 
 #[test]

@@ -200,11 +200,12 @@ async fn insert_record(
     Ok(id)
 }
 
-/// The request's records as the domain compiles them.
+/// The request's current records as the domain compiles them, each with the procedure
+/// version it was made under.
 pub(super) async fn record_drafts(
     conn: &mut AnyConnection,
     request_id: i64,
-) -> Result<Vec<WorkRecordDraft>, StoreError> {
+) -> Result<Vec<(i64, WorkRecordDraft)>, StoreError> {
     let rows = sqlx::query(
         "SELECT * FROM work_records WHERE request_id = $1 AND replaced_at IS NULL ORDER BY id",
     )
@@ -213,7 +214,7 @@ pub(super) async fn record_drafts(
     .await?;
     rows.iter()
         .map(|r| {
-            Ok(WorkRecordDraft {
+            let draft = WorkRecordDraft {
                 terminal_id: r.try_get("terminal_id")?,
                 step_order: small(r.try_get("step_order")?)?,
                 outcome: StepOutcome::decode(&r.try_get::<String, _>("outcome")?)?,
@@ -221,7 +222,8 @@ pub(super) async fn record_drafts(
                 started_at: instant(r, "started_at")?,
                 ended_at: instant(r, "ended_at")?,
                 note: r.try_get("note")?,
-            })
+            };
+            Ok((r.try_get("procedure_id")?, draft))
         })
         .collect()
 }

@@ -3,19 +3,22 @@
 //! returned for more work. Reports follow their request's year.
 
 use jukiops_domain::audit::Entity;
+use jukiops_domain::inventory::parse_date;
 use jukiops_domain::jobs::JobVerb;
 use jukiops_domain::people::Authorized;
 use jukiops_domain::requests::{
-    Decision, ReportFacts, ReportStatus, ReportSummary, ReportVerb, WorkRequestVerb,
-    compile_report, judge_report_decision, judge_report_submission,
+    Decision, ReportFacts, ReportSources, ReportStatus, ReportSummary, ReportVerb, SiteDay,
+    WorkRequestVerb, judge_report_decision, judge_report_submission,
 };
+use jukiops_domain::schedule::VisitStatus;
 use jukiops_domain::time::today_jst;
 use serde::Serialize;
 use serde_json::json;
 use sqlx::{AnyConnection, Row};
 
 use super::facts::{
-    chain_record, job_statuses, latest_procedure, request_status, target_terminals,
+    chain_record, job_statuses, latest_procedure, question_statuses, request_status,
+    target_terminals,
 };
 use super::records::record_drafts;
 use super::work_requests::{move_jobs, move_request};
@@ -37,19 +40,36 @@ pub struct Report {
     pub decision_comment: Option<String>,
 }
 
-/// The summary of the request's records against its latest procedure and targets.
+/// The summary of the request's records against its latest procedure and targets, with
+/// its visits (see [`ReportSources::compile`]).
 async fn compile(conn: &mut AnyConnection, request_id: i64) -> Result<ReportSummary, StoreError> {
-    let steps = latest_procedure(conn, request_id)
-        .await?
-        .map(|(_, _, s)| s)
-        .unwrap_or_default();
-    let terminals: Vec<i64> = target_terminals(conn, request_id)
-        .await?
-        .into_iter()
-        .map(|(t, _)| t)
-        .collect();
-    let records = record_drafts(conn, request_id).await?;
-    Ok(compile_report(&steps, &terminals, &records))
+    let latest = latest_procedure(conn, request_id).await?;
+    let visits = sqlx::query(
+        "SELECT site_id, visit_date FROM visits WHERE request_id = $1 AND status <> $2",
+    )
+    .bind(request_id)
+    .bind(VisitStatus::Cancelled.as_str())
+    .fetch_all(&mut *conn)
+    .await?
+    .iter()
+    .map(|r| {
+        let text: String = r.try_get("visit_date")?;
+        let date = parse_date(&text)
+            .ok_or_else(|| sqlx::Error::Decode(format!("visit_date: {text}").into()))?;
+        Ok(SiteDay {
+            site_id: r.try_get("site_id")?,
+            date,
+        })
+    })
+    .collect::<Result<Vec<_>, StoreError>>()?;
+    let sources = ReportSources {
+        version: latest.as_ref().map(|(id, v, _)| (*id, v.number)),
+        steps: latest.map(|(_, _, s)| s).unwrap_or_default(),
+        terminal_sites: target_terminals(conn, request_id).await?,
+        records: record_drafts(conn, request_id).await?,
+        visits,
+    };
+    Ok(sources.compile())
 }
 
 impl Store {
@@ -154,6 +174,7 @@ impl Store {
             status: ReportStatus::decode(&status)?,
             request: request_status(ch.conn(), contract, request_id).await?,
             jobs: job_statuses(ch.conn(), request_id).await?,
+            questions: question_statuses(ch.conn(), request_id).await?,
         };
         let judged = judge_report_decision(&facts, d.verdict, who.role())?;
         let now = ch.now().to_string();
