@@ -166,7 +166,8 @@ impl App {
     /// The City agrees to a plan, and so to each of its visits.
     pub async fn agree_plan(&self, who: &Actor, id: i64) -> Result<SavedPlan> {
         let who = who.authorize(Action::AgreeSchedule)?;
-        self.store.agree_plan(&who, id).await?;
+        let cal = self.business_calendar().await?;
+        self.store.agree_plan(&who, &self.rules(&cal), id).await?;
         self.store.saved_plan(id).await
     }
 

@@ -164,8 +164,9 @@ impl App {
     /// The City agrees to one visit.
     pub async fn agree_visit(&self, who: &Actor, id: i64) -> Result<Visit> {
         let who = who.authorize(Action::AgreeSchedule)?;
-        self.store.agree_visit(&who, id).await?;
         let cal = self.business_calendar().await?;
-        self.store.visit(&self.rules(&cal), id).await
+        let rules = self.rules(&cal);
+        self.store.agree_visit(&who, &rules, id).await?;
+        self.store.visit(&rules, id).await
     }
 }

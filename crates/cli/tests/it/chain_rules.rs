@@ -376,7 +376,53 @@ async fn a_report_counts_the_approved_version_and_waits_for_questions(engine: En
     assert_eq!(job["status"], "done");
 }
 
+/// Item 8: a visit to the 菊水分庁舎 after 17:15 needs its building and after-hours permits
+/// granted before the City agrees to it or its work is recorded; a room permit names its
+/// room.
+async fn permits_come_before_agreement_and_work(engine: Engine) {
+    let c = Chain::set_up(engine).await;
+    let kikusui: i64 = sqlx::query_scalar("SELECT id FROM sites WHERE code = 'kikusui'")
+        .fetch_one(c.app.store.pool())
+        .await
+        .expect("kikusui");
+    let (status, oh) = c
+        .post(&c.city, "/api/v1/off-hours", json!({"site_id": kikusui, "date": "2020-11-04", "start": "17:30",
+            "end": "19:00", "cause": "city", "reason": "窓口終了後の作業", "worker_ids": [c.worker_id]}))
+        .await;
+    assert_eq!(status, 201, "{oh}");
+    let (status, v) = c
+        .post(&c.lead, "/api/v1/visits", json!({"site_id": kikusui, "date": "2020-11-04", "start": "17:30",
+            "end": "19:00", "purpose": "作業", "worker_ids": [c.worker_id]}))
+        .await;
+    assert_eq!(status, 201, "{v}");
+    let visit = v["id"].as_i64().expect("visit");
+    let (status, body) = c.post(&c.city, &format!("/api/v1/visits/{visit}/agreement"), json!({})).await;
+    assert_eq!((status, problem_fields(&body)), (409, vec!["permits".to_string()]), "{body}");
+    let transition = format!("/api/v1/visits/{visit}/transition");
+    let (status, body) = c.post(&c.worker, &transition, json!({"verb": "complete"})).await;
+    assert_eq!((status, problem_fields(&body)), (409, vec!["permits".to_string()]), "{body}");
+    let (status, body) = c
+        .post(&c.lead, "/api/v1/permits", json!({"site_id": c.places[0].0, "kind": "room", "valid_from": "2020-11-04"}))
+        .await;
+    assert_eq!((status, problem_fields(&body)), (422, vec!["room".to_string()]), "{body}");
+    for kind in ["building", "after_hours"] {
+        let (status, p) = c
+            .post(&c.lead, "/api/v1/permits", json!({"site_id": kikusui, "kind": kind, "valid_from": "2020-11-04"}))
+            .await;
+        assert_eq!(status, 201, "{p}");
+        let (status, body) = c
+            .post(&c.city, &format!("/api/v1/permits/{}/decision", p["id"]), json!({"verb": "grant"}))
+            .await;
+        assert_eq!(status, 200, "{body}");
+    }
+    let (status, body) = c.post(&c.city, &format!("/api/v1/visits/{visit}/agreement"), json!({})).await;
+    assert!(status < 300, "{body}");
+    let (status, body) = c.post(&c.worker, &transition, json!({"verb": "complete"})).await;
+    assert_eq!(status, 200, "{body}");
+}
+
 both_engines!(
+    permits_come_before_agreement_and_work,
     a_report_counts_the_approved_version_and_waits_for_questions,
     a_correction_keeps_the_record_it_replaces,
     password_changes_keep_to_the_chain_and_are_corrected,

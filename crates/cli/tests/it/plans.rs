@@ -381,6 +381,23 @@ async fn the_plan_pages_preview_keep_and_agree(engine: Engine) {
         .await
         .expect("json");
     assert_eq!(saved["agreed_by"], "city-staff");
+    // Each visit agreed with the plan says so in its own history (issue 12, item 14).
+    let visits: Vec<i64> = sqlx::query_scalar("SELECT id FROM visits WHERE plan_id = $1")
+        .bind(id)
+        .fetch_all(app.store.pool())
+        .await
+        .expect("visits");
+    assert!(!visits.is_empty());
+    for visit in visits {
+        let agreed: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM audit_entries WHERE entity = 'visit' AND entity_id = $1 AND action = 'agree'",
+        )
+        .bind(visit.to_string())
+        .fetch_one(app.store.pool())
+        .await
+        .expect("audit");
+        assert_eq!(agreed, 1, "visit {visit}");
+    }
 
     // A plan of another contract year is not found, nor listed.
     sqlx::query(

@@ -200,6 +200,15 @@ async fn contractor_off_hours_work_needs_the_citys_approval(engine: Engine) {
         status, 409,
         "a decided application is not decided again: {body}"
     );
+    // Approved, but the ward office after 17:15 needs its after-hours entry permit (R5.5).
+    let (status, body) = post(&worker_c, transition.clone(), complete.clone()).await;
+    assert_eq!((status, problem_fields(&body)), (409, vec!["permits".to_string()]), "{body}");
+    let (status, p) = post(&lead, app.url("/api/v1/permits"),
+        json!({"site_id": chuo, "kind": "after_hours", "valid_from": "2020-11-04", "valid_to": "2020-11-04"})).await;
+    assert_eq!(status, 201, "{p}");
+    let grant = app.url(&format!("/api/v1/permits/{}/decision", p["id"]));
+    let (status, body) = post(&city, grant, json!({"verb": "grant"})).await;
+    assert_eq!(status, 200, "{body}");
     let (status, body) = post(&worker_c, transition.clone(), complete.clone()).await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["status"], "done");

@@ -5,9 +5,10 @@ use serde::Serialize;
 
 use super::facts::{SiteFact, judge_site};
 use super::{PermitDraft, Span, TransitionError};
-use crate::contract::WorkingHours;
+use crate::contract::{Period, WorkingHours};
 use crate::people::{Action, Role};
 use crate::rules::Refusal;
+use crate::time::date_ja;
 
 labelled_enum! {
     /// What a permit lets one enter.
@@ -109,7 +110,9 @@ pub fn permit_transition(
     match verb {
         PermitVerb::Grant | PermitVerb::Refuse => {
             if role != Role::CityStaff {
-                return refuse("許可・不許可は本市担当者が行います。".into());
+                return Err(TransitionError::role(
+                    "許可・不許可は本市担当者が行います。",
+                ));
             }
             if from != Requested {
                 return refuse(format!(
@@ -125,7 +128,7 @@ pub fn permit_transition(
         }
         PermitVerb::Withdraw => {
             if role != Role::ContractorLead {
-                return refuse("取下げは業務責任者が行います。".into());
+                return Err(TransitionError::role("取下げは業務責任者が行います。"));
             }
             if !matches!(from, Requested | Granted) {
                 return refuse(format!(
@@ -149,15 +152,44 @@ impl PermitVerb {
 }
 
 /// Judges an application for a permit at `site` (R5.5): the site must be registered, a
-/// building permit is for a building that needs one, and a room permit names one of the
-/// rooms the City designates there.
+/// building permit is for a building that needs one, a room permit names one of the rooms
+/// the City designates there (and only a room permit names a room), and the permit is
+/// valid inside the `contract` period.
 pub fn judge_permit_request(
     d: &PermitDraft,
     site: Option<&SiteFact>,
     designated_rooms: &[String],
+    contract: Period,
 ) -> Result<(), Refusal> {
     let site = judge_site(d.site_id, site)?;
+    let mut e = crate::validation::FieldErrors::default();
+    for (field, date) in [("valid_from", d.valid_from), ("valid_to", d.valid_to)] {
+        if !contract.contains(date) {
+            e.push(
+                field,
+                format!(
+                    "有効期間は契約期間({}〜{})の中の日付にしてください。",
+                    date_ja(contract.start),
+                    date_ja(contract.end)
+                ),
+            );
+        }
+    }
+    if !e.is_empty() {
+        return Err(e.into());
+    }
     match (d.kind, &d.room) {
+        (PermitKind::Room, None) => Err(Refusal::invalid(
+            "room",
+            format!(
+                "指定室入室許可には、{}の指定室を入力してください。",
+                site.name
+            ),
+        )),
+        (PermitKind::Building | PermitKind::AfterHours, Some(_)) => Err(Refusal::invalid(
+            "room",
+            "部屋を指定できるのは指定室入室許可だけです。",
+        )),
         (PermitKind::Building, _) if !site.needs_entry_permit => Err(Refusal::invalid(
             "kind",
             format!(

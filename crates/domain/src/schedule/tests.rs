@@ -256,6 +256,10 @@ fn terminal(id: i64, site_id: i64, status: crate::inventory::AssetStatus) -> Ter
     }
 }
 
+fn fy2020() -> crate::contract::Period {
+    Contract::builtin_default().period
+}
+
 fn d(text: &str) -> NaiveDate {
     NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap()
 }
@@ -516,9 +520,34 @@ fn work_outside_the_window_is_recorded_only_with_cover() {
     );
     let e = judge_visit_move(Done, &inside, VisitVerb::Cancel, Role::ContractorLead).unwrap_err();
     assert_eq!(field_of(&e).0, "status");
-    assert!(judge_visit_agreement(Planned, false).is_ok());
-    assert!(judge_visit_agreement(Planned, true).is_err());
-    assert!(judge_visit_agreement(Cancelled, false).is_err());
+    assert!(judge_visit_agreement(Planned, false, &inside).is_ok());
+    assert!(judge_visit_agreement(Planned, true, &inside).is_err());
+    assert!(judge_visit_agreement(Cancelled, false, &inside).is_err());
+    let unpermitted = Assessment {
+        permits: vec![PermitCheck {
+            kind: PermitKind::Building,
+            room: None,
+            label: "入館許可".into(),
+            granted_by: None,
+            pending: Some(3),
+        }],
+        ..inside.clone()
+    };
+    let e = judge_visit_agreement(Planned, false, &unpermitted).unwrap_err();
+    assert_eq!(field_of(&e).0, "permits");
+    assert!(field_of(&e).1.contains("入館許可が許可されていない"), "{e}");
+    let e = judge_visit_move(
+        Planned,
+        &unpermitted,
+        VisitVerb::Complete,
+        Role::ContractorWorker,
+    )
+    .unwrap_err();
+    assert_eq!(
+        field_of(&e).0,
+        "permits",
+        "no work recorded without the permits"
+    );
     assert!(judge_plan_agreement(false).is_ok());
     assert_eq!(
         field_of(&judge_plan_agreement(true).unwrap_err()),
@@ -581,9 +610,9 @@ fn permits_are_asked_for_what_the_site_has() {
     let ward = site(1, false);
     let kikusui = site(1, true);
     let building = draft(PermitKind::Building, None);
-    assert!(judge_permit_request(&building, Some(&kikusui), &rooms).is_ok());
+    assert!(judge_permit_request(&building, Some(&kikusui), &rooms, fy2020()).is_ok());
     let (field, message) =
-        field_of(&judge_permit_request(&building, Some(&ward), &rooms).unwrap_err());
+        field_of(&judge_permit_request(&building, Some(&ward), &rooms, fy2020()).unwrap_err());
     assert_eq!(field, "kind");
     assert!(
         message.starts_with("拠点1は入館許可の対象ではありません"),
@@ -593,14 +622,20 @@ fn permits_are_asked_for_what_the_site_has() {
         judge_permit_request(
             &draft(PermitKind::Room, Some("電算室")),
             Some(&ward),
-            &rooms
+            &rooms,
+            fy2020()
         )
         .is_ok()
     );
     assert_eq!(
         field_of(
-            &judge_permit_request(&draft(PermitKind::Room, Some("倉庫")), Some(&ward), &rooms)
-                .unwrap_err()
+            &judge_permit_request(
+                &draft(PermitKind::Room, Some("倉庫")),
+                Some(&ward),
+                &rooms,
+                fy2020()
+            )
+            .unwrap_err()
         ),
         (
             "room".into(),
@@ -608,8 +643,29 @@ fn permits_are_asked_for_what_the_site_has() {
         )
     );
     assert_eq!(
-        field_of(&judge_permit_request(&building, None, &rooms).unwrap_err()).0,
+        field_of(&judge_permit_request(&building, None, &rooms, fy2020()).unwrap_err()).0,
         "site_id"
+    );
+    let e = judge_permit_request(
+        &draft(PermitKind::Room, None),
+        Some(&ward),
+        &rooms,
+        fy2020(),
+    );
+    assert_eq!(
+        field_of(&e.unwrap_err()).0,
+        "room",
+        "a room permit names its room"
+    );
+    let late = PermitDraft {
+        valid_to: NaiveDate::from_ymd_opt(2027, 1, 4).unwrap(),
+        ..building.clone()
+    };
+    let e = judge_permit_request(&late, Some(&kikusui), &rooms, fy2020());
+    assert_eq!(
+        field_of(&e.unwrap_err()).0,
+        "valid_to",
+        "inside the contract"
     );
 }
 

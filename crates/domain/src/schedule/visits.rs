@@ -161,8 +161,9 @@ pub fn judge_new_visit(
     })
 }
 
-/// Judges `verb` on a visit in `status` by `role`: the state machine, and no work
-/// recorded outside the window without the City's instruction or approval (R5.3).
+/// Judges `verb` on a visit in `status` by `role`: the state machine, no work recorded
+/// outside the window without the City's instruction or approval (R5.3), and none without
+/// every building-entry permit the visit needs granted (R5.5).
 pub fn judge_visit_move(
     status: VisitStatus,
     assessment: &Assessment,
@@ -179,16 +180,44 @@ pub fn judge_visit_move(
             ),
         ));
     }
+    if verb == VisitVerb::Complete {
+        judge_permits(assessment, "この訪問の作業は記録できません")?;
+    }
     Ok(to)
 }
 
-/// The City agrees to a visit once, while it is planned.
-pub fn judge_visit_agreement(status: VisitStatus, agreed: bool) -> Result<(), Refusal> {
+/// Refuses what `blocked` says (…できません) while a permit the visit needs is not granted.
+fn judge_permits(assessment: &Assessment, blocked: &str) -> Result<(), Refusal> {
+    let missing: Vec<&str> = assessment
+        .permits
+        .iter()
+        .filter(|p| p.granted_by.is_none())
+        .map(|p| p.label.as_str())
+        .collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    Err(Refusal::conflict(
+        "permits",
+        format!(
+            "{}が許可されていないため、{blocked}(R5.5)。",
+            missing.join("・")
+        ),
+    ))
+}
+
+/// The City agrees to a visit once, while it is planned and every building-entry permit
+/// it needs is granted (R5.5).
+pub fn judge_visit_agreement(
+    status: VisitStatus,
+    agreed: bool,
+    assessment: &Assessment,
+) -> Result<(), Refusal> {
     if agreed || status != VisitStatus::Planned {
         return Err(Refusal::conflict(
             "agreed_by",
             "この訪問は同意済みか、予定ではありません。",
         ));
     }
-    Ok(())
+    judge_permits(assessment, "訪問に同意できません")
 }

@@ -127,7 +127,7 @@ impl Store {
             .as_ref()
             .map(|s| rules.designated_rooms(&s.code))
             .unwrap_or_default();
-        judge_permit_request(d, site.as_ref(), &rooms)?;
+        judge_permit_request(d, site.as_ref(), &rooms, rules.contract.period)?;
         let site_name = site.map(|s| s.name).unwrap_or_default();
         let status = PermitStatus::Requested;
         let now = ch.now().to_string();

@@ -232,14 +232,20 @@ impl Store {
 }
 
 impl Store {
-    /// The City agrees to a plan, once: the plan and each of its live visits are marked
-    /// agreed.
-    pub async fn agree_plan(&self, who: &Authorized, id: i64) -> Result<(), StoreError> {
+    /// The City agrees to a plan, once: the plan and each of its planned visits are marked
+    /// agreed, each visit judged as one agreed alone (its permits granted) and audited.
+    pub async fn agree_plan(
+        &self,
+        who: &Authorized,
+        rules: &Rules<'_>,
+        id: i64,
+    ) -> Result<(), StoreError> {
         let mut ch = self.begin(who).await?;
+        let contract = ch.contract_id()?;
         let agreed: Option<String> =
             sqlx::query_scalar("SELECT agreed_by FROM plans WHERE id = $1 AND contract_id = $2")
                 .bind(id)
-                .bind(ch.contract_id()?)
+                .bind(contract)
                 .fetch_optional(ch.conn())
                 .await?
                 .ok_or(StoreError::NotFound(Entity::Plan))?;
@@ -257,12 +263,16 @@ impl Store {
         if n == 0 {
             return Err(raced());
         }
-        sqlx::query("UPDATE visits SET agreed_by = $1, agreed_at = $2 WHERE plan_id = $3 AND status <> 'cancelled' AND agreed_by IS NULL")
-            .bind(who.name())
-            .bind(&now)
-            .bind(id)
-            .execute(ch.conn())
-            .await?;
+        let visits: Vec<i64> = sqlx::query_scalar(
+            "SELECT id FROM visits WHERE plan_id = $1 AND status = $2 AND agreed_by IS NULL ORDER BY id",
+        )
+        .bind(id)
+        .bind(jukiops_domain::schedule::VisitStatus::Planned.as_str())
+        .fetch_all(ch.conn())
+        .await?;
+        for visit in visits {
+            super::visit_changes::agree_one(&mut ch, rules, contract, visit).await?;
+        }
         ch.audit(
             Entity::Plan,
             id,

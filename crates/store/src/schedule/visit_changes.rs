@@ -8,7 +8,6 @@ use jukiops_domain::schedule::{
     judge_visit_move,
 };
 use serde_json::json;
-use sqlx::Row;
 
 use super::Rules;
 use super::facts::{
@@ -130,40 +129,51 @@ impl Store {
         Ok(to)
     }
 
-    /// The City agrees to one visit, once, while it is planned.
-    pub async fn agree_visit(&self, who: &Authorized, id: i64) -> Result<(), StoreError> {
+    /// The City agrees to one visit, once, while it is planned and its permits are granted.
+    pub async fn agree_visit(
+        &self,
+        who: &Authorized,
+        rules: &Rules<'_>,
+        id: i64,
+    ) -> Result<(), StoreError> {
         let mut ch = self.begin(who).await?;
-        let r =
-            sqlx::query("SELECT status, agreed_by FROM visits WHERE id = $1 AND contract_id = $2")
-                .bind(id)
-                .bind(ch.contract_id()?)
-                .fetch_optional(ch.conn())
-                .await?
-                .ok_or(StoreError::NotFound(Entity::Visit))?;
-        let status = VisitStatus::decode(&r.try_get::<String, _>("status")?)?;
-        let agreed = r.try_get::<Option<String>, _>("agreed_by")?.is_some();
-        judge_visit_agreement(status, agreed)?;
-        let now = ch.now().to_string();
-        let n = sqlx::query(
-            "UPDATE visits SET agreed_by = $1, agreed_at = $2 \
-             WHERE id = $3 AND agreed_by IS NULL AND status = $4",
-        )
-        .bind(who.name())
-        .bind(&now)
-        .bind(id)
-        .bind(status.as_str())
-        .execute(ch.conn())
-        .await?
-        .rows_affected();
-        if n == 0 {
-            return Err(raced());
-        }
-        ch.audit(
-            Entity::Visit,
-            id,
-            AuditAction::Agree,
-            &json!({"agreed_by": {"after": who.name()}}),
-        );
+        let contract = ch.contract_id()?;
+        agree_one(&mut ch, rules, contract, id).await?;
         ch.commit().await
     }
+}
+
+/// Agrees to visit `id` of contract year `contract` inside `ch`, as
+/// [`judge_visit_agreement`] decides from its status, agreement and permits; audited.
+pub(super) async fn agree_one(
+    ch: &mut Change,
+    rules: &Rules<'_>,
+    contract: i64,
+    id: i64,
+) -> Result<(), StoreError> {
+    let v = Store::visit_in(ch.conn(), contract, rules, id).await?;
+    judge_visit_agreement(v.status, v.agreed_by.is_some(), &v.assessment)?;
+    let now = ch.now().to_string();
+    let who = ch.actor().to_string();
+    let n = sqlx::query(
+        "UPDATE visits SET agreed_by = $1, agreed_at = $2 \
+         WHERE id = $3 AND agreed_by IS NULL AND status = $4",
+    )
+    .bind(&who)
+    .bind(&now)
+    .bind(id)
+    .bind(v.status.as_str())
+    .execute(ch.conn())
+    .await?
+    .rows_affected();
+    if n == 0 {
+        return Err(raced());
+    }
+    ch.audit(
+        Entity::Visit,
+        id,
+        AuditAction::Agree,
+        &json!({"agreed_by": {"after": who}}),
+    );
+    Ok(())
 }
