@@ -128,7 +128,33 @@ pub fn optional_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<
     }
 }
 
-/// Checks a required free-text field: trimmed, non-empty, at most `max` characters.
+/// A free-text field this long or longer is written on several lines (a note, a body, a
+/// reason): it may hold line breaks and tabs. Shorter ones (names, numbers, titles) are one
+/// line.
+pub const MULTI_LINE_FROM: usize = 500;
+
+/// The refusal of a control character in a field of at most `max` characters, if `v` has
+/// one: NUL, BEL and the other C0/C1 controls, DEL, and the bidirectional overrides that
+/// make text read differently from how it is stored (U+202A-U+202E, U+2066-U+2069); line
+/// breaks and tabs only in a multi-line field.
+fn control_problem(label: &str, v: &str, max: usize) -> Option<String> {
+    let multi_line = max >= MULTI_LINE_FROM;
+    let bad = v.chars().find(|c| match c {
+        '\n' | '\r' | '\t' => !multi_line,
+        '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' => true,
+        c => c.is_control(),
+    })?;
+    Some(match bad {
+        '\n' | '\r' | '\t' => format!("{label}には改行やタブを入力できません。"),
+        c => format!(
+            "{label}に使えない制御文字(U+{:04X})が含まれています。",
+            u32::from(c)
+        ),
+    })
+}
+
+/// Checks a required free-text field: trimmed, non-empty, at most `max` characters, with
+/// no control character (see [`control_problem`]).
 pub fn required_text(
     errors: &mut FieldErrors,
     field: &str,
@@ -141,11 +167,13 @@ pub fn required_text(
         errors.push(field, format!("{label}を入力してください。"));
     } else if v.chars().count() > max {
         errors.push(field, format!("{label}は{max}文字以内で入力してください。"));
+    } else if let Some(problem) = control_problem(label, v, max) {
+        errors.push(field, problem);
     }
     v.to_string()
 }
 
-/// Checks an optional free-text field; empty becomes `None`.
+/// Checks an optional free-text field like [`required_text`]; empty becomes `None`.
 pub fn optional_text(
     errors: &mut FieldErrors,
     field: &str,
@@ -156,6 +184,8 @@ pub fn optional_text(
     let v = value.map(str::trim).filter(|v| !v.is_empty())?;
     if v.chars().count() > max {
         errors.push(field, format!("{label}は{max}文字以内で入力してください。"));
+    } else if let Some(problem) = control_problem(label, v, max) {
+        errors.push(field, problem);
     }
     Some(v.to_string())
 }
@@ -173,5 +203,28 @@ mod tests {
         let mut e = FieldErrors::default();
         required_text(&mut e, "serial", "製造番号", "あいうえおかきくけこさ", 10);
         assert!(e.0[0].message.contains("10文字以内"));
+    }
+
+    #[test]
+    fn control_characters_are_refused_and_line_breaks_only_on_several_lines() {
+        for bad in [
+            "a\u{0}b",
+            "a\u{7}b",
+            "a\u{202E}b",
+            "a\u{2066}b",
+            "a\u{7F}b",
+            "a\u{85}b",
+        ] {
+            let mut e = FieldErrors::default();
+            required_text(&mut e, "note", "備考", bad, 2000);
+            assert_eq!(e.0.len(), 1, "{bad:?}");
+            assert!(e.0[0].message.contains("制御文字"), "{}", e.0[0].message);
+        }
+        let mut e = FieldErrors::default();
+        optional_text(&mut e, "note", "備考", Some("一行目\n二行目\tタブ"), 2000);
+        assert!(e.is_empty(), "a note has lines");
+        required_text(&mut e, "title", "件名", "一行目\n二行目", 200);
+        assert_eq!(e.0[0].field, "title");
+        assert!(e.0[0].message.contains("改行"), "{}", e.0[0].message);
     }
 }

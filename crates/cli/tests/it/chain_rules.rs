@@ -421,7 +421,41 @@ async fn permits_come_before_agreement_and_work(engine: Engine) {
     assert_eq!(status, 200, "{body}");
 }
 
+/// Item 12: text fields refuse control characters (NUL, BEL, the right-to-left override)
+/// from JSON and from a CSV import; line breaks only where a field has several lines.
+async fn control_characters_are_refused_in_json_and_csv(engine: Engine) {
+    let c = Chain::set_up(engine).await;
+    let before = c.app.audit_total().await;
+    for title in ["件名\u{0}", "件名\u{7}", "件名\u{202E}txt.exe", "一行目\n二行目"] {
+        let (status, body) = c
+            .post(&c.city, "/api/v1/notices", json!({"received_on": "2020-10-01", "jlis_reference": "J-CTRL",
+                "title": title, "body": "本文", "kind": "software_update"}))
+            .await;
+        assert_eq!((status, problem_fields(&body)), (422, vec!["title".to_string()]), "{title:?}: {body}");
+    }
+    let (status, body) = c
+        .post(&c.city, "/api/v1/notices", json!({"received_on": "2020-10-01", "jlis_reference": "J-CTRL",
+            "title": "件名", "body": "一行目\n二行目", "kind": "software_update"}))
+        .await;
+    assert_eq!(status, 201, "a body has lines: {body}");
+    let csv = "資産番号,製造番号,機種,拠点コード,拠点名,設置場所,賃貸業者,リース開始日,リース終了日,状態,タッチパネル資産番号\r\n\
+               C-9,CS-9,型式\u{7},011011,,,,,,,\r\n";
+    let r = c
+        .lead
+        .post(c.app.url("/api/v1/terminals/import"))
+        .header("content-type", "text/csv")
+        .body(csv.as_bytes().to_vec())
+        .send()
+        .await
+        .expect("import");
+    assert_eq!(r.status(), 422);
+    let body: Value = r.json().await.expect("json");
+    assert!(body.to_string().contains("制御文字"), "{body}");
+    assert_eq!(c.app.audit_total().await, before + 1, "only the notice was written");
+}
+
 both_engines!(
+    control_characters_are_refused_in_json_and_csv,
     permits_come_before_agreement_and_work,
     a_report_counts_the_approved_version_and_waits_for_questions,
     a_correction_keeps_the_record_it_replaces,
