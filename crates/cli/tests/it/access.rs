@@ -93,6 +93,9 @@ enum Body {
     Form(Vec<(String, String)>),
     /// An empty body of this content type (uploads, CSV imports).
     Empty(String),
+    /// JSON that does not parse: a refused role still gets 403, since the role is checked
+    /// before the body is read.
+    Malformed,
 }
 
 /// One request of the matrix: a route, the value of its choice (if any) and a body.
@@ -137,6 +140,7 @@ impl Probe {
             Body::Json(v) => format!(" {v}"),
             Body::Form(f) => format!(" form{f:?}"),
             Body::Empty(ct) => format!(" (empty {ct})"),
+            Body::Malformed => " (malformed JSON)".to_string(),
         };
         format!("{} {}{body}", self.method, self.url)
     }
@@ -255,6 +259,7 @@ fn api_probes(doc: &Value) -> Vec<Probe> {
                     vec![
                         Body::Json(minimal(doc, &media["schema"])),
                         Body::Json(json!({})),
+                        Body::Malformed,
                     ]
                 }
                 Some((ct, _)) => vec![Body::Empty(ct.clone())],
@@ -286,6 +291,8 @@ fn api_probes(doc: &Value) -> Vec<Probe> {
                                 Body::Json(Value::Object(o)) => {
                                     o.insert(c.name.clone(), json!(v));
                                 }
+                                // No value can be read from it: probed once, naming none.
+                                Body::Malformed => continue,
                                 other => panic!(
                                     "{method} {route}: a body choice without a JSON body: {other:?}"
                                 ),
@@ -381,6 +388,9 @@ async fn send(app: &TestApp, c: &reqwest::Client, p: &Probe) -> Answer {
             .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
             .body(encode(f)),
         Body::Empty(ct) => req.header(CONTENT_TYPE, ct.as_str()).body(""),
+        Body::Malformed => req
+            .header(CONTENT_TYPE, "application/json")
+            .body("{\"title\": "),
     };
     let r = req.send().await.expect("request");
     let header = |name| {
