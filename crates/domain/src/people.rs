@@ -361,8 +361,16 @@ pub struct NewUserInput {
     pub username: String,
     pub display_name: String,
     pub role: String,
-    #[serde(skip_serializing)]
+    /// The first password (changed at the first sign-in). Written only: a form shown again
+    /// never carries it back.
+    #[serde(serialize_with = "never_written")]
+    #[schema(write_only, format = Password)]
     pub password: String,
+}
+
+/// Serialises a secret as an empty string: it never leaves the server.
+fn never_written<S: serde::Serializer>(_: &str, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str("")
 }
 
 /// A checked new account; the password is still to be hashed.
