@@ -127,11 +127,11 @@ impl Document {
                 }
             }
         }
-        if let Some(kinds) = types(schema) {
-            if !kinds.iter().any(|k| is_of(k, value)) {
-                errors.push(format!("{at}: {value} is not {kinds:?}"));
-                return;
-            }
+        if let Some(kinds) = types(schema)
+            && !kinds.iter().any(|k| is_of(k, value))
+        {
+            errors.push(format!("{at}: {value} is not {kinds:?}"));
+            return;
         }
         if let Some(values) = schema["enum"].as_array()
             && !values.contains(value)
