@@ -189,8 +189,9 @@ impl App {
         self.detail(request_id).await
     }
 
-    /// Answers a question (the City), with any change to the work it leads to; returns the
-    /// question's request.
+    /// Answers a question of the other side (the City the contractor's, the contractor's
+    /// lead the City's), with any change to the work it leads to; returns the question's
+    /// request.
     pub async fn answer_question(
         &self,
         who: &Actor,
@@ -205,9 +206,18 @@ impl App {
             .await
     }
 
-    /// Records that an answered question is resolved; returns the question's request.
+    /// Records that an answered question is resolved (the side that asked); returns the
+    /// question's request.
     pub async fn close_question(&self, who: &Actor, id: i64) -> Result<Option<i64>> {
         let verb = QuestionVerb::Close;
+        let who = who.authorize(verb.action())?;
+        self.store.move_question(&who, id, verb, None).await
+    }
+
+    /// The City approves the change to the work the contractor's answer states (§5(11));
+    /// returns the question's request.
+    pub async fn approve_question_change(&self, who: &Actor, id: i64) -> Result<Option<i64>> {
+        let verb = QuestionVerb::ApproveChange;
         let who = who.authorize(verb.action())?;
         self.store.move_question(&who, id, verb, None).await
     }

@@ -63,7 +63,8 @@ labelled_enum! {
         IssueRequests = ("issue_requests", "作業依頼書の発行"),
         /// Raise a question (疑義) on a request (R8.2, R8.5).
         RaiseQuestions = ("raise_questions", "疑義の提出"),
-        /// Answer a question (R8.2).
+        /// Answer a question of the other side (R8.2, §5(11)): the City answers the
+        /// contractor's, the contractor's lead the City's.
         AnswerQuestions = ("answer_questions", "疑義への回答"),
         /// Write and submit a 作業手順書 version (R8.2).
         WriteProcedures = ("write_procedures", "作業手順書の作成"),
@@ -144,7 +145,7 @@ pub const ACCESS: &[(Action, &[Role])] = &[
         Action::RaiseQuestions,
         &[ContractorLead, ContractorWorker, CityStaff],
     ),
-    (Action::AnswerQuestions, &[CityStaff]),
+    (Action::AnswerQuestions, &[CityStaff, ContractorLead]),
     (Action::WriteProcedures, &[ContractorLead]),
     (Action::DecideProcedures, &[CityStaff]),
     (Action::RecordWork, &[ContractorLead, ContractorWorker]),

@@ -454,7 +454,47 @@ async fn control_characters_are_refused_in_json_and_csv(engine: Engine) {
     assert_eq!(c.app.audit_total().await, before + 1, "only the notice was written");
 }
 
+/// Item 9: the City's own question is answered by the contractor's lead, not by the City;
+/// a change to the work in that answer waits for the City's approval, recorded with the
+/// question; the City, which asked, records it resolved.
+async fn the_other_side_answers_and_the_city_approves_changes(engine: Engine) {
+    let c = Chain::set_up(engine).await;
+    let (status, d) = c
+        .post(&c.city, &format!("/api/v1/requests/{}/questions", c.request), json!({"subject": "手順の確認", "body": "再起動は必要か"}))
+        .await;
+    assert_eq!(status, 201, "{d}");
+    let q = d["questions"][0]["id"].as_i64().expect("question");
+    let answer = format!("/api/v1/questions/{q}/answer");
+    let (status, body) = c.post(&c.city, &answer, json!({"answer": "自分で答える"})).await;
+    assert_eq!(status, 403, "the City does not answer itself: {body}");
+    let (status, body) = c
+        .post(&c.lead, &answer, json!({"answer": "必要です", "change": "再起動の手順を追加する"}))
+        .await;
+    assert_eq!(status, 204, "{body}");
+    let d = c.get(&c.city, &format!("/api/v1/requests/{}", c.request)).await;
+    assert_eq!(d["questions"][0]["status"], "change_pending", "{d}");
+    let close = format!("/api/v1/questions/{q}/close");
+    let (status, body) = c.post(&c.city, &close, json!({})).await;
+    assert_eq!(status, 409, "not resolved before the change is approved: {body}");
+    let (status, body) = c.post(&c.lead, &format!("/api/v1/questions/{q}/change-approval"), json!({})).await;
+    assert_eq!(status, 403, "{body}");
+    let (status, body) = c.post(&c.city, &format!("/api/v1/questions/{q}/change-approval"), json!({})).await;
+    assert_eq!(status, 204, "{body}");
+    let (status, body) = c.post(&c.lead, &close, json!({})).await;
+    assert_eq!(status, 403, "the side that asked closes: {body}");
+    let (status, body) = c.post(&c.city, &close, json!({})).await;
+    assert_eq!(status, 204, "{body}");
+    let d = c.get(&c.city, &format!("/api/v1/requests/{}", c.request)).await;
+    let question = &d["questions"][0];
+    assert_eq!(
+        (question["status"].as_str(), question["change_approved_by"].as_str()),
+        (Some("closed"), Some("city-staff")),
+        "{question}"
+    );
+}
+
 both_engines!(
+    the_other_side_answers_and_the_city_approves_changes,
     control_characters_are_refused_in_json_and_csv,
     permits_come_before_agreement_and_work,
     a_report_counts_the_approved_version_and_waits_for_questions,

@@ -23,8 +23,8 @@ pub use procedure::{
     may_record_work, next_version, procedure_transition,
 };
 pub use questions::{
-    AnswerDraft, AnswerInput, QUESTION_FIELDS, QuestionDraft, QuestionInput, QuestionStatus,
-    QuestionVerb, blocks_approval, question_transition,
+    AnswerDraft, AnswerInput, QUESTION_FIELDS, QuestionDraft, QuestionFacts, QuestionInput,
+    QuestionStatus, QuestionVerb, blocks_approval, judge_question_move,
 };
 pub use report::{
     REPORT_FIELDS, ReportException, ReportSources, ReportSummary, SiteDay, StepTally,

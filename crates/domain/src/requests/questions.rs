@@ -1,5 +1,8 @@
-//! 疑義 (questions, R8.2, R8.5): points not in the specification or in doubt, raised by the
-//! contractor or the City, answered by the City in writing, and resolved before work.
+//! 疑義 (questions, R8.2, R8.5, §5(11)): points not in the specification or in doubt,
+//! raised by the contractor or the City and answered in writing by the other side; the side
+//! that asked records them resolved. Whoever answers, a change to the work that follows
+//! needs the City's approval, recorded with the question; open questions and changes
+//! waiting for approval block the approval of the procedure and of the report.
 
 use serde::{Deserialize, Serialize};
 
@@ -15,15 +18,19 @@ pub const QUESTION_FIELDS: &[(&str, &str)] = &[
     ("body", "疑義の内容"),
     ("answer", "回答"),
     ("change", "仕様の変更"),
+    ("change_approved_by", "作業上の変更を承認した人"),
 ];
 
 labelled_enum! {
     /// Where a question stands.
     pub enum QuestionStatus {
-        /// 未回答: waiting for the City's answer; blocks approval.
+        /// 未回答: waiting for the other side's answer; blocks approval.
         Open = ("open", "未回答"),
-        /// 回答済: the City answered in writing.
+        /// 回答済: answered in writing (and any change to the work approved by the City).
         Answered = ("answered", "回答済"),
+        /// 変更の承認待ち: the contractor's answer changes the work; the City has not yet
+        /// approved the change (§5(11)). Blocks approval.
+        ChangePending = ("change_pending", "変更の承認待ち"),
         /// 解決済: the answer was taken in; nothing left to do.
         Closed = ("closed", "解決済"),
     }
@@ -41,6 +48,8 @@ labelled_enum! {
     /// What someone does to a question.
     pub enum QuestionVerb {
         Answer = ("answer", "回答"),
+        /// The City approves the change to the work a contractor's answer states.
+        ApproveChange = ("approve_change", "作業上の変更の承認"),
         Close = ("close", "解決の記録"),
     }
 }
@@ -51,40 +60,98 @@ const RAISERS: &[Role] = &[
     Role::CityStaff,
 ];
 const CITY: &[Role] = &[Role::CityStaff];
-const CLOSERS: &[Role] = &[Role::CityStaff, Role::ContractorLead];
+const LEAD: &[Role] = &[Role::ContractorLead];
 
-/// The question state machine: the City answers; the City or the contractor's lead closes
-/// an answered question.
-pub fn question_transition(
-    from: QuestionStatus,
+/// A question as its moves are judged: its status, and who raised it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QuestionFacts {
+    pub status: QuestionStatus,
+    pub raised_role: Role,
+    /// The account that raised it.
+    pub raised_by: String,
+}
+
+impl QuestionFacts {
+    /// The City raised it: the contractor's lead answers; otherwise the City does.
+    fn asked_by_city(&self) -> bool {
+        self.raised_role == Role::CityStaff
+    }
+}
+
+/// Judges `verb` on a question by `role` (account `name`), with `answer` for an answer:
+/// the other side answers (the City the contractor's questions, the contractor's lead the
+/// City's); a contractor's answer that changes the work waits for the City's approval; the
+/// side that asked records it resolved (the City, or the contractor's lead or the worker
+/// who asked). Returns the new status.
+pub fn judge_question_move(
+    f: &QuestionFacts,
     verb: QuestionVerb,
     role: Role,
+    name: &str,
+    answer: Option<&AnswerDraft>,
 ) -> Result<QuestionStatus, TransitionError> {
     use QuestionStatus::*;
     let rule = match verb {
-        QuestionVerb::Answer => Rule {
+        QuestionVerb::Answer => {
+            let changes = answer.is_some_and(|a| a.change.is_some());
+            Rule {
+                roles: if f.asked_by_city() { LEAD } else { CITY },
+                from: &[Open],
+                to: if changes && role != Role::CityStaff {
+                    ChangePending
+                } else {
+                    Answered
+                },
+            }
+        }
+        QuestionVerb::ApproveChange => Rule {
             roles: CITY,
-            from: &[Open],
+            from: &[ChangePending],
             to: Answered,
         },
-        QuestionVerb::Close => Rule {
-            roles: CLOSERS,
-            from: &[Answered],
-            to: Closed,
-        },
+        QuestionVerb::Close => {
+            if !f.asked_by_city() && role == Role::ContractorWorker && name == f.raised_by {
+                // The worker who asked records it resolved too.
+                return apply(
+                    "疑義",
+                    Rule {
+                        roles: &[Role::ContractorWorker],
+                        from: &[Answered],
+                        to: Closed,
+                    },
+                    f.status,
+                    verb,
+                    role,
+                );
+            }
+            Rule {
+                roles: if f.asked_by_city() { CITY } else { LEAD },
+                from: &[Answered],
+                to: Closed,
+            }
+        }
     };
-    apply("疑義", rule, from, verb, role)
+    apply("疑義", rule, f.status, verb, role)
 }
 
-/// Why an approval must wait: `Some` (in Japanese) while any question is unanswered.
+/// Why an approval must wait: `Some` (in Japanese) while any question is unanswered or
+/// its change to the work waits for the City's approval.
 pub fn blocks_approval(questions: &[QuestionStatus]) -> Option<String> {
-    let open = questions
-        .iter()
-        .filter(|q| **q == QuestionStatus::Open)
-        .count();
-    (open > 0).then(|| {
-        format!("未回答の疑義が{open}件あります。疑義を解消してから承認してください（R8.2）。")
-    })
+    let count = |s: QuestionStatus| questions.iter().filter(|q| **q == s).count();
+    let (open, pending) = (
+        count(QuestionStatus::Open),
+        count(QuestionStatus::ChangePending),
+    );
+    match (open, pending) {
+        (0, 0) => None,
+        (open, 0) => Some(format!(
+            "未回答の疑義が{open}件あります。疑義を解消してから承認してください（R8.2）。"
+        )),
+        (_, pending) => Some(format!(
+            "未回答の疑義、または作業上の変更が承認されていない疑義が{}件あります。解消してから承認してください（R8.2、§5(11)）。",
+            open + pending
+        )),
+    }
 }
 
 /// A question as raised.
@@ -119,7 +186,7 @@ impl QuestionInput {
     }
 }
 
-/// The City's answer as entered, with any change to the work it leads to (R8.5).
+/// An answer as entered, with any change to the work it leads to (R8.5).
 #[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
 pub struct AnswerInput {
     pub answer: String,
@@ -152,10 +219,13 @@ impl AnswerInput {
 }
 
 impl QuestionVerb {
-    /// What the access table must grant: the City answers; whoever may raise one closes.
+    /// What the access table must grant: the City or the contractor's lead answers (the
+    /// side is judged by [`judge_question_move`]); the City approves a change as it
+    /// approves procedures; whoever may raise one closes.
     pub fn action(self) -> Action {
         match self {
             Self::Answer => Action::AnswerQuestions,
+            Self::ApproveChange => Action::DecideProcedures,
             Self::Close => Action::RaiseQuestions,
         }
     }

@@ -3,16 +3,16 @@
 //! year.
 
 use jukiops_domain::audit::{AuditAction, Entity};
-use jukiops_domain::people::Authorized;
+use jukiops_domain::people::{Authorized, Role};
 use jukiops_domain::requests::{
-    AnswerDraft, QuestionDraft, QuestionStatus, QuestionVerb, question_transition,
+    AnswerDraft, QuestionDraft, QuestionFacts, QuestionStatus, QuestionVerb, judge_question_move,
 };
 use serde::Serialize;
 use serde_json::json;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-use super::facts::{chain_record, request_status};
+use super::facts::request_status;
 use crate::common::{jst_text, raced};
 use crate::{Store, StoreError};
 
@@ -26,12 +26,28 @@ pub struct Question {
     pub status: QuestionStatus,
     pub status_label: String,
     pub raised_by: String,
+    /// The role of who raised it: the other side answers.
+    pub raised_role: Role,
     pub raised_at: String,
     pub answer: Option<String>,
     /// What changes in the work because of the answer (R8.5).
     pub change_note: Option<String>,
     pub answered_by: Option<String>,
     pub answered_at: Option<String>,
+    /// The City's approval of the change (§5(11)).
+    pub change_approved_by: Option<String>,
+    pub change_approved_at: Option<String>,
+}
+
+impl Question {
+    /// What its moves are judged on.
+    pub fn facts(&self) -> QuestionFacts {
+        QuestionFacts {
+            status: self.status,
+            raised_role: self.raised_role,
+            raised_by: self.raised_by.clone(),
+        }
+    }
 }
 
 fn row(r: &AnyRow) -> Result<Question, StoreError> {
@@ -44,11 +60,14 @@ fn row(r: &AnyRow) -> Result<Question, StoreError> {
         status,
         status_label: status.label_ja().into(),
         raised_by: r.try_get("raised_by")?,
+        raised_role: Role::decode(&r.try_get::<String, _>("raised_role")?)?,
         raised_at: jst_text(r.try_get("raised_at")?).unwrap_or_default(),
         answer: r.try_get("answer")?,
         change_note: r.try_get("change_note")?,
         answered_by: r.try_get("answered_by")?,
         answered_at: jst_text(r.try_get("answered_at")?),
+        change_approved_by: r.try_get("change_approved_by")?,
+        change_approved_at: jst_text(r.try_get("change_approved_at")?),
     })
 }
 
@@ -79,8 +98,8 @@ impl Store {
         request_status(ch.conn(), contract, request_id).await?;
         let now = ch.now().to_string();
         let id: i64 = sqlx::query_scalar(
-            "INSERT INTO questions (request_id, subject, body, status, raised_by, raised_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id",
+            "INSERT INTO questions (request_id, subject, body, status, raised_by, raised_at, updated_at, raised_role) \
+             VALUES ($1, $2, $3, $4, $5, $6, $6, $7) RETURNING id",
         )
         .bind(request_id)
         .bind(&d.subject)
@@ -88,6 +107,7 @@ impl Store {
         .bind(status.as_str())
         .bind(who.name())
         .bind(&now)
+        .bind(who.role().as_str())
         .fetch_one(ch.conn())
         .await?;
         let changes = json!({"request_id": {"after": request_id}, "subject": {"after": d.subject}, "body": {"after": d.body}});
@@ -96,7 +116,8 @@ impl Store {
         Ok(id)
     }
 
-    /// Answers (the City) or closes a question; returns its request.
+    /// Answers, approves the change of, or closes a question, as [`judge_question_move`]
+    /// decides from who raised it; returns its request.
     pub async fn move_question(
         &self,
         who: &Authorized,
@@ -106,35 +127,69 @@ impl Store {
     ) -> Result<Option<i64>, StoreError> {
         let mut ch = self.begin(who).await?;
         let contract = ch.contract_id()?;
-        let (request_id, status) =
-            chain_record(ch.conn(), "questions", Entity::Question, id, contract).await?;
-        let from = QuestionStatus::decode(&status)?;
-        let request_id = Some(request_id);
-        let to = question_transition(from, verb, who.role())?;
-        let now = ch.now().to_string();
-        let n = sqlx::query(
-            "UPDATE questions SET status = $1, answer = COALESCE($2, answer), change_note = COALESCE($3, change_note), \
-             answered_by = CASE WHEN $2 IS NULL THEN answered_by ELSE $4 END, \
-             answered_at = CASE WHEN $2 IS NULL THEN answered_at ELSE $5 END, updated_at = $5 \
-             WHERE id = $6 AND status = $7",
+        let r = sqlx::query(
+            "SELECT q.* FROM questions q JOIN work_requests w ON w.id = q.request_id \
+             WHERE q.id = $1 AND w.contract_id = $2",
         )
-        .bind(to.as_str())
-        .bind(answer.map(|a| a.answer.clone()))
-        .bind(answer.and_then(|a| a.change.clone()))
-        .bind(who.name())
-        .bind(&now)
         .bind(id)
-        .bind(from.as_str())
-        .execute(ch.conn())
+        .bind(contract)
+        .fetch_optional(ch.conn())
         .await?
-        .rows_affected();
-        if n == 0 {
+        .ok_or(StoreError::NotFound(Entity::Question))?;
+        let q = row(&r)?;
+        let from = q.status;
+        let to = judge_question_move(&q.facts(), verb, who.role(), who.name(), answer)?;
+        let now = ch.now().to_string();
+        let mut sets: Vec<(&str, Option<String>)> = Vec::new();
+        let mut changes = json!({"status": {"before": from.as_str(), "after": to.as_str()}});
+        match verb {
+            QuestionVerb::Answer => {
+                let a = answer
+                    .ok_or_else(|| StoreError::conflict("answer", "回答を入力してください。"))?;
+                sets.extend([
+                    ("answer", Some(a.answer.clone())),
+                    ("change_note", a.change.clone()),
+                    ("answered_by", Some(who.name().to_string())),
+                    ("answered_at", Some(now.clone())),
+                ]);
+                changes["answer"] = json!({"after": a.answer});
+                changes["change"] = json!({"after": a.change});
+                if a.change.is_some() && to == QuestionStatus::Answered {
+                    // The City's own answer approves the change it states.
+                    sets.extend([
+                        ("change_approved_by", Some(who.name().to_string())),
+                        ("change_approved_at", Some(now.clone())),
+                    ]);
+                    changes["change_approved_by"] = json!({"after": who.name()});
+                }
+            }
+            QuestionVerb::ApproveChange => {
+                sets.extend([
+                    ("change_approved_by", Some(who.name().to_string())),
+                    ("change_approved_at", Some(now.clone())),
+                ]);
+                changes["change_approved_by"] = json!({"after": who.name()});
+            }
+            QuestionVerb::Close => {}
+        }
+        let mut text = String::from("UPDATE questions SET status = $1, updated_at = $2");
+        for (i, (column, _)) in sets.iter().enumerate() {
+            text.push_str(&format!(", {column} = ${}", i + 5));
+        }
+        text.push_str(" WHERE id = $3 AND status = $4");
+        let mut update = sqlx::query(crate::sql(text))
+            .bind(to.as_str())
+            .bind(&now)
+            .bind(id)
+            .bind(from.as_str());
+        for (_, value) in &sets {
+            update = update.bind(value.clone());
+        }
+        if update.execute(ch.conn()).await?.rows_affected() == 0 {
             return Err(raced());
         }
-        let changes = json!({"status": {"before": from.as_str(), "after": to.as_str()},
-            "answer": {"after": answer.map(|a| &a.answer)}, "change": {"after": answer.and_then(|a| a.change.clone())}});
         ch.audit(Entity::Question, id, verb, &changes);
         ch.commit().await?;
-        Ok(request_id)
+        Ok(q.request_id)
     }
 }

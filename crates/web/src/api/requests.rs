@@ -102,6 +102,16 @@ pub async fn close_question(
     Ok(StatusCode::NO_CONTENT)
 }
 
+#[utoipa::path(post, path = "/api/v1/questions/{id}/change-approval", tag = "requests", extensions(("x-jukiops-action" = json!(QuestionVerb::ApproveChange.action()))), params(("id" = i64, Path)), responses((status = 204), (status = 409, body = crate::error::Problem)))]
+pub async fn approve_question_change(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> ApiResult<StatusCode> {
+    state.app.approve_question_change(&user.actor(), id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
 /// Writes the 作業手順書: edits the version being written, or starts the next version
 /// after an approved or returned one (a new version needs a new approval).
 #[utoipa::path(put, path = "/api/v1/requests/{id}/procedure", tag = "requests", extensions(("x-jukiops-action" = json!(Action::WriteProcedures))), params(("id" = i64, Path)), request_body = ProcedureInput,
@@ -194,6 +204,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(raise_question))
         .routes(routes!(answer_question))
         .routes(routes!(close_question))
+        .routes(routes!(approve_question_change))
         .routes(routes!(save_procedure))
         .routes(routes!(submit_procedure))
         .routes(routes!(decide_procedure))

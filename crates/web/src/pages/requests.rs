@@ -108,6 +108,16 @@ impl PageForm for CloseQuestionForm {
     const ACTION: Action = Action::RaiseQuestions;
 }
 
+/// The City's button approving the change an answer states.
+#[derive(Debug, Deserialize, Serialize)]
+pub struct ApproveChangeForm {
+    request_id: i64,
+}
+
+impl PageForm for ApproveChangeForm {
+    const ACTION: Action = Action::DecideProcedures;
+}
+
 /// The procedure's steps, one a line (`action | expected result`), and its note.
 #[derive(Debug, Default, Deserialize, Serialize)]
 #[serde(default)]
@@ -332,10 +342,21 @@ pub(super) async fn show_page(
 fn can_view(user: &PageUser, d: &RequestDetail) -> Value {
     use jukiops_domain::requests::{
         ProcedureVerb, ProcedureVersion, QuestionVerb, ReportVerb, WorkRequestVerb,
-        may_record_work, procedure_transition, question_transition, report_transition,
+        judge_question_move, may_record_work, procedure_transition, report_transition,
         work_request_transition,
     };
     let role = user.0.0.role;
+    let name = user.0.0.username.as_str();
+    let questions = |verb: QuestionVerb| {
+        d.questions
+            .iter()
+            .filter(|q| {
+                user.may(verb.action())
+                    && judge_question_move(&q.facts(), verb, role, name, None).is_ok()
+            })
+            .map(|q| q.id)
+            .collect::<Vec<_>>()
+    };
     let status = d.request.summary.status;
     let latest = d.procedures.first().map(|p| ProcedureVersion {
         number: u32::try_from(p.version).unwrap_or(0),
@@ -348,8 +369,9 @@ fn can_view(user: &PageUser, d: &RequestDetail) -> Value {
         "cancel": work_request_transition(status, WorkRequestVerb::Cancel, role).is_ok(),
         "record_now": user.may(Action::RecordWork) && may_record_work(latest, status).is_ok(),
         "report": work_request_transition(status, WorkRequestVerb::Report, role).is_ok(),
-        "answer": d.questions.iter().filter(|q| question_transition(q.status, QuestionVerb::Answer, role).is_ok()).map(|q| q.id).collect::<Vec<_>>(),
-        "close": d.questions.iter().filter(|q| question_transition(q.status, QuestionVerb::Close, role).is_ok()).map(|q| q.id).collect::<Vec<_>>(),
+        "answer": questions(QuestionVerb::Answer),
+        "close": questions(QuestionVerb::Close),
+        "approve_change": questions(QuestionVerb::ApproveChange),
         "submit": d.procedures.iter().filter(|p| procedure_transition(p.status, ProcedureVerb::Submit, role).is_ok()).map(|p| p.id).collect::<Vec<_>>(),
         "decide": d.procedures.iter().filter(|p| procedure_transition(p.status, ProcedureVerb::Approve, role).is_ok()).map(|p| p.id).collect::<Vec<_>>(),
         "accept": d.reports.iter().filter(|r| report_transition(r.status, ReportVerb::Accept, role).is_ok()).map(|r| r.id).collect::<Vec<_>>(),
@@ -425,6 +447,20 @@ pub async fn close_question(
     Form(f): Form<CloseQuestionForm>,
 ) -> PageResult {
     let result = state.app.close_question(&user.actor(), question).await;
+    let back = f.request_id;
+    answer(&state, &user, back, result.map(|r| r.unwrap_or(back)), &f).await
+}
+
+pub async fn approve_question_change(
+    State(state): State<AppState>,
+    user: PageUser,
+    Path(question): Path<i64>,
+    Form(f): Form<ApproveChangeForm>,
+) -> PageResult {
+    let result = state
+        .app
+        .approve_question_change(&user.actor(), question)
+        .await;
     let back = f.request_id;
     answer(&state, &user, back, result.map(|r| r.unwrap_or(back)), &f).await
 }
@@ -543,6 +579,11 @@ pub fn routes() -> PageRoutes {
             "/questions/{id}/close",
             QuestionVerb::Close.action(),
             close_question,
+        )
+        .post(
+            "/questions/{id}/change-approval",
+            QuestionVerb::ApproveChange.action(),
+            approve_question_change,
         )
         .post(
             "/requests/{id}/procedure",

@@ -95,20 +95,76 @@ fn work_request_table() {
 fn question_table() {
     use QuestionStatus::*;
     use QuestionVerb::*;
+    let asked_by = |raised_role| {
+        move |status, verb, role| {
+            let f = QuestionFacts {
+                status,
+                raised_role,
+                raised_by: "asker".into(),
+            };
+            judge_question_move(&f, verb, role, "someone", None)
+        }
+    };
+    // The contractor asks: the City answers and approves changes; the lead closes.
     check_table(
-        question_transition,
+        asked_by(ContractorWorker),
         &QuestionStatus::ALL,
         &QuestionVerb::ALL,
         QuestionStatus::label_ja,
         &[
             (Open, Answer, CityStaff, Answered),
-            (Answered, Close, CityStaff, Closed),
+            (ChangePending, ApproveChange, CityStaff, Answered),
             (Answered, Close, ContractorLead, Closed),
         ],
     );
-    let why = question_transition(Open, Close, ContractorLead)
-        .unwrap_err()
-        .0;
+    // The City asks: the contractor's lead answers; the City closes.
+    check_table(
+        asked_by(CityStaff),
+        &QuestionStatus::ALL,
+        &QuestionVerb::ALL,
+        QuestionStatus::label_ja,
+        &[
+            (Open, Answer, ContractorLead, Answered),
+            (ChangePending, ApproveChange, CityStaff, Answered),
+            (Answered, Close, CityStaff, Closed),
+        ],
+    );
+    let f = QuestionFacts {
+        status: Open,
+        raised_role: CityStaff,
+        raised_by: "city".into(),
+    };
+    let change = AnswerDraft {
+        answer: "手順を追加します".into(),
+        change: Some("再起動の手順を追加".into()),
+    };
+    assert_eq!(
+        judge_question_move(&f, Answer, ContractorLead, "lead", Some(&change)),
+        Ok(ChangePending),
+        "the lead's change waits for the City"
+    );
+    let mine = QuestionFacts {
+        status: Answered,
+        raised_role: ContractorWorker,
+        raised_by: "worker".into(),
+    };
+    assert_eq!(
+        judge_question_move(&mine, Close, ContractorWorker, "worker", None),
+        Ok(Closed)
+    );
+    assert!(judge_question_move(&mine, Close, ContractorWorker, "other", None).is_err());
+    let why = judge_question_move(
+        &QuestionFacts {
+            status: Open,
+            ..mine
+        },
+        Close,
+        ContractorLead,
+        "lead",
+        None,
+    )
+    .unwrap_err()
+    .0;
     assert_eq!(why, "この疑義は「未回答」のため、解決の記録はできません。");
 }
 
