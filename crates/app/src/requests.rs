@@ -4,6 +4,7 @@
 //! returned, and the printable checklist of a site. Each operation names its action once.
 
 use jukiops_domain::Checked;
+use jukiops_domain::approvals::{ApprovalKind, RouteStep, route_progress};
 use jukiops_domain::attachments::OwnerKind;
 use jukiops_domain::audit::Entity;
 use jukiops_domain::people::{Action, Actor};
@@ -38,6 +39,16 @@ pub struct RequestDetail {
     pub reports: Vec<Report>,
     /// The visits that serve it (from its plans or entered by hand), with the City's agreement.
     pub visits: Vec<Visit>,
+    /// Where each procedure version and each report stands on the City's 決裁 route.
+    pub routes: Vec<DocumentRoute>,
+}
+
+/// One document on its 決裁 route: each step with its post and, once decided, who decided.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct DocumentRoute {
+    pub kind: ApprovalKind,
+    pub document_id: i64,
+    pub steps: Vec<RouteStep>,
 }
 
 /// A request's page: everything on it, the people who may be named as performers, and the
@@ -240,7 +251,9 @@ impl App {
     pub async fn submit_procedure(&self, who: &Actor, id: i64) -> Result<i64> {
         let verb = ProcedureVerb::Submit;
         let who = who.authorize(verb.action())?;
-        self.store.move_procedure(&who, id, verb, None).await
+        self.store
+            .move_procedure(&who, &self.contract.approval_routes, id, verb, None)
+            .await
     }
 
     /// Approves (refused while a question is unanswered) or returns (with a comment) a
@@ -254,7 +267,9 @@ impl App {
         let who = who.authorize(Action::DecideProcedures)?;
         let d = input.checked()?;
         let verb = ProcedureVerb::from(d.verdict);
-        self.store.move_procedure(&who, id, verb, Some(&d)).await
+        self.store
+            .move_procedure(&who, &self.contract.approval_routes, id, verb, Some(&d))
+            .await
     }
 
     /// Records steps per terminal (a whole offline checklist at once); refused without an
@@ -316,21 +331,57 @@ impl App {
     ) -> Result<i64> {
         let who = who.authorize(Action::DecideReports)?;
         let d = input.checked()?;
-        self.store.decide_report(&who, id, &d).await
+        self.store
+            .decide_report(&who, &self.contract.approval_routes, id, &d)
+            .await
+    }
+
+    /// Where the documents `ids` of `kind` stand on their route.
+    async fn routes_of(&self, kind: ApprovalKind, ids: Vec<i64>) -> Result<Vec<DocumentRoute>> {
+        let decided = self.store.approval_steps(kind, &ids).await?;
+        let route = self.contract.approval_routes.of(kind);
+        Ok(ids
+            .into_iter()
+            .map(|document_id| {
+                let mine: Vec<_> = decided
+                    .iter()
+                    .filter(|(d, _)| *d == document_id)
+                    .map(|(_, s)| s.clone())
+                    .collect();
+                DocumentRoute {
+                    kind,
+                    document_id,
+                    steps: route_progress(route, &mine),
+                }
+            })
+            .collect())
     }
 
     /// Everything on request `id`, read for someone already authorised.
     async fn detail(&self, id: i64) -> Result<RequestDetail> {
         let s = &self.store;
+        let procedures = s.procedures_of(id).await?;
+        let reports = s.reports_of(id).await?;
+        let mut routes = self
+            .routes_of(
+                ApprovalKind::Procedure,
+                procedures.iter().map(|p| p.id).collect(),
+            )
+            .await?;
+        routes.extend(
+            self.routes_of(ApprovalKind::Report, reports.iter().map(|r| r.id).collect())
+                .await?,
+        );
         Ok(RequestDetail {
+            routes,
             request: s.work_request(id).await?,
             terminals: s.request_terminals(id).await?,
             questions: s.questions_of(id).await?,
-            procedures: s.procedures_of(id).await?,
+            procedures,
             records: s.work_records(id, false).await?,
             replaced_records: s.work_records(id, true).await?,
             report_preview: s.report_preview(id).await?,
-            reports: s.reports_of(id).await?,
+            reports,
             visits: self.request_visits(id).await?,
         })
     }

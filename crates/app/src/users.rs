@@ -2,8 +2,9 @@
 //! administrator (every change audited, never a password).
 
 use jukiops_domain::Checked;
+use jukiops_domain::approvals::StandInDraft;
 use jukiops_domain::people::{Action, Actor, NewUserDraft, UserUpdateDraft};
-use jukiops_store::{NewUser, Page, PageRequest, User, UserPatch, password};
+use jukiops_store::{NewUser, Page, PageRequest, StandIn, User, UserPatch, password};
 
 use crate::{App, Result};
 
@@ -71,7 +72,30 @@ impl App {
             role: d.role,
             disabled: d.disabled,
             password_hash,
+            post: d.post,
         };
         self.store.update_user(&who, id, patch).await
+    }
+
+    /// Whom account `id` may stand in for in the City's 決裁, and when.
+    pub async fn stand_ins(&self, who: &Actor, id: i64) -> Result<Vec<StandIn>> {
+        who.authorize(Action::ViewUsers)?;
+        self.store.stand_ins(id).await
+    }
+
+    /// Records that account `id` (a City staff member) stands in for another while they
+    /// are absent: it may then decide the steps of the other's post (audited).
+    pub async fn add_stand_in(
+        &self,
+        who: &Actor,
+        id: i64,
+        input: impl Checked<StandInDraft>,
+    ) -> Result<Vec<StandIn>> {
+        let who = who.authorize(Action::ManageUsers)?;
+        let d = input.checked()?;
+        self.store
+            .add_stand_in(&who, id, d.for_user_id, d.valid_from, d.valid_to)
+            .await?;
+        self.store.stand_ins(id).await
     }
 }

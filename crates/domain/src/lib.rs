@@ -12,6 +12,7 @@ pub mod vocab;
 #[macro_use]
 pub mod validation;
 
+pub mod approvals;
 pub mod attachments;
 pub mod audit;
 pub mod calendar;

@@ -277,6 +277,10 @@ pub const USER_FIELDS: &[(&str, &str)] = &[
     ("disabled", "無効"),
     ("password", "パスワード"),
     ("tokens_revoked", "失効したAPIトークンの数"),
+    ("post", "職"),
+    ("stand_in_for", "代理する相手"),
+    ("valid_from", "代理の開始日"),
+    ("valid_to", "代理の終了日"),
 ];
 
 /// The Japanese names of a sign-in's recorded fields (the login history, R8.5).
@@ -419,6 +423,8 @@ pub struct UserUpdateInput {
     pub disabled: Option<bool>,
     /// A new password set by the administrator; empty leaves it unchanged.
     pub password: Option<String>,
+    /// The post held in the City's 決裁 (担当, 係長, 課長, ...); empty clears it.
+    pub post: Option<String>,
 }
 
 /// Checked changes to an account; the new password is still to be hashed.
@@ -428,6 +434,8 @@ pub struct UserUpdateDraft {
     pub role: Option<Role>,
     pub disabled: Option<bool>,
     pub password: Option<String>,
+    /// A new post (`Some(None)` clears it).
+    pub post: Option<Option<String>>,
 }
 
 impl UserUpdateInput {
@@ -448,11 +456,16 @@ impl UserUpdateInput {
         if let Some(p) = &password {
             check_password(&mut e, "password", p);
         }
+        let post = self
+            .post
+            .as_deref()
+            .map(|p| crate::validation::optional_text(&mut e, "post", "職", Some(p), 50));
         e.into_result(UserUpdateDraft {
             display_name,
             role,
             disabled: self.disabled,
             password,
+            post,
         })
     }
 }

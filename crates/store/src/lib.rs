@@ -6,6 +6,7 @@
 //! loads facts and writes what the domain's rules decided; it judges nothing itself.
 
 mod accounts;
+mod approvals;
 mod attachments;
 mod audit;
 mod calendar;
@@ -33,6 +34,7 @@ mod work_log;
 mod writer;
 
 pub use accounts::{ApiToken, LoginAttempt, NewApiToken, Session, Throttle, TokenUse};
+pub use approvals::StandIn;
 pub use attachments::{Attachment, AttachmentFile};
 pub use audit::{AuditHead, VerifyReport};
 pub use calendar::CalendarOverride;

@@ -26,6 +26,8 @@ pub struct User {
     pub second_factor: bool,
     /// Locked by failed sign-ins (filled in by the list of accounts; `false` elsewhere).
     pub locked: bool,
+    /// The post a City staff member holds in the City's 決裁 (担当, 係長, ...).
+    pub post: Option<String>,
 }
 
 /// Internal row with the hash; never leaves this crate.
@@ -34,7 +36,7 @@ pub(crate) struct UserWithHash {
     pub password_hash: String,
 }
 
-pub(crate) const USER_COLUMNS: &str = "u.id, u.username, u.display_name, u.role, u.disabled, u.created_at, u.must_change_password, \
+pub(crate) const USER_COLUMNS: &str = "u.id, u.username, u.display_name, u.role, u.disabled, u.created_at, u.must_change_password, u.post, \
      (SELECT COUNT(*) FROM second_factors f WHERE f.user_id = u.id \
      AND f.confirmed_at IS NOT NULL) AS second_factor";
 
@@ -50,6 +52,7 @@ pub(crate) fn user_row(r: &AnyRow) -> Result<User, sqlx::Error> {
         must_change_password: r.try_get::<i64, _>("must_change_password")? != 0,
         second_factor: r.try_get::<i64, _>("second_factor")? != 0,
         locked: false,
+        post: r.try_get("post")?,
     })
 }
 
@@ -69,6 +72,8 @@ pub struct UserPatch {
     pub role: Option<Role>,
     pub disabled: Option<bool>,
     pub password_hash: Option<String>,
+    /// A new post (`Some(None)` clears it).
+    pub post: Option<Option<String>>,
 }
 
 impl UserPatch {
@@ -79,6 +84,7 @@ impl UserPatch {
             role: self.role,
             disabled: self.disabled,
             password: None,
+            post: self.post.clone(),
         }
     }
 }
@@ -224,12 +230,16 @@ impl Store {
                 json!({"before": null, "after": "changed"}),
             );
         }
+        let post = patch.post.clone().unwrap_or(before.post.clone());
+        if post != before.post {
+            changes.insert("post".into(), json!({"before": before.post, "after": post}));
+        }
         let now = ch.now().to_string();
         sqlx::query(
             "UPDATE users SET display_name = $1, role = $2, disabled = $3, \
              password_hash = COALESCE($4, password_hash), updated_at = $5, \
-             must_change_password = CASE WHEN $4 IS NULL THEN must_change_password ELSE 1 END \
-             WHERE id = $6",
+             must_change_password = CASE WHEN $4 IS NULL THEN must_change_password ELSE 1 END, \
+             post = $7 WHERE id = $6",
         )
         .bind(&display_name)
         .bind(role.as_str())
@@ -237,6 +247,7 @@ impl Store {
         .bind(patch.password_hash.as_deref())
         .bind(&now)
         .bind(id)
+        .bind(post)
         .execute(ch.conn())
         .await?;
         // New credentials or a new role end what the old ones opened (sessions and tokens).

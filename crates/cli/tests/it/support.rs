@@ -161,6 +161,11 @@ impl TestApp {
         Self::spawn_full(engine, relaxed(config), None).await
     }
 
+    /// Under the contract file `text` instead of the built-in one.
+    pub async fn spawn_under(engine: Engine, text: &str) -> TestApp {
+        Self::spawn_contract(engine, relaxed(WebConfig::default()), None, Some(text)).await
+    }
+
     /// With `config` exactly: by default the second factor is required of the City's
     /// staff, the lead, the security officer and the administrator, and every account the
     /// harness made changes its password at its first sign-in.
@@ -185,12 +190,27 @@ impl TestApp {
         config: WebConfig,
         metrics: Option<metrics_exporter_prometheus::PrometheusHandle>,
     ) -> TestApp {
+        Self::spawn_contract(engine, config, metrics, None).await
+    }
+
+    async fn spawn_contract(
+        engine: Engine,
+        config: WebConfig,
+        metrics: Option<metrics_exporter_prometheus::PrometheusHandle>,
+        contract: Option<&str>,
+    ) -> TestApp {
         let db = TestDb::new(engine).await;
         let store = db.store().await;
-        let app = App::open_builtin(store)
-            .await
-            .expect("contract")
-            .with_sealing_key(jukiops_app::second_factor::SealingKey::random());
+        let app = match contract {
+            None => App::open_builtin(store).await,
+            Some(text) => {
+                let parsed =
+                    jukiops_domain::contract::Contract::parse(text).expect("contract file");
+                App::open(store, parsed, text).await
+            }
+        }
+        .expect("contract")
+        .with_sealing_key(jukiops_app::second_factor::SealingKey::random());
         let store = app.store().clone();
         let system = Actor::System("test".into());
         for role in Role::ALL {

@@ -8,7 +8,8 @@ use serde_json::Value;
 use crate::people::Action;
 use crate::vocab::Labelled;
 use crate::{
-    attachments, calendar, contract, inventory, jobs, people, requests, schedule, work_log,
+    approvals, attachments, calendar, contract, inventory, jobs, people, requests, schedule,
+    work_log,
 };
 
 labelled_enum! {
@@ -128,9 +129,9 @@ impl Entity {
             Attachment => &[attachments::ATTACHMENT_FIELDS],
             WorkRequest => &[requests::WORK_REQUEST_FIELDS],
             Question => &[requests::QUESTION_FIELDS],
-            Procedure => &[requests::PROCEDURE_FIELDS],
+            Procedure => &[requests::PROCEDURE_FIELDS, approvals::APPROVAL_FIELDS],
             WorkRecord => &[requests::WORK_RECORD_FIELDS],
-            Report => &[requests::REPORT_FIELDS],
+            Report => &[requests::REPORT_FIELDS, approvals::APPROVAL_FIELDS],
             WorkLog => &[work_log::WORK_LOG_FIELDS],
             SignIn | SecondFactor => &[people::SIGN_IN_FIELDS],
         }

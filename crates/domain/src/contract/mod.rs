@@ -59,6 +59,8 @@ pub struct Contract {
     pub sites: Vec<SiteSpec>,
     /// Related parties (R9.3).
     pub parties: Vec<Party>,
+    /// The City's 決裁 routes per kind of document (none: one step, any City staff).
+    pub approval_routes: crate::approvals::ApprovalRoutes,
 }
 
 /// An inclusive date range (R1.1).

@@ -11,6 +11,7 @@ use super::{
     CategoryCode, ClosedDayRules, Contract, ContractError, ExpectedCount, ExtraClosedDay, MonthDay,
     MonthDayRange, Period, WorkCategory, WorkOrigin, WorkingHours,
 };
+use crate::approvals::ApprovalRoutes;
 
 const ORIGINS: &[(&str, WorkOrigin)] = &[
     ("jlis_notice", WorkOrigin::JlisNotice),
@@ -43,6 +44,7 @@ pub(super) fn parse(text_in: &str) -> Result<Contract, Vec<ContractError>> {
     let categories = read_categories(&mut r, &mut root);
     let sites = read_sites(&mut r, &mut root);
     let parties = read_parties(&mut r, &mut root);
+    let approval_routes = read_approval_routes(&mut r, &mut root);
     r.finish(root);
 
     let errors = r.into_errors();
@@ -61,6 +63,7 @@ pub(super) fn parse(text_in: &str) -> Result<Contract, Vec<ContractError>> {
             all_site_deadline_business_days: deadline?.value,
             sites,
             parties,
+            approval_routes,
         })
     })();
     match built {
@@ -72,6 +75,31 @@ pub(super) fn parse(text_in: &str) -> Result<Contract, Vec<ContractError>> {
             "契約ファイルを読み取れませんでした",
         )]),
     }
+}
+
+/// `[approval_routes]`: for each kind of document, the posts of the City's 決裁 in order
+/// (`procedure = ["担当", "係長"]`); a kind left out is decided by one City staff member.
+fn read_approval_routes(r: &mut Reader<'_>, root: &mut Obj<'_, '_>) -> ApprovalRoutes {
+    let Some(mut t) = r.table(root, "approval_routes", false) else {
+        return ApprovalRoutes::default();
+    };
+    let mut posts = |r: &mut Reader<'_>, key| -> Vec<String> {
+        let items = r.list(&mut t, key, text);
+        let mut out: Vec<String> = Vec::new();
+        for item in items {
+            if out.contains(&item.value) {
+                r.error_at(&item, "同じ職は1つのルートに1度だけ指定してください");
+            }
+            out.push(item.value);
+        }
+        out
+    };
+    let routes = ApprovalRoutes {
+        procedure: posts(r, "procedure"),
+        report: posts(r, "report"),
+    };
+    r.finish(t);
+    routes
 }
 
 type DateItem = Item<NaiveDate>;

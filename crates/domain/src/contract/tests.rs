@@ -345,3 +345,26 @@ fn month_day_ranges_may_wrap_the_year() {
         Some("02-29".to_string())
     );
 }
+
+#[test]
+fn approval_routes_are_read_per_kind_and_default_to_one_step() {
+    assert_eq!(
+        Contract::builtin_default().approval_routes,
+        crate::approvals::ApprovalRoutes::default()
+    );
+    let text = format!(
+        "{BUILTIN_DEFAULT_TOML}\n[approval_routes]\nprocedure = [\"担当\", \"係長\"]\nreport = [\"担当\", \"係長\", \"課長\"]\n"
+    );
+    let c = Contract::parse(&text).expect("routes");
+    assert_eq!(c.approval_routes.procedure, ["担当", "係長"]);
+    assert_eq!(c.approval_routes.report.len(), 3);
+    let twice =
+        format!("{BUILTIN_DEFAULT_TOML}\n[approval_routes]\nprocedure = [\"担当\", \"担当\"]\n");
+    let errors = errors_of(&twice);
+    assert!(
+        errors.iter().any(|e| e.message.contains("同じ職")),
+        "{errors:?}"
+    );
+    let unknown = format!("{BUILTIN_DEFAULT_TOML}\n[approval_routes]\nminutes = [\"担当\"]\n");
+    assert!(!errors_of(&unknown).is_empty(), "an unknown kind is named");
+}

@@ -2,6 +2,8 @@
 //! contractor's lead, approved or returned by the City; an approval belongs to one version
 //! and is refused while a question is unanswered. Versions follow their request's year.
 
+use crate::approvals::decide_step;
+use jukiops_domain::approvals::{ApprovalKind, ApprovalRoutes};
 use jukiops_domain::audit::{AuditAction, Entity};
 use jukiops_domain::people::Authorized;
 use jukiops_domain::requests::{
@@ -148,6 +150,7 @@ impl Store {
     pub async fn move_procedure(
         &self,
         who: &Authorized,
+        routes: &ApprovalRoutes,
         id: i64,
         verb: ProcedureVerb,
         decision: Option<&Decision>,
@@ -164,6 +167,15 @@ impl Store {
             questions: question_statuses(ch.conn(), request_id).await?,
         };
         let judged = judge_procedure_move(&facts, verb, who.role())?;
+        if let Some(d) = decision {
+            // Up the City's route: a step short of the last approval leaves it submitted.
+            let kind = ApprovalKind::Procedure;
+            let step = decide_step(&mut ch, who, routes, kind, Entity::Procedure, id, d).await?;
+            if !step.settles {
+                ch.commit().await?;
+                return Ok(request_id);
+            }
+        }
         let now = ch.now().to_string();
         let sql = if verb == ProcedureVerb::Submit {
             "UPDATE procedures SET status = $1, submitted_by = $2, submitted_at = $3, updated_at = $3 WHERE id = $4 AND status = $5"

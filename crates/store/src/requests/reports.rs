@@ -2,6 +2,8 @@
 //! contractor's lead, accepted by the City (which closes the request and its jobs) or
 //! returned for more work. Reports follow their request's year.
 
+use crate::approvals::decide_step;
+use jukiops_domain::approvals::{ApprovalKind, ApprovalRoutes};
 use jukiops_domain::audit::Entity;
 use jukiops_domain::inventory::parse_date;
 use jukiops_domain::jobs::JobVerb;
@@ -163,6 +165,7 @@ impl Store {
     pub async fn decide_report(
         &self,
         who: &Authorized,
+        routes: &ApprovalRoutes,
         id: i64,
         d: &Decision,
     ) -> Result<i64, StoreError> {
@@ -177,6 +180,21 @@ impl Store {
             questions: question_statuses(ch.conn(), request_id).await?,
         };
         let judged = judge_report_decision(&facts, d.verdict, who.role())?;
+        // Up the City's route: a step short of the last approval leaves it submitted.
+        let step = decide_step(
+            &mut ch,
+            who,
+            routes,
+            ApprovalKind::Report,
+            Entity::Report,
+            id,
+            d,
+        )
+        .await?;
+        if !step.settles {
+            ch.commit().await?;
+            return Ok(request_id);
+        }
         let now = ch.now().to_string();
         let n = sqlx::query(
             "UPDATE reports SET status = $1, decided_by = $2, decided_at = $3, decision_comment = $4, \

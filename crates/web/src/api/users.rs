@@ -3,9 +3,10 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
+use jukiops_domain::approvals::StandInInput;
 use jukiops_domain::people::Action;
 use jukiops_domain::people::{NewUserInput, UserUpdateInput};
-use jukiops_store::{Page, User};
+use jukiops_store::{Page, StandIn, User};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -49,6 +50,30 @@ pub async fn update(
     ))
 }
 
+/// Whom the account may stand in for in the City's 決裁.
+#[utoipa::path(get, path = "/api/v1/users/{id}/stand-ins", extensions(("x-jukiops-action" = json!(Action::ViewUsers))), tag = "users", params(("id" = i64, Path)),
+    responses((status = 200, body = Vec<StandIn>), (status = 403, body = crate::error::Problem)))]
+pub async fn stand_ins(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> JsonResult<Vec<StandIn>> {
+    Ok(Json(state.app.stand_ins(&user.actor(), id).await?))
+}
+
+/// Records that the account stands in for another City staff member while they are absent.
+#[utoipa::path(post, path = "/api/v1/users/{id}/stand-ins", extensions(("x-jukiops-action" = json!(Action::ManageUsers))), tag = "users", params(("id" = i64, Path)), request_body = StandInInput,
+    responses((status = 201, body = Vec<StandIn>), (status = 404, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+pub async fn add_stand_in(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    ApiJson(input): ApiJson<StandInInput>,
+) -> ApiResult<(StatusCode, Json<Vec<StandIn>>)> {
+    let list = state.app.add_stand_in(&user.actor(), id, &input).await?;
+    Ok((StatusCode::CREATED, Json(list)))
+}
+
 /// Unlocks an account locked by failed sign-ins (its failures are forgotten), audited.
 #[utoipa::path(post, path = "/api/v1/users/{id}/unlock", extensions(("x-jukiops-action" = json!(Action::ManageUsers))), tag = "users", params(("id" = i64, Path)),
     responses((status = 204), (status = 404, body = crate::error::Problem), (status = 409, body = crate::error::Problem)))]
@@ -80,5 +105,6 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(list, create))
         .routes(routes!(update))
         .routes(routes!(unlock))
+        .routes(routes!(stand_ins, add_stand_in))
         .routes(routes!(reset_second_factor))
 }

@@ -5,6 +5,7 @@ use super::PageRoutes;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
+use jukiops_domain::approvals::StandInInput;
 use jukiops_domain::people::{Action, NewUserInput, UserUpdateInput};
 use jukiops_store::PageRequest;
 use serde_json::{Value, json};
@@ -21,6 +22,10 @@ impl PageForm for NewUserInput {
 }
 
 impl PageForm for UserUpdateInput {
+    const ACTION: Action = Action::ManageUsers;
+}
+
+impl PageForm for StandInInput {
     const ACTION: Action = Action::ManageUsers;
 }
 
@@ -85,6 +90,23 @@ pub async fn update(
     .await
 }
 
+/// Records that the account stands in for another City staff member while absent.
+pub async fn add_stand_in(
+    State(state): State<AppState>,
+    user: PageUser,
+    Path(id): Path<i64>,
+    Form(input): Form<StandInInput>,
+) -> PageResult {
+    let result = state.app.add_stand_in(&user.actor(), id, &input).await;
+    post_redirect_get(
+        result.map_err(Into::into),
+        |_| "/users".to_string(),
+        &NewUserInput::default(),
+        |status, extra| list_page(&state, &user, PageRequest::default(), status, extra),
+    )
+    .await
+}
+
 /// Unlocks an account locked by failed sign-ins.
 pub async fn unlock(
     State(state): State<AppState>,
@@ -120,6 +142,7 @@ pub fn routes() -> PageRoutes {
         .post("/users", Action::ManageUsers, create)
         .post("/users/{id}", Action::ManageUsers, update)
         .post("/users/{id}/unlock", Action::ManageUsers, unlock)
+        .post("/users/{id}/stand-ins", Action::ManageUsers, add_stand_in)
         .post(
             "/users/{id}/second-factor/reset",
             Action::ManageUsers,
