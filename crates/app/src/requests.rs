@@ -321,6 +321,22 @@ impl App {
         self.detail(request_id).await
     }
 
+    /// Decides a step of the City's route for the request's combined jobs (R4.3): the
+    /// procedure is approved only once the route went through.
+    pub async fn decide_combination(
+        &self,
+        who: &Actor,
+        id: i64,
+        input: impl Checked<Decision>,
+    ) -> Result<RequestDetail> {
+        let who = who.authorize(Action::IssueRequests)?;
+        let d = input.checked()?;
+        self.store
+            .decide_combination(&who, &self.contract.approval_routes, id, &d)
+            .await?;
+        self.detail(id).await
+    }
+
     /// Accepts (closing the request and its jobs) or returns a report (the City); returns
     /// its request.
     pub async fn decide_report(
@@ -372,9 +388,14 @@ impl App {
             self.routes_of(ApprovalKind::Report, reports.iter().map(|r| r.id).collect())
                 .await?,
         );
+        let combination = &self.contract.approval_routes.combination;
+        let request = s.work_request(id).await?;
+        if !combination.is_empty() && request.jobs.len() > 1 {
+            routes.extend(self.routes_of(ApprovalKind::Combination, vec![id]).await?);
+        }
         Ok(RequestDetail {
             routes,
-            request: s.work_request(id).await?,
+            request,
             terminals: s.request_terminals(id).await?,
             questions: s.questions_of(id).await?,
             procedures,

@@ -18,6 +18,8 @@ labelled_enum! {
         Procedure = ("procedure", "作業手順書"),
         /// 結果報告.
         Report = ("report", "結果報告"),
+        /// 作業の組合せ: several jobs done in one visit (R4.3), decided on the request.
+        Combination = ("combination", "作業の組合せ"),
     }
 }
 
@@ -36,6 +38,8 @@ pub const APPROVAL_FIELDS: &[(&str, &str)] = &[
 pub struct ApprovalRoutes {
     pub procedure: Vec<String>,
     pub report: Vec<String>,
+    /// Empty: the City's approval recorded when it issues a combined request is enough.
+    pub combination: Vec<String>,
 }
 
 impl ApprovalRoutes {
@@ -44,7 +48,38 @@ impl ApprovalRoutes {
         match kind {
             ApprovalKind::Procedure => &self.procedure,
             ApprovalKind::Report => &self.report,
+            ApprovalKind::Combination => &self.combination,
         }
+    }
+}
+
+/// Where the City's approval of a request's combined jobs stands (R4.3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CombinationState {
+    /// One job, no route for combinations (the approval recorded at issue), or the route
+    /// went through: work may be approved.
+    Settled,
+    /// The route has steps still to decide.
+    Waiting,
+    /// A step returned it: the request is to be cancelled and issued again.
+    Returned,
+}
+
+/// The state of a request's combination: `combined` (several jobs) under `route`, with
+/// the steps `decided` so far.
+pub fn combination_state(
+    combined: bool,
+    route: &[String],
+    decided: &[DecidedStep],
+) -> CombinationState {
+    if !combined || route.is_empty() {
+        CombinationState::Settled
+    } else if decided.iter().any(|d| d.verdict == Verdict::Return) {
+        CombinationState::Returned
+    } else if decided.len() >= route.len() {
+        CombinationState::Settled
+    } else {
+        CombinationState::Waiting
     }
 }
 

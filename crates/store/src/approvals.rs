@@ -4,11 +4,12 @@
 
 use chrono::NaiveDate;
 use jukiops_domain::approvals::{
-    ApprovalKind, ApprovalRoutes, Approver, DecidedStep, StepDecision, judge_step,
+    ApprovalKind, ApprovalRoutes, Approver, CombinationState, DecidedStep, StepDecision,
+    combination_state, judge_step,
 };
 use jukiops_domain::audit::{AuditAction, Entity};
 use jukiops_domain::people::Authorized;
-use jukiops_domain::requests::{Decision, Verdict};
+use jukiops_domain::requests::{Decision, Verdict, WorkRequestStatus};
 use jukiops_domain::rules::Refusal;
 use jukiops_domain::time::today_jst;
 use serde::Serialize;
@@ -129,6 +130,25 @@ pub(crate) async fn decide_step(
     Ok(step)
 }
 
+/// Where the City's approval of request `id`'s combined jobs stands.
+pub(crate) async fn combination(
+    conn: &mut AnyConnection,
+    routes: &ApprovalRoutes,
+    id: i64,
+) -> Result<CombinationState, StoreError> {
+    let combined: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM work_request_jobs WHERE request_id = $1")
+            .bind(id)
+            .fetch_one(&mut *conn)
+            .await?;
+    let so_far = decided(conn, ApprovalKind::Combination, id).await?;
+    Ok(combination_state(
+        combined > 1,
+        routes.of(ApprovalKind::Combination),
+        &so_far,
+    ))
+}
+
 /// A stand-in: who may decide in place of whom, from and to which day.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct StandIn {
@@ -142,6 +162,44 @@ pub struct StandIn {
 }
 
 impl Store {
+    /// Decides the next step of the City's route for request `id`'s combined jobs (R4.3),
+    /// as [`judge_step`] decides; refused for a request of one job, under a contract with
+    /// no such route, once settled, or for a request cancelled.
+    pub async fn decide_combination(
+        &self,
+        who: &Authorized,
+        routes: &ApprovalRoutes,
+        id: i64,
+        d: &Decision,
+    ) -> Result<(), StoreError> {
+        let mut ch = self.begin(who).await?;
+        let contract = ch.contract_id()?;
+        let status = crate::requests::request_status(ch.conn(), contract, id).await?;
+        if status == WorkRequestStatus::Cancelled {
+            return Err(Refusal::conflict("status", "取り消された作業依頼書です。").into());
+        }
+        if combination(ch.conn(), routes, id).await? != CombinationState::Waiting {
+            return Err(Refusal::conflict(
+                "status",
+                "この作業依頼書の作業の組合せに、決裁を待つ段階はありません。",
+            )
+            .into());
+        }
+        let kind = ApprovalKind::Combination;
+        let step = decide_step(&mut ch, who, routes, kind, Entity::WorkRequest, id, d).await?;
+        if step.settles {
+            ch.audit(
+                Entity::WorkRequest,
+                id,
+                AuditAction::Decide,
+                &json!({"step": {"after": step.step}, "post": {"after": step.post},
+                    "verdict": {"after": d.verdict.as_str()}, "comment": {"after": d.comment},
+                    "on_behalf_of": {"after": step.on_behalf_of}}),
+            );
+        }
+        ch.commit().await
+    }
+
     /// The steps decided on each of documents `ids` of `kind`: `(document, step)`.
     pub async fn approval_steps(
         &self,

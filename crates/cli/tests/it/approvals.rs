@@ -121,3 +121,49 @@ async fn documents_go_up_the_citys_route(engine: Engine) {
 }
 
 both_engines!(documents_go_up_the_citys_route);
+
+/// Combined jobs (R4.3) under a route for combinations: the procedure cannot be approved
+/// until 係長 has approved the combination, and a returned combination stops it.
+async fn a_combination_goes_up_its_route_before_the_work(engine: Engine) {
+    let contract = format!("{BUILTIN_DEFAULT_TOML}\n[approval_routes]\ncombination = [\"係長\"]\n");
+    let app = TestApp::spawn_under(engine, &contract).await;
+    let admin = app.client(Role::Admin).await;
+    let city = app.client(Role::CityStaff).await;
+    let lead = app.client(Role::ContractorLead).await;
+    let (_, kakari) = city_member(&app, &admin, "kakari", "係長").await;
+    let (status, t) = call(&lead, Method::POST, app.url("/api/v1/terminals"),
+        json!({"asset_number": "B-1", "serial": "BS-1", "model": "型式", "site_code": "011011"})).await;
+    assert_eq!(status, 201, "{t}");
+    let mut jobs = Vec::new();
+    for category in ["オ", "エ"] {
+        let (_, j) = call(&city, Method::POST, app.url("/api/v1/jobs"),
+            json!({"category": category, "origin": "city_order", "title": "作業", "terminal_ids": [t["id"]]})).await;
+        jobs.push(j["id"].clone());
+    }
+    let (status, d) = call(&city, Method::POST, app.url("/api/v1/requests"), json!({"request_number": "R2-CB",
+        "issued_on": "2020-10-01", "period_from": "2020-10-05", "period_to": "2020-10-09", "site_ids": [t["site_id"]],
+        "contents": "同時実施", "job_ids": jobs, "combination_approved": true})).await;
+    assert_eq!(status, 201, "{d}");
+    let rid = d["request"]["id"].as_i64().expect("request");
+    assert_eq!(steps_of(&d, "combination").len(), 1, "{d}");
+    let (_, d) = call(&lead, Method::PUT, app.url(&format!("/api/v1/requests/{rid}/procedure")),
+        json!({"steps": [{"action": "作業する", "expected_result": "完了"}]})).await;
+    let v1 = d["procedures"][0]["id"].as_i64().expect("v1");
+    call(&lead, Method::POST, app.url(&format!("/api/v1/procedures/{v1}/submit")), json!({})).await;
+    let decide = app.url(&format!("/api/v1/procedures/{v1}/decision"));
+    let (status, body) = call(&city, Method::POST, decide.clone(), json!({"verdict": "approve"})).await;
+    assert_eq!(status, 409, "the combination waits for 係長: {body}");
+    assert!(body["detail"].as_str().unwrap_or_default().contains("組合せ"), "{body}");
+    let combination = app.url(&format!("/api/v1/requests/{rid}/combination-decision"));
+    let (status, body) = call(&city, Method::POST, combination.clone(), json!({"verdict": "approve"})).await;
+    assert_eq!(status, 403, "only 係長: {body}");
+    let (status, d) = call(&kakari, Method::POST, combination.clone(), json!({"verdict": "approve"})).await;
+    assert_eq!(status, 200, "{d}");
+    assert_eq!(steps_of(&d, "combination")[0]["decided"]["decided_by"], "kakari");
+    let (status, body) = call(&kakari, Method::POST, combination, json!({"verdict": "approve"})).await;
+    assert_eq!(status, 409, "decided once: {body}");
+    let (status, body) = call(&city, Method::POST, decide, json!({"verdict": "approve"})).await;
+    assert_eq!(status, 204, "{body}");
+}
+
+both_engines!(a_combination_goes_up_its_route_before_the_work);

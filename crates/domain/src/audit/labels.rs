@@ -127,7 +127,7 @@ impl Entity {
             Inspection => &[jobs::INSPECTION_FIELDS],
             InspectionTemplate => &[jobs::TEMPLATE_FIELDS],
             Attachment => &[attachments::ATTACHMENT_FIELDS],
-            WorkRequest => &[requests::WORK_REQUEST_FIELDS],
+            WorkRequest => &[requests::WORK_REQUEST_FIELDS, approvals::APPROVAL_FIELDS],
             Question => &[requests::QUESTION_FIELDS],
             Procedure => &[requests::PROCEDURE_FIELDS, approvals::APPROVAL_FIELDS],
             WorkRecord => &[requests::WORK_RECORD_FIELDS],

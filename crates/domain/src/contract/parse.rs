@@ -97,6 +97,7 @@ fn read_approval_routes(r: &mut Reader<'_>, root: &mut Obj<'_, '_>) -> ApprovalR
     let routes = ApprovalRoutes {
         procedure: posts(r, "procedure"),
         report: posts(r, "report"),
+        combination: posts(r, "combination"),
     };
     r.finish(t);
     routes

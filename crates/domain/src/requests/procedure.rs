@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use super::decision::Verdict;
 use super::questions::{QuestionStatus, blocks_approval};
 use super::work_request::{WorkRequestStatus, WorkRequestVerb, work_request_transition};
+use crate::approvals::CombinationState;
 use crate::people::{Action, Role};
 use crate::rules::{Refusal, TransitionError};
 use crate::rules::{Rule, apply, only};
@@ -282,6 +283,8 @@ pub struct ProcedureFacts {
     pub request: WorkRequestStatus,
     /// The statuses of the request's questions.
     pub questions: Vec<QuestionStatus>,
+    /// Where the City's approval of the request's combined jobs stands (R4.3).
+    pub combination: CombinationState,
 }
 
 /// What a move of a procedure version writes.
@@ -304,6 +307,21 @@ pub fn judge_procedure_move(
     let mut request = None;
     if verb == ProcedureVerb::Approve {
         may_approve(facts.status, &facts.questions)?;
+        match facts.combination {
+            CombinationState::Settled => {}
+            CombinationState::Waiting => {
+                return Err(Refusal::conflict(
+                    "status",
+                    "作業の組合せ(同時実施)の本市の決裁が終わっていないため、作業手順書を承認できません(R4.3)。",
+                ));
+            }
+            CombinationState::Returned => {
+                return Err(Refusal::conflict(
+                    "status",
+                    "作業の組合せ(同時実施)が差し戻されました。作業依頼書を取り消し、作業ごとに発行し直してください(R4.3)。",
+                ));
+            }
+        }
         if facts.request == WorkRequestStatus::Issued {
             request = Some(work_request_transition(
                 facts.request,

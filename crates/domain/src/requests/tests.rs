@@ -200,7 +200,39 @@ fn procedure_facts(
         status,
         request,
         questions: questions.to_vec(),
+        combination: crate::approvals::CombinationState::Settled,
     }
+}
+
+#[test]
+fn combined_jobs_wait_for_the_citys_route_before_the_procedure_is_approved() {
+    use crate::approvals::{CombinationState, combination_state};
+    let route = ["係長".to_string()];
+    assert_eq!(
+        combination_state(false, &route, &[]),
+        CombinationState::Settled
+    );
+    assert_eq!(combination_state(true, &[], &[]), CombinationState::Settled);
+    assert_eq!(
+        combination_state(true, &route, &[]),
+        CombinationState::Waiting
+    );
+    let waiting = ProcedureFacts {
+        combination: CombinationState::Waiting,
+        ..procedure_facts(
+            ProcedureVersionStatus::Submitted,
+            WorkRequestStatus::Issued,
+            &[],
+        )
+    };
+    let e = judge_procedure_move(&waiting, ProcedureVerb::Approve, CityStaff).unwrap_err();
+    assert!(message(&e).contains("組合せ"), "{e}");
+    let returned = ProcedureFacts {
+        combination: CombinationState::Returned,
+        ..waiting
+    };
+    assert!(judge_procedure_move(&returned, ProcedureVerb::Approve, CityStaff).is_err());
+    assert!(judge_procedure_move(&returned, ProcedureVerb::Return, CityStaff).is_ok());
 }
 
 #[test]

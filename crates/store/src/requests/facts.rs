@@ -48,7 +48,7 @@ pub(super) async fn chain_record(
     Ok((r.try_get("request_id")?, r.try_get("status")?))
 }
 
-pub(super) async fn request_status(
+pub(crate) async fn request_status(
     conn: &mut AnyConnection,
     contract: i64,
     id: i64,

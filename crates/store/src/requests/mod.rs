@@ -4,7 +4,7 @@
 //! [`jukiops_domain::requests`] judges, and every change goes through [`crate::Change`].
 
 mod facts;
-pub(crate) use facts::{job_work_scope, request_bounds};
+pub(crate) use facts::{job_work_scope, request_bounds, request_status};
 mod procedures;
 mod questions;
 mod records;

@@ -165,6 +165,7 @@ impl Store {
             status: from,
             request,
             questions: question_statuses(ch.conn(), request_id).await?,
+            combination: crate::approvals::combination(ch.conn(), routes, request_id).await?,
         };
         let judged = judge_procedure_move(&facts, verb, who.role())?;
         if let Some(d) = decision {

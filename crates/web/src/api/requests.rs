@@ -195,6 +195,23 @@ pub async fn decide_report(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// Decides a step of the City's 決裁 of a request's combined jobs (本市担当者, R4.3).
+#[utoipa::path(post, path = "/api/v1/requests/{id}/combination-decision", tag = "requests", extensions(("x-jukiops-action" = json!(Action::IssueRequests))), params(("id" = i64, Path)), request_body = DecisionInput,
+    responses((status = 200, body = RequestDetail), (status = 403, body = crate::error::Problem), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+pub async fn decide_combination(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    ApiJson(input): ApiJson<DecisionInput>,
+) -> JsonResult<RequestDetail> {
+    Ok(Json(
+        state
+            .app
+            .decide_combination(&user.actor(), id, &input)
+            .await?,
+    ))
+}
+
 /// The routes of this feature, each operation naming what it needs.
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -211,4 +228,5 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(record_work))
         .routes(routes!(submit_report))
         .routes(routes!(decide_report))
+        .routes(routes!(decide_combination))
 }

@@ -205,6 +205,15 @@ impl PageForm for ReportDecisionForm {
     const ACTION: Action = Action::DecideReports;
 }
 
+/// The City's decision on a step of a request's combined jobs.
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(transparent)]
+pub struct CombinationDecisionForm(DecisionForm);
+
+impl PageForm for CombinationDecisionForm {
+    const ACTION: Action = Action::IssueRequests;
+}
+
 /// Work recorded on the request's page: the ticked terminals (no more than a request can
 /// cover) and steps (no more than a procedure has), with one outcome, performer and time.
 #[derive(Debug, Default, Deserialize, Serialize)]
@@ -372,6 +381,11 @@ fn can_view(user: &PageUser, d: &RequestDetail) -> Value {
         "answer": questions(QuestionVerb::Answer),
         "close": questions(QuestionVerb::Close),
         "approve_change": questions(QuestionVerb::ApproveChange),
+        "decide_combination": user.may(Action::IssueRequests) && d.routes.iter().any(|rt| {
+            rt.kind == jukiops_domain::approvals::ApprovalKind::Combination
+                && rt.steps.iter().any(|s| s.decided.is_none())
+                && rt.steps.iter().all(|s| s.decided.as_ref().is_none_or(|x| x.verdict == jukiops_domain::requests::Verdict::Approve))
+        }),
         "submit": d.procedures.iter().filter(|p| procedure_transition(p.status, ProcedureVerb::Submit, role).is_ok()).map(|p| p.id).collect::<Vec<_>>(),
         "decide": d.procedures.iter().filter(|p| procedure_transition(p.status, ProcedureVerb::Approve, role).is_ok()).map(|p| p.id).collect::<Vec<_>>(),
         "accept": d.reports.iter().filter(|r| report_transition(r.status, ReportVerb::Accept, role).is_ok()).map(|r| r.id).collect::<Vec<_>>(),
@@ -537,6 +551,19 @@ pub async fn decide_report(
     answer(&state, &user, f.request_id, result, &f).await
 }
 
+pub async fn decide_combination(
+    State(state): State<AppState>,
+    user: PageUser,
+    Path(id): Path<i64>,
+    Form(CombinationDecisionForm(f)): Form<CombinationDecisionForm>,
+) -> PageResult {
+    let result = state
+        .app
+        .decide_combination(&user.actor(), id, &f.input())
+        .await;
+    answer(&state, &user, id, result.map(|_| id), &f).await
+}
+
 /// The A4 checklist of one site for work done offline and entered afterwards (R8.3): the
 /// latest approved procedure's steps for each of the site's target terminals, with boxes
 /// for the outcome, the performer, the times and notes.
@@ -610,6 +637,11 @@ pub fn routes() -> PageRoutes {
             "/reports/{id}/decision",
             Action::DecideReports,
             decide_report,
+        )
+        .post(
+            "/requests/{id}/combination-decision",
+            Action::IssueRequests,
+            decide_combination,
         )
         .get("/requests/{id}/checklist", Action::ViewJobs, checklist)
 }
