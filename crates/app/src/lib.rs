@@ -13,6 +13,7 @@ pub mod attachments;
 pub mod audit;
 pub mod calendar;
 pub mod contract;
+pub mod inbox;
 pub mod inspections;
 pub mod jobs;
 pub mod notices;

@@ -18,6 +18,7 @@ pub mod audit;
 pub mod calendar;
 pub mod contract;
 pub mod glossary;
+pub mod inbox;
 pub mod inventory;
 pub mod jobs;
 pub mod people;

@@ -16,6 +16,7 @@ mod common;
 mod constraints;
 mod contracts;
 mod error;
+mod inbox;
 mod jobs;
 mod list_cache;
 mod page;
@@ -40,6 +41,7 @@ pub use audit::{AuditHead, VerifyReport};
 pub use calendar::CalendarOverride;
 pub use change::Change;
 pub use error::StoreError;
+pub use inbox::{InboxOf, MAX_PER_KIND};
 pub use jobs::{
     Inspection, InspectionFinding, Job, JobDetail, JobFilter, JobInspections, JobRotations,
     JobTerminal, LastRotation, Notice, NoticeDetail, NoticeFilter, Rotation, Waiver,

@@ -6,6 +6,7 @@ pub mod attachments;
 mod audit;
 pub mod calendar;
 mod contract;
+mod inbox;
 pub mod inspections;
 pub mod jobs;
 mod json;
@@ -89,6 +90,7 @@ fn api_router() -> OpenApiRouter<AppState> {
         .merge(terminals::routes())
         .merge(touch_panels::routes())
         .merge(work_log::routes())
+        .merge(inbox::routes())
 }
 
 static OPENAPI: LazyLock<String> = LazyLock::new(|| {

@@ -28,6 +28,8 @@ pub async fn show(State(state): State<AppState>, user: PageUser) -> PageResult {
     extra["inventory"] = inventory;
     extra["schedule"] = schedule_view(&state, &user).await?;
     extra["jobs"] = jobs_view(&state, &user).await?;
+    extra["inbox"] =
+        serde_json::to_value(state.app.inbox(&user.actor()).await?).unwrap_or_default();
     Ok(render("dashboard.html", user.ctx("ダッシュボード", extra))?.into_response())
 }
 

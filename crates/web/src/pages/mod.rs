@@ -7,6 +7,7 @@ mod calendar;
 mod dashboard;
 mod extract;
 pub mod form;
+mod inbox;
 mod inspections;
 mod jobs;
 mod notices;
@@ -59,6 +60,7 @@ pub fn routes() -> PageRoutes {
         .merge(terminals::routes())
         .merge(touch_panels::routes())
         .merge(work_log::routes())
+        .merge(inbox::routes())
 }
 
 pub fn router() -> Router<AppState> {
@@ -141,9 +143,10 @@ const NAV: &[(&str, &str, Action)] = &[
     ("/audit", "監査記録", Action::ViewAudit),
 ];
 
-/// The signed-in user of a page request; anonymous visitors are sent to the login page.
+/// The signed-in user of a page request, with how many things wait in their inbox (the
+/// menu shows it); anonymous visitors are sent to the login page.
 #[derive(Debug, Clone)]
-pub struct PageUser(pub CurrentUser);
+pub struct PageUser(pub CurrentUser, pub usize);
 
 /// Where a page request goes when its sign-in is missing or not finished: the login form
 /// (remembering the page), the second step, or the first sign-in's setup.
@@ -184,7 +187,14 @@ impl FromRequestParts<AppState> for PageUser {
             return Err(to);
         }
         let s = signed.ok_or_else(|| PageError(AppError::unauthorized()).into_response())?;
-        Ok(PageUser(CurrentUser(s.user)))
+        let user = CurrentUser(s.user);
+        let waiting = state
+            .app
+            .inbox(&user.actor())
+            .await
+            .map_err(|e| PageError(e.into()).into_response())?
+            .total;
+        Ok(PageUser(user, waiting))
     }
 }
 
@@ -213,7 +223,7 @@ impl FromRequestParts<AppState> for AccountPageUser {
         }
         let s = signed.ok_or_else(|| PageError(AppError::unauthorized()).into_response())?;
         Ok(AccountPageUser {
-            user: PageUser(CurrentUser(s.user)),
+            user: PageUser(CurrentUser(s.user), 0),
             setup: s.setup,
             session: s.session,
         })
@@ -232,6 +242,22 @@ impl PageUser {
         self.0.actor()
     }
 
+    /// The menu: the inbox with its count for a role things wait for, then every page the
+    /// user may see.
+    fn nav(&self) -> Vec<Value> {
+        let role = self.0.0.role;
+        let inbox = (!jukiops_domain::inbox::kinds_for(role).is_empty())
+            .then(|| json!({"href": "/inbox", "label": "受信箱", "count": self.1}));
+        inbox
+            .into_iter()
+            .chain(
+                NAV.iter()
+                    .filter(|(_, _, action)| self.may(*action))
+                    .map(|(href, label, _)| json!({"href": href, "label": label, "count": 0})),
+            )
+            .collect()
+    }
+
     /// The common page context: title, the signed-in user and what the menu may show.
     pub fn ctx(&self, title: &str, extra: Value) -> minijinja::Value {
         let u = &self.0.0;
@@ -242,11 +268,7 @@ impl PageUser {
             "errors": [],
             "me": {
                 "username": u.username, "display_name": u.display_name, "role_label": u.role.label_ja(),
-                "nav": NAV
-                    .iter()
-                    .filter(|(_, _, action)| self.may(*action))
-                    .map(|(href, label, _)| json!({"href": href, "label": label}))
-                    .collect::<Vec<_>>(),
+                "nav": self.nav(),
             }
         });
         merge(&mut v, extra);

@@ -1,0 +1,99 @@
+//! What is waiting for each person (issue 13, item 1): the City decides procedures,
+//! reports, changes, off-hours work and permits and answers the contractor's questions; the
+//! contractor's lead writes procedures and reports and answers the City's questions; the
+//! worker goes on visits; both sides close the questions they asked once answered, and see
+//! notices past their deadline.
+
+use serde::Serialize;
+
+use crate::people::Role;
+
+labelled_enum! {
+    /// A kind of thing that waits for someone.
+    pub enum InboxKind {
+        ProcedureToDecide = ("procedure_to_decide", "承認待ちの作業手順書"),
+        ReportToDecide = ("report_to_decide", "受理待ちの結果報告"),
+        QuestionToAnswer = ("question_to_answer", "回答待ちの疑義"),
+        ChangeToApprove = ("change_to_approve", "承認待ちの作業上の変更"),
+        QuestionToClose = ("question_to_close", "回答があった疑義(解決の記録待ち)"),
+        OffHoursToDecide = ("off_hours_to_decide", "承認待ちの時間外作業"),
+        PermitToDecide = ("permit_to_decide", "判断待ちの入館許可"),
+        ProcedureToWrite = ("procedure_to_write", "作成・再提出が必要な作業手順書"),
+        ReportToWrite = ("report_to_write", "作業中の作業依頼書(結果報告待ち)"),
+        NoticeOverdue = ("notice_overdue", "対応期限を過ぎた通知"),
+        VisitSoon = ("visit_soon", "今日から1週間の訪問"),
+    }
+}
+
+/// The kinds that wait for `role`, in the order its inbox shows them.
+pub fn kinds_for(role: Role) -> &'static [InboxKind] {
+    use InboxKind::*;
+    match role {
+        Role::CityStaff => &[
+            ProcedureToDecide,
+            ReportToDecide,
+            QuestionToAnswer,
+            ChangeToApprove,
+            QuestionToClose,
+            OffHoursToDecide,
+            PermitToDecide,
+            NoticeOverdue,
+        ],
+        Role::ContractorLead => &[
+            ProcedureToWrite,
+            QuestionToAnswer,
+            QuestionToClose,
+            ReportToWrite,
+            VisitSoon,
+            NoticeOverdue,
+        ],
+        Role::ContractorWorker => &[VisitSoon, QuestionToClose],
+        Role::SecurityOfficer | Role::Auditor | Role::Admin => &[],
+    }
+}
+
+/// One thing waiting, and where it is acted on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct InboxItem {
+    pub kind: InboxKind,
+    pub kind_label: String,
+    /// What it is, in Japanese (the request's number, the question's subject, ...).
+    pub title: String,
+    /// The page where it is acted on.
+    pub href: String,
+    /// The day it concerns or is due, `YYYY-MM-DD`.
+    pub date: Option<String>,
+    /// Past its deadline.
+    pub overdue: bool,
+}
+
+impl InboxItem {
+    pub fn new(kind: InboxKind, title: String, href: String, date: Option<String>) -> Self {
+        Self {
+            kind,
+            kind_label: kind.label_ja().to_string(),
+            title,
+            href,
+            date,
+            overdue: kind == InboxKind::NoticeOverdue,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_side_has_its_own_inbox_and_the_readers_none() {
+        assert!(kinds_for(Role::CityStaff).contains(&InboxKind::ProcedureToDecide));
+        assert!(!kinds_for(Role::ContractorLead).contains(&InboxKind::ProcedureToDecide));
+        assert!(kinds_for(Role::ContractorLead).contains(&InboxKind::ProcedureToWrite));
+        assert_eq!(kinds_for(Role::ContractorWorker)[0], InboxKind::VisitSoon);
+        assert!(kinds_for(Role::Auditor).is_empty());
+        for kind in InboxKind::ALL {
+            let shown = Role::ALL.iter().any(|r| kinds_for(*r).contains(&kind));
+            assert!(shown, "{kind:?} waits for nobody");
+        }
+    }
+}
