@@ -43,8 +43,8 @@ pub use change::Change;
 pub use error::StoreError;
 pub use inbox::{InboxOf, MAX_PER_KIND};
 pub use jobs::{
-    Inspection, InspectionFinding, Job, JobDetail, JobFilter, JobInspections, JobRotations,
-    JobTerminal, LastRotation, Notice, NoticeDetail, NoticeFilter, Rotation, Waiver,
+    Inspection, InspectionFinding, Job, JobDetail, JobFilter, JobInspections, JobRequest,
+    JobRotations, JobTerminal, LastRotation, Notice, NoticeDetail, NoticeFilter, Rotation, Waiver,
 };
 pub use jukiops_domain::people::{Actor, Authorized};
 pub use page::{Page, PageRequest};

@@ -192,6 +192,10 @@ async fn a_visit_keeps_to_its_request(engine: Engine) {
         .post(&c.lead, "/api/v1/visits", visit(site, "2020-10-05", vec![terminal]))
         .await;
     assert_eq!(status, 201, "{v}");
+
+    // The job's page links to its request and offers no cancellation of its own.
+    let page = c.city.get(c.app.url(&format!("/jobs/{}", c.job))).send().await.expect("page").text().await.expect("html");
+    assert!(page.contains("R2-101") && !page.contains(&format!("/jobs/{}/cancel", c.job)), "{page}");
 }
 
 /// Item 3: records lie in the request's period, after its issue, and not in the future.
@@ -374,6 +378,15 @@ async fn a_report_counts_the_approved_version_and_waits_for_questions(engine: En
     assert_eq!(status, 204, "{body}");
     let job = c.get(&c.city, &format!("/api/v1/jobs/{}", c.job)).await;
     assert_eq!(job["status"], "done");
+    assert_eq!(job["requests"][0]["id"], c.request, "the job names its request");
+
+    // A closed request takes no more questions, and its page offers none.
+    let (status, body) = c
+        .post(&c.worker, &format!("/api/v1/requests/{}/questions", c.request), json!({"subject": "追加", "body": "内容"}))
+        .await;
+    assert_eq!(status, 409, "{body}");
+    let page = c.worker.get(c.app.url(&format!("/requests/{}", c.request))).send().await.expect("page").text().await.expect("html");
+    assert!(!page.contains("疑義を登録する"), "no question form on a closed request");
 }
 
 /// Item 8: a visit to the 菊水分庁舎 after 17:15 needs its building and after-hours permits

@@ -6,6 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::work_request::WorkRequestStatus;
 use crate::people::{Action, Role};
 use crate::rules::TransitionError;
 use crate::rules::{Rule, apply, only};
@@ -37,9 +38,19 @@ labelled_enum! {
 }
 
 impl QuestionStatus {
-    /// The status of a newly raised question, when `role` may raise one.
-    pub fn initial(role: Role) -> Result<Self, TransitionError> {
+    /// The status of a newly raised question, when `role` may raise one on a request in
+    /// `request`: not once the request is closed or cancelled.
+    pub fn initial(role: Role, request: WorkRequestStatus) -> Result<Self, TransitionError> {
         only(RAISERS, role, "疑義の登録")?;
+        if matches!(
+            request,
+            WorkRequestStatus::Accepted | WorkRequestStatus::Cancelled
+        ) {
+            return Err(TransitionError::status(format!(
+                "この作業依頼書は「{}」のため、疑義を登録できません。",
+                request.label_ja()
+            )));
+        }
         Ok(Self::Open)
     }
 }

@@ -6,6 +6,7 @@ use jukiops_domain::audit::Entity;
 use jukiops_domain::contract::CategoryCode;
 use jukiops_domain::inventory::parse_date;
 use jukiops_domain::jobs::{INSTALLED, JobOrigin, JobOriginKind, JobStatus, JobTally, Progress};
+use jukiops_domain::requests::WorkRequestStatus;
 use serde::{Deserialize, Serialize};
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
@@ -55,6 +56,17 @@ pub struct JobDetail {
     #[serde(flatten)]
     pub job: Job,
     pub terminals: Vec<JobTerminal>,
+    /// The 作業依頼書 it was requested by, newest first.
+    pub requests: Vec<JobRequest>,
+}
+
+/// A 作業依頼書 a job is on.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct JobRequest {
+    pub id: i64,
+    pub request_number: String,
+    pub status: WorkRequestStatus,
+    pub status_label: String,
 }
 
 /// Which jobs a list shows.
@@ -181,7 +193,30 @@ impl Store {
         .ok_or(StoreError::NotFound(Entity::Job))?;
         let job = row(&r)?;
         let terminals = terminals_of(&mut conn, id).await?;
-        Ok(JobDetail { job, terminals })
+        let rows = sqlx::query(
+            "SELECT w.id, w.request_number, w.status FROM work_request_jobs rj \
+             JOIN work_requests w ON w.id = rj.request_id WHERE rj.job_id = $1 ORDER BY w.id DESC",
+        )
+        .bind(id)
+        .fetch_all(&mut *conn)
+        .await?;
+        let requests = rows
+            .iter()
+            .map(|r| {
+                let status = WorkRequestStatus::decode(&r.try_get::<String, _>("status")?)?;
+                Ok(JobRequest {
+                    id: r.try_get("id")?,
+                    request_number: r.try_get("request_number")?,
+                    status,
+                    status_label: status.label_ja().into(),
+                })
+            })
+            .collect::<Result<_, StoreError>>()?;
+        Ok(JobDetail {
+            job,
+            terminals,
+            requests,
+        })
     }
 
     /// The terminals installed now (in service or under repair), by site and asset

@@ -16,7 +16,7 @@ mod rotations;
 mod waivers;
 
 pub use inspections::{Inspection, InspectionFinding, JobInspections};
-pub use job_reads::{Job, JobDetail, JobFilter, JobTerminal};
+pub use job_reads::{Job, JobDetail, JobFilter, JobRequest, JobTerminal};
 pub(crate) use notices::close_finished_notices;
 pub use notices::{Notice, NoticeDetail, NoticeFilter};
 pub use rotations::{JobRotations, LastRotation, Rotation};

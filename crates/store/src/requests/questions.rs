@@ -93,9 +93,9 @@ impl Store {
         d: &QuestionDraft,
     ) -> Result<i64, StoreError> {
         let mut ch = self.begin(who).await?;
-        let status = QuestionStatus::initial(who.role())?;
         let contract = ch.contract_id()?;
-        request_status(ch.conn(), contract, request_id).await?;
+        let request = request_status(ch.conn(), contract, request_id).await?;
+        let status = QuestionStatus::initial(who.role(), request)?;
         let now = ch.now().to_string();
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO questions (request_id, subject, body, status, raised_by, raised_at, updated_at, raised_role) \

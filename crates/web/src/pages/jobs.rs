@@ -218,6 +218,14 @@ pub(super) async fn show_page(
         .map(crate::forms::audit_view)
         .collect();
     let open = open_for_work(d.job.status);
+    // A job inside a live 作業依頼書 moves only with it (its cancellation too).
+    let live_request = d.requests.iter().any(|r| {
+        !matches!(
+            r.status,
+            jukiops_domain::requests::WorkRequestStatus::Cancelled
+                | jukiops_domain::requests::WorkRequestStatus::Accepted
+        )
+    });
     let today = today_jst(Utc::now()).to_string();
     let rotation = if d.job.category == CategoryCode::PasswordRotation {
         let r = state.app.job_rotations(&who, id).await?;
@@ -250,7 +258,8 @@ pub(super) async fn show_page(
     });
     let mut ctx = json!({
         "j": d.job, "terminals": d.terminals, "history": history,
-        "verbs": verbs(user, d.job.status), "rotation": rotation, "rotation_form": null,
+        "verbs": if live_request { Vec::new() } else { verbs(user, d.job.status) },
+        "requests": d.requests, "rotation": rotation, "rotation_form": null,
         "inspection": inspection, "checklist_form": null, "waiver": waiver, "waiver_form": null,
     });
     merge(&mut ctx, extra);

@@ -350,9 +350,9 @@ pub(super) async fn show_page(
 /// machines (the page shows a form only where the action would be accepted).
 fn can_view(user: &PageUser, d: &RequestDetail) -> Value {
     use jukiops_domain::requests::{
-        ProcedureVerb, ProcedureVersion, QuestionVerb, ReportVerb, WorkRequestVerb,
-        judge_question_move, may_record_work, procedure_transition, report_transition,
-        work_request_transition,
+        ProcedureVerb, ProcedureVersion, QuestionVerb, ReportVerb, WorkRequestStatus,
+        WorkRequestVerb, judge_question_move, may_record_work, procedure_transition,
+        report_transition, work_request_transition,
     };
     let role = user.0.0.role;
     let name = user.0.0.username.as_str();
@@ -372,7 +372,9 @@ fn can_view(user: &PageUser, d: &RequestDetail) -> Value {
         status: p.status,
     });
     json!({
-        "raise": user.may(Action::RaiseQuestions),
+        // A closed or cancelled request takes no more questions.
+        "raise": user.may(Action::RaiseQuestions)
+            && !matches!(status, WorkRequestStatus::Accepted | WorkRequestStatus::Cancelled),
         "write": user.may(Action::WriteProcedures),
         "record": user.may(Action::RecordWork),
         "cancel": work_request_transition(status, WorkRequestVerb::Cancel, role).is_ok(),

@@ -217,7 +217,7 @@ fn initial_statuses_by_role() {
     assert_eq!(who(JobStatus::initial), [CityStaff, ContractorLead]);
     assert_eq!(who(WorkRequestStatus::initial), [CityStaff]);
     assert_eq!(
-        who(QuestionStatus::initial),
+        who(|r| QuestionStatus::initial(r, WorkRequestStatus::Issued)),
         [CityStaff, ContractorLead, ContractorWorker]
     );
     assert_eq!(who(ReportStatus::initial), [ContractorLead]);
@@ -236,9 +236,15 @@ fn initial_statuses_by_role() {
         WorkRequestStatus::Issued
     );
     assert_eq!(
-        QuestionStatus::initial(ContractorWorker).unwrap(),
+        QuestionStatus::initial(ContractorWorker, WorkRequestStatus::InProgress).unwrap(),
         QuestionStatus::Open
     );
+    for closed in [WorkRequestStatus::Accepted, WorkRequestStatus::Cancelled] {
+        assert!(
+            QuestionStatus::initial(ContractorWorker, closed).is_err(),
+            "no question on a request {closed:?}"
+        );
+    }
     assert_eq!(
         ReportStatus::initial(ContractorLead).unwrap(),
         ReportStatus::Draft
