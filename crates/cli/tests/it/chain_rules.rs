@@ -255,6 +255,18 @@ async fn a_correction_keeps_the_record_it_replaces(engine: Engine) {
         .await
         .expect("html");
     assert!(page.contains("訂正前の記録"), "the page shows the earlier version");
+    let performer = format!("<option value=\"{}\" selected>", c.worker_id);
+    assert!(page.contains(&performer), "the performer defaults to the worker signed in");
+    let sheet = c
+        .worker
+        .get(c.app.url(&format!("/requests/{}/checklist?site_id={}", c.request, c.places[0].0)))
+        .send()
+        .await
+        .expect("sheet")
+        .text()
+        .await
+        .expect("html");
+    assert!(sheet.contains("作業依頼書に戻る") && sheet.contains("印刷する"), "{sheet}");
 }
 
 /// Items 5 and 6: an オ password change keeps to the working window and the request's
