@@ -21,7 +21,7 @@ pub struct InboxGroup {
 }
 
 /// One person's inbox: every kind that may wait for their role, empty ones too.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Default, Serialize, utoipa::ToSchema)]
 pub struct Inbox {
     /// How many items wait in all.
     pub total: usize,
@@ -33,10 +33,7 @@ impl App {
     pub async fn inbox(&self, who: &Actor) -> Result<Inbox> {
         let me = who.authorize(Action::ViewContract)?;
         let Some(user_id) = me.user_id() else {
-            return Ok(Inbox {
-                total: 0,
-                groups: Vec::new(),
-            });
+            return Ok(Inbox::default());
         };
         let of = InboxOf {
             user_id,

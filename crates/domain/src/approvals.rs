@@ -8,6 +8,7 @@
 
 use serde::Serialize;
 
+use crate::people::Role;
 use crate::requests::Verdict;
 use crate::rules::Refusal;
 
@@ -277,6 +278,16 @@ mod tests {
         assert_eq!((last.step, last.settles), (3, true));
         assert_eq!(route_progress(&route, &so_far).len(), 3);
     }
+
+    #[test]
+    fn a_stand_in_is_another_city_staff_member() {
+        use Role::*;
+        assert!(judge_stand_in(CityStaff, Some(CityStaff), false).is_ok());
+        assert!(judge_stand_in(CityStaff, Some(CityStaff), true).is_err());
+        assert!(judge_stand_in(CityStaff, Some(ContractorLead), false).is_err());
+        assert!(judge_stand_in(Auditor, Some(CityStaff), false).is_err());
+        assert!(judge_stand_in(CityStaff, None, false).is_err());
+    }
 }
 
 /// A stand-in as entered by an administrator: the account stands in for `for_user_id`
@@ -322,3 +333,15 @@ impl StandInInput {
 }
 
 checked_by!(StandInInput => StandInDraft);
+
+/// Judges a stand-in of an account of `role` for `other` (the other account's role, when it
+/// exists): both City staff, and two different people.
+pub fn judge_stand_in(role: Role, other: Option<Role>, same: bool) -> Result<(), Refusal> {
+    if role != Role::CityStaff || other != Some(Role::CityStaff) || same {
+        return Err(Refusal::invalid(
+            "for_user_id",
+            "代理は、本市担当者の別の利用者について指定してください。",
+        ));
+    }
+    Ok(())
+}

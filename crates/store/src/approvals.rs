@@ -5,10 +5,10 @@
 use chrono::NaiveDate;
 use jukiops_domain::approvals::{
     ApprovalKind, ApprovalRoutes, Approver, CombinationState, DecidedStep, StepDecision,
-    combination_state, judge_step,
+    combination_state, judge_stand_in, judge_step,
 };
 use jukiops_domain::audit::{AuditAction, Entity};
-use jukiops_domain::people::Authorized;
+use jukiops_domain::people::{Authorized, Role};
 use jukiops_domain::requests::{Decision, Verdict, WorkRequestStatus};
 use jukiops_domain::rules::Refusal;
 use jukiops_domain::time::today_jst;
@@ -32,20 +32,21 @@ async fn decided(
     .bind(id)
     .fetch_all(conn)
     .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(DecidedStep {
-                step: u32::try_from(r.try_get::<i64, _>("step")?)
-                    .map_err(|e| StoreError::Db(sqlx::Error::Decode(Box::new(e))))?,
-                post: r.try_get("post")?,
-                verdict: Verdict::decode(&r.try_get::<String, _>("verdict")?)?,
-                decided_by: r.try_get("decided_by")?,
-                decided_at: jst_text(r.try_get("decided_at")?).unwrap_or_default(),
-                comment: r.try_get("comment")?,
-                on_behalf_of: r.try_get("on_behalf_of")?,
-            })
-        })
-        .collect()
+    rows.iter().map(decided_row).collect()
+}
+
+/// One stored step.
+fn decided_row(r: &sqlx::any::AnyRow) -> Result<DecidedStep, StoreError> {
+    Ok(DecidedStep {
+        step: u32::try_from(r.try_get::<i64, _>("step")?)
+            .map_err(|e| StoreError::Db(sqlx::Error::Decode(Box::new(e))))?,
+        post: r.try_get("post")?,
+        verdict: Verdict::decode(&r.try_get::<String, _>("verdict")?)?,
+        decided_by: r.try_get("decided_by")?,
+        decided_at: jst_text(r.try_get("decided_at")?).unwrap_or_default(),
+        comment: r.try_get("comment")?,
+        on_behalf_of: r.try_get("on_behalf_of")?,
+    })
 }
 
 /// The post of the person deciding and the posts of those they stand in for on `today`.
@@ -200,20 +201,27 @@ impl Store {
         ch.commit().await
     }
 
-    /// The steps decided on each of documents `ids` of `kind`: `(document, step)`.
+    /// The steps decided on each of documents `ids` of `kind`: `(document, step)`, in one
+    /// read.
     pub async fn approval_steps(
         &self,
         kind: ApprovalKind,
         ids: &[i64],
     ) -> Result<Vec<(i64, DecidedStep)>, StoreError> {
-        let mut conn = self.pool.acquire().await?;
-        let mut out = Vec::new();
-        for id in ids {
-            for s in decided(&mut conn, kind, *id).await? {
-                out.push((*id, s));
-            }
+        if ids.is_empty() {
+            return Ok(Vec::new());
         }
-        Ok(out)
+        let rows = sqlx::query(crate::sql(format!(
+            "SELECT * FROM approval_steps WHERE kind = $1 AND document_id IN ({}) \
+             ORDER BY document_id, step",
+            crate::common::id_list(ids)
+        )))
+        .bind(kind.as_str())
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| Ok((r.try_get("document_id")?, decided_row(r)?)))
+            .collect()
     }
 
     /// The stand-ins of account `user_id` (whom it may stand in for).
@@ -251,25 +259,16 @@ impl Store {
         to: NaiveDate,
     ) -> Result<i64, StoreError> {
         let mut ch = self.begin(who).await?;
-        let city = |role: Option<String>| role.as_deref() == Some("city_staff");
         let role_of = |id: i64| {
             sqlx::query_scalar::<_, String>("SELECT role FROM users WHERE id = $1").bind(id)
         };
-        let me = role_of(user_id).fetch_optional(ch.conn()).await?;
+        let me = role_of(user_id)
+            .fetch_optional(ch.conn())
+            .await?
+            .ok_or(StoreError::NotFound(Entity::User))?;
         let other = role_of(for_user_id).fetch_optional(ch.conn()).await?;
-        if me.is_none() {
-            return Err(StoreError::NotFound(Entity::User));
-        }
-        if !city(me) || !city(other) || user_id == for_user_id {
-            return Err(Refusal::invalid(
-                "for_user_id",
-                "代理は、本市担当者の別の利用者について指定してください。",
-            )
-            .into());
-        }
-        if to < from {
-            return Err(Refusal::invalid("valid_to", "終了日は開始日以降にしてください。").into());
-        }
+        let other = other.as_deref().map(Role::decode).transpose()?;
+        judge_stand_in(Role::decode(&me)?, other, user_id == for_user_id)?;
         let now = ch.now().to_string();
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO stand_ins (user_id, for_user_id, valid_from, valid_to, created_by, created_at) \

@@ -127,6 +127,24 @@ impl Change {
         action: impl Labelled,
         extra: &[(&'static str, Option<String>)],
     ) -> Result<(), StoreError> {
+        let note = json!({});
+        self.move_status_noting(table, entity, id, (from, to), action, extra, &note)
+            .await
+    }
+
+    /// [`Change::move_status`], with `note` (an object of field diffs, such as what the
+    /// extra columns were set to) added to the move's audit entry.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn move_status_noting<S: Labelled>(
+        &mut self,
+        table: &'static str,
+        entity: Entity,
+        id: i64,
+        (from, to): (S, S),
+        action: impl Labelled,
+        extra: &[(&'static str, Option<String>)],
+        note: &Value,
+    ) -> Result<(), StoreError> {
         let mut sets = String::from("status = $1, updated_at = $2");
         for (i, (column, _)) in extra.iter().enumerate() {
             sets.push_str(&format!(", {column} = ${}", i + 5));
@@ -144,7 +162,10 @@ impl Change {
         if q.execute(&mut *self.tx).await?.rows_affected() == 0 {
             return Err(crate::common::raced());
         }
-        let changes = json!({"status": {"before": from.code(), "after": to.code()}});
+        let mut changes = json!({"status": {"before": from.code(), "after": to.code()}});
+        if let (Some(all), Some(more)) = (changes.as_object_mut(), note.as_object()) {
+            all.extend(more.clone());
+        }
         self.audit(entity, id, action, &changes);
         Ok(())
     }

@@ -13,7 +13,7 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 
 use super::facts::request_status;
-use crate::common::{jst_text, raced};
+use crate::common::jst_text;
 use crate::{Store, StoreError};
 
 /// One question with its answer.
@@ -141,7 +141,7 @@ impl Store {
         let to = judge_question_move(&q.facts(), verb, who.role(), who.name(), answer)?;
         let now = ch.now().to_string();
         let mut sets: Vec<(&str, Option<String>)> = Vec::new();
-        let mut changes = json!({"status": {"before": from.as_str(), "after": to.as_str()}});
+        let mut changes = json!({});
         match verb {
             QuestionVerb::Answer => {
                 let a = answer
@@ -172,23 +172,16 @@ impl Store {
             }
             QuestionVerb::Close => {}
         }
-        let mut text = String::from("UPDATE questions SET status = $1, updated_at = $2");
-        for (i, (column, _)) in sets.iter().enumerate() {
-            text.push_str(&format!(", {column} = ${}", i + 5));
-        }
-        text.push_str(" WHERE id = $3 AND status = $4");
-        let mut update = sqlx::query(crate::sql(text))
-            .bind(to.as_str())
-            .bind(&now)
-            .bind(id)
-            .bind(from.as_str());
-        for (_, value) in &sets {
-            update = update.bind(value.clone());
-        }
-        if update.execute(ch.conn()).await?.rows_affected() == 0 {
-            return Err(raced());
-        }
-        ch.audit(Entity::Question, id, verb, &changes);
+        ch.move_status_noting(
+            "questions",
+            Entity::Question,
+            id,
+            (from, to),
+            verb,
+            &sets,
+            &changes,
+        )
+        .await?;
         ch.commit().await?;
         Ok(q.request_id)
     }

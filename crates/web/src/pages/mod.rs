@@ -146,10 +146,10 @@ const NAV: &[(&str, &str, Action)] = &[
     ("/audit", "監査記録", Action::ViewAudit),
 ];
 
-/// The signed-in user of a page request, with how many things wait in their inbox (the
-/// menu shows it); anonymous visitors are sent to the login page.
+/// The signed-in user of a page request, with what waits in their inbox (the menu shows
+/// its count, the dashboard its items); anonymous visitors are sent to the login page.
 #[derive(Debug, Clone)]
-pub struct PageUser(pub CurrentUser, pub usize);
+pub struct PageUser(pub CurrentUser, pub jukiops_app::inbox::Inbox);
 
 /// Where a page request goes when its sign-in is missing or not finished: the login form
 /// (remembering the page), the second step, or the first sign-in's setup.
@@ -195,8 +195,7 @@ impl FromRequestParts<AppState> for PageUser {
             .app
             .inbox(&user.actor())
             .await
-            .map_err(|e| PageError(e.into()).into_response())?
-            .total;
+            .map_err(|e| PageError(e.into()).into_response())?;
         Ok(PageUser(user, waiting))
     }
 }
@@ -226,7 +225,7 @@ impl FromRequestParts<AppState> for AccountPageUser {
         }
         let s = signed.ok_or_else(|| PageError(AppError::unauthorized()).into_response())?;
         Ok(AccountPageUser {
-            user: PageUser(CurrentUser(s.user), 0),
+            user: PageUser(CurrentUser(s.user), jukiops_app::inbox::Inbox::default()),
             setup: s.setup,
             session: s.session,
         })
@@ -250,7 +249,7 @@ impl PageUser {
     fn nav(&self) -> Vec<Value> {
         let role = self.0.0.role;
         let inbox = (!jukiops_domain::inbox::kinds_for(role).is_empty())
-            .then(|| json!({"href": "/inbox", "label": "受信箱", "count": self.1}));
+            .then(|| json!({"href": "/inbox", "label": "受信箱", "count": self.1.total}));
         inbox
             .into_iter()
             .chain(
