@@ -328,3 +328,33 @@ async fn the_document_is_what_the_server_takes_and_gives(engine: Engine) {
 }
 
 both_engines!(the_document_is_what_the_server_takes_and_gives);
+
+/// The checker is not a check that cannot fail: a body of the wrong type, one missing a
+/// required field and one with a field the schema does not have are each named.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_checker_names_what_the_document_does_not_allow() {
+    let app = TestApp::spawn(Engine::Sqlite).await;
+    let doc: Value = app
+        .anonymous()
+        .get(app.url("/api/openapi.json"))
+        .send()
+        .await
+        .expect("doc")
+        .json()
+        .await
+        .expect("json");
+    let doc = Document(doc);
+    let path = "/api/v1/requests/7/questions";
+    assert!(doc.check_request(&Method::POST, path, &json!({"subject": "件名", "body": "内容"})).is_empty());
+    for (body, says) in [
+        (json!({"subject": 5, "body": "内容"}), "is not"),
+        (json!({"body": "内容"}), "required subject missing"),
+        (json!({"subject": "件名", "body": "内容", "urgent": true}), "urgent is not in the schema"),
+    ] {
+        let wrong = doc.check_request(&Method::POST, path, &body).join("\n");
+        assert!(wrong.contains(says), "{body}: {wrong}");
+    }
+    let wrong = doc.check_answer(&Method::GET, "/api/v1/me", 200, &json!({"id": "seven"}));
+    assert!(!wrong.is_empty(), "an answer of the wrong shape is named");
+    assert!(!doc.check_request(&Method::POST, "/api/v1/nowhere", &json!({})).is_empty());
+}
