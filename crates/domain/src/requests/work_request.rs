@@ -53,6 +53,11 @@ labelled_enum! {
 }
 
 impl WorkRequestStatus {
+    /// Neither cancelled nor accepted: its jobs move with it.
+    pub fn is_live(self) -> bool {
+        !matches!(self, Self::Cancelled | Self::Accepted)
+    }
+
     /// The status of a newly issued request, when `role` may issue one (the City staff).
     pub fn initial(role: Role) -> Result<Self, TransitionError> {
         only(CITY, role, "作業依頼書の発行")?;

@@ -14,8 +14,8 @@ use jukiops_app::jobs::{JobChoices, JobQuery};
 use jukiops_domain::audit::Entity;
 use jukiops_domain::contract::{CategoryCode, WorkOrigin};
 use jukiops_domain::jobs::{
-    DeliverableWaiverInput, JobInput, JobStatus, JobVerb, MAX_JOB_TERMINALS, PasswordRotationInput,
-    job_transition, origin_of,
+    DeliverableWaiverInput, JobInput, JobMoveFacts, JobStatus, JobVerb, MAX_JOB_TERMINALS,
+    PasswordRotationInput, judge_job_move, origin_of,
 };
 use jukiops_domain::people::Action;
 use jukiops_domain::time::{jst, today_jst};
@@ -185,12 +185,11 @@ pub async fn show(
 
 /// The verbs the viewer may apply to a job in `status`, as `[{value, label}]`; each posts
 /// to `/jobs/{id}/{value}`.
-fn verbs(user: &PageUser, status: JobStatus) -> Vec<Value> {
+fn verbs(user: &PageUser, facts: &JobMoveFacts) -> Vec<Value> {
     let role = user.0.0.role;
     JobVerb::ALL
         .iter()
-        .filter(|v| v.is_direct())
-        .filter(|v| user.may(v.action()) && job_transition(status, **v, role).is_ok())
+        .filter(|v| user.may(v.action()) && judge_job_move(facts, **v, role).is_ok())
         .map(|v| json!({"value": v.as_str(), "label": v.label_ja()}))
         .collect()
 }
@@ -218,14 +217,15 @@ pub(super) async fn show_page(
         .map(crate::forms::audit_view)
         .collect();
     let open = open_for_work(d.job.status);
-    // A job inside a live 作業依頼書 moves only with it (its cancellation too).
-    let live_request = d.requests.iter().any(|r| {
-        !matches!(
-            r.status,
-            jukiops_domain::requests::WorkRequestStatus::Cancelled
-                | jukiops_domain::requests::WorkRequestStatus::Accepted
-        )
-    });
+    // What the domain judges the job's own moves on (inside a live request, none).
+    let facts = JobMoveFacts {
+        status: d.job.status,
+        request: d
+            .requests
+            .iter()
+            .find(|r| r.status.is_live())
+            .map(|r| r.request_number.clone()),
+    };
     let today = today_jst(Utc::now()).to_string();
     let rotation = if d.job.category == CategoryCode::PasswordRotation {
         let r = state.app.job_rotations(&who, id).await?;
@@ -258,7 +258,7 @@ pub(super) async fn show_page(
     });
     let mut ctx = json!({
         "j": d.job, "terminals": d.terminals, "history": history,
-        "verbs": if live_request { Vec::new() } else { verbs(user, d.job.status) },
+        "verbs": verbs(user, &facts),
         "requests": d.requests, "rotation": rotation, "rotation_form": null,
         "inspection": inspection, "checklist_form": null, "waiver": waiver, "waiver_form": null,
     });
