@@ -73,6 +73,7 @@ impl App {
             disabled: d.disabled,
             password_hash,
             post: d.post,
+            email: d.email,
         };
         self.store.update_user(&who, id, patch).await
     }

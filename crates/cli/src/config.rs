@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::Context;
+use anyhow::{Context, bail};
 use clap::Args;
 use jukiops_app::second_factor::SealingKey;
 use jukiops_domain::people::Role;
@@ -14,7 +14,7 @@ use serde::Deserialize;
 /// Where the data lives and how the server is reached.
 #[derive(Debug, Clone, Args)]
 pub struct ServerArgs {
-    /// TOML config file (keys: database_url, listen, contract, secure_cookies, pool_size, trusted_proxies).
+    /// TOML config file (its keys are the long options with `_` for `-`, e.g. database_url, smtp_relay).
     #[arg(long, global = true, env = "JUKIOPS_CONFIG")]
     pub config: Option<PathBuf>,
     /// sqlite://PATH (default sqlite://jukiops.db) or postgres://USER@HOST/DB
@@ -80,6 +80,20 @@ pub struct ServerArgs {
         hide_env_values = true
     )]
     pub metrics_token: Option<String>,
+    /// The City's SMTP relay (`host` or `host:port`, no TLS or login) for inbox notices by
+    /// e-mail. Default: none, and no mail is sent.
+    #[arg(long, global = true, env = "JUKIOPS_SMTP_RELAY")]
+    pub smtp_relay: Option<String>,
+    /// The sender of the notices (needed with smtp_relay).
+    #[arg(long, global = true, env = "JUKIOPS_MAIL_FROM")]
+    pub mail_from: Option<String>,
+    /// The address people open jukiops at, for the links in the notices (needed with
+    /// smtp_relay), e.g. https://jukiops.city.example/
+    #[arg(long, global = true, env = "JUKIOPS_PUBLIC_URL")]
+    pub public_url: Option<String>,
+    /// Minutes between two rounds of notices (default 10).
+    #[arg(long, global = true, env = "JUKIOPS_MAIL_INTERVAL_MINUTES")]
+    pub mail_interval_minutes: Option<u32>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -100,6 +114,19 @@ struct FileConfig {
     secret_key_file: Option<PathBuf>,
     metrics_addresses: Option<Vec<String>>,
     metrics_token: Option<String>,
+    smtp_relay: Option<String>,
+    mail_from: Option<String>,
+    public_url: Option<String>,
+    mail_interval_minutes: Option<u32>,
+}
+
+/// Where inbox notices go by e-mail.
+#[derive(Debug, Clone)]
+pub struct MailSettings {
+    pub relay: String,
+    pub from: String,
+    pub public_url: String,
+    pub interval: std::time::Duration,
 }
 
 /// The settings in force.
@@ -116,6 +143,8 @@ pub struct Settings {
     pub secret_key_file: Option<PathBuf>,
     pub metrics_addresses: Vec<ipnet::IpNet>,
     pub metrics_token: Option<String>,
+    /// Inbox notices by e-mail; `None`: off.
+    pub mail: Option<MailSettings>,
 }
 
 impl Settings {
@@ -132,6 +161,7 @@ impl Settings {
             secret_key_file: None,
             metrics_addresses: jukiops_web::loopback_networks(),
             metrics_token: None,
+            mail: None,
         }
     }
 }
@@ -198,6 +228,12 @@ impl ServerArgs {
             (None, None) => Ok(jukiops_web::loopback_networks()),
         }
         .map_err(|e| anyhow::anyhow!(e.replace("trusted_proxies", "metrics_addresses")))?;
+        let mail = mail_settings(
+            self.smtp_relay.clone().or(file.smtp_relay),
+            self.mail_from.clone().or(file.mail_from),
+            self.public_url.clone().or(file.public_url),
+            self.mail_interval_minutes.or(file.mail_interval_minutes),
+        )?;
         let defaults = AccountPolicy::default();
         let second_factor_roles = match (&self.second_factor_roles, file.second_factor_roles) {
             (Some(text), _) => parse_roles(&text.split(',').map(String::from).collect::<Vec<_>>())?,
@@ -244,6 +280,7 @@ impl ServerArgs {
                 .clone()
                 .or(file.metrics_token)
                 .filter(|t| !t.trim().is_empty()),
+            mail,
             listen: self
                 .listen
                 .clone()
@@ -253,6 +290,35 @@ impl ServerArgs {
             secure_cookies: self.secure_cookies.or(file.secure_cookies).unwrap_or(false),
         })
     }
+}
+
+/// The mail settings: none without a relay; with one, the sender and the public address
+/// are required and the address must be http(s).
+fn mail_settings(
+    relay: Option<String>,
+    from: Option<String>,
+    public_url: Option<String>,
+    interval_minutes: Option<u32>,
+) -> anyhow::Result<Option<MailSettings>> {
+    let Some(relay) = relay.filter(|r| !r.trim().is_empty()) else {
+        return Ok(None);
+    };
+    let from = from.filter(|f| !f.trim().is_empty()).context(
+        "smtp_relay を指定するときは mail_from(送信元のメールアドレス)も指定してください",
+    )?;
+    let public_url = public_url.filter(|u| !u.trim().is_empty()).context(
+        "smtp_relay を指定するときは public_url(通知のリンク先、例: https://jukiops.example/)も指定してください",
+    )?;
+    if !(public_url.starts_with("http://") || public_url.starts_with("https://")) {
+        bail!("public_url は http:// か https:// で始めてください: {public_url}");
+    }
+    let minutes = positive("mail_interval_minutes", interval_minutes, 10)?;
+    Ok(Some(MailSettings {
+        relay: relay.trim().to_string(),
+        from: from.trim().to_string(),
+        public_url: public_url.trim().to_string(),
+        interval: std::time::Duration::from_secs(60 * minutes as u64),
+    }))
 }
 
 /// Loads the contract file, or the built-in default.

@@ -11,7 +11,8 @@ use std::process::ExitCode;
 
 use anyhow::{Context, bail};
 use clap::{Parser, Subcommand};
-use config::{ServerArgs, Settings, load_contract_source};
+use config::{MailSettings, ServerArgs, Settings, load_contract_source};
+use jukiops_app::mail::SmtpRelay;
 use jukiops_app::second_factor::SealingKey;
 use jukiops_domain::people::{NewUserInput, UserUpdateInput};
 use jukiops_store::{Actor, Store, redact_url};
@@ -83,6 +84,13 @@ enum Command {
         #[command(flatten)]
         server: ServerArgs,
     },
+    /// Inbox notices by e-mail through the SMTP relay of the settings.
+    Mail {
+        #[command(subcommand)]
+        action: MailCommand,
+        #[command(flatten)]
+        server: ServerArgs,
+    },
     /// The audit trail.
     Audit {
         #[command(subcommand)]
@@ -113,12 +121,21 @@ enum UserCommand {
     },
     /// Disable an account; its sessions and tokens end at once.
     Disable { username: String },
+    /// Set the e-mail address inbox notices go to (an empty ADDRESS removes it).
+    Email { username: String, address: String },
 }
 
 #[derive(Debug, Subcommand)]
 enum ContractCommand {
     /// Validate a contract file; every error names its line and field.
     Check { file: PathBuf },
+}
+
+#[derive(Debug, Subcommand)]
+enum MailCommand {
+    /// Send one round now: each person with an address is told of the items newly waiting
+    /// for them (the server does this every mail_interval_minutes).
+    Send,
 }
 
 #[derive(Debug, Subcommand)]
@@ -273,6 +290,27 @@ async fn run(command: Option<Command>) -> anyhow::Result<ExitCode> {
         }
         Command::Calendar { action } => calendar::run(action).await?,
         Command::Plan { file, xlsx, server } => plan::run(&file, xlsx, server).await?,
+        Command::Mail {
+            action: MailCommand::Send,
+            server,
+        } => {
+            let settings = server.resolve()?;
+            let Some(mail) = settings.mail.clone() else {
+                bail!(
+                    "メール通知は設定されていません(smtp_relay、mail_from、public_url を指定してください)"
+                );
+            };
+            let relay = SmtpRelay::new(&mail.relay, &mail.from).map_err(anyhow::Error::msg)?;
+            let app = open_app(&settings).await?;
+            let round = app.mail_inbox_notices(&relay, &mail.public_url).await?;
+            println!(
+                "メール通知: 宛先 {} 人、送信 {} 通、失敗 {} 通",
+                round.recipients, round.sent, round.failed
+            );
+            if round.failed > 0 {
+                return Ok(ExitCode::FAILURE);
+            }
+        }
         Command::Audit {
             action: AuditCommand::Verify,
             server,
@@ -330,6 +368,9 @@ async fn serve(
             }
         }
     });
+    if let Some(mail) = &settings.mail {
+        spawn_mail_rounds(app.clone(), mail)?;
+    }
     let config = WebConfig {
         secure_cookies: settings.secure_cookies,
         trusted_proxies: settings.trusted_proxies.clone(),
@@ -340,6 +381,27 @@ async fn serve(
     };
     let state = AppState::new(app, config, jukiops_web::install_metrics());
     jukiops_web::serve(listener, state).await?;
+    Ok(())
+}
+
+/// Sends inbox notices every `mail.interval` for as long as the server runs.
+fn spawn_mail_rounds(app: jukiops_app::App, mail: &MailSettings) -> anyhow::Result<()> {
+    let relay = SmtpRelay::new(&mail.relay, &mail.from).map_err(anyhow::Error::msg)?;
+    let (public_url, interval) = (mail.public_url.clone(), mail.interval);
+    tracing::info!(relay = %mail.relay, "inbox notices by e-mail are on");
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(interval);
+        loop {
+            tick.tick().await;
+            match app.mail_inbox_notices(&relay, &public_url).await {
+                Ok(round) if round.sent + round.failed > 0 => {
+                    tracing::info!(sent = round.sent, failed = round.failed, "inbox notices")
+                }
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = ?e, "inbox notices failed"),
+            }
+        }
+    });
     Ok(())
 }
 
@@ -406,6 +468,22 @@ async fn user_command(app: &jukiops_app::App, action: UserCommand) -> anyhow::Re
             };
             app.update_user(&actor, user.id, &input).await?;
             println!("利用者 {username} を無効にしました。");
+        }
+        UserCommand::Email { username, address } => {
+            let user = find(username.clone()).await?;
+            let input = UserUpdateInput {
+                email: Some(address.clone()),
+                ..UserUpdateInput::default()
+            };
+            app.update_user(&actor, user.id, &input).await?;
+            if address.trim().is_empty() {
+                println!("利用者 {username} のメールアドレスを削除しました。");
+            } else {
+                println!(
+                    "利用者 {username} のメールアドレスを {} にしました。",
+                    address.trim()
+                );
+            }
         }
     }
     Ok(())

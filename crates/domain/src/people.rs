@@ -278,6 +278,7 @@ pub const USER_FIELDS: &[(&str, &str)] = &[
     ("password", "パスワード"),
     ("tokens_revoked", "失効したAPIトークンの数"),
     ("post", "職"),
+    ("email", "メールアドレス"),
     ("stand_in_for", "代理する相手"),
     ("valid_from", "代理の開始日"),
     ("valid_to", "代理の終了日"),
@@ -425,6 +426,8 @@ pub struct UserUpdateInput {
     pub password: Option<String>,
     /// The post held in the City's 決裁 (担当, 係長, 課長, ...); empty clears it.
     pub post: Option<String>,
+    /// Where inbox notices are mailed when an SMTP relay is configured; empty clears it.
+    pub email: Option<String>,
 }
 
 /// Checked changes to an account; the new password is still to be hashed.
@@ -436,6 +439,8 @@ pub struct UserUpdateDraft {
     pub password: Option<String>,
     /// A new post (`Some(None)` clears it).
     pub post: Option<Option<String>>,
+    /// A new e-mail address (`Some(None)` clears it).
+    pub email: Option<Option<String>>,
 }
 
 impl UserUpdateInput {
@@ -460,12 +465,17 @@ impl UserUpdateInput {
             .post
             .as_deref()
             .map(|p| crate::validation::optional_text(&mut e, "post", "職", Some(p), 50));
+        let email = self
+            .email
+            .as_deref()
+            .map(|m| crate::mail::optional_email(&mut e, "email", m));
         e.into_result(UserUpdateDraft {
             display_name,
             role,
             disabled: self.disabled,
             password,
             post,
+            email,
         })
     }
 }

@@ -107,6 +107,7 @@ pub(crate) const UNIQUES: &[Unique] = &[
     internal("second_factors", &["user_id"], true, "one per account, replaced in one change by second_factors.rs"),
     internal("recovery_codes", &["code_hash"], false, "the hash of a random code, made by second_factors.rs"),
     internal("account_locks", &["account"], true, "one per account name, inserted or refreshed with ON CONFLICT by accounts.rs"),
+    internal("mail_notices", &["user_id", "item_key"], true, "one per person and inbox item, claimed with ON CONFLICT DO NOTHING by mail.rs"),
 ];
 
 impl Unique {

@@ -19,6 +19,7 @@ mod error;
 mod inbox;
 mod jobs;
 mod list_cache;
+mod mail;
 mod page;
 pub mod password;
 mod requests;
@@ -47,6 +48,7 @@ pub use jobs::{
     JobRotations, JobTerminal, LastRotation, Notice, NoticeDetail, NoticeFilter, Rotation, Waiver,
 };
 pub use jukiops_domain::people::{Actor, Authorized};
+pub use mail::MailRecipient;
 pub use page::{Page, PageRequest};
 pub use requests::{
     AwaitingJob, Procedure, Question, Report, RequestJob, TargetTerminal, WorkRecord, WorkRequest,

@@ -28,6 +28,8 @@ pub struct User {
     pub locked: bool,
     /// The post a City staff member holds in the City's 決裁 (担当, 係長, ...).
     pub post: Option<String>,
+    /// Where inbox notices are mailed, if an SMTP relay is configured.
+    pub email: Option<String>,
 }
 
 /// Internal row with the hash; never leaves this crate.
@@ -36,7 +38,7 @@ pub(crate) struct UserWithHash {
     pub password_hash: String,
 }
 
-pub(crate) const USER_COLUMNS: &str = "u.id, u.username, u.display_name, u.role, u.disabled, u.created_at, u.must_change_password, u.post, \
+pub(crate) const USER_COLUMNS: &str = "u.id, u.username, u.display_name, u.role, u.disabled, u.created_at, u.must_change_password, u.post, u.email, \
      (SELECT COUNT(*) FROM second_factors f WHERE f.user_id = u.id \
      AND f.confirmed_at IS NOT NULL) AS second_factor";
 
@@ -53,6 +55,7 @@ pub(crate) fn user_row(r: &AnyRow) -> Result<User, sqlx::Error> {
         second_factor: r.try_get::<i64, _>("second_factor")? != 0,
         locked: false,
         post: r.try_get("post")?,
+        email: r.try_get("email")?,
     })
 }
 
@@ -74,6 +77,8 @@ pub struct UserPatch {
     pub password_hash: Option<String>,
     /// A new post (`Some(None)` clears it).
     pub post: Option<Option<String>>,
+    /// A new e-mail address (`Some(None)` clears it).
+    pub email: Option<Option<String>>,
 }
 
 impl UserPatch {
@@ -85,6 +90,7 @@ impl UserPatch {
             disabled: self.disabled,
             password: None,
             post: self.post.clone(),
+            email: self.email.clone(),
         }
     }
 }
@@ -234,12 +240,19 @@ impl Store {
         if post != before.post {
             changes.insert("post".into(), json!({"before": before.post, "after": post}));
         }
+        let email = patch.email.clone().unwrap_or(before.email.clone());
+        if email != before.email {
+            changes.insert(
+                "email".into(),
+                json!({"before": before.email, "after": email}),
+            );
+        }
         let now = ch.now().to_string();
         sqlx::query(
             "UPDATE users SET display_name = $1, role = $2, disabled = $3, \
              password_hash = COALESCE($4, password_hash), updated_at = $5, \
              must_change_password = CASE WHEN $4 IS NULL THEN must_change_password ELSE 1 END, \
-             post = $7 WHERE id = $6",
+             post = $7, email = $8 WHERE id = $6",
         )
         .bind(&display_name)
         .bind(role.as_str())
@@ -248,6 +261,7 @@ impl Store {
         .bind(&now)
         .bind(id)
         .bind(post)
+        .bind(email)
         .execute(ch.conn())
         .await?;
         // New credentials or a new role end what the old ones opened (sessions and tokens).
