@@ -153,7 +153,14 @@ fn form_page(
         "categories": category_options(state), "notices": choices.notices, "terminals": choices.terminals,
     });
     merge(&mut ctx, extra);
-    Ok((status, render("job_new.html", user.ctx("作業の登録", ctx))?).into_response())
+    Ok((
+        status,
+        render(
+            "job_new.html",
+            user.ctx_under("/jobs", &[], "作業の登録", ctx),
+        )?,
+    )
+        .into_response())
 }
 
 pub async fn create(
@@ -264,7 +271,11 @@ pub(super) async fn show_page(
     });
     merge(&mut ctx, extra);
     let title = format!("作業 {} {}", d.job.category, d.job.title);
-    Ok((status, render("job.html", user.ctx(&title, ctx))?).into_response())
+    Ok((
+        status,
+        render("job.html", user.ctx_under("/jobs", &[], &title, ctx))?,
+    )
+        .into_response())
 }
 
 /// A failed form's `extra` with its values under `key` (the job page has several forms).

@@ -260,6 +260,32 @@ impl PageUser {
             .collect()
     }
 
+    /// The context of a page inside a section of the menu (`section`, its href in [`NAV`]),
+    /// with the records above it (`above`: href and name): the breadcrumbs lead back up.
+    pub fn ctx_under(
+        &self,
+        section: &str,
+        above: &[(String, String)],
+        title: &str,
+        extra: Value,
+    ) -> minijinja::Value {
+        let section = NAV
+            .iter()
+            .find(|(href, _, _)| *href == section)
+            .map(|(href, label, _)| json!({"href": href, "label": label}));
+        let crumbs: Vec<Value> = std::iter::once(json!({"href": "/", "label": "ホーム"}))
+            .chain(section)
+            .chain(
+                above
+                    .iter()
+                    .map(|(href, label)| json!({"href": href, "label": label})),
+            )
+            .collect();
+        let mut extra = extra;
+        merge(&mut extra, json!({"crumbs": crumbs}));
+        self.ctx(title, extra)
+    }
+
     /// The common page context: title, the signed-in user and what the menu may show.
     pub fn ctx(&self, title: &str, extra: Value) -> minijinja::Value {
         let u = &self.0.0;
@@ -268,6 +294,7 @@ impl PageUser {
             "flash": null,
             "error": null,
             "errors": [],
+            "crumbs": [],
             "me": {
                 "username": u.username, "display_name": u.display_name, "role_label": u.role.label_ja(),
                 "nav": self.nav(),

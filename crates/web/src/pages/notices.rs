@@ -141,7 +141,11 @@ pub(super) async fn show_page(
     });
     merge(&mut ctx, extra);
     let title = format!("通知 {}", d.notice.jlis_reference);
-    Ok((status, render("notice.html", user.ctx(&title, ctx))?).into_response())
+    Ok((
+        status,
+        render("notice.html", user.ctx_under("/notices", &[], &title, ctx))?,
+    )
+        .into_response())
 }
 
 pub async fn transition(

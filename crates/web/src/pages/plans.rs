@@ -297,7 +297,11 @@ async fn show_page(
     });
     merge(&mut ctx, extra);
     let title = format!("全拠点計画 {}", saved.title);
-    Ok((status, render("plan.html", user.ctx(&title, ctx))?).into_response())
+    Ok((
+        status,
+        render("plan.html", user.ctx_under("/plans", &[], &title, ctx))?,
+    )
+        .into_response())
 }
 
 pub async fn xlsx(

@@ -343,7 +343,14 @@ pub(super) async fn show_page(
     });
     merge(&mut ctx, extra);
     let title = format!("作業依頼書 {}", d.request.summary.request_number);
-    Ok((status, render("request.html", user.ctx(&title, ctx))?).into_response())
+    Ok((
+        status,
+        render(
+            "request.html",
+            user.ctx_under("/requests", &[], &title, ctx),
+        )?,
+    )
+        .into_response())
 }
 
 /// What the signed-in user may do on the request now, each from the domain's state
@@ -584,7 +591,12 @@ pub async fn checklist(
         "r": c.request, "site": c.site_name, "procedure": c.procedure, "terminals": c.terminals,
         "jobs": c.jobs,
     });
-    Ok(render("checklist.html", user.ctx(&title, ctx))?.into_response())
+    let above = [(format!("/requests/{id}"), c.request.request_number.clone())];
+    Ok(render(
+        "checklist.html",
+        user.ctx_under("/requests", &above, &title, ctx),
+    )?
+    .into_response())
 }
 
 /// The pages of this feature, each naming what it needs.

@@ -126,7 +126,11 @@ async fn show_page(
         "lon": s.lon.map(|v| v.to_string()).unwrap_or_default()});
     let mut ctx = json!({"site": s, "audit": audit, "form": form, "can_edit": user.may(Action::EditInventory)});
     merge(&mut ctx, extra);
-    Ok((status, render("site.html", user.ctx(&s.name, ctx))?).into_response())
+    Ok((
+        status,
+        render("site.html", user.ctx_under("/sites", &[], &s.name, ctx))?,
+    )
+        .into_response())
 }
 
 pub async fn update(

@@ -94,7 +94,10 @@ async fn new_page(
     let sites = state.app.all_sites(&user.actor()).await?;
     let mut ctx = json!({"sites": sites, "statuses": status_options()});
     merge(&mut ctx, extra);
-    let html = render("terminal_new.html", user.ctx("統合端末の登録", ctx))?;
+    let html = render(
+        "terminal_new.html",
+        user.ctx_under("/terminals", &[], "統合端末の登録", ctx),
+    )?;
     Ok((status, html).into_response())
 }
 
@@ -143,7 +146,10 @@ async fn show_page(
         "last_rotation": state.app.last_rotation(&who, id).await?,
     });
     merge(&mut ctx, extra);
-    let html = render("terminal.html", user.ctx(&title, ctx))?;
+    let html = render(
+        "terminal.html",
+        user.ctx_under("/terminals", &[], &title, ctx),
+    )?;
     Ok((status, html).into_response())
 }
 
@@ -232,7 +238,10 @@ pub async fn import(State(state): State<AppState>, user: PageUser, req: Request)
     }
     let show_errors = |status: StatusCode, errors: Vec<String>| -> PageResult {
         let ctx = json!({"row_errors": errors, "error": "取り込めませんでした。誤りを直して再度取り込んでください(何も登録されていません)。"});
-        let html = render("terminal_import.html", user.ctx("統合端末のCSV取込", ctx))?;
+        let html = render(
+            "terminal_import.html",
+            user.ctx_under("/terminals", &[], "統合端末のCSV取込", ctx),
+        )?;
         Ok((status, html).into_response())
     };
     let Some(bytes) = bytes.filter(|b| !b.is_empty()) else {
@@ -244,7 +253,11 @@ pub async fn import(State(state): State<AppState>, user: PageUser, req: Request)
     match crate::api::terminals::import_csv(&state, &user.0, bytes.to_vec()).await {
         Ok((r, _)) => {
             let ctx = json!({"row_errors": [], "flash": format!("取り込みました: 新規 {}件、更新 {}件、変更なし {}件", r.created, r.updated, r.unchanged)});
-            Ok(render("terminal_import.html", user.ctx("統合端末のCSV取込", ctx))?.into_response())
+            Ok(render(
+                "terminal_import.html",
+                user.ctx_under("/terminals", &[], "統合端末のCSV取込", ctx),
+            )?
+            .into_response())
         }
         Err(e)
             if e.status == StatusCode::UNPROCESSABLE_ENTITY || e.status == StatusCode::CONFLICT =>

@@ -196,7 +196,11 @@ async fn show_page(
     });
     merge(&mut ctx, extra);
     let title = format!("訪問 {} {}", v.date, v.site_name);
-    Ok((status, render("visit.html", user.ctx(&title, ctx))?).into_response())
+    Ok((
+        status,
+        render("visit.html", user.ctx_under("/schedule", &[], &title, ctx))?,
+    )
+        .into_response())
 }
 
 /// Moves visit `id` by `verb` and answers with its page.
