@@ -22,6 +22,12 @@ impl App {
             .await
     }
 
+    /// Who a recorded name is, as the pages show it: each login name with its person's
+    /// name (any signed-in user reads the names of the people whose work they see).
+    pub async fn person_names(&self) -> Result<std::collections::HashMap<String, String>> {
+        Ok(self.store.person_names().await?.into_iter().collect())
+    }
+
     /// Unlocks account `id` (an administrator, audited): its failed sign-ins are forgotten
     /// and it may sign in at once.
     pub async fn unlock_user(&self, who: &Actor, id: i64) -> Result<()> {

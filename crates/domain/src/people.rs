@@ -190,6 +190,20 @@ pub enum Actor {
     System(String),
 }
 
+/// How a change made by the system rather than a person (an [`Actor::System`] name, as
+/// records keep it) is shown: the demo's seeding, a command on the server, ...
+pub fn system_actor_label(name: &str) -> Option<&'static str> {
+    let kind = name.split(':').next().unwrap_or(name);
+    Some(match kind {
+        "demo" => "デモデータ",
+        "cli" => "管理コマンド",
+        "system" => "システム",
+        "bench" => "性能測定",
+        "test" => "試験",
+        _ => return None,
+    })
+}
+
 /// The refusal of an action the access table does not grant (403).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 #[error("この操作を行う権限がありません。")]

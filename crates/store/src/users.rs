@@ -134,6 +134,16 @@ impl Store {
         Ok(Page::new(users, total, req))
     }
 
+    /// Each account's login name with the name people know them by, for showing who did
+    /// what on the pages (records keep the login name).
+    pub async fn person_names(&self) -> Result<Vec<(String, String)>, StoreError> {
+        let rows: Vec<(String, String)> =
+            sqlx::query_as("SELECT username, display_name FROM users")
+                .fetch_all(&self.pool)
+                .await?;
+        Ok(rows)
+    }
+
     pub async fn user(&self, id: i64) -> Result<User, StoreError> {
         let mut conn = self.pool.acquire().await?;
         user_in(&mut conn, id).await

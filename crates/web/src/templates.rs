@@ -35,6 +35,7 @@ impl Templates {
                 .map(jukiops_domain::time::display_jst)
                 .unwrap_or(s)
         });
+        env.add_filter("who", who);
         Self { env }
     }
 
@@ -48,6 +49,24 @@ impl Default for Templates {
     fn default() -> Self {
         Self::new()
     }
+}
+
+/// A recorded login name as people know it: the person's name from the page's `people`
+/// map, the system's own Japanese name, else the login name as recorded.
+fn who(state: &minijinja::State, name: Option<String>) -> String {
+    let Some(name) = name else {
+        return String::new();
+    };
+    if let Some(person) = state
+        .lookup("people")
+        .and_then(|people| people.get_attr(&name).ok())
+        .filter(|v| !v.is_undefined() && !v.is_none())
+    {
+        return person.to_string();
+    }
+    jukiops_domain::people::system_actor_label(&name)
+        .map(str::to_string)
+        .unwrap_or(name)
 }
 
 fn internal(e: minijinja::Error) -> AppError {

@@ -149,7 +149,11 @@ const NAV: &[(&str, &str, Action)] = &[
 /// The signed-in user of a page request, with what waits in their inbox (the menu shows
 /// its count, the dashboard its items); anonymous visitors are sent to the login page.
 #[derive(Debug, Clone)]
-pub struct PageUser(pub CurrentUser, pub jukiops_app::inbox::Inbox);
+pub struct PageUser(
+    pub CurrentUser,
+    pub jukiops_app::inbox::Inbox,
+    pub std::sync::Arc<std::collections::HashMap<String, String>>,
+);
 
 /// Where a page request goes when its sign-in is missing or not finished: the login form
 /// (remembering the page), the second step, or the first sign-in's setup.
@@ -196,7 +200,12 @@ impl FromRequestParts<AppState> for PageUser {
             .inbox(&user.actor())
             .await
             .map_err(|e| PageError(e.into()).into_response())?;
-        Ok(PageUser(user, waiting))
+        let people = state
+            .app
+            .person_names()
+            .await
+            .map_err(|e| PageError(e.into()).into_response())?;
+        Ok(PageUser(user, waiting, std::sync::Arc::new(people)))
     }
 }
 
@@ -225,7 +234,11 @@ impl FromRequestParts<AppState> for AccountPageUser {
         }
         let s = signed.ok_or_else(|| PageError(AppError::unauthorized()).into_response())?;
         Ok(AccountPageUser {
-            user: PageUser(CurrentUser(s.user), jukiops_app::inbox::Inbox::default()),
+            user: PageUser(
+                CurrentUser(s.user),
+                jukiops_app::inbox::Inbox::default(),
+                Default::default(),
+            ),
             setup: s.setup,
             session: s.session,
         })
@@ -295,6 +308,7 @@ impl PageUser {
             "error": null,
             "errors": [],
             "crumbs": [],
+            "people": *self.2,
             "me": {
                 "username": u.username, "display_name": u.display_name, "role_label": u.role.label_ja(),
                 "nav": self.nav(),
