@@ -52,13 +52,23 @@ impl App {
     /// Notices, newest received first.
     pub async fn notices(&self, who: &Actor, q: &NoticeQuery) -> Result<Page<Notice>> {
         who.authorize(Action::ViewJobs)?;
-        self.store.notices(&q.filter()?, q.page()).await
+        let mut page = self.store.notices(&q.filter()?, q.page()).await?;
+        let today = jukiops_domain::time::today_jst(chrono::Utc::now());
+        for n in &mut page.items {
+            mark_overdue(n, today);
+        }
+        Ok(page)
     }
 
     /// A notice with the jobs it led to.
     pub async fn notice(&self, who: &Actor, id: i64) -> Result<NoticeDetail> {
         who.authorize(Action::ViewJobs)?;
-        self.store.notice_detail(id).await
+        let mut detail = self.store.notice_detail(id).await?;
+        mark_overdue(
+            &mut detail.notice,
+            jukiops_domain::time::today_jst(chrono::Utc::now()),
+        );
+        Ok(detail)
     }
 
     /// Records a notice received from J-LIS; a J-LIS reference already recorded is a
@@ -85,4 +95,9 @@ impl App {
         self.store.move_notice(&who, id, verb).await?;
         self.store.notice_detail(id).await
     }
+}
+
+/// Marks `n` overdue when the domain says so on `today`.
+fn mark_overdue(n: &mut Notice, today: chrono::NaiveDate) {
+    n.overdue = n.status.is_overdue(n.requested_deadline.as_deref(), today);
 }

@@ -77,6 +77,20 @@ labelled_enum! {
 const CITY: &[Role] = &[Role::CityStaff];
 
 impl NoticeStatus {
+    /// Whether work on the notice is still to be done (its deadline still binds).
+    pub fn is_open(self) -> bool {
+        matches!(self, NoticeStatus::Received | NoticeStatus::JobsCreated)
+    }
+
+    /// Whether a notice in this status with `deadline` (`YYYY-MM-DD`) is past it on
+    /// `today`: still open and the deadline before today.
+    pub fn is_overdue(self, deadline: Option<&str>, today: chrono::NaiveDate) -> bool {
+        self.is_open()
+            && deadline
+                .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+                .is_some_and(|d| d < today)
+    }
+
     /// The status of a newly recorded notice, when `role` may record one (the City staff).
     pub fn initial(role: Role) -> Result<Self, TransitionError> {
         only(CITY, role, "J-LISからの通知の記録")?;
@@ -257,3 +271,23 @@ impl NoticeInput {
 }
 
 checked_by!(NoticeInput => NoticeDraft);
+
+#[cfg(test)]
+mod overdue_tests {
+    use super::NoticeStatus;
+    use chrono::NaiveDate;
+
+    #[test]
+    fn an_open_notice_past_its_deadline_is_overdue() {
+        let today = NaiveDate::from_ymd_opt(2020, 11, 1).expect("date");
+        assert!(NoticeStatus::Received.is_overdue(Some("2020-10-31"), today));
+        assert!(NoticeStatus::JobsCreated.is_overdue(Some("2020-10-31"), today));
+        assert!(
+            !NoticeStatus::Received.is_overdue(Some("2020-11-01"), today),
+            "due today is not late"
+        );
+        assert!(!NoticeStatus::Received.is_overdue(None, today));
+        assert!(!NoticeStatus::Closed.is_overdue(Some("2020-10-01"), today));
+        assert!(!NoticeStatus::Withdrawn.is_overdue(Some("2020-10-01"), today));
+    }
+}

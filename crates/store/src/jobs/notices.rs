@@ -36,6 +36,10 @@ pub struct Notice {
     pub status_label: String,
     /// How many jobs were created from it.
     pub job_count: i64,
+    /// Open and past its deadline today (Japan time); set by the operations, which know
+    /// the day.
+    #[serde(default)]
+    pub overdue: bool,
     pub created_by: String,
     /// Japan time, for display.
     pub created_at: String,
@@ -76,6 +80,7 @@ fn row(r: &AnyRow) -> Result<Notice, StoreError> {
         status,
         status_label: status.label_ja().into(),
         job_count: r.try_get("job_count")?,
+        overdue: false,
         created_by: r.try_get("created_by")?,
         created_at: jst_text(r.try_get("created_at")?).unwrap_or_default(),
     })
