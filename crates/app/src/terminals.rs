@@ -8,7 +8,8 @@ use jukiops_domain::people::{Action, Actor};
 use jukiops_domain::vocab::Labelled;
 use jukiops_domain::{Checked, FieldError, FieldErrors};
 use jukiops_store::{
-    AssetEvent, ImportReport, Page, PageRequest, Terminal, TerminalFilter, TerminalPageJson,
+    AssetEvent, ImportMode, ImportReport, Page, PageRequest, Terminal, TerminalFilter,
+    TerminalPageJson,
 };
 use serde::Deserialize;
 
@@ -131,11 +132,13 @@ impl App {
 
     /// Imports terminals from CSV (UTF-8 or CP932) in one transaction: new asset numbers
     /// are created, known ones updated; any bad row imports nothing and every error names
-    /// its row (`rows[n].column`). Returns what was done and the encoding read.
+    /// its row (`rows[n].column`). Returns what was done (in a preview: what would be,
+    /// nothing written) and the encoding read.
     pub async fn import_terminals_csv(
         &self,
         who: &Actor,
         bytes: Vec<u8>,
+        mode: ImportMode,
     ) -> Result<(ImportReport, tcsv::SourceEncoding)> {
         let who = who.authorize(Action::EditInventory)?;
         let parsed = blocking(move || tcsv::import_terminals(&bytes)).await?;
@@ -158,7 +161,7 @@ impl App {
             rows.iter_mut().map(|(_, d)| &mut d.site_code),
             &self.store.site_codes().await?,
         );
-        let report = self.store.import_terminals(&who, &rows).await?;
+        let report = self.store.import_terminals(&who, &rows, mode).await?;
         Ok((report, encoding))
     }
 }

@@ -61,7 +61,9 @@ pub use schedule::{
 pub use second_factors::SecondFactorRow;
 pub use sites::Site;
 pub use terminal_list::TerminalPageJson;
-pub use terminals::{AssetEvent, ImportReport, Terminal, TerminalFilter, TerminalPatch};
+pub use terminals::{
+    AssetEvent, ImportMode, ImportReport, ImportedRow, Terminal, TerminalFilter, TerminalPatch,
+};
 pub use touch_panels::TouchPanel;
 pub use users::{NewUser, User, UserPatch};
 pub use work_log::{WorkLogEntry, WorkLogFilter};

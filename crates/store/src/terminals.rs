@@ -72,12 +72,34 @@ pub struct AssetEvent {
     pub detail: String,
 }
 
-/// What an import did.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+/// What an import did, or in a preview would do.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct ImportReport {
     pub created: usize,
     pub updated: usize,
     pub unchanged: usize,
+    /// Each row of the file with what it does.
+    pub rows: Vec<ImportedRow>,
+}
+
+/// One row of an import: its line in the file, its terminal and what it does to it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct ImportedRow {
+    pub row: usize,
+    pub asset_number: String,
+    /// `created`, `updated` or `unchanged`.
+    pub outcome: String,
+    /// 新規, 更新 or 変更なし.
+    pub outcome_label: String,
+}
+
+/// Whether an import is written or only tried.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImportMode {
+    /// Every row checked and written as the import would, then rolled back: what it would do.
+    Preview,
+    /// Written, in one transaction with its audit entry.
+    Apply,
 }
 
 /// Changes to a terminal; only its own fields (touch panels have their own operations).
@@ -191,12 +213,14 @@ impl Store {
         &self,
         who: &Authorized,
         rows: &[(usize, TerminalDraft)],
+        mode: ImportMode,
     ) -> Result<ImportReport, StoreError> {
         let mut ch = self.begin(who).await?;
         let mut report = ImportReport {
             created: 0,
             updated: 0,
             unchanged: 0,
+            rows: Vec::with_capacity(rows.len()),
         };
         let mut errors = FieldErrors::default();
         for (row, d) in rows {
@@ -209,10 +233,23 @@ impl Store {
                 Some(id) => Some(terminal_in(&mut ch, id).await?),
                 None => None,
             };
-            match save_terminal(&mut ch, before.as_ref(), d)
+            let outcome = save_terminal(&mut ch, before.as_ref(), d)
                 .await
-                .map(|s| s.outcome)
-            {
+                .map(|s| s.outcome);
+            let (code, label) = match &outcome {
+                Ok(Saved::Created) => ("created", "新規"),
+                Ok(Saved::Updated) => ("updated", "更新"),
+                _ => ("unchanged", "変更なし"),
+            };
+            if outcome.is_ok() {
+                report.rows.push(ImportedRow {
+                    row: *row,
+                    asset_number: d.asset_number.clone(),
+                    outcome: code.into(),
+                    outcome_label: label.into(),
+                });
+            }
+            match outcome {
                 Ok(Saved::Created) => report.created += 1,
                 Ok(Saved::Updated) => report.updated += 1,
                 Ok(Saved::Unchanged) => report.unchanged += 1,
@@ -228,7 +265,7 @@ impl Store {
         if !errors.is_empty() {
             return Err(StoreError::Invalid(errors));
         }
-        if report.created + report.updated > 0 {
+        if mode == ImportMode::Apply && report.created + report.updated > 0 {
             ch.audit(
                 Entity::TerminalImport,
                 "csv",
@@ -237,6 +274,7 @@ impl Store {
             );
             ch.commit().await?;
         }
+        // A preview ends here: the transaction is dropped, so nothing it wrote stays.
         Ok(report)
     }
 

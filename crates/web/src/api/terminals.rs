@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Response};
 use jukiops_app::terminals::TerminalQuery;
 use jukiops_domain::inventory::TerminalInput;
 use jukiops_domain::people::Action;
-use jukiops_store::{AssetEvent, ImportReport, Page, Terminal};
+use jukiops_store::{AssetEvent, ImportMode, ImportReport, Page, Terminal};
 use serde::Serialize;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -116,16 +116,35 @@ pub struct ImportResult {
     pub encoding: String,
 }
 
+/// How an import runs.
+#[derive(Debug, Default, serde::Deserialize, utoipa::IntoParams)]
+pub struct ImportParams {
+    /// `true`: check every row and say what the import would do, writing nothing.
+    pub preview: Option<bool>,
+}
+
+impl ImportParams {
+    fn mode(&self) -> ImportMode {
+        if self.preview == Some(true) {
+            ImportMode::Preview
+        } else {
+            ImportMode::Apply
+        }
+    }
+}
+
 /// Imports terminals from CSV (UTF-8 or CP932) in one transaction: any bad row imports
-/// nothing, and every error names its row and column.
-#[utoipa::path(post, path = "/api/v1/terminals/import", tag = "inventory", extensions(("x-jukiops-action" = json!(Action::EditInventory))), request_body(content = String, content_type = "text/csv"),
+/// nothing, and every error names its row and column. With `preview=true` nothing is
+/// written: the answer is what the import would do.
+#[utoipa::path(post, path = "/api/v1/terminals/import", tag = "inventory", extensions(("x-jukiops-action" = json!(Action::EditInventory))), params(ImportParams), request_body(content = String, content_type = "text/csv"),
     responses((status = 200, body = ImportResult), (status = 422, body = crate::error::Problem)))]
 pub async fn import(
     State(state): State<AppState>,
     user: CurrentUser,
+    Query(params): Query<ImportParams>,
     body: Bytes,
 ) -> JsonResult<ImportResult> {
-    let (report, encoding) = import_csv(&state, &user, body.to_vec()).await?;
+    let (report, encoding) = import_csv(&state, &user, body.to_vec(), params.mode()).await?;
     let encoding = serde_json::to_value(encoding)
         .ok()
         .and_then(|v| v.as_str().map(String::from))
@@ -139,10 +158,11 @@ pub async fn import_csv(
     state: &AppState,
     user: &CurrentUser,
     bytes: Vec<u8>,
+    mode: ImportMode,
 ) -> Result<(ImportReport, jukiops_domain::inventory::csv::SourceEncoding), AppError> {
     state
         .app
-        .import_terminals_csv(&user.actor(), bytes)
+        .import_terminals_csv(&user.actor(), bytes, mode)
         .await
         .map_err(|e| {
             let mut e = AppError::from(e);

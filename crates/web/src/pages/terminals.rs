@@ -5,10 +5,11 @@
 use axum::extract::{FromRequest, Multipart, Request, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
+use base64::Engine as _;
 use jukiops_domain::audit::Entity;
 use jukiops_domain::inventory::{AssetStatus, TerminalInput};
 use jukiops_domain::people::Action;
-use jukiops_store::TerminalFilter;
+use jukiops_store::{ImportMode, TerminalFilter};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -220,6 +221,9 @@ pub async fn import_form(user: PageUser) -> PageResult {
     Ok(render("terminal_import.html", ctx)?.into_response())
 }
 
+/// The CSV import in two steps: the file is checked and shown row by row as what it would
+/// do (nothing written); 取り込む on that preview posts the same file back with
+/// `confirmed=1`, and only then is it imported.
 pub async fn import(State(state): State<AppState>, user: PageUser, req: Request) -> PageResult {
     // The role first: a refused role learns nothing from how its body is read.
     user.require(Action::EditInventory)?;
@@ -230,14 +234,22 @@ pub async fn import(State(state): State<AppState>, user: PageUser, req: Request)
             "CSVファイルを選んで送信してください。",
         ))
     })?;
-    let mut bytes = None;
+    let (mut bytes, mut confirmed) = (None, false);
     while let Ok(Some(field)) = multipart.next_field().await {
-        if field.name() == Some("file") {
-            bytes = field.bytes().await.ok();
+        match field.name() {
+            Some("file") => bytes = field.bytes().await.ok().map(|b| b.to_vec()),
+            // The file as the preview carried it back (base64 of its bytes).
+            Some("csv") => {
+                let text = field.text().await.unwrap_or_default();
+                bytes = base64::engine::general_purpose::STANDARD
+                    .decode(text.trim())
+                    .ok();
+            }
+            Some("confirmed") => confirmed = field.text().await.is_ok_and(|t| t == "1"),
+            _ => {}
         }
     }
-    let show_errors = |status: StatusCode, errors: Vec<String>| -> PageResult {
-        let ctx = json!({"row_errors": errors, "error": "取り込めませんでした。誤りを直して再度取り込んでください(何も登録されていません)。"});
+    let page = |status: StatusCode, ctx: Value| -> PageResult {
         let html = render(
             "terminal_import.html",
             user.ctx_under("/terminals", &[], "統合端末のCSV取込", ctx),
@@ -245,26 +257,33 @@ pub async fn import(State(state): State<AppState>, user: PageUser, req: Request)
         Ok((status, html).into_response())
     };
     let Some(bytes) = bytes.filter(|b| !b.is_empty()) else {
-        return show_errors(
+        return page(
             StatusCode::UNPROCESSABLE_ENTITY,
-            vec!["CSVファイルを選んでください。".into()],
+            json!({"row_errors": ["CSVファイルを選んでください。"], "error": "取り込めませんでした。"}),
         );
     };
-    match crate::api::terminals::import_csv(&state, &user.0, bytes.to_vec()).await {
-        Ok((r, _)) => {
-            let ctx = json!({"row_errors": [], "flash": format!("取り込みました: 新規 {}件、更新 {}件、変更なし {}件", r.created, r.updated, r.unchanged)});
-            Ok(render(
-                "terminal_import.html",
-                user.ctx_under("/terminals", &[], "統合端末のCSV取込", ctx),
-            )?
-            .into_response())
-        }
+    let mode = if confirmed {
+        ImportMode::Apply
+    } else {
+        ImportMode::Preview
+    };
+    let carried = base64::engine::general_purpose::STANDARD.encode(&bytes);
+    match crate::api::terminals::import_csv(&state, &user.0, bytes, mode).await {
+        Ok((r, _)) if mode == ImportMode::Preview => page(
+            StatusCode::OK,
+            json!({"row_errors": [], "preview": r, "csv": carried}),
+        ),
+        Ok((r, _)) => page(
+            StatusCode::OK,
+            json!({"row_errors": [], "flash": format!("取り込みました: 新規 {}件、更新 {}件、変更なし {}件", r.created, r.updated, r.unchanged)}),
+        ),
         Err(e)
             if e.status == StatusCode::UNPROCESSABLE_ENTITY || e.status == StatusCode::CONFLICT =>
         {
-            show_errors(
+            let errors: Vec<String> = e.errors.iter().map(|x| x.message.clone()).collect();
+            page(
                 e.status,
-                e.errors.iter().map(|x| x.message.clone()).collect(),
+                json!({"row_errors": errors, "error": "取り込めませんでした。誤りを直して再度取り込んでください(何も登録されていません)。"}),
             )
         }
         Err(e) => Err(PageError(e)),
