@@ -1,7 +1,7 @@
 //! The audit trail (R8.5): the whole trail for those who audit, one record's history for
 //! whoever may read the record, and the verification of the hash chain.
 
-use jukiops_domain::audit::{AuditEntry, BrokenEntry, Entity};
+use jukiops_domain::audit::{AuditContext, AuditEntry, BrokenEntry, Entity, ShownEntry, render};
 use jukiops_domain::people::{Action, Actor};
 use jukiops_store::{Page, PageRequest, VerifyReport};
 
@@ -40,6 +40,20 @@ impl App {
     ) -> Result<Vec<AuditEntry>> {
         who.authorize(entity.view_action())?;
         self.store.audit_for(entity.as_str(), &id.to_string()).await
+    }
+
+    /// The history of 作業依頼書 `id` with its questions, procedures, work records and
+    /// reports, oldest first: readable by whoever may read the request.
+    pub async fn request_history(&self, who: &Actor, id: i64) -> Result<Vec<AuditEntry>> {
+        who.authorize(Entity::WorkRequest.view_action())?;
+        self.store.audit_for_request(id).await
+    }
+
+    /// `entries`, already read under the reader's rights, in plain Japanese: people by
+    /// name, records linked to the pages that show them, instants in Japan time.
+    pub async fn shown(&self, entries: &[AuditEntry]) -> Result<Vec<ShownEntry>> {
+        let ctx: AuditContext = self.store.audit_context(entries).await?;
+        Ok(entries.iter().map(|e| render(e, &ctx)).collect())
     }
 
     /// Walks the whole chain: the number of entries, or the first one edited, deleted or

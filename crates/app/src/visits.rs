@@ -4,7 +4,6 @@
 //! visits, off-hours records and permits, is here too.
 
 use jukiops_domain::FieldErrors;
-use jukiops_domain::audit::AuditEntry;
 use jukiops_domain::inventory::parse_date;
 use jukiops_domain::people::{Action, Actor};
 use jukiops_domain::schedule::{VisitDraft, VisitVerb};
@@ -123,12 +122,6 @@ impl App {
         who.authorize(Action::ViewSchedule)?;
         let cal = self.business_calendar().await?;
         self.store.visit(&self.rules(&cal), id).await
-    }
-
-    /// The audit history of a visit, oldest first.
-    pub async fn visit_history(&self, who: &Actor, id: i64) -> Result<Vec<AuditEntry>> {
-        who.authorize(Action::ViewSchedule)?;
-        self.store.audit_for("visit", &id.to_string()).await
     }
 
     /// The sites and the contractor's people, for the schedule's forms.

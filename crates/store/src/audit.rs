@@ -1,6 +1,8 @@
 //! Reading and verifying the audit trail (R8.5).
 
-use jukiops_domain::audit::{AuditEntry, BrokenEntry, ChainVerifier};
+use std::collections::BTreeSet;
+
+use jukiops_domain::audit::{AuditContext, AuditEntry, BrokenEntry, ChainVerifier, Entity};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
@@ -63,6 +65,34 @@ impl Store {
         Ok(rows.iter().map(entry).collect::<Result<_, _>>()?)
     }
 
+    /// The history of 作業依頼書 `id` and of what its page shows: its questions, procedure
+    /// versions, work records and reports, oldest first.
+    pub async fn audit_for_request(&self, id: i64) -> Result<Vec<AuditEntry>, StoreError> {
+        let children = [
+            ("question", "questions"),
+            ("procedure", "procedures"),
+            ("work_record", "work_records"),
+            ("report", "reports"),
+        ]
+        .iter()
+        .map(|(entity, table)| {
+            format!(
+                " OR (entity = '{entity}' AND entity_id IN \
+                 (SELECT CAST(id AS TEXT) FROM {table} WHERE request_id = $2))"
+            )
+        })
+        .collect::<String>();
+        let rows = sqlx::query(sql(format!(
+            "SELECT {COLUMNS} FROM audit_entries WHERE (entity = 'work_request' AND entity_id = $1){children} \
+             ORDER BY seq"
+        )))
+        .bind(id.to_string())
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.iter().map(entry).collect::<Result<_, _>>()?)
+    }
+
     /// The last `limit` entries of `action` on one entity, newest first.
     pub async fn audit_latest(
         &self,
@@ -119,6 +149,76 @@ impl Store {
             total,
             req,
         ))
+    }
+
+    /// What `entries` need to be read in Japanese: every person's name (the register is
+    /// small) and, for records without a page of their own among them, the record whose
+    /// page shows them (a question, a procedure, a work record and a report: their
+    /// 作業依頼書; a password change and an inspection: their job).
+    pub async fn audit_context(&self, entries: &[AuditEntry]) -> Result<AuditContext, StoreError> {
+        let mut ctx = AuditContext::default();
+        let people = sqlx::query("SELECT id, username, display_name FROM users")
+            .fetch_all(&self.pool)
+            .await?;
+        for r in &people {
+            let id: i64 = r.try_get("id")?;
+            let login: String = r.try_get("username")?;
+            let name: String = r.try_get("display_name")?;
+            ctx.person(id, &login, &name);
+        }
+        const PARENTS: [(Entity, &str, &str, Entity); 6] = [
+            (
+                Entity::Question,
+                "questions",
+                "request_id",
+                Entity::WorkRequest,
+            ),
+            (
+                Entity::Procedure,
+                "procedures",
+                "request_id",
+                Entity::WorkRequest,
+            ),
+            (
+                Entity::WorkRecord,
+                "work_records",
+                "request_id",
+                Entity::WorkRequest,
+            ),
+            (Entity::Report, "reports", "request_id", Entity::WorkRequest),
+            (
+                Entity::PasswordRotation,
+                "password_rotations",
+                "job_id",
+                Entity::Job,
+            ),
+            (Entity::Inspection, "inspections", "job_id", Entity::Job),
+        ];
+        for (entity, table, column, parent) in PARENTS {
+            let ids: BTreeSet<i64> = entries
+                .iter()
+                .filter(|e| e.entity == entity.as_str())
+                .filter_map(|e| e.entity_id.parse().ok())
+                .collect();
+            if ids.is_empty() {
+                continue;
+            }
+            // The ids are numbers parsed above, so they are written into the statement.
+            let list: Vec<String> = ids.iter().map(i64::to_string).collect();
+            let rows = sqlx::query(sql(format!(
+                "SELECT id, {column} AS parent FROM {table} WHERE id IN ({})",
+                list.join(", ")
+            )))
+            .fetch_all(&self.pool)
+            .await?;
+            for r in &rows {
+                let id: i64 = r.try_get("id")?;
+                if let Some(p) = r.try_get::<Option<i64>, _>("parent")? {
+                    ctx.parent(entity, &id.to_string(), parent, &p.to_string());
+                }
+            }
+        }
+        Ok(ctx)
     }
 
     /// Walks the whole chain in order, in batches hashed on a blocking thread, and stops at

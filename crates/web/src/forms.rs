@@ -1,7 +1,6 @@
 //! Turning HTML form fields into the domain's inputs (the JSON API deserialises the same
 //! input types directly), and presenting stored values in Japanese.
 
-use jukiops_domain::audit::{AuditEntry, Entity};
 use jukiops_domain::inventory::AssetStatus;
 use jukiops_domain::people::Role;
 use serde::Serialize;
@@ -57,49 +56,4 @@ pub fn labelled<T: Serialize>(items: &[T]) -> Value {
             .map(|i| with_labels(serde_json::to_value(i).unwrap_or(Value::Null)))
             .collect(),
     )
-}
-
-/// A value of an audit entry for people: a stored code as its Japanese label, nothing as
-/// (なし), flags as はい/いいえ.
-fn show_value(entity: Option<Entity>, field: &str, v: &Value) -> String {
-    match v {
-        Value::Null => "(なし)".into(),
-        Value::Bool(true) => "はい".into(),
-        Value::Bool(false) => "いいえ".into(),
-        Value::String(s) if s == "changed" => "変更済み".into(),
-        Value::String(s) => entity
-            .and_then(|e| e.code_label(field, s))
-            .map_or_else(|| s.clone(), str::to_string),
-        other => other.to_string(),
-    }
-}
-
-/// An audit entry for display: Japanese labels and one line per changed field (an entry
-/// of a kind this version does not know shows its codes as they are).
-pub fn audit_view(e: &AuditEntry) -> Value {
-    let entity = Entity::parse(&e.entity);
-    let changes: Vec<Value> = serde_json::from_str::<Value>(&e.changes)
-        .ok()
-        .and_then(|v| v.as_object().cloned())
-        .unwrap_or_default()
-        .iter()
-        .map(|(k, c)| {
-            let (before, after) = match c {
-                Value::Object(o) => (
-                    o.get("before").cloned().unwrap_or(Value::Null),
-                    o.get("after").cloned().unwrap_or(Value::Null),
-                ),
-                other => (Value::Null, other.clone()),
-            };
-            let label = entity
-                .and_then(|x| x.field_label(k))
-                .map_or_else(|| k.clone(), str::to_string);
-            json!({"label": label, "before": show_value(entity, k, &before),
-                "after": show_value(entity, k, &after)})
-        })
-        .collect();
-    json!({"seq": e.seq, "at": e.at, "actor": e.actor,
-        "entity_label": entity.map_or(e.entity.as_str(), |x| x.label_ja()), "entity_id": e.entity_id,
-        "action_label": entity.and_then(|x| x.action_label(&e.action)).unwrap_or(&e.action),
-        "changes": changes})
 }

@@ -3,8 +3,10 @@
 //! breaks the chain at the first bad one.
 
 mod labels;
+mod render;
 
 pub use labels::{AuditAction, Entity, any_field_label, unlabelled};
+pub use render::{AuditContext, Piece, ShownChange, ShownEntry, actor_label, href, render};
 
 use serde::Serialize;
 use serde_json::{Map, Value};

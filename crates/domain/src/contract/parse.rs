@@ -38,7 +38,7 @@ pub(super) fn parse(text_in: &str) -> Result<Contract, Vec<ContractError>> {
     if let Some(d) = deadline.as_ref().filter(|d| d.value < 1) {
         r.error_at(
             d,
-            "1以上の営業日数を指定してください（R4.4: 最短で3日以内）",
+            "1以上の営業日数を指定してください(仕様書 4の参考: 最短で3日以内)",
         );
     }
     let categories = read_categories(&mut r, &mut root);

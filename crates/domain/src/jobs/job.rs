@@ -231,12 +231,14 @@ pub fn judge_job_move(
     }
     let chain = match verb {
         JobVerb::Request => Some(
-            "作業の依頼は、作業依頼書を発行して行います(R8.1)。作業依頼書の画面から発行してください。",
+            "作業の依頼は、作業依頼書を発行して行います(仕様書 5(8)ア)。作業依頼書の画面から発行してください。",
         ),
-        JobVerb::Start => Some("作業の開始は、最初の作業記録を登録したときに記録されます(R8.3)。"),
-        JobVerb::Complete => {
-            Some("作業の完了は、本市が作業依頼書の結果報告を承認したときに記録されます(R8.3)。")
+        JobVerb::Start => {
+            Some("作業の開始は、最初の作業記録を登録したときに記録されます(仕様書 5(8)ウ)。")
         }
+        JobVerb::Complete => Some(
+            "作業の完了は、本市が作業依頼書の結果報告を承認したときに記録されます(仕様書 5(8)ウ)。",
+        ),
         JobVerb::Cancel => None,
     };
     if let Some(rule) = chain {

@@ -150,10 +150,12 @@ pub fn judge_rotation(
     let starts_job = judge_job_for(kind, job)?;
     let asset_number = judge_job_terminal(r.terminal_id, facts.terminal.as_deref())?;
     let performer = judge_performer("performer_id", r.performer_id, facts.performer.as_ref())?;
-    let scope = facts
-        .scope
-        .as_ref()
-        .ok_or_else(|| Refusal::conflict("job_id", "この作業の作業依頼書がありません（R8.1）。"))?;
+    let scope = facts.scope.as_ref().ok_or_else(|| {
+        Refusal::conflict(
+            "job_id",
+            "この作業の作業依頼書がありません(仕様書 5(8)ア)。",
+        )
+    })?;
     scope.judge_work("rotated_at", r.rotated_at, r.rotated_at, facts.now)?;
     let worked = WorkedHours {
         field: "rotated_at",

@@ -212,12 +212,12 @@ pub fn may_record_work(
 ) -> Result<(), TransitionError> {
     let Some(latest) = latest else {
         return Err(TransitionError::status(
-            "作業手順書がありません。本市の承認を得た作業手順書に基づいて作業してください（R8.2）。",
+            "作業手順書がありません。本市の承認を得た作業手順書に基づいて作業してください(仕様書 5(8)イ)。",
         ));
     };
     if latest.status != ProcedureVersionStatus::Approved {
         return Err(TransitionError::status(format!(
-            "最新の作業手順書（第{}版）は「{}」で、承認されていません。本市の承認を得てから作業してください（R8.2）。",
+            "最新の作業手順書（第{}版）は「{}」で、承認されていません。本市の承認を得てから作業してください(仕様書 5(8)イ)。",
             latest.number,
             latest.status.label_ja()
         )));
@@ -312,13 +312,13 @@ pub fn judge_procedure_move(
             CombinationState::Waiting => {
                 return Err(Refusal::conflict(
                     "status",
-                    "作業の組合せ(同時実施)の本市の決裁が終わっていないため、作業手順書を承認できません(R4.3)。",
+                    "作業の組合せ(同時実施)の本市の決裁が終わっていないため、作業手順書を承認できません(仕様書 4の※)。",
                 ));
             }
             CombinationState::Returned => {
                 return Err(Refusal::conflict(
                     "status",
-                    "作業の組合せ(同時実施)が差し戻されました。作業依頼書を取り消し、作業ごとに発行し直してください(R4.3)。",
+                    "作業の組合せ(同時実施)が差し戻されました。作業依頼書を取り消し、作業ごとに発行し直してください(仕様書 4の※)。",
                 ));
             }
         }

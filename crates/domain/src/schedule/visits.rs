@@ -200,7 +200,7 @@ fn judge_permits(assessment: &Assessment, blocked: &str) -> Result<(), Refusal> 
     Err(Refusal::conflict(
         "permits",
         format!(
-            "{}が許可されていないため、{blocked}(R5.5)。",
+            "{}が許可されていないため、{blocked}(仕様書 5(4))。",
             missing.join("・")
         ),
     ))

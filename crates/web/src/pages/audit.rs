@@ -8,9 +8,8 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::PageRoutes;
-use super::{ListQuery, PageResult, PageUser, page_value};
+use super::{ListQuery, PageResult, PageUser, page_value, shown};
 use crate::AppState;
-use crate::forms::audit_view;
 use crate::templates::render;
 
 #[derive(Debug, Deserialize)]
@@ -29,7 +28,7 @@ pub async fn list(
         .app
         .audit_trail(&user.actor(), None, q.list.page_request())
         .await?;
-    let entries: Vec<Value> = page.items.iter().map(audit_view).collect();
+    let entries = shown(&state, &page.items).await?;
     let verify = if q.verify.is_some() {
         match state.app.verify_audit(&user.actor()).await? {
             Ok(r) => {

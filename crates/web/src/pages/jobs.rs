@@ -216,13 +216,7 @@ pub(super) async fn show_page(
 ) -> PageResult {
     let who = user.actor();
     let d = state.app.job(&who, id).await?;
-    let history: Vec<Value> = state
-        .app
-        .history_of(&who, Entity::Job, id)
-        .await?
-        .iter()
-        .map(crate::forms::audit_view)
-        .collect();
+    let history = super::history(state, user, Entity::Job, id).await?;
     let open = open_for_work(d.job.status);
     // What the domain judges the job's own moves on (inside a live request, none).
     let facts = JobMoveFacts {

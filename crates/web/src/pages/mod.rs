@@ -415,7 +415,20 @@ pub async fn history(
     id: impl ToString,
 ) -> Result<Vec<Value>, PageError> {
     let entries = state.app.history_of(&user.actor(), entity, id).await?;
-    Ok(entries.iter().map(crate::forms::audit_view).collect())
+    shown(state, &entries).await
+}
+
+/// Audit entries already read under the user's rights, in plain Japanese for the
+/// `history` macro and the audit page.
+pub async fn shown(
+    state: &AppState,
+    entries: &[jukiops_domain::audit::AuditEntry],
+) -> Result<Vec<Value>, PageError> {
+    let shown = state.app.shown(entries).await?;
+    Ok(shown
+        .iter()
+        .map(|e| serde_json::to_value(e).unwrap_or(Value::Null))
+        .collect())
 }
 
 pub fn page_value<T: serde::Serialize>(p: &jukiops_store::Page<T>) -> Value {

@@ -124,13 +124,7 @@ pub(super) async fn show_page(
     let role = user.0.0.role;
     let may = |verb| notice_transition(d.notice.status, verb, role).is_ok();
     let owner = OwnerQuery::new(OwnerKind::Notice, id);
-    let history: Vec<Value> = state
-        .app
-        .history_of(&who, Entity::Notice, id)
-        .await?
-        .iter()
-        .map(crate::forms::audit_view)
-        .collect();
+    let history = super::history(state, user, Entity::Notice, id).await?;
     let mut ctx = json!({
         "n": d.notice, "jobs": d.jobs, "history": history,
         "can_add_job": user.may(Action::ManageJobs) && may(NoticeVerb::CreateJobs),

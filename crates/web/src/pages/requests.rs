@@ -333,7 +333,10 @@ pub(super) async fn show_page(
             .collect::<Vec<_>>()
             .join("\n")
     });
+    let history = state.app.request_history(&user.actor(), id).await?;
+    let history = super::shown(state, &history).await?;
     let mut ctx = json!({
+        "history": history,
         "procedure_attachments": p.procedure_attachments, "evidence": p.evidence,
         "accept": ACCEPTED_EXTENSIONS,
         "d": d,

@@ -179,13 +179,7 @@ async fn show_page(
 ) -> PageResult {
     let actor = user.actor();
     let v = state.app.visit(&actor, id).await?;
-    let history: Vec<Value> = state
-        .app
-        .visit_history(&actor, id)
-        .await?
-        .iter()
-        .map(crate::forms::audit_view)
-        .collect();
+    let history = super::history(state, user, jukiops_domain::audit::Entity::Visit, id).await?;
     let role = user.0.0.role;
     let mut ctx = json!({
         "v": v,

@@ -87,7 +87,7 @@ async fn list_page(
     });
     let mut ctx = json!({
         "heading": "機器以外の作業の記録",
-        "intro": "問い合わせへの回答、調査、打合せ、資料作成など、統合端末に触れない作業を記録します(§6(4))。",
+        "intro": "問い合わせへの回答、調査、打合せ、資料作成など、統合端末に触れない作業を記録します(仕様書 6(4))。",
         "path": "/work-log",
         "filters": [field("from", "開始日", "date", false), field("to", "終了日", "date", false), kind_filter],
         "query": {"from": q.from, "to": q.to, "kind": q.kind},

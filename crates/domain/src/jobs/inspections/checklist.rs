@@ -300,10 +300,12 @@ pub fn judge_inspection(
     let starts_job = judge_job_for(INSPECTION, facts.job)?;
     let asset_number = judge_job_terminal(c.terminal_id, facts.terminal.as_deref())?;
     let inspector = judge_performer("inspector_id", c.inspector_id, facts.inspector.as_ref())?;
-    let scope = facts
-        .scope
-        .as_ref()
-        .ok_or_else(|| Refusal::conflict("job_id", "この作業の作業依頼書がありません（R8.1）。"))?;
+    let scope = facts.scope.as_ref().ok_or_else(|| {
+        Refusal::conflict(
+            "job_id",
+            "この作業の作業依頼書がありません(仕様書 5(8)ア)。",
+        )
+    })?;
     scope.judge_day("inspected_on", c.inspected_on)?;
     if c.inspected_on > facts.today {
         return Err(Refusal::invalid(

@@ -11,7 +11,7 @@ fn an_open_question_blocks_approval() {
     assert_eq!(blocks_approval(&[Answered, Closed]), None);
     assert_eq!(
         blocks_approval(&[Open, Answered, Open]).unwrap(),
-        "未回答の疑義が2件あります。疑義を解消してから承認してください（R8.2）。"
+        "未回答の疑義が2件あります。疑義を解消してから承認してください(仕様書 5(8)イ)。"
     );
 }
 
@@ -132,7 +132,7 @@ fn work_needs_the_latest_version_approved() {
     let why = may_record_work(v(2, Draft), InProgress).unwrap_err().0;
     assert_eq!(
         why,
-        "最新の作業手順書（第2版）は「作成中」で、承認されていません。本市の承認を得てから作業してください（R8.2）。"
+        "最新の作業手順書（第2版）は「作成中」で、承認されていません。本市の承認を得てから作業してください(仕様書 5(8)イ)。"
     );
     assert!(may_record_work(v(1, Submitted), Issued).is_err());
     for s in [Issued, Reported, Accepted, Cancelled] {
