@@ -123,9 +123,6 @@ pub fn href(entity: Entity, id: &str) -> Option<String> {
 /// The actor of an entry in Japanese: a person by name, the system, or a command run on
 /// the server.
 pub fn actor_label(actor: &str, ctx: &AuditContext) -> String {
-    if actor == "system" {
-        return "システム".into();
-    }
     if let Some(name) = actor.strip_prefix("cli:") {
         return match ctx.name_of_login(name) {
             Some(n) => format!("{n}(サーバーでの操作)"),
@@ -133,6 +130,7 @@ pub fn actor_label(actor: &str, ctx: &AuditContext) -> String {
         };
     }
     ctx.name_of_login(actor)
+        .or_else(|| crate::people::system_actor_label(actor))
         .map_or_else(|| actor.to_string(), str::to_string)
 }
 

@@ -28,7 +28,7 @@ pub async fn list(
         .app
         .audit_trail(&user.actor(), None, q.list.page_request())
         .await?;
-    let entries = shown(&state, &page.items).await?;
+    let entries = shown(&state, &user, &page.items).await?;
     let verify = if q.verify.is_some() {
         match state.app.verify_audit(&user.actor()).await? {
             Ok(r) => {

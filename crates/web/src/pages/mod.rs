@@ -352,7 +352,7 @@ impl IntoResponse for PageError {
             _ => "エラーが発生しました",
         };
         let ctx = minijinja::Value::from(minijinja::value::Serde(
-            json!({"title": title, "message": self.0.message, "me": null, "flash": null, "error": null}),
+            json!({"title": title, "message": self.0.message, "status": self.0.status.as_u16(), "me": null, "flash": null, "error": null}),
         ));
         let retry = self.0.retry_header();
         let mut response = match render("error.html", ctx) {
@@ -415,20 +415,69 @@ pub async fn history(
     id: impl ToString,
 ) -> Result<Vec<Value>, PageError> {
     let entries = state.app.history_of(&user.actor(), entity, id).await?;
-    shown(state, &entries).await
+    shown(state, user, &entries).await
 }
 
 /// Audit entries already read under the user's rights, in plain Japanese for the
-/// `history` macro and the audit page.
+/// `history` macro and the audit page; a record the user may not open is named, unlinked.
 pub async fn shown(
     state: &AppState,
+    user: &PageUser,
     entries: &[jukiops_domain::audit::AuditEntry],
 ) -> Result<Vec<Value>, PageError> {
     let shown = state.app.shown(entries).await?;
     Ok(shown
         .iter()
-        .map(|e| serde_json::to_value(e).unwrap_or(Value::Null))
+        .map(|e| {
+            let mut v = serde_json::to_value(e).unwrap_or(Value::Null);
+            unlink_closed(&mut v, user);
+            v
+        })
         .collect())
+}
+
+/// The sections whose pages need more than their menu entry says (records shown outside
+/// the menu's lists).
+const RECORD_SECTIONS: &[(&str, Action)] = &[("/visits", Action::ViewSchedule)];
+
+impl PageUser {
+    /// Whether the user may open the page at `href`, judged by the action its section of
+    /// the menu needs (a page outside the menu's sections is left to its own check).
+    pub fn may_open(&self, href: &str) -> bool {
+        let section = href
+            .split(['?', '#'])
+            .next()
+            .unwrap_or(href)
+            .splitn(3, '/')
+            .nth(1)
+            .map(|s| format!("/{s}"));
+        let Some(section) = section.filter(|s| s != "/") else {
+            return true;
+        };
+        NAV.iter()
+            .map(|(h, _, a)| (*h, *a))
+            .chain(RECORD_SECTIONS.iter().copied())
+            .find(|(h, _)| *h == section)
+            .is_none_or(|(_, action)| self.may(action))
+    }
+}
+
+/// Drops every `href` under `v` that `user` may not open, keeping the text.
+fn unlink_closed(v: &mut Value, user: &PageUser) {
+    match v {
+        Value::Object(map) => {
+            if map
+                .get("href")
+                .and_then(Value::as_str)
+                .is_some_and(|h| !user.may_open(h))
+            {
+                map.remove("href");
+            }
+            map.values_mut().for_each(|x| unlink_closed(x, user));
+        }
+        Value::Array(items) => items.iter_mut().for_each(|x| unlink_closed(x, user)),
+        _ => {}
+    }
 }
 
 pub fn page_value<T: serde::Serialize>(p: &jukiops_store::Page<T>) -> Value {

@@ -334,7 +334,7 @@ pub(super) async fn show_page(
             .join("\n")
     });
     let history = state.app.request_history(&user.actor(), id).await?;
-    let history = super::shown(state, &history).await?;
+    let history = super::shown(state, user, &history).await?;
     let mut ctx = json!({
         "history": history,
         "procedure_attachments": p.procedure_attachments, "evidence": p.evidence,
