@@ -448,7 +448,7 @@ impl PageUser {
             .split(['?', '#'])
             .next()
             .unwrap_or(href)
-            .splitn(3, '/')
+            .split('/')
             .nth(1)
             .map(|s| format!("/{s}"));
         let Some(section) = section.filter(|s| s != "/") else {
