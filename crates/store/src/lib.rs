@@ -49,12 +49,12 @@ pub use jobs::{
     JobRotations, JobTerminal, LastRotation, Notice, NoticeDetail, NoticeFilter, Rotation, Waiver,
 };
 pub use jukiops_domain::people::{Actor, Authorized};
-pub use mail::MailRecipient;
 pub use list_sql::{ListWhere, list_where};
+pub use mail::MailRecipient;
 pub use page::{Page, PageRequest};
 pub use requests::{
-    AwaitingJob, Procedure, Question, Report, RequestJob, TargetTerminal, WorkRecord, WorkRequest,
-    WorkRequestSummary, WORK_REQUEST_LIST,
+    AwaitingJob, Procedure, Question, Report, RequestJob, TargetTerminal, WORK_REQUEST_LIST,
+    WorkRecord, WorkRequest, WorkRequestSummary,
 };
 pub use schedule::{
     OffHours, Permit, PersonRef, PlanAbout, PlanSummary, Rules, SavedPlan, ScheduleFilter, Visit,

@@ -59,7 +59,11 @@ pub static TOUCH_PANEL_LIST: ListSpec = ListSpec {
         Column::sortable("serial", "製造番号", "p.serial"),
         Column::sortable("model", "機種", "p.model"),
         Column::sortable("status", "状態", "p.status").shown_as("status_label"),
-        Column::sortable("terminal_asset_number", "接続先の統合端末", "t.asset_number"),
+        Column::sortable(
+            "terminal_asset_number",
+            "接続先の統合端末",
+            "t.asset_number",
+        ),
         Column::sortable("site_name", "拠点", "s.name"),
     ],
     search: &[

@@ -5,13 +5,13 @@
 
 use jukiops_domain::audit::{AuditAction, Entity};
 use jukiops_domain::jobs::{JobStatus, JobVerb};
+use jukiops_domain::listing::{
+    Column, Filter, FilterKind, ListRequest, ListSpec, Searched, SqlValue, choices, shorten,
+};
 use jukiops_domain::people::Authorized;
 use jukiops_domain::requests::{
     IssueFacts, JobMove, WorkRequestDraft, WorkRequestStatus, WorkRequestVerb, job_moves,
     judge_issue, work_request_transition,
-};
-use jukiops_domain::listing::{
-    Column, Filter, FilterKind, ListRequest, ListSpec, Searched, SqlValue, choices, shorten,
 };
 use serde::Serialize;
 use serde_json::json;
