@@ -103,3 +103,37 @@ pub fn audit_view(e: &AuditEntry) -> Value {
         "action_label": entity.and_then(|x| x.action_label(&e.action)).unwrap_or(&e.action),
         "changes": changes})
 }
+
+/// What an action code reads as, whichever kind of record it was done to.
+pub fn action_label(code: &str) -> String {
+    Entity::ALL
+        .iter()
+        .find_map(|e| e.action_label(code))
+        .map_or_else(|| code.to_string(), str::to_string)
+}
+
+/// An audit entry as a row of the audit list's export: the time in Japan, labels, and the
+/// changes on one line each.
+pub fn audit_row(e: &AuditEntry) -> Value {
+    let mut v = audit_view(e);
+    let changes: Vec<String> = v["changes"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|c| {
+            format!(
+                "{}: {} → {}",
+                c["label"].as_str().unwrap_or_default(),
+                c["before"].as_str().unwrap_or_default(),
+                c["after"].as_str().unwrap_or_default()
+            )
+        })
+        .collect();
+    let at = jukiops_domain::time::from_db(&e.at)
+        .map_or_else(|| e.at.clone(), jukiops_domain::time::display_jst);
+    if let Some(o) = v.as_object_mut() {
+        o.insert("at_jst".into(), json!(at));
+        o.insert("changes_text".into(), json!(changes.join("\n")));
+    }
+    v
+}
