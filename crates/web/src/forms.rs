@@ -137,3 +137,23 @@ pub fn audit_row(e: &AuditEntry) -> Value {
     }
     v
 }
+
+/// An account as a row of the export: its state and second factor in words, the time of
+/// its registration in Japan time.
+pub fn user_row(u: &jukiops_store::User) -> Value {
+    let mut v = with_labels(serde_json::to_value(u).unwrap_or(Value::Null));
+    if let Some(o) = v.as_object_mut() {
+        let state = if u.disabled { "無効" } else { "有効" };
+        o.insert("state_label".into(), json!(state));
+        let factor = if u.second_factor {
+            "登録済み"
+        } else {
+            "未登録"
+        };
+        o.insert("second_factor_label".into(), json!(factor));
+        let at = jukiops_domain::time::from_db(&u.created_at)
+            .map_or_else(|| u.created_at.clone(), jukiops_domain::time::display_jst);
+        o.insert("created_at_jst".into(), json!(at));
+    }
+    v
+}
