@@ -16,6 +16,7 @@ pub mod contract;
 pub mod inbox;
 pub mod inspections;
 pub mod jobs;
+pub mod lists;
 pub mod mail;
 pub mod notices;
 pub mod off_hours;

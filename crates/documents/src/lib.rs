@@ -1,6 +1,7 @@
 //! The documents jukiops hands to people: Excel workbooks now (the all-site plan), Word
 //! reports later. Pure writers: domain values in, file bytes out.
 
+pub mod list_xlsx;
 pub mod plan_xlsx;
 
 /// A document could not be written.

@@ -21,6 +21,7 @@ pub mod glossary;
 pub mod inbox;
 pub mod inventory;
 pub mod jobs;
+pub mod listing;
 pub mod mail;
 pub mod people;
 pub mod planner;

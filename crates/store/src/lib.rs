@@ -19,6 +19,7 @@ mod error;
 mod inbox;
 mod jobs;
 mod list_cache;
+mod list_sql;
 mod mail;
 mod page;
 pub mod password;
@@ -38,7 +39,7 @@ mod writer;
 pub use accounts::{ApiToken, LoginAttempt, NewApiToken, Session, Throttle, TokenUse};
 pub use approvals::StandIn;
 pub use attachments::{Attachment, AttachmentFile};
-pub use audit::{AuditHead, VerifyReport};
+pub use audit::{AUDIT_LIST, AuditHead, VerifyReport};
 pub use calendar::CalendarOverride;
 pub use change::Change;
 pub use error::StoreError;
@@ -48,24 +49,25 @@ pub use jobs::{
     JobRotations, JobTerminal, LastRotation, Notice, NoticeDetail, NoticeFilter, Rotation, Waiver,
 };
 pub use jukiops_domain::people::{Actor, Authorized};
+pub use list_sql::{ListWhere, list_where};
 pub use mail::MailRecipient;
 pub use page::{Page, PageRequest};
 pub use requests::{
-    AwaitingJob, Procedure, Question, Report, RequestJob, TargetTerminal, WorkRecord, WorkRequest,
-    WorkRequestSummary,
+    AwaitingJob, Procedure, Question, Report, RequestJob, TargetTerminal, WORK_REQUEST_LIST,
+    WorkRecord, WorkRequest, WorkRequestSummary,
 };
 pub use schedule::{
     OffHours, Permit, PersonRef, PlanAbout, PlanSummary, Rules, SavedPlan, ScheduleFilter, Visit,
     VisitQuery, VisitTerminal,
 };
 pub use second_factors::SecondFactorRow;
-pub use sites::Site;
+pub use sites::{SITE_LIST, Site};
 pub use terminal_list::TerminalPageJson;
 pub use terminals::{
     AssetEvent, ImportMode, ImportReport, ImportedRow, Terminal, TerminalFilter, TerminalPatch,
 };
-pub use touch_panels::TouchPanel;
-pub use users::{NewUser, User, UserPatch};
+pub use touch_panels::{TOUCH_PANEL_LIST, TouchPanel};
+pub use users::{NewUser, USER_LIST, User, UserPatch};
 pub use work_log::{WorkLogEntry, WorkLogFilter};
 
 use sqlx::any::{AnyPoolOptions, install_default_drivers};

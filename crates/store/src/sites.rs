@@ -9,6 +9,8 @@ use serde_json::{Value, json};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
+use jukiops_domain::listing::{Column, ListRequest, ListSpec, Searched};
+
 use crate::sql;
 use crate::{Change, Page, PageRequest, Store, StoreError};
 
@@ -47,7 +49,36 @@ fn snapshot(d: &SiteDraft) -> Value {
     json!({"code": d.code, "name": d.name, "postal_code": d.postal_code, "address": d.address, "lat": d.lat, "lon": d.lon})
 }
 
+/// The list of sites: searched by code, name and address.
+pub static SITE_LIST: ListSpec = ListSpec {
+    name: "sites",
+    title: "拠点",
+    columns: &[
+        Column::sortable("code", "拠点コード", "s.code"),
+        Column::sortable("name", "拠点名", "s.name"),
+        Column::sortable("postal_code", "郵便番号", "s.postal_code"),
+        Column::sortable("address", "所在地", "s.address"),
+        Column::sortable("terminal_count", "統合端末", "terminal_count"),
+        Column::plain("needs_entry_permit", "入館許可"),
+    ],
+    search: &[
+        Searched::code("s.code"),
+        Searched::text("s.name"),
+        Searched::text("s.address"),
+    ],
+    filters: &[],
+    default_sort: "code",
+    default_desc: false,
+    tie_break: "s.id",
+};
+
 impl Store {
+    /// The sites the list tools ask for.
+    pub async fn site_list(&self, req: &ListRequest) -> Result<Page<Site>, StoreError> {
+        self.list_page(COLUMNS, "FROM sites s", &[], req, |r| Ok(site_row(r)?))
+            .await
+    }
+
     pub async fn sites(&self, req: PageRequest) -> Result<Page<Site>, StoreError> {
         let rows = sqlx::query(sql(format!(
             "SELECT {COLUMNS} FROM sites s ORDER BY s.code LIMIT $1 OFFSET $2"

@@ -12,6 +12,10 @@ use serde_json::{Value, json};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
+use jukiops_domain::listing::{
+    Column, Filter, FilterKind, ListRequest, ListSpec, Searched, choices,
+};
+
 use crate::sql;
 use crate::terminals::record_event;
 use crate::{Change, Page, PageRequest, Store, StoreError};
@@ -46,7 +50,53 @@ fn panel_row(r: &AnyRow) -> Result<TouchPanel, sqlx::Error> {
     })
 }
 
+/// The list of touch panels: searched by asset number, serial, model, terminal and site.
+pub static TOUCH_PANEL_LIST: ListSpec = ListSpec {
+    name: "touch-panels",
+    title: "タッチパネル",
+    columns: &[
+        Column::sortable("asset_number", "資産番号", "p.asset_number"),
+        Column::sortable("serial", "製造番号", "p.serial"),
+        Column::sortable("model", "機種", "p.model"),
+        Column::sortable("status", "状態", "p.status").shown_as("status_label"),
+        Column::sortable(
+            "terminal_asset_number",
+            "接続先の統合端末",
+            "t.asset_number",
+        ),
+        Column::sortable("site_name", "拠点", "s.name"),
+    ],
+    search: &[
+        Searched::code("p.asset_number"),
+        Searched::code("p.serial"),
+        Searched::code("p.model"),
+        Searched::code("t.asset_number"),
+        Searched::text("s.name"),
+    ],
+    filters: &[Filter {
+        key: "status",
+        label: "状態",
+        sql: "p.status",
+        kind: FilterKind::Choice(choices::<AssetStatus>),
+    }],
+    default_sort: "asset_number",
+    default_desc: false,
+    tie_break: "p.id",
+};
+
 impl Store {
+    /// The touch panels the list tools ask for.
+    pub async fn touch_panel_list(
+        &self,
+        req: &ListRequest,
+    ) -> Result<Page<TouchPanel>, StoreError> {
+        let (columns, from) = COLUMNS.split_once(" FROM ").unwrap_or((COLUMNS, ""));
+        self.list_page(columns, &format!("FROM {from}"), &[], req, |r| {
+            Ok(panel_row(r)?)
+        })
+        .await
+    }
+
     pub async fn touch_panels(&self, req: PageRequest) -> Result<Page<TouchPanel>, StoreError> {
         let rows = sqlx::query(sql(format!(
             "SELECT {COLUMNS} ORDER BY p.asset_number LIMIT $1 OFFSET $2"

@@ -8,6 +8,10 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 
 use crate::accounts::end_credentials;
+use jukiops_domain::listing::{
+    Column, Filter, FilterKind, ListRequest, ListSpec, Searched, choices,
+};
+
 use crate::sql;
 use crate::{Page, PageRequest, Store, StoreError};
 
@@ -107,7 +111,53 @@ async fn user_in(conn: &mut sqlx::AnyConnection, id: i64) -> Result<User, StoreE
     Ok(user_row(&r)?)
 }
 
+/// The list of accounts: searched by sign-in ID, name, post and address.
+pub static USER_LIST: ListSpec = ListSpec {
+    name: "users",
+    title: "利用者",
+    columns: &[
+        Column::sortable("username", "ログインID", "u.username"),
+        Column::sortable("display_name", "氏名", "u.display_name"),
+        Column::sortable("role", "ロール", "u.role").shown_as("role_label"),
+        Column::sortable("disabled", "状態", "u.disabled").shown_as("state_label"),
+        Column::plain("second_factor", "二要素認証").shown_as("second_factor_label"),
+        Column::sortable("created_at", "登録日時", "u.created_at").shown_as("created_at_jst"),
+    ],
+    search: &[
+        Searched::code("u.username"),
+        Searched::text("u.display_name"),
+        Searched::text("u.post"),
+        Searched::code("u.email"),
+    ],
+    filters: &[Filter {
+        key: "role",
+        label: "ロール",
+        sql: "u.role",
+        kind: FilterKind::Choice(choices::<Role>),
+    }],
+    default_sort: "username",
+    default_desc: false,
+    tie_break: "u.id",
+};
+
 impl Store {
+    /// The accounts the list tools ask for, each marked `locked` as in [`Store::users`].
+    pub async fn user_list(
+        &self,
+        req: &ListRequest,
+        window: chrono::Duration,
+        limit: i64,
+    ) -> Result<Page<User>, StoreError> {
+        let mut page = self
+            .list_page(USER_COLUMNS, "FROM users u", &[], req, |r| Ok(user_row(r)?))
+            .await?;
+        let locked = self.locked_accounts(window, limit).await?;
+        for u in &mut page.items {
+            u.locked = locked.contains(&u.username);
+        }
+        Ok(page)
+    }
+
     /// A page of accounts, each marked `locked` when its name has `limit` failed sign-ins or
     /// more within the last `window`.
     pub async fn users(

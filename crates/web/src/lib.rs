@@ -9,6 +9,7 @@ mod error;
 mod extract;
 mod forms;
 mod layers;
+mod lists;
 mod pages;
 mod templates;
 

@@ -25,7 +25,7 @@ const WALK: Duration = Duration::from_secs(900);
 
 /// What Japanese users write in Latin letters, as the demo's data and the pages show it.
 const LATIN_WORDS: &[&str] = &[
-    "J-LIS", "LIS", "OS", "USB", "CSV", "PDF", "ID", "Excel", "Word", "PC", "LAN", "QR", "TOTP",
+    "J-LIS", "LIS", "OS", "USB", "CSV", "PDF", "ID", "API", "Excel", "Word", "PC", "LAN", "QR", "TOTP",
     // The demo terminals' model name (ESPRIMO D588/V) as the inventory records it.
     "ESPRIMO",
     // A site code of the built-in contract (菊水分庁舎), as the contract file writes it.

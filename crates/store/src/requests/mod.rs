@@ -15,4 +15,6 @@ pub use procedures::Procedure;
 pub use questions::Question;
 pub use records::WorkRecord;
 pub use reports::Report;
-pub use work_requests::{AwaitingJob, RequestJob, TargetTerminal, WorkRequest, WorkRequestSummary};
+pub use work_requests::{
+    AwaitingJob, RequestJob, TargetTerminal, WORK_REQUEST_LIST, WorkRequest, WorkRequestSummary,
+};

@@ -5,6 +5,9 @@
 
 use jukiops_domain::audit::{AuditAction, Entity};
 use jukiops_domain::jobs::{JobStatus, JobVerb};
+use jukiops_domain::listing::{
+    Column, Filter, FilterKind, ListRequest, ListSpec, Searched, SqlValue, choices, shorten,
+};
 use jukiops_domain::people::Authorized;
 use jukiops_domain::requests::{
     IssueFacts, JobMove, WorkRequestDraft, WorkRequestStatus, WorkRequestVerb, job_moves,
@@ -42,7 +45,55 @@ pub struct WorkRequestSummary {
     pub status: WorkRequestStatus,
     pub status_label: String,
     pub combined: bool,
+    /// The first line of the request's contents, shortened: what the list shows as 件名.
+    pub subject: String,
 }
+
+/// The year's requests as a list: searched by number and contents, filtered by status
+/// and date of issue.
+pub static WORK_REQUEST_LIST: ListSpec = ListSpec {
+    name: "requests",
+    title: "作業依頼書",
+    columns: &[
+        Column::sortable("request_number", "番号", "w.request_number"),
+        Column::sortable("subject", "件名・概要", "w.contents"),
+        Column::sortable("issued_on", "発行日", "w.issued_on"),
+        Column::sortable("period_from", "作業期間(開始)", "w.period_from"),
+        Column::sortable("period_to", "作業期間(終了)", "w.period_to"),
+        Column::sortable("status", "状態", "w.status").shown_as("status_label"),
+        Column::plain("combined", "同時実施"),
+    ],
+    search: &[
+        Searched::code("w.request_number"),
+        Searched::text("w.contents"),
+    ],
+    filters: &[
+        Filter {
+            key: "status",
+            label: "状態",
+            sql: "w.status",
+            kind: FilterKind::Choice(choices::<WorkRequestStatus>),
+        },
+        Filter {
+            key: "issued_from",
+            label: "発行日(から)",
+            sql: "w.issued_on",
+            kind: FilterKind::DateFrom,
+        },
+        Filter {
+            key: "issued_to",
+            label: "発行日(まで)",
+            sql: "w.issued_on",
+            kind: FilterKind::DateTo,
+        },
+    ],
+    default_sort: "issued_on",
+    default_desc: true,
+    tie_break: "w.id",
+};
+
+/// How many characters of the contents the subject keeps.
+const SUBJECT_CHARS: usize = 40;
 
 /// A request with its jobs and sites.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -87,6 +138,7 @@ fn summary(r: &AnyRow, combined: bool) -> Result<WorkRequestSummary, StoreError>
         status,
         status_label: status.label_ja().into(),
         combined,
+        subject: shorten(&r.try_get::<String, _>("contents")?, SUBJECT_CHARS),
     })
 }
 
@@ -251,6 +303,22 @@ impl Store {
         ch.audit(Entity::WorkRequest, id, AuditAction::Create, &changes);
         ch.commit().await?;
         Ok(id)
+    }
+
+    /// The year's requests the list tools ask for.
+    pub async fn work_request_list(
+        &self,
+        req: &ListRequest,
+    ) -> Result<Page<WorkRequestSummary>, StoreError> {
+        let contract = self.contract_id()?;
+        self.list_page(
+            "w.*, (SELECT COUNT(*) FROM work_request_jobs j WHERE j.request_id = w.id) AS jobs",
+            "FROM work_requests w",
+            &[("w.contract_id = {}", SqlValue::Int(contract))],
+            req,
+            |r| summary(r, r.try_get::<i64, _>("jobs")? > 1),
+        )
+        .await
     }
 
     /// The year's requests, newest first.

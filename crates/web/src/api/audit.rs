@@ -1,11 +1,15 @@
 //! The audit trail (R8.5) over the API; thin handlers over [`jukiops_app::audit`].
 
+use crate::error::ApiResult;
+use crate::lists::{self, ListParamsDoc};
 use axum::Json;
 use axum::extract::State;
+use axum::response::Response;
 use jukiops_domain::audit::{AuditEntry, Entity};
+use jukiops_domain::listing::ListParams;
 use jukiops_domain::people::Action;
 use jukiops_store::Page;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -15,32 +19,29 @@ use crate::access::{Needs, Source};
 use crate::auth::CurrentUser;
 use crate::extract::{Path, Query};
 
-#[derive(Debug, Deserialize, utoipa::IntoParams)]
-pub struct AuditQuery {
-    /// 対象の種類(site, terminal, touch_panel, user, api_token ...)
-    pub entity: Option<String>,
-    pub page: Option<u32>,
-    pub per_page: Option<u32>,
-}
-
-/// The whole audit trail, newest first.
-#[utoipa::path(get, path = "/api/v1/audit", tag = "audit", extensions(("x-jukiops-action" = json!(Action::ViewAudit))), params(AuditQuery), responses((status = 200, body = Page<AuditEntry>), (status = 403, body = crate::error::Problem)))]
+/// The whole audit trail, newest first, with the list tools: filtered by person (`actor`),
+/// kind of record (`entity`), action (`action`) and dates in Japan time (`from`, `to`).
+#[utoipa::path(get, path = "/api/v1/audit", tag = "audit", extensions(("x-jukiops-action" = json!(Action::ViewAudit))),
+    params(ListParamsDoc,
+        ("actor" = Option<String>, Query, description = "実行者のログインID"),
+        ("entity" = Option<String>, Query, description = "対象の種類(site, terminal, work_request など)"),
+        ("action" = Option<String>, Query, description = "操作のコード(create, update, issue など)"),
+        ("from" = Option<String>, Query, description = "この日(日本時間、YYYY-MM-DD)以降の記録"),
+        ("to" = Option<String>, Query, description = "この日(日本時間、YYYY-MM-DD)までの記録")),
+    responses((status = 200, description = "監査記録(検索: 対象の番号・変更内容。並べ替え: seq, at, actor, entity, action)", content((Page<AuditEntry> = "application/json"), (String = "text/csv"), (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
+        (status = 403, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 pub async fn list(
     State(state): State<AppState>,
     user: CurrentUser,
-    Query(q): Query<AuditQuery>,
-) -> JsonResult<Page<AuditEntry>> {
-    let req = Paging {
-        page: q.page,
-        per_page: q.per_page,
-    }
-    .request();
-    Ok(Json(
-        state
-            .app
-            .audit_trail(&user.actor(), q.entity.as_deref(), req)
-            .await?,
-    ))
+    Query(p): Query<ListParams>,
+) -> ApiResult<Response> {
+    let listed = state.app.audit_list(&user.actor(), &p).await?;
+    let rows = if listed.request.format.is_some() {
+        crate::forms::audit_rows(&state, &listed.page.items).await?
+    } else {
+        Default::default()
+    };
+    lists::api_answer(listed, |e| rows.get(&e.seq).cloned().unwrap_or_default())
 }
 
 /// The history of one entity, oldest first (readable by whoever may read the entity).

@@ -15,22 +15,31 @@ use jukiops_store::{Page, WorkRequestSummary};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use super::JsonResult;
 use super::json::ApiJson;
-use super::{JsonResult, Paging};
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::error::ApiResult;
 use crate::extract::{Path, Query};
+use crate::lists::{self, ListParamsDoc};
+use axum::response::Response;
+use jukiops_domain::listing::ListParams;
 
-#[utoipa::path(get, path = "/api/v1/requests", tag = "requests", extensions(("x-jukiops-action" = json!(Action::ViewJobs))), params(Paging), responses((status = 200, body = Page<WorkRequestSummary>)))]
+#[utoipa::path(get, path = "/api/v1/requests", tag = "requests", extensions(("x-jukiops-action" = json!(Action::ViewJobs))), params(ListParamsDoc,
+        ("status" = Option<String>, Query, description = "状態で絞り込み(issued, completed など状態のコード)"),
+        ("issued_from" = Option<String>, Query, description = "発行日がこの日以降(YYYY-MM-DD)"),
+        ("issued_to" = Option<String>, Query, description = "発行日がこの日以前(YYYY-MM-DD)")),
+    responses((status = 200, description = "作業依頼書の一覧(検索: 番号・依頼内容。並べ替え: request_number, subject, issued_on, period_from, period_to, status)", content((Page<WorkRequestSummary> = "application/json"), (String = "text/csv"), (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
+        (status = 403, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 pub async fn list(
     State(state): State<AppState>,
     user: CurrentUser,
-    Query(p): Query<Paging>,
-) -> JsonResult<Page<WorkRequestSummary>> {
-    Ok(Json(
-        state.app.work_requests(&user.actor(), p.request()).await?,
-    ))
+    Query(p): Query<ListParams>,
+) -> ApiResult<Response> {
+    lists::api_answer(
+        state.app.work_request_list(&user.actor(), &p).await?,
+        lists::plain_row,
+    )
 }
 
 /// Issues a 作業依頼書 (本市担当者) for one job, or several done in one visit with the

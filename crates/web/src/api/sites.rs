@@ -9,20 +9,28 @@ use jukiops_store::{Page, Site};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use super::JsonResult;
 use super::json::ApiJson;
-use super::{JsonResult, Paging};
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::error::ApiResult;
 use crate::extract::{Path, Query};
+use crate::lists::{self, ListParamsDoc};
+use axum::response::Response;
+use jukiops_domain::listing::ListParams;
 
-#[utoipa::path(get, path = "/api/v1/sites", tag = "inventory", extensions(("x-jukiops-action" = json!(Action::ViewInventory))), params(Paging), responses((status = 200, body = Page<Site>), (status = 403, body = crate::error::Problem)))]
+#[utoipa::path(get, path = "/api/v1/sites", tag = "inventory", extensions(("x-jukiops-action" = json!(Action::ViewInventory))), params(ListParamsDoc),
+    responses((status = 200, description = "拠点の一覧(検索: 拠点コード・拠点名・所在地。並べ替え: code, name, postal_code, address, terminal_count)", content((Page<Site> = "application/json"), (String = "text/csv"), (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
+        (status = 403, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 pub async fn list(
     State(state): State<AppState>,
     user: CurrentUser,
-    Query(p): Query<Paging>,
-) -> JsonResult<Page<Site>> {
-    Ok(Json(state.app.sites(&user.actor(), p.request()).await?))
+    Query(p): Query<ListParams>,
+) -> ApiResult<Response> {
+    lists::api_answer(
+        state.app.site_list(&user.actor(), &p).await?,
+        lists::labelled_row,
+    )
 }
 
 #[utoipa::path(post, path = "/api/v1/sites", tag = "inventory", extensions(("x-jukiops-action" = json!(Action::EditInventory))), request_body = SiteInput,

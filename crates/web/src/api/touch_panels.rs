@@ -10,22 +10,29 @@ use serde::Deserialize;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use super::JsonResult;
 use super::json::ApiJson;
-use super::{JsonResult, Paging};
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::error::ApiResult;
 use crate::extract::{Path, Query};
+use crate::lists::{self, ListParamsDoc};
+use axum::response::Response;
+use jukiops_domain::listing::ListParams;
 
-#[utoipa::path(get, path = "/api/v1/touch-panels", tag = "inventory", extensions(("x-jukiops-action" = json!(Action::ViewInventory))), params(Paging), responses((status = 200, body = Page<TouchPanel>)))]
+#[utoipa::path(get, path = "/api/v1/touch-panels", tag = "inventory", extensions(("x-jukiops-action" = json!(Action::ViewInventory))), params(ListParamsDoc,
+        ("status" = Option<String>, Query, description = "状態で絞り込み(in_service, spare, under_repair, retired)")),
+    responses((status = 200, description = "タッチパネルの一覧(検索: 資産番号・製造番号・機種・統合端末・拠点名。並べ替え: asset_number, serial, model, status, terminal_asset_number, site_name)", content((Page<TouchPanel> = "application/json"), (String = "text/csv"), (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
+        (status = 403, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 pub async fn list(
     State(state): State<AppState>,
     user: CurrentUser,
-    Query(p): Query<Paging>,
-) -> JsonResult<Page<TouchPanel>> {
-    Ok(Json(
-        state.app.touch_panels(&user.actor(), p.request()).await?,
-    ))
+    Query(p): Query<ListParams>,
+) -> ApiResult<Response> {
+    lists::api_answer(
+        state.app.touch_panel_list(&user.actor(), &p).await?,
+        lists::labelled_row,
+    )
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]

@@ -10,20 +10,29 @@ use jukiops_store::{Page, StandIn, User};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use super::JsonResult;
 use super::json::ApiJson;
-use super::{JsonResult, Paging};
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::error::ApiResult;
 use crate::extract::{Path, Query};
+use crate::lists::{self, ListParamsDoc};
+use axum::response::Response;
+use jukiops_domain::listing::ListParams;
 
-#[utoipa::path(get, path = "/api/v1/users", extensions(("x-jukiops-action" = json!(Action::ViewUsers))), tag = "users", params(Paging), responses((status = 200, body = Page<User>), (status = 403, body = crate::error::Problem)))]
+#[utoipa::path(get, path = "/api/v1/users", extensions(("x-jukiops-action" = json!(Action::ViewUsers))), tag = "users", params(ListParamsDoc,
+        ("role" = Option<String>, Query, description = "ロールで絞り込み(city_staff, contractor_lead, contractor_worker, security_officer, auditor, admin)")),
+    responses((status = 200, description = "利用者の一覧(検索: ログインID・氏名・職・メールアドレス。並べ替え: username, display_name, role, disabled, created_at)", content((Page<User> = "application/json"), (String = "text/csv"), (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
+        (status = 403, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 pub async fn list(
     State(state): State<AppState>,
     user: CurrentUser,
-    Query(p): Query<Paging>,
-) -> JsonResult<Page<User>> {
-    Ok(Json(state.app.users(&user.actor(), p.request()).await?))
+    Query(p): Query<ListParams>,
+) -> ApiResult<Response> {
+    lists::api_answer(
+        state.app.user_list(&user.actor(), &p).await?,
+        crate::forms::user_row,
+    )
 }
 
 #[utoipa::path(post, path = "/api/v1/users", extensions(("x-jukiops-action" = json!(Action::ManageUsers))), tag = "users", request_body = NewUserInput,

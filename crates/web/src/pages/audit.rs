@@ -3,33 +3,67 @@
 use super::extract::Query;
 use axum::extract::State;
 use axum::response::IntoResponse;
+use jukiops_domain::listing::ListParams;
 use jukiops_domain::people::Action;
-use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::PageRoutes;
-use super::{ListQuery, PageResult, PageUser, page_value, shown};
+use super::{PageResult, PageUser, page_value, shown};
 use crate::AppState;
+use crate::forms::{action_label, audit_rows};
+use crate::lists;
 use crate::templates::render;
 
-#[derive(Debug, Deserialize)]
-pub struct AuditQuery {
-    pub verify: Option<String>,
-    #[serde(flatten)]
-    pub list: ListQuery,
-}
-
+/// The audit trail with its filters (person, kind of record, action, dates in Japan time);
+/// `?verify=1` also walks the hash chain.
 pub async fn list(
     State(state): State<AppState>,
     user: PageUser,
-    Query(q): Query<AuditQuery>,
+    Query(q): Query<ListParams>,
 ) -> PageResult {
-    let page = state
-        .app
-        .audit_trail(&user.actor(), None, q.list.page_request())
-        .await?;
+    let listed = state.app.audit_list(&user.actor(), &q).await?;
+    if listed.request.format.is_some() {
+        let rows = audit_rows(&state, &listed.page.items).await?;
+        if let Some(export) =
+            lists::export_if_asked(&listed, |e| rows.get(&e.seq).cloned().unwrap_or_default())
+        {
+            return Ok(export?);
+        }
+    }
+    let (actors, actions) = state.app.audit_choices(&user.actor()).await?;
+    let names = state.app.person_names().await?;
+    let options: lists::Options = vec![
+        (
+            "actor",
+            actors
+                .into_iter()
+                .map(|a| {
+                    let label = names
+                        .get(&a)
+                        .map(|n| format!("{n}({a})"))
+                        .or_else(|| {
+                            jukiops_domain::people::system_actor_label(&a).map(str::to_string)
+                        })
+                        .unwrap_or_else(|| a.clone());
+                    (a, label)
+                })
+                .collect(),
+        ),
+        (
+            "action",
+            actions
+                .into_iter()
+                .map(|a| {
+                    let label = action_label(&a);
+                    (a, label)
+                })
+                .collect(),
+        ),
+    ];
+    let list = lists::view("/audit", &listed.request, &listed.page, &options);
+    let page = listed.page;
     let entries = shown(&state, &user, &page.items).await?;
-    let verify = if q.verify.is_some() {
+    let verify = if q.filters.contains_key("verify") {
         match state.app.verify_audit(&user.actor()).await? {
             Ok(r) => {
                 json!({"ok": true, "message": format!("改ざんは検出されませんでした({}件を検査)。", r.entries)})
@@ -39,7 +73,8 @@ pub async fn list(
     } else {
         Value::Null
     };
-    let ctx = json!({"page": page_value(&page), "entries": entries, "verify": verify});
+    let ctx =
+        json!({"page": page_value(&page), "list": list, "entries": entries, "verify": verify});
     Ok(render("audit.html", user.ctx("監査記録", ctx))?.into_response())
 }
 

@@ -20,9 +20,11 @@ use serde_json::{Value, json};
 
 use super::PageRoutes;
 use super::form::{Form, PageForm, Repeated, optional_id, post_redirect_get};
-use super::{ListQuery, PageResult, PageUser, merge};
+use super::{PageResult, PageUser, merge};
 use crate::AppState;
+use crate::lists;
 use crate::templates::render;
+use jukiops_domain::listing::ListParams;
 
 /// The City's form that issues a request.
 #[derive(Debug, Default, Deserialize, Serialize)]
@@ -260,7 +262,7 @@ impl PageForm for ReportForm {
 pub async fn list(
     State(state): State<AppState>,
     user: PageUser,
-    Query(q): Query<ListQuery>,
+    Query(q): Query<ListParams>,
 ) -> PageResult {
     list_page(&state, &user, q, StatusCode::OK, Value::Null).await
 }
@@ -268,12 +270,17 @@ pub async fn list(
 async fn list_page(
     state: &AppState,
     user: &PageUser,
-    q: ListQuery,
+    q: ListParams,
     status: StatusCode,
     extra: Value,
 ) -> PageResult {
     let actor = user.actor();
-    let page = state.app.work_requests(&actor, q.page_request()).await?;
+    let listed = state.app.work_request_list(&actor, &q).await?;
+    if let Some(export) = lists::export_if_asked(&listed, lists::plain_row) {
+        return Ok(export?);
+    }
+    let list = lists::view("/requests", &listed.request, &listed.page, &Vec::new());
+    let page = listed.page;
     let can_issue = user.may(Action::IssueRequests);
     let choices = if can_issue {
         state.app.issue_choices(&actor).await?
@@ -281,7 +288,7 @@ async fn list_page(
         IssueChoices::default()
     };
     let mut ctx = json!({
-        "requests": page.items, "page": {"total": page.total, "page": page.page, "pages": page.pages()},
+        "requests": page.items, "list": list,
         "can_issue": can_issue, "jobs": choices.jobs, "sites": choices.sites,
         "form": IssueForm::default().input(),
     });
@@ -304,7 +311,7 @@ pub async fn create(
         result.map_err(Into::into),
         |d| format!("/requests/{}", d.request.summary.id),
         &input,
-        |status, extra| list_page(&state, &user, ListQuery::default(), status, extra),
+        |status, extra| list_page(&state, &user, ListParams::default(), status, extra),
     )
     .await
 }

@@ -6,17 +6,18 @@ use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use jukiops_domain::audit::Entity;
 use jukiops_domain::inventory::{SiteDraft, SiteInput};
+use jukiops_domain::listing::ListParams;
 use jukiops_domain::people::Action;
 use jukiops_domain::{Checked, FieldErrors};
-use jukiops_store::PageRequest;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use super::PageRoutes;
 use super::extract::{Path, Query};
 use super::form::{Form, PageForm, post_redirect_get};
-use super::{ListQuery, PageResult, PageUser, history, merge, page_value};
+use super::{PageResult, PageUser, history, merge, page_value};
 use crate::AppState;
+use crate::lists;
 use crate::templates::render;
 
 /// The site form: coordinates arrive as text and become numbers in [`Checked`].
@@ -70,21 +71,25 @@ impl Checked<SiteDraft> for &SiteForm {
 pub async fn list(
     State(state): State<AppState>,
     user: PageUser,
-    Query(q): Query<ListQuery>,
+    Query(q): Query<ListParams>,
 ) -> PageResult {
     let extra = json!({"form": SiteForm::default()});
-    list_page(&state, &user, q.page_request(), StatusCode::OK, extra).await
+    list_page(&state, &user, q, StatusCode::OK, extra).await
 }
 
 async fn list_page(
     state: &AppState,
     user: &PageUser,
-    req: PageRequest,
+    params: ListParams,
     status: StatusCode,
     extra: Value,
 ) -> PageResult {
-    let page = state.app.sites(&user.actor(), req).await?;
-    let mut ctx = json!({"page": page_value(&page), "can_edit": user.may(Action::EditInventory)});
+    let listed = state.app.site_list(&user.actor(), &params).await?;
+    if let Some(export) = lists::export_if_asked(&listed, lists::labelled_row) {
+        return Ok(export?);
+    }
+    let list = lists::view("/sites", &listed.request, &listed.page, &Vec::new());
+    let mut ctx = json!({"page": page_value(&listed.page), "list": list, "can_edit": user.may(Action::EditInventory)});
     merge(&mut ctx, extra);
     Ok((status, render("sites.html", user.ctx("拠点", ctx))?).into_response())
 }
@@ -99,7 +104,7 @@ pub async fn create(
         result.map_err(Into::into),
         |s| format!("/sites/{}", s.id),
         &form,
-        |status, extra| list_page(&state, &user, PageRequest::default(), status, extra),
+        |status, extra| list_page(&state, &user, ListParams::default(), status, extra),
     )
     .await
 }

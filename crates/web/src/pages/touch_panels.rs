@@ -4,16 +4,17 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use jukiops_domain::inventory::TouchPanelInput;
+use jukiops_domain::listing::ListParams;
 use jukiops_domain::people::Action;
-use jukiops_store::PageRequest;
 use serde_json::{Value, json};
 
 use super::PageRoutes;
 use super::extract::Query;
 use super::form::{Form, PageForm, post_redirect_get};
-use super::{ListQuery, PageResult, PageUser, merge, page_value};
+use super::{PageResult, PageUser, merge, page_value};
 use crate::AppState;
 use crate::forms::status_options;
+use crate::lists;
 use crate::templates::render;
 
 impl PageForm for TouchPanelInput {
@@ -23,21 +24,26 @@ impl PageForm for TouchPanelInput {
 pub async fn list(
     State(state): State<AppState>,
     user: PageUser,
-    Query(q): Query<ListQuery>,
+    Query(q): Query<ListParams>,
 ) -> PageResult {
     let extra = json!({"form": TouchPanelInput::default()});
-    list_page(&state, &user, q.page_request(), StatusCode::OK, extra).await
+    list_page(&state, &user, q, StatusCode::OK, extra).await
 }
 
 async fn list_page(
     state: &AppState,
     user: &PageUser,
-    req: PageRequest,
+    params: ListParams,
     status: StatusCode,
     extra: Value,
 ) -> PageResult {
-    let page = state.app.touch_panels(&user.actor(), req).await?;
-    let mut ctx = json!({"page": page_value(&page), "statuses": status_options(), "can_edit": user.may(Action::EditInventory)});
+    let listed = state.app.touch_panel_list(&user.actor(), &params).await?;
+    if let Some(export) = lists::export_if_asked(&listed, lists::labelled_row) {
+        return Ok(export?);
+    }
+    let list = lists::view("/touch-panels", &listed.request, &listed.page, &Vec::new());
+    let page = listed.page;
+    let mut ctx = json!({"page": page_value(&page), "list": list, "statuses": status_options(), "can_edit": user.may(Action::EditInventory)});
     merge(&mut ctx, extra);
     let html = render("touch_panels.html", user.ctx("タッチパネル", ctx))?;
     Ok((status, html).into_response())
@@ -56,7 +62,7 @@ pub async fn create(
         result.map_err(Into::into),
         |_| "/touch-panels".to_string(),
         &form,
-        |status, extra| list_page(&state, &user, PageRequest::default(), status, extra),
+        |status, extra| list_page(&state, &user, ListParams::default(), status, extra),
     )
     .await
 }

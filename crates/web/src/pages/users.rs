@@ -6,15 +6,16 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use jukiops_domain::approvals::StandInInput;
+use jukiops_domain::listing::ListParams;
 use jukiops_domain::people::{Action, NewUserInput, UserUpdateInput};
-use jukiops_store::PageRequest;
 use serde_json::{Value, json};
 
 use super::extract::{Path, Query};
 use super::form::{Form, PageForm, post_redirect_get};
-use super::{ListQuery, PageResult, PageUser, merge, page_value};
+use super::{PageResult, PageUser, merge, page_value};
 use crate::AppState;
 use crate::forms::role_options;
+use crate::lists;
 use crate::templates::render;
 
 impl PageForm for NewUserInput {
@@ -40,21 +41,26 @@ impl PageForm for UserButton {
 pub async fn list(
     State(state): State<AppState>,
     user: PageUser,
-    Query(q): Query<ListQuery>,
+    Query(q): Query<ListParams>,
 ) -> PageResult {
     let extra = json!({"form": NewUserInput::default()});
-    list_page(&state, &user, q.page_request(), StatusCode::OK, extra).await
+    list_page(&state, &user, q, StatusCode::OK, extra).await
 }
 
 async fn list_page(
     state: &AppState,
     user: &PageUser,
-    req: PageRequest,
+    params: ListParams,
     status: StatusCode,
     extra: Value,
 ) -> PageResult {
-    let page = state.app.users(&user.actor(), req).await?;
-    let mut ctx = json!({"page": page_value(&page), "roles": role_options(), "can_manage": user.may(Action::ManageUsers)});
+    let listed = state.app.user_list(&user.actor(), &params).await?;
+    if let Some(export) = lists::export_if_asked(&listed, crate::forms::user_row) {
+        return Ok(export?);
+    }
+    let list = lists::view("/users", &listed.request, &listed.page, &Vec::new());
+    let page = listed.page;
+    let mut ctx = json!({"page": page_value(&page), "list": list, "roles": role_options(), "can_manage": user.may(Action::ManageUsers)});
     merge(&mut ctx, extra);
     Ok((status, render("users.html", user.ctx("利用者管理", ctx))?).into_response())
 }
@@ -69,7 +75,7 @@ pub async fn create(
         result.map_err(Into::into),
         |_| "/users".to_string(),
         &input,
-        |status, extra| list_page(&state, &user, PageRequest::default(), status, extra),
+        |status, extra| list_page(&state, &user, ListParams::default(), status, extra),
     )
     .await
 }
@@ -85,7 +91,7 @@ pub async fn update(
         result.map_err(Into::into),
         |_| "/users".to_string(),
         &NewUserInput::default(),
-        |status, extra| list_page(&state, &user, PageRequest::default(), status, extra),
+        |status, extra| list_page(&state, &user, ListParams::default(), status, extra),
     )
     .await
 }
@@ -102,7 +108,7 @@ pub async fn add_stand_in(
         result.map_err(Into::into),
         |_| "/users".to_string(),
         &NewUserInput::default(),
-        |status, extra| list_page(&state, &user, PageRequest::default(), status, extra),
+        |status, extra| list_page(&state, &user, ListParams::default(), status, extra),
     )
     .await
 }
@@ -119,7 +125,7 @@ pub async fn unlock(
         result.map_err(Into::into),
         |_| "/users".to_string(),
         &NewUserInput::default(),
-        |status, extra| list_page(&state, &user, PageRequest::default(), status, extra),
+        |status, extra| list_page(&state, &user, ListParams::default(), status, extra),
     )
     .await
 }
