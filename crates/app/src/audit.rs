@@ -3,22 +3,11 @@
 
 use jukiops_domain::audit::{AuditContext, AuditEntry, BrokenEntry, Entity, ShownEntry, render};
 use jukiops_domain::people::{Action, Actor};
-use jukiops_store::{Page, PageRequest, VerifyReport};
+use jukiops_store::VerifyReport;
 
 use crate::{App, Result};
 
 impl App {
-    /// The whole trail, newest first, optionally of one kind of record.
-    pub async fn audit_trail(
-        &self,
-        who: &Actor,
-        entity: Option<&str>,
-        page: PageRequest,
-    ) -> Result<Page<AuditEntry>> {
-        who.authorize(Action::ViewAudit)?;
-        self.store.audit_page(entity, page).await
-    }
-
     /// The history of record `id` of kind `entity`, oldest first: readable by whoever may
     /// read the record (a kind this version does not name: by the auditors).
     pub async fn history(&self, who: &Actor, entity: &str, id: &str) -> Result<Vec<AuditEntry>> {

@@ -13,9 +13,8 @@ use jukiops_domain::requests::{
     QuestionVerb, RecordSelectionInput, ReportSummary, WorkRecordDraft, WorkRequestDraft,
 };
 use jukiops_store::{
-    Attachment, AwaitingJob, Page, PageRequest, PersonRef, Procedure, Question, Report, RequestJob,
-    Site, StoreError, TargetTerminal, Visit, VisitQuery, WorkRecord, WorkRequest,
-    WorkRequestSummary,
+    Attachment, AwaitingJob, PageRequest, PersonRef, Procedure, Question, Report, RequestJob, Site,
+    StoreError, TargetTerminal, Visit, VisitQuery, WorkRecord, WorkRequest, WorkRequestSummary,
 };
 use serde::{Deserialize, Serialize};
 
@@ -88,16 +87,6 @@ pub struct Checklist {
 }
 
 impl App {
-    /// The year's requests, newest first.
-    pub async fn work_requests(
-        &self,
-        who: &Actor,
-        page: PageRequest,
-    ) -> Result<Page<WorkRequestSummary>> {
-        who.authorize(Action::ViewJobs)?;
-        self.store.work_requests(page).await
-    }
-
     /// A request with everything on it.
     pub async fn work_request(&self, who: &Actor, id: i64) -> Result<RequestDetail> {
         who.authorize(Action::ViewJobs)?;

@@ -4,17 +4,11 @@
 use jukiops_domain::Checked;
 use jukiops_domain::inventory::SiteDraft;
 use jukiops_domain::people::{Action, Actor};
-use jukiops_store::{Page, PageRequest, Site};
+use jukiops_store::Site;
 
 use crate::{App, Result};
 
 impl App {
-    /// A page of sites, by code.
-    pub async fn sites(&self, who: &Actor, page: PageRequest) -> Result<Page<Site>> {
-        who.authorize(Action::ViewInventory)?;
-        self.store.sites(page).await
-    }
-
     /// Every site, for a form's list of choices.
     pub async fn all_sites(&self, who: &Actor) -> Result<Vec<Site>> {
         who.authorize(Action::ViewInventory)?;

@@ -4,7 +4,7 @@
 use jukiops_domain::Checked;
 use jukiops_domain::inventory::{AssetStatus, TouchPanelDraft};
 use jukiops_domain::people::{Action, Actor};
-use jukiops_store::{Page, PageRequest, TouchPanel};
+use jukiops_store::{PageRequest, TouchPanel};
 
 use crate::{App, Result};
 
@@ -13,11 +13,6 @@ const SPARE_LIST: u32 = 200;
 
 impl App {
     /// A page of touch panels, by asset number.
-    pub async fn touch_panels(&self, who: &Actor, page: PageRequest) -> Result<Page<TouchPanel>> {
-        who.authorize(Action::ViewInventory)?;
-        self.store.touch_panels(page).await
-    }
-
     pub async fn touch_panel(&self, who: &Actor, id: i64) -> Result<TouchPanel> {
         who.authorize(Action::ViewInventory)?;
         self.store.touch_panel(id).await

@@ -4,24 +4,11 @@
 use jukiops_domain::Checked;
 use jukiops_domain::approvals::StandInDraft;
 use jukiops_domain::people::{Action, Actor, NewUserDraft, UserUpdateDraft};
-use jukiops_store::{NewUser, Page, PageRequest, StandIn, User, UserPatch, password};
+use jukiops_store::{NewUser, StandIn, User, UserPatch, password};
 
 use crate::{App, Result};
 
 impl App {
-    /// A page of accounts, those locked by failed sign-ins marked.
-    pub async fn users(&self, who: &Actor, page: PageRequest) -> Result<Page<User>> {
-        who.authorize(Action::ViewUsers)?;
-        let policy = &self.accounts;
-        self.store
-            .users(
-                page,
-                policy.throttle_window,
-                policy.max_failures_per_account,
-            )
-            .await
-    }
-
     /// Who a recorded name is, as the pages show it: each login name with its person's
     /// name (any signed-in user reads the names of the people whose work they see).
     pub async fn person_names(&self) -> Result<std::collections::HashMap<String, String>> {

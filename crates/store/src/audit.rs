@@ -10,7 +10,7 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 
 use crate::sql;
-use crate::{Page, PageRequest, Store, StoreError};
+use crate::{Page, Store, StoreError};
 
 const COLUMNS: &str = "seq, at, actor, entity, entity_id, action, changes, prev_hash, hash";
 
@@ -185,43 +185,6 @@ impl Store {
         .fetch_all(&self.pool)
         .await?;
         Ok(rows.iter().map(entry).collect::<Result<_, _>>()?)
-    }
-
-    /// The whole trail, newest first, optionally for one entity type.
-    pub async fn audit_page(
-        &self,
-        entity: Option<&str>,
-        req: PageRequest,
-    ) -> Result<Page<AuditEntry>, StoreError> {
-        let filter = if entity.is_some() {
-            "WHERE entity = $3"
-        } else {
-            ""
-        };
-        let rows = sqlx::query(sql(format!(
-            "SELECT {COLUMNS} FROM audit_entries {filter} ORDER BY seq DESC LIMIT $1 OFFSET $2"
-        )))
-        .bind(req.limit())
-        .bind(req.offset());
-        let rows = match entity {
-            Some(e) => rows.bind(e),
-            None => rows,
-        }
-        .fetch_all(&self.pool)
-        .await?;
-        let total: i64 = match entity {
-            Some(e) => {
-                sqlx::query_scalar("SELECT COUNT(*) FROM audit_entries WHERE entity = $1").bind(e)
-            }
-            None => sqlx::query_scalar("SELECT COUNT(*) FROM audit_entries"),
-        }
-        .fetch_one(&self.pool)
-        .await?;
-        Ok(Page::new(
-            rows.iter().map(entry).collect::<Result<_, _>>()?,
-            total,
-            req,
-        ))
     }
 
     /// What `entries` need to be read in Japanese: every person's name (the register is

@@ -12,7 +12,7 @@ use sqlx::any::AnyRow;
 use jukiops_domain::listing::{Column, ListRequest, ListSpec, Searched};
 
 use crate::sql;
-use crate::{Change, Page, PageRequest, Store, StoreError};
+use crate::{Change, Page, Store, StoreError};
 
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Site {
@@ -77,24 +77,6 @@ impl Store {
     pub async fn site_list(&self, req: &ListRequest) -> Result<Page<Site>, StoreError> {
         self.list_page(COLUMNS, "FROM sites s", &[], req, |r| Ok(site_row(r)?))
             .await
-    }
-
-    pub async fn sites(&self, req: PageRequest) -> Result<Page<Site>, StoreError> {
-        let rows = sqlx::query(sql(format!(
-            "SELECT {COLUMNS} FROM sites s ORDER BY s.code LIMIT $1 OFFSET $2"
-        )))
-        .bind(req.limit())
-        .bind(req.offset())
-        .fetch_all(&self.pool)
-        .await?;
-        let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sites")
-            .fetch_one(&self.pool)
-            .await?;
-        Ok(Page::new(
-            rows.iter().map(site_row).collect::<Result<_, _>>()?,
-            total,
-            req,
-        ))
     }
 
     /// Every site, for choosers (a municipality has tens, not thousands, of sites).

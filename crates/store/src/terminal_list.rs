@@ -4,6 +4,7 @@
 
 use crate::list_cache::audit_head_seq;
 use crate::{Engine, Page, PageRequest, Store, StoreError, Terminal, TerminalFilter, sql};
+use jukiops_domain::listing::{contains_pattern, normalise, normalise_code};
 use sqlx::Row;
 
 /// The JSON field of each column, in the order of [`Terminal`].
@@ -110,14 +111,24 @@ impl Store {
         if f.status.is_some() {
             conds.push(format!("t.status = {}", next()));
         }
+        // The search text as every list normalises it (full-width as half-width, any case,
+        // long dashes in codes as `-`); `%` and `_` typed match themselves.
         let like =
             f.q.as_deref()
                 .map(str::trim)
                 .filter(|q| !q.is_empty())
-                .map(|q| format!("%{}%", q.replace(['%', '_'], "")));
+                .map(|q| {
+                    (
+                        contains_pattern(&normalise_code(q)),
+                        contains_pattern(&normalise(q)),
+                    )
+                });
         if like.is_some() {
-            let p = next();
-            conds.push(format!("(t.asset_number LIKE {p} OR t.serial LIKE {p} OR t.model LIKE {p} OR t.room LIKE {p})"));
+            let (code, text) = (next(), next());
+            conds.push(format!(
+                "(LOWER(t.asset_number) LIKE {code} ESCAPE '\\' OR LOWER(t.serial) LIKE {code} ESCAPE '\\' \
+                 OR LOWER(t.model) LIKE {code} ESCAPE '\\' OR LOWER(t.room) LIKE {text} ESCAPE '\\')"
+            ));
         }
         let (lim, off) = (next(), next());
         let where_ = conds.join(" AND ");
@@ -159,8 +170,8 @@ impl Store {
         if let Some(s) = f.status {
             q = q.bind(s.as_str());
         }
-        if let Some(l) = like {
-            q = q.bind(l);
+        if let Some((code, text)) = like {
+            q = q.bind(code).bind(text);
         }
         let row = q
             .bind(req.limit())

@@ -13,7 +13,7 @@ use jukiops_domain::listing::{
 };
 
 use crate::sql;
-use crate::{Page, PageRequest, Store, StoreError};
+use crate::{Page, Store, StoreError};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct User {
@@ -141,7 +141,7 @@ pub static USER_LIST: ListSpec = ListSpec {
 };
 
 impl Store {
-    /// The accounts the list tools ask for, each marked `locked` as in [`Store::users`].
+    /// The accounts the list tools ask for, each marked `locked` by failed sign-ins (`limit` or more within `window`).
     pub async fn user_list(
         &self,
         req: &ListRequest,
@@ -156,32 +156,6 @@ impl Store {
             u.locked = locked.contains(&u.username);
         }
         Ok(page)
-    }
-
-    /// A page of accounts, each marked `locked` when its name has `limit` failed sign-ins or
-    /// more within the last `window`.
-    pub async fn users(
-        &self,
-        req: PageRequest,
-        window: chrono::Duration,
-        limit: i64,
-    ) -> Result<Page<User>, StoreError> {
-        let rows = sqlx::query(sql(format!(
-            "SELECT {USER_COLUMNS} FROM users u ORDER BY u.username LIMIT $1 OFFSET $2"
-        )))
-        .bind(req.limit())
-        .bind(req.offset())
-        .fetch_all(&self.pool)
-        .await?;
-        let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users")
-            .fetch_one(&self.pool)
-            .await?;
-        let locked = self.locked_accounts(window, limit).await?;
-        let mut users: Vec<User> = rows.iter().map(user_row).collect::<Result<_, _>>()?;
-        for u in &mut users {
-            u.locked = locked.contains(&u.username);
-        }
-        Ok(Page::new(users, total, req))
     }
 
     /// Each account's login name with the name people know them by, for showing who did

@@ -139,7 +139,7 @@ async fn scenario(app: &TestApp, client: &Client) {
         "OSセキュリティ更新プログラムの適用",
     )
     .await;
-    click(client, "form[action='/requests'] button[type='submit']").await;
+    click(client, "form[method='post'][action='/requests'] button[type='submit']").await;
     let started = std::time::Instant::now();
     let path = loop {
         let url = client.current_url().await.expect("url");

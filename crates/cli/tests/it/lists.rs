@@ -102,6 +102,17 @@ async fn sites_are_searched_sorted_paged_and_exported(engine: Engine) {
     let (_, page) = get(&lead, &app, "/api/v1/sites?q=%25").await;
     assert_eq!(page["total"], 0, "{page}");
 
+    // The terminal list's own search normalises alike.
+    let body = json!({"asset_number": "JT-T-0001", "serial": "S_1", "model": "型式", "site_code": "JT-0001"});
+    let (status, t) = call(&lead, Method::POST, app.url("/api/v1/terminals"), body).await;
+    assert_eq!(status, 201, "{t}");
+    let (_, page) = get(&lead, &app, "/api/v1/terminals?q=ｊｔーｔ－０００１").await;
+    assert_eq!(codes(&page, "asset_number"), ["JT-T-0001"]);
+    let (_, page) = get(&lead, &app, "/api/v1/terminals?q=s_1").await;
+    assert_eq!(codes(&page, "asset_number"), ["JT-T-0001"]);
+    let (_, page) = get(&lead, &app, "/api/v1/terminals?q=s%251").await;
+    assert_eq!(page["total"], 0, "{page}");
+
     // Sorting both ways, on the contract's sites and these.
     let (_, all) = get(&lead, &app, "/api/v1/sites?per_page=200&sort=code&dir=asc").await;
     let asc = codes(&all, "code");
@@ -156,6 +167,7 @@ async fn sites_are_searched_sorted_paged_and_exported(engine: Engine) {
     assert_eq!(exported, ["JT-0002", "JT-0001"]);
     // The terminals column is a number in Excel.
     assert_eq!(rows[1][4], "0");
+    assert_eq!(rows[2][4], "1");
 
     // The page: the search kept in the box, sorted headings marked, links keeping the query.
     let html = lead
