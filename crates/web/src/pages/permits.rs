@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use super::PageRoutes;
+use super::feedback::Done;
 use super::form::{Form, PageForm, optional_id, post_redirect_get};
 use super::visits::default_range;
 use super::{PageError, PageResult, PageUser, merge, without_form};
@@ -149,9 +150,13 @@ pub async fn request(
     Form(f): Form<PermitForm>,
 ) -> PageResult {
     let result = state.app.request_permit(&user.actor(), &f.input()).await;
-    post_redirect_get(result.map_err(Into::into), at, &f, |status, extra| {
-        list_page(&state, &user, ScheduleQuery::default(), status, extra)
-    })
+    post_redirect_get(
+        Done::Requested,
+        result.map_err(Into::into),
+        at,
+        &f,
+        |status, extra| list_page(&state, &user, ScheduleQuery::default(), status, extra),
+    )
     .await
 }
 
@@ -164,11 +169,21 @@ async fn decide(
     typed: &impl Serialize,
 ) -> PageResult {
     let result = state.app.decide_permit(&user.actor(), id, d).await;
-    post_redirect_get(result.map_err(Into::into), at, typed, |status, extra| {
-        // The application form below the list keeps its defaults: only the message is shown.
-        let extra = without_form(extra);
-        list_page(state, user, ScheduleQuery::default(), status, extra)
-    })
+    post_redirect_get(
+        match d.verb {
+            PermitVerb::Grant => Done::Granted,
+            PermitVerb::Refuse => Done::Refused,
+            PermitVerb::Withdraw => Done::Withdrawn,
+        },
+        result.map_err(Into::into),
+        at,
+        typed,
+        |status, extra| {
+            // The application form below the list keeps its defaults: only the message is shown.
+            let extra = without_form(extra);
+            list_page(state, user, ScheduleQuery::default(), status, extra)
+        },
+    )
     .await
 }
 
