@@ -264,7 +264,8 @@ async fn actions_that_end_or_approve_are_confirmed(engine: Engine) {
         .await
         .expect("decide");
     assert_eq!(r.status(), 200);
-    let html = r.text().await.expect("html");
+    // Attribute values come HTML-escaped (`/` as `&#x2f;`), as a browser reads them.
+    let html = r.text().await.expect("html").replace("&#x2f;", "/");
     assert!(html.contains("実行の確認") && html.contains("第2版を承認します"), "{html}");
     assert!(html.contains(&format!("action=\"/procedures/{v2}/decision\"")));
     assert!(html.contains("name=\"verdict\" value=\"approve\""));

@@ -429,7 +429,12 @@ async fn the_schedule_pages_post_one_operation_each(engine: Engine) {
     assert_eq!(submit(&city, visit_url("complete"), &[]).await.0, 403);
     assert_eq!(submit(&worker_c, visit_url("cancel"), &[]).await.0, 403);
     assert_eq!(submit(&worker_c, visit_url("complete"), &[]).await.0, 303);
+    // Cancelling asks first (a confirmation page); confirmed, the state machine refuses.
     let (status, page) = submit(&lead, visit_url("cancel"), &[]).await;
+    assert_eq!(status, 200);
+    assert!(page.contains("訪問を中止します") && page.contains("実行する"), "{page}");
+    let confirmed = [("confirmed", "1".to_string())];
+    let (status, page) = submit(&lead, visit_url("cancel"), &confirmed).await;
     assert_eq!(status, 409, "a visit done is not cancelled");
     assert!(page.contains("「実施済」"), "{page}");
     let v = get_json(&lead, app.url(&format!("/api/v1/visits/{vid}"))).await;
