@@ -277,7 +277,7 @@ async fn actions_that_end_or_approve_are_confirmed(engine: Engine) {
 
     // Confirmed: done.
     let mut confirmed = decision.to_vec();
-    confirmed.push(("confirmed".into(), "1".into()));
+    confirmed.push(("confirmed", "1".into()));
     let r = city.post(&url).form(&confirmed).send().await.expect("decide");
     assert_eq!(r.status(), 303);
     let d = request_detail(&app, rid).await;
