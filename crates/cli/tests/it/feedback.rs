@@ -248,8 +248,25 @@ async fn actions_that_end_or_approve_are_confirmed(engine: Engine) {
     )
     .await;
 
-    // 承認 without confirmation: the confirmation page, nothing changed.
+    // A return without its comment is refused at once, beside the comment.
     let before = app.audit_count().await;
+    let url = app.url(&format!("/procedures/{v2}/decision"));
+    let r = city
+        .post(&url)
+        .form(&[
+            ("request_id", rid.to_string()),
+            ("comment", "  ".to_string()),
+            ("verdict", "return".to_string()),
+        ])
+        .send()
+        .await
+        .expect("return");
+    assert_eq!(r.status(), 422);
+    let html = r.text().await.expect("html");
+    assert!(html.contains("id=\"error-comment\""), "{html}");
+    assert_eq!(app.audit_count().await, before);
+
+    // 承認 without confirmation: the confirmation page, nothing changed.
     let decision = [
         ("request_id", rid.to_string()),
         ("comment", String::new()),

@@ -198,6 +198,20 @@ pub struct DecisionForm {
 }
 
 impl DecisionForm {
+    /// Whether the decision has what it needs to be asked about: a return needs its comment.
+    fn complete(&self) -> bool {
+        self.verdict == "approve"
+            || self
+                .comment
+                .as_deref()
+                .is_some_and(|c| !c.trim().is_empty())
+    }
+
+    /// The comment typed, for the form of `target` shown again.
+    fn typed(&self, target: String) -> Value {
+        json!({"decision": {"target": target, "comment": self.comment}, "failed": "decision"})
+    }
+
     fn input(&self) -> DecisionInput {
         DecisionInput {
             verdict: self.verdict.clone(),
@@ -361,6 +375,8 @@ pub(super) async fn show_page(
             "started_at": "", "ended_at": "",
         },
         "question": {"subject": "", "body": ""},
+        "answer": null,
+        "decision": null,
         "failed": null,
     });
     let mut extra = extra;
@@ -509,13 +525,14 @@ pub async fn answer_question(
         .answer_question(&user.actor(), question, &input)
         .await;
     let back = f.request_id;
+    let typed = json!({"answer": {"question_id": question, "answer": f.answer, "change": f.change}, "failed": "answer"});
     answer(
         Done::Answered,
         &state,
         &user,
         back,
         result.map(|r| r.unwrap_or(back)),
-        &f,
+        &typed,
     )
     .await
 }
@@ -612,22 +629,25 @@ pub async fn decide_procedure(
     Path(procedure): Path<i64>,
     c: Confirm<ProcedureDecisionForm>,
 ) -> PageResult {
-    let what = async {
-        let f = &c.form.0;
-        let d = state.app.work_request(&user.actor(), f.request_id).await?;
-        let version = d
-            .procedures
-            .iter()
-            .find(|p| p.id == procedure)
-            .map_or(0, |p| p.version);
-        Ok(format!(
-            "作業依頼書 {} の作業手順書 第{version}版を{}。",
-            d.request.summary.request_number,
-            verdict_phrase(f, "承認します")
-        ))
-    };
-    if let Some(page) = c.ask(&user, what).await {
-        return page;
+    // A return without its comment is refused at once, beside the comment.
+    if c.form.0.complete() {
+        let what = async {
+            let f = &c.form.0;
+            let d = state.app.work_request(&user.actor(), f.request_id).await?;
+            let version = d
+                .procedures
+                .iter()
+                .find(|p| p.id == procedure)
+                .map_or(0, |p| p.version);
+            Ok(format!(
+                "作業依頼書 {} の作業手順書 第{version}版を{}。",
+                d.request.summary.request_number,
+                verdict_phrase(f, "承認します")
+            ))
+        };
+        if let Some(page) = c.ask(&user, what).await {
+            return page;
+        }
     }
     let f = c.form.0;
     let result = state
@@ -640,7 +660,7 @@ pub async fn decide_procedure(
         &user,
         f.request_id,
         result,
-        &f,
+        &f.typed(format!("procedure-{procedure}")),
     )
     .await
 }
@@ -675,16 +695,19 @@ pub async fn decide_report(
     Path(report): Path<i64>,
     c: Confirm<ReportDecisionForm>,
 ) -> PageResult {
-    let what = async {
-        let f = &c.form.0;
-        let n = request_number(&state, &user, f.request_id).await?;
-        Ok(format!(
-            "作業依頼書 {n} の結果報告を{}。",
-            verdict_phrase(f, "受理し、作業依頼書を完了とします")
-        ))
-    };
-    if let Some(page) = c.ask(&user, what).await {
-        return page;
+    // A return without its comment is refused at once, beside the comment.
+    if c.form.0.complete() {
+        let what = async {
+            let f = &c.form.0;
+            let n = request_number(&state, &user, f.request_id).await?;
+            Ok(format!(
+                "作業依頼書 {n} の結果報告を{}。",
+                verdict_phrase(f, "受理し、作業依頼書を完了とします")
+            ))
+        };
+        if let Some(page) = c.ask(&user, what).await {
+            return page;
+        }
     }
     let f = c.form.0;
     let result = state
@@ -697,7 +720,7 @@ pub async fn decide_report(
         &user,
         f.request_id,
         result,
-        &f,
+        &f.typed(format!("report-{report}")),
     )
     .await
 }
@@ -708,15 +731,18 @@ pub async fn decide_combination(
     Path(id): Path<i64>,
     c: Confirm<CombinationDecisionForm>,
 ) -> PageResult {
-    let what = async {
-        let n = request_number(&state, &user, id).await?;
-        Ok(format!(
-            "作業依頼書 {n} の作業の組合せ(同時実施)を{}。",
-            verdict_phrase(&c.form.0, "承認します")
-        ))
-    };
-    if let Some(page) = c.ask(&user, what).await {
-        return page;
+    // A return without its comment is refused at once, beside the comment.
+    if c.form.0.complete() {
+        let what = async {
+            let n = request_number(&state, &user, id).await?;
+            Ok(format!(
+                "作業依頼書 {n} の作業の組合せ(同時実施)を{}。",
+                verdict_phrase(&c.form.0, "承認します")
+            ))
+        };
+        if let Some(page) = c.ask(&user, what).await {
+            return page;
+        }
     }
     let f = c.form.0;
     let result = state
@@ -729,7 +755,7 @@ pub async fn decide_combination(
         &user,
         id,
         result.map(|_| id),
-        &f,
+        &f.typed("combination".into()),
     )
     .await
 }
