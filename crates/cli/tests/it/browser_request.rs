@@ -220,6 +220,38 @@ async fn scenario(app: &TestApp, client: &Client) {
 
     // The worker records both steps on both terminals at once.
     as_role(client, app, Role::ContractorWorker, &path).await;
+    // At a phone's width (390 px) the page keeps to the screen and each label of the form
+    // sits above its input, which takes the form's width.
+    client.set_window_size(390, 844).await.expect("phone width");
+    let layout = client
+        .execute(
+            "const f = document.querySelector('#record-form');
+             const l = [...f.querySelectorAll('label')].find(x => x.textContent.startsWith('開始日時'));
+             const i = l.querySelector('input');
+             const lr = l.getBoundingClientRect(), ir = i.getBoundingClientRect(), fr = f.getBoundingClientRect();
+             return {scroll: document.documentElement.scrollWidth, inner: window.innerWidth,
+                     below: ir.top >= lr.top + 10, left: Math.abs(ir.left - lr.left) < 2,
+                     wide: ir.width >= fr.width * 0.8, fits: fr.right <= window.innerWidth};",
+            vec![],
+        )
+        .await
+        .expect("layout");
+    assert!(
+        layout["scroll"].as_f64() <= layout["inner"].as_f64()
+            && layout["below"] == true
+            && layout["left"] == true
+            && layout["wide"] == true
+            && layout["fits"] == true,
+        "{layout}"
+    );
+    if let Ok(dir) = std::env::var("JUKIOPS_SCREENSHOTS") {
+        let png = client.screenshot().await.expect("screenshot");
+        std::fs::write(format!("{dir}/request_390.png"), png).expect("write");
+        client.execute("document.querySelector('#record-form').scrollIntoView()", vec![]).await.expect("scroll");
+        let png = client.screenshot().await.expect("screenshot");
+        std::fs::write(format!("{dir}/request_390_form.png"), png).expect("write");
+    }
+    client.set_window_size(1280, 1024).await.expect("desktop width");
     for css in ["input[name='terminal_id']", "input[name='step_order']"] {
         for el in client
             .find_all(Locator::Css(css))
