@@ -424,7 +424,7 @@ pub async fn revoke_token(
     Path(id): Path<i64>,
 ) -> PageResult {
     state.app.revoke_api_token(&user.actor(), id).await?;
-    Ok(see_other("/account"))
+    Ok(super::feedback::Done::Revoked.on(see_other("/account")))
 }
 
 /// The pages of this feature, each naming what it needs.

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use super::PageRoutes;
-use super::feedback::Done;
+use super::feedback::{Confirm, Done};
 use super::form::{Form, PageForm, optional_id, post_redirect_get};
 use super::visits::default_range;
 use super::{PageError, PageResult, PageUser, merge, without_form};
@@ -191,8 +191,23 @@ pub async fn decision(
     State(state): State<AppState>,
     user: PageUser,
     Path(id): Path<i64>,
-    Form(f): Form<DecidePermitForm>,
+    c: Confirm<DecidePermitForm>,
 ) -> PageResult {
+    let what = async {
+        let p = state.app.permit(&user.actor(), id).await?;
+        let verb = match c.form.verb {
+            Verdict::Grant => "許可します",
+            Verdict::Refuse => "不許可とします",
+        };
+        Ok(format!(
+            "{}({}〜{})の{}の申請を{verb}。",
+            p.site_name, p.valid_from, p.valid_to, p.kind_label
+        ))
+    };
+    if let Some(page) = c.ask(&user, what).await {
+        return page;
+    }
+    let f = c.form;
     let d = PermitDecision {
         verb: match f.verb {
             Verdict::Grant => PermitVerb::Grant,
@@ -207,8 +222,19 @@ pub async fn withdrawal(
     State(state): State<AppState>,
     user: PageUser,
     Path(id): Path<i64>,
-    Form(f): Form<WithdrawPermitForm>,
+    c: Confirm<WithdrawPermitForm>,
 ) -> PageResult {
+    let what = async {
+        let p = state.app.permit(&user.actor(), id).await?;
+        Ok(format!(
+            "{}({}〜{})の{}の申請を取り下げます。",
+            p.site_name, p.valid_from, p.valid_to, p.kind_label
+        ))
+    };
+    if let Some(page) = c.ask(&user, what).await {
+        return page;
+    }
+    let f = c.form;
     let d = PermitDecision {
         verb: PermitVerb::Withdraw,
         comment: None,

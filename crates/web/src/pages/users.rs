@@ -94,10 +94,16 @@ pub async fn update(
             return page;
         }
     }
+    let deactivated =
+        c.posted("disabled") == Some("true") && c.posted("was_disabled") != Some("true");
     let input = c.form;
     let result = state.app.update_user(&user.actor(), id, &input).await;
     post_redirect_get(
-        Done::Updated,
+        if deactivated {
+            Done::Deactivated
+        } else {
+            Done::Updated
+        },
         result.map_err(Into::into),
         |_| "/users".to_string(),
         &NewUserInput::default(),
