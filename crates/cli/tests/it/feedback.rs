@@ -326,4 +326,52 @@ async fn actions_that_end_or_approve_are_confirmed(engine: Engine) {
     assert!(get_page(&city, app.url(&location)).await.contains("中止しました。"));
 }
 
-both_engines!(messages_forms_and_rows, actions_that_end_or_approve_are_confirmed);
+/// Disabling an account asks first on the users page; other changes do not.
+async fn disabling_a_user_is_confirmed(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
+    let admin = app.client(Role::Admin).await;
+    let worker = app.user_id(Role::ContractorWorker).await;
+    let disabled = || async {
+        sqlx::query_scalar::<_, i64>("SELECT disabled FROM users WHERE id = $1")
+            .bind(worker)
+            .fetch_one(app.store.pool())
+            .await
+            .expect("user")
+            != 0
+    };
+    let url = app.url(&format!("/users/{worker}"));
+    let form = [
+        ("was_disabled", "false"),
+        ("display_name_shown", "作業従事者テスト"),
+        ("role", "contractor_worker"),
+        ("disabled", "true"),
+        ("password", ""),
+        ("post", ""),
+        ("email", ""),
+    ];
+    let before = app.audit_count().await;
+    let r = admin.post(&url).form(&form).send().await.expect("update");
+    assert_eq!(r.status(), 200);
+    let html = r.text().await.expect("html");
+    assert!(html.contains("作業従事者テストのアカウントを無効にします"), "{html}");
+    assert_eq!(app.audit_count().await, before, "no audit entry");
+    assert!(!disabled().await, "still enabled");
+    let mut confirmed = form.to_vec();
+    confirmed.push(("confirmed", "1"));
+    let r = admin.post(&url).form(&confirmed).send().await.expect("update");
+    assert_eq!(r.status(), 303);
+    assert!(disabled().await);
+    let page = get_page(&admin, app.url("/users")).await;
+    assert!(page.contains("無効にしました。"));
+    // Changing a disabled account's other fields does not ask again.
+    let mut again = form.to_vec();
+    again[0].1 = "true";
+    let r = admin.post(&url).form(&again).send().await.expect("update");
+    assert_eq!(r.status(), 303);
+}
+
+both_engines!(
+    messages_forms_and_rows,
+    actions_that_end_or_approve_are_confirmed,
+    disabling_a_user_is_confirmed
+);

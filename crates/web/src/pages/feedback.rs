@@ -143,7 +143,7 @@ pub fn shown(headers: &axum::http::HeaderMap) -> Option<Done> {
 /// Sets the cookie on a response that carries a [`Done`], and clears it once a page has
 /// been shown with it (any HTML answer that is not itself a redirect).
 pub async fn carry_done(State(secure): State<bool>, req: Request, next: Next) -> Response {
-    let had = shown(req.headers()).is_some();
+    let had = cookie_value(req.headers(), DONE_COOKIE).is_some();
     let mut res = next.run(req).await;
     let secure = if secure { "; Secure" } else { "" };
     let cookie = if let Some(done) = res.extensions().get::<Done>().copied() {
