@@ -45,6 +45,10 @@ pub fn apply(router: Router, config: &WebConfig) -> Router {
         ))
         .layer(middleware::from_fn_with_state(
             config.secure_cookies,
+            crate::pages::feedback::carry_done,
+        ))
+        .layer(middleware::from_fn_with_state(
+            config.secure_cookies,
             security_headers,
         ))
         .layer(middleware::from_fn(record_metrics))

@@ -12,9 +12,47 @@ const SOURCES: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/templates.r
 
 static TEMPLATES: LazyLock<Templates> = LazyLock::new(Templates::new);
 
-/// Renders a page template with `ctx`.
+/// Renders a page template with `ctx`. A page with field errors is rendered twice: the
+/// second time knowing which fields show their message beside them (`placed`), so that the
+/// summary at the top links to those and gives the full message of the others, and every
+/// message is shown once.
 pub fn render(name: &str, ctx: Value) -> Result<Html<String>, AppError> {
-    TEMPLATES.render(name, ctx)
+    let html = TEMPLATES.render(name, ctx.clone())?;
+    let Ok(errors) = ctx.get_attr("errors") else {
+        return Ok(html);
+    };
+    let Ok(errors) = errors.try_iter() else {
+        return Ok(html);
+    };
+    let fields: Vec<String> = errors
+        .filter_map(|e| e.get_attr("field").ok())
+        .filter_map(|f| f.as_str().map(String::from))
+        .collect();
+    if fields.is_empty() {
+        return Ok(html);
+    }
+    let placed: Vec<String> = fields
+        .into_iter()
+        .filter(|f| html.0.contains(&format!("id=\"error-{}\"", escaped(f))))
+        .collect();
+    TEMPLATES.render(name, minijinja::context! { placed => placed, ..ctx })
+}
+
+/// `text` as minijinja writes it in HTML.
+fn escaped(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#x27;"),
+            '/' => out.push_str("&#x2f;"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 #[derive(Debug)]

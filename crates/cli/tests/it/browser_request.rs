@@ -158,13 +158,51 @@ async fn scenario(app: &TestApp, client: &Client) {
 
     // The lead writes the procedure and submits it.
     as_role(client, app, Role::ContractorLead, &path).await;
-    fill(
-        client,
-        "textarea[name='steps']",
-        "更新プログラムを適用する | 更新履歴に表示される\n再起動する | ログイン画面が表示される",
-    )
-    .await;
-    click(client, "form[action$='/procedure'] button[type='submit']").await;
+    // The steps are rows of inputs: 行を追加 shows one more row, keeping what was typed.
+    let rows = [
+        ("更新プログラムを適用する", "更新履歴に表示される"),
+        ("再起動する", "ログイン画面が表示される"),
+    ];
+    let blank_rows = client
+        .find_all(Locator::Css("#procedure-form input[name='action']"))
+        .await
+        .expect("rows")
+        .len();
+    fill(client, "#procedure-form input[name='action']", rows[0].0).await;
+    click(client, "#procedure-form button[name='add_row']").await;
+    loop {
+        let n = client
+            .find_all(Locator::Css("#procedure-form input[name='action']"))
+            .await
+            .expect("rows")
+            .len();
+        if n > blank_rows {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    for (name, nth) in [("action", 0), ("expected_result", 1)] {
+        let inputs = client
+            .find_all(Locator::Css(&format!("#procedure-form input[name='{name}']")))
+            .await
+            .expect("inputs");
+        assert_eq!(
+            inputs[0].prop("value").await.expect("value").as_deref(),
+            Some(if nth == 0 { rows[0].0 } else { "" }),
+            "what was typed is kept"
+        );
+        for (i, row) in rows.iter().enumerate() {
+            let v = if nth == 0 { row.0 } else { row.1 };
+            client
+                .execute(
+                    "arguments[0].value = arguments[1];",
+                    vec![serde_json::to_value(&inputs[i]).expect("element"), json!(v)],
+                )
+                .await
+                .expect("set");
+        }
+    }
+    click(client, "#procedure-form .actions button[type='submit']").await;
     wait_for_text(client, "main", "第1版").await;
     click(client, "form[action$='/submit'] button[type='submit']").await;
     wait_for_text(client, "main", "提出済").await;
@@ -173,11 +211,47 @@ async fn scenario(app: &TestApp, client: &Client) {
     // The City approves it.
     as_role(client, app, Role::CityStaff, &path).await;
     click(client, "button[name='verdict'][value='approve']").await;
+    // A confirmation page first (no JavaScript needed), then the approval.
+    wait_for_text(client, "main", "実行の確認").await;
+    click(client, ".confirm button[type='submit']").await;
     wait_for_text(client, "main dl", "手順書承認済").await;
+    wait_for_text(client, "main", "承認しました。").await;
     sign_out(client).await;
 
     // The worker records both steps on both terminals at once.
     as_role(client, app, Role::ContractorWorker, &path).await;
+    // At a phone's width (390 px) the page keeps to the screen and each label of the form
+    // sits above its input, which takes the form's width.
+    client.set_window_size(390, 844).await.expect("phone width");
+    let layout = client
+        .execute(
+            "const f = document.querySelector('#record-form');
+             const l = [...f.querySelectorAll('label')].find(x => x.textContent.startsWith('開始日時'));
+             const i = l.querySelector('input');
+             const lr = l.getBoundingClientRect(), ir = i.getBoundingClientRect(), fr = f.getBoundingClientRect();
+             return {scroll: document.documentElement.scrollWidth, inner: window.innerWidth,
+                     below: ir.top >= lr.top + 10, left: Math.abs(ir.left - lr.left) < 2,
+                     wide: ir.width >= fr.width * 0.8, fits: fr.right <= window.innerWidth};",
+            vec![],
+        )
+        .await
+        .expect("layout");
+    assert!(
+        layout["scroll"].as_f64() <= layout["inner"].as_f64()
+            && layout["below"] == true
+            && layout["left"] == true
+            && layout["wide"] == true
+            && layout["fits"] == true,
+        "{layout}"
+    );
+    if let Ok(dir) = std::env::var("JUKIOPS_SCREENSHOTS") {
+        let png = client.screenshot().await.expect("screenshot");
+        std::fs::write(format!("{dir}/request_390.png"), png).expect("write");
+        client.execute("document.querySelector('#record-form').scrollIntoView()", vec![]).await.expect("scroll");
+        let png = client.screenshot().await.expect("screenshot");
+        std::fs::write(format!("{dir}/request_390_form.png"), png).expect("write");
+    }
+    client.set_window_size(1280, 1024).await.expect("desktop width");
     for css in ["input[name='terminal_id']", "input[name='step_order']"] {
         for el in client
             .find_all(Locator::Css(css))
@@ -189,7 +263,7 @@ async fn scenario(app: &TestApp, client: &Client) {
     }
     fill(client, "input[name='started_at']", "2020-10-05T09:00").await;
     fill(client, "input[name='ended_at']", "2020-10-05T09:40").await;
-    click(client, "form[action$='/records'] button[type='submit']").await;
+    click(client, "#record-form button[type='submit']").await;
     wait_for_text(client, "main dl", "作業中").await;
     let records = client
         .find_all(Locator::XPath(
@@ -212,6 +286,8 @@ async fn scenario(app: &TestApp, client: &Client) {
     sign_out(client).await;
     as_role(client, app, Role::CityStaff, &path).await;
     click(client, "form[action^='/reports/'] button[value='approve']").await;
+    wait_for_text(client, "main", "結果報告を受理し").await;
+    click(client, ".confirm button[type='submit']").await;
     wait_for_text(client, "main dl", "完了").await;
     let facts = text_of(client, "main dl").await;
     assert!(facts.contains("完了"), "{facts}");

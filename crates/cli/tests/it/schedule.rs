@@ -429,7 +429,12 @@ async fn the_schedule_pages_post_one_operation_each(engine: Engine) {
     assert_eq!(submit(&city, visit_url("complete"), &[]).await.0, 403);
     assert_eq!(submit(&worker_c, visit_url("cancel"), &[]).await.0, 403);
     assert_eq!(submit(&worker_c, visit_url("complete"), &[]).await.0, 303);
+    // Cancelling asks first (a confirmation page); confirmed, the state machine refuses.
     let (status, page) = submit(&lead, visit_url("cancel"), &[]).await;
+    assert_eq!(status, 200);
+    assert!(page.contains("訪問を中止します") && page.contains("実行する"), "{page}");
+    let confirmed = [("confirmed", "1".to_string())];
+    let (status, page) = submit(&lead, visit_url("cancel"), &confirmed).await;
     assert_eq!(status, 409, "a visit done is not cancelled");
     assert!(page.contains("「実施済」"), "{page}");
     let v = get_json(&lead, app.url(&format!("/api/v1/visits/{vid}"))).await;
@@ -475,7 +480,12 @@ async fn the_schedule_pages_post_one_operation_each(engine: Engine) {
             .0,
         403
     );
-    let (status, page) = submit(&city, withdrawal.clone(), &[]).await;
+    // Deciding and withdrawing ask first (a confirmation page); `confirmed` goes on.
+    let confirmed = [("confirmed", "1".to_string())];
+    let (status, page) = submit(&lead, withdrawal.clone(), &[]).await;
+    assert_eq!(status, 200);
+    assert!(page.contains("時間外作業の申請を取り下げます"), "{page}");
+    let (status, page) = submit(&city, withdrawal.clone(), &confirmed).await;
     assert_eq!(
         status, 409,
         "only the lead withdraws the lead's application"
@@ -487,9 +497,10 @@ async fn the_schedule_pages_post_one_operation_each(engine: Engine) {
     let approve = [
         ("verb", "approve".to_string()),
         ("comment", "承認します".to_string()),
+        ("confirmed", "1".to_string()),
     ];
     assert_eq!(submit(&city, decision, &approve).await.0, 303);
-    assert_eq!(submit(&lead, withdrawal, &[]).await.0, 303);
+    assert_eq!(submit(&lead, withdrawal, &confirmed).await.0, 303);
     let o = get_json(&lead, app.url(&format!("/api/v1/off-hours/{oid}"))).await;
     assert_eq!(o["status"], "withdrawn");
 
@@ -515,7 +526,7 @@ async fn the_schedule_pages_post_one_operation_each(engine: Engine) {
         .expect("the permit's anchor");
     let withdrawal = app.url(&format!("/permits/{pid}/withdrawal"));
     assert_eq!(submit(&city, withdrawal.clone(), &[]).await.0, 403);
-    assert_eq!(submit(&lead, withdrawal, &[]).await.0, 303);
+    assert_eq!(submit(&lead, withdrawal, &confirmed).await.0, 303);
     let p = get_json(&lead, app.url(&format!("/api/v1/permits/{pid}"))).await;
     assert_eq!(p["status"], "withdrawn");
 }

@@ -270,7 +270,7 @@ async fn api_sign_in_with_a_second_factor(engine: Engine) {
     // in but must enrol again.
     let r = admin
         .post(app.url(&format!("/users/{lead_id}/second-factor/reset")))
-        .form(&[("confirm", "")])
+        .form(&[("confirmed", "1")])
         .send()
         .await
         .expect("reset");

@@ -12,6 +12,7 @@ use serde_json::{Value, json};
 use jukiops_app::accounts::{LoginRefused, SecondStep};
 
 use super::extract::{Path, Query};
+use super::feedback::Done;
 use super::form::{Form, PageForm, optional_id, post_redirect_get};
 use super::{AccountPageUser, PageError, PageResult, PageUser, merge, see_other};
 use crate::AppState;
@@ -240,6 +241,7 @@ pub async fn change_password(
         .await;
     let to = if in_setup { "/account/setup" } else { "/login" };
     post_redirect_get(
+        Done::Updated,
         result.map_err(Into::into),
         |_| to.to_string(),
         &f,
@@ -353,7 +355,7 @@ pub async fn enrol(
         }
         Err(e) => {
             let (status, message, errors) = super::form_errors(AppError::from(e))?;
-            let extra = json!({"error": message, "errors": errors});
+            let extra = json!({"error": message, "errors": super::error_views(&errors)});
             enrolment_page(&state, &account, status, extra).await
         }
     }
@@ -410,7 +412,7 @@ pub async fn create_token(
         }
         Err(e) => {
             let (status, message, errors) = super::form_errors(AppError::from(e))?;
-            let extra = json!({"error": message, "errors": errors});
+            let extra = json!({"error": message, "errors": super::error_views(&errors)});
             account_page(&state, &user, status, extra).await
         }
     }
@@ -422,7 +424,7 @@ pub async fn revoke_token(
     Path(id): Path<i64>,
 ) -> PageResult {
     state.app.revoke_api_token(&user.actor(), id).await?;
-    Ok(see_other("/account"))
+    Ok(super::feedback::Done::Revoked.on(see_other("/account")))
 }
 
 /// The pages of this feature, each naming what it needs.

@@ -75,7 +75,7 @@ pub async fn upload(
         None => format!("/notices/{owner_id}"),
     };
     match result {
-        Ok(_) => Ok(see_other(&back)),
+        Ok(_) => Ok(super::feedback::Done::Uploaded.on(see_other(&back))),
         Err(e)
             if matches!(
                 e.status,

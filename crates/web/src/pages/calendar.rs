@@ -3,6 +3,7 @@
 //! cover is missing).
 
 use super::extract::{Path, Query};
+use super::feedback::Done;
 use super::form::{Form, PageForm, post_redirect_get};
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -151,6 +152,7 @@ pub async fn set(
         .set_calendar_override(&user.actor(), &f.date, f.kind == "open", &f.reason)
         .await;
     post_redirect_get(
+        Done::Saved,
         result.map_err(Into::into),
         |o| format!("/calendar?month={}", o.date.get(..7).unwrap_or_default()),
         &f,
@@ -169,6 +171,7 @@ pub async fn remove(
         .delete_calendar_override(&user.actor(), &date)
         .await;
     post_redirect_get(
+        Done::Deleted,
         result.map_err(Into::into),
         |_| format!("/calendar?month={}", date.get(..7).unwrap_or_default()),
         &Value::Null,

@@ -19,6 +19,7 @@ use serde::de::{DeserializeOwned, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::{Value, json};
 
+use super::feedback::Done;
 use super::{PageError, PageResult, PageUser, form_errors, see_other};
 use crate::AppState;
 use crate::error::AppError;
@@ -60,28 +61,33 @@ impl<T: PageForm> FromRequest<AppState> for Form<T> {
 
 impl<T: PageForm> Form<T> {
     async fn read(req: Request) -> Result<Self, PageError> {
-        let is_form = req
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
-        if !is_form {
-            return Err(PageError(AppError::new(
-                StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                "この画面のフォームから送信してください。",
-            )));
-        }
-        let too_large = || {
-            PageError(AppError::field(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "body",
-                format!("送信内容が大きすぎます({}KBまで)。", T::MAX_BYTES / 1024),
-            ))
-        };
-        let limited = axum::body::to_bytes(req.into_body(), T::MAX_BYTES);
-        let bytes: Bytes = limited.await.map_err(|_| too_large())?;
+        let bytes = read_body::<T>(req).await?;
         parse(&bytes).map(Form)
     }
+}
+
+/// The body of a page's form `T`, refused past `T`'s bound or when it is not a form.
+pub async fn read_body<T: PageForm>(req: Request) -> Result<Bytes, PageError> {
+    let is_form = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+    if !is_form {
+        return Err(PageError(AppError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "この画面のフォームから送信してください。",
+        )));
+    }
+    let too_large = || {
+        PageError(AppError::field(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "body",
+            format!("送信内容が大きすぎます({}KBまで)。", T::MAX_BYTES / 1024),
+        ))
+    };
+    let limited = axum::body::to_bytes(req.into_body(), T::MAX_BYTES);
+    limited.await.map_err(|_| too_large())
 }
 
 /// Parses a form body into `T`, naming the field that could not be read.
@@ -175,9 +181,10 @@ pub fn optional_id<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Er
 }
 
 /// The answer to a posted form: on success, a redirect to the page `to` names (post,
-/// redirect, get: a reload never posts twice); on a refusal the user can mend (422, 409),
+/// redirect, get: a reload never posts twice) that shows `done` once; on a refusal the user can mend (422, 409),
 /// the page again from `render`, with the message, the failing fields and what was typed.
 pub async fn post_redirect_get<T, F, Fut>(
+    done: Done,
     result: Result<T, AppError>,
     to: impl FnOnce(&T) -> String,
     typed: &impl Serialize,
@@ -188,12 +195,12 @@ where
     Fut: Future<Output = PageResult>,
 {
     match result {
-        Ok(v) => Ok(see_other(&to(&v))),
+        Ok(v) => Ok(done.on(see_other(&to(&v)))),
         Err(e) => {
             let (status, message, errors) = form_errors(e)?;
             render(
                 status,
-                json!({"form": typed, "error": message, "errors": errors}),
+                json!({"form": typed, "error": message, "errors": super::error_views(&errors)}),
             )
             .await
         }

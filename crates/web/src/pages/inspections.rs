@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
 use super::PageRoutes;
+use super::feedback::Done;
 use super::form::{Form, PageForm, Repeated, optional_id, post_redirect_get};
 use super::jobs::{form_as, show_page};
 use super::{PageResult, PageUser, merge};
@@ -103,6 +104,7 @@ pub async fn record(
         .record_inspection(&user.actor(), id, &f.input())
         .await;
     post_redirect_get(
+        Done::Recorded,
         result.map_err(Into::into),
         |_| format!("/jobs/{id}#inspections"),
         &f.typed(),
@@ -134,6 +136,7 @@ pub async fn follow_up(
         .raise_follow_up(&user.actor(), id, terminal_id, &f.item_id)
         .await;
     post_redirect_get(
+        Done::Registered,
         result.map_err(Into::into),
         |job| format!("/jobs/{}", job.job.id),
         &Value::Null,
@@ -229,6 +232,7 @@ pub async fn save(
         .await;
     let (user, items) = (&user, input.items);
     post_redirect_get(
+        Done::Saved,
         result.map_err(Into::into),
         |_| "/inspection/template".to_string(),
         &Value::Null,

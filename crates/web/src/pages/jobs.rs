@@ -23,6 +23,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use super::PageRoutes;
+use super::feedback::{Confirm, Done};
 use super::form::{Form, PageForm, Repeated, optional_id, post_redirect_get};
 use super::{PageError, PageResult, PageUser, merge};
 use crate::AppState;
@@ -171,6 +172,7 @@ pub async fn create(
     let result = state.app.create_job(&user.actor(), &f.input()).await;
     let (state, user) = (&state, &user);
     post_redirect_get(
+        Done::Registered,
         result.map_err(Into::into),
         |j| format!("/jobs/{}", j.job.id),
         &f,
@@ -316,10 +318,26 @@ pub async fn move_job<F: JobMove>(
     State(state): State<AppState>,
     user: PageUser,
     Path(id): Path<i64>,
-    Form(_): Form<F>,
+    c: Confirm<F>,
 ) -> PageResult {
+    let what = async {
+        let j = state.app.job(&user.actor(), id).await?;
+        Ok(format!(
+            "作業「{}」を{}します。",
+            j.job.title,
+            F::VERB.label_ja()
+        ))
+    };
+    if let Some(page) = c.ask(&user, what).await {
+        return page;
+    }
     let result = state.app.move_job(&user.actor(), id, F::VERB).await;
     post_redirect_get(
+        if F::VERB == JobVerb::Cancel {
+            Done::Cancelled
+        } else {
+            Done::StatusChanged
+        },
         result.map_err(Into::into),
         |_| format!("/jobs/{id}"),
         &Value::Null,
@@ -369,6 +387,7 @@ pub async fn rotate(
     };
     let result = state.app.record_rotation(&user.actor(), &input).await;
     post_redirect_get(
+        Done::Recorded,
         result.map_err(Into::into),
         |_| format!("/jobs/{id}#rotations"),
         &f,
@@ -423,6 +442,7 @@ pub async fn waive(
         .record_waiver(&user.actor(), id, &f.input(id))
         .await;
     post_redirect_get(
+        Done::Recorded,
         result.map_err(Into::into),
         |_| format!("/jobs/{id}#waiver"),
         &f,

@@ -6,6 +6,7 @@ mod audit;
 mod calendar;
 mod dashboard;
 mod extract;
+pub mod feedback;
 pub mod form;
 mod inbox;
 mod inspections;
@@ -147,11 +148,14 @@ const NAV: &[(&str, &str, Action)] = &[
 ];
 
 /// The signed-in user of a page request, with what waits in their inbox (the menu shows
-/// its count, the dashboard its items); anonymous visitors are sent to the login page.
+/// its count, the dashboard its items) and the message of what they just did, if any;
+/// anonymous visitors are sent to the login page.
 #[derive(Debug, Clone)]
 pub struct PageUser(
     pub CurrentUser,
     pub jukiops_app::inbox::Inbox,
+    pub Option<feedback::Done>,
+    /// Each login name with its person's name, for showing who did what.
     pub std::sync::Arc<std::collections::HashMap<String, String>>,
 );
 
@@ -205,7 +209,12 @@ impl FromRequestParts<AppState> for PageUser {
             .person_names()
             .await
             .map_err(|e| PageError(e.into()).into_response())?;
-        Ok(PageUser(user, waiting, std::sync::Arc::new(people)))
+        Ok(PageUser(
+            user,
+            waiting,
+            feedback::shown(&parts.headers),
+            std::sync::Arc::new(people),
+        ))
     }
 }
 
@@ -237,6 +246,7 @@ impl FromRequestParts<AppState> for AccountPageUser {
             user: PageUser(
                 CurrentUser(s.user),
                 jukiops_app::inbox::Inbox::default(),
+                feedback::shown(&parts.headers),
                 Default::default(),
             ),
             setup: s.setup,
@@ -304,11 +314,11 @@ impl PageUser {
         let u = &self.0.0;
         let mut v = json!({
             "title": title,
-            "flash": null,
+            "flash": self.2.map(feedback::Done::message),
             "error": null,
             "errors": [],
             "crumbs": [],
-            "people": *self.2,
+            "people": *self.3,
             "me": {
                 "username": u.username, "display_name": u.display_name, "role_label": u.role.label_ja(),
                 "nav": self.nav(),
@@ -381,6 +391,30 @@ pub fn form_errors(e: AppError) -> Result<(StatusCode, String, Vec<FieldError>),
         }
         _ => Err(PageError(e)),
     }
+}
+
+/// A failed form's field errors for its page: each with the label the summary at the top
+/// links to the message beside the field with (`#error-<field>`); an error of no field, or
+/// of a field with no Japanese label, keeps its message in the summary.
+pub fn error_views(errors: &[FieldError]) -> Vec<Value> {
+    errors
+        .iter()
+        .map(|e| {
+            let label = match e.field.split_once('[') {
+                Some((base, rest)) => {
+                    let row = rest
+                        .split(']')
+                        .next()
+                        .and_then(|i| i.parse::<usize>().ok())
+                        .map_or(0, |i| i + 1);
+                    format!("{}{row}行目", jukiops_domain::audit::any_field_label(base))
+                }
+                None => jukiops_domain::audit::any_field_label(&e.field).to_string(),
+            };
+            let label = (!e.field.is_empty() && !label.is_ascii()).then_some(label);
+            json!({"field": e.field, "message": e.message, "label": label})
+        })
+        .collect()
 }
 
 /// Query parameters for paged lists; bad numbers fall back to the first page.

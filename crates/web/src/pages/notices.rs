@@ -12,6 +12,7 @@ use jukiops_domain::people::Action;
 use serde_json::{Value, json};
 
 use super::PageRoutes;
+use super::feedback::{Confirm, Done};
 use super::form::{Form, PageForm, post_redirect_get};
 use super::{PageError, PageResult, PageUser, merge};
 use crate::AppState;
@@ -96,6 +97,7 @@ pub async fn record(
 ) -> PageResult {
     let result = state.app.record_notice(&user.actor(), &input).await;
     post_redirect_get(
+        Done::Registered,
         result.map_err(Into::into),
         |n| format!("/notices/{}", n.notice.id),
         &input,
@@ -146,10 +148,35 @@ pub async fn transition(
     State(state): State<AppState>,
     user: PageUser,
     Path(id): Path<i64>,
-    Form(f): Form<NoticeVerbForm>,
+    c: Confirm<NoticeVerbForm>,
 ) -> PageResult {
-    let result = state.app.move_notice(&user.actor(), id, f.verb).await;
+    let verb = c.form.verb;
+    // Closing a notice, or recording J-LIS withdrew it, ends it: asked first.
+    if matches!(verb, NoticeVerb::Close | NoticeVerb::Withdraw) {
+        let what = async {
+            let d = state.app.notice(&user.actor(), id).await?;
+            Ok(format!(
+                "通知 {}「{}」{}。",
+                d.notice.jlis_reference,
+                d.notice.title,
+                if verb == NoticeVerb::Close {
+                    "を完了にします"
+                } else {
+                    "についてJ-LISが撤回したことを記録し、この通知を終えます"
+                }
+            ))
+        };
+        if let Some(page) = c.ask(&user, what).await {
+            return page;
+        }
+    }
+    let result = state.app.move_notice(&user.actor(), id, verb).await;
     post_redirect_get(
+        if verb == NoticeVerb::Close {
+            Done::Closed
+        } else {
+            Done::StatusChanged
+        },
         result.map_err(Into::into),
         |_| format!("/notices/{id}"),
         &Value::Null,

@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use super::PageRoutes;
+use super::feedback::{Confirm, Done};
 use super::form::{Form, PageForm, Repeated, optional_id, post_redirect_get};
 use super::visits::default_range;
 use super::{PageError, PageResult, PageUser, merge, without_form};
@@ -150,9 +151,13 @@ pub async fn file(
     Form(f): Form<OffHoursForm>,
 ) -> PageResult {
     let result = state.app.file_off_hours(&user.actor(), &f.input()).await;
-    post_redirect_get(result.map_err(Into::into), at, &f, |status, extra| {
-        list_page(&state, &user, ScheduleQuery::default(), status, extra)
-    })
+    post_redirect_get(
+        Done::Requested,
+        result.map_err(Into::into),
+        at,
+        &f,
+        |status, extra| list_page(&state, &user, ScheduleQuery::default(), status, extra),
+    )
     .await
 }
 
@@ -165,11 +170,21 @@ async fn decide(
     typed: &impl Serialize,
 ) -> PageResult {
     let result = state.app.decide_off_hours(&user.actor(), id, d).await;
-    post_redirect_get(result.map_err(Into::into), at, typed, |status, extra| {
-        // The filing form below the list keeps its defaults: only the message is shown.
-        let extra = without_form(extra);
-        list_page(state, user, ScheduleQuery::default(), status, extra)
-    })
+    post_redirect_get(
+        match d.verb {
+            OffHoursVerb::Approve => Done::Approved,
+            OffHoursVerb::Reject => Done::Rejected,
+            OffHoursVerb::Withdraw => Done::Withdrawn,
+        },
+        result.map_err(Into::into),
+        at,
+        typed,
+        |status, extra| {
+            // The filing form below the list keeps its defaults: only the message is shown.
+            let extra = without_form(extra);
+            list_page(state, user, ScheduleQuery::default(), status, extra)
+        },
+    )
     .await
 }
 
@@ -177,8 +192,23 @@ pub async fn decision(
     State(state): State<AppState>,
     user: PageUser,
     Path(id): Path<i64>,
-    Form(f): Form<DecideOffHoursForm>,
+    c: Confirm<DecideOffHoursForm>,
 ) -> PageResult {
+    let what = async {
+        let o = state.app.off_hours(&user.actor(), id).await?;
+        let verb = match c.form.verb {
+            Verdict::Approve => "承認します",
+            Verdict::Reject => "却下します",
+        };
+        Ok(format!(
+            "{} {} {}〜{} の時間外作業の申請を{verb}。",
+            o.site_name, o.date, o.start, o.end
+        ))
+    };
+    if let Some(page) = c.ask(&user, what).await {
+        return page;
+    }
+    let f = c.form;
     let d = OffHoursDecision {
         verb: match f.verb {
             Verdict::Approve => OffHoursVerb::Approve,
@@ -193,8 +223,19 @@ pub async fn withdrawal(
     State(state): State<AppState>,
     user: PageUser,
     Path(id): Path<i64>,
-    Form(f): Form<WithdrawOffHoursForm>,
+    c: Confirm<WithdrawOffHoursForm>,
 ) -> PageResult {
+    let what = async {
+        let o = state.app.off_hours(&user.actor(), id).await?;
+        Ok(format!(
+            "{} {} {}〜{} の時間外作業の申請を取り下げます。",
+            o.site_name, o.date, o.start, o.end
+        ))
+    };
+    if let Some(page) = c.ask(&user, what).await {
+        return page;
+    }
+    let f = c.form;
     let d = OffHoursDecision {
         verb: OffHoursVerb::Withdraw,
         comment: None,

@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use super::PageRoutes;
+use super::feedback::{Confirm, Done};
 use super::form::{Form, PageForm, optional_id, post_redirect_get};
 use super::visits::default_range;
 use super::{PageError, PageResult, PageUser, merge, without_form};
@@ -149,9 +150,13 @@ pub async fn request(
     Form(f): Form<PermitForm>,
 ) -> PageResult {
     let result = state.app.request_permit(&user.actor(), &f.input()).await;
-    post_redirect_get(result.map_err(Into::into), at, &f, |status, extra| {
-        list_page(&state, &user, ScheduleQuery::default(), status, extra)
-    })
+    post_redirect_get(
+        Done::Requested,
+        result.map_err(Into::into),
+        at,
+        &f,
+        |status, extra| list_page(&state, &user, ScheduleQuery::default(), status, extra),
+    )
     .await
 }
 
@@ -164,11 +169,21 @@ async fn decide(
     typed: &impl Serialize,
 ) -> PageResult {
     let result = state.app.decide_permit(&user.actor(), id, d).await;
-    post_redirect_get(result.map_err(Into::into), at, typed, |status, extra| {
-        // The application form below the list keeps its defaults: only the message is shown.
-        let extra = without_form(extra);
-        list_page(state, user, ScheduleQuery::default(), status, extra)
-    })
+    post_redirect_get(
+        match d.verb {
+            PermitVerb::Grant => Done::Granted,
+            PermitVerb::Refuse => Done::Refused,
+            PermitVerb::Withdraw => Done::Withdrawn,
+        },
+        result.map_err(Into::into),
+        at,
+        typed,
+        |status, extra| {
+            // The application form below the list keeps its defaults: only the message is shown.
+            let extra = without_form(extra);
+            list_page(state, user, ScheduleQuery::default(), status, extra)
+        },
+    )
     .await
 }
 
@@ -176,8 +191,23 @@ pub async fn decision(
     State(state): State<AppState>,
     user: PageUser,
     Path(id): Path<i64>,
-    Form(f): Form<DecidePermitForm>,
+    c: Confirm<DecidePermitForm>,
 ) -> PageResult {
+    let what = async {
+        let p = state.app.permit(&user.actor(), id).await?;
+        let verb = match c.form.verb {
+            Verdict::Grant => "許可します",
+            Verdict::Refuse => "不許可とします",
+        };
+        Ok(format!(
+            "{}({}〜{})の{}の申請を{verb}。",
+            p.site_name, p.valid_from, p.valid_to, p.kind_label
+        ))
+    };
+    if let Some(page) = c.ask(&user, what).await {
+        return page;
+    }
+    let f = c.form;
     let d = PermitDecision {
         verb: match f.verb {
             Verdict::Grant => PermitVerb::Grant,
@@ -192,8 +222,19 @@ pub async fn withdrawal(
     State(state): State<AppState>,
     user: PageUser,
     Path(id): Path<i64>,
-    Form(f): Form<WithdrawPermitForm>,
+    c: Confirm<WithdrawPermitForm>,
 ) -> PageResult {
+    let what = async {
+        let p = state.app.permit(&user.actor(), id).await?;
+        Ok(format!(
+            "{}({}〜{})の{}の申請を取り下げます。",
+            p.site_name, p.valid_from, p.valid_to, p.kind_label
+        ))
+    };
+    if let Some(page) = c.ask(&user, what).await {
+        return page;
+    }
+    let f = c.form;
     let d = PermitDecision {
         verb: PermitVerb::Withdraw,
         comment: None,

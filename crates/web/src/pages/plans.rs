@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use super::PageRoutes;
+use super::feedback::Done;
 use super::form::{Form, PageForm, Repeated, optional_id, post_redirect_get};
 use super::{ListQuery, PageError, PageResult, PageUser, form_errors, merge};
 use crate::AppState;
@@ -237,7 +238,7 @@ pub async fn preview(
         }
         Err(e) => {
             let (status, message, errors) = form_errors(e.into())?;
-            let extra = json!({"form": f, "error": message, "errors": errors});
+            let extra = json!({"form": f, "error": message, "errors": super::error_views(&errors)});
             list_page(&state, &user, q, None, status, extra).await
         }
     }
@@ -251,6 +252,7 @@ pub async fn create(
 ) -> PageResult {
     let result = state.app.create_plan(&user.actor(), &f.request()).await;
     post_redirect_get(
+        Done::Saved,
         result.map_err(Into::into),
         |saved| format!("/plans/{}", saved.id),
         &f,
@@ -320,6 +322,7 @@ pub async fn agree(
 ) -> PageResult {
     let result = state.app.agree_plan(&user.actor(), id).await;
     post_redirect_get(
+        Done::Agreed,
         result.map_err(Into::into),
         |_| format!("/plans/{id}"),
         &f,

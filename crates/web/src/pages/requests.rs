@@ -19,8 +19,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use super::PageRoutes;
+use super::feedback::{Confirm, Done};
 use super::form::{Form, PageForm, Repeated, optional_id, post_redirect_get};
-use super::{PageResult, PageUser, merge};
+use super::{PageError, PageResult, PageUser, merge};
 use crate::AppState;
 use crate::lists;
 use crate::templates::render;
@@ -120,13 +121,23 @@ impl PageForm for ApproveChangeForm {
     const ACTION: Action = Action::DecideProcedures;
 }
 
-/// The procedure's steps, one a line (`action | expected result`), and its note.
+/// The procedure's steps as rows of inputs (作業内容, 確認内容; rows left blank are
+/// skipped), its note, and the 行を追加 button that shows the rows again with one more.
 #[derive(Debug, Default, Deserialize, Serialize)]
 #[serde(default)]
 pub struct ProcedureForm {
-    steps: String,
+    action: Repeated<String, PROCEDURE_ROWS>,
+    expected_result: Repeated<String, PROCEDURE_ROWS>,
     note: Option<String>,
+    /// Set by 行を追加: nothing is saved.
+    add_row: Option<String>,
 }
+
+/// The rows a procedure form may post: every step and a few blank rows.
+const PROCEDURE_ROWS: usize = MAX_STEPS + 20;
+
+/// Blank rows offered below a procedure's steps.
+const BLANK_ROWS: usize = 3;
 
 /// 200 steps of up to 1,000 characters each way and the note (9 bytes a character,
 /// percent-encoded) fit.
@@ -136,26 +147,34 @@ impl PageForm for ProcedureForm {
 }
 
 impl ProcedureForm {
-    /// The steps, one a line; one line past [`MAX_STEPS`] is kept so that the check refuses
-    /// the rest without building it.
-    fn input(&self) -> ProcedureInput {
-        let steps = self
-            .steps
-            .lines()
-            .filter(|l| !l.trim().is_empty())
-            .take(MAX_STEPS + 1)
-            .map(|l| {
-                let (a, e) = l.split_once('|').unwrap_or((l, ""));
-                ProcedureStepInput {
-                    action: a.trim().to_string(),
-                    expected_result: e.trim().to_string(),
-                }
+    /// The rows typed, in order, without those left blank.
+    fn rows(&self) -> Vec<ProcedureStepInput> {
+        let n = self.action.len().max(self.expected_result.len());
+        (0..n)
+            .map(|i| ProcedureStepInput {
+                action: self.action.get(i).cloned().unwrap_or_default(),
+                expected_result: self.expected_result.get(i).cloned().unwrap_or_default(),
             })
-            .collect();
+            .filter(|r| !r.action.trim().is_empty() || !r.expected_result.trim().is_empty())
+            .collect()
+    }
+
+    /// The steps; one row past [`MAX_STEPS`] is kept so that the check refuses the rest
+    /// without building it.
+    fn input(&self) -> ProcedureInput {
         ProcedureInput {
-            steps,
+            steps: self.rows().into_iter().take(MAX_STEPS + 1).collect(),
             note: self.note.clone(),
         }
+    }
+
+    /// What was typed, for the form shown again: the rows, as many blank rows as were
+    /// posted (at least one, one more after 行を追加) and the note.
+    fn typed(&self) -> Value {
+        let rows = self.rows();
+        let posted = self.action.len().max(self.expected_result.len());
+        let blank = posted.saturating_sub(rows.len()).max(1) + usize::from(self.add_row.is_some());
+        json!({"procedure": {"rows": rows, "blank": blank, "note": self.note}, "failed": "procedure"})
     }
 }
 
@@ -181,6 +200,20 @@ pub struct DecisionForm {
 }
 
 impl DecisionForm {
+    /// Whether the decision has what it needs to be asked about: a return needs its comment.
+    fn complete(&self) -> bool {
+        self.verdict == "approve"
+            || self
+                .comment
+                .as_deref()
+                .is_some_and(|c| !c.trim().is_empty())
+    }
+
+    /// The comment typed, for the form of `target` shown again.
+    fn typed(&self, target: String) -> Value {
+        json!({"decision": {"target": target, "comment": self.comment}, "failed": "decision"})
+    }
+
     fn input(&self) -> DecisionInput {
         DecisionInput {
             verdict: self.verdict.clone(),
@@ -308,6 +341,7 @@ pub async fn create(
     let input = f.input();
     let result = state.app.issue_request(&user.actor(), &input).await;
     post_redirect_get(
+        Done::Registered,
         result.map_err(Into::into),
         |d| format!("/requests/{}", d.request.summary.id),
         &input,
@@ -333,22 +367,38 @@ pub(super) async fn show_page(
 ) -> PageResult {
     let p = state.app.request_page(&user.actor(), id).await?;
     let d = &p.detail;
-    let steps_text = d.procedures.first().map(|p| {
-        p.steps
-            .iter()
-            .map(|s| format!("{} | {}", s.action, s.expected_result))
-            .collect::<Vec<_>>()
-            .join("\n")
+    let latest = d.procedures.first();
+    // Each form of the page starts from its defaults; a failed one shows what was typed.
+    let me = user.0.0.id;
+    let mut form = json!({
+        "procedure": {
+            "rows": latest.map(|p| p.steps.iter().map(|s| json!({"action": s.action, "expected_result": s.expected_result})).collect::<Vec<_>>()).unwrap_or_default(),
+            "blank": BLANK_ROWS,
+            "note": latest.and_then(|p| p.note.clone()),
+        },
+        "record": {
+            "terminal_id": [], "step_order": [], "outcome": "done", "note": "",
+            "performer_id": p.performers.iter().any(|x| x.id == me).then_some(me),
+            "started_at": "", "ended_at": "",
+        },
+        "question": {"subject": "", "body": ""},
+        "answer": null,
+        "decision": null,
+        "failed": null,
     });
     let history = state.app.request_history(&user.actor(), id).await?;
     let history = super::shown(state, user, &history).await?;
+    let mut extra = extra;
+    if let Some(typed) = extra.as_object_mut().and_then(|o| o.remove("form")) {
+        merge(&mut form, typed);
+    }
     let mut ctx = json!({
         "history": history,
         "procedure_attachments": p.procedure_attachments, "evidence": p.evidence,
         "accept": ACCEPTED_EXTENSIONS,
         "d": d,
         "people": p.performers,
-        "steps_text": steps_text.unwrap_or_default(),
+        "form": form,
         "can": can_view(user, d),
     });
     merge(&mut ctx, extra);
@@ -415,6 +465,7 @@ fn can_view(user: &PageUser, d: &RequestDetail) -> Value {
 /// operation names, on a refusal the page of request `back` (the one the form was on)
 /// again, with the refusal.
 async fn answer(
+    done: Done,
     state: &AppState,
     user: &PageUser,
     back: i64,
@@ -422,6 +473,7 @@ async fn answer(
     typed: &impl Serialize,
 ) -> PageResult {
     post_redirect_get(
+        done,
         result.map_err(Into::into),
         |id| format!("/requests/{id}"),
         typed,
@@ -434,10 +486,21 @@ pub async fn cancel(
     State(state): State<AppState>,
     user: PageUser,
     Path(id): Path<i64>,
-    Form(f): Form<CancelForm>,
+    c: Confirm<CancelForm>,
 ) -> PageResult {
+    let what = async {
+        let d = state.app.work_request(&user.actor(), id).await?;
+        Ok(format!(
+            "作業依頼書 {} を取り消します。取り消した作業依頼書は元に戻せません。",
+            d.request.summary.request_number
+        ))
+    };
+    if let Some(page) = c.ask(&user, what).await {
+        return page;
+    }
+    let f = c.form;
     let result = state.app.cancel_request(&user.actor(), id).await;
-    answer(&state, &user, id, result.map(|_| id), &f).await
+    answer(Done::Cancelled, &state, &user, id, result.map(|_| id), &f).await
 }
 
 pub async fn raise_question(
@@ -452,7 +515,16 @@ pub async fn raise_question(
         body: f.body.clone(),
     };
     let result = state.app.raise_question(&user.actor(), id, &input).await;
-    answer(&state, &user, id, result.map(|_| id), &f).await
+    let typed = json!({"question": f, "failed": "question"});
+    answer(
+        Done::Registered,
+        &state,
+        &user,
+        id,
+        result.map(|_| id),
+        &typed,
+    )
+    .await
 }
 
 pub async fn answer_question(
@@ -470,7 +542,16 @@ pub async fn answer_question(
         .answer_question(&user.actor(), question, &input)
         .await;
     let back = f.request_id;
-    answer(&state, &user, back, result.map(|r| r.unwrap_or(back)), &f).await
+    let typed = json!({"answer": {"question_id": question, "answer": f.answer, "change": f.change}, "failed": "answer"});
+    answer(
+        Done::Answered,
+        &state,
+        &user,
+        back,
+        result.map(|r| r.unwrap_or(back)),
+        &typed,
+    )
+    .await
 }
 
 pub async fn close_question(
@@ -481,21 +562,47 @@ pub async fn close_question(
 ) -> PageResult {
     let result = state.app.close_question(&user.actor(), question).await;
     let back = f.request_id;
-    answer(&state, &user, back, result.map(|r| r.unwrap_or(back)), &f).await
+    answer(
+        Done::Resolved,
+        &state,
+        &user,
+        back,
+        result.map(|r| r.unwrap_or(back)),
+        &f,
+    )
+    .await
 }
 
 pub async fn approve_question_change(
     State(state): State<AppState>,
     user: PageUser,
     Path(question): Path<i64>,
-    Form(f): Form<ApproveChangeForm>,
+    c: Confirm<ApproveChangeForm>,
 ) -> PageResult {
+    let what = async {
+        let n = request_number(&state, &user, c.form.request_id).await?;
+        Ok(format!(
+            "作業依頼書 {n} の疑義への回答にある作業上の変更を承認します。"
+        ))
+    };
+    if let Some(page) = c.ask(&user, what).await {
+        return page;
+    }
+    let f = c.form;
     let result = state
         .app
         .approve_question_change(&user.actor(), question)
         .await;
     let back = f.request_id;
-    answer(&state, &user, back, result.map(|r| r.unwrap_or(back)), &f).await
+    answer(
+        Done::Approved,
+        &state,
+        &user,
+        back,
+        result.map(|r| r.unwrap_or(back)),
+        &f,
+    )
+    .await
 }
 
 pub async fn save_procedure(
@@ -504,11 +611,23 @@ pub async fn save_procedure(
     Path(id): Path<i64>,
     Form(f): Form<ProcedureForm>,
 ) -> PageResult {
+    if f.add_row.is_some() {
+        let extra = json!({"form": f.typed()});
+        return show_page(&state, &user, id, StatusCode::OK, extra).await;
+    }
     let result = state
         .app
         .save_procedure(&user.actor(), id, &f.input())
         .await;
-    answer(&state, &user, id, result.map(|_| id), &f).await
+    answer(
+        Done::Saved,
+        &state,
+        &user,
+        id,
+        result.map(|_| id),
+        &f.typed(),
+    )
+    .await
 }
 
 pub async fn submit_procedure(
@@ -518,20 +637,49 @@ pub async fn submit_procedure(
     Form(f): Form<SubmitProcedureForm>,
 ) -> PageResult {
     let result = state.app.submit_procedure(&user.actor(), procedure).await;
-    answer(&state, &user, f.request_id, result, &f).await
+    answer(Done::Submitted, &state, &user, f.request_id, result, &f).await
 }
 
 pub async fn decide_procedure(
     State(state): State<AppState>,
     user: PageUser,
     Path(procedure): Path<i64>,
-    Form(ProcedureDecisionForm(f)): Form<ProcedureDecisionForm>,
+    c: Confirm<ProcedureDecisionForm>,
 ) -> PageResult {
+    // A return without its comment is refused at once, beside the comment.
+    if c.form.0.complete() {
+        let what = async {
+            let f = &c.form.0;
+            let d = state.app.work_request(&user.actor(), f.request_id).await?;
+            let version = d
+                .procedures
+                .iter()
+                .find(|p| p.id == procedure)
+                .map_or(0, |p| p.version);
+            Ok(format!(
+                "作業依頼書 {} の作業手順書 第{version}版を{}。",
+                d.request.summary.request_number,
+                verdict_phrase(f, "承認します")
+            ))
+        };
+        if let Some(page) = c.ask(&user, what).await {
+            return page;
+        }
+    }
+    let f = c.form.0;
     let result = state
         .app
         .decide_procedure(&user.actor(), procedure, &f.input())
         .await;
-    answer(&state, &user, f.request_id, result, &f).await
+    answer(
+        Done::decision(&f.verdict),
+        &state,
+        &user,
+        f.request_id,
+        result,
+        &f.typed(format!("procedure-{procedure}")),
+    )
+    .await
 }
 
 pub async fn record_work(
@@ -544,7 +692,8 @@ pub async fn record_work(
         .app
         .record_selection(&user.actor(), id, &f.input())
         .await;
-    answer(&state, &user, id, result, &f).await
+    let typed = json!({"record": f, "failed": "record"});
+    answer(Done::Recorded, &state, &user, id, result, &typed).await
 }
 
 pub async fn submit_report(
@@ -554,33 +703,99 @@ pub async fn submit_report(
     Form(f): Form<ReportForm>,
 ) -> PageResult {
     let result = state.app.submit_report(&user.actor(), id).await;
-    answer(&state, &user, id, result.map(|_| id), &f).await
+    answer(Done::Reported, &state, &user, id, result.map(|_| id), &f).await
 }
 
 pub async fn decide_report(
     State(state): State<AppState>,
     user: PageUser,
     Path(report): Path<i64>,
-    Form(ReportDecisionForm(f)): Form<ReportDecisionForm>,
+    c: Confirm<ReportDecisionForm>,
 ) -> PageResult {
+    // A return without its comment is refused at once, beside the comment.
+    if c.form.0.complete() {
+        let what = async {
+            let f = &c.form.0;
+            let n = request_number(&state, &user, f.request_id).await?;
+            Ok(format!(
+                "作業依頼書 {n} の結果報告を{}。",
+                verdict_phrase(f, "受理し、作業依頼書を完了とします")
+            ))
+        };
+        if let Some(page) = c.ask(&user, what).await {
+            return page;
+        }
+    }
+    let f = c.form.0;
     let result = state
         .app
         .decide_report(&user.actor(), report, &f.input())
         .await;
-    answer(&state, &user, f.request_id, result, &f).await
+    answer(
+        Done::report_decision(&f.verdict),
+        &state,
+        &user,
+        f.request_id,
+        result,
+        &f.typed(format!("report-{report}")),
+    )
+    .await
 }
 
 pub async fn decide_combination(
     State(state): State<AppState>,
     user: PageUser,
     Path(id): Path<i64>,
-    Form(CombinationDecisionForm(f)): Form<CombinationDecisionForm>,
+    c: Confirm<CombinationDecisionForm>,
 ) -> PageResult {
+    // A return without its comment is refused at once, beside the comment.
+    if c.form.0.complete() {
+        let what = async {
+            let n = request_number(&state, &user, id).await?;
+            Ok(format!(
+                "作業依頼書 {n} の作業の組合せ(同時実施)を{}。",
+                verdict_phrase(&c.form.0, "承認します")
+            ))
+        };
+        if let Some(page) = c.ask(&user, what).await {
+            return page;
+        }
+    }
+    let f = c.form.0;
     let result = state
         .app
         .decide_combination(&user.actor(), id, &f.input())
         .await;
-    answer(&state, &user, id, result.map(|_| id), &f).await
+    answer(
+        Done::decision(&f.verdict),
+        &state,
+        &user,
+        id,
+        result.map(|_| id),
+        &f.typed("combination".into()),
+    )
+    .await
+}
+
+/// The number of request `id`, for a confirmation page.
+async fn request_number(state: &AppState, user: &PageUser, id: i64) -> Result<String, PageError> {
+    let d = state.app.work_request(&user.actor(), id).await?;
+    Ok(d.request.summary.request_number)
+}
+
+/// What a decision does, for its confirmation page: `approve` when approving, or a return
+/// with the comment typed.
+fn verdict_phrase(f: &DecisionForm, approve: &str) -> String {
+    if f.verdict == "approve" {
+        approve.to_string()
+    } else {
+        let comment = f.comment.as_deref().unwrap_or("").trim();
+        if comment.is_empty() {
+            "差し戻します".to_string()
+        } else {
+            format!("差し戻します(コメント: {comment})")
+        }
+    }
 }
 
 /// The A4 checklist of one site for work done offline and entered afterwards (R8.3): the

@@ -14,6 +14,7 @@ use serde_json::{Value, json};
 
 use super::PageRoutes;
 use super::extract::{Path, Query};
+use super::feedback::Done;
 use super::form::{Form, PageForm, post_redirect_get};
 use super::{PageResult, PageUser, history, merge, page_value};
 use crate::AppState;
@@ -101,6 +102,7 @@ pub async fn create(
 ) -> PageResult {
     let result = state.app.create_site(&user.actor(), &form).await;
     post_redirect_get(
+        Done::Registered,
         result.map_err(Into::into),
         |s| format!("/sites/{}", s.id),
         &form,
@@ -146,6 +148,7 @@ pub async fn update(
 ) -> PageResult {
     let result = state.app.update_site(&user.actor(), id, &form).await;
     post_redirect_get(
+        Done::Updated,
         result.map_err(Into::into),
         |_| format!("/sites/{id}"),
         &form,

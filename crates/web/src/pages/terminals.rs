@@ -15,6 +15,7 @@ use serde_json::{Value, json};
 
 use super::PageRoutes;
 use super::extract::{Path, Query};
+use super::feedback::Done;
 use super::form::{Form, PageForm, optional_id, post_redirect_get};
 use super::{ListQuery, PageError, PageResult, PageUser, history, merge, page_value, without_form};
 use crate::AppState;
@@ -109,6 +110,7 @@ pub async fn create(
 ) -> PageResult {
     let result = state.app.create_terminal(&user.actor(), &form).await;
     post_redirect_get(
+        Done::Registered,
         result.map_err(Into::into),
         |t| format!("/terminals/{}", t.id),
         &form,
@@ -162,6 +164,7 @@ pub async fn update(
 ) -> PageResult {
     let result = state.app.update_terminal(&user.actor(), id, &form).await;
     post_redirect_get(
+        Done::Updated,
         result.map_err(Into::into),
         |_| format!("/terminals/{id}"),
         &form,
@@ -200,6 +203,7 @@ pub async fn attach_touch_panel(
         )),
     };
     post_redirect_get(
+        Done::Connected,
         result,
         |_| format!("/terminals/{id}"),
         &Value::Null,

@@ -10,6 +10,7 @@ use serde_json::{Value, json};
 
 use super::PageRoutes;
 use super::extract::Query;
+use super::feedback::Done;
 use super::form::{Form, PageForm, post_redirect_get};
 use super::{PageResult, PageUser, merge, page_value};
 use crate::AppState;
@@ -59,6 +60,7 @@ pub async fn create(
         .create_touch_panel(&user.actor(), &form, None)
         .await;
     post_redirect_get(
+        Done::Registered,
         result.map_err(Into::into),
         |_| "/touch-panels".to_string(),
         &form,

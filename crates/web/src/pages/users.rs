@@ -11,6 +11,7 @@ use jukiops_domain::people::{Action, NewUserInput, UserUpdateInput};
 use serde_json::{Value, json};
 
 use super::extract::{Path, Query};
+use super::feedback::{Confirm, Done};
 use super::form::{Form, PageForm, post_redirect_get};
 use super::{PageResult, PageUser, merge, page_value};
 use crate::AppState;
@@ -72,6 +73,7 @@ pub async fn create(
 ) -> PageResult {
     let result = state.app.create_user(&user.actor(), &input).await;
     post_redirect_get(
+        Done::Registered,
         result.map_err(Into::into),
         |_| "/users".to_string(),
         &input,
@@ -84,10 +86,30 @@ pub async fn update(
     State(state): State<AppState>,
     user: PageUser,
     Path(id): Path<i64>,
-    Form(input): Form<UserUpdateInput>,
+    c: Confirm<UserUpdateInput>,
 ) -> PageResult {
+    // Disabling an account that was enabled ends its sessions: asked first.
+    if c.posted("disabled") == Some("true") && c.posted("was_disabled") != Some("true") {
+        let what = async {
+            let name = c.posted("display_name_shown").unwrap_or("この利用者");
+            Ok(format!(
+                "{name}のアカウントを無効にします。ログイン中のセッションとAPIトークンは使えなくなります。"
+            ))
+        };
+        if let Some(page) = c.ask(&user, what).await {
+            return page;
+        }
+    }
+    let deactivated =
+        c.posted("disabled") == Some("true") && c.posted("was_disabled") != Some("true");
+    let input = c.form;
     let result = state.app.update_user(&user.actor(), id, &input).await;
     post_redirect_get(
+        if deactivated {
+            Done::Deactivated
+        } else {
+            Done::Updated
+        },
         result.map_err(Into::into),
         |_| "/users".to_string(),
         &NewUserInput::default(),
@@ -105,6 +127,7 @@ pub async fn add_stand_in(
 ) -> PageResult {
     let result = state.app.add_stand_in(&user.actor(), id, &input).await;
     post_redirect_get(
+        Done::Registered,
         result.map_err(Into::into),
         |_| "/users".to_string(),
         &NewUserInput::default(),
@@ -122,6 +145,7 @@ pub async fn unlock(
 ) -> PageResult {
     let result = state.app.unlock_user(&user.actor(), id).await;
     post_redirect_get(
+        Done::Unlocked,
         result.map_err(Into::into),
         |_| "/users".to_string(),
         &NewUserInput::default(),
@@ -135,10 +159,19 @@ pub async fn reset_factor(
     State(state): State<AppState>,
     user: PageUser,
     Path(id): Path<i64>,
-    Form(_): Form<UserButton>,
+    c: Confirm<UserButton>,
 ) -> PageResult {
+    let what = async {
+        let name = c.posted("display_name_shown").unwrap_or("この利用者");
+        Ok(format!(
+            "{name}の二要素認証をリセットします。登録し直すまではパスワードだけでログインします。"
+        ))
+    };
+    if let Some(page) = c.ask(&user, what).await {
+        return page;
+    }
     state.app.reset_second_factor(&user.actor(), id).await?;
-    Ok(super::see_other("/users"))
+    Ok(Done::Reset.on(super::see_other("/users")))
 }
 
 /// The pages of this feature, each naming what it needs.

@@ -18,6 +18,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use super::PageRoutes;
+use super::feedback::{Confirm, Done};
 use super::form::{Form, PageForm, Repeated, optional_id, post_redirect_get};
 use super::{PageError, PageResult, PageUser, merge};
 use crate::AppState;
@@ -154,6 +155,7 @@ pub async fn create(
         ..ScheduleQuery::default()
     };
     post_redirect_get(
+        Done::Registered,
         result.map_err(Into::into),
         |v| format!("/visits/{}", v.id),
         &f,
@@ -199,6 +201,7 @@ async fn show_page(
 
 /// Moves visit `id` by `verb` and answers with its page.
 async fn move_visit(
+    done: Done,
     state: &AppState,
     user: &PageUser,
     id: i64,
@@ -207,6 +210,7 @@ async fn move_visit(
 ) -> PageResult {
     let result = state.app.move_visit(&user.actor(), id, verb).await;
     post_redirect_get(
+        done,
         result.map_err(Into::into),
         |_| format!("/visits/{id}"),
         typed,
@@ -221,16 +225,34 @@ pub async fn complete(
     Path(id): Path<i64>,
     Form(f): Form<CompleteVisitForm>,
 ) -> PageResult {
-    move_visit(&state, &user, id, VisitVerb::Complete, &f).await
+    move_visit(Done::Recorded, &state, &user, id, VisitVerb::Complete, &f).await
 }
 
 pub async fn cancel(
     State(state): State<AppState>,
     user: PageUser,
     Path(id): Path<i64>,
-    Form(f): Form<CancelVisitForm>,
+    c: Confirm<CancelVisitForm>,
 ) -> PageResult {
-    move_visit(&state, &user, id, VisitVerb::Cancel, &f).await
+    let what = async {
+        let v = state.app.visit(&user.actor(), id).await?;
+        Ok(format!(
+            "{} {}〜{} {} の訪問を中止します。",
+            v.date, v.start, v.end, v.site_name
+        ))
+    };
+    if let Some(page) = c.ask(&user, what).await {
+        return page;
+    }
+    move_visit(
+        Done::Cancelled,
+        &state,
+        &user,
+        id,
+        VisitVerb::Cancel,
+        &c.form,
+    )
+    .await
 }
 
 pub async fn agree(
@@ -241,6 +263,7 @@ pub async fn agree(
 ) -> PageResult {
     let result = state.app.agree_visit(&user.actor(), id).await;
     post_redirect_get(
+        Done::Agreed,
         result.map_err(Into::into),
         |_| format!("/visits/{id}"),
         &f,

@@ -10,6 +10,7 @@ use jukiops_domain::work_log::{MAX_MINUTES, MAX_SUMMARY, WorkLogInput, WorkLogKi
 use serde_json::{Value, json};
 
 use super::extract::Query;
+use super::feedback::Done;
 use super::form::{Form, PageForm, post_redirect_get};
 use super::{PageResult, PageRoutes, PageUser, merge};
 use crate::AppState;
@@ -123,6 +124,7 @@ pub async fn create(
 ) -> PageResult {
     let result = state.app.record_work_log(&user.actor(), &form).await;
     post_redirect_get(
+        Done::Recorded,
         result.map_err(Into::into),
         |e| format!("/work-log?from={}#w{}", e.worked_on, e.id),
         &form,
