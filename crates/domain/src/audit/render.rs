@@ -53,7 +53,6 @@ impl AuditContext {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Piece {
     pub text: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub href: Option<String>,
 }
 
@@ -71,7 +70,6 @@ impl Piece {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ShownChange {
     pub label: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub before: Option<Vec<Piece>>,
     pub after: Vec<Piece>,
 }
@@ -120,20 +118,25 @@ pub fn href(entity: Entity, id: &str) -> Option<String> {
     }
 }
 
-/// The actor of an entry in Japanese: a person by name, the system, or a command run on
-/// the server.
+/// The actor of an entry in Japanese: a person by name, a command run on the server, or
+/// the system itself (every person has an account, kept when disabled, so a name no
+/// account holds is the system's).
 pub fn actor_label(actor: &str, ctx: &AuditContext) -> String {
-    if actor == "system" {
-        return "システム".into();
+    if let Some(name) = ctx.name_of_login(actor) {
+        return name.to_string();
     }
     if let Some(name) = actor.strip_prefix("cli:") {
         return match ctx.name_of_login(name) {
             Some(n) => format!("{n}(サーバーでの操作)"),
-            None => format!("サーバーでの操作({name})"),
+            None => "サーバーでの操作".into(),
         };
     }
-    ctx.name_of_login(actor)
-        .map_or_else(|| actor.to_string(), str::to_string)
+    match actor {
+        "cli" => "サーバーでの操作".into(),
+        "demo" => "デモデータの作成".into(),
+        other if !other.is_ascii() => other.to_string(),
+        _ => "システム".into(),
+    }
 }
 
 /// The record an entry names, shown and linked: its own page, else the page of the
@@ -287,6 +290,9 @@ fn scalar(entity: Entity, field: &str, v: &Value, ctx: &AuditContext) -> Piece {
         Holds::Plain => {}
     }
     if let Value::String(s) = v {
+        if s.trim().is_empty() {
+            return Piece::text("(なし)");
+        }
         if s == "changed" {
             return Piece::text("変更済み");
         }
@@ -317,6 +323,14 @@ pub fn render(e: &AuditEntry, ctx: &AuditContext) -> ShownEntry {
             changes: Vec::new(),
         };
     };
+    // An entry whose every field was empty before is a creation: only what was written
+    // is shown, not a column of (なし).
+    let created = changes.as_object().is_some_and(|fields| {
+        fields.values().all(|c| match c.get("before") {
+            None | Some(Value::Null) => true,
+            Some(_) => false,
+        })
+    });
     let shown = changes
         .as_object()
         .map(|fields| {
@@ -331,7 +345,9 @@ pub fn render(e: &AuditEntry, ctx: &AuditContext) -> ShownEntry {
                     };
                     ShownChange {
                         label: entity.field_label(field).unwrap_or(field).to_string(),
-                        before: before.map(|b| pieces(entity, field, b, ctx)),
+                        before: before
+                            .filter(|_| !created)
+                            .map(|b| pieces(entity, field, b, ctx)),
                         after: pieces(entity, field, after, ctx),
                     }
                 })
@@ -486,7 +502,7 @@ mod tests {
                 ("判断", vec!["承認"])
             ]
         );
-        assert_eq!(s.actor, "lead", "an unknown login stays as typed");
+        assert_eq!(s.actor, "システム", "no account: the system");
         let visit = entry(
             "visit",
             "1",
@@ -497,10 +513,41 @@ mod tests {
         assert_eq!(texts(&v.changes[0].after), ["(なし)"], "terminal_ids");
         assert_eq!(texts(&v.changes[1].after), ["作業 太郎", "責任 花子"]);
         assert_eq!(actor_label("system", &context()), "システム");
+        assert_eq!(actor_label("cli", &context()), "サーバーでの操作");
+        assert_eq!(actor_label("契約の読み込み", &context()), "契約の読み込み");
         assert_eq!(
             actor_label("cli:lead", &context()),
             "責任 花子(サーバーでの操作)"
         );
+    }
+
+    #[test]
+    fn a_creation_shows_what_was_written_and_a_change_what_it_was() {
+        let created = entry(
+            "calendar_override",
+            "2020-11-30",
+            "create",
+            json!({"is_open": {"before": null, "after": false}, "reason": {"after": ""}}),
+        );
+        let s = render(&created, &context());
+        assert!(s.changes.iter().all(|c| c.before.is_none()), "{s:?}");
+        assert_eq!(texts(&s.changes[1].after), ["(なし)"], "an empty text");
+        let changed = entry(
+            "user",
+            "3",
+            "update",
+            json!({"post": {"before": null, "after": "係長"}, "disabled": {"before": false, "after": true}}),
+        );
+        let s = render(&changed, &context());
+        assert_eq!(s.record.text, "作業 太郎");
+        let disabled = s
+            .changes
+            .iter()
+            .find(|c| c.label == "無効")
+            .expect("disabled");
+        assert_eq!(disabled.before.as_deref().map(texts), Some(vec!["いいえ"]));
+        let post = s.changes.iter().find(|c| c.label == "職").expect("post");
+        assert_eq!(post.before.as_deref().map(texts), Some(vec!["(なし)"]));
     }
 
     #[test]
