@@ -404,7 +404,13 @@ async fn every_audit_entry_reads_in_plain_japanese(engine: Engine) {
     assert!(request_history.contains("実施者: 作業従事者テスト"), "{request_history}");
     assert!(request_history.contains("疑義の内容: 再起動は必要か"), "{request_history}");
     assert!(request_history.contains("状態: 発行済 → 手順書承認済"), "{request_history}");
-    assert!(request_history.contains("作業場所: 拠点 1 、 拠点 2 、 拠点 3"), "ids joined with 、: {request_history}");
+    // Records named as people know them, lists joined with 、.
+    assert!(
+        request_history.contains("作業場所: 札幌市中央区役所 、 札幌市北区役所 、 札幌市東区役所"),
+        "{request_history}"
+    );
+    assert!(request_history.contains("統合端末: C-0"), "{request_history}");
+    assert!(request_history.contains("作業依頼書 R2-101"), "{request_history}");
 }
 
 /// Texts shaped like the stored instants (`2020-11-13T04:27:00`).

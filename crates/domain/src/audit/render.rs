@@ -24,6 +24,9 @@ pub struct AuditContext {
     logins: HashMap<String, i64>,
     /// (kind, id) of a record → (kind, id) of the record whose page shows it.
     parents: HashMap<(Entity, String), (Entity, String)>,
+    /// (kind, id) of a record → the name people know it by (a site's name, a terminal's
+    /// asset number, a request's number, a job's title, a notice's J-LIS number).
+    names: HashMap<(Entity, String), String>,
 }
 
 impl AuditContext {
@@ -38,6 +41,18 @@ impl AuditContext {
     pub fn parent(&mut self, entity: Entity, id: &str, parent: Entity, parent_id: &str) {
         self.parents
             .insert((entity, id.to_string()), (parent, parent_id.to_string()));
+    }
+
+    /// Names record `id` of kind `entity` as people know it.
+    pub fn name(&mut self, entity: Entity, id: &str, name: &str) {
+        self.names
+            .insert((entity, id.to_string()), name.to_string());
+    }
+
+    fn record_name(&self, entity: Entity, id: &str) -> Option<&str> {
+        self.names
+            .get(&(entity, id.to_string()))
+            .map(String::as_str)
     }
 
     fn name_of_id(&self, id: i64) -> Option<&str> {
@@ -151,7 +166,10 @@ fn record_piece(entity: Entity, id: &str, changes: &Value, ctx: &AuditContext) -
         Entity::SignIn | Entity::SecondFactor => ctx
             .name_of_login(id)
             .map_or_else(|| id.to_string(), str::to_string),
-        _ => format!("{} {id}", entity.label_ja()),
+        _ => match ctx.record_name(entity, id) {
+            Some(name) => format!("{} {name}", entity.label_ja()),
+            None => format!("{} {id}", entity.label_ja()),
+        },
     };
     let href = href(entity, id)
         .or_else(|| {
@@ -270,7 +288,9 @@ fn scalar(entity: Entity, field: &str, v: &Value, ctx: &AuditContext) -> Piece {
         Holds::Record(kind) => {
             if let Some(id) = id_text(v) {
                 let href = href(kind, &id);
-                let text = format!("{} {id}", kind.label_ja());
+                let text = ctx
+                    .record_name(kind, &id)
+                    .map_or_else(|| format!("{} {id}", kind.label_ja()), str::to_string);
                 return Piece { text, href };
             }
         }
@@ -304,6 +324,39 @@ fn scalar(entity: Entity, field: &str, v: &Value, ctx: &AuditContext) -> Piece {
         }
     }
     Piece::text(text)
+}
+
+/// The records `entries` name, by kind: each entry's own record and every id its fields
+/// hold, so that the reader can look up the names people know them by.
+pub fn referenced(entries: &[AuditEntry]) -> Vec<(Entity, String)> {
+    fn walk(entity: Entity, field: &str, v: &Value, out: &mut Vec<(Entity, String)>) {
+        match v {
+            Value::Array(items) => items.iter().for_each(|i| walk(entity, field, i, out)),
+            other => {
+                if let (Holds::Record(kind), Some(id)) = (holds(entity, field), id_text(other)) {
+                    out.push((kind, id));
+                }
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for e in entries {
+        let Some(entity) = Entity::parse(&e.entity) else {
+            continue;
+        };
+        out.push((entity, e.entity_id.clone()));
+        let changes: Value = serde_json::from_str(&e.changes).unwrap_or(Value::Null);
+        for (field, c) in changes.as_object().into_iter().flatten() {
+            for side in ["before", "after"] {
+                if let Some(v) = c.get(side) {
+                    walk(entity, field, v, &mut out);
+                }
+            }
+        }
+    }
+    out.sort_by(|a, b| (a.0.as_str(), &a.1).cmp(&(b.0.as_str(), &b.1)));
+    out.dedup();
+    out
 }
 
 /// Renders `entry` in plain Japanese. An entry of a kind this version does not name
@@ -548,6 +601,31 @@ mod tests {
         assert_eq!(disabled.before.as_deref().map(texts), Some(vec!["いいえ"]));
         let post = s.changes.iter().find(|c| c.label == "職").expect("post");
         assert_eq!(post.before.as_deref().map(texts), Some(vec!["(なし)"]));
+    }
+
+    #[test]
+    fn records_are_named_as_people_know_them() {
+        let mut ctx = context();
+        ctx.name(Entity::Site, "1", "中央区役所");
+        ctx.name(Entity::WorkRequest, "2", "R2-101");
+        let e = entry(
+            "work_request",
+            "2",
+            "create",
+            json!({"site_ids": {"after": [1, 5]}}),
+        );
+        let s = render(&e, &ctx);
+        assert_eq!(s.record.text, "作業依頼書 R2-101");
+        assert_eq!(texts(&s.changes[0].after), ["中央区役所", "拠点 5"]);
+        assert_eq!(s.changes[0].after[0].href.as_deref(), Some("/sites/1"));
+        assert_eq!(
+            referenced(&[e]),
+            [
+                (Entity::Site, "1".to_string()),
+                (Entity::Site, "5".to_string()),
+                (Entity::WorkRequest, "2".to_string())
+            ]
+        );
     }
 
     #[test]
