@@ -388,6 +388,8 @@ async fn every_audit_entry_reads_in_plain_japanese(engine: Engine) {
             !visible_text(&html).contains("(R") && !visible_text(&html).contains("（R"),
             "{path} cites an internal clause"
         );
+        let stored = regex_like_utc(&visible_text(&html));
+        assert!(stored.is_empty(), "{path} shows instants in UTC storage form: {stored:?}");
         histories.push_str(&text);
     }
 
