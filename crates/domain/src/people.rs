@@ -195,11 +195,9 @@ pub enum Actor {
 pub fn system_actor_label(name: &str) -> Option<&'static str> {
     let kind = name.split(':').next().unwrap_or(name);
     Some(match kind {
-        "demo" => "デモデータ",
-        "cli" => "管理コマンド",
-        "system" => "システム",
-        "bench" => "性能測定",
-        "test" => "試験",
+        "demo" => "デモデータの作成",
+        "cli" => "サーバーでの操作",
+        "system" | "bench" | "test" => "システム",
         _ => return None,
     })
 }

@@ -254,6 +254,38 @@ impl Store {
                 }
             }
         }
+        // The names people know the records by, for the records the entries name.
+        const NAMES: [(Entity, &str, &str); 5] = [
+            (Entity::Site, "sites", "name"),
+            (Entity::Terminal, "terminals", "asset_number"),
+            (Entity::WorkRequest, "work_requests", "request_number"),
+            (Entity::Job, "jobs", "title"),
+            (Entity::Notice, "notices", "jlis_reference"),
+        ];
+        let named = jukiops_domain::audit::referenced(entries);
+        for (entity, table, column) in NAMES {
+            let ids: BTreeSet<i64> = named
+                .iter()
+                .filter(|(e, _)| *e == entity)
+                .filter_map(|(_, id)| id.parse().ok())
+                .collect();
+            if ids.is_empty() {
+                continue;
+            }
+            // Numbers parsed above, written into the statement.
+            let list: Vec<String> = ids.iter().map(i64::to_string).collect();
+            let rows = sqlx::query(sql(format!(
+                "SELECT id, {column} AS name FROM {table} WHERE id IN ({})",
+                list.join(", ")
+            )))
+            .fetch_all(&self.pool)
+            .await?;
+            for r in &rows {
+                let id: i64 = r.try_get("id")?;
+                let name: String = r.try_get("name")?;
+                ctx.name(entity, &id.to_string(), &name);
+            }
+        }
         Ok(ctx)
     }
 

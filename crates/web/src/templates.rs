@@ -68,7 +68,13 @@ impl Templates {
             env.add_template(name, src)
                 .expect("templates compile (checked by the render tests)");
         }
-        env.add_filter("jst", |s: String| {
+        // A stored instant in Japan time as the pages write it; nothing stays nothing and
+        // any other text is shown as it is.
+        env.add_filter("jst", |v: minijinja::Value| {
+            if v.is_none() || v.is_undefined() {
+                return String::new();
+            }
+            let s = v.as_str().map_or_else(|| v.to_string(), str::to_string);
             jukiops_domain::time::from_db(&s)
                 .map(jukiops_domain::time::display_jst)
                 .unwrap_or(s)

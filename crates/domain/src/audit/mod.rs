@@ -6,7 +6,9 @@ mod labels;
 mod render;
 
 pub use labels::{AuditAction, Entity, any_field_label, unlabelled};
-pub use render::{AuditContext, Piece, ShownChange, ShownEntry, actor_label, href, render};
+pub use render::{
+    AuditContext, Piece, ShownChange, ShownEntry, actor_label, href, referenced, render,
+};
 
 use serde::Serialize;
 use serde_json::{Map, Value};

@@ -24,6 +24,9 @@ pub struct AuditContext {
     logins: HashMap<String, i64>,
     /// (kind, id) of a record → (kind, id) of the record whose page shows it.
     parents: HashMap<(Entity, String), (Entity, String)>,
+    /// (kind, id) of a record → the name people know it by (a site's name, a terminal's
+    /// asset number, a request's number, a job's title, a notice's J-LIS number).
+    names: HashMap<(Entity, String), String>,
 }
 
 impl AuditContext {
@@ -40,6 +43,18 @@ impl AuditContext {
             .insert((entity, id.to_string()), (parent, parent_id.to_string()));
     }
 
+    /// Names record `id` of kind `entity` as people know it.
+    pub fn name(&mut self, entity: Entity, id: &str, name: &str) {
+        self.names
+            .insert((entity, id.to_string()), name.to_string());
+    }
+
+    fn record_name(&self, entity: Entity, id: &str) -> Option<&str> {
+        self.names
+            .get(&(entity, id.to_string()))
+            .map(String::as_str)
+    }
+
     fn name_of_id(&self, id: i64) -> Option<&str> {
         self.people.get(&id).map(|(_, n)| n.as_str())
     }
@@ -53,7 +68,6 @@ impl AuditContext {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Piece {
     pub text: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub href: Option<String>,
 }
 
@@ -71,7 +85,6 @@ impl Piece {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ShownChange {
     pub label: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub before: Option<Vec<Piece>>,
     pub after: Vec<Piece>,
 }
@@ -120,18 +133,28 @@ pub fn href(entity: Entity, id: &str) -> Option<String> {
     }
 }
 
-/// The actor of an entry in Japanese: a person by name, the system, or a command run on
-/// the server.
+/// The actor of an entry in Japanese: a person by name, a command run on the server, or
+/// the system itself (every person has an account, kept when disabled, so a name no
+/// account holds is the system's).
 pub fn actor_label(actor: &str, ctx: &AuditContext) -> String {
+    if let Some(name) = ctx.name_of_login(actor) {
+        return name.to_string();
+    }
     if let Some(name) = actor.strip_prefix("cli:") {
         return match ctx.name_of_login(name) {
             Some(n) => format!("{n}(サーバーでの操作)"),
-            None => format!("サーバーでの操作({name})"),
+            None => "サーバーでの操作".into(),
         };
     }
-    ctx.name_of_login(actor)
-        .or_else(|| crate::people::system_actor_label(actor))
-        .map_or_else(|| actor.to_string(), str::to_string)
+    crate::people::system_actor_label(actor)
+        .map(str::to_string)
+        .unwrap_or_else(|| {
+            if actor.is_ascii() {
+                "システム".into()
+            } else {
+                actor.to_string()
+            }
+        })
 }
 
 /// The record an entry names, shown and linked: its own page, else the page of the
@@ -146,7 +169,10 @@ fn record_piece(entity: Entity, id: &str, changes: &Value, ctx: &AuditContext) -
         Entity::SignIn | Entity::SecondFactor => ctx
             .name_of_login(id)
             .map_or_else(|| id.to_string(), str::to_string),
-        _ => format!("{} {id}", entity.label_ja()),
+        _ => match ctx.record_name(entity, id) {
+            Some(name) => format!("{} {name}", entity.label_ja()),
+            None => format!("{} {id}", entity.label_ja()),
+        },
     };
     let href = href(entity, id)
         .or_else(|| {
@@ -265,7 +291,9 @@ fn scalar(entity: Entity, field: &str, v: &Value, ctx: &AuditContext) -> Piece {
         Holds::Record(kind) => {
             if let Some(id) = id_text(v) {
                 let href = href(kind, &id);
-                let text = format!("{} {id}", kind.label_ja());
+                let text = ctx
+                    .record_name(kind, &id)
+                    .map_or_else(|| format!("{} {id}", kind.label_ja()), str::to_string);
                 return Piece { text, href };
             }
         }
@@ -285,6 +313,9 @@ fn scalar(entity: Entity, field: &str, v: &Value, ctx: &AuditContext) -> Piece {
         Holds::Plain => {}
     }
     if let Value::String(s) = v {
+        if s.trim().is_empty() {
+            return Piece::text("(なし)");
+        }
         if s == "changed" {
             return Piece::text("変更済み");
         }
@@ -296,6 +327,39 @@ fn scalar(entity: Entity, field: &str, v: &Value, ctx: &AuditContext) -> Piece {
         }
     }
     Piece::text(text)
+}
+
+/// The records `entries` name, by kind: each entry's own record and every id its fields
+/// hold, so that the reader can look up the names people know them by.
+pub fn referenced(entries: &[AuditEntry]) -> Vec<(Entity, String)> {
+    fn walk(entity: Entity, field: &str, v: &Value, out: &mut Vec<(Entity, String)>) {
+        match v {
+            Value::Array(items) => items.iter().for_each(|i| walk(entity, field, i, out)),
+            other => {
+                if let (Holds::Record(kind), Some(id)) = (holds(entity, field), id_text(other)) {
+                    out.push((kind, id));
+                }
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for e in entries {
+        let Some(entity) = Entity::parse(&e.entity) else {
+            continue;
+        };
+        out.push((entity, e.entity_id.clone()));
+        let changes: Value = serde_json::from_str(&e.changes).unwrap_or(Value::Null);
+        for (field, c) in changes.as_object().into_iter().flatten() {
+            for side in ["before", "after"] {
+                if let Some(v) = c.get(side) {
+                    walk(entity, field, v, &mut out);
+                }
+            }
+        }
+    }
+    out.sort_by(|a, b| (a.0.as_str(), &a.1).cmp(&(b.0.as_str(), &b.1)));
+    out.dedup();
+    out
 }
 
 /// Renders `entry` in plain Japanese. An entry of a kind this version does not name
@@ -315,6 +379,14 @@ pub fn render(e: &AuditEntry, ctx: &AuditContext) -> ShownEntry {
             changes: Vec::new(),
         };
     };
+    // An entry whose every field was empty before is a creation: only what was written
+    // is shown, not a column of (なし).
+    let created = changes.as_object().is_some_and(|fields| {
+        fields.values().all(|c| match c.get("before") {
+            None | Some(Value::Null) => true,
+            Some(_) => false,
+        })
+    });
     let shown = changes
         .as_object()
         .map(|fields| {
@@ -329,7 +401,9 @@ pub fn render(e: &AuditEntry, ctx: &AuditContext) -> ShownEntry {
                     };
                     ShownChange {
                         label: entity.field_label(field).unwrap_or(field).to_string(),
-                        before: before.map(|b| pieces(entity, field, b, ctx)),
+                        before: before
+                            .filter(|_| !created)
+                            .map(|b| pieces(entity, field, b, ctx)),
                         after: pieces(entity, field, after, ctx),
                     }
                 })
@@ -484,7 +558,7 @@ mod tests {
                 ("判断", vec!["承認"])
             ]
         );
-        assert_eq!(s.actor, "lead", "an unknown login stays as typed");
+        assert_eq!(s.actor, "システム", "no account: the system");
         let visit = entry(
             "visit",
             "1",
@@ -495,9 +569,65 @@ mod tests {
         assert_eq!(texts(&v.changes[0].after), ["(なし)"], "terminal_ids");
         assert_eq!(texts(&v.changes[1].after), ["作業 太郎", "責任 花子"]);
         assert_eq!(actor_label("system", &context()), "システム");
+        assert_eq!(actor_label("cli", &context()), "サーバーでの操作");
+        assert_eq!(actor_label("契約の読み込み", &context()), "契約の読み込み");
         assert_eq!(
             actor_label("cli:lead", &context()),
             "責任 花子(サーバーでの操作)"
+        );
+    }
+
+    #[test]
+    fn a_creation_shows_what_was_written_and_a_change_what_it_was() {
+        let created = entry(
+            "calendar_override",
+            "2020-11-30",
+            "create",
+            json!({"is_open": {"before": null, "after": false}, "reason": {"after": ""}}),
+        );
+        let s = render(&created, &context());
+        assert!(s.changes.iter().all(|c| c.before.is_none()), "{s:?}");
+        assert_eq!(texts(&s.changes[1].after), ["(なし)"], "an empty text");
+        let changed = entry(
+            "user",
+            "3",
+            "update",
+            json!({"post": {"before": null, "after": "係長"}, "disabled": {"before": false, "after": true}}),
+        );
+        let s = render(&changed, &context());
+        assert_eq!(s.record.text, "作業 太郎");
+        let disabled = s
+            .changes
+            .iter()
+            .find(|c| c.label == "無効")
+            .expect("disabled");
+        assert_eq!(disabled.before.as_deref().map(texts), Some(vec!["いいえ"]));
+        let post = s.changes.iter().find(|c| c.label == "職").expect("post");
+        assert_eq!(post.before.as_deref().map(texts), Some(vec!["(なし)"]));
+    }
+
+    #[test]
+    fn records_are_named_as_people_know_them() {
+        let mut ctx = context();
+        ctx.name(Entity::Site, "1", "中央区役所");
+        ctx.name(Entity::WorkRequest, "2", "R2-101");
+        let e = entry(
+            "work_request",
+            "2",
+            "create",
+            json!({"site_ids": {"after": [1, 5]}}),
+        );
+        let s = render(&e, &ctx);
+        assert_eq!(s.record.text, "作業依頼書 R2-101");
+        assert_eq!(texts(&s.changes[0].after), ["中央区役所", "拠点 5"]);
+        assert_eq!(s.changes[0].after[0].href.as_deref(), Some("/sites/1"));
+        assert_eq!(
+            referenced(&[e]),
+            [
+                (Entity::Site, "1".to_string()),
+                (Entity::Site, "5".to_string()),
+                (Entity::WorkRequest, "2".to_string())
+            ]
         );
     }
 

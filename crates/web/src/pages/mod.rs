@@ -496,7 +496,7 @@ impl PageUser {
     }
 }
 
-/// Drops every `href` under `v` that `user` may not open, keeping the text.
+/// Empties every `href` under `v` that `user` may not open, keeping the text.
 fn unlink_closed(v: &mut Value, user: &PageUser) {
     match v {
         Value::Object(map) => {
@@ -505,7 +505,7 @@ fn unlink_closed(v: &mut Value, user: &PageUser) {
                 .and_then(Value::as_str)
                 .is_some_and(|h| !user.may_open(h))
             {
-                map.remove("href");
+                map.insert("href".into(), Value::Null);
             }
             map.values_mut().for_each(|x| unlink_closed(x, user));
         }
