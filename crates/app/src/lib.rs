@@ -25,6 +25,7 @@ pub mod plans;
 pub mod requests;
 pub mod rotations;
 pub mod second_factor;
+pub mod site_staff;
 pub mod sites;
 pub mod terminals;
 pub mod touch_panels;

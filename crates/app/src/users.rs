@@ -42,6 +42,8 @@ impl App {
             display_name: d.display_name,
             role: d.role,
             password_hash,
+            site_id: d.site_id,
+            badge_number: d.badge_number,
         };
         self.store.create_user(&who, new).await
     }
@@ -67,8 +69,22 @@ impl App {
             password_hash,
             post: d.post,
             email: d.email,
+            site_id: d.site_id,
+            badge_number: d.badge_number,
         };
         self.store.update_user(&who, id, patch).await
+    }
+
+    /// The sites an account of a ward office's staff may be given: `(id, name)` by code.
+    pub async fn user_site_choices(&self, who: &Actor) -> Result<Vec<(i64, String)>> {
+        who.authorize(Action::ViewUsers)?;
+        Ok(self
+            .store
+            .all_sites()
+            .await?
+            .into_iter()
+            .map(|s| (s.id, s.name))
+            .collect())
     }
 
     /// Whom account `id` may stand in for in the City's 決裁, and when.

@@ -666,6 +666,8 @@ async fn engine_body(
                 display_name: "ベンチ業務責任者".into(),
                 role: Role::ContractorLead,
                 password_hash,
+                site_id: None,
+                badge_number: None,
             },
         )
         .await?;

@@ -97,7 +97,16 @@ pub async fn seed(app: &jukiops_app::App) -> anyhow::Result<Vec<(String, Role, S
         ("security", "保全 次郎", Role::SecurityOfficer),
         ("auditor", "監査 三郎", Role::Auditor),
         ("admin", "管理 四郎", Role::Admin),
+        ("ward", "区役 五月", Role::SiteStaff),
     ];
+    // The ward office's staff member works at the first site of the contract (中央区).
+    let ward_site = app
+        .store()
+        .all_sites()
+        .await?
+        .first()
+        .map(|s| s.id)
+        .context("契約に拠点がありません")?;
     let mut out = Vec::new();
     for (username, display_name, role) in people {
         let pw = random_password();
@@ -106,6 +115,12 @@ pub async fn seed(app: &jukiops_app::App) -> anyhow::Result<Vec<(String, Role, S
             display_name: display_name.into(),
             role: role.as_str().into(),
             password: pw.clone(),
+            site_id: (role == Role::SiteStaff).then_some(ward_site),
+            badge_number: match username {
+                "worker" => "W-0001".into(),
+                "lead" => "L-0001".into(),
+                _ => String::new(),
+            },
         };
         app.create_user(&actor, &input)
             .await

@@ -107,11 +107,17 @@ enum UserCommand {
         username: String,
         #[arg(long)]
         display_name: String,
-        /// city_staff, contractor_lead, contractor_worker, security_officer, auditor, admin
+        /// city_staff, contractor_lead, contractor_worker, security_officer, auditor, admin, site_staff
         #[arg(long)]
         role: String,
         #[arg(long)]
         password_stdin: bool,
+        /// The site (its id) of a ward office's staff: required for site_staff.
+        #[arg(long)]
+        site_id: Option<i64>,
+        /// A worker's or lead's badge number, shown to the reception desk.
+        #[arg(long)]
+        badge_number: Option<String>,
     },
     /// Set a new password (from stdin with --password-stdin, else generated and printed).
     Passwd {
@@ -427,6 +433,8 @@ async fn user_command(app: &jukiops_app::App, action: UserCommand) -> anyhow::Re
             display_name,
             role,
             password_stdin,
+            site_id,
+            badge_number,
         } => {
             let (pw, generated) = read_password(password_stdin)?;
             let input = NewUserInput {
@@ -434,6 +442,8 @@ async fn user_command(app: &jukiops_app::App, action: UserCommand) -> anyhow::Re
                 display_name,
                 role,
                 password: pw.clone(),
+                site_id,
+                badge_number: badge_number.unwrap_or_default(),
             };
             let user = app.create_user(&actor, &input).await?;
             println!(

@@ -2,7 +2,8 @@
 //! reports, changes, off-hours work and permits and answers the contractor's questions; the
 //! contractor's lead writes procedures and reports and answers the City's questions; the
 //! worker goes on visits; both sides close the questions they asked once answered, and see
-//! notices past their deadline.
+//! notices past their deadline; the lead sees the faults a ward office reported, and a
+//! ward office's staff the visits to their site whose work they have not yet confirmed.
 
 use serde::Serialize;
 
@@ -22,6 +23,8 @@ labelled_enum! {
         ReportToWrite = ("report_to_write", "作業中の作業依頼書(結果報告待ち)"),
         NoticeOverdue = ("notice_overdue", "対応期限を過ぎた通知"),
         VisitSoon = ("visit_soon", "今日から1週間の訪問"),
+        FaultReportOpen = ("fault_report_open", "区役所からの未対応の故障報告"),
+        SignOffDue = ("sign_off_due", "作業完了の確認待ちの訪問"),
     }
 }
 
@@ -45,9 +48,11 @@ pub fn kinds_for(role: Role) -> &'static [InboxKind] {
             QuestionToClose,
             ReportToWrite,
             VisitSoon,
+            FaultReportOpen,
             NoticeOverdue,
         ],
         Role::ContractorWorker => &[VisitSoon, QuestionToClose],
+        Role::SiteStaff => &[SignOffDue],
         Role::SecurityOfficer | Role::Auditor | Role::Admin => &[],
     }
 }

@@ -28,6 +28,7 @@ pub mod planner;
 pub mod requests;
 pub mod rules;
 pub mod schedule;
+pub mod site_staff;
 pub mod time;
 pub mod work_log;
 

@@ -1,4 +1,4 @@
-//! People and access: the six roles and the one access table every endpoint goes through.
+//! People and access: the seven roles and the one access table every endpoint goes through.
 
 use crate::validation::FieldErrors;
 
@@ -17,6 +17,9 @@ labelled_enum! {
         Auditor = ("auditor", "監査担当者"),
         /// システム管理者: users and settings only.
         Admin = ("admin", "システム管理者"),
+        /// 区役所担当者: a ward office's own staff, who host the work at their site: they see
+        /// their own site only (see [`crate::site_staff`]).
+        SiteStaff = ("site_staff", "区役所担当者"),
     }
 }
 
@@ -84,13 +87,25 @@ labelled_enum! {
         LoadContract = ("load_contract", "契約の読み込み"),
         /// Record a sign-in, a sign-out or a failed attempt in the trail: done by the system.
         RecordSignIn = ("record_sign_in", "サインインの記録"),
+        /// A ward office's own page: the visits to its site with the workers, the terminals
+        /// out of service (issue 13, item 9).
+        ViewOwnSite = ("view_own_site", "自拠点の予定の閲覧"),
+        /// Report a fault of a terminal from the counter of one's own site.
+        ReportFaults = ("report_faults", "故障の報告"),
+        /// Confirm that the work of a visit to one's own site was done.
+        SignOffVisits = ("sign_off_visits", "作業完了の確認"),
+        /// The fault reports: all of them, or a ward office's own site's.
+        ViewFaultReports = ("view_fault_reports", "故障報告の閲覧"),
+        /// Mark a ward office's fault report as dealt with.
+        ResolveFaultReports = ("resolve_fault_reports", "故障報告の対応済みの記録"),
     }
 }
 
 use Role::*;
 
 /// The access table: which roles may do what. Every handler asks [`may`]; nothing else
-/// grants access. Auditors read everything and change nothing; admins manage users only.
+/// grants access. Auditors read everything and change nothing; admins manage users only;
+/// a ward office's staff see their own site, report faults and sign off visits, nothing else.
 pub const ACCESS: &[(Action, &[Role])] = &[
     (Action::ViewContract, &Role::ALL),
     (
@@ -155,6 +170,21 @@ pub const ACCESS: &[(Action, &[Role])] = &[
     (Action::EditInspectionTemplate, &[CityStaff]),
     (Action::LoadContract, &[Admin]),
     (Action::RecordSignIn, &[Admin]),
+    (Action::ViewOwnSite, &[SiteStaff]),
+    (Action::ReportFaults, &[SiteStaff]),
+    (Action::SignOffVisits, &[SiteStaff]),
+    (
+        Action::ViewFaultReports,
+        &[
+            CityStaff,
+            ContractorLead,
+            ContractorWorker,
+            SiteStaff,
+            SecurityOfficer,
+            Auditor,
+        ],
+    ),
+    (Action::ResolveFaultReports, &[ContractorLead, CityStaff]),
 ];
 
 /// Whether `role` may perform `action`, from [`ACCESS`].
@@ -294,6 +324,8 @@ pub const USER_FIELDS: &[(&str, &str)] = &[
     ("stand_in_for", "代理する相手"),
     ("valid_from", "代理の開始日"),
     ("valid_to", "代理の終了日"),
+    ("site_id", "担当する拠点"),
+    ("badge_number", "社員証番号"),
 ];
 
 /// The Japanese names of a sign-in's recorded fields (the login history, R8.5).
@@ -384,6 +416,13 @@ pub struct NewUserInput {
     #[serde(serialize_with = "never_written")]
     #[schema(write_only, format = Password)]
     pub password: String,
+    /// The site of a ward office's staff (区役所担当者): required for that role, ignored
+    /// for the others.
+    #[serde(deserialize_with = "crate::validation::optional_number")]
+    pub site_id: Option<i64>,
+    /// A worker's (or lead's) badge number, shown to the reception desk of the sites they
+    /// visit; empty for none.
+    pub badge_number: String,
 }
 
 /// Serialises a secret as an empty string: it never leaves the server.
@@ -398,6 +437,9 @@ pub struct NewUserDraft {
     pub display_name: String,
     pub role: Role,
     pub password: String,
+    /// The site, for a ward office's staff only.
+    pub site_id: Option<i64>,
+    pub badge_number: Option<String>,
 }
 
 impl NewUserInput {
@@ -414,12 +456,16 @@ impl NewUserInput {
         );
         let role = crate::vocab::required::<Role>(&mut e, "role", "ロール", &self.role);
         check_password(&mut e, "password", &self.password);
-        match role {
-            Some(role) if e.is_empty() => Ok(NewUserDraft {
+        let badge_number = check_badge(&mut e, Some(&self.badge_number));
+        let scope = role.map(|r| check_scope(&mut e, r, self.site_id, badge_number.as_ref()));
+        match (role, scope) {
+            (Some(role), Some((site_id, badge_number))) if e.is_empty() => Ok(NewUserDraft {
                 username,
                 display_name,
                 role,
                 password: self.password.clone(),
+                site_id,
+                badge_number,
             }),
             _ => Err(e),
         }
@@ -440,6 +486,12 @@ pub struct UserUpdateInput {
     pub post: Option<String>,
     /// Where inbox notices are mailed when an SMTP relay is configured; empty clears it.
     pub email: Option<String>,
+    /// The site of a ward office's staff (required for that role); absent or empty keeps
+    /// it. Another role keeps no site.
+    #[serde(default, deserialize_with = "crate::validation::optional_number")]
+    pub site_id: Option<i64>,
+    /// A worker's or lead's badge number; empty clears it.
+    pub badge_number: Option<String>,
 }
 
 /// Checked changes to an account; the new password is still to be hashed.
@@ -453,6 +505,10 @@ pub struct UserUpdateDraft {
     pub post: Option<Option<String>>,
     /// A new e-mail address (`Some(None)` clears it).
     pub email: Option<Option<String>>,
+    /// A new site (for a ward office's staff).
+    pub site_id: Option<i64>,
+    /// A new badge number (`Some(None)` clears it).
+    pub badge_number: Option<Option<String>>,
 }
 
 impl UserUpdateInput {
@@ -481,6 +537,10 @@ impl UserUpdateInput {
             .email
             .as_deref()
             .map(|m| crate::mail::optional_email(&mut e, "email", m));
+        let badge_number = self
+            .badge_number
+            .as_deref()
+            .map(|b| check_badge(&mut e, Some(b)));
         e.into_result(UserUpdateDraft {
             display_name,
             role,
@@ -488,11 +548,82 @@ impl UserUpdateInput {
             password,
             post,
             email,
+            site_id: self.site_id,
+            badge_number,
         })
     }
 }
 
 checked_by!(NewUserInput => NewUserDraft, UserUpdateInput => UserUpdateDraft);
+
+/// The longest badge number, in characters.
+pub const BADGE_MAX: usize = 30;
+
+/// Checks a badge number as typed: empty is none.
+fn check_badge(e: &mut FieldErrors, value: Option<&str>) -> Option<String> {
+    crate::validation::optional_text(e, "badge_number", "社員証番号", value, BADGE_MAX)
+}
+
+/// Whether an account of `role` may carry a badge number: the contractor's people, who go
+/// to the sites.
+pub fn carries_badge(role: Role) -> bool {
+    matches!(role, Role::ContractorWorker | Role::ContractorLead)
+}
+
+/// What an account of `role` keeps of a site and a badge number: a ward office's staff
+/// must have a site (and no other role keeps one); only the contractor's people carry a
+/// badge. A refusal names the field.
+pub fn check_scope(
+    e: &mut FieldErrors,
+    role: Role,
+    site_id: Option<i64>,
+    badge_number: Option<&String>,
+) -> (Option<i64>, Option<String>) {
+    let site_id = if role == Role::SiteStaff {
+        if site_id.is_none() {
+            e.push(
+                "site_id",
+                "区役所担当者には担当する拠点を指定してください。",
+            );
+        }
+        site_id
+    } else {
+        None
+    };
+    if badge_number.is_some() && !carries_badge(role) {
+        e.push(
+            "badge_number",
+            "社員証番号は作業従事者・業務責任者にのみ登録できます。",
+        );
+    }
+    (
+        site_id,
+        badge_number.filter(|_| carries_badge(role)).cloned(),
+    )
+}
+
+/// The site and badge number an account keeps after a change: the role it ends with
+/// (`role`), the site and badge it had, and those the change gives. A ward office's staff
+/// must end with a site; another role keeps none, and a badge is dropped when the account
+/// stops being the contractor's.
+pub fn judge_scope_change(
+    role: Role,
+    (site_before, badge_before): (Option<i64>, Option<String>),
+    change: &UserUpdateDraft,
+) -> Result<(Option<i64>, Option<String>), crate::rules::Refusal> {
+    let mut e = FieldErrors::default();
+    let site = change.site_id.or(site_before);
+    let given_badge = change.badge_number.clone().flatten();
+    let badge = match &change.badge_number {
+        Some(b) => b.clone(),
+        None => badge_before.filter(|_| carries_badge(role)),
+    };
+    let (site, _) = check_scope(&mut e, role, site, given_badge.as_ref());
+    if !e.is_empty() {
+        return Err(crate::rules::Refusal::Invalid(e));
+    }
+    Ok((site, badge.filter(|_| carries_badge(role))))
+}
 
 /// An administrator may not change their own role nor disable themselves (someone must
 /// remain able to manage accounts).
@@ -583,6 +714,51 @@ mod tests {
             ..Default::default()
         };
         assert!(judge_user_change(Some(1), 1, Admin, &rename).is_ok());
+    }
+
+    #[test]
+    fn a_ward_offices_staff_need_a_site_and_only_the_contractors_people_a_badge() {
+        let input = |role: &str, site: Option<i64>, badge: &str| NewUserInput {
+            username: "ward".into(),
+            display_name: "区役 五月".into(),
+            role: role.into(),
+            password: "long-enough-password".into(),
+            site_id: site,
+            badge_number: badge.into(),
+        };
+        let fields = |e: FieldErrors| e.0.into_iter().map(|e| e.field).collect::<Vec<_>>();
+        let no_site = input("site_staff", None, "").check().expect_err("no site");
+        assert_eq!(fields(no_site), ["site_id"]);
+        let d = input("site_staff", Some(3), "").check().expect("site");
+        assert_eq!((d.site_id, d.badge_number), (Some(3), None));
+        // Another role keeps no site; a badge is the contractor's people's only.
+        let d = input("contractor_worker", Some(3), "W-1")
+            .check()
+            .expect("worker");
+        assert_eq!((d.site_id, d.badge_number.as_deref()), (None, Some("W-1")));
+        let badge = input("auditor", None, "A-1").check().expect_err("badge");
+        assert_eq!(fields(badge), ["badge_number"]);
+
+        // Changes: to site staff without a site is refused; away from it the site goes,
+        // and a badge goes when the account stops being the contractor's.
+        let to = |role: Role| UserUpdateDraft {
+            role: Some(role),
+            ..Default::default()
+        };
+        assert!(judge_scope_change(SiteStaff, (None, None), &to(SiteStaff)).is_err());
+        assert_eq!(
+            judge_scope_change(Auditor, (Some(3), None), &to(Auditor)),
+            Ok((None, None))
+        );
+        let worker = (None, Some("W-1".to_string()));
+        assert_eq!(
+            judge_scope_change(ContractorLead, worker.clone(), &to(ContractorLead)),
+            Ok((None, Some("W-1".into())))
+        );
+        assert_eq!(
+            judge_scope_change(CityStaff, worker, &to(CityStaff)),
+            Ok((None, None))
+        );
     }
 
     #[test]

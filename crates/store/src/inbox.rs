@@ -111,6 +111,24 @@ fn query(kind: InboxKind, of: InboxOf) -> (&'static str, Vec<String>) {
              AND n.requested_deadline < $2 ORDER BY n.requested_deadline, n.id",
             vec![today],
         ),
+        // Faults a ward office reported that nobody has dealt with yet.
+        FaultReportOpen => (
+            "SELECT s.name || ' ' || t.asset_number || ' の故障' AS title, '/fault-reports' AS href, \
+             CAST(NULL AS TEXT) AS day FROM fault_reports f JOIN sites s ON s.id = f.site_id \
+             JOIN terminals t ON t.id = f.terminal_id WHERE f.contract_id = $1 AND f.status = 'open' \
+             ORDER BY f.reported_at, f.id",
+            vec![],
+        ),
+        // Visits to the person's own site, on their day or past, whose work is not confirmed.
+        SignOffDue => (
+            "SELECT v.start_time || '〜' || v.end_time || ' ' || v.purpose AS title, \
+             '/my-site#v' || v.id AS href, v.visit_date AS day FROM visits v \
+             JOIN users u ON u.id = CAST($3 AS BIGINT) AND u.site_id = v.site_id \
+             WHERE v.contract_id = $1 AND v.status <> 'cancelled' AND v.visit_date <= $2 \
+             AND NOT EXISTS (SELECT 1 FROM visit_sign_offs so WHERE so.visit_id = v.id) \
+             ORDER BY v.visit_date, v.start_time, v.id",
+            vec![today, of.user_id.to_string()],
+        ),
         VisitSoon => {
             let to = (of.today + Duration::days(6)).to_string();
             if of.role == Role::ContractorWorker {

@@ -28,6 +28,7 @@ mod schedule;
 #[cfg(test)]
 mod schema;
 mod second_factors;
+mod site_staff;
 mod sites;
 mod terminal_list;
 mod terminals;
@@ -61,6 +62,9 @@ pub use schedule::{
     VisitQuery, VisitTerminal,
 };
 pub use second_factors::SecondFactorRow;
+pub use site_staff::{
+    FaultFilter, FaultReport, MySite, Outage, SiteVisit, SiteWorker, VisitSignOff,
+};
 pub use sites::{SITE_LIST, Site};
 pub use terminal_list::TerminalPageJson;
 pub use terminals::{

@@ -1,7 +1,9 @@
 //! Accounts: users with one role each.
 
 use jukiops_domain::audit::{AuditAction, Entity};
-use jukiops_domain::people::{Authorized, PersonFacts, Role, UserUpdateDraft, judge_user_change};
+use jukiops_domain::people::{
+    Authorized, PersonFacts, Role, UserUpdateDraft, judge_scope_change, judge_user_change,
+};
 use serde::Serialize;
 use serde_json::json;
 use sqlx::Row;
@@ -34,6 +36,11 @@ pub struct User {
     pub post: Option<String>,
     /// Where inbox notices are mailed, if an SMTP relay is configured.
     pub email: Option<String>,
+    /// The site of a ward office's staff (区役所担当者); `None` for every other role.
+    pub site_id: Option<i64>,
+    pub site_name: Option<String>,
+    /// A worker's or lead's badge number, shown to the reception desk of the sites visited.
+    pub badge_number: Option<String>,
 }
 
 /// Internal row with the hash; never leaves this crate.
@@ -43,6 +50,7 @@ pub(crate) struct UserWithHash {
 }
 
 pub(crate) const USER_COLUMNS: &str = "u.id, u.username, u.display_name, u.role, u.disabled, u.created_at, u.must_change_password, u.post, u.email, \
+     u.site_id, u.badge_number, (SELECT s.name FROM sites s WHERE s.id = u.site_id) AS site_name, \
      (SELECT COUNT(*) FROM second_factors f WHERE f.user_id = u.id \
      AND f.confirmed_at IS NOT NULL) AS second_factor";
 
@@ -60,6 +68,9 @@ pub(crate) fn user_row(r: &AnyRow) -> Result<User, sqlx::Error> {
         locked: false,
         post: r.try_get("post")?,
         email: r.try_get("email")?,
+        site_id: r.try_get("site_id")?,
+        site_name: r.try_get("site_name")?,
+        badge_number: r.try_get("badge_number")?,
     })
 }
 
@@ -70,6 +81,9 @@ pub struct NewUser {
     pub display_name: String,
     pub role: Role,
     pub password_hash: String,
+    /// The site of a ward office's staff.
+    pub site_id: Option<i64>,
+    pub badge_number: Option<String>,
 }
 
 /// Changes to an account; `None` leaves a field as it is.
@@ -83,6 +97,10 @@ pub struct UserPatch {
     pub post: Option<Option<String>>,
     /// A new e-mail address (`Some(None)` clears it).
     pub email: Option<Option<String>>,
+    /// A new site (a ward office's staff).
+    pub site_id: Option<i64>,
+    /// A new badge number (`Some(None)` clears it).
+    pub badge_number: Option<Option<String>>,
 }
 
 impl UserPatch {
@@ -95,6 +113,8 @@ impl UserPatch {
             password: None,
             post: self.post.clone(),
             email: self.email.clone(),
+            site_id: self.site_id,
+            badge_number: self.badge_number.clone(),
         }
     }
 }
@@ -139,6 +159,15 @@ pub static USER_LIST: ListSpec = ListSpec {
     default_desc: false,
     tie_break: "u.id",
 };
+
+/// The name of site `id`, read on `conn`; an unknown site is refused naming `site_id`.
+async fn site_name_in(conn: &mut sqlx::AnyConnection, id: i64) -> Result<String, StoreError> {
+    let name: Option<String> = sqlx::query_scalar("SELECT name FROM sites WHERE id = $1")
+        .bind(id)
+        .fetch_optional(conn)
+        .await?;
+    name.ok_or_else(|| jukiops_domain::rules::Refusal::unknown("site_id", "拠点", id).into())
+}
 
 impl Store {
     /// The accounts the list tools ask for, each marked `locked` by failed sign-ins (`limit` or more within `window`).
@@ -205,23 +234,35 @@ impl Store {
         if taken.is_some() {
             return Err(jukiops_domain::inventory::taken("username", &new.username).into());
         }
+        let site_name = match new.site_id {
+            Some(site) => Some(site_name_in(ch.conn(), site).await?),
+            None => None,
+        };
         let now = ch.now().to_string();
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO users (username, display_name, role, password_hash, disabled, created_at, updated_at, \
-             must_change_password) VALUES ($1, $2, $3, $4, 0, $5, $5, 1) RETURNING id",
+             must_change_password, site_id, badge_number) VALUES ($1, $2, $3, $4, 0, $5, $5, 1, $6, $7) RETURNING id",
         )
         .bind(&new.username)
         .bind(&new.display_name)
         .bind(new.role.as_str())
         .bind(&new.password_hash)
         .bind(&now)
+        .bind(new.site_id)
+        .bind(new.badge_number.as_deref())
         .fetch_one(ch.conn())
         .await?;
-        let changes = json!({
+        let mut changes = json!({
             "username": {"before": null, "after": new.username},
             "display_name": {"before": null, "after": new.display_name},
             "role": {"before": null, "after": new.role.as_str()},
         });
+        if let Some(name) = site_name {
+            changes["site_id"] = json!({"before": null, "after": name});
+        }
+        if let Some(badge) = &new.badge_number {
+            changes["badge_number"] = json!({"before": null, "after": badge});
+        }
         ch.audit(Entity::User, id, AuditAction::Create, &changes);
         ch.commit().await?;
         self.user(id).await
@@ -281,12 +322,33 @@ impl Store {
                 json!({"before": before.email, "after": email}),
             );
         }
+        let (site_id, badge_number) = judge_scope_change(
+            role,
+            (before.site_id, before.badge_number.clone()),
+            &patch.judged(),
+        )?;
+        if site_id != before.site_id {
+            let after = match site_id {
+                Some(site) => Some(site_name_in(ch.conn(), site).await?),
+                None => None,
+            };
+            changes.insert(
+                "site_id".into(),
+                json!({"before": before.site_name, "after": after}),
+            );
+        }
+        if badge_number != before.badge_number {
+            changes.insert(
+                "badge_number".into(),
+                json!({"before": before.badge_number, "after": badge_number}),
+            );
+        }
         let now = ch.now().to_string();
         sqlx::query(
             "UPDATE users SET display_name = $1, role = $2, disabled = $3, \
              password_hash = COALESCE($4, password_hash), updated_at = $5, \
              must_change_password = CASE WHEN $4 IS NULL THEN must_change_password ELSE 1 END, \
-             post = $7, email = $8 WHERE id = $6",
+             post = $7, email = $8, site_id = $9, badge_number = $10 WHERE id = $6",
         )
         .bind(&display_name)
         .bind(role.as_str())
@@ -296,10 +358,17 @@ impl Store {
         .bind(id)
         .bind(post)
         .bind(email)
+        .bind(site_id)
+        .bind(badge_number)
         .execute(ch.conn())
         .await?;
-        // New credentials or a new role end what the old ones opened (sessions and tokens).
-        if disabled || patch.password_hash.is_some() || role != before.role {
+        // New credentials, a new role or a new site end what the old ones opened (sessions
+        // and tokens).
+        if disabled
+            || patch.password_hash.is_some()
+            || role != before.role
+            || site_id != before.site_id
+        {
             let revoked = end_credentials(&mut ch, id, None).await?;
             if revoked > 0 {
                 changes.insert("tokens_revoked".into(), json!({"after": revoked}));

@@ -213,12 +213,19 @@ impl TestApp {
         .with_sealing_key(jukiops_app::second_factor::SealingKey::random());
         let store = app.store().clone();
         let system = Actor::System("test".into());
+        // The ward office's staff member works at 中央区 (011011).
+        let ward_site: i64 = sqlx::query_scalar("SELECT id FROM sites WHERE code = '011011'")
+            .fetch_one(store.pool())
+            .await
+            .expect("site 011011");
         for role in Role::ALL {
             let input = NewUserInput {
                 username: role.as_str().replace('_', "-"),
                 display_name: format!("{}テスト", role.label_ja()),
                 role: role.as_str().into(),
                 password: test_password(role),
+                site_id: (role == Role::SiteStaff).then_some(ward_site),
+                badge_number: String::new(),
             };
             app.create_user(&system, &input).await.expect("user");
         }

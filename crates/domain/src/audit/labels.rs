@@ -9,7 +9,7 @@ use crate::people::Action;
 use crate::vocab::Labelled;
 use crate::{
     approvals, attachments, calendar, contract, inventory, jobs, people, requests, schedule,
-    work_log,
+    site_staff, work_log,
 };
 
 labelled_enum! {
@@ -41,6 +41,7 @@ labelled_enum! {
         WorkLog = ("work_log", "機器以外の作業の記録"),
         SignIn = ("sign_in", "サインイン"),
         SecondFactor = ("second_factor", "二要素認証"),
+        FaultReport = ("fault_report", "故障報告"),
     }
 }
 
@@ -72,6 +73,7 @@ labelled_enum! {
         Enrol = ("enrol", "登録"),
         Reset = ("reset", "リセット"),
         UseRecoveryCode = ("use_recovery_code", "回復コードの使用"),
+        SignOff = ("sign_off", "区役所の作業完了確認"),
     }
 }
 
@@ -91,7 +93,9 @@ impl Entity {
         use Entity::*;
         match self {
             Site | Terminal | TouchPanel | TerminalImport => Action::ViewInventory,
-            OffHours | Permit | Visit | Plan => Action::ViewSchedule,
+            // A fault report's history is read by those who see every site (a ward office's
+            // staff read their own site's reports on their pages).
+            OffHours | Permit | Visit | Plan | FaultReport => Action::ViewSchedule,
             Notice | Job | PasswordRotation | Inspection | InspectionTemplate | Attachment
             | WorkRequest | Question | Procedure | WorkRecord | Report | WorkLog => {
                 Action::ViewJobs
@@ -119,7 +123,7 @@ impl Entity {
             CalendarOverride => &[calendar::OVERRIDE_FIELDS],
             OffHours => &[schedule::OFF_HOURS_FIELDS],
             Permit => &[schedule::PERMIT_FIELDS],
-            Visit => &[schedule::VISIT_FIELDS],
+            Visit => &[schedule::VISIT_FIELDS, site_staff::SIGN_OFF_FIELDS],
             Plan => &[schedule::PLAN_FIELDS],
             Notice => &[jobs::NOTICE_FIELDS],
             Job => &[jobs::JOB_FIELDS],
@@ -134,6 +138,7 @@ impl Entity {
             Report => &[requests::REPORT_FIELDS, approvals::APPROVAL_FIELDS],
             WorkLog => &[work_log::WORK_LOG_FIELDS],
             SignIn | SecondFactor => &[people::SIGN_IN_FIELDS],
+            FaultReport => &[site_staff::FAULT_REPORT_FIELDS],
         }
     }
 
@@ -197,6 +202,7 @@ impl Entity {
             (WorkRecord, "outcome") => of::<requests::StepOutcome>(code),
             (Report, "status") => of::<requests::ReportStatus>(code),
             (WorkLog, "kind") => of::<work_log::WorkLogKind>(code),
+            (FaultReport, "status") => of::<site_staff::FaultReportStatus>(code),
             _ => None,
         }
     }

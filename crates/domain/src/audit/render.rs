@@ -127,6 +127,7 @@ pub fn href(entity: Entity, id: &str) -> Option<String> {
         OffHours => Some("/off-hours".into()),
         Permit => Some("/permits".into()),
         WorkLog => Some("/work-log".into()),
+        FaultReport => Some("/fault-reports".into()),
         InspectionTemplate => Some("/inspection/template".into()),
         Contract | ApiToken | PasswordRotation | Inspection | Question | Procedure | WorkRecord
         | Report | SignIn | SecondFactor => None,

@@ -16,6 +16,7 @@ mod permits;
 pub mod plans;
 pub mod requests;
 pub mod rotations;
+mod site_staff;
 mod sites;
 pub mod terminals;
 mod touch_panels;
@@ -91,6 +92,7 @@ fn api_router() -> OpenApiRouter<AppState> {
         .merge(touch_panels::routes())
         .merge(work_log::routes())
         .merge(inbox::routes())
+        .merge(site_staff::routes())
 }
 
 static OPENAPI: LazyLock<String> = LazyLock::new(|| {

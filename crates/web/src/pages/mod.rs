@@ -16,6 +16,7 @@ mod off_hours;
 mod permits;
 mod plans;
 mod requests;
+mod site_staff;
 mod sites;
 mod terminals;
 mod touch_panels;
@@ -62,6 +63,7 @@ pub fn routes() -> PageRoutes {
         .merge(touch_panels::routes())
         .merge(work_log::routes())
         .merge(inbox::routes())
+        .merge(site_staff::routes())
 }
 
 pub fn router() -> Router<AppState> {
@@ -131,6 +133,7 @@ impl PageRoutes {
 /// The main menu: each page with the action a user needs to see its entry.
 const NAV: &[(&str, &str, Action)] = &[
     ("/", "ダッシュボード", Action::ViewContract),
+    ("/my-site", "自拠点の予定", Action::ViewOwnSite),
     ("/calendar", "カレンダー", Action::ViewContract),
     ("/notices", "通知", Action::ViewJobs),
     ("/jobs", "作業", Action::ViewJobs),
@@ -140,6 +143,7 @@ const NAV: &[(&str, &str, Action)] = &[
     ("/permits", "入館許可", Action::ViewSchedule),
     ("/requests", "作業依頼書", Action::ViewJobs),
     ("/work-log", "機器以外の作業", Action::ViewJobs),
+    ("/fault-reports", "故障報告", Action::ViewFaultReports),
     ("/sites", "拠点", Action::ViewInventory),
     ("/terminals", "統合端末", Action::ViewInventory),
     ("/touch-panels", "タッチパネル", Action::ViewInventory),

@@ -61,7 +61,14 @@ async fn list_page(
     }
     let list = lists::view("/users", &listed.request, &listed.page, &Vec::new());
     let page = listed.page;
-    let mut ctx = json!({"page": page_value(&page), "list": list, "roles": role_options(), "can_manage": user.may(Action::ManageUsers)});
+    let sites: Vec<Value> = state
+        .app
+        .user_site_choices(&user.actor())
+        .await?
+        .into_iter()
+        .map(|(id, name)| json!({"value": id, "label": name}))
+        .collect();
+    let mut ctx = json!({"page": page_value(&page), "list": list, "roles": role_options(), "sites": sites, "can_manage": user.may(Action::ManageUsers)});
     merge(&mut ctx, extra);
     Ok((status, render("users.html", user.ctx("利用者管理", ctx))?).into_response())
 }
