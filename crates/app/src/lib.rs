@@ -21,6 +21,7 @@ pub mod mail;
 pub mod notices;
 pub mod off_hours;
 pub mod permits;
+pub mod plan_progress;
 pub mod plans;
 pub mod requests;
 pub mod rotations;

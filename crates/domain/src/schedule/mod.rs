@@ -8,6 +8,7 @@ mod input;
 mod off_hours;
 mod permits;
 mod plans;
+mod progress;
 mod span;
 mod visits;
 
@@ -33,6 +34,7 @@ pub use plans::{
     PlanFacts, PlanPerson, PlanRequest, PlanSiteFact, PlanWorkerInput, check_plan_size,
     judge_plan_agreement, judge_plan_input,
 };
+pub use progress::{PermitWarning, VisitProgress, permits_lacking};
 pub use span::{Span, check_span, outside_window, parse_time};
 pub use visits::{
     NewVisit, NewVisitFacts, VisitStatus, VisitVerb, judge_new_visit, judge_visit_agreement,

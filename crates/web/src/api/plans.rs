@@ -6,6 +6,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use jukiops_app::plan_progress::PlanProgress;
 use jukiops_domain::people::Action;
 use jukiops_domain::planner::Plan;
 use jukiops_domain::schedule::PlanRequest;
@@ -88,6 +89,18 @@ pub async fn show(
     Ok(Json(state.app.plan(&user.actor(), id).await?))
 }
 
+/// The plan's visits as they stand: planned, done, done under an accepted request or
+/// cancelled, each with the entry permits it still lacks.
+#[utoipa::path(get, path = "/api/v1/plans/{id}/progress", tag = "schedule", extensions(("x-jukiops-action" = json!(Action::ViewSchedule))), params(("id" = i64, Path)),
+    responses((status = 200, body = PlanProgress), (status = 404, body = crate::error::Problem)))]
+pub async fn progress(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> JsonResult<PlanProgress> {
+    Ok(Json(state.app.plan_progress(&user.actor(), id).await?))
+}
+
 /// The plan as an Excel workbook: summary, visits, worker-days.
 #[utoipa::path(get, path = "/api/v1/plans/{id}/xlsx", tag = "schedule", extensions(("x-jukiops-action" = json!(Action::ViewSchedule))), params(("id" = i64, Path)),
     responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Vec<u8>), (status = 404, body = crate::error::Problem)))]
@@ -117,5 +130,6 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(preview))
         .routes(routes!(show))
         .routes(routes!(xlsx))
+        .routes(routes!(progress))
         .routes(routes!(agreement))
 }

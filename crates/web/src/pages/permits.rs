@@ -133,7 +133,10 @@ async fn list_page(
         "from": filter.from, "to": filter.to, "designated_rooms": rooms,
         "can_request": user.may(Action::RequestPermits),
         "sites": state.app.schedule_choices(&actor).await?.sites,
-        "form": {"site_id": 0, "kind": "after_hours", "room": "", "valid_from": "", "valid_to": "", "note": ""},
+        // Linked from a plan's visit lacking a permit: the form asks for that site and day.
+        "form": {"site_id": filter.site_id.unwrap_or(0), "kind": "after_hours", "room": "",
+            "valid_from": filter.site_id.and(filter.from.clone()).unwrap_or_default(),
+            "valid_to": filter.site_id.and(filter.to.clone()).unwrap_or_default(), "note": ""},
     });
     merge(&mut ctx, extra);
     Ok((status, render("permits.html", user.ctx("入館許可", ctx))?).into_response())

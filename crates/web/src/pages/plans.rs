@@ -277,6 +277,7 @@ async fn show_page(
     extra: Value,
 ) -> PageResult {
     let saved = state.app.plan(&user.actor(), id).await?;
+    let progress = state.app.plan_progress(&user.actor(), id).await?;
     let workers: Vec<(i64, String)> = saved
         .input
         .workers
@@ -296,6 +297,8 @@ async fn show_page(
               "terminals": saved.input.sites.iter().map(|s| s.terminal_ids.len()).sum::<usize>(),
               "workers": workers.iter().map(|w| w.1.clone()).collect::<Vec<_>>().join("、")},
         "view": plan_view(state, &saved.plan, &workers, &sites),
+        "progress": progress,
+        "can_permit": user.may(Action::RequestPermits),
     });
     merge(&mut ctx, extra);
     let title = format!("全拠点計画 {}", saved.title);
