@@ -395,10 +395,7 @@ mod tests {
                 .any(|r| r[3] == "札幌市北区役所" && r[8] == "JT-21"),
             "{rows:?}"
         );
-        let north = visits
-            .rows()
-            .find(|r| r[3] == "札幌市北区役所")
-            .unwrap();
+        let north = visits.rows().find(|r| r[3] == "札幌市北区役所").unwrap();
         assert_eq!(north[7], Data::Float(1.0), "台数 is a number");
         assert!(matches!(north[4], Data::Float(_)), "移動 is a number");
         let planned = p.visits.iter().find(|v| v.site_id == 2).unwrap();

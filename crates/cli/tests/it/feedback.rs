@@ -370,7 +370,78 @@ async fn disabling_a_user_is_confirmed(engine: Engine) {
     assert_eq!(r.status(), 303);
 }
 
+/// Posts `form` to `path` twice: unconfirmed, the confirmation page saying `says`, nothing
+/// written; confirmed, a redirect (each caller checks what it did). Returns its target.
+async fn asks_then_does(
+    app: &TestApp,
+    c: &reqwest::Client,
+    path: &str,
+    form: &[(&str, &str)],
+    says: &str,
+) -> String {
+    let before = app.audit_count().await;
+    let r = c.post(app.url(path)).form(form).send().await.expect("post");
+    assert_eq!(r.status(), 200, "{path}");
+    let html = r.text().await.expect("html");
+    assert!(html.contains("実行の確認") && html.contains(says), "{path}: {html}");
+    assert!(html.contains("name=\"confirmed\" value=\"1\""), "{html}");
+    assert_eq!(app.audit_count().await, before, "{path}: nothing written before confirming");
+    let mut confirmed = form.to_vec();
+    confirmed.push(("confirmed", "1"));
+    let r = c.post(app.url(path)).form(&confirmed).send().await.expect("post");
+    assert_eq!(r.status(), 303, "{path}");
+    r.headers()["location"].to_str().expect("location").to_string()
+}
+
+/// The buttons that delete, revoke, swap or sign off ask on a page of their own, so that
+/// they are confirmed without JavaScript too; no template leaves it to a script.
+async fn deleting_revoking_and_swapping_are_confirmed(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
+    let city = app.client(Role::CityStaff).await;
+    let lead = app.client(Role::ContractorLead).await;
+
+    let r = city
+        .put(app.url("/api/v1/calendar/overrides/2020-11-30"))
+        .json(&json!({"is_open": false, "reason": "庁舎停電"}))
+        .send()
+        .await
+        .expect("override");
+    assert!(r.status().is_success(), "{}", r.status());
+    let to = asks_then_does(&app, &city, "/calendar/overrides/2020-11-30/delete", &[],
+        "2020-11-30の営業日・休業日の設定を削除").await;
+    assert!(get_page(&city, app.url(&to)).await.contains("削除しました。"));
+
+    let t = api(&city, reqwest::Method::POST, app.url("/api/v1/tokens"), json!({"name": "連携", "days": 30})).await;
+    let id = t["token"]["id"].as_i64().expect("token");
+    asks_then_does(&app, &city, &format!("/account/tokens/{id}/revoke"), &[], "APIトークンを失効させます").await;
+    let tokens = api(&city, reqwest::Method::GET, app.url("/api/v1/tokens"), Value::Null).await;
+    assert!(tokens["items"][0]["revoked_at"].is_string(), "{tokens}");
+
+    let tid = api(&lead, reqwest::Method::POST, app.url("/api/v1/terminals"),
+        json!({"asset_number": "C-1", "serial": "CS-1", "model": "型式", "site_code": "011011", "room": "市民課"})).await["id"].as_i64().expect("terminal");
+    let panel = api(&lead, reqwest::Method::POST, app.url("/api/v1/touch-panels"),
+        json!({"asset_number": "TP-C-1", "serial": "TPS-C-1", "model": "型式"})).await;
+    let panel = panel["id"].as_i64().unwrap_or_else(|| panic!("panel: {panel}")).to_string();
+    asks_then_does(&app, &lead, &format!("/terminals/{tid}/touch-panel"), &[("touch_panel_id", &panel)],
+        "この統合端末に接続します").await;
+    let t = api(&lead, reqwest::Method::GET, app.url(&format!("/api/v1/terminals/{tid}")), Value::Null).await;
+    assert_eq!(t["touch_panel_id"].to_string(), panel, "{t}");
+
+    let to = asks_then_does(&app, &city, "/account/sign-out-everywhere", &[], "すべての端末からログアウト").await;
+    assert_eq!(to, "/login");
+    let me = city.get(app.url("/api/v1/me")).send().await.expect("me");
+    assert_eq!(me.status(), 401, "signed out");
+
+    let templates = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../web/templates");
+    for entry in std::fs::read_dir(&templates).expect("templates") {
+        let path = entry.expect("entry").path();
+        let text = std::fs::read_to_string(&path).expect("template");
+        assert!(!text.contains("data-confirm"), "{} asks only in a script", path.display());
+    }
+}
+
 both_engines!(
+    deleting_revoking_and_swapping_are_confirmed,
     messages_forms_and_rows,
     actions_that_end_or_approve_are_confirmed,
     disabling_a_user_is_confirmed

@@ -710,7 +710,7 @@ async fn signing_out_everywhere_ends_other_sessions(engine: Engine) {
     assert_eq!(login(&app, &here, creds).await.status(), 200);
     let r = here
         .post(app.url("/account/sign-out-everywhere"))
-        .form(&[("confirm", "")])
+        .form(&[("confirmed", "1")])
         .send()
         .await
         .expect("button");

@@ -274,9 +274,23 @@ async fn a_ward_office_sees_its_own_site_only(engine: Engine) {
     assert!(html.contains("あなたの拠点の端末ではありません"), "{html}");
     assert!(html.contains("印刷できない"), "what was typed is kept");
     let next = visit(&app, &lead, chuo, "2020-11-06", worker, t_chuo).await;
+    // The sign-off asks first (without JavaScript too), naming the visit; nothing is kept
+    // until it is confirmed.
     let r = ward
         .post(app.url(&format!("/my-site/visits/{next}/sign-off")))
-        .form(&[("note", "")])
+        .form(&[("note", "窓口で確認")])
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(r.status(), 200);
+    let html = r.text().await.expect("html");
+    assert!(html.contains("2020-11-06") && html.contains("name=\"confirmed\" value=\"1\""), "{html}");
+    assert!(html.contains("value=\"窓口で確認\""), "the note is posted again: {html}");
+    let (_, site) = call(&ward, Method::GET, app.url("/api/v1/my-site"), Value::Null).await;
+    assert_eq!(site["visits"][1]["sign_off"], Value::Null, "{site}");
+    let r = ward
+        .post(app.url(&format!("/my-site/visits/{next}/sign-off")))
+        .form(&[("note", "窓口で確認"), ("confirmed", "1")])
         .send()
         .await
         .expect("post");

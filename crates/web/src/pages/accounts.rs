@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 use jukiops_app::accounts::{LoginRefused, SecondStep};
 
 use super::extract::{Path, Query};
-use super::feedback::Done;
+use super::feedback::{Confirm, Done};
 use super::form::{Form, PageForm, optional_id, post_redirect_get};
 use super::{AccountPageUser, PageError, PageResult, PageUser, merge, see_other};
 use crate::AppState;
@@ -365,8 +365,14 @@ pub async fn enrol(
 pub async fn sign_out_all(
     State(state): State<AppState>,
     user: PageUser,
-    Form(_): Form<SignOutEverywhereForm>,
+    c: Confirm<SignOutEverywhereForm>,
 ) -> PageResult {
+    let what = async {
+        Ok("この端末を含む、このアカウントのすべての端末からログアウトします(APIトークンは有効なままです)。".to_string())
+    };
+    if let Some(page) = c.ask(&user, what).await {
+        return page;
+    }
     state.app.sign_out_everywhere(&user.actor()).await?;
     Ok((
         [(header::SET_COOKIE, auth::clear_cookie(&state))],
@@ -418,11 +424,27 @@ pub async fn create_token(
     }
 }
 
+/// The revoke button's empty form.
+#[derive(Debug, Default, Deserialize)]
+pub struct RevokeTokenForm {}
+
+impl PageForm for RevokeTokenForm {
+    const ACTION: Action = Action::ManageOwnAccount;
+}
+
+/// Revokes one of one's own API tokens, after the confirmation page.
 pub async fn revoke_token(
     State(state): State<AppState>,
     user: PageUser,
     Path(id): Path<i64>,
+    c: Confirm<RevokeTokenForm>,
 ) -> PageResult {
+    let what = async {
+        Ok("このAPIトークンを失効させます。失効したトークンは元に戻せず、使っている連携は使えなくなります。".to_string())
+    };
+    if let Some(page) = c.ask(&user, what).await {
+        return page;
+    }
     state.app.revoke_api_token(&user.actor(), id).await?;
     Ok(super::feedback::Done::Revoked.on(see_other("/account")))
 }

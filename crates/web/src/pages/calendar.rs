@@ -3,7 +3,7 @@
 //! cover is missing).
 
 use super::extract::{Path, Query};
-use super::feedback::Done;
+use super::feedback::{Confirm, Done};
 use super::form::{Form, PageForm, post_redirect_get};
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -161,11 +161,29 @@ pub async fn set(
     .await
 }
 
+/// The delete button's empty form.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct RemoveOverrideForm {}
+
+impl PageForm for RemoveOverrideForm {
+    const ACTION: Action = Action::EditCalendar;
+}
+
+/// Deletes a day's setting, after the confirmation page.
 pub async fn remove(
     State(state): State<AppState>,
     user: PageUser,
     Path(date): Path<String>,
+    c: Confirm<RemoveOverrideForm>,
 ) -> PageResult {
+    let what = async {
+        Ok(format!(
+            "{date}の営業日・休業日の設定を削除し、暦どおりに戻します。"
+        ))
+    };
+    if let Some(page) = c.ask(&user, what).await {
+        return page;
+    }
     let result = state
         .app
         .delete_calendar_override(&user.actor(), &date)

@@ -17,7 +17,7 @@ use jukiops_domain::time::today_jst;
 use serde_json::{Value, json};
 
 use super::extract::{Path, Query};
-use super::feedback::Done;
+use super::feedback::{Confirm, Done};
 use super::form::{Form, PageForm, post_redirect_get};
 use super::{PageResult, PageRoutes, PageUser, merge};
 use crate::AppState;
@@ -115,8 +115,23 @@ pub async fn sign_off(
     State(state): State<AppState>,
     user: PageUser,
     Path(id): Path<i64>,
-    Form(form): Form<SignOffInput>,
+    c: Confirm<SignOffInput>,
 ) -> PageResult {
+    let what = async {
+        let site = state.app.my_site(&user.actor()).await?;
+        let v = site.visits.iter().find(|v| v.id == id);
+        Ok(match v {
+            Some(v) => format!(
+                "{} {}〜{}の訪問({})の作業が完了したことを、区役所の担当者として確認します。",
+                v.date, v.start, v.end, v.purpose
+            ),
+            None => "この訪問の作業が完了したことを確認します。".to_string(),
+        })
+    };
+    if let Some(page) = c.ask(&user, what).await {
+        return page;
+    }
+    let form = c.form;
     let result = state.app.sign_off_visit(&user.actor(), id, &form).await;
     post_redirect_get(
         Done::Recorded,
@@ -185,8 +200,7 @@ async fn list_page(
             row["action_href"] = json!(open.then(|| format!("/fault-reports/{}/resolve", f.id)));
             row
         }).collect::<Vec<_>>(),
-        "row_action": {"heading": "対応", "label": "対応済みにする",
-            "confirm": "この故障報告を対応済みにしますか?"},
+        "row_action": {"heading": "対応", "label": "対応済みにする"},
         "empty": "故障報告はありません。",
         "base": format!("/fault-reports?{base}&"),
         "create": create,
@@ -218,8 +232,12 @@ pub async fn resolve(
     State(state): State<AppState>,
     user: PageUser,
     Path(id): Path<i64>,
-    Form(_): Form<ResolveButton>,
+    c: Confirm<ResolveButton>,
 ) -> PageResult {
+    let what = async { Ok("この故障報告を対応済みにします。".to_string()) };
+    if let Some(page) = c.ask(&user, what).await {
+        return page;
+    }
     let result = state.app.resolve_fault_report(&user.actor(), id).await;
     post_redirect_get(
         Done::Resolved,

@@ -15,7 +15,7 @@ use serde_json::{Value, json};
 
 use super::PageRoutes;
 use super::extract::{Path, Query};
-use super::feedback::Done;
+use super::feedback::{Confirm, Done};
 use super::form::{Form, PageForm, optional_id, post_redirect_get};
 use super::{ListQuery, PageError, PageResult, PageUser, history, merge, page_value, without_form};
 use crate::AppState;
@@ -188,8 +188,20 @@ pub async fn attach_touch_panel(
     State(state): State<AppState>,
     user: PageUser,
     Path(id): Path<i64>,
-    Form(form): Form<AttachForm>,
+    c: Confirm<AttachForm>,
 ) -> PageResult {
+    let what = async {
+        Ok(match c.form.touch_panel_id {
+            Some(_) => "選んだタッチパネルをこの統合端末に接続します。接続中のタッチパネルがあれば取り外されます(交換)。".to_string(),
+            None => "タッチパネルを接続します。".to_string(),
+        })
+    };
+    if c.form.touch_panel_id.is_some()
+        && let Some(page) = c.ask(&user, what).await
+    {
+        return page;
+    }
+    let form = c.form;
     let result = match form.touch_panel_id {
         Some(panel) => state
             .app
