@@ -17,9 +17,9 @@ use crate::{App, Result};
 /// `?owner=&owner_id=`: what the attachments belong to.
 #[derive(Debug, Clone, Deserialize, utoipa::IntoParams)]
 pub struct OwnerQuery {
-    /// notice(通知)・procedure(作業手順書の版)・request(作業依頼書の作業の証跡)
+    /// notice(通知)・procedure(作業手順書の版)・request(作業依頼書の作業の証跡)・work_record(作業記録の写真)
     pub owner: String,
-    /// 通知ID・作業手順書(版)ID・作業依頼書ID
+    /// 通知ID・作業手順書(版)ID・作業依頼書ID・作業記録ID
     pub owner_id: i64,
 }
 
@@ -38,7 +38,7 @@ impl OwnerQuery {
             let mut e = FieldErrors::default();
             e.push(
                 "owner",
-                "添付先は notice・procedure・request のいずれかを指定してください。",
+                "添付先は notice・procedure・request・work_record のいずれかを指定してください。",
             );
             e
         })
