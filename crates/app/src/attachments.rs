@@ -63,6 +63,15 @@ impl Upload {
     }
 }
 
+/// The page an owner's files are shown on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AttachmentHome {
+    Notice(i64),
+    Request(i64),
+    /// A work record's terminal on the on-site page of its request.
+    OnSite { request: i64, terminal: i64 },
+}
+
 impl App {
     /// Grants attaching a file to the owner `q` names, when the access table allows the
     /// actor that owner's action (notice: the City; procedure: the lead; request evidence:
@@ -115,19 +124,25 @@ impl App {
         self.store.attachment(id).await
     }
 
-    /// The 作業依頼書 whose page shows the owner's files: the request itself, or the one a
-    /// procedure version belongs to; `None` for a notice (its own page).
-    pub async fn attachment_request(
+    /// The page that shows the owner's files: a notice's own page, the 作業依頼書 itself
+    /// or the one a procedure version belongs to, or a work record's terminal on site.
+    pub async fn attachment_home(
         &self,
         who: &Actor,
         kind: OwnerKind,
         owner_id: i64,
-    ) -> Result<Option<i64>> {
+    ) -> Result<AttachmentHome> {
         who.authorize(Action::ViewJobs)?;
-        match kind {
-            OwnerKind::Notice => Ok(None),
-            OwnerKind::Request => Ok(Some(owner_id)),
-            OwnerKind::Procedure => Ok(Some(self.store.procedure_request_id(owner_id).await?)),
-        }
+        Ok(match kind {
+            OwnerKind::Notice => AttachmentHome::Notice(owner_id),
+            OwnerKind::Request => AttachmentHome::Request(owner_id),
+            OwnerKind::Procedure => {
+                AttachmentHome::Request(self.store.procedure_request_id(owner_id).await?)
+            }
+            OwnerKind::WorkRecord => {
+                let (request, terminal) = self.store.work_record_place(owner_id).await?;
+                AttachmentHome::OnSite { request, terminal }
+            }
+        })
     }
 }
