@@ -69,7 +69,10 @@ pub enum AttachmentHome {
     Notice(i64),
     Request(i64),
     /// A work record's terminal on the on-site page of its request.
-    OnSite { request: i64, terminal: i64 },
+    OnSite {
+        request: i64,
+        terminal: i64,
+    },
 }
 
 impl App {

@@ -171,7 +171,11 @@ impl App {
                             .find(|r| r.step_order == i64::from(s.order))
                             .map(|r| (*r).clone());
                         let photos = record.as_ref().map_or_else(Vec::new, |r| {
-                            photos.iter().filter(|a| a.owner_id == r.id).cloned().collect()
+                            photos
+                                .iter()
+                                .filter(|a| a.owner_id == r.id)
+                                .cloned()
+                                .collect()
                         });
                         StepView {
                             order: s.order,
@@ -187,8 +191,8 @@ impl App {
         let p = progress_of(&scope.progress, terminal_id);
         let next = next_unfinished(&scope.order, &scope.progress, terminal_id)
             .and_then(|n| scope.terminals.iter().find(|t| t.id == n).cloned());
-        let may_record = who.may(Action::RecordWork)
-            && self.store.record_facts(id).await?.may_record().is_ok();
+        let may_record =
+            who.may(Action::RecordWork) && self.store.record_facts(id).await?.may_record().is_ok();
         let (started_at, ended_at) = prefilled_times(Utc::now());
         Ok(OnSiteTerminal {
             request: scope.request,

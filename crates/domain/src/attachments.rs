@@ -404,14 +404,20 @@ mod tests {
             site_name: "中央区役所".into(),
             photos_allowed,
         };
-        assert_eq!(judge_attach(record(true, false, W::InProgress), &photo), Ok(()));
+        assert_eq!(
+            judge_attach(record(true, false, W::InProgress), &photo),
+            Ok(())
+        );
         let Err(Refusal::Conflict { field, message }) =
             judge_attach(record(false, false, W::InProgress), &photo)
         else {
             panic!("a site without photos refuses them");
         };
         assert_eq!(field, "file");
-        assert!(message.contains("中央区役所") && message.contains("写真"), "{message}");
+        assert!(
+            message.contains("中央区役所") && message.contains("写真"),
+            "{message}"
+        );
         let Err(Refusal::Invalid(e)) = judge_attach(record(true, false, W::InProgress), &pdf())
         else {
             panic!("a record takes photos only");
@@ -429,7 +435,8 @@ mod tests {
         assert_eq!(judge_attach(OwnerState::Notice, &pdf), Ok(()));
         assert_eq!(judge_attach(OwnerState::Procedure(P::Draft), &pdf), Ok(()));
         for s in P::ALL.into_iter().filter(|s| *s != P::Draft) {
-            let Err(Refusal::Conflict { field, message }) = judge_attach(OwnerState::Procedure(s), &pdf)
+            let Err(Refusal::Conflict { field, message }) =
+                judge_attach(OwnerState::Procedure(s), &pdf)
             else {
                 panic!("{s:?} is frozen");
             };

@@ -56,7 +56,10 @@ pub fn progress(
             && steps.contains(&r.step_order)
             && r.outcome.settles_step()
         {
-            settled.entry(r.terminal_id).or_default().insert(r.step_order);
+            settled
+                .entry(r.terminal_id)
+                .or_default()
+                .insert(r.step_order);
         }
     }
     terminals
@@ -81,11 +84,7 @@ pub fn today_first(terminals: &[(i64, i64)], today_sites: &[i64]) -> Vec<i64> {
 
 /// The terminal after `current` in `order` that is not finished, going round once; `None`
 /// when every other terminal is finished.
-pub fn next_unfinished(
-    order: &[i64],
-    progress: &[TerminalProgress],
-    current: i64,
-) -> Option<i64> {
+pub fn next_unfinished(order: &[i64], progress: &[TerminalProgress], current: i64) -> Option<i64> {
     let finished: BTreeSet<i64> = progress
         .iter()
         .filter(|p| p.finished())
@@ -109,10 +108,7 @@ pub fn prefilled_times(now: DateTime<Utc>) -> (String, String) {
     let extra = local.minute() % START_ROUNDING_MINUTES;
     let start = local - Duration::minutes(i64::from(extra));
     let fmt = "%Y-%m-%dT%H:%M";
-    (
-        start.format(fmt).to_string(),
-        local.format(fmt).to_string(),
-    )
+    (start.format(fmt).to_string(), local.format(fmt).to_string())
 }
 
 #[cfg(test)]
@@ -151,7 +147,10 @@ mod tests {
 
     #[test]
     fn today_sites_come_first_and_next_skips_finished_terminals() {
-        assert_eq!(today_first(&[(1, 10), (2, 20), (3, 10), (4, 20)], &[20]), [2, 4, 1, 3]);
+        assert_eq!(
+            today_first(&[(1, 10), (2, 20), (3, 10), (4, 20)], &[20]),
+            [2, 4, 1, 3]
+        );
         let p = |id, settled| TerminalProgress {
             terminal_id: id,
             settled,
@@ -171,7 +170,10 @@ mod tests {
             .expect("valid");
         assert_eq!(
             prefilled_times(now),
-            ("2020-10-01T10:05".to_string(), "2020-10-01T10:07".to_string())
+            (
+                "2020-10-01T10:05".to_string(),
+                "2020-10-01T10:07".to_string()
+            )
         );
     }
 }

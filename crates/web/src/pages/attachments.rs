@@ -96,8 +96,14 @@ pub async fn upload(
                     super::notices::show_page(&state, &user, n, e.status, extra).await
                 }
                 AttachmentHome::OnSite { request, terminal } => {
-                    super::on_site::terminal_page(&state, &user, (request, terminal), e.status, extra)
-                        .await
+                    super::on_site::terminal_page(
+                        &state,
+                        &user,
+                        (request, terminal),
+                        e.status,
+                        extra,
+                    )
+                    .await
                 }
             }
         }

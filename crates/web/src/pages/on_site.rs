@@ -106,7 +106,10 @@ pub(super) async fn terminal_page(
     let title = format!("{}({})", t.terminal.asset_number, t.terminal.site_name);
     let above = [
         (format!("/requests/{id}"), format!("作業依頼書 {number}")),
-        (format!("/requests/{id}/on-site"), "現場での作業記録".to_string()),
+        (
+            format!("/requests/{id}/on-site"),
+            "現場での作業記録".to_string(),
+        ),
     ];
     let mut ctx = json!({
         "t": t, "form": form, "photo_accept": PHOTO_EXTENSIONS,
@@ -149,7 +152,11 @@ pub async fn record(
 pub fn routes() -> PageRoutes {
     PageRoutes::new()
         .get("/requests/{id}/on-site", Action::ViewJobs, choose)
-        .get("/requests/{id}/on-site/{terminal_id}", Action::ViewJobs, show)
+        .get(
+            "/requests/{id}/on-site/{terminal_id}",
+            Action::ViewJobs,
+            show,
+        )
         .post(
             "/requests/{id}/on-site/{terminal_id}",
             Action::RecordWork,
