@@ -17,9 +17,9 @@ use crate::{App, Result};
 /// `?owner=&owner_id=`: what the attachments belong to.
 #[derive(Debug, Clone, Deserialize, utoipa::IntoParams)]
 pub struct OwnerQuery {
-    /// notice(通知)・procedure(作業手順書の版)・request(作業依頼書の作業の証跡)
+    /// notice(通知)・procedure(作業手順書の版)・request(作業依頼書の作業の証跡)・work_record(作業記録の写真)
     pub owner: String,
-    /// 通知ID・作業手順書(版)ID・作業依頼書ID
+    /// 通知ID・作業手順書(版)ID・作業依頼書ID・作業記録ID
     pub owner_id: i64,
 }
 
@@ -38,7 +38,7 @@ impl OwnerQuery {
             let mut e = FieldErrors::default();
             e.push(
                 "owner",
-                "添付先は notice・procedure・request のいずれかを指定してください。",
+                "添付先は notice・procedure・request・work_record のいずれかを指定してください。",
             );
             e
         })
@@ -61,6 +61,18 @@ impl Upload {
     pub fn owner_id(&self) -> i64 {
         self.owner_id
     }
+}
+
+/// The page an owner's files are shown on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AttachmentHome {
+    Notice(i64),
+    Request(i64),
+    /// A work record's terminal on the on-site page of its request.
+    OnSite {
+        request: i64,
+        terminal: i64,
+    },
 }
 
 impl App {
@@ -115,19 +127,25 @@ impl App {
         self.store.attachment(id).await
     }
 
-    /// The 作業依頼書 whose page shows the owner's files: the request itself, or the one a
-    /// procedure version belongs to; `None` for a notice (its own page).
-    pub async fn attachment_request(
+    /// The page that shows the owner's files: a notice's own page, the 作業依頼書 itself
+    /// or the one a procedure version belongs to, or a work record's terminal on site.
+    pub async fn attachment_home(
         &self,
         who: &Actor,
         kind: OwnerKind,
         owner_id: i64,
-    ) -> Result<Option<i64>> {
+    ) -> Result<AttachmentHome> {
         who.authorize(Action::ViewJobs)?;
-        match kind {
-            OwnerKind::Notice => Ok(None),
-            OwnerKind::Request => Ok(Some(owner_id)),
-            OwnerKind::Procedure => Ok(Some(self.store.procedure_request_id(owner_id).await?)),
-        }
+        Ok(match kind {
+            OwnerKind::Notice => AttachmentHome::Notice(owner_id),
+            OwnerKind::Request => AttachmentHome::Request(owner_id),
+            OwnerKind::Procedure => {
+                AttachmentHome::Request(self.store.procedure_request_id(owner_id).await?)
+            }
+            OwnerKind::WorkRecord => {
+                let (request, terminal) = self.store.work_record_place(owner_id).await?;
+                AttachmentHome::OnSite { request, terminal }
+            }
+        })
     }
 }

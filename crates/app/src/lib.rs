@@ -20,6 +20,7 @@ pub mod lists;
 pub mod mail;
 pub mod notices;
 pub mod off_hours;
+pub mod on_site;
 pub mod permits;
 pub mod plan_progress;
 pub mod plans;

@@ -397,7 +397,7 @@ impl App {
     }
 
     /// The live visits serving request `id`.
-    async fn request_visits(&self, id: i64) -> Result<Vec<Visit>> {
+    pub(crate) async fn request_visits(&self, id: i64) -> Result<Vec<Visit>> {
         let calendar = self.business_calendar().await?;
         let q = VisitQuery {
             request_id: Some(id),

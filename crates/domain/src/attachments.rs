@@ -33,6 +33,8 @@ labelled_enum! {
         Procedure = ("procedure", "作業手順書"),
         /// Evidence of the work on a 作業依頼書 (R8.3).
         Request = ("request", "作業依頼書"),
+        /// An evidence photo of one work record, taken on site where the City allows it.
+        WorkRecord = ("work_record", "作業記録"),
     }
 }
 
@@ -213,25 +215,62 @@ impl OwnerKind {
         match self {
             Self::Notice => Action::RecordNotices,
             Self::Procedure => Action::WriteProcedures,
-            Self::Request => Action::RecordWork,
+            Self::Request | Self::WorkRecord => Action::RecordWork,
         }
     }
 }
 
 /// The owner of a file to attach, as stored (its existence is the store's: a missing owner
 /// is not found).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum OwnerState {
     Notice,
     Procedure(ProcedureVersionStatus),
     Request(WorkRequestStatus),
+    /// A work record: its request's status, whether a correction replaced it, and its
+    /// terminal's site with whether the City allows photos in that site's terminal room.
+    WorkRecord {
+        request: WorkRequestStatus,
+        replaced: bool,
+        site_name: String,
+        photos_allowed: bool,
+    },
 }
 
-/// Judges attaching a file to `owner` (R8.2, R8.3): a procedure version only while it is a
+/// Whether a file is a photo (PNG or JPEG), the only kind a work record takes.
+pub fn is_photo(file: &CheckedFile) -> bool {
+    matches!(file.file_type, FileType::Png | FileType::Jpeg)
+}
+
+/// What a photo input accepts: images only (a phone offers its camera).
+pub const PHOTO_EXTENSIONS: &str = ".png,.jpg,.jpeg";
+
+/// Judges attaching `file` to `owner` (R8.2, R8.3): a procedure version only while it is a
 /// draft (a submitted or decided version is frozen), a request's evidence only while the
-/// request is neither accepted nor cancelled; a notice's files any time.
-pub fn judge_attach(owner: OwnerState) -> Result<(), Refusal> {
+/// request is neither accepted nor cancelled; a work record only a photo (PNG, JPEG), only
+/// at a site whose terminal room the City allows photos in, only while its request is open
+/// and the record not replaced by a correction; a notice's files any time.
+pub fn judge_attach(owner: OwnerState, file: &CheckedFile) -> Result<(), Refusal> {
     match owner {
+        OwnerState::WorkRecord {
+            photos_allowed: false,
+            site_name,
+            ..
+        } => Err(Refusal::conflict(
+            "file",
+            format!(
+                "{site_name}は端末室での写真撮影が認められていないため、作業記録に写真を添付できません。"
+            ),
+        )),
+        OwnerState::WorkRecord { .. } if !is_photo(file) => Err(Refusal::invalid(
+            "file",
+            "作業記録に添付できるのは写真(PNG・JPEG)だけです。",
+        )),
+        OwnerState::WorkRecord { replaced: true, .. } => Err(Refusal::conflict(
+            "owner_id",
+            "この作業記録は訂正済みです。訂正後の記録に写真を添付してください。",
+        )),
+        OwnerState::WorkRecord { request, .. } => judge_attach(OwnerState::Request(request), file),
         OwnerState::Notice => Ok(()),
         OwnerState::Request(s @ (WorkRequestStatus::Accepted | WorkRequestStatus::Cancelled)) => {
             Err(Refusal::conflict(
@@ -351,14 +390,53 @@ mod tests {
         assert!(!content_disposition("a\"b.txt").contains("a\"b"));
     }
 
+    fn pdf() -> CheckedFile {
+        check_file("a.pdf", b"%PDF-1.7").expect("pdf")
+    }
+
+    #[test]
+    fn work_record_photos_only_where_the_site_allows_them() {
+        use WorkRequestStatus as W;
+        let photo = check_file("写真.jpg", &[0xFF, 0xD8, 0xFF, 0xE0]).expect("jpeg");
+        let record = |photos_allowed, replaced, request| OwnerState::WorkRecord {
+            request,
+            replaced,
+            site_name: "中央区役所".into(),
+            photos_allowed,
+        };
+        assert_eq!(
+            judge_attach(record(true, false, W::InProgress), &photo),
+            Ok(())
+        );
+        let Err(Refusal::Conflict { field, message }) =
+            judge_attach(record(false, false, W::InProgress), &photo)
+        else {
+            panic!("a site without photos refuses them");
+        };
+        assert_eq!(field, "file");
+        assert!(
+            message.contains("中央区役所") && message.contains("写真"),
+            "{message}"
+        );
+        let Err(Refusal::Invalid(e)) = judge_attach(record(true, false, W::InProgress), &pdf())
+        else {
+            panic!("a record takes photos only");
+        };
+        assert_eq!(e.0[0].field, "file");
+        assert!(judge_attach(record(true, true, W::InProgress), &photo).is_err());
+        assert!(judge_attach(record(true, false, W::Accepted), &photo).is_err());
+    }
+
     #[test]
     fn files_go_to_notices_drafts_and_open_requests_only() {
         use ProcedureVersionStatus as P;
         use WorkRequestStatus as W;
-        assert_eq!(judge_attach(OwnerState::Notice), Ok(()));
-        assert_eq!(judge_attach(OwnerState::Procedure(P::Draft)), Ok(()));
+        let pdf = pdf();
+        assert_eq!(judge_attach(OwnerState::Notice, &pdf), Ok(()));
+        assert_eq!(judge_attach(OwnerState::Procedure(P::Draft), &pdf), Ok(()));
         for s in P::ALL.into_iter().filter(|s| *s != P::Draft) {
-            let Err(Refusal::Conflict { field, message }) = judge_attach(OwnerState::Procedure(s))
+            let Err(Refusal::Conflict { field, message }) =
+                judge_attach(OwnerState::Procedure(s), &pdf)
             else {
                 panic!("{s:?} is frozen");
             };
@@ -367,7 +445,7 @@ mod tests {
         }
         for s in W::ALL {
             let closed = matches!(s, W::Accepted | W::Cancelled);
-            let r = judge_attach(OwnerState::Request(s));
+            let r = judge_attach(OwnerState::Request(s), &pdf);
             assert_eq!(r.is_err(), closed, "{s:?}: {r:?}");
             if let Err(Refusal::Conflict { message, .. }) = r {
                 assert!(message.contains("作業の証跡を追加できません"), "{message}");

@@ -56,7 +56,9 @@ fn owner_in_year() -> String {
          OR EXISTS (SELECT 1 FROM work_requests r WHERE a.owner_kind = 'request' \
          AND r.id = a.owner_id AND {in_year}) \
          OR EXISTS (SELECT 1 FROM procedures p JOIN work_requests r ON r.id = p.request_id \
-         WHERE a.owner_kind = 'procedure' AND p.id = a.owner_id AND {in_year}))",
+         WHERE a.owner_kind = 'procedure' AND p.id = a.owner_id AND {in_year}) \
+         OR EXISTS (SELECT 1 FROM work_records w JOIN work_requests r ON r.id = w.request_id \
+         WHERE a.owner_kind = 'work_record' AND w.id = a.owner_id AND {in_year}))",
         in_year = request_in_year("r", "$1")
     )
 }
@@ -102,6 +104,7 @@ async fn owner_state(
             ),
             Entity::Procedure,
         ),
+        OwnerKind::WorkRecord => return work_record_state(conn, year, owner_id).await,
     };
     let code: String = sqlx::query_scalar(crate::sql(query))
         .bind(owner_id)
@@ -113,6 +116,34 @@ async fn owner_state(
         OwnerKind::Notice => OwnerState::Notice,
         OwnerKind::Request => OwnerState::Request(WorkRequestStatus::decode(&code)?),
         OwnerKind::Procedure => OwnerState::Procedure(ProcedureVersionStatus::decode(&code)?),
+        OwnerKind::WorkRecord => return Err(StoreError::NotFound(Entity::WorkRecord)),
+    })
+}
+
+/// Work record `id` of year `year` as [`judge_attach`] sees it: its request's status,
+/// whether it was replaced, and its terminal's site with that site's photo setting.
+async fn work_record_state(
+    conn: &mut AnyConnection,
+    year: i64,
+    id: i64,
+) -> Result<OwnerState, StoreError> {
+    let r = sqlx::query(crate::sql(format!(
+        "SELECT r.status, w.replaced_at, s.name AS site_name, s.photos_allowed \
+         FROM work_records w JOIN work_requests r ON r.id = w.request_id \
+         JOIN terminals t ON t.id = w.terminal_id JOIN sites s ON s.id = t.site_id \
+         WHERE w.id = $1 AND {}",
+        request_in_year("r", "$2")
+    )))
+    .bind(id)
+    .bind(year)
+    .fetch_optional(conn)
+    .await?
+    .ok_or(StoreError::NotFound(Entity::WorkRecord))?;
+    Ok(OwnerState::WorkRecord {
+        request: WorkRequestStatus::decode(&r.try_get::<String, _>("status")?)?,
+        replaced: r.try_get::<Option<String>, _>("replaced_at")?.is_some(),
+        site_name: r.try_get("site_name")?,
+        photos_allowed: r.try_get::<i64, _>("photos_allowed")? != 0,
     })
 }
 
@@ -130,7 +161,7 @@ impl Store {
     ) -> Result<Attachment, StoreError> {
         let mut ch = self.begin(who).await?;
         let year = ch.contract_id()?;
-        judge_attach(owner_state(ch.conn(), year, kind, owner_id).await?)?;
+        judge_attach(owner_state(ch.conn(), year, kind, owner_id).await?, file)?;
         let now = ch.now().to_string();
         let size = i64::try_from(file.size).unwrap_or(i64::MAX);
         let id: i64 = sqlx::query_scalar(
@@ -188,6 +219,21 @@ impl Store {
             all.extend(self.attachments_of(kind, *id).await?);
         }
         Ok(all)
+    }
+
+    /// The request and terminal (of the year) a work record is about.
+    pub async fn work_record_place(&self, record_id: i64) -> Result<(i64, i64), StoreError> {
+        let r = sqlx::query(crate::sql(format!(
+            "SELECT w.request_id, w.terminal_id FROM work_records w \
+             JOIN work_requests r ON r.id = w.request_id WHERE w.id = $1 AND {}",
+            request_in_year("r", "$2")
+        )))
+        .bind(record_id)
+        .bind(self.contract_id()?)
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or(StoreError::NotFound(Entity::WorkRecord))?;
+        Ok((r.try_get("request_id")?, r.try_get("terminal_id")?))
     }
 
     /// The request (of the year) a procedure version belongs to.

@@ -24,11 +24,13 @@ pub struct Site {
     pub lat: Option<f64>,
     pub lon: Option<f64>,
     pub needs_entry_permit: bool,
+    /// Whether the City allows evidence photos in the site's terminal room.
+    pub photos_allowed: bool,
     /// Terminals placed at the site that are not retired.
     pub terminal_count: i64,
 }
 
-const COLUMNS: &str = "s.id, s.code, s.name, s.postal_code, s.address, s.lat, s.lon, s.needs_entry_permit, \
+const COLUMNS: &str = "s.id, s.code, s.name, s.postal_code, s.address, s.lat, s.lon, s.needs_entry_permit, s.photos_allowed, \
     (SELECT COUNT(*) FROM terminals t WHERE t.site_id = s.id AND t.status <> 'retired') AS terminal_count";
 
 fn site_row(r: &AnyRow) -> Result<Site, sqlx::Error> {
@@ -41,12 +43,13 @@ fn site_row(r: &AnyRow) -> Result<Site, sqlx::Error> {
         lat: r.try_get("lat")?,
         lon: r.try_get("lon")?,
         needs_entry_permit: r.try_get::<i64, _>("needs_entry_permit")? != 0,
+        photos_allowed: r.try_get::<i64, _>("photos_allowed")? != 0,
         terminal_count: r.try_get("terminal_count")?,
     })
 }
 
 fn snapshot(d: &SiteDraft) -> Value {
-    json!({"code": d.code, "name": d.name, "postal_code": d.postal_code, "address": d.address, "lat": d.lat, "lon": d.lon})
+    json!({"code": d.code, "name": d.name, "postal_code": d.postal_code, "address": d.address, "lat": d.lat, "lon": d.lon, "photos_allowed": d.photos_allowed})
 }
 
 /// The list of sites: searched by code, name and address.
@@ -60,6 +63,7 @@ pub static SITE_LIST: ListSpec = ListSpec {
         Column::sortable("address", "所在地", "s.address"),
         Column::sortable("terminal_count", "統合端末", "terminal_count"),
         Column::plain("needs_entry_permit", "入館許可"),
+        Column::plain("photos_allowed", "写真撮影"),
     ],
     search: &[
         Searched::code("s.code"),
@@ -128,7 +132,7 @@ impl Store {
         }
         let now = ch.now().to_string();
         sqlx::query(
-            "UPDATE sites SET code = $1, name = $2, postal_code = $3, address = $4, lat = $5, lon = $6, updated_at = $7 WHERE id = $8",
+            "UPDATE sites SET code = $1, name = $2, postal_code = $3, address = $4, lat = $5, lon = $6, photos_allowed = $7, updated_at = $8 WHERE id = $9",
         )
         .bind(&d.code)
         .bind(&d.name)
@@ -136,12 +140,13 @@ impl Store {
         .bind(d.address.as_deref())
         .bind(d.lat)
         .bind(d.lon)
+        .bind(i64::from(d.photos_allowed))
         .bind(&now)
         .bind(id)
         .execute(ch.conn())
         .await?;
         let old = json!({"code": before.code, "name": before.name, "postal_code": before.postal_code,
-            "address": before.address, "lat": before.lat, "lon": before.lon});
+            "address": before.address, "lat": before.lat, "lon": before.lon, "photos_allowed": before.photos_allowed});
         ch.audit(
             Entity::Site,
             id,
@@ -174,6 +179,7 @@ impl Store {
                     address: s.address.clone(),
                     lat: s.lat,
                     lon: s.lon,
+                    photos_allowed: false,
                 };
                 insert_site(&mut ch, &d, s.needs_entry_permit).await?;
                 added += 1;
@@ -213,8 +219,8 @@ async fn insert_site(
     }
     let now = ch.now().to_string();
     let id: i64 = sqlx::query_scalar(
-        "INSERT INTO sites (code, name, postal_code, address, lat, lon, needs_entry_permit, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING id",
+        "INSERT INTO sites (code, name, postal_code, address, lat, lon, needs_entry_permit, photos_allowed, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id",
     )
     .bind(&d.code)
     .bind(&d.name)
@@ -223,6 +229,7 @@ async fn insert_site(
     .bind(d.lat)
     .bind(d.lon)
     .bind(i64::from(needs_entry_permit))
+    .bind(i64::from(d.photos_allowed))
     .bind(&now)
     .fetch_one(ch.conn())
     .await?;

@@ -162,9 +162,27 @@ async fn day_of(client: &Client, base: &str) -> Vec<String> {
             pages.push(record);
         }
     }
+    // Whoever records work also walks the on-site pages of the first request: the
+    // terminals to choose from and the first terminal.
+    if let Some(request) = pages.iter().find(|p| is_record(p, "requests")).cloned() {
+        client.goto(&format!("{base}{request}")).await.expect("request");
+        if let Some(on_site) = links(client, "main a[href$='/on-site']").await.into_iter().next() {
+            client.goto(&format!("{base}{on_site}")).await.expect("on-site");
+            pages.push(on_site);
+            pages.extend(links(client, "main a.choice").await.into_iter().take(1));
+        }
+    }
     let mut seen = BTreeSet::new();
     pages.retain(|p| seen.insert(p.clone()));
     pages
+}
+
+/// Whether `path` is one record of the list `/{list}`: `/{list}/{id}`.
+fn is_record(path: &str, list: &str) -> bool {
+    let mut parts = path.trim_start_matches('/').split('/');
+    parts.next() == Some(list)
+        && parts.next().is_some_and(|id| id.parse::<i64>().is_ok())
+        && parts.next().is_none()
 }
 
 /// What is wrong with the current page at `width`, one line each.

@@ -58,6 +58,7 @@ pub const SITE_FIELDS: &[(&str, &str)] = &[
     ("address", "所在地"),
     ("lat", "緯度"),
     ("lon", "経度"),
+    ("photos_allowed", "写真撮影"),
 ];
 
 /// The Japanese names of a terminal's or touch panel's fields.
@@ -240,6 +241,10 @@ pub struct SiteInput {
     pub address: Option<String>,
     pub lat: Option<f64>,
     pub lon: Option<f64>,
+    /// Whether the City allows evidence photos in the site's terminal room (Juki-net rooms
+    /// may forbid them); none until set.
+    #[serde(default)]
+    pub photos_allowed: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -250,6 +255,7 @@ pub struct SiteDraft {
     pub address: Option<String>,
     pub lat: Option<f64>,
     pub lon: Option<f64>,
+    pub photos_allowed: bool,
 }
 
 impl SiteInput {
@@ -309,6 +315,7 @@ impl SiteInput {
             address,
             lat: self.lat,
             lon: self.lon,
+            photos_allowed: self.photos_allowed,
         })
     }
 }

@@ -5,6 +5,7 @@
 
 mod bounds;
 mod decision;
+pub mod on_site;
 mod procedure;
 mod questions;
 mod report;

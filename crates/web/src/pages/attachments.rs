@@ -1,10 +1,10 @@
-//! Attachments on the pages (R2.4, R8.2, R8.3): the upload forms of the notice and request
-//! pages post here (multipart), and the lists link to the download.
+//! Attachments on the pages (R2.4, R8.2, R8.3): the upload forms of the notice, request and
+//! on-site pages post here (multipart), and the lists link to the download.
 
 use super::extract::{Path, Query};
 use axum::extract::{FromRequest, Multipart, Request, State};
 use axum::http::StatusCode;
-use jukiops_app::attachments::OwnerQuery;
+use jukiops_app::attachments::{AttachmentHome, OwnerQuery};
 use jukiops_domain::attachments::OwnerKind;
 use jukiops_domain::people::Action;
 use serde_json::json;
@@ -61,7 +61,7 @@ pub async fn upload(
     let who = user.actor();
     let upload = state.app.begin_upload(&who, &q)?;
     let (kind, owner_id) = (upload.kind(), upload.owner_id());
-    let request_id = state.app.attachment_request(&who, kind, owner_id).await?;
+    let home = state.app.attachment_home(&who, kind, owner_id).await?;
     let result = match read_file(&state, req).await {
         Ok((name, bytes)) => state
             .app
@@ -70,9 +70,12 @@ pub async fn upload(
             .map_err(AppError::from),
         Err(e) => Err(e),
     };
-    let back = match request_id {
-        Some(r) => format!("/requests/{r}"),
-        None => format!("/notices/{owner_id}"),
+    let back = match home {
+        AttachmentHome::Request(r) => format!("/requests/{r}"),
+        AttachmentHome::Notice(n) => format!("/notices/{n}"),
+        AttachmentHome::OnSite { request, terminal } => {
+            format!("/requests/{request}/on-site/{terminal}")
+        }
     };
     match result {
         Ok(_) => Ok(super::feedback::Done::Uploaded.on(see_other(&back))),
@@ -85,9 +88,23 @@ pub async fn upload(
             ) =>
         {
             let extra = json!({"error": format!("添付できませんでした。{}", e.message)});
-            match request_id {
-                Some(r) => super::requests::show_page(&state, &user, r, e.status, extra).await,
-                None => super::notices::show_page(&state, &user, owner_id, e.status, extra).await,
+            match home {
+                AttachmentHome::Request(r) => {
+                    super::requests::show_page(&state, &user, r, e.status, extra).await
+                }
+                AttachmentHome::Notice(n) => {
+                    super::notices::show_page(&state, &user, n, e.status, extra).await
+                }
+                AttachmentHome::OnSite { request, terminal } => {
+                    super::on_site::terminal_page(
+                        &state,
+                        &user,
+                        (request, terminal),
+                        e.status,
+                        extra,
+                    )
+                    .await
+                }
             }
         }
         Err(e) => Err(PageError(e)),

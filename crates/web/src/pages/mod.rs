@@ -13,6 +13,7 @@ mod inspections;
 mod jobs;
 mod notices;
 mod off_hours;
+mod on_site;
 mod permits;
 mod plans;
 mod requests;
@@ -51,6 +52,7 @@ pub fn routes() -> PageRoutes {
         .merge(calendar::routes())
         .merge(visits::routes())
         .merge(requests::routes())
+        .merge(on_site::routes())
         .merge(plans::routes())
         .merge(off_hours::routes())
         .merge(permits::routes())

@@ -109,6 +109,7 @@ fn timeline(
                     cells.push(json!({"span": from - pos, "label": "", "visit": false, "title": ""}));
                 }
                 cells.push(json!({"span": to - from, "visit": true,
+                    "time": format!("{}〜{}", v.start.format("%H:%M"), v.end.format("%H:%M")),
                     "label": format!("{} {}台", sites(v.site_id), v.terminal_ids.len()),
                     "title": format!("{}〜{} {}", v.start.format("%H:%M"), v.end.format("%H:%M"), sites(v.site_id))}));
                 pos = to;

@@ -31,6 +31,8 @@ pub struct SiteForm {
     pub address: String,
     pub lat: String,
     pub lon: String,
+    /// `1` when the City allows evidence photos in the site's terminal room.
+    pub photos_allowed: Option<String>,
 }
 
 impl PageForm for SiteForm {
@@ -64,6 +66,7 @@ impl Checked<SiteDraft> for &SiteForm {
             address: opt(&self.address),
             lat,
             lon,
+            photos_allowed: self.photos_allowed.as_deref() == Some("1"),
         })?;
         input.check()
     }
@@ -130,7 +133,8 @@ async fn show_page(
     let audit = history(state, user, Entity::Site, id).await?;
     let form = json!({"code": s.code, "name": s.name, "postal_code": s.postal_code.clone().unwrap_or_default(),
         "address": s.address.clone().unwrap_or_default(), "lat": s.lat.map(|v| v.to_string()).unwrap_or_default(),
-        "lon": s.lon.map(|v| v.to_string()).unwrap_or_default()});
+        "lon": s.lon.map(|v| v.to_string()).unwrap_or_default(),
+        "photos_allowed": s.photos_allowed.then_some("1")});
     let mut ctx = json!({"site": s, "audit": audit, "form": form, "can_edit": user.may(Action::EditInventory)});
     merge(&mut ctx, extra);
     Ok((
