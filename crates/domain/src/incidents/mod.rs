@@ -22,7 +22,7 @@ pub use input::{
 };
 pub use timeline::{
     EventFact, FaultReportOfIncident, IncidentFacts, TerminalOfIncident, judge_event,
-    judge_incident, status_of,
+    judge_incident, next_events, status_of,
 };
 pub use vocab::{ClockState, EventKind, IncidentStatus, Measure, PauseReason, SlaLevel, Urgency};
 

@@ -302,3 +302,28 @@ pub fn judge_incident(
     }
     Ok((at, panel))
 }
+
+/// The events `role` could record next at `now` (the forms the incident's page offers):
+/// those [`judge_event`] would accept with their required fields filled in.
+pub fn next_events(f: &IncidentFacts, role: Role, now: DateTime<Utc>) -> Vec<EventKind> {
+    let asked = f
+        .events
+        .iter()
+        .rev()
+        .find(|e| e.kind == EventKind::JlisAsked)
+        .and_then(|e| e.inquiry_number.clone());
+    EventKind::ALL
+        .into_iter()
+        .filter(|k| *k != EventKind::Reported)
+        .filter(|&kind| {
+            let d = EventDraft {
+                kind,
+                at: None,
+                note: Some(String::new()),
+                inquiry_number: asked.clone(),
+                pause_reason: Some(PauseReason::Lessor),
+            };
+            judge_event(f, &d, role, now).is_ok()
+        })
+        .collect()
+}
