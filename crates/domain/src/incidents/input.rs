@@ -252,7 +252,7 @@ impl EventInput {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct SlaSettingsInput {
-    /// From when, Japan time `YYYY-MM-DDTHH:MM`; empty is now.
+    /// From when, Japan time `YYYY-MM-DDTHH:MM`.
     pub effective_from: Option<String>,
     /// Response target in business minutes; empty: none.
     #[serde(deserialize_with = "crate::validation::optional_number")]
@@ -268,7 +268,7 @@ pub struct SlaSettingsInput {
 /// Checked service-level settings.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SlaSettingsDraft {
-    pub effective_from: Option<DateTime<Utc>>,
+    pub effective_from: DateTime<Utc>,
     pub respond_minutes: Option<u32>,
     pub recover_minutes: Option<u32>,
     pub near_share_percent: u32,
@@ -289,11 +289,11 @@ fn minutes(e: &mut FieldErrors, field: &str, label: &str, value: Option<i64>) ->
 impl SlaSettingsInput {
     pub fn check(&self) -> Result<SlaSettingsDraft, FieldErrors> {
         let mut e = FieldErrors::default();
-        let effective_from = optional_instant(
+        let effective_from = required_instant(
             &mut e,
             "effective_from",
             "適用開始日時",
-            self.effective_from.as_deref(),
+            self.effective_from.as_deref().unwrap_or(""),
         );
         let respond_minutes = minutes(
             &mut e,
@@ -316,6 +316,9 @@ impl SlaSettingsInput {
                 "接近とみなす割合は1〜99の整数（％）で入力してください。",
             );
         }
+        let Some(effective_from) = effective_from else {
+            return Err(e);
+        };
         e.into_result(SlaSettingsDraft {
             effective_from,
             respond_minutes,

@@ -323,8 +323,16 @@ fn inputs_name_their_fields() {
     .check()
     .expect_err("settings");
     let fields: Vec<&str> = s.0.iter().map(|e| e.field.as_str()).collect();
-    assert_eq!(fields, ["respond_minutes", "near_share_percent"]);
-    let s = SlaSettingsInput::default().check().expect("defaults");
+    assert_eq!(
+        fields,
+        ["effective_from", "respond_minutes", "near_share_percent"]
+    );
+    let s = SlaSettingsInput {
+        effective_from: Some("2020-10-01T00:00".into()),
+        ..Default::default()
+    }
+    .check()
+    .expect("defaults");
     assert_eq!(s.near_share_percent, DEFAULT_NEAR_SHARE_PERCENT);
 }
 

@@ -239,7 +239,7 @@ impl Store {
         Ok(())
     }
 
-    /// Records the City's service-level targets from `d.effective_from` (or now) on.
+    /// Records the City's service-level targets from `d.effective_from` on.
     /// Audited.
     pub async fn set_sla_target(
         &self,
@@ -247,7 +247,7 @@ impl Store {
         d: &SlaSettingsDraft,
     ) -> Result<i64, StoreError> {
         let mut ch = self.begin(who).await?;
-        let from = d.effective_from.unwrap_or_else(|| ch.now_utc());
+        let from = d.effective_from;
         let stamp = ch.now().to_string();
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO sla_targets (contract_id, effective_from, respond_minutes, recover_minutes, \
