@@ -14,6 +14,7 @@ pub mod audit;
 pub mod calendar;
 pub mod contract;
 pub mod inbox;
+pub mod incidents;
 pub mod inspections;
 pub mod jobs;
 pub mod lists;

@@ -19,6 +19,7 @@ pub mod calendar;
 pub mod contract;
 pub mod glossary;
 pub mod inbox;
+pub mod incidents;
 pub mod inventory;
 pub mod jobs;
 pub mod listing;

@@ -98,6 +98,14 @@ labelled_enum! {
         ViewFaultReports = ("view_fault_reports", "故障報告の閲覧"),
         /// Mark a ward office's fault report as dealt with.
         ResolveFaultReports = ("resolve_fault_reports", "故障報告の対応済みの記録"),
+        /// Incidents (キ ク) with their timelines and clocks (R4.1, R4.2).
+        ViewIncidents = ("view_incidents", "障害の閲覧"),
+        /// Register an incident (the City or the contractor's lead, R4.1).
+        ReportIncidents = ("report_incidents", "障害の登録"),
+        /// Add an event to an incident's timeline (the timeline says which role does what).
+        RecordIncidents = ("record_incidents", "障害対応の記録"),
+        /// Set the service-level targets of incidents (the City, issue 14 item 5).
+        SetServiceLevels = ("set_service_levels", "障害対応の目標の設定"),
     }
 }
 
@@ -185,6 +193,22 @@ pub const ACCESS: &[(Action, &[Role])] = &[
         ],
     ),
     (Action::ResolveFaultReports, &[ContractorLead, CityStaff]),
+    (
+        Action::ViewIncidents,
+        &[
+            CityStaff,
+            ContractorLead,
+            ContractorWorker,
+            SecurityOfficer,
+            Auditor,
+        ],
+    ),
+    (Action::ReportIncidents, &[CityStaff, ContractorLead]),
+    (
+        Action::RecordIncidents,
+        &[CityStaff, ContractorLead, ContractorWorker],
+    ),
+    (Action::SetServiceLevels, &[CityStaff]),
 ];
 
 /// Whether `role` may perform `action`, from [`ACCESS`].

@@ -30,6 +30,7 @@ pub const FAULT_REPORT_FIELDS: &[(&str, &str)] = &[
     ("occurred_at", "発生日時"),
     ("description", "発生した事象"),
     ("reported_by", "報告者"),
+    ("incident_id", "障害"),
 ];
 
 /// The Japanese names of a visit's sign-off fields (recorded on the visit's history).

@@ -90,6 +90,7 @@ pub(crate) const UNIQUES: &[Unique] = &[
     unique("work_records", &["request_id", "terminal_id", "step_order"], "records", "同じ統合端末・手順の作業記録が同時に登録されました。画面を更新してください。"),
     unique("password_rotations", &["job_id", "terminal_id"], "terminal_id", "この統合端末の管理者パスワード変更は、この作業で既に記録されています。"),
     unique("inspections", &["job_id", "terminal_id"], "terminal_id", "この統合端末の点検結果は、この作業で既に記録されています。画面を更新してください。"),
+    unique("incidents", &["fault_report_id"], "fault_report_id", "この故障報告は既に障害として登録されています。画面を更新してください。"),
     unique("approval_steps", &["kind", "document_id", "step"], "status", "この決裁の段階は同時に判断されました。画面を更新してください。"),
     primary("calendar_overrides", &["date"], "date", "この日付の設定は既に登録されています。"),
     primary("deliverable_waivers", &["job_id"], "job_id", "この作業の提出物の省略は既に記録されています。画面を更新してください。"),

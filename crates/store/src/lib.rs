@@ -17,6 +17,7 @@ mod constraints;
 mod contracts;
 mod error;
 mod inbox;
+mod incidents;
 mod jobs;
 mod list_cache;
 mod list_sql;
@@ -45,6 +46,7 @@ pub use calendar::CalendarOverride;
 pub use change::Change;
 pub use error::StoreError;
 pub use inbox::{InboxOf, MAX_PER_KIND};
+pub use incidents::{INCIDENT_LIST, Incident, IncidentEvent};
 pub use jobs::{
     Inspection, InspectionFinding, Job, JobDetail, JobFilter, JobInspections, JobRequest,
     JobRotations, JobTerminal, LastRotation, Notice, NoticeDetail, NoticeFilter, Rotation, Waiver,

@@ -100,6 +100,8 @@ pub struct FaultReport {
     pub reported_by: String,
     /// Japan time.
     pub reported_at: String,
+    /// The incident that took it up, if any.
+    pub incident_id: Option<i64>,
 }
 
 /// Which fault reports a list holds: one site's, or every site's.
@@ -113,7 +115,8 @@ pub struct FaultFilter {
 const MAX_VISITS: u32 = PageRequest::MAX_PER_PAGE;
 
 const FAULT_COLUMNS: &str = "f.id, f.site_id, s.name AS site_name, f.terminal_id, t.asset_number, t.room, \
-    f.occurred_at, f.description, f.status, f.reported_by, f.reported_at FROM fault_reports f \
+    f.occurred_at, f.description, f.status, f.reported_by, f.reported_at, \
+    (SELECT i.id FROM incidents i WHERE i.fault_report_id = f.id) AS incident_id FROM fault_reports f \
     JOIN sites s ON s.id = f.site_id JOIN terminals t ON t.id = f.terminal_id";
 
 fn fault_row(r: &AnyRow) -> Result<FaultReport, StoreError> {
@@ -131,6 +134,7 @@ fn fault_row(r: &AnyRow) -> Result<FaultReport, StoreError> {
         status_label: status.label_ja().into(),
         reported_by: r.try_get("reported_by")?,
         reported_at: jst_text(r.try_get("reported_at")?).unwrap_or_default(),
+        incident_id: r.try_get("incident_id")?,
     })
 }
 

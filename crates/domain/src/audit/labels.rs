@@ -8,8 +8,8 @@ use serde_json::Value;
 use crate::people::Action;
 use crate::vocab::Labelled;
 use crate::{
-    approvals, attachments, calendar, contract, inventory, jobs, people, requests, schedule,
-    site_staff, work_log,
+    approvals, attachments, calendar, contract, incidents, inventory, jobs, people, requests,
+    schedule, site_staff, work_log,
 };
 
 labelled_enum! {
@@ -42,6 +42,8 @@ labelled_enum! {
         SignIn = ("sign_in", "サインイン"),
         SecondFactor = ("second_factor", "二要素認証"),
         FaultReport = ("fault_report", "故障報告"),
+        Incident = ("incident", "障害"),
+        ServiceLevel = ("service_level", "障害対応の目標"),
     }
 }
 
@@ -102,6 +104,7 @@ impl Entity {
             }
             CalendarOverride | Contract => Action::ViewContract,
             User | ApiToken | SignIn | SecondFactor => Action::ViewAudit,
+            Incident | ServiceLevel => Action::ViewIncidents,
         }
     }
 
@@ -139,6 +142,8 @@ impl Entity {
             WorkLog => &[work_log::WORK_LOG_FIELDS],
             SignIn | SecondFactor => &[people::SIGN_IN_FIELDS],
             FaultReport => &[site_staff::FAULT_REPORT_FIELDS],
+            Incident => &[incidents::INCIDENT_FIELDS, incidents::EVENT_FIELDS],
+            ServiceLevel => &[incidents::SETTINGS_FIELDS],
         }
     }
 
@@ -172,6 +177,7 @@ impl Entity {
                 Visit => verb::<schedule::VisitVerb>(code),
                 OffHours => verb::<schedule::OffHoursVerb>(code),
                 Permit => verb::<schedule::PermitVerb>(code),
+                Incident => verb::<incidents::EventKind>(code),
                 _ => None,
             })
     }
@@ -203,6 +209,10 @@ impl Entity {
             (Report, "status") => of::<requests::ReportStatus>(code),
             (WorkLog, "kind") => of::<work_log::WorkLogKind>(code),
             (FaultReport, "status") => of::<site_staff::FaultReportStatus>(code),
+            (Incident, "status") => of::<incidents::IncidentStatus>(code),
+            (Incident, "urgency") => of::<incidents::Urgency>(code),
+            (Incident, "device") => of::<inventory::AssetKind>(code),
+            (Incident, "pause_reason") => of::<incidents::PauseReason>(code),
             _ => None,
         }
     }

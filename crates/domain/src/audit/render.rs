@@ -128,6 +128,8 @@ pub fn href(entity: Entity, id: &str) -> Option<String> {
         Permit => Some("/permits".into()),
         WorkLog => Some("/work-log".into()),
         FaultReport => Some("/fault-reports".into()),
+        Incident => of("/incidents"),
+        ServiceLevel => Some("/incident-targets".into()),
         InspectionTemplate => Some("/inspection/template".into()),
         Contract | ApiToken | PasswordRotation | Inspection | Question | Procedure | WorkRecord
         | Report | SignIn | SecondFactor => None,
@@ -225,6 +227,8 @@ fn holds(entity: Entity, field: &str) -> Holds {
         "touch_panel" => Holds::Record(E::TouchPanel),
         "site_id" | "site_ids" => Holds::Record(E::Site),
         "plan_id" => Holds::Record(E::Plan),
+        "fault_report_id" | "fault_report" => Holds::Record(E::FaultReport),
+        "incident_id" | "incident" => Holds::Record(E::Incident),
         "item_id" => Holds::Record(E::InspectionTemplate),
         "replaces" | "replaced_by" | "corrects" | "document_id" => Holds::Record(entity),
         "performer_id" | "performer" | "inspector_id" | "inspector" | "person_id" | "person"

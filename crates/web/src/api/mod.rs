@@ -7,6 +7,7 @@ mod audit;
 pub mod calendar;
 mod contract;
 mod inbox;
+mod incidents;
 pub mod inspections;
 pub mod jobs;
 mod json;
@@ -93,6 +94,7 @@ fn api_router() -> OpenApiRouter<AppState> {
         .merge(work_log::routes())
         .merge(inbox::routes())
         .merge(site_staff::routes())
+        .merge(incidents::routes())
 }
 
 static OPENAPI: LazyLock<String> = LazyLock::new(|| {

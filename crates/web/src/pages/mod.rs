@@ -9,6 +9,7 @@ mod extract;
 pub mod feedback;
 pub mod form;
 mod inbox;
+mod incidents;
 mod inspections;
 mod jobs;
 mod notices;
@@ -66,6 +67,7 @@ pub fn routes() -> PageRoutes {
         .merge(work_log::routes())
         .merge(inbox::routes())
         .merge(site_staff::routes())
+        .merge(incidents::routes())
 }
 
 pub fn router() -> Router<AppState> {
@@ -146,6 +148,7 @@ const NAV: &[(&str, &str, Action)] = &[
     ("/requests", "作業依頼書", Action::ViewJobs),
     ("/work-log", "機器以外の作業", Action::ViewJobs),
     ("/fault-reports", "故障報告", Action::ViewFaultReports),
+    ("/incidents", "障害", Action::ViewIncidents),
     ("/sites", "拠点", Action::ViewInventory),
     ("/terminals", "統合端末", Action::ViewInventory),
     ("/touch-panels", "タッチパネル", Action::ViewInventory),
