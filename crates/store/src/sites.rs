@@ -131,18 +131,25 @@ impl Store {
             return Err(taken("code", &d.code).into());
         }
         let now = ch.now().to_string();
+        // Coordinates are bound as numbers with a flag for "none": sqlx 0.9's Any driver
+        // binds a missing f64 as PostgreSQL float4, and the statement cached with it then
+        // refuses the next real coordinate (22P03, a 500 after clearing a site's lat/lon).
         sqlx::query(
-            "UPDATE sites SET code = $1, name = $2, postal_code = $3, address = $4, lat = $5, lon = $6, photos_allowed = $7, updated_at = $8 WHERE id = $9",
+            "UPDATE sites SET code = $1, name = $2, postal_code = $3, address = $4, \
+             lat = CASE WHEN $10 = 1 THEN $5 END, lon = CASE WHEN $11 = 1 THEN $6 END, \
+             photos_allowed = $7, updated_at = $8 WHERE id = $9",
         )
         .bind(&d.code)
         .bind(&d.name)
         .bind(d.postal_code.as_deref())
         .bind(d.address.as_deref())
-        .bind(d.lat)
-        .bind(d.lon)
+        .bind(d.lat.unwrap_or_default())
+        .bind(d.lon.unwrap_or_default())
         .bind(i64::from(d.photos_allowed))
         .bind(&now)
         .bind(id)
+        .bind(i64::from(d.lat.is_some()))
+        .bind(i64::from(d.lon.is_some()))
         .execute(ch.conn())
         .await?;
         let old = json!({"code": before.code, "name": before.name, "postal_code": before.postal_code,
@@ -218,19 +225,23 @@ async fn insert_site(
         return Err(taken("code", &d.code).into());
     }
     let now = ch.now().to_string();
+    // Coordinates with their "none" flag, as in `update_site`.
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO sites (code, name, postal_code, address, lat, lon, needs_entry_permit, photos_allowed, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id",
+         VALUES ($1, $2, $3, $4, CASE WHEN $10 = 1 THEN $5 END, CASE WHEN $11 = 1 THEN $6 END, $7, $8, $9, $9) \
+         RETURNING id",
     )
     .bind(&d.code)
     .bind(&d.name)
     .bind(d.postal_code.as_deref())
     .bind(d.address.as_deref())
-    .bind(d.lat)
-    .bind(d.lon)
+    .bind(d.lat.unwrap_or_default())
+    .bind(d.lon.unwrap_or_default())
     .bind(i64::from(needs_entry_permit))
     .bind(i64::from(d.photos_allowed))
     .bind(&now)
+    .bind(i64::from(d.lat.is_some()))
+    .bind(i64::from(d.lon.is_some()))
     .fetch_one(ch.conn())
     .await?;
     ch.audit(

@@ -62,7 +62,8 @@ async fn a_plan_warns_of_permits_and_shows_what_is_done(engine: Engine) {
         .send()
         .await
         .expect("put");
-    assert_eq!(r.status(), 200);
+    let status = r.status();
+    assert_eq!(status, 200, "{}", r.text().await.unwrap_or_default());
     let html = page(&lead, app.url("/plans")).await;
     assert!(
         html.contains("緯度・経度が未登録の拠点が1か所あります"),
@@ -77,7 +78,8 @@ async fn a_plan_warns_of_permits_and_shows_what_is_done(engine: Engine) {
         .send()
         .await
         .expect("put");
-    assert_eq!(r.status(), 200);
+    let status = r.status();
+    assert_eq!(status, 200, "{}", r.text().await.unwrap_or_default());
     assert!(!page(&lead, app.url("/plans")).await.contains("緯度・経度が未登録の拠点"));
 
     // The City's contract says 中央区役所 needs an entry permit (set here as its site
