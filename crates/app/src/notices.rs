@@ -98,6 +98,6 @@ impl App {
 }
 
 /// Marks `n` overdue when the domain says so on `today`.
-fn mark_overdue(n: &mut Notice, today: chrono::NaiveDate) {
+pub(crate) fn mark_overdue(n: &mut Notice, today: chrono::NaiveDate) {
     n.overdue = n.status.is_overdue(n.requested_deadline.as_deref(), today);
 }

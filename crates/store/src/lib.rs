@@ -46,8 +46,9 @@ pub use change::Change;
 pub use error::StoreError;
 pub use inbox::{InboxOf, MAX_PER_KIND};
 pub use jobs::{
-    Inspection, InspectionFinding, Job, JobDetail, JobFilter, JobInspections, JobRequest,
-    JobRotations, JobTerminal, LastRotation, Notice, NoticeDetail, NoticeFilter, Rotation, Waiver,
+    Inspection, InspectionFinding, JOB_LIST, Job, JobDetail, JobFilter, JobInspections, JobRequest,
+    JobRotations, JobTerminal, LastRotation, NOTICE_LIST, Notice, NoticeDetail, NoticeFilter,
+    Rotation, Waiver,
 };
 pub use jukiops_domain::people::{Actor, Authorized};
 pub use list_sql::{ListWhere, list_where};
@@ -58,8 +59,8 @@ pub use requests::{
     WorkRecord, WorkRequest, WorkRequestSummary,
 };
 pub use schedule::{
-    OffHours, Permit, PersonRef, PlanAbout, PlanSummary, Rules, SavedPlan, ScheduleFilter, Visit,
-    VisitQuery, VisitTerminal,
+    OffHours, PLAN_LIST, Permit, PersonRef, PlanAbout, PlanSummary, Rules, SavedPlan,
+    ScheduleFilter, Visit, VisitQuery, VisitTerminal,
 };
 pub use second_factors::SecondFactorRow;
 pub use site_staff::{

@@ -136,17 +136,18 @@ pub fn view<T>(base: &str, req: &ListRequest, page: &Page<T>, options: &Options)
         .iter()
         .map(|f| {
             let given = options.iter().find(|(k, _)| *k == f.key).map(|(_, o)| o);
+            // Choices the page reads (with labels the page knows) before the vocabulary's own.
             let (kind, opts): (&str, Vec<Value>) = match (f.kind, given) {
-                (FilterKind::Choice(all) | FilterKind::Clause(all, _), _) => (
-                    "select",
-                    all()
-                        .into_iter()
-                        .map(|(v, l)| json!({"value": v, "label": l}))
-                        .collect(),
-                ),
                 (_, Some(o)) => (
                     "select",
                     o.iter()
+                        .map(|(v, l)| json!({"value": v, "label": l}))
+                        .collect(),
+                ),
+                (FilterKind::Choice(all) | FilterKind::Clause(all, _), None) => (
+                    "select",
+                    all()
+                        .into_iter()
                         .map(|(v, l)| json!({"value": v, "label": l}))
                         .collect(),
                 ),

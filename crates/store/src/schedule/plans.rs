@@ -59,6 +59,23 @@ pub struct PlanSummary {
     pub agreed: bool,
 }
 
+/// A kept plan's summary from its row.
+pub(super) fn summary(r: &AnyRow) -> Result<PlanSummary, StoreError> {
+    let p = saved(r)?;
+    Ok(PlanSummary {
+        id: p.id,
+        title: p.title,
+        start_date: p.start_date,
+        created_by: p.created_by,
+        created_at: p.created_at,
+        visits: p.plan.visits.len(),
+        within_deadline: p.plan.within_deadline,
+        last_date: p.plan.totals.last_date.map(|d| d.to_string()),
+        request_id: p.request_id,
+        agreed: p.agreed_by.is_some(),
+    })
+}
+
 fn saved(r: &AnyRow) -> Result<SavedPlan, StoreError> {
     let bad = |e: serde_json::Error| StoreError::Db(sqlx::Error::Decode(Box::new(e)));
     Ok(SavedPlan {
@@ -211,21 +228,7 @@ impl Store {
             .await?;
         let items = rows
             .iter()
-            .map(|r| {
-                let p = saved(r)?;
-                Ok(PlanSummary {
-                    id: p.id,
-                    title: p.title,
-                    start_date: p.start_date,
-                    created_by: p.created_by,
-                    created_at: p.created_at,
-                    visits: p.plan.visits.len(),
-                    within_deadline: p.plan.within_deadline,
-                    last_date: p.plan.totals.last_date.map(|d| d.to_string()),
-                    request_id: p.request_id,
-                    agreed: p.agreed_by.is_some(),
-                })
-            })
+            .map(summary)
             .collect::<Result<Vec<_>, StoreError>>()?;
         Ok(Page::new(items, total, req))
     }
