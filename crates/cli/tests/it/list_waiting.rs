@@ -158,7 +158,36 @@ async fn a_bad_list_query_is_answered_on_the_list_page(engine: Engine) {
     assert!(html.contains("R2-101"), "{html}");
 }
 
+/// A request's records are grouped by site, one row per terminal, counts in the summaries;
+/// the corrected ones likewise, folded away.
+async fn records_are_grouped_by_site_and_terminal(engine: Engine) {
+    let c = Chain::set_up(engine).await;
+    let records: Vec<Value> = (0..3)
+        .map(|n| c.record(c.places[n].1, "2020-10-05", &format!("1{n}:00"), &format!("1{n}:30")))
+        .collect();
+    let path = format!("/api/v1/requests/{}/records", c.request);
+    let (status, body) = c.post(&c.lead, &path, json!({"records": records})).await;
+    assert_eq!(status, 200, "{body}");
+    // Terminal 0 recorded again: a correction.
+    let again = c.record(c.places[0].1, "2020-10-06", "09:00", "09:20");
+    let (status, body) = c.post(&c.lead, &path, json!({"records": [again]})).await;
+    assert_eq!(status, 200, "{body}");
+    let html = c.lead.get(c.app.url(&format!("/requests/{}", c.request))).send().await.expect("page").text().await.expect("html");
+    let groups = html.matches(r#"<details class="record-group">"#).count();
+    assert_eq!(groups, 4, "three sites, and one in the corrected records: {html}");
+    assert!(html.contains("記録3件(3拠点)"), "{html}");
+    assert!(html.contains("(統合端末1台・記録1件)"), "{html}");
+    assert!(html.contains("訂正前の記録(1件)"), "{html}");
+    for n in 0..3 {
+        assert!(html.contains(&format!("<td>C-{n}</td>")), "a row per terminal: {html}");
+    }
+    let site = c.get(&c.city, &format!("/api/v1/sites/{}", c.places[0].0)).await;
+    let name = site["name"].as_str().expect("name");
+    assert!(html.contains(&format!("<summary>{name}(統合端末1台・記録1件)</summary>")), "{html}");
+}
+
 both_engines!(
+    records_are_grouped_by_site_and_terminal,
     requests_say_what_they_wait_on,
     requests_are_found_by_their_sites,
     a_bad_list_query_is_answered_on_the_list_page,

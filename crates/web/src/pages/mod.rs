@@ -15,6 +15,7 @@ mod notices;
 mod off_hours;
 mod permits;
 mod plans;
+mod record_groups;
 mod requests;
 mod site_staff;
 mod sites;

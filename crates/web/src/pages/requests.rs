@@ -400,6 +400,8 @@ pub(super) async fn show_page(
         "procedure_attachments": p.procedure_attachments, "evidence": p.evidence,
         "accept": ACCEPTED_EXTENSIONS,
         "d": d,
+        "record_groups": super::record_groups::grouped(&d.records, &d.terminals),
+        "replaced_groups": super::record_groups::grouped(&d.replaced_records, &d.terminals),
         "people": p.performers,
         "form": form,
         "can": can_view(user, d),
