@@ -67,7 +67,7 @@ pub use site_staff::{
     FaultFilter, FaultReport, MySite, Outage, SiteVisit, SiteWorker, VisitSignOff,
 };
 pub use sites::{SITE_LIST, Site};
-pub use terminal_list::TerminalPageJson;
+pub use terminal_list::{TERMINAL_LIST, TerminalPageJson};
 pub use terminals::{
     AssetEvent, ImportMode, ImportReport, ImportedRow, Terminal, TerminalFilter, TerminalPatch,
 };

@@ -67,9 +67,9 @@ pub fn list_where(req: &ListRequest, fixed: &[(&str, SqlValue)]) -> ListWhere {
     }
 }
 
-type AnyQuery<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>;
+pub(crate) type AnyQuery<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>;
 
-fn bind_all<'q>(mut q: AnyQuery<'q>, binds: &[SqlValue]) -> AnyQuery<'q> {
+pub(crate) fn bind_all<'q>(mut q: AnyQuery<'q>, binds: &[SqlValue]) -> AnyQuery<'q> {
     for b in binds {
         q = match b {
             SqlValue::Text(s) => q.bind(s.clone()),

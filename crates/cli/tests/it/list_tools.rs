@@ -151,7 +151,79 @@ async fn plans_are_searched_filtered_sorted_and_exported(engine: Engine) {
     assert_eq!(download(&site_staff, &app, "/api/v1/plans?format=csv").await.0, 403);
 }
 
+async fn terminals_share_the_tools_and_keep_their_cache(engine: Engine) {
+    let app = crate::support::TestApp::spawn(engine).await;
+    let lead = app.client(Role::ContractorLead).await;
+    for (asset, site, status) in [
+        ("JT-T-0003", "011011", "in_service"),
+        ("JT-T-0001", "011029", "spare"),
+        ("JT-T-0002", "011011", "in_service"),
+    ] {
+        let body = json!({"asset_number": asset, "serial": format!("S{asset}"), "model": "型式", "site_code": site, "status": status});
+        let (status, t) = crate::chain_rules::call(&lead, reqwest::Method::POST, app.url("/api/v1/terminals"), body).await;
+        assert_eq!(status, 201, "{t}");
+    }
+    let (status, page) = get(&lead, &app, "/api/v1/terminals").await;
+    assert_eq!(status, 200, "{page}");
+    assert_eq!(codes(&page, "asset_number"), ["JT-T-0001", "JT-T-0002", "JT-T-0003"]);
+    assert_eq!(page["per_page"], 50);
+    let (_, page) = get(&lead, &app, "/api/v1/terminals?sort=asset_number&dir=desc").await;
+    assert_eq!(codes(&page, "asset_number"), ["JT-T-0003", "JT-T-0002", "JT-T-0001"]);
+    // By site (its code), then the terminal's id.
+    let (_, page) = get(&lead, &app, "/api/v1/terminals?sort=site_name&dir=asc").await;
+    assert_eq!(codes(&page, "asset_number"), ["JT-T-0003", "JT-T-0002", "JT-T-0001"]);
+    let (_, page) = get(&lead, &app, "/api/v1/terminals?status=in_service&q=ｊｔ－ｔ").await;
+    assert_eq!(codes(&page, "asset_number"), ["JT-T-0002", "JT-T-0003"]);
+    let sites = two_sites(&lead, &app).await;
+    let (_, page) = get(&lead, &app, &format!("/api/v1/terminals?q={}", sites.1)).await;
+    assert_eq!(codes(&page, "asset_number"), ["JT-T-0001"], "found by its site's name");
+    let (_, page) = get(&lead, &app, &format!("/api/v1/terminals?site_id={}", sites.0)).await;
+    assert_eq!(codes(&page, "asset_number"), ["JT-T-0002", "JT-T-0003"]);
+    // The cached page is dropped by any change.
+    let (_, before) = get(&lead, &app, "/api/v1/terminals?status=spare").await;
+    assert_eq!(before["total"], 1);
+    let body = json!({"asset_number": "JT-T-0004", "serial": "S4", "model": "型式", "site_code": "011011", "status": "spare"});
+    let (status, _) = crate::chain_rules::call(&lead, reqwest::Method::POST, app.url("/api/v1/terminals"), body).await;
+    assert_eq!(status, 201);
+    let (_, after) = get(&lead, &app, "/api/v1/terminals?status=spare").await;
+    assert_eq!(after["total"], 2, "{after}");
+
+    let (status, body) = get(&lead, &app, "/api/v1/terminals?sort=lessor&per_page=5").await;
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(problem_fields(&body), ["sort", "per_page"]);
+    let (status, _, bytes) = download(&lead, &app, "/terminals?status=in_service&format=csv").await;
+    assert_eq!(status, 200);
+    let rows = csv_rows(&bytes);
+    assert_eq!(rows[0][..2], ["資産番号", "製造番号"]);
+    let exported: Vec<&str> = rows[1..].iter().map(|r| r[0].as_str()).collect();
+    assert_eq!(exported, ["JT-T-0002", "JT-T-0003"], "exactly the filtered rows");
+    assert_eq!(rows[1][7], "稼働中");
+    let (status, _, bytes) = download(&lead, &app, "/api/v1/terminals?status=spare&format=xlsx").await;
+    assert_eq!(status, 200);
+    let rows = xlsx_rows(bytes);
+    let exported: Vec<&str> = rows[1..].iter().map(|r| r[0].as_str()).collect();
+    assert_eq!(exported, ["JT-T-0001", "JT-T-0004"]);
+
+    let html = lead.get(app.url("/terminals?status=spare&sort=asset_number&dir=desc")).send().await.expect("page").text().await.expect("html");
+    assert!(html.contains(r#"aria-sort="descending""#) && html.contains(r#"<option value="spare" selected>"#), "{html}");
+    assert!(html.contains(">JT-T-0004<") && !html.contains(">JT-T-0002<"), "{html}");
+    let r = lead.get(app.url("/terminals?lease_end_to=soon")).send().await.expect("page");
+    assert_eq!(r.status().as_u16(), 422);
+    assert!(r.text().await.expect("html").contains("リース終了日(まで)"));
+    let admin = app.client(Role::Admin).await;
+    assert_eq!(download(&admin, &app, "/api/v1/terminals?format=csv").await.0, 403);
+}
+
+/// The id of the site 011011 and the name of the site 011029.
+async fn two_sites(c: &reqwest::Client, app: &crate::support::TestApp) -> (i64, String) {
+    let (_, page) = get(c, app, "/api/v1/sites?q=011011").await;
+    let id = page["items"][0]["id"].as_i64().expect("id");
+    let (_, page) = get(c, app, "/api/v1/sites?q=011029").await;
+    (id, page["items"][0]["name"].as_str().expect("name").to_string())
+}
+
 both_engines!(
+    terminals_share_the_tools_and_keep_their_cache,
     jobs_are_searched_filtered_sorted_and_exported,
     notices_are_searched_filtered_sorted_and_exported,
     plans_are_searched_filtered_sorted_and_exported,
