@@ -15,7 +15,7 @@ use sqlx::any::AnyRow;
 use super::Rules;
 use super::visit_changes::insert_visit;
 use crate::common::{jst_text, raced};
-use crate::{Page, PageRequest, Store, StoreError};
+use crate::{Store, StoreError};
 
 /// What a plan is called, the work content its visits carry, and the request it serves.
 #[derive(Debug, Clone, Copy)]
@@ -209,28 +209,6 @@ impl Store {
             .await?
             .ok_or(StoreError::NotFound(Entity::Plan))?;
         saved(&r)
-    }
-
-    /// Saved plans of the contract year, newest first.
-    pub async fn saved_plans(&self, req: PageRequest) -> Result<Page<PlanSummary>, StoreError> {
-        let contract = self.contract_id()?;
-        let rows = sqlx::query(
-            "SELECT * FROM plans WHERE contract_id = $1 ORDER BY id DESC LIMIT $2 OFFSET $3",
-        )
-        .bind(contract)
-        .bind(req.limit())
-        .bind(req.offset())
-        .fetch_all(&self.pool)
-        .await?;
-        let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM plans WHERE contract_id = $1")
-            .bind(contract)
-            .fetch_one(&self.pool)
-            .await?;
-        let items = rows
-            .iter()
-            .map(summary)
-            .collect::<Result<Vec<_>, StoreError>>()?;
-        Ok(Page::new(items, total, req))
     }
 }
 

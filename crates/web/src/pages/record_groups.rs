@@ -6,10 +6,13 @@
 use jukiops_store::{TargetTerminal, WorkRecord};
 use serde_json::{Value, json};
 
+/// A terminal's asset number and its records.
+type TerminalRecords<'a> = (String, Vec<&'a WorkRecord>);
+
 /// What the page's records section draws for `records` of a request with `targets`.
 pub fn grouped(records: &[WorkRecord], targets: &[TargetTerminal]) -> Value {
     // (site name, [(asset number, records)]) in the order of the targets.
-    let mut sites: Vec<(String, Vec<(String, Vec<&WorkRecord>)>)> = Vec::new();
+    let mut sites: Vec<(String, Vec<TerminalRecords>)> = Vec::new();
     let site_of = |terminal: i64| {
         targets
             .iter()
