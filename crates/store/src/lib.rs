@@ -68,9 +68,7 @@ pub use site_staff::{
 };
 pub use sites::{SITE_LIST, Site};
 pub use terminal_list::{TERMINAL_LIST, TerminalPageJson};
-pub use terminals::{
-    AssetEvent, ImportMode, ImportReport, ImportedRow, Terminal, TerminalFilter, TerminalPatch,
-};
+pub use terminals::{AssetEvent, ImportMode, ImportReport, ImportedRow, Terminal, TerminalPatch};
 pub use touch_panels::{TOUCH_PANEL_LIST, TouchPanel};
 pub use users::{NewUser, USER_LIST, User, UserPatch};
 pub use work_log::{WorkLogEntry, WorkLogFilter};
