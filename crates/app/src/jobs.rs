@@ -4,63 +4,16 @@
 //! contract's estimates with the monthly burn-down. Every list is the contract year's.
 
 use chrono::Utc;
-use jukiops_domain::contract::CategoryCode;
+use jukiops_domain::Checked;
 use jukiops_domain::jobs::{
-    BurnDownPoint, CategoryCount, JobDraft, JobStatus, JobVerb, NoticeStatus, burn_down,
-    category_counts,
+    BurnDownPoint, CategoryCount, JobDraft, JobVerb, NoticeStatus, burn_down, category_counts,
 };
 use jukiops_domain::people::{Action, Actor};
 use jukiops_domain::time::today_jst;
-use jukiops_domain::vocab::Labelled;
-use jukiops_domain::{Checked, FieldErrors};
-use jukiops_store::{
-    Job, JobDetail, JobFilter, JobTerminal, Notice, NoticeFilter, Page, PageRequest,
-};
-use serde::{Deserialize, Serialize};
+use jukiops_store::{JobDetail, JobTerminal, Notice, NoticeFilter, PageRequest};
+use serde::Serialize;
 
-use crate::{App, Result, given};
-
-/// `?category=&status=&notice_id=&page=&per_page=` of the job list.
-#[derive(Debug, Default, Clone, Deserialize, utoipa::IntoParams)]
-pub struct JobQuery {
-    /// 作業区分(ア〜ク)
-    pub category: Option<String>,
-    /// 状態(planned / requested / in_progress / done / cancelled)
-    pub status: Option<String>,
-    /// J-LISからの通知のID
-    pub notice_id: Option<i64>,
-    pub page: Option<u32>,
-    pub per_page: Option<u32>,
-}
-
-impl JobQuery {
-    /// The checked filter: unknown codes are named.
-    pub fn filter(&self) -> std::result::Result<JobFilter, FieldErrors> {
-        let mut e = FieldErrors::default();
-        let category = given(&self.category).and_then(|s| {
-            let v = CategoryCode::from_kana(s);
-            if v.is_none() {
-                e.push("category", "作業区分はア〜クのいずれかを指定してください。");
-            }
-            v
-        });
-        let status = given(&self.status).and_then(|s| {
-            let v = JobStatus::parse(s);
-            if v.is_none() {
-                e.push("status", JobStatus::one_of_message("状態"));
-            }
-            v
-        });
-        e.into_result(JobFilter {
-            category,
-            status,
-            notice_id: self.notice_id,
-        })
-    }
-    pub fn page(&self) -> PageRequest {
-        PageRequest::new(self.page, self.per_page)
-    }
-}
+use crate::{App, Result};
 
 /// The counts per expected-count row and the monthly burn-down.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -84,12 +37,6 @@ pub struct JobChoices {
 }
 
 impl App {
-    /// Jobs of the year, newest first.
-    pub async fn jobs(&self, who: &Actor, q: &JobQuery) -> Result<Page<Job>> {
-        who.authorize(Action::ViewJobs)?;
-        self.store.jobs(&q.filter()?, q.page()).await
-    }
-
     /// A job of the year with its target terminals.
     pub async fn job(&self, who: &Actor, id: i64) -> Result<JobDetail> {
         who.authorize(Action::ViewJobs)?;

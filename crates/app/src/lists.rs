@@ -7,8 +7,8 @@ use jukiops_domain::audit::AuditEntry;
 use jukiops_domain::listing::{ListParams, ListRequest, ListSpec};
 use jukiops_domain::people::{Action, Actor};
 use jukiops_store::{
-    AUDIT_LIST, Page, SITE_LIST, Site, TOUCH_PANEL_LIST, TouchPanel, USER_LIST, User,
-    WORK_REQUEST_LIST, WorkRequestSummary,
+    AUDIT_LIST, JOB_LIST, Job, NOTICE_LIST, Notice, PLAN_LIST, Page, PlanSummary, SITE_LIST, Site,
+    TOUCH_PANEL_LIST, TouchPanel, USER_LIST, User, WORK_REQUEST_LIST, WorkRequestSummary,
 };
 
 use crate::{App, Result};
@@ -74,6 +74,29 @@ impl App {
     pub async fn audit_list(&self, who: &Actor, params: &ListParams) -> Result<Listed<AuditEntry>> {
         let request = checked(who, Action::ViewAudit, params, &AUDIT_LIST)?;
         let page = self.store.audit_list(&request).await?;
+        Ok(Listed { request, page })
+    }
+
+    pub async fn job_list(&self, who: &Actor, params: &ListParams) -> Result<Listed<Job>> {
+        let request = checked(who, Action::ViewJobs, params, &JOB_LIST)?;
+        let page = self.store.job_list(&request).await?;
+        Ok(Listed { request, page })
+    }
+
+    /// The notices, each marked when open past its deadline today (Japan time).
+    pub async fn notice_list(&self, who: &Actor, params: &ListParams) -> Result<Listed<Notice>> {
+        let request = checked(who, Action::ViewJobs, params, &NOTICE_LIST)?;
+        let mut page = self.store.notice_list(&request).await?;
+        let today = jukiops_domain::time::today_jst(chrono::Utc::now());
+        for n in &mut page.items {
+            crate::notices::mark_overdue(n, today);
+        }
+        Ok(Listed { request, page })
+    }
+
+    pub async fn plan_list(&self, who: &Actor, params: &ListParams) -> Result<Listed<PlanSummary>> {
+        let request = checked(who, Action::ViewSchedule, params, &PLAN_LIST)?;
+        let page = self.store.plan_list(&request).await?;
         Ok(Listed { request, page })
     }
 

@@ -13,9 +13,7 @@ use jukiops_domain::planner::{self, Plan, PlanInput};
 use jukiops_domain::requests::WorkRequestStatus;
 use jukiops_domain::schedule::{PlanDraft, judge_plan_input};
 use jukiops_domain::validation::Checked;
-use jukiops_store::{
-    Page, PageRequest, PersonRef, PlanAbout, PlanSummary, SavedPlan, Site, WorkRequestSummary,
-};
+use jukiops_store::{PageRequest, PersonRef, PlanAbout, SavedPlan, Site, WorkRequestSummary};
 
 use crate::{App, Result};
 
@@ -56,12 +54,6 @@ impl PlanExport {
 }
 
 impl App {
-    /// Kept plans, newest first.
-    pub async fn plans(&self, who: &Actor, page: PageRequest) -> Result<Page<PlanSummary>> {
-        who.authorize(Action::ViewSchedule)?;
-        self.store.saved_plans(page).await
-    }
-
     /// A kept plan with its input.
     pub async fn plan(&self, who: &Actor, id: i64) -> Result<SavedPlan> {
         who.authorize(Action::ViewSchedule)?;

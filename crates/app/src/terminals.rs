@@ -3,70 +3,51 @@
 //! transaction, every error naming its row and column).
 
 use jukiops_domain::inventory::csv as tcsv;
-use jukiops_domain::inventory::{AssetKind, AssetStatus, TerminalDraft, parse_date};
+use jukiops_domain::inventory::{AssetKind, TerminalDraft, parse_date};
+use jukiops_domain::listing::{ListParams, ListRequest};
 use jukiops_domain::people::{Action, Actor};
-use jukiops_domain::vocab::Labelled;
 use jukiops_domain::{Checked, FieldError, FieldErrors};
 use jukiops_store::{
-    AssetEvent, ImportMode, ImportReport, Page, PageRequest, Terminal, TerminalFilter,
-    TerminalPageJson,
+    AssetEvent, ImportMode, ImportReport, TERMINAL_LIST, Terminal, TerminalPageJson,
 };
-use serde::Deserialize;
 
-use crate::{App, Error, Result, given};
+use crate::lists::Listed;
 
-/// `?site_id=&status=&q=&page=&per_page=` of the terminal list.
-#[derive(Debug, Default, Clone, Deserialize, utoipa::IntoParams)]
-pub struct TerminalQuery {
-    /// 拠点ID
-    pub site_id: Option<i64>,
-    /// 状態(in_service, spare, under_repair, retired)
-    pub status: Option<String>,
-    /// 資産番号・製造番号・機種・設置場所の部分一致
-    pub q: Option<String>,
-    pub page: Option<u32>,
-    pub per_page: Option<u32>,
-}
-
-impl TerminalQuery {
-    /// The checked filter: an unknown status is named.
-    pub fn filter(&self) -> std::result::Result<TerminalFilter, FieldErrors> {
-        let mut e = FieldErrors::default();
-        let status = given(&self.status).and_then(|s| {
-            let v = AssetStatus::from_code_or_label(s);
-            if v.is_none() {
-                e.push("status", AssetStatus::one_of_message("状態"));
-            }
-            v
-        });
-        e.into_result(TerminalFilter {
-            site_id: self.site_id,
-            status,
-            q: given(&self.q).map(str::to_string),
-        })
-    }
-    pub fn page(&self) -> PageRequest {
-        PageRequest::new(self.page, self.per_page)
-    }
-}
+use crate::{App, Error, Result};
 
 impl App {
-    /// A filtered page of terminals, by asset number.
-    pub async fn terminals(
+    /// The terminals the list tools ask for.
+    pub async fn terminal_list(
         &self,
         who: &Actor,
-        filter: &TerminalFilter,
-        page: PageRequest,
-    ) -> Result<Page<Terminal>> {
-        who.authorize(Action::ViewInventory)?;
-        self.store.terminals(filter, page).await
+        params: &ListParams,
+    ) -> Result<Listed<Terminal>> {
+        let request = self.terminal_request(who, params)?;
+        let page = self.store.terminal_list(&request).await?;
+        Ok(Listed { request, page })
     }
 
     /// The same page as the database's JSON, for the API (served from the list cache while
     /// nothing changed).
-    pub async fn terminals_json(&self, who: &Actor, q: &TerminalQuery) -> Result<TerminalPageJson> {
+    pub async fn terminals_json(
+        &self,
+        who: &Actor,
+        params: &ListParams,
+    ) -> Result<(ListRequest, TerminalPageJson)> {
+        let request = self.terminal_request(who, params)?;
+        let page = self.store.terminals_json(&request).await?;
+        Ok((request, page))
+    }
+
+    /// Every terminal of the inventory, for a form's choice of one (a fault's device).
+    pub async fn terminal_choices(&self, who: &Actor) -> Result<Vec<Terminal>> {
         who.authorize(Action::ViewInventory)?;
-        self.store.terminals_json(&q.filter()?, q.page()).await
+        self.store.all_terminals().await
+    }
+
+    fn terminal_request(&self, who: &Actor, params: &ListParams) -> Result<ListRequest> {
+        who.authorize(Action::ViewInventory)?;
+        Ok(params.check(&TERMINAL_LIST)?)
     }
 
     pub async fn terminal(&self, who: &Actor, id: i64) -> Result<Terminal> {

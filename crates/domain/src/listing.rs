@@ -119,6 +119,8 @@ impl Column {
 /// A column the search box looks in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Searched {
+    /// The column, or (when it holds `{}`) a whole condition with `{}` where the pattern
+    /// goes: `EXISTS (... LOWER(s.name) LIKE {} ESCAPE '\')` searches related rows.
     pub sql: &'static str,
     /// A code: long dashes in the search text count as `-`.
     pub code: bool,
@@ -130,6 +132,14 @@ impl Searched {
     }
     pub const fn code(sql: &'static str) -> Self {
         Self { sql, code: true }
+    }
+    /// The condition for one pattern placeholder `p`.
+    pub fn condition(&self, p: &str) -> String {
+        if self.sql.contains("{}") {
+            self.sql.replace("{}", p)
+        } else {
+            format!("LOWER({}) LIKE {p} ESCAPE '\\'", self.sql)
+        }
     }
 }
 
@@ -150,6 +160,12 @@ pub enum FilterKind {
     InstantFrom,
     /// An instant before the end of the date in Japan.
     InstantTo,
+    /// One of a closed vocabulary, each value its own condition (no value bound): the
+    /// choices, and the condition of a code (`None` for an unknown one).
+    Clause(
+        fn() -> Vec<(&'static str, &'static str)>,
+        fn(&str) -> Option<String>,
+    ),
 }
 
 /// The `(code, label)` of every value of a vocabulary, for a [`FilterKind::Choice`].
@@ -226,12 +242,12 @@ pub enum SqlValue {
     Int(i64),
 }
 
-/// `sql op value`, from a filter.
+/// `sql op value`, from a filter; a condition of its own when no value is bound.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Condition {
-    pub sql: &'static str,
+    pub sql: String,
     pub op: &'static str,
-    pub value: SqlValue,
+    pub value: Option<SqlValue>,
 }
 
 /// One word of the search text as `LIKE` patterns: as text and as a code.
@@ -436,9 +452,9 @@ fn filter_condition(f: &Filter, v: &str) -> Result<Condition, String> {
         })
     };
     let cond = |op, value| Condition {
-        sql: f.sql,
+        sql: f.sql.to_string(),
         op,
-        value,
+        value: Some(value),
     };
     Ok(match f.kind {
         FilterKind::Choice(all) => {
@@ -453,6 +469,21 @@ fn filter_condition(f: &Filter, v: &str) -> Result<Condition, String> {
             }
             cond("=", SqlValue::Text(v.to_string()))
         }
+        FilterKind::Clause(all, clause) => match clause(v) {
+            Some(sql) => Condition {
+                sql,
+                op: "",
+                value: None,
+            },
+            None => {
+                let names: Vec<String> = all().iter().map(|(c, l)| format!("{c}({l})")).collect();
+                return Err(format!(
+                    "{}は {} のいずれかを指定してください。",
+                    f.label,
+                    names.join("・")
+                ));
+            }
+        },
         FilterKind::Token => {
             let ok = v.chars().count() <= 100
                 && v.chars()
@@ -669,7 +700,7 @@ mod tests {
         let values: Vec<_> = r
             .conditions
             .iter()
-            .map(|c| (c.op, c.value.clone()))
+            .map(|c| (c.op, c.value.clone().expect("bound")))
             .collect();
         assert_eq!(
             values,

@@ -48,8 +48,9 @@ pub use error::StoreError;
 pub use inbox::{InboxOf, MAX_PER_KIND};
 pub use incidents::{INCIDENT_LIST, Incident, IncidentEvent};
 pub use jobs::{
-    Inspection, InspectionFinding, Job, JobDetail, JobFilter, JobInspections, JobRequest,
-    JobRotations, JobTerminal, LastRotation, Notice, NoticeDetail, NoticeFilter, Rotation, Waiver,
+    Inspection, InspectionFinding, JOB_LIST, Job, JobDetail, JobFilter, JobInspections, JobRequest,
+    JobRotations, JobTerminal, LastRotation, NOTICE_LIST, Notice, NoticeDetail, NoticeFilter,
+    Rotation, Waiver,
 };
 pub use jukiops_domain::people::{Actor, Authorized};
 pub use list_sql::{ListWhere, list_where};
@@ -60,18 +61,16 @@ pub use requests::{
     WorkRecord, WorkRequest, WorkRequestSummary,
 };
 pub use schedule::{
-    OffHours, Permit, PersonRef, PlanAbout, PlanSummary, Rules, SavedPlan, ScheduleFilter, Visit,
-    VisitQuery, VisitTerminal,
+    OffHours, PLAN_LIST, Permit, PersonRef, PlanAbout, PlanSummary, Rules, SavedPlan,
+    ScheduleFilter, Visit, VisitQuery, VisitTerminal,
 };
 pub use second_factors::SecondFactorRow;
 pub use site_staff::{
     FaultFilter, FaultReport, MySite, Outage, SiteVisit, SiteWorker, VisitSignOff,
 };
 pub use sites::{SITE_LIST, Site};
-pub use terminal_list::TerminalPageJson;
-pub use terminals::{
-    AssetEvent, ImportMode, ImportReport, ImportedRow, Terminal, TerminalFilter, TerminalPatch,
-};
+pub use terminal_list::{TERMINAL_LIST, TerminalPageJson};
+pub use terminals::{AssetEvent, ImportMode, ImportReport, ImportedRow, Terminal, TerminalPatch};
 pub use touch_panels::{TOUCH_PANEL_LIST, TouchPanel};
 pub use users::{NewUser, USER_LIST, User, UserPatch};
 pub use work_log::{WorkLogEntry, WorkLogFilter};

@@ -31,7 +31,10 @@ pub fn list_where(req: &ListRequest, fixed: &[(&str, SqlValue)]) -> ListWhere {
         conds.push(expr.replace("{}", &next(v.clone())));
     }
     for c in &req.conditions {
-        conds.push(format!("{} {} {}", c.sql, c.op, next(c.value.clone())));
+        match &c.value {
+            Some(v) => conds.push(format!("{} {} {}", c.sql, c.op, next(v.clone()))),
+            None => conds.push(format!("({})", c.sql)),
+        }
     }
     let search = req.spec.search;
     for t in &req.terms {
@@ -47,7 +50,7 @@ pub fn list_where(req: &ListRequest, fixed: &[(&str, SqlValue)]) -> ListWhere {
             .iter()
             .filter_map(|s| {
                 let p = if s.code { code.as_ref() } else { text.as_ref() }?;
-                Some(format!("LOWER({}) LIKE {p} ESCAPE '\\'", s.sql))
+                Some(s.condition(p))
             })
             .collect();
         if !ors.is_empty() {
@@ -64,9 +67,9 @@ pub fn list_where(req: &ListRequest, fixed: &[(&str, SqlValue)]) -> ListWhere {
     }
 }
 
-type AnyQuery<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>;
+pub(crate) type AnyQuery<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>;
 
-fn bind_all<'q>(mut q: AnyQuery<'q>, binds: &[SqlValue]) -> AnyQuery<'q> {
+pub(crate) fn bind_all<'q>(mut q: AnyQuery<'q>, binds: &[SqlValue]) -> AnyQuery<'q> {
     for b in binds {
         q = match b {
             SqlValue::Text(s) => q.bind(s.clone()),

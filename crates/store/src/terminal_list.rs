@@ -1,10 +1,16 @@
-//! The terminal list: one statement per page that returns the total and the page's rows as
-//! one JSON array built by the database (`json_group_array` / `json_agg`), so a page of 100
-//! crosses the driver as one value instead of 1,600.
+//! The terminal list, through the list tools' query ([`TERMINAL_LIST`]: search, filters,
+//! sort, page size, export): one statement per page that returns the filtered total and the
+//! page's rows as one JSON array built by the database (`json_group_array` / `json_agg`),
+//! so a page of 100 crosses the driver as one value instead of 1,600; the page is kept in
+//! the list cache while no change has been committed since it was read.
 
 use crate::list_cache::audit_head_seq;
-use crate::{Engine, Page, PageRequest, Store, StoreError, Terminal, TerminalFilter, sql};
-use jukiops_domain::listing::{contains_pattern, normalise, normalise_code};
+use crate::list_sql::{bind_all, list_where};
+use crate::{Engine, Page, PageRequest, Store, StoreError, Terminal, sql};
+use jukiops_domain::inventory::AssetStatus;
+use jukiops_domain::listing::{
+    Column, Filter, FilterKind, ListRequest, ListSpec, Searched, choices,
+};
 use sqlx::Row;
 
 /// The JSON field of each column, in the order of [`Terminal`].
@@ -29,6 +35,60 @@ const FIELDS: &[(&str, &str)] = &[
 
 const JOINS: &str = "FROM terminals t JOIN sites s ON s.id = t.site_id LEFT JOIN touch_panels p ON p.terminal_id = t.id";
 
+/// The terminals as a list. Every condition and sort expression reads the terminal's own
+/// row (the site through a subquery), so a page is chosen on `terminals` alone and only its
+/// rows are joined.
+pub static TERMINAL_LIST: ListSpec = ListSpec {
+    name: "terminals",
+    title: "統合端末",
+    columns: &[
+        Column::sortable("asset_number", "資産番号", "t.asset_number"),
+        Column::sortable("serial", "製造番号", "t.serial"),
+        Column::sortable("model", "機種", "t.model"),
+        Column::sortable(
+            "site_name",
+            "拠点",
+            "(SELECT s2.code FROM sites s2 WHERE s2.id = t.site_id)",
+        ),
+        Column::sortable("room", "設置場所", "t.room"),
+        Column::plain("touch_panel_asset_number", "タッチパネル"),
+        Column::sortable("lease_end", "リース終了日", "t.lease_end"),
+        Column::sortable("status", "状態", "t.status").shown_as("status_label"),
+    ],
+    search: &[
+        Searched::code("t.asset_number"),
+        Searched::code("t.serial"),
+        Searched::code("t.model"),
+        Searched::text("t.room"),
+        Searched::text(
+            "EXISTS (SELECT 1 FROM sites s2 WHERE s2.id = t.site_id AND LOWER(s2.name) LIKE {} ESCAPE '\\')",
+        ),
+    ],
+    filters: &[
+        Filter {
+            key: "site_id",
+            label: "拠点",
+            sql: "t.site_id",
+            kind: FilterKind::Id,
+        },
+        Filter {
+            key: "status",
+            label: "状態",
+            sql: "t.status",
+            kind: FilterKind::Choice(choices::<AssetStatus>),
+        },
+        Filter {
+            key: "lease_end_to",
+            label: "リース終了日(まで)",
+            sql: "t.lease_end",
+            kind: FilterKind::DateTo,
+        },
+    ],
+    default_sort: "asset_number",
+    default_desc: false,
+    tie_break: "t.id",
+};
+
 /// One page of terminals as JSON text (an array of [`Terminal`]) and the filtered total.
 #[derive(Debug, Clone)]
 pub struct TerminalPageJson {
@@ -45,31 +105,36 @@ impl TerminalPageJson {
             self.items, self.total, self.req.page, self.req.per_page
         )
     }
+
+    /// The page's rows parsed.
+    pub fn parsed(&self) -> Result<Page<Terminal>, StoreError> {
+        let items: Vec<Terminal> = serde_json::from_str(&self.items)
+            .map_err(|e| StoreError::Db(sqlx::Error::Decode(Box::new(e))))?;
+        Ok(Page::new(items, self.total, self.req))
+    }
 }
 
 impl Store {
-    /// A filtered page of terminals, ordered by asset number.
-    pub async fn terminals(
-        &self,
-        f: &TerminalFilter,
-        req: PageRequest,
-    ) -> Result<Page<Terminal>, StoreError> {
-        let page = self.terminals_json(f, req).await?;
-        let items: Vec<Terminal> = serde_json::from_str(&page.items)
-            .map_err(|e| StoreError::Db(sqlx::Error::Decode(Box::new(e))))?;
-        Ok(Page::new(items, page.total, req))
+    /// The terminals the list tools ask for, parsed.
+    pub async fn terminal_list(&self, req: &ListRequest) -> Result<Page<Terminal>, StoreError> {
+        self.terminals_json(req).await?.parsed()
     }
 
-    /// The same page as [`Store::terminals`], left as the database's JSON; served from
-    /// the list cache while no change has been committed since it was read.
-    pub async fn terminals_json(
-        &self,
-        f: &TerminalFilter,
-        req: PageRequest,
-    ) -> Result<TerminalPageJson, StoreError> {
+    /// The same page left as the database's JSON; served from the list cache while no
+    /// change has been committed since it was read.
+    pub async fn terminals_json(&self, req: &ListRequest) -> Result<TerminalPageJson, StoreError> {
+        let w = list_where(req, &[]);
+        let page = PageRequest {
+            page: req.page,
+            per_page: req.per_page,
+        };
         let key = format!(
-            "terminals|{:?}|{:?}|{:?}|{}|{}",
-            f.site_id, f.status, f.q, req.page, req.per_page
+            "terminals|{}|{:?}|{}|{}|{}",
+            w.clause,
+            w.binds,
+            req.order_by(),
+            req.limit(),
+            req.offset()
         );
         let mut conn = self.pool.acquire().await?;
         let head = audit_head_seq(&mut conn).await?;
@@ -80,108 +145,61 @@ impl Store {
             return Ok(TerminalPageJson {
                 items: items.to_string(),
                 total,
-                req,
+                req: page,
             });
         }
-        let page = self.terminals_json_uncached(&mut conn, f, req).await?;
-        self.list_cache.put(
-            key,
-            head,
-            std::sync::Arc::from(format!("{}|{}", page.total, page.items)),
-        );
-        Ok(page)
+        let (total, items) = self.terminals_json_uncached(&mut conn, req).await?;
+        self.list_cache
+            .put(key, head, std::sync::Arc::from(format!("{total}|{items}")));
+        Ok(TerminalPageJson {
+            items,
+            total,
+            req: page,
+        })
     }
 
-    /// The page read from the database.
+    /// The page read from the database: `(total, items as JSON)`.
     async fn terminals_json_uncached(
         &self,
         conn: &mut sqlx::AnyConnection,
-        f: &TerminalFilter,
-        req: PageRequest,
-    ) -> Result<TerminalPageJson, StoreError> {
-        let mut conds = vec!["1 = 1".to_string()];
-        let mut n = 0;
-        let mut next = || {
-            n += 1;
-            format!("${n}")
-        };
-        if f.site_id.is_some() {
-            conds.push(format!("t.site_id = {}", next()));
-        }
-        if f.status.is_some() {
-            conds.push(format!("t.status = {}", next()));
-        }
-        // The search text as every list normalises it (full-width as half-width, any case,
-        // long dashes in codes as `-`); `%` and `_` typed match themselves.
-        let like =
-            f.q.as_deref()
-                .map(str::trim)
-                .filter(|q| !q.is_empty())
-                .map(|q| {
-                    (
-                        contains_pattern(&normalise_code(q)),
-                        contains_pattern(&normalise(q)),
-                    )
-                });
-        if like.is_some() {
-            let (code, text) = (next(), next());
-            conds.push(format!(
-                "(LOWER(t.asset_number) LIKE {code} ESCAPE '\\' OR LOWER(t.serial) LIKE {code} ESCAPE '\\' \
-                 OR LOWER(t.model) LIKE {code} ESCAPE '\\' OR LOWER(t.room) LIKE {text} ESCAPE '\\')"
-            ));
-        }
-        let (lim, off) = (next(), next());
-        let where_ = conds.join(" AND ");
-        // SQLite: page on the asset-number index first, then join only the rows of the page.
-        let page_ids = format!(
-            "JOIN (SELECT t.id AS page_id FROM terminals t WHERE {where_} ORDER BY t.asset_number LIMIT {lim} OFFSET {off}) pg \
-             ON pg.page_id = t.id"
-        );
+        req: &ListRequest,
+    ) -> Result<(i64, String), StoreError> {
+        let w = list_where(req, &[]);
+        let n = w.binds.len();
+        let (lim, off) = (format!("${}", n + 1), format!("${}", n + 2));
+        let where_ = &w.clause;
+        let order = req.order_by();
         let count = format!("(SELECT COUNT(*) FROM terminals t WHERE {where_}) AS total");
+        let pairs: Vec<String> = FIELDS.iter().map(|(k, c)| format!("'{k}', {c}")).collect();
         let text = match self.engine {
             Engine::Sqlite => {
-                let pairs: Vec<String> =
-                    FIELDS.iter().map(|(k, c)| format!("'{k}', {c}")).collect();
+                // Page on `terminals` (its indexes) first, then join only the page's rows;
                 // json() keeps each object JSON after the subquery (else it would be quoted).
                 format!(
                     "SELECT {count}, (SELECT COALESCE(json_group_array(json(obj)), '[]') FROM \
-                     (SELECT json_object({}) AS obj {JOINS} {page_ids} ORDER BY t.asset_number)) AS items",
+                     (SELECT json_object({}) AS obj {JOINS} JOIN (SELECT t.id AS page_id FROM terminals t \
+                     WHERE {where_} ORDER BY {order} LIMIT {lim} OFFSET {off}) pg ON pg.page_id = t.id \
+                     ORDER BY {order})) AS items",
                     pairs.join(", ")
                 )
             }
             Engine::Postgres => {
-                // LATERAL keeps PostgreSQL on index lookups for the 100 rows of the page
-                // (with plain joins it hashes the whole terminals and sites tables).
-                let pairs: Vec<String> =
-                    FIELDS.iter().map(|(k, c)| format!("'{k}', {c}")).collect();
+                // LATERAL keeps PostgreSQL on index lookups for the rows of the page (with
+                // plain joins it hashes the whole terminals and sites tables).
                 format!(
-                    "SELECT {count}, (SELECT COALESCE(json_agg(json_build_object({}) ORDER BY t.asset_number), '[]'::json)::text \
-                     FROM (SELECT * FROM terminals t WHERE {where_} ORDER BY t.asset_number LIMIT {lim} OFFSET {off}) t \
+                    "SELECT {count}, (SELECT COALESCE(json_agg(json_build_object({}) ORDER BY {order}), '[]'::json)::text \
+                     FROM (SELECT * FROM terminals t WHERE {where_} ORDER BY {order} LIMIT {lim} OFFSET {off}) t \
                      JOIN LATERAL (SELECT code, name FROM sites WHERE id = t.site_id) s ON true \
                      LEFT JOIN LATERAL (SELECT id, asset_number FROM touch_panels WHERE terminal_id = t.id) p ON true) AS items",
                     pairs.join(", ")
                 )
             }
         };
-        let mut q = sqlx::query(sql(text));
-        if let Some(s) = f.site_id {
-            q = q.bind(s);
-        }
-        if let Some(s) = f.status {
-            q = q.bind(s.as_str());
-        }
-        if let Some((code, text)) = like {
-            q = q.bind(code).bind(text);
-        }
-        let row = q
+        let row = bind_all(sqlx::query(sql(text)), &w.binds)
             .bind(req.limit())
             .bind(req.offset())
             .fetch_one(&mut *conn)
             .await?;
-        Ok(TerminalPageJson {
-            items: row.try_get("items")?,
-            total: row.try_get("total")?,
-            req,
-        })
+        Ok((row.try_get("total")?, row.try_get("items")?))
     }
 }

@@ -51,15 +51,6 @@ fn draft_snapshot(d: &TerminalDraft) -> Value {
         "status": d.status.as_str()})
 }
 
-/// Filters of the terminal list; all optional.
-#[derive(Debug, Clone, Default)]
-pub struct TerminalFilter {
-    pub site_id: Option<i64>,
-    pub status: Option<AssetStatus>,
-    /// Part of the asset number, serial number, model or room.
-    pub q: Option<String>,
-}
-
 /// One entry of an asset's history.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct AssetEvent {

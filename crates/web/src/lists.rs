@@ -3,12 +3,13 @@
 //! keeps the query, and the links that export what the filter shows as CSV or .xlsx. The
 //! JSON API answers `?format=csv|xlsx` through the same [`export`].
 
-use axum::http::header;
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use jukiops_app::lists::Listed;
+use jukiops_domain::FieldError;
 use jukiops_domain::listing::{
-    Cell, DEFAULT_PER_PAGE, EXPORT_CAP, ExportFormat, FilterKind, ListRequest, PAGE_SIZES,
-    cells_of, csv_bytes, headers,
+    Cell, DEFAULT_PER_PAGE, EXPORT_CAP, ExportFormat, FilterKind, ListParams, ListRequest,
+    ListSpec, PAGE_SIZES, cells_of, csv_bytes, headers,
 };
 use jukiops_store::Page;
 use serde_json::{Value, json};
@@ -62,6 +63,52 @@ pub fn href(base: &str, req: &ListRequest, changes: &[(&str, Option<String>)]) -
     }
 }
 
+/// The parameters of a list page's query that the list refused, each with its Japanese
+/// message: the page shows the list without them, the messages above it, and answers 422.
+#[derive(Debug, Default)]
+pub struct Refused(pub Vec<FieldError>);
+
+impl Refused {
+    /// The page's status: `ok`, or 422 when a parameter was refused.
+    pub fn status(&self, ok: StatusCode) -> StatusCode {
+        if self.0.is_empty() {
+            ok
+        } else {
+            StatusCode::UNPROCESSABLE_ENTITY
+        }
+    }
+
+    /// Puts the messages into the view of [`view`] (list_tools.html shows them).
+    pub fn show(&self, list: &mut Value) {
+        if let Some(o) = list.as_object_mut() {
+            o.insert("errors".into(), json!(self.0));
+        }
+    }
+}
+
+/// A list page's query with the parameters `spec` refuses taken out (an export is not
+/// made of a refused query), and what was refused.
+pub fn sound(mut params: ListParams, spec: &'static ListSpec) -> (ListParams, Refused) {
+    let Err(e) = params.check(spec) else {
+        return (params, Refused::default());
+    };
+    for f in &e.0 {
+        match f.field.as_str() {
+            "q" => params.q = None,
+            "sort" => params.sort = None,
+            "dir" => params.dir = None,
+            "page" => params.page = None,
+            "per_page" => params.per_page = None,
+            "format" => params.format = None,
+            other => {
+                params.filters.remove(other);
+            }
+        }
+    }
+    params.format = None;
+    (params, Refused(e.0))
+}
+
 /// What list_tools.html draws for the list of `page` at `base`.
 pub fn view<T>(base: &str, req: &ListRequest, page: &Page<T>, options: &Options) -> Value {
     let spec = req.spec;
@@ -89,17 +136,18 @@ pub fn view<T>(base: &str, req: &ListRequest, page: &Page<T>, options: &Options)
         .iter()
         .map(|f| {
             let given = options.iter().find(|(k, _)| *k == f.key).map(|(_, o)| o);
+            // Choices the page reads (with labels the page knows) before the vocabulary's own.
             let (kind, opts): (&str, Vec<Value>) = match (f.kind, given) {
-                (FilterKind::Choice(all), _) => (
-                    "select",
-                    all()
-                        .into_iter()
-                        .map(|(v, l)| json!({"value": v, "label": l}))
-                        .collect(),
-                ),
                 (_, Some(o)) => (
                     "select",
                     o.iter()
+                        .map(|(v, l)| json!({"value": v, "label": l}))
+                        .collect(),
+                ),
+                (FilterKind::Choice(all) | FilterKind::Clause(all, _), None) => (
+                    "select",
+                    all()
+                        .into_iter()
                         .map(|(v, l)| json!({"value": v, "label": l}))
                         .collect(),
                 ),
@@ -132,6 +180,7 @@ pub fn view<T>(base: &str, req: &ListRequest, page: &Page<T>, options: &Options)
         "xlsx_href": href(base, req, &[("format", Some("xlsx".into())), ("page", None)]),
         "export_cap": EXPORT_CAP,
         "filtered": !req.terms.is_empty() || !req.filter_values.is_empty(),
+        "errors": [],
         "reset_href": base,
     })
 }

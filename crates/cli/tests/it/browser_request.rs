@@ -266,9 +266,8 @@ async fn scenario(app: &TestApp, client: &Client) {
     click(client, "#record-form button[type='submit']").await;
     wait_for_text(client, "main dl", "作業中").await;
     let records = client
-        .find_all(Locator::XPath(
-            "//h2[normalize-space()='作業記録']/following-sibling::table[1]/tbody/tr",
-        ))
+        // Grouped by site, a row per terminal, its steps folded inside (one item each).
+        .find_all(Locator::Css("details.record-group > table > tbody > tr li"))
         .await
         .expect("rows");
     assert_eq!(

@@ -12,12 +12,12 @@ use crate::both_engines;
 use crate::chain_rules::{Chain, call};
 use crate::support::{Engine, TestApp, problem_fields, username};
 
-async fn get(c: &reqwest::Client, app: &TestApp, path: &str) -> (u16, Value) {
+pub(crate) async fn get(c: &reqwest::Client, app: &TestApp, path: &str) -> (u16, Value) {
     call(c, Method::GET, app.url(path), Value::Null).await
 }
 
 /// The answer's status, content type and bytes.
-async fn download(c: &reqwest::Client, app: &TestApp, path: &str) -> (u16, String, Vec<u8>) {
+pub(crate) async fn download(c: &reqwest::Client, app: &TestApp, path: &str) -> (u16, String, Vec<u8>) {
     let r = c.get(app.url(path)).send().await.expect("send");
     let status = r.status().as_u16();
     let ctype = r
@@ -30,7 +30,7 @@ async fn download(c: &reqwest::Client, app: &TestApp, path: &str) -> (u16, Strin
 }
 
 /// The rows of a CSV export (its BOM checked and removed), the header first.
-fn csv_rows(bytes: &[u8]) -> Vec<Vec<String>> {
+pub(crate) fn csv_rows(bytes: &[u8]) -> Vec<Vec<String>> {
     assert_eq!(&bytes[..3], b"\xEF\xBB\xBF", "UTF-8 BOM for Excel");
     let mut r = csv::ReaderBuilder::new()
         .has_headers(false)
@@ -41,7 +41,7 @@ fn csv_rows(bytes: &[u8]) -> Vec<Vec<String>> {
 }
 
 /// The cells of the first sheet of an .xlsx export, as text, the header first.
-fn xlsx_rows(bytes: Vec<u8>) -> Vec<Vec<String>> {
+pub(crate) fn xlsx_rows(bytes: Vec<u8>) -> Vec<Vec<String>> {
     let mut book: Xlsx<_> =
         calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).expect("xlsx");
     let sheet = book.sheet_names()[0].clone();
@@ -60,7 +60,7 @@ fn xlsx_rows(bytes: Vec<u8>) -> Vec<Vec<String>> {
         .collect()
 }
 
-fn codes(page: &Value, field: &str) -> Vec<String> {
+pub(crate) fn codes(page: &Value, field: &str) -> Vec<String> {
     page["items"]
         .as_array()
         .expect("items")

@@ -317,7 +317,8 @@ async fn bad_urls_and_forms_show_the_japanese_error_page(engine: Engine) {
     let requests = [
         (c.get(app.url("/terminals/abc")), 400),
         (c.get(app.url("/requests/1x")), 400),
-        (c.get(app.url("/jobs?notice_id=abc")), 400),
+        // A bad list condition is answered on the list page, naming the field (422).
+        (c.get(app.url("/jobs?notice_id=abc")), 422),
         (c.post(app.url("/sites")).form(&[("name", "名前だけ")]), 422),
         (
             c.post(app.url("/sites"))

@@ -12,7 +12,7 @@ use crate::both_engines;
 use crate::support::{Engine, TestApp, problem_fields};
 
 /// 47 terminals over the 10 ward offices (not the 菊水分庁舎, which has no coordinates).
-async fn seed_terminals(app: &TestApp) -> Vec<i64> {
+pub(crate) async fn seed_terminals(app: &TestApp) -> Vec<i64> {
     let lead = app.client(Role::ContractorLead).await;
     let wards = [
         "011011", "011029", "011037", "011045", "011088", "011053", "011100", "011061", "011070",
@@ -38,7 +38,7 @@ async fn seed_terminals(app: &TestApp) -> Vec<i64> {
     sites
 }
 
-async fn people(app: &TestApp) -> Vec<i64> {
+pub(crate) async fn people(app: &TestApp) -> Vec<i64> {
     let mut ids: Vec<i64> = app
         .store
         .contractor_people()
@@ -51,7 +51,7 @@ async fn people(app: &TestApp) -> Vec<i64> {
     ids
 }
 
-fn request(start: &str, minutes: u32, workers: &[i64], sites: &[i64]) -> Value {
+pub(crate) fn request(start: &str, minutes: u32, workers: &[i64], sites: &[i64]) -> Value {
     json!({"title": "OSセキュリティ更新(10月)", "purpose": "OSセキュリティ更新", "start": start,
         "work_minutes_per_terminal": minutes, "site_ids": sites,
         "workers": workers.iter().map(|id| json!({"id": id})).collect::<Vec<_>>()})

@@ -10,6 +10,7 @@ mod procedure;
 mod questions;
 mod report;
 mod report_status;
+mod waiting;
 mod work_records;
 mod work_request;
 
@@ -35,6 +36,7 @@ pub use report_status::{
     ReportDecision, ReportFacts, ReportStatus, ReportSubmission, ReportVerb, judge_report_decision,
     judge_report_submission, report_transition,
 };
+pub use waiting::{WaitingFact, WaitingFacts, WaitingOn, may_wait, waiting_on};
 pub use work_records::{
     MAX_RECORDS, RecordFacts, RecordSelectionInput, RecordsInput, StepOutcome, WORK_RECORD_FIELDS,
     WorkRecordDraft, WorkRecordInput, WorkedHours, judge_record_hours, judge_records, record_days,

@@ -77,10 +77,11 @@ pub struct JobFilter {
     pub notice_id: Option<i64>,
 }
 
-const COLUMNS: &str = "j.id, j.category, j.origin, j.notice_id, n.jlis_reference, j.title, j.description, \
+/// The fields of a [`Job`] row, read from [`FROM`].
+pub(super) const FIELDS: &str = "j.id, j.category, j.origin, j.notice_id, n.jlis_reference, j.title, j.description, \
     j.all_terminals, j.status, j.done_on, j.created_by, j.created_at, \
-    (SELECT COUNT(*) FROM job_terminals jt WHERE jt.job_id = j.id) AS terminal_count \
-    FROM jobs j LEFT JOIN notices n ON n.id = j.notice_id";
+    (SELECT COUNT(*) FROM job_terminals jt WHERE jt.job_id = j.id) AS terminal_count";
+pub(super) const FROM: &str = "FROM jobs j LEFT JOIN notices n ON n.id = j.notice_id";
 
 /// The origin stored as `code` (with its notice); a notice origin without its notice is
 /// a decode error.
@@ -98,7 +99,7 @@ fn origin_from(code: &str, notice_id: Option<i64>) -> Result<JobOrigin, StoreErr
     })
 }
 
-fn row(r: &AnyRow) -> Result<Job, StoreError> {
+pub(super) fn row(r: &AnyRow) -> Result<Job, StoreError> {
     let category = category(&r.try_get::<String, _>("category")?)?;
     let notice_id: Option<i64> = r.try_get("notice_id")?;
     let origin = origin_from(&r.try_get::<String, _>("origin")?, notice_id)?;
@@ -158,7 +159,7 @@ impl Store {
         let status = f.status.map(|s| s.as_str().to_string());
         let mut conn = self.pool.acquire().await?;
         let rows = sqlx::query(sql(format!(
-            "SELECT {COLUMNS} {filter} ORDER BY j.id DESC LIMIT $5 OFFSET $6"
+            "SELECT {FIELDS} {FROM} {filter} ORDER BY j.id DESC LIMIT $5 OFFSET $6"
         )))
         .bind(year)
         .bind(category.clone())
@@ -184,7 +185,7 @@ impl Store {
         let year = self.contract_id()?;
         let mut conn = self.pool.acquire().await?;
         let r = sqlx::query(sql(format!(
-            "SELECT {COLUMNS} WHERE j.id = $1 AND j.contract_id = $2"
+            "SELECT {FIELDS} {FROM} WHERE j.id = $1 AND j.contract_id = $2"
         )))
         .bind(id)
         .bind(year)

@@ -11,12 +11,14 @@
 mod inspections;
 mod job_changes;
 mod job_reads;
+mod lists;
 mod notices;
 mod rotations;
 mod waivers;
 
 pub use inspections::{Inspection, InspectionFinding, JobInspections};
 pub use job_reads::{Job, JobDetail, JobFilter, JobRequest, JobTerminal};
+pub use lists::{JOB_LIST, NOTICE_LIST};
 pub(crate) use notices::close_finished_notices;
 pub use notices::{Notice, NoticeDetail, NoticeFilter};
 pub use rotations::{JobRotations, LastRotation, Rotation};

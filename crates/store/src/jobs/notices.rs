@@ -60,11 +60,12 @@ pub struct NoticeFilter {
     pub kind: Option<NoticeKind>,
 }
 
-const COLUMNS: &str = "n.id, n.jlis_reference, n.received_on, n.kind, n.title, n.body, n.requested_deadline, \
+/// The fields of a [`Notice`] row.
+pub(super) const FIELDS: &str = "n.id, n.jlis_reference, n.received_on, n.kind, n.title, n.body, n.requested_deadline, \
     n.status, n.created_by, n.created_at, \
-    (SELECT COUNT(*) FROM jobs j WHERE j.notice_id = n.id) AS job_count FROM notices n";
+    (SELECT COUNT(*) FROM jobs j WHERE j.notice_id = n.id) AS job_count";
 
-fn row(r: &AnyRow) -> Result<Notice, StoreError> {
+pub(super) fn row(r: &AnyRow) -> Result<Notice, StoreError> {
     let kind = NoticeKind::decode(&r.try_get::<String, _>("kind")?)?;
     let status = NoticeStatus::decode(&r.try_get::<String, _>("status")?)?;
     Ok(Notice {
@@ -100,7 +101,7 @@ impl Store {
         let kind = f.kind.map(|k| k.as_str().to_string());
         let mut conn = self.pool.acquire().await?;
         let rows = sqlx::query(sql(format!(
-            "SELECT {COLUMNS} {filter} ORDER BY n.received_on DESC, n.id DESC LIMIT $4 OFFSET $5"
+            "SELECT {FIELDS} FROM notices n {filter} ORDER BY n.received_on DESC, n.id DESC LIMIT $4 OFFSET $5"
         )))
         .bind(year)
         .bind(status.clone())
@@ -123,7 +124,7 @@ impl Store {
     /// One notice of the year.
     pub async fn notice(&self, id: i64) -> Result<Notice, StoreError> {
         let r = sqlx::query(sql(format!(
-            "SELECT {COLUMNS} WHERE n.id = $1 AND n.contract_id = $2"
+            "SELECT {FIELDS} FROM notices n WHERE n.id = $1 AND n.contract_id = $2"
         )))
         .bind(id)
         .bind(self.contract_id()?)

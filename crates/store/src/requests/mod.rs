@@ -4,6 +4,7 @@
 //! [`jukiops_domain::requests`] judges, and every change goes through [`crate::Change`].
 
 mod facts;
+mod list;
 pub(crate) use facts::{job_work_scope, request_bounds, request_status};
 mod procedures;
 mod questions;
@@ -11,10 +12,9 @@ mod records;
 mod reports;
 mod work_requests;
 
+pub use list::WORK_REQUEST_LIST;
 pub use procedures::Procedure;
 pub use questions::Question;
 pub use records::WorkRecord;
 pub use reports::Report;
-pub use work_requests::{
-    AwaitingJob, RequestJob, TargetTerminal, WORK_REQUEST_LIST, WorkRequest, WorkRequestSummary,
-};
+pub use work_requests::{AwaitingJob, RequestJob, TargetTerminal, WorkRequest, WorkRequestSummary};

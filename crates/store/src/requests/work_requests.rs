@@ -5,13 +5,14 @@
 
 use jukiops_domain::audit::{AuditAction, Entity};
 use jukiops_domain::jobs::{JobStatus, JobVerb};
-use jukiops_domain::listing::{
-    Column, Filter, FilterKind, ListRequest, ListSpec, Searched, SqlValue, choices, shorten,
-};
+use jukiops_domain::listing::shorten;
 use jukiops_domain::people::Authorized;
 use jukiops_domain::requests::{
     IssueFacts, JobMove, WorkRequestDraft, WorkRequestStatus, WorkRequestVerb, job_moves,
     judge_issue, work_request_transition,
+};
+use jukiops_domain::requests::{
+    ProcedureVersionStatus, ReportStatus, WaitingFacts, WaitingOn, waiting_on,
 };
 use serde::Serialize;
 use serde_json::json;
@@ -19,7 +20,8 @@ use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
 use super::facts::{job_statuses, request_status};
-use crate::{Change, Page, PageRequest, Rules, Store, StoreError};
+use super::list::facts_columns;
+use crate::{Change, Page, PageRequest, Rules, Store, StoreError, sql};
 
 /// A job on a request.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -47,50 +49,11 @@ pub struct WorkRequestSummary {
     pub combined: bool,
     /// The first line of the request's contents, shortened: what the list shows as 件名.
     pub subject: String,
+    /// What it waits on, from the records of its chain (nothing when closed).
+    pub waiting: Vec<WaitingOn>,
+    /// The same in Japanese, joined with ・ (empty when nothing waits).
+    pub waiting_label: String,
 }
-
-/// The year's requests as a list: searched by number and contents, filtered by status
-/// and date of issue.
-pub static WORK_REQUEST_LIST: ListSpec = ListSpec {
-    name: "requests",
-    title: "作業依頼書",
-    columns: &[
-        Column::sortable("request_number", "番号", "w.request_number"),
-        Column::sortable("subject", "件名・概要", "w.contents"),
-        Column::sortable("issued_on", "発行日", "w.issued_on"),
-        Column::sortable("period_from", "作業期間(開始)", "w.period_from"),
-        Column::sortable("period_to", "作業期間(終了)", "w.period_to"),
-        Column::sortable("status", "状態", "w.status").shown_as("status_label"),
-        Column::plain("combined", "同時実施"),
-    ],
-    search: &[
-        Searched::code("w.request_number"),
-        Searched::text("w.contents"),
-    ],
-    filters: &[
-        Filter {
-            key: "status",
-            label: "状態",
-            sql: "w.status",
-            kind: FilterKind::Choice(choices::<WorkRequestStatus>),
-        },
-        Filter {
-            key: "issued_from",
-            label: "発行日(から)",
-            sql: "w.issued_on",
-            kind: FilterKind::DateFrom,
-        },
-        Filter {
-            key: "issued_to",
-            label: "発行日(まで)",
-            sql: "w.issued_on",
-            kind: FilterKind::DateTo,
-        },
-    ],
-    default_sort: "issued_on",
-    default_desc: true,
-    tie_break: "w.id",
-};
 
 /// How many characters of the contents the subject keeps.
 const SUBJECT_CHARS: usize = 40;
@@ -127,9 +90,32 @@ pub struct TargetTerminal {
     pub room: Option<String>,
 }
 
-fn summary(r: &AnyRow, combined: bool) -> Result<WorkRequestSummary, StoreError> {
+/// A request's summary from a row of `w.*` and [`super::list::facts_columns`].
+pub(super) fn summary(r: &AnyRow, combined: bool) -> Result<WorkRequestSummary, StoreError> {
     let status = WorkRequestStatus::decode(&r.try_get::<String, _>("status")?)?;
+    let facts = WaitingFacts {
+        status,
+        latest_procedure: r
+            .try_get::<Option<String>, _>("latest_procedure")?
+            .as_deref()
+            .map(ProcedureVersionStatus::decode)
+            .transpose()?,
+        open_questions: r.try_get("open_questions")?,
+        latest_report: r
+            .try_get::<Option<String>, _>("latest_report")?
+            .as_deref()
+            .map(ReportStatus::decode)
+            .transpose()?,
+    };
+    let waiting = waiting_on(&facts);
+    let waiting_label = waiting
+        .iter()
+        .map(|w| w.label_ja())
+        .collect::<Vec<_>>()
+        .join("・");
     Ok(WorkRequestSummary {
+        waiting,
+        waiting_label,
         id: r.try_get("id")?,
         request_number: r.try_get("request_number")?,
         issued_on: r.try_get("issued_on")?,
@@ -305,22 +291,6 @@ impl Store {
         Ok(id)
     }
 
-    /// The year's requests the list tools ask for.
-    pub async fn work_request_list(
-        &self,
-        req: &ListRequest,
-    ) -> Result<Page<WorkRequestSummary>, StoreError> {
-        let contract = self.contract_id()?;
-        self.list_page(
-            "w.*, (SELECT COUNT(*) FROM work_request_jobs j WHERE j.request_id = w.id) AS jobs",
-            "FROM work_requests w",
-            &[("w.contract_id = {}", SqlValue::Int(contract))],
-            req,
-            |r| summary(r, r.try_get::<i64, _>("jobs")? > 1),
-        )
-        .await
-    }
-
     /// The year's requests, newest first.
     pub async fn work_requests(
         &self,
@@ -328,11 +298,11 @@ impl Store {
     ) -> Result<Page<WorkRequestSummary>, StoreError> {
         let contract = self.contract_id()?;
         let mut conn = self.pool.acquire().await?;
-        let rows = sqlx::query(
-            "SELECT w.*, (SELECT COUNT(*) FROM work_request_jobs j WHERE j.request_id = w.id) AS jobs \
-             FROM work_requests w WHERE w.contract_id = $1 ORDER BY w.issued_on DESC, w.id DESC \
-             LIMIT $2 OFFSET $3",
-        )
+        let rows = sqlx::query(sql(format!(
+            "SELECT w.*, {} FROM work_requests w WHERE w.contract_id = $1 \
+                 ORDER BY w.issued_on DESC, w.id DESC LIMIT $2 OFFSET $3",
+            facts_columns()
+        )))
         .bind(contract)
         .bind(req.limit())
         .bind(req.offset())
@@ -353,12 +323,15 @@ impl Store {
     /// A request of the year with its jobs and sites.
     pub async fn work_request(&self, id: i64) -> Result<WorkRequest, StoreError> {
         let mut conn = self.pool.acquire().await?;
-        let r = sqlx::query("SELECT * FROM work_requests WHERE id = $1 AND contract_id = $2")
-            .bind(id)
-            .bind(self.contract_id()?)
-            .fetch_optional(&mut *conn)
-            .await?
-            .ok_or(StoreError::NotFound(Entity::WorkRequest))?;
+        let r = sqlx::query(sql(format!(
+            "SELECT w.*, {} FROM work_requests w WHERE w.id = $1 AND w.contract_id = $2",
+            facts_columns()
+        )))
+        .bind(id)
+        .bind(self.contract_id()?)
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or(StoreError::NotFound(Entity::WorkRequest))?;
         let jobs = sqlx::query(
             "SELECT j.id, j.category, j.title, j.status, \
              (SELECT COUNT(*) FROM job_terminals t WHERE t.job_id = j.id) AS terminals \

@@ -7,12 +7,14 @@ mod facts;
 pub(crate) use facts::{check_contractor_people, off_hours_facts};
 mod off_hours;
 mod permits;
+mod plan_list;
 mod plans;
 mod visit_changes;
 mod visits;
 
 pub use off_hours::OffHours;
 pub use permits::Permit;
+pub use plan_list::PLAN_LIST;
 pub use plans::{PlanAbout, PlanSummary, SavedPlan};
 pub use visits::{Visit, VisitQuery, VisitTerminal};
 

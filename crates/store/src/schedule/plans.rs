@@ -15,7 +15,7 @@ use sqlx::any::AnyRow;
 use super::Rules;
 use super::visit_changes::insert_visit;
 use crate::common::{jst_text, raced};
-use crate::{Page, PageRequest, Store, StoreError};
+use crate::{Store, StoreError};
 
 /// What a plan is called, the work content its visits carry, and the request it serves.
 #[derive(Debug, Clone, Copy)]
@@ -57,6 +57,23 @@ pub struct PlanSummary {
     pub last_date: Option<String>,
     pub request_id: Option<i64>,
     pub agreed: bool,
+}
+
+/// A kept plan's summary from its row.
+pub(super) fn summary(r: &AnyRow) -> Result<PlanSummary, StoreError> {
+    let p = saved(r)?;
+    Ok(PlanSummary {
+        id: p.id,
+        title: p.title,
+        start_date: p.start_date,
+        created_by: p.created_by,
+        created_at: p.created_at,
+        visits: p.plan.visits.len(),
+        within_deadline: p.plan.within_deadline,
+        last_date: p.plan.totals.last_date.map(|d| d.to_string()),
+        request_id: p.request_id,
+        agreed: p.agreed_by.is_some(),
+    })
 }
 
 fn saved(r: &AnyRow) -> Result<SavedPlan, StoreError> {
@@ -192,42 +209,6 @@ impl Store {
             .await?
             .ok_or(StoreError::NotFound(Entity::Plan))?;
         saved(&r)
-    }
-
-    /// Saved plans of the contract year, newest first.
-    pub async fn saved_plans(&self, req: PageRequest) -> Result<Page<PlanSummary>, StoreError> {
-        let contract = self.contract_id()?;
-        let rows = sqlx::query(
-            "SELECT * FROM plans WHERE contract_id = $1 ORDER BY id DESC LIMIT $2 OFFSET $3",
-        )
-        .bind(contract)
-        .bind(req.limit())
-        .bind(req.offset())
-        .fetch_all(&self.pool)
-        .await?;
-        let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM plans WHERE contract_id = $1")
-            .bind(contract)
-            .fetch_one(&self.pool)
-            .await?;
-        let items = rows
-            .iter()
-            .map(|r| {
-                let p = saved(r)?;
-                Ok(PlanSummary {
-                    id: p.id,
-                    title: p.title,
-                    start_date: p.start_date,
-                    created_by: p.created_by,
-                    created_at: p.created_at,
-                    visits: p.plan.visits.len(),
-                    within_deadline: p.plan.within_deadline,
-                    last_date: p.plan.totals.last_date.map(|d| d.to_string()),
-                    request_id: p.request_id,
-                    agreed: p.agreed_by.is_some(),
-                })
-            })
-            .collect::<Result<Vec<_>, StoreError>>()?;
-        Ok(Page::new(items, total, req))
     }
 }
 

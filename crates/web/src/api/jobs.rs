@@ -6,8 +6,10 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use jukiops_app::jobs::{JobCounts, JobQuery};
+use axum::response::Response;
+use jukiops_app::jobs::JobCounts;
 use jukiops_domain::jobs::{JobInput, JobVerb};
+use jukiops_domain::listing::ListParams;
 use jukiops_domain::people::Action;
 use jukiops_store::{Job, JobDetail, Page};
 use serde::Deserialize;
@@ -21,6 +23,7 @@ use crate::access::{Needs, Source};
 use crate::auth::CurrentUser;
 use crate::error::ApiResult;
 use crate::extract::{Path, Query};
+use crate::lists::{self, ListParamsDoc};
 
 /// What happens to a job.
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
@@ -29,13 +32,21 @@ pub struct JobTransition {
     pub verb: JobVerb,
 }
 
-#[utoipa::path(get, path = "/api/v1/jobs", tag = "jobs", extensions(("x-jukiops-action" = json!(Action::ViewJobs))), params(JobQuery), responses((status = 200, body = Page<Job>), (status = 422, body = crate::error::Problem)))]
+#[utoipa::path(get, path = "/api/v1/jobs", tag = "jobs", extensions(("x-jukiops-action" = json!(Action::ViewJobs))), params(ListParamsDoc,
+        ("category" = Option<String>, Query, description = "作業区分(ア〜ク)で絞り込み"),
+        ("status" = Option<String>, Query, description = "状態(planned / requested / in_progress / done / cancelled)で絞り込み"),
+        ("notice_id" = Option<i64>, Query, description = "J-LISからの通知のID")),
+    responses((status = 200, description = "作業の一覧(検索: 作業名・内容・通知の文書番号。並べ替え: category, title, origin, notice_reference, terminal_count, status, done_on, created_at)", content((Page<Job> = "application/json"), (String = "text/csv"), (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
+        (status = 403, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 pub async fn list(
     State(state): State<AppState>,
     user: CurrentUser,
-    Query(q): Query<JobQuery>,
-) -> JsonResult<Page<Job>> {
-    Ok(Json(state.app.jobs(&user.actor(), &q).await?))
+    Query(p): Query<ListParams>,
+) -> ApiResult<Response> {
+    lists::api_answer(
+        state.app.job_list(&user.actor(), &p).await?,
+        lists::plain_row,
+    )
 }
 
 /// Creates a job. `all_terminals` resolves to the terminals in use now, stored with the

@@ -4,8 +4,9 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use jukiops_app::notices::NoticeQuery;
+use axum::response::Response;
 use jukiops_domain::jobs::{NoticeInput, NoticeVerb};
+use jukiops_domain::listing::ListParams;
 use jukiops_domain::people::Action;
 use jukiops_store::{Notice, NoticeDetail, Page};
 use serde::Deserialize;
@@ -18,6 +19,7 @@ use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::error::ApiResult;
 use crate::extract::{Path, Query};
+use crate::lists::{self, ListParamsDoc};
 
 /// What happens to a notice.
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
@@ -26,13 +28,22 @@ pub struct NoticeTransition {
     pub verb: NoticeVerb,
 }
 
-#[utoipa::path(get, path = "/api/v1/notices", tag = "jobs", extensions(("x-jukiops-action" = json!(Action::ViewJobs))), params(NoticeQuery), responses((status = 200, body = Page<Notice>), (status = 422, body = crate::error::Problem)))]
+#[utoipa::path(get, path = "/api/v1/notices", tag = "jobs", extensions(("x-jukiops-action" = json!(Action::ViewJobs))), params(ListParamsDoc,
+        ("kind" = Option<String>, Query, description = "種類(software_update / os_security_update / settings_change)で絞り込み"),
+        ("status" = Option<String>, Query, description = "状態(received / jobs_created / closed / withdrawn)で絞り込み"),
+        ("received_from" = Option<String>, Query, description = "受付日がこの日以降(YYYY-MM-DD)"),
+        ("received_to" = Option<String>, Query, description = "受付日がこの日以前(YYYY-MM-DD)")),
+    responses((status = 200, description = "J-LISからの通知の一覧(検索: 文書番号・件名・本文。並べ替え: received_on, jlis_reference, kind, title, requested_deadline, status, job_count)", content((Page<Notice> = "application/json"), (String = "text/csv"), (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
+        (status = 403, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 pub async fn list(
     State(state): State<AppState>,
     user: CurrentUser,
-    Query(q): Query<NoticeQuery>,
-) -> JsonResult<Page<Notice>> {
-    Ok(Json(state.app.notices(&user.actor(), &q).await?))
+    Query(p): Query<ListParams>,
+) -> ApiResult<Response> {
+    lists::api_answer(
+        state.app.notice_list(&user.actor(), &p).await?,
+        lists::plain_row,
+    )
 }
 
 /// Records a J-LIS notice (本市担当者). A J-LIS reference already recorded is refused (409).

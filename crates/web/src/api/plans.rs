@@ -7,6 +7,7 @@ use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use jukiops_app::plan_progress::PlanProgress;
+use jukiops_domain::listing::ListParams;
 use jukiops_domain::people::Action;
 use jukiops_domain::planner::Plan;
 use jukiops_domain::schedule::PlanRequest;
@@ -14,12 +15,13 @@ use jukiops_store::{Page, PlanSummary, SavedPlan};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use super::JsonResult;
 use super::json::ApiJson;
-use super::{JsonResult, Paging};
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::error::{ApiResult, AppError};
 use crate::extract::{Path, Query};
+use crate::lists::{self, ListParamsDoc};
 
 /// The kept plan `id` as an `.xlsx` download.
 pub async fn xlsx_response(
@@ -71,13 +73,22 @@ pub async fn create(
     ))
 }
 
-#[utoipa::path(get, path = "/api/v1/plans", tag = "schedule", extensions(("x-jukiops-action" = json!(Action::ViewSchedule))), params(Paging), responses((status = 200, body = Page<PlanSummary>)))]
+#[utoipa::path(get, path = "/api/v1/plans", tag = "schedule", extensions(("x-jukiops-action" = json!(Action::ViewSchedule))), params(ListParamsDoc,
+        ("request_id" = Option<i64>, Query, description = "作業依頼書のID"),
+        ("agreed" = Option<String>, Query, description = "本市の同意: yes(同意済み)または no(未同意)"),
+        ("start_from" = Option<String>, Query, description = "開始日がこの日以降(YYYY-MM-DD)"),
+        ("start_to" = Option<String>, Query, description = "開始日がこの日以前(YYYY-MM-DD)")),
+    responses((status = 200, description = "保存した全拠点計画の一覧(検索: 計画名・作業依頼書の番号。並べ替え: title, start_date, agreed, created_by, created_at)", content((Page<PlanSummary> = "application/json"), (String = "text/csv"), (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
+        (status = 403, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 pub async fn list(
     State(state): State<AppState>,
     user: CurrentUser,
-    Query(p): Query<Paging>,
-) -> JsonResult<Page<PlanSummary>> {
-    Ok(Json(state.app.plans(&user.actor(), p.request()).await?))
+    Query(p): Query<ListParams>,
+) -> ApiResult<Response> {
+    lists::api_answer(
+        state.app.plan_list(&user.actor(), &p).await?,
+        lists::plain_row,
+    )
 }
 
 #[utoipa::path(get, path = "/api/v1/plans/{id}", tag = "schedule", extensions(("x-jukiops-action" = json!(Action::ViewSchedule))), params(("id" = i64, Path)), responses((status = 200, body = SavedPlan), (status = 404, body = crate::error::Problem)))]

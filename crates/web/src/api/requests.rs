@@ -27,9 +27,10 @@ use jukiops_domain::listing::ListParams;
 
 #[utoipa::path(get, path = "/api/v1/requests", tag = "requests", extensions(("x-jukiops-action" = json!(Action::ViewJobs))), params(ListParamsDoc,
         ("status" = Option<String>, Query, description = "状態で絞り込み(issued, completed など状態のコード)"),
+        ("waiting" = Option<String>, Query, description = "対応待ちで絞り込み(procedure_submitted, procedure_returned, question_open, report_submitted, report_returned)"),
         ("issued_from" = Option<String>, Query, description = "発行日がこの日以降(YYYY-MM-DD)"),
         ("issued_to" = Option<String>, Query, description = "発行日がこの日以前(YYYY-MM-DD)")),
-    responses((status = 200, description = "作業依頼書の一覧(検索: 番号・依頼内容。並べ替え: request_number, subject, issued_on, period_from, period_to, status)", content((Page<WorkRequestSummary> = "application/json"), (String = "text/csv"), (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
+    responses((status = 200, description = "作業依頼書の一覧(検索: 番号・依頼内容・拠点名・拠点コード。並べ替え: request_number, subject, issued_on, period_from, period_to, status)", content((Page<WorkRequestSummary> = "application/json"), (String = "text/csv"), (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
         (status = 403, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 pub async fn list(
     State(state): State<AppState>,

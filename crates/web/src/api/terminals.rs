@@ -6,8 +6,8 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use jukiops_app::terminals::TerminalQuery;
 use jukiops_domain::inventory::TerminalInput;
+use jukiops_domain::listing::ListParams;
 use jukiops_domain::people::Action;
 use jukiops_store::{AssetEvent, ImportMode, ImportReport, Page, Terminal};
 use serde::Serialize;
@@ -20,15 +20,30 @@ use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::error::{ApiResult, AppError};
 use crate::extract::{Path, Query};
+use crate::lists::{self, ListParamsDoc};
 
-#[utoipa::path(get, path = "/api/v1/terminals", tag = "inventory", extensions(("x-jukiops-action" = json!(Action::ViewInventory))), params(TerminalQuery), responses((status = 200, body = Page<Terminal>), (status = 422, body = crate::error::Problem)))]
+#[utoipa::path(get, path = "/api/v1/terminals", tag = "inventory", extensions(("x-jukiops-action" = json!(Action::ViewInventory))), params(ListParamsDoc,
+        ("site_id" = Option<i64>, Query, description = "拠点ID"),
+        ("status" = Option<String>, Query, description = "状態(in_service, spare, under_repair, retired)"),
+        ("lease_end_to" = Option<String>, Query, description = "リース終了日がこの日以前(YYYY-MM-DD)")),
+    responses((status = 200, description = "統合端末の一覧(検索: 資産番号・製造番号・機種・設置場所・拠点名。並べ替え: asset_number, serial, model, site_name, room, lease_end, status)", content((Page<Terminal> = "application/json"), (String = "text/csv"), (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
+        (status = 403, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 pub async fn list(
     State(state): State<AppState>,
     user: CurrentUser,
-    Query(q): Query<TerminalQuery>,
+    Query(p): Query<ListParams>,
 ) -> Result<Response, AppError> {
+    let (request, page) = state.app.terminals_json(&user.actor(), &p).await?;
+    if let Some(format) = request.format {
+        let rows: Vec<serde_json::Value> = page
+            .parsed()?
+            .items
+            .iter()
+            .map(lists::labelled_row)
+            .collect();
+        return lists::export(&request, format, &rows, page.total);
+    }
     // The database builds the page's JSON; it goes out as it is (same shape as Page<Terminal>).
-    let page = state.app.terminals_json(&user.actor(), &q).await?;
     Ok((
         [(header::CONTENT_TYPE, "application/json")],
         page.to_page_json(),

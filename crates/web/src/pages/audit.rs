@@ -2,9 +2,11 @@
 
 use super::extract::Query;
 use axum::extract::State;
+use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use jukiops_domain::listing::ListParams;
 use jukiops_domain::people::Action;
+use jukiops_store::AUDIT_LIST;
 use serde_json::{Value, json};
 
 use super::PageRoutes;
@@ -21,6 +23,7 @@ pub async fn list(
     user: PageUser,
     Query(q): Query<ListParams>,
 ) -> PageResult {
+    let (q, refused) = lists::sound(q, &AUDIT_LIST);
     let listed = state.app.audit_list(&user.actor(), &q).await?;
     if listed.request.format.is_some() {
         let rows = audit_rows(&state, &listed.page.items).await?;
@@ -60,7 +63,8 @@ pub async fn list(
                 .collect(),
         ),
     ];
-    let list = lists::view("/audit", &listed.request, &listed.page, &options);
+    let mut list = lists::view("/audit", &listed.request, &listed.page, &options);
+    refused.show(&mut list);
     let page = listed.page;
     let entries = shown(&state, &user, &page.items).await?;
     let verify = if q.filters.contains_key("verify") {
@@ -75,7 +79,11 @@ pub async fn list(
     };
     let ctx =
         json!({"page": page_value(&page), "list": list, "entries": entries, "verify": verify});
-    Ok(render("audit.html", user.ctx("監査記録", ctx))?.into_response())
+    Ok((
+        refused.status(StatusCode::OK),
+        render("audit.html", user.ctx("監査記録", ctx))?,
+    )
+        .into_response())
 }
 
 /// The pages of this feature, each naming what it needs.

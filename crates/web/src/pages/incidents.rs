@@ -11,7 +11,6 @@ use jukiops_domain::incidents::{
 };
 use jukiops_domain::listing::ListParams;
 use jukiops_domain::people::Action;
-use jukiops_store::{PageRequest, TerminalFilter};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -86,15 +85,7 @@ async fn list_page(
     }
     let list = lists::view("/incidents", &listed.request, &listed.page, &Vec::new());
     let terminals = if user.may(Action::ReportIncidents) {
-        state
-            .app
-            .terminals(
-                &who,
-                &TerminalFilter::default(),
-                PageRequest::new(Some(1), Some(PageRequest::MAX_PER_PAGE)),
-            )
-            .await?
-            .items
+        state.app.terminal_choices(&who).await?
     } else {
         Vec::new()
     };

@@ -10,27 +10,30 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use chrono::Utc;
-use jukiops_app::jobs::{JobChoices, JobQuery};
+use jukiops_app::jobs::JobChoices;
 use jukiops_domain::audit::Entity;
 use jukiops_domain::contract::{CategoryCode, WorkOrigin};
 use jukiops_domain::jobs::{
     DeliverableWaiverInput, JobInput, JobMoveFacts, JobStatus, JobVerb, MAX_JOB_TERMINALS,
     PasswordRotationInput, judge_job_move, origin_of,
 };
+use jukiops_domain::listing::ListParams;
 use jukiops_domain::people::Action;
 use jukiops_domain::time::{jst, today_jst};
+use jukiops_store::JOB_LIST;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use super::PageRoutes;
 use super::feedback::{Confirm, Done};
 use super::form::{Form, PageForm, Repeated, optional_id, post_redirect_get};
-use super::{PageError, PageResult, PageUser, merge};
+use super::{PageResult, PageUser, merge};
 use crate::AppState;
+use crate::lists;
 use crate::templates::render;
 
-/// `[{value, label}]` of the contract's categories, ア..ク.
-fn category_options(state: &AppState) -> Value {
+/// `(kana, "ア 名称")` of the contract's categories, ア..ク.
+fn category_pairs(state: &AppState) -> Vec<(String, String)> {
     CategoryCode::ALL
         .iter()
         .map(|c| {
@@ -40,34 +43,41 @@ fn category_options(state: &AppState) -> Value {
                 .category(*c)
                 .map(|w| w.name.as_str())
                 .unwrap_or("");
-            json!({"value": c.kana(), "label": format!("{c} {name}")})
+            (c.kana().to_string(), format!("{c} {name}"))
         })
+        .collect()
+}
+
+/// `[{value, label}]` of the contract's categories, ア..ク.
+fn category_options(state: &AppState) -> Value {
+    category_pairs(state)
+        .into_iter()
+        .map(|(value, label)| json!({"value": value, "label": label}))
         .collect()
 }
 
 pub async fn list(
     State(state): State<AppState>,
     user: PageUser,
-    Query(q): Query<JobQuery>,
+    Query(q): Query<ListParams>,
 ) -> PageResult {
-    let page = state.app.jobs(&user.actor(), &q).await?;
-    let filter = q.filter().map_err(|e| PageError(e.into()))?;
-    let base = format!(
-        "/jobs?category={}&status={}&",
-        filter.category.map(|c| c.kana()).unwrap_or_default(),
-        filter.status.map(|s| s.as_str()).unwrap_or_default()
-    );
-    let statuses: Vec<Value> = JobStatus::ALL
-        .iter()
-        .map(|s| json!({"value": s.as_str(), "label": s.label_ja()}))
-        .collect();
+    let (q, refused) = lists::sound(q, &JOB_LIST);
+    let listed = state.app.job_list(&user.actor(), &q).await?;
+    if let Some(export) = lists::export_if_asked(&listed, lists::plain_row) {
+        return Ok(export?);
+    }
+    let options: lists::Options = vec![("category", category_pairs(&state))];
+    let mut list = lists::view("/jobs", &listed.request, &listed.page, &options);
+    refused.show(&mut list);
     let ctx = json!({
-        "items": page.items, "page": {"total": page.total, "page": page.page, "pages": page.pages()},
-        "base": base, "category": filter.category.map(|c| c.kana()), "status": filter.status.map(|s| s.as_str()),
-        "categories": category_options(&state), "statuses": statuses,
+        "items": listed.page.items, "list": list,
         "can_create": user.may(Action::ManageJobs),
     });
-    Ok(render("jobs.html", user.ctx("作業", ctx))?.into_response())
+    Ok((
+        refused.status(StatusCode::OK),
+        render("jobs.html", user.ctx("作業", ctx))?,
+    )
+        .into_response())
 }
 
 /// The form of a new job. The origin follows from the category (§4); the notice only

@@ -17,6 +17,7 @@ mod off_hours;
 mod on_site;
 mod permits;
 mod plans;
+mod record_groups;
 mod requests;
 mod site_staff;
 mod sites;
@@ -424,20 +425,6 @@ pub fn error_views(errors: &[FieldError]) -> Vec<Value> {
             json!({"field": e.field, "message": e.message, "label": label})
         })
         .collect()
-}
-
-/// Query parameters for paged lists; bad numbers fall back to the first page.
-#[derive(Debug, Default, serde::Deserialize)]
-pub struct ListQuery {
-    pub page: Option<String>,
-    pub per_page: Option<String>,
-}
-
-impl ListQuery {
-    pub fn page_request(&self) -> jukiops_store::PageRequest {
-        let n = |s: &Option<String>| s.as_deref().and_then(|v| v.trim().parse::<u32>().ok());
-        jukiops_store::PageRequest::new(n(&self.page), n(&self.per_page))
-    }
 }
 
 /// A failed form's re-render context without the form's own values: used where the page's

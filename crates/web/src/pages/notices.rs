@@ -7,18 +7,20 @@ use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use jukiops_domain::attachments::{ACCEPTED_EXTENSIONS, OwnerKind};
 use jukiops_domain::audit::Entity;
-use jukiops_domain::jobs::{NoticeInput, NoticeKind, NoticeStatus, NoticeVerb, notice_transition};
+use jukiops_domain::jobs::{NoticeInput, NoticeKind, NoticeVerb, notice_transition};
 use jukiops_domain::people::Action;
 use serde_json::{Value, json};
 
 use super::PageRoutes;
 use super::feedback::{Confirm, Done};
 use super::form::{Form, PageForm, post_redirect_get};
-use super::{PageError, PageResult, PageUser, merge};
+use super::{PageResult, PageUser, merge};
 use crate::AppState;
+use crate::lists;
 use crate::templates::render;
 use jukiops_app::attachments::OwnerQuery;
-use jukiops_app::notices::NoticeQuery;
+use jukiops_domain::listing::ListParams;
+use jukiops_store::NOTICE_LIST;
 
 /// A notice's text may be long (10,000 characters of Japanese, percent-encoded).
 impl PageForm for NoticeInput {
@@ -46,17 +48,10 @@ fn kind_options() -> Value {
         .collect()
 }
 
-fn status_options() -> Value {
-    NoticeStatus::ALL
-        .iter()
-        .map(|s| json!({"value": s.as_str(), "label": s.label_ja()}))
-        .collect()
-}
-
 pub async fn list(
     State(state): State<AppState>,
     user: PageUser,
-    Query(q): Query<NoticeQuery>,
+    Query(q): Query<ListParams>,
 ) -> PageResult {
     list_page(&state, &user, q, StatusCode::OK, Value::Null).await
 }
@@ -64,27 +59,40 @@ pub async fn list(
 async fn list_page(
     state: &AppState,
     user: &PageUser,
-    q: NoticeQuery,
+    q: ListParams,
     status: StatusCode,
     extra: Value,
 ) -> PageResult {
-    let filter = q.filter().map_err(|e| PageError(e.into()))?;
-    let page = state.app.notices(&user.actor(), &q).await?;
-    let base = format!(
-        "/notices?status={}&kind={}&",
-        filter.status.map(|s| s.as_str()).unwrap_or_default(),
-        filter.kind.map(|k| k.as_str()).unwrap_or_default()
+    let (q, refused) = lists::sound(q, &NOTICE_LIST);
+    let listed = state.app.notice_list(&user.actor(), &q).await?;
+    if let Some(export) = lists::export_if_asked(&listed, lists::plain_row) {
+        return Ok(export?);
+    }
+    let kinds: Vec<(String, String)> = NoticeKind::ALL
+        .iter()
+        .map(|k| {
+            (
+                k.as_str().to_string(),
+                format!("{} {}", k.category(), k.label_ja()),
+            )
+        })
+        .collect();
+    let mut list = lists::view(
+        "/notices",
+        &listed.request,
+        &listed.page,
+        &vec![("kind", kinds)],
     );
+    refused.show(&mut list);
     let mut ctx = json!({
-        "items": page.items, "page": {"total": page.total, "page": page.page, "pages": page.pages()},
-        "base": base, "status": filter.status.map(|s| s.as_str()), "kind": filter.kind.map(|k| k.as_str()),
-        "kinds": kind_options(), "statuses": status_options(),
+        "items": listed.page.items, "list": list,
+        "kinds": kind_options(),
         "can_record": user.may(Action::RecordNotices),
         "form": {"received_on": "", "jlis_reference": "", "title": "", "body": "", "kind": "", "requested_deadline": ""},
     });
     merge(&mut ctx, extra);
     Ok((
-        status,
+        refused.status(status),
         render("notices.html", user.ctx("J-LISからの通知", ctx))?,
     )
         .into_response())
@@ -101,7 +109,7 @@ pub async fn record(
         result.map_err(Into::into),
         |n| format!("/notices/{}", n.notice.id),
         &input,
-        |status, extra| list_page(&state, &user, NoticeQuery::default(), status, extra),
+        |status, extra| list_page(&state, &user, ListParams::default(), status, extra),
     )
     .await
 }

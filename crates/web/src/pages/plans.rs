@@ -7,17 +7,20 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use chrono::{NaiveTime, Timelike};
+use jukiops_domain::listing::ListParams;
 use jukiops_domain::people::Action;
 use jukiops_domain::planner::{Plan, date_ja};
 use jukiops_domain::schedule::{MAX_PLAN_SITES, MAX_PLAN_WORKERS, PlanRequest, PlanWorkerInput};
+use jukiops_store::PLAN_LIST;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use super::PageRoutes;
 use super::feedback::Done;
 use super::form::{Form, PageForm, Repeated, optional_id, post_redirect_get};
-use super::{ListQuery, PageError, PageResult, PageUser, form_errors, merge};
+use super::{PageError, PageResult, PageUser, form_errors, merge};
 use crate::AppState;
+use crate::lists;
 use crate::templates::render;
 
 /// The form asking the planner, for a preview (`/plans/preview`) or a kept plan
@@ -166,17 +169,12 @@ fn plan_view(
     })
 }
 
-/// `?page=&request_id=`: the list's page, and the request a new plan serves.
-#[derive(Debug, Default, serde::Deserialize)]
-pub struct PlansQuery {
-    pub page: Option<String>,
-    pub request_id: Option<String>,
-}
-
+/// The kept plans through the list tools; `?request_id=` also names the request a new plan
+/// serves.
 pub async fn list(
     State(state): State<AppState>,
     user: PageUser,
-    Query(q): Query<PlansQuery>,
+    Query(q): Query<ListParams>,
 ) -> PageResult {
     list_page(&state, &user, q, None, StatusCode::OK, Value::Null).await
 }
@@ -185,17 +183,20 @@ pub async fn list(
 async fn list_page(
     state: &AppState,
     user: &PageUser,
-    q: PlansQuery,
+    q: ListParams,
     preview: Option<&Plan>,
     status: StatusCode,
     extra: Value,
 ) -> PageResult {
-    let paging = ListQuery {
-        page: q.page.clone(),
-        per_page: None,
-    };
+    let (q, refused) = lists::sound(q, &PLAN_LIST);
     let actor = user.actor();
-    let page = state.app.plans(&actor, paging.page_request()).await?;
+    let listed = state.app.plan_list(&actor, &q).await?;
+    if let Some(export) = lists::export_if_asked(&listed, lists::plain_row) {
+        return Ok(export?);
+    }
+    let mut list = lists::view("/plans", &listed.request, &listed.page, &Vec::new());
+    refused.show(&mut list);
+    let status = refused.status(status);
     let choices = state.app.plan_choices(&actor).await?;
     let preview = preview.map(|plan| {
         let workers: Vec<(i64, String)> = choices
@@ -211,14 +212,14 @@ async fn list_page(
         plan_view(state, plan, &workers, &sites)
     });
     let mut ctx = json!({
-        "plans": page.items, "page": {"total": page.total, "page": page.page, "pages": page.pages()},
+        "plans": listed.page.items, "list": list,
         "can_plan": user.may(Action::PlanVisits),
         "workers": choices.workers,
         "sites": choices.sites,
         "requests": choices.requests,
         "deadline_days": state.app.contract().all_site_deadline_business_days,
         "form": {"title": "", "purpose": "", "start": "", "minutes": 30, "worker_ids": [], "travel_csv": "", "site_ids": null,
-            "request_id": q.request_id.as_deref().and_then(|v| v.trim().parse::<i64>().ok())},
+            "request_id": q.filters.get("request_id").and_then(|v| v.trim().parse::<i64>().ok())},
         "preview": preview,
     });
     merge(&mut ctx, extra);
@@ -231,7 +232,7 @@ pub async fn preview(
     user: PageUser,
     Form(f): Form<PlanForm>,
 ) -> PageResult {
-    let q = PlansQuery::default();
+    let q = ListParams::default();
     match state.app.preview_plan(&user.actor(), &f.request()).await {
         Ok(plan) => {
             let extra = json!({"form": f});
@@ -257,7 +258,7 @@ pub async fn create(
         result.map_err(Into::into),
         |saved| format!("/plans/{}", saved.id),
         &f,
-        |status, extra| list_page(&state, &user, PlansQuery::default(), None, status, extra),
+        |status, extra| list_page(&state, &user, ListParams::default(), None, status, extra),
     )
     .await
 }

@@ -26,6 +26,7 @@ use crate::AppState;
 use crate::lists;
 use crate::templates::render;
 use jukiops_domain::listing::ListParams;
+use jukiops_store::WORK_REQUEST_LIST;
 
 /// The City's form that issues a request.
 #[derive(Debug, Default, Deserialize, Serialize)]
@@ -308,11 +309,13 @@ async fn list_page(
     extra: Value,
 ) -> PageResult {
     let actor = user.actor();
+    let (q, refused) = lists::sound(q, &WORK_REQUEST_LIST);
     let listed = state.app.work_request_list(&actor, &q).await?;
     if let Some(export) = lists::export_if_asked(&listed, lists::plain_row) {
         return Ok(export?);
     }
-    let list = lists::view("/requests", &listed.request, &listed.page, &Vec::new());
+    let mut list = lists::view("/requests", &listed.request, &listed.page, &Vec::new());
+    refused.show(&mut list);
     let page = listed.page;
     let can_issue = user.may(Action::IssueRequests);
     let choices = if can_issue {
@@ -327,7 +330,7 @@ async fn list_page(
     });
     merge(&mut ctx, extra);
     Ok((
-        status,
+        refused.status(status),
         render("requests.html", user.ctx("作業依頼書", ctx))?,
     )
         .into_response())
@@ -397,6 +400,8 @@ pub(super) async fn show_page(
         "procedure_attachments": p.procedure_attachments, "evidence": p.evidence,
         "accept": ACCEPTED_EXTENSIONS,
         "d": d,
+        "record_groups": super::record_groups::grouped(&d.records, &d.terminals),
+        "replaced_groups": super::record_groups::grouped(&d.replaced_records, &d.terminals),
         "people": p.performers,
         "form": form,
         "can": can_view(user, d),

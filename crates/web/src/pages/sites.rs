@@ -9,6 +9,7 @@ use jukiops_domain::inventory::{SiteDraft, SiteInput};
 use jukiops_domain::listing::ListParams;
 use jukiops_domain::people::Action;
 use jukiops_domain::{Checked, FieldErrors};
+use jukiops_store::SITE_LIST;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
@@ -88,14 +89,20 @@ async fn list_page(
     status: StatusCode,
     extra: Value,
 ) -> PageResult {
+    let (params, refused) = lists::sound(params, &SITE_LIST);
     let listed = state.app.site_list(&user.actor(), &params).await?;
     if let Some(export) = lists::export_if_asked(&listed, lists::labelled_row) {
         return Ok(export?);
     }
-    let list = lists::view("/sites", &listed.request, &listed.page, &Vec::new());
+    let mut list = lists::view("/sites", &listed.request, &listed.page, &Vec::new());
+    refused.show(&mut list);
     let mut ctx = json!({"page": page_value(&listed.page), "list": list, "can_edit": user.may(Action::EditInventory)});
     merge(&mut ctx, extra);
-    Ok((status, render("sites.html", user.ctx("拠点", ctx))?).into_response())
+    Ok((
+        refused.status(status),
+        render("sites.html", user.ctx("拠点", ctx))?,
+    )
+        .into_response())
 }
 
 pub async fn create(

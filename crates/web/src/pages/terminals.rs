@@ -7,9 +7,10 @@ use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use base64::Engine as _;
 use jukiops_domain::audit::Entity;
-use jukiops_domain::inventory::{AssetStatus, TerminalInput};
+use jukiops_domain::inventory::TerminalInput;
+use jukiops_domain::listing::ListParams;
 use jukiops_domain::people::Action;
-use jukiops_store::{ImportMode, TerminalFilter};
+use jukiops_store::{ImportMode, TERMINAL_LIST};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -17,68 +18,49 @@ use super::PageRoutes;
 use super::extract::{Path, Query};
 use super::feedback::{Confirm, Done};
 use super::form::{Form, PageForm, optional_id, post_redirect_get};
-use super::{ListQuery, PageError, PageResult, PageUser, history, merge, page_value, without_form};
+use super::{PageError, PageResult, PageUser, history, merge, page_value, without_form};
 use crate::AppState;
 use crate::error::AppError;
 use crate::forms::{labelled, status_options, with_labels};
+use crate::lists;
 use crate::templates::render;
 
 impl PageForm for TerminalInput {
     const ACTION: Action = Action::EditInventory;
 }
 
-/// Filters of the terminal list as they arrive in the query string (all text; bad values
-/// are ignored rather than refused, as a person may edit the URL).
-#[derive(Debug, Default, Deserialize)]
-pub struct TerminalQuery {
-    pub site_id: Option<String>,
-    pub status: Option<String>,
-    pub q: Option<String>,
-    #[serde(flatten)]
-    pub list: ListQuery,
-}
-
-impl TerminalQuery {
-    pub fn filter(&self) -> TerminalFilter {
-        TerminalFilter {
-            site_id: self.site_id.as_deref().and_then(|s| s.parse().ok()),
-            status: self.status.as_deref().and_then(AssetStatus::parse),
-            q: self.q.clone().filter(|q| !q.trim().is_empty()),
-        }
-    }
-}
-
 pub async fn list(
     State(state): State<AppState>,
     user: PageUser,
-    Query(q): Query<TerminalQuery>,
+    Query(q): Query<ListParams>,
 ) -> PageResult {
-    let filter = q.filter();
-    let req = q.list.page_request();
-    let page = state.app.terminals(&user.actor(), &filter, req).await?;
-    let sites = state.app.all_sites(&user.actor()).await?;
-    let base = serde_urlencoded::to_string([
-        (
-            "site_id",
-            filter.site_id.map(|v| v.to_string()).unwrap_or_default(),
-        ),
-        (
-            "status",
-            filter
-                .status
-                .map(|s| s.as_str().to_string())
-                .unwrap_or_default(),
-        ),
-        ("q", filter.q.clone().unwrap_or_default()),
-        ("per_page", req.per_page.to_string()),
-    ])
-    .unwrap_or_default();
+    let (q, refused) = lists::sound(q, &TERMINAL_LIST);
+    let listed = state.app.terminal_list(&user.actor(), &q).await?;
+    if let Some(export) = lists::export_if_asked(&listed, lists::labelled_row) {
+        return Ok(export?);
+    }
+    let sites: Vec<(String, String)> = state
+        .app
+        .all_sites(&user.actor())
+        .await?
+        .into_iter()
+        .map(|s| (s.id.to_string(), s.name))
+        .collect();
+    let mut list = lists::view(
+        "/terminals",
+        &listed.request,
+        &listed.page,
+        &vec![("site_id", sites)],
+    );
+    refused.show(&mut list);
     let ctx = json!({
-        "page": page_value(&page), "sites": sites, "statuses": status_options(),
-        "filter": {"site_id": filter.site_id, "status": filter.status.map(|s| s.as_str()), "q": filter.q.unwrap_or_default()},
-        "page_base": format!("/terminals?{base}&"), "can_edit": user.may(Action::EditInventory),
+        "page": page_value(&listed.page), "list": list, "can_edit": user.may(Action::EditInventory),
     });
-    Ok(render("terminals.html", user.ctx("統合端末", ctx))?.into_response())
+    Ok((
+        refused.status(StatusCode::OK),
+        render("terminals.html", user.ctx("統合端末", ctx))?,
+    )
+        .into_response())
 }
 
 pub async fn new_form(State(state): State<AppState>, user: PageUser) -> PageResult {

@@ -6,6 +6,7 @@ use axum::response::IntoResponse;
 use jukiops_domain::inventory::TouchPanelInput;
 use jukiops_domain::listing::ListParams;
 use jukiops_domain::people::Action;
+use jukiops_store::TOUCH_PANEL_LIST;
 use serde_json::{Value, json};
 
 use super::PageRoutes;
@@ -38,16 +39,18 @@ async fn list_page(
     status: StatusCode,
     extra: Value,
 ) -> PageResult {
+    let (params, refused) = lists::sound(params, &TOUCH_PANEL_LIST);
     let listed = state.app.touch_panel_list(&user.actor(), &params).await?;
     if let Some(export) = lists::export_if_asked(&listed, lists::labelled_row) {
         return Ok(export?);
     }
-    let list = lists::view("/touch-panels", &listed.request, &listed.page, &Vec::new());
+    let mut list = lists::view("/touch-panels", &listed.request, &listed.page, &Vec::new());
+    refused.show(&mut list);
     let page = listed.page;
     let mut ctx = json!({"page": page_value(&page), "list": list, "statuses": status_options(), "can_edit": user.may(Action::EditInventory)});
     merge(&mut ctx, extra);
     let html = render("touch_panels.html", user.ctx("タッチパネル", ctx))?;
-    Ok((status, html).into_response())
+    Ok((refused.status(status), html).into_response())
 }
 
 pub async fn create(

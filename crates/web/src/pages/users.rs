@@ -8,6 +8,7 @@ use axum::response::IntoResponse;
 use jukiops_domain::approvals::StandInInput;
 use jukiops_domain::listing::ListParams;
 use jukiops_domain::people::{Action, NewUserInput, UserUpdateInput};
+use jukiops_store::USER_LIST;
 use serde_json::{Value, json};
 
 use super::extract::{Path, Query};
@@ -55,11 +56,13 @@ async fn list_page(
     status: StatusCode,
     extra: Value,
 ) -> PageResult {
+    let (params, refused) = lists::sound(params, &USER_LIST);
     let listed = state.app.user_list(&user.actor(), &params).await?;
     if let Some(export) = lists::export_if_asked(&listed, crate::forms::user_row) {
         return Ok(export?);
     }
-    let list = lists::view("/users", &listed.request, &listed.page, &Vec::new());
+    let mut list = lists::view("/users", &listed.request, &listed.page, &Vec::new());
+    refused.show(&mut list);
     let page = listed.page;
     let sites: Vec<Value> = state
         .app
@@ -70,7 +73,11 @@ async fn list_page(
         .collect();
     let mut ctx = json!({"page": page_value(&page), "list": list, "roles": role_options(), "sites": sites, "can_manage": user.may(Action::ManageUsers)});
     merge(&mut ctx, extra);
-    Ok((status, render("users.html", user.ctx("利用者管理", ctx))?).into_response())
+    Ok((
+        refused.status(status),
+        render("users.html", user.ctx("利用者管理", ctx))?,
+    )
+        .into_response())
 }
 
 pub async fn create(
