@@ -145,7 +145,8 @@ async fn the_worker_records_one_terminal_at_a_time(engine: Engine) {
     );
     // The request page shows the record, as the API does.
     let html = page(&worker, app.url(&format!("/requests/{rid}"))).await;
-    assert!(html.contains("<td>OS-1</td><td>1</td><td>実施済</td>"), "{html}");
+    assert!(html.contains("<td>OS-1</td><td class=\"num\">1件</td>"), "{html}");
+    assert!(html.contains("<li>1. 実施済 "), "{html}");
     let d = api(
         &worker,
         reqwest::Method::GET,
