@@ -61,6 +61,8 @@ pub struct Contract {
     pub parties: Vec<Party>,
     /// The City's 決裁 routes per kind of document (none: one step, any City staff).
     pub approval_routes: crate::approvals::ApprovalRoutes,
+    /// How long fault logs are kept and how large one may be (§5(6)ア, `[fault_logs]`).
+    pub fault_logs: crate::incidents::FaultLogRules,
 }
 
 /// An inclusive date range (R1.1).

@@ -2,7 +2,10 @@
 //! service-level targets. The store keeps the events as they were recorded and the status
 //! the domain judged from them; it computes no clock (the operations do, from the events).
 
+mod logs;
 mod write;
+
+pub use logs::{FaultLog, FaultLogFile};
 
 use chrono::{DateTime, Utc};
 use jukiops_domain::audit::Entity;
