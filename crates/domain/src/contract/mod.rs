@@ -160,6 +160,33 @@ pub struct Contact {
     pub email: Option<String>,
 }
 
+impl Party {
+    /// The party and its contacts in one line, as recorded when the City calls on it
+    /// (`富士通リース株式会社（担当 山田 011-000-0000）`; no contact yet: said so).
+    pub fn contact_line(&self) -> String {
+        let contacts: Vec<String> = self
+            .contacts
+            .iter()
+            .map(|c| {
+                [
+                    Some(c.name.as_str()),
+                    c.phone.as_deref(),
+                    c.email.as_deref(),
+                ]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(" ")
+            })
+            .collect();
+        if contacts.is_empty() {
+            format!("{}（連絡先は契約ファイルに未登録）", self.name)
+        } else {
+            format!("{}（{}）", self.name, contacts.join("、"))
+        }
+    }
+}
+
 impl Contract {
     /// The FY2020 contract of the specification (R1.1), from the embedded file.
     pub fn builtin_default() -> Contract {

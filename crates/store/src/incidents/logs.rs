@@ -104,7 +104,7 @@ impl Store {
             inquiry_number: None,
             pause_reason: None,
         };
-        let event_id = append_event(&mut ch, who, incident_id, &event, now).await?;
+        let event_id = append_event(&mut ch, who, incident_id, &event, None, now).await?;
         let size = i64::try_from(log.size).unwrap_or(i64::MAX);
         let stamp = ch.now().to_string();
         let id: i64 = sqlx::query_scalar(

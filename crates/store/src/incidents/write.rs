@@ -5,7 +5,7 @@
 use chrono::{DateTime, Utc};
 use jukiops_domain::audit::{AuditAction, Entity};
 use jukiops_domain::incidents::{
-    EventDraft, FaultReportOfIncident, IncidentDraft, IncidentFacts, IncidentStatus,
+    EventDraft, EventKind, FaultReportOfIncident, IncidentDraft, IncidentFacts, IncidentStatus,
     SlaSettingsDraft, TerminalOfIncident, device_of, judge_event, judge_incident,
 };
 use jukiops_domain::inventory::{AssetKind, AssetStatus};
@@ -161,17 +161,18 @@ impl Store {
     }
 
     /// Adds event `d` by `who` at `now` to incident `id`, as [`judge_event`] allows on the
-    /// events so far; the status the domain judges after it is kept. Audited with the
-    /// event's own verb.
+    /// events so far; the status the domain judges after it is kept; an escalation keeps
+    /// the lessor's contact it was sent to. Audited with the event's own verb.
     pub async fn add_incident_event(
         &self,
         who: &Authorized,
         id: i64,
         d: &EventDraft,
+        lessor_contact: Option<&str>,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         let mut ch = self.begin(who).await?;
-        append_event(&mut ch, who, id, d, now).await?;
+        append_event(&mut ch, who, id, d, lessor_contact, now).await?;
         ch.commit().await?;
         Ok(())
     }
@@ -213,8 +214,8 @@ impl Store {
 
 /// The events of one incident in timeline order.
 fn sql_events() -> &'static str {
-    "SELECT id, incident_id, kind, at, note, inquiry_number, pause_reason, recorded_by \
-     FROM incident_events WHERE incident_id = $1 ORDER BY at, id"
+    "SELECT id, incident_id, kind, at, note, inquiry_number, pause_reason, recorded_by, \
+     lessor_contact FROM incident_events WHERE incident_id = $1 ORDER BY at, id"
 }
 
 /// Adds event `d` by `who` at `now` to incident `id` within `ch`, as [`judge_event`]
@@ -225,8 +226,10 @@ pub(super) async fn append_event(
     who: &Authorized,
     id: i64,
     d: &EventDraft,
+    lessor_contact: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<i64, StoreError> {
+    let lessor_contact = lessor_contact.filter(|_| d.kind == EventKind::Escalated);
     let r =
         sqlx::query("SELECT category, status FROM incidents WHERE id = $1 AND contract_id = $2")
             .bind(id)
@@ -251,7 +254,7 @@ pub(super) async fn append_event(
     let stamp = ch.now().to_string();
     let event_id: i64 = sqlx::query_scalar(
         "INSERT INTO incident_events (incident_id, kind, at, note, inquiry_number, pause_reason, \
-         recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+         recorded_by, recorded_at, lessor_contact) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
     )
     .bind(id)
     .bind(d.kind.as_str())
@@ -261,6 +264,7 @@ pub(super) async fn append_event(
     .bind(d.pause_reason.map(|p| p.as_str()))
     .bind(who.name())
     .bind(&stamp)
+    .bind(lessor_contact)
     .fetch_one(ch.conn())
     .await?;
     let n = sqlx::query(
@@ -284,6 +288,7 @@ pub(super) async fn append_event(
         ("note", d.note.as_deref()),
         ("inquiry_number", d.inquiry_number.as_deref()),
         ("pause_reason", d.pause_reason.map(|p| p.as_str())),
+        ("lessor_contact", lessor_contact),
     ] {
         if let Some(v) = value {
             changes[field] = json!({"after": v});
