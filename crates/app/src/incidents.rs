@@ -5,6 +5,7 @@
 use chrono::{DateTime, Utc};
 use jukiops_domain::Checked;
 use jukiops_domain::calendar::BusinessCalendar;
+use jukiops_domain::contract::PartyKind;
 use jukiops_domain::incidents::{
     Clock, EventDraft, EventKind, IncidentDraft, IncidentFacts, SlaLevel, SlaSettingsDraft,
     SlaTarget, clock, next_events,
@@ -134,8 +135,16 @@ impl App {
     ) -> Result<IncidentDetail> {
         let auth = who.authorize(Action::RecordIncidents)?;
         let d = input.checked()?;
+        // R4.2, §7(1): the City calls the lessor the contract names.
+        let lessor = self
+            .contract()
+            .parties_of(PartyKind::Lessor)
+            .map(|p| p.contact_line())
+            .collect::<Vec<_>>()
+            .join("、");
+        let lessor = (d.kind == EventKind::Escalated && !lessor.is_empty()).then_some(lessor);
         self.store
-            .add_incident_event(&auth, id, &d, Utc::now())
+            .add_incident_event(&auth, id, &d, lessor.as_deref(), Utc::now())
             .await?;
         self.incident(who, id).await
     }

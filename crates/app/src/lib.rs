@@ -13,6 +13,7 @@ pub mod attachments;
 pub mod audit;
 pub mod calendar;
 pub mod contract;
+pub mod fault_logs;
 pub mod inbox;
 pub mod incidents;
 pub mod inspections;

@@ -3,6 +3,7 @@
 mod calendar;
 mod config;
 mod demo;
+mod fault_logs;
 mod plan;
 
 use std::io::BufRead;
@@ -88,6 +89,13 @@ enum Command {
     Mail {
         #[command(subcommand)]
         action: MailCommand,
+        #[command(flatten)]
+        server: ServerArgs,
+    },
+    /// Fault logs of incidents (§5(6)ア).
+    FaultLogs {
+        #[command(subcommand)]
+        action: fault_logs::FaultLogCommand,
         #[command(flatten)]
         server: ServerArgs,
     },
@@ -317,6 +325,14 @@ async fn run(command: Option<Command>) -> anyhow::Result<ExitCode> {
                 return Ok(ExitCode::FAILURE);
             }
         }
+        Command::FaultLogs {
+            action: fault_logs::FaultLogCommand::Purge,
+            server,
+        } => {
+            let app = open_app(&server.resolve()?).await?;
+            let n = fault_logs::purge(&app, "cli:fault-logs-purge").await?;
+            println!("保管期限を過ぎた障害ログ {n} 件の内容を削除しました。");
+        }
         Command::Audit {
             action: AuditCommand::Verify,
             server,
@@ -374,6 +390,7 @@ async fn serve(
             }
         }
     });
+    fault_logs::spawn_purge(app.clone());
     if let Some(mail) = &settings.mail {
         spawn_mail_rounds(app.clone(), mail)?;
     }

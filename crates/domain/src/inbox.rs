@@ -4,6 +4,9 @@
 //! worker goes on visits; both sides close the questions they asked once answered, and see
 //! notices past their deadline; the lead sees the faults a ward office reported, and a
 //! ward office's staff the visits to their site whose work they have not yet confirmed.
+//! Incidents (issue 14): the contractor sees the faults to acknowledge and those under way;
+//! the City the recoveries to accept and, once the contractor has collected a log or acted
+//! on a fault not yet escalated, whether to judge it a hardware fault for the lessor (R4.2).
 
 use serde::Serialize;
 
@@ -25,6 +28,10 @@ labelled_enum! {
         VisitSoon = ("visit_soon", "今日から1週間の訪問"),
         FaultReportOpen = ("fault_report_open", "区役所からの未対応の故障報告"),
         SignOffDue = ("sign_off_due", "作業完了の確認待ちの訪問"),
+        IncidentToAcknowledge = ("incident_to_acknowledge", "対応開始待ちの障害"),
+        IncidentToWork = ("incident_to_work", "対応中の障害"),
+        IncidentToAccept = ("incident_to_accept", "復旧の確認待ちの障害"),
+        HardwareToJudge = ("hardware_to_judge", "ハードウェア障害の判断待ちの障害"),
     }
 }
 
@@ -40,6 +47,8 @@ pub fn kinds_for(role: Role) -> &'static [InboxKind] {
             QuestionToClose,
             OffHoursToDecide,
             PermitToDecide,
+            IncidentToAccept,
+            HardwareToJudge,
             NoticeOverdue,
         ],
         Role::ContractorLead => &[
@@ -48,10 +57,17 @@ pub fn kinds_for(role: Role) -> &'static [InboxKind] {
             QuestionToClose,
             ReportToWrite,
             VisitSoon,
+            IncidentToAcknowledge,
+            IncidentToWork,
             FaultReportOpen,
             NoticeOverdue,
         ],
-        Role::ContractorWorker => &[VisitSoon, QuestionToClose],
+        Role::ContractorWorker => &[
+            VisitSoon,
+            IncidentToAcknowledge,
+            IncidentToWork,
+            QuestionToClose,
+        ],
         Role::SiteStaff => &[SignOffDue],
         Role::SecurityOfficer | Role::Auditor | Role::Admin => &[],
     }
@@ -96,6 +112,10 @@ mod tests {
         assert!(kinds_for(Role::ContractorLead).contains(&InboxKind::ProcedureToWrite));
         assert_eq!(kinds_for(Role::ContractorWorker)[0], InboxKind::VisitSoon);
         assert!(kinds_for(Role::Auditor).is_empty());
+        assert!(kinds_for(Role::CityStaff).contains(&InboxKind::IncidentToAccept));
+        assert!(kinds_for(Role::CityStaff).contains(&InboxKind::HardwareToJudge));
+        assert!(kinds_for(Role::ContractorWorker).contains(&InboxKind::IncidentToWork));
+        assert!(!kinds_for(Role::SiteStaff).contains(&InboxKind::IncidentToAcknowledge));
         for kind in InboxKind::ALL {
             let shown = Role::ALL.iter().any(|r| kinds_for(*r).contains(&kind));
             assert!(shown, "{kind:?} waits for nobody");

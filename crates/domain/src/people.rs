@@ -106,6 +106,12 @@ labelled_enum! {
         RecordIncidents = ("record_incidents", "障害対応の記録"),
         /// Set the service-level targets of incidents (the City, issue 14 item 5).
         SetServiceLevels = ("set_service_levels", "障害対応の目標の設定"),
+        /// Read and download an incident's fault logs (§5(6)ア: only those who need them).
+        ViewFaultLogs = ("view_fault_logs", "障害ログの閲覧"),
+        /// Store a fault log collected from a terminal (the contractor, §5(6)ア).
+        CollectFaultLogs = ("collect_fault_logs", "障害ログの保管"),
+        /// Delete the content of fault logs past their retention: done by the system.
+        PurgeFaultLogs = ("purge_fault_logs", "保管期限を過ぎた障害ログの削除"),
     }
 }
 
@@ -209,6 +215,15 @@ pub const ACCESS: &[(Action, &[Role])] = &[
         &[CityStaff, ContractorLead, ContractorWorker],
     ),
     (Action::SetServiceLevels, &[CityStaff]),
+    (
+        Action::ViewFaultLogs,
+        &[CityStaff, ContractorLead, ContractorWorker, SecurityOfficer],
+    ),
+    (
+        Action::CollectFaultLogs,
+        &[ContractorLead, ContractorWorker],
+    ),
+    (Action::PurgeFaultLogs, &[Admin]),
 ];
 
 /// Whether `role` may perform `action`, from [`ACCESS`].

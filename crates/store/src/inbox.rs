@@ -8,6 +8,22 @@ use sqlx::Row;
 
 use crate::{Store, StoreError};
 
+/// The incidents of the contract year matching a condition (a literal, on `i`), the
+/// oldest report first: the site, the terminal and the fault's kind.
+macro_rules! incidents_where {
+    ($cond:literal) => {
+        concat!(
+            "SELECT s.name || ' ' || t.asset_number || CASE i.category WHEN 'ク' \
+             THEN ' タッチパネルの障害' ELSE ' 統合端末の障害' END AS title, \
+             '/incidents/' || i.id AS href, CAST(NULL AS TEXT) AS day FROM incidents i \
+             JOIN sites s ON s.id = i.site_id JOIN terminals t ON t.id = i.terminal_id \
+             WHERE i.contract_id = $1 AND ",
+            $cond,
+            " ORDER BY i.reported_at, i.id"
+        )
+    };
+}
+
 /// Whose inbox: the person, their role and the day (Japan time).
 #[derive(Debug, Clone, Copy)]
 pub struct InboxOf {
@@ -117,6 +133,23 @@ fn query(kind: InboxKind, of: InboxOf) -> (&'static str, Vec<String>) {
              CAST(NULL AS TEXT) AS day FROM fault_reports f JOIN sites s ON s.id = f.site_id \
              JOIN terminals t ON t.id = f.terminal_id WHERE f.contract_id = $1 AND f.status = 'open' \
              ORDER BY f.reported_at, f.id",
+            vec![],
+        ),
+        IncidentToAcknowledge => (incidents_where!("i.status = 'reported'"), vec![]),
+        IncidentToWork => (
+            incidents_where!("i.status IN ('responding', 'paused')"),
+            vec![],
+        ),
+        IncidentToAccept => (incidents_where!("i.status = 'resolved'"), vec![]),
+        // Worked on (a log collected or an action taken), not yet escalated to the lessor.
+        HardwareToJudge => (
+            incidents_where!(
+                "i.status IN ('responding', 'paused') \
+                 AND EXISTS (SELECT 1 FROM incident_events e WHERE e.incident_id = i.id \
+                 AND e.kind IN ('log_collected', 'action_taken')) \
+                 AND NOT EXISTS (SELECT 1 FROM incident_events x WHERE x.incident_id = i.id \
+                 AND x.kind = 'escalated')"
+            ),
             vec![],
         ),
         // Visits to the person's own site, on their day or past, whose work is not confirmed.

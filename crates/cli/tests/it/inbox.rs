@@ -11,7 +11,7 @@ use crate::chain_rules::call;
 use crate::support::{Engine, TestApp};
 
 /// The count and the first item's link of `kind` in `who`'s inbox.
-async fn waiting(app: &TestApp, who: &reqwest::Client, kind: &str) -> (u64, Option<String>) {
+pub(crate) async fn waiting(app: &TestApp, who: &reqwest::Client, kind: &str) -> (u64, Option<String>) {
     let (status, inbox) = call(who, Method::GET, app.url("/api/v1/inbox"), Value::Null).await;
     assert_eq!(status, 200, "{inbox}");
     let group = inbox["groups"]

@@ -153,7 +153,9 @@ async fn a_pause_for_the_lessor_and_targets_changed_midway(engine: Engine) {
     ok_event(&app, &worker, id, json!({"kind": "action_taken", "note": "設定調整", "at": "2020-11-10T09:40"})).await;
     // A hardware fault: the City calls the lessor; the incident waits for them.
     assert_eq!(event(&app, &lead, id, json!({"kind": "escalated", "at": "2020-11-10T09:50"})).await.0, 403);
-    ok_event(&app, &city, id, json!({"kind": "escalated", "note": "ハードウェア障害の疑い", "at": "2020-11-10T09:50"})).await;
+    let d = ok_event(&app, &city, id, json!({"kind": "escalated", "note": "ハードウェア障害の疑い", "at": "2020-11-10T09:50"})).await;
+    let lessor = d["events"].as_array().and_then(|e| e.last()).map(|e| e["lessor_contact"].clone());
+    assert_eq!(lessor, Some(json!("富士通リース株式会社（連絡先は契約ファイルに未登録）")), "the contract's lessor");
     let (s, body) = event(&app, &lead, id, json!({"kind": "paused", "at": "2020-11-10T10:00"})).await;
     assert_eq!((s, problem_fields(&body)), (422, vec!["pause_reason".to_string()]));
     let d = ok_event(&app, &lead, id, json!({"kind": "paused", "pause_reason": "lessor", "at": "2020-11-10T10:00"})).await;
@@ -169,6 +171,10 @@ async fn a_pause_for_the_lessor_and_targets_changed_midway(engine: Engine) {
     assert_eq!(recover["paused_minutes"], 435 + 75);
     assert_eq!((&recover["target_minutes"], &recover["level"]), (&json!(240), &json!("within")));
     assert_eq!(d["clock"]["respond"]["target_minutes"], 60);
+    let html = city.get(app.url(&format!("/incidents/{id}"))).send().await.expect("get").text().await.expect("html");
+    for said in ["機器賃貸業者への依頼日", "機器賃貸業者の来訪日", "機器の交換日", "依頼先: 富士通リース株式会社"] {
+        assert!(html.contains(said), "{said}");
+    }
     let (s, list) = call(&city, Method::GET, targets, Value::Null).await;
     assert_eq!((s, list.as_array().map(Vec::len)), (200, Some(2)));
 }

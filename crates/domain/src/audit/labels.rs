@@ -44,6 +44,7 @@ labelled_enum! {
         FaultReport = ("fault_report", "故障報告"),
         Incident = ("incident", "障害"),
         ServiceLevel = ("service_level", "障害対応の目標"),
+        FaultLog = ("fault_log", "障害ログ"),
     }
 }
 
@@ -105,6 +106,7 @@ impl Entity {
             CalendarOverride | Contract => Action::ViewContract,
             User | ApiToken | SignIn | SecondFactor => Action::ViewAudit,
             Incident | ServiceLevel => Action::ViewIncidents,
+            FaultLog => Action::ViewFaultLogs,
         }
     }
 
@@ -144,6 +146,7 @@ impl Entity {
             FaultReport => &[site_staff::FAULT_REPORT_FIELDS],
             Incident => &[incidents::INCIDENT_FIELDS, incidents::EVENT_FIELDS],
             ServiceLevel => &[incidents::SETTINGS_FIELDS],
+            FaultLog => &[incidents::FAULT_LOG_FIELDS],
         }
     }
 
@@ -213,6 +216,8 @@ impl Entity {
             (Incident, "urgency") => of::<incidents::Urgency>(code),
             (Incident, "device") => of::<inventory::AssetKind>(code),
             (Incident, "pause_reason") => of::<incidents::PauseReason>(code),
+            (FaultLog, "kind") => of::<incidents::LogKind>(code),
+            (FaultLog, "status") => of::<incidents::LogState>(code),
             _ => None,
         }
     }

@@ -130,6 +130,7 @@ pub fn href(entity: Entity, id: &str) -> Option<String> {
         FaultReport => Some("/fault-reports".into()),
         Incident => of("/incidents"),
         ServiceLevel => Some("/incident-targets".into()),
+        FaultLog => of("/fault-logs"),
         InspectionTemplate => Some("/inspection/template".into()),
         Contract | ApiToken | PasswordRotation | Inspection | Question | Procedure | WorkRecord
         | Report | SignIn | SecondFactor => None,

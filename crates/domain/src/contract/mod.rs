@@ -61,6 +61,8 @@ pub struct Contract {
     pub parties: Vec<Party>,
     /// The City's 決裁 routes per kind of document (none: one step, any City staff).
     pub approval_routes: crate::approvals::ApprovalRoutes,
+    /// How long fault logs are kept and how large one may be (§5(6)ア, `[fault_logs]`).
+    pub fault_logs: crate::incidents::FaultLogRules,
 }
 
 /// An inclusive date range (R1.1).
@@ -156,6 +158,33 @@ pub struct Contact {
     pub name: String,
     pub phone: Option<String>,
     pub email: Option<String>,
+}
+
+impl Party {
+    /// The party and its contacts in one line, as recorded when the City calls on it
+    /// (`富士通リース株式会社（担当 山田 011-000-0000）`; no contact yet: said so).
+    pub fn contact_line(&self) -> String {
+        let contacts: Vec<String> = self
+            .contacts
+            .iter()
+            .map(|c| {
+                [
+                    Some(c.name.as_str()),
+                    c.phone.as_deref(),
+                    c.email.as_deref(),
+                ]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(" ")
+            })
+            .collect();
+        if contacts.is_empty() {
+            format!("{}（連絡先は契約ファイルに未登録）", self.name)
+        } else {
+            format!("{}（{}）", self.name, contacts.join("、"))
+        }
+    }
 }
 
 impl Contract {

@@ -12,6 +12,7 @@ use super::{
     MonthDayRange, Period, WorkCategory, WorkOrigin, WorkingHours,
 };
 use crate::approvals::ApprovalRoutes;
+use crate::incidents::FaultLogRules;
 
 const ORIGINS: &[(&str, WorkOrigin)] = &[
     ("jlis_notice", WorkOrigin::JlisNotice),
@@ -45,6 +46,7 @@ pub(super) fn parse(text_in: &str) -> Result<Contract, Vec<ContractError>> {
     let sites = read_sites(&mut r, &mut root);
     let parties = read_parties(&mut r, &mut root);
     let approval_routes = read_approval_routes(&mut r, &mut root);
+    let fault_logs = read_fault_logs(&mut r, &mut root);
     r.finish(root);
 
     let errors = r.into_errors();
@@ -64,6 +66,7 @@ pub(super) fn parse(text_in: &str) -> Result<Contract, Vec<ContractError>> {
             sites,
             parties,
             approval_routes,
+            fault_logs,
         })
     })();
     match built {
@@ -75,6 +78,32 @@ pub(super) fn parse(text_in: &str) -> Result<Contract, Vec<ContractError>> {
             "契約ファイルを読み取れませんでした",
         )]),
     }
+}
+
+/// `[fault_logs]`: the days the City keeps fault logs and the largest file, in kilobytes;
+/// either left out takes its default ([`FaultLogRules::default`]).
+fn read_fault_logs(r: &mut Reader<'_>, root: &mut Obj<'_, '_>) -> FaultLogRules {
+    let mut rules = FaultLogRules::default();
+    let Some(mut t) = r.table(root, "fault_logs", false) else {
+        return rules;
+    };
+    if let Some(days) = r.opt(&mut t, "retention_days", count) {
+        if days.value < 1 {
+            r.error_at(&days, "1日以上の保管日数を指定してください");
+        }
+        rules.retention_days = days.value;
+    }
+    if let Some(kb) = r.opt(&mut t, "max_kilobytes", count) {
+        if kb.value < 1 || kb.value > 4096 {
+            r.error_at(
+                &kb,
+                "1〜4096キロバイトを指定してください(サーバーが受け取る大きさの上限に収めます)",
+            );
+        }
+        rules.max_kilobytes = kb.value;
+    }
+    r.finish(t);
+    rules
 }
 
 /// `[approval_routes]`: for each kind of document, the posts of the City's 決裁 in order

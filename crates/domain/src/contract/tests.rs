@@ -368,3 +368,53 @@ fn approval_routes_are_read_per_kind_and_default_to_one_step() {
     let unknown = format!("{BUILTIN_DEFAULT_TOML}\n[approval_routes]\nminutes = [\"担当\"]\n");
     assert!(!errors_of(&unknown).is_empty(), "an unknown kind is named");
 }
+
+#[test]
+fn a_party_is_named_with_its_contacts_when_called() {
+    let c = Contract::builtin_default();
+    let lessor = c.parties_of(PartyKind::Lessor).next().expect("lessor");
+    assert_eq!(
+        lessor.contact_line(),
+        "富士通リース株式会社（連絡先は契約ファイルに未登録）"
+    );
+    let mut with = lessor.clone();
+    with.contacts.push(super::Contact {
+        name: "山田".into(),
+        phone: Some("011-000-0000".into()),
+        email: None,
+    });
+    assert_eq!(
+        with.contact_line(),
+        "富士通リース株式会社（山田 011-000-0000）"
+    );
+}
+
+#[test]
+fn fault_log_rules_are_read_with_defaults_and_bounds() {
+    let c = Contract::builtin_default();
+    assert_eq!(
+        (c.fault_logs.retention_days, c.fault_logs.max_kilobytes),
+        (365, 4096)
+    );
+    let text = edited(
+        BUILTIN_DEFAULT_TOML,
+        "retention_days = 365\nmax_kilobytes = 4096",
+        "retention_days = 30",
+    );
+    let c = Contract::parse(&text).expect("parses");
+    assert_eq!(
+        (c.fault_logs.retention_days, c.fault_logs.max_kilobytes),
+        (30, 4096)
+    );
+    let text = edited(
+        BUILTIN_DEFAULT_TOML,
+        "retention_days = 365\nmax_kilobytes = 4096",
+        "retention_days = 0\nmax_kilobytes = 9000",
+    );
+    let errors = Contract::parse(&text).expect_err("bounds");
+    let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+    assert_eq!(
+        fields,
+        ["fault_logs.retention_days", "fault_logs.max_kilobytes"]
+    );
+}

@@ -42,6 +42,7 @@ pub const EVENT_FIELDS: &[(&str, &str)] = &[
     ("note", "内容"),
     ("inquiry_number", "J-LISの問い合わせ番号"),
     ("pause_reason", "保留の理由"),
+    ("lessor_contact", "機器賃貸業者の連絡先"),
 ];
 
 /// The Japanese names of the service-level settings' fields.

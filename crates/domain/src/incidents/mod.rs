@@ -10,6 +10,7 @@
 
 mod clock;
 mod input;
+mod logs;
 mod timeline;
 mod vocab;
 
@@ -19,6 +20,10 @@ pub use clock::{
 pub use input::{
     EVENT_FIELDS, EventDraft, EventInput, INCIDENT_FIELDS, IncidentDraft, IncidentInput,
     MAX_EVENT_NOTE, MAX_SYMPTOM, MAX_TEXT, SETTINGS_FIELDS, SlaSettingsDraft, SlaSettingsInput,
+};
+pub use logs::{
+    CheckedLog, FAULT_LOG_FIELDS, FaultLogRules, LOG_EXTENSIONS, LogKind, LogState,
+    MAX_MEDIUM_CHARS, check_log,
 };
 pub use timeline::{
     EventFact, FaultReportOfIncident, IncidentFacts, TerminalOfIncident, judge_event,

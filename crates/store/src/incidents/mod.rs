@@ -2,7 +2,10 @@
 //! service-level targets. The store keeps the events as they were recorded and the status
 //! the domain judged from them; it computes no clock (the operations do, from the events).
 
+mod logs;
 mod write;
+
+pub use logs::{FaultLog, FaultLogFile};
 
 use chrono::{DateTime, Utc};
 use jukiops_domain::audit::Entity;
@@ -79,6 +82,8 @@ pub struct IncidentEvent {
     pub pause_reason: Option<PauseReason>,
     pub pause_reason_label: Option<String>,
     pub recorded_by: String,
+    /// An escalation's lessor, as the contract named it then.
+    pub lessor_contact: Option<String>,
 }
 
 impl IncidentEvent {
@@ -195,11 +200,12 @@ fn event_row(r: &AnyRow) -> Result<IncidentEvent, StoreError> {
         pause_reason,
         pause_reason_label: pause_reason.map(|p| p.label_ja().into()),
         recorded_by: r.try_get("recorded_by")?,
+        lessor_contact: r.try_get("lessor_contact")?,
     })
 }
 
 const EVENT_COLUMNS: &str =
-    "id, incident_id, kind, at, note, inquiry_number, pause_reason, recorded_by";
+    "id, incident_id, kind, at, note, inquiry_number, pause_reason, recorded_by, lessor_contact";
 
 impl Store {
     /// The incidents the list tools ask for, in the contract year.

@@ -5,7 +5,7 @@
 use chrono::{DateTime, Utc};
 use jukiops_domain::audit::{AuditAction, Entity};
 use jukiops_domain::incidents::{
-    EventDraft, FaultReportOfIncident, IncidentDraft, IncidentFacts, IncidentStatus,
+    EventDraft, EventKind, FaultReportOfIncident, IncidentDraft, IncidentFacts, IncidentStatus,
     SlaSettingsDraft, TerminalOfIncident, device_of, judge_event, judge_incident,
 };
 use jukiops_domain::inventory::{AssetKind, AssetStatus};
@@ -161,80 +161,18 @@ impl Store {
     }
 
     /// Adds event `d` by `who` at `now` to incident `id`, as [`judge_event`] allows on the
-    /// events so far; the status the domain judges after it is kept. Audited with the
-    /// event's own verb.
+    /// events so far; the status the domain judges after it is kept; an escalation keeps
+    /// the lessor's contact it was sent to. Audited with the event's own verb.
     pub async fn add_incident_event(
         &self,
         who: &Authorized,
         id: i64,
         d: &EventDraft,
+        lessor_contact: Option<&str>,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         let mut ch = self.begin(who).await?;
-        let r = sqlx::query(
-            "SELECT category, status FROM incidents WHERE id = $1 AND contract_id = $2",
-        )
-        .bind(id)
-        .bind(ch.contract_id()?)
-        .fetch_optional(ch.conn())
-        .await?
-        .ok_or(StoreError::NotFound(Entity::Incident))?;
-        let code: String = r.try_get("category")?;
-        let category = jukiops_domain::contract::CategoryCode::from_kana(&code)
-            .ok_or_else(|| StoreError::Internal(format!("stored category {code}")))?;
-        let from = IncidentStatus::decode(&r.try_get::<String, _>("status")?)?;
-        let rows = sqlx::query(sql_events())
-            .bind(id)
-            .fetch_all(ch.conn())
-            .await?;
-        let events = rows
-            .iter()
-            .map(|r| event_row(r)?.fact())
-            .collect::<Result<Vec<_>, _>>()?;
-        let facts = IncidentFacts { category, events };
-        let (at, to) = judge_event(&facts, d, who.role(), now)?;
-        let stamp = ch.now().to_string();
-        sqlx::query(
-            "INSERT INTO incident_events (incident_id, kind, at, note, inquiry_number, pause_reason, \
-             recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-        )
-        .bind(id)
-        .bind(d.kind.as_str())
-        .bind(to_db(at))
-        .bind(d.note.as_deref())
-        .bind(d.inquiry_number.as_deref())
-        .bind(d.pause_reason.map(|p| p.as_str()))
-        .bind(who.name())
-        .bind(&stamp)
-        .execute(ch.conn())
-        .await?;
-        let n = sqlx::query(
-            "UPDATE incidents SET status = $1, updated_at = $2 WHERE id = $3 AND status = $4",
-        )
-        .bind(to.as_str())
-        .bind(&stamp)
-        .bind(id)
-        .bind(from.as_str())
-        .execute(ch.conn())
-        .await?
-        .rows_affected();
-        if n == 0 {
-            return Err(crate::common::raced());
-        }
-        let mut changes = json!({"at": {"after": to_db(at)}});
-        if from != to {
-            changes["status"] = json!({"before": from.as_str(), "after": to.as_str()});
-        }
-        for (field, value) in [
-            ("note", d.note.as_deref()),
-            ("inquiry_number", d.inquiry_number.as_deref()),
-            ("pause_reason", d.pause_reason.map(|p| p.as_str())),
-        ] {
-            if let Some(v) = value {
-                changes[field] = json!({"after": v});
-            }
-        }
-        ch.audit(Entity::Incident, id, d.kind, &changes);
+        append_event(&mut ch, who, id, d, lessor_contact, now).await?;
         ch.commit().await?;
         Ok(())
     }
@@ -276,6 +214,86 @@ impl Store {
 
 /// The events of one incident in timeline order.
 fn sql_events() -> &'static str {
-    "SELECT id, incident_id, kind, at, note, inquiry_number, pause_reason, recorded_by \
-     FROM incident_events WHERE incident_id = $1 ORDER BY at, id"
+    "SELECT id, incident_id, kind, at, note, inquiry_number, pause_reason, recorded_by, \
+     lessor_contact FROM incident_events WHERE incident_id = $1 ORDER BY at, id"
+}
+
+/// Adds event `d` by `who` at `now` to incident `id` within `ch`, as [`judge_event`]
+/// allows on the events so far; the status the domain judges after it is kept. Audited
+/// with the event's own verb. Answers the event's id.
+pub(super) async fn append_event(
+    ch: &mut Change,
+    who: &Authorized,
+    id: i64,
+    d: &EventDraft,
+    lessor_contact: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<i64, StoreError> {
+    let lessor_contact = lessor_contact.filter(|_| d.kind == EventKind::Escalated);
+    let r =
+        sqlx::query("SELECT category, status FROM incidents WHERE id = $1 AND contract_id = $2")
+            .bind(id)
+            .bind(ch.contract_id()?)
+            .fetch_optional(ch.conn())
+            .await?
+            .ok_or(StoreError::NotFound(Entity::Incident))?;
+    let code: String = r.try_get("category")?;
+    let category = jukiops_domain::contract::CategoryCode::from_kana(&code)
+        .ok_or_else(|| StoreError::Internal(format!("stored category {code}")))?;
+    let from = IncidentStatus::decode(&r.try_get::<String, _>("status")?)?;
+    let rows = sqlx::query(sql_events())
+        .bind(id)
+        .fetch_all(ch.conn())
+        .await?;
+    let events = rows
+        .iter()
+        .map(|r| event_row(r)?.fact())
+        .collect::<Result<Vec<_>, _>>()?;
+    let facts = IncidentFacts { category, events };
+    let (at, to) = judge_event(&facts, d, who.role(), now)?;
+    let stamp = ch.now().to_string();
+    let event_id: i64 = sqlx::query_scalar(
+        "INSERT INTO incident_events (incident_id, kind, at, note, inquiry_number, pause_reason, \
+         recorded_by, recorded_at, lessor_contact) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+    )
+    .bind(id)
+    .bind(d.kind.as_str())
+    .bind(to_db(at))
+    .bind(d.note.as_deref())
+    .bind(d.inquiry_number.as_deref())
+    .bind(d.pause_reason.map(|p| p.as_str()))
+    .bind(who.name())
+    .bind(&stamp)
+    .bind(lessor_contact)
+    .fetch_one(ch.conn())
+    .await?;
+    let n = sqlx::query(
+        "UPDATE incidents SET status = $1, updated_at = $2 WHERE id = $3 AND status = $4",
+    )
+    .bind(to.as_str())
+    .bind(&stamp)
+    .bind(id)
+    .bind(from.as_str())
+    .execute(ch.conn())
+    .await?
+    .rows_affected();
+    if n == 0 {
+        return Err(crate::common::raced());
+    }
+    let mut changes = json!({"at": {"after": to_db(at)}});
+    if from != to {
+        changes["status"] = json!({"before": from.as_str(), "after": to.as_str()});
+    }
+    for (field, value) in [
+        ("note", d.note.as_deref()),
+        ("inquiry_number", d.inquiry_number.as_deref()),
+        ("pause_reason", d.pause_reason.map(|p| p.as_str())),
+        ("lessor_contact", lessor_contact),
+    ] {
+        if let Some(v) = value {
+            changes[field] = json!({"after": v});
+        }
+    }
+    ch.audit(Entity::Incident, id, d.kind, &changes);
+    Ok(event_id)
 }

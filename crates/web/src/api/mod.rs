@@ -6,6 +6,7 @@ pub mod attachments;
 mod audit;
 pub mod calendar;
 mod contract;
+pub mod fault_logs;
 mod inbox;
 mod incidents;
 pub mod inspections;
@@ -95,6 +96,7 @@ fn api_router() -> OpenApiRouter<AppState> {
         .merge(inbox::routes())
         .merge(site_staff::routes())
         .merge(incidents::routes())
+        .merge(fault_logs::routes())
 }
 
 static OPENAPI: LazyLock<String> = LazyLock::new(|| {

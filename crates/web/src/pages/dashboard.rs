@@ -1,6 +1,7 @@
 //! The dashboard: the contract, its period and the category table (R1), the jobs per
 //! category against the estimates with the burn-down (R1.1), and the visits ahead with
-//! what they still lack (R5.3, R5.5).
+//! what they still lack (R5.3, R5.5), and the incidents near or past their service-level
+//! targets (issue 14).
 
 use axum::extract::State;
 use axum::response::IntoResponse;
@@ -28,6 +29,11 @@ pub async fn show(State(state): State<AppState>, user: PageUser) -> PageResult {
     extra["inventory"] = inventory;
     extra["schedule"] = schedule_view(&state, &user).await?;
     extra["jobs"] = jobs_view(&state, &user).await?;
+    extra["incident_alerts"] = if user.may(Action::ViewIncidents) {
+        serde_json::to_value(state.app.incident_alerts(&user.actor()).await?).unwrap_or_default()
+    } else {
+        Value::Null
+    };
     extra["inbox"] =
         serde_json::to_value(state.app.inbox(&user.actor()).await?).unwrap_or_default();
     Ok(render("dashboard.html", user.ctx("ダッシュボード", extra))?.into_response())

@@ -7,7 +7,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use jukiops_domain::incidents::{
-    EventInput, EventKind, IncidentInput, PauseReason, SlaSettingsInput, Urgency,
+    EventInput, EventKind, IncidentInput, LOG_EXTENSIONS, PauseReason, SlaSettingsInput, Urgency,
 };
 use jukiops_domain::listing::ListParams;
 use jukiops_domain::people::Action;
@@ -124,7 +124,7 @@ pub async fn show(
     show_page(&state, &user, id, StatusCode::OK, Value::Null).await
 }
 
-async fn show_page(
+pub(super) async fn show_page(
     state: &AppState,
     user: &PageUser,
     id: i64,
@@ -142,9 +142,17 @@ async fn show_page(
         })
         .collect();
     let title = format!("障害 {}", d.view.incident.id);
+    let logs = if user.may(Action::ViewFaultLogs) {
+        json!(state.app.fault_logs(&user.actor(), id).await?)
+    } else {
+        Value::Null
+    };
+    let rules = state.app.fault_log_rules();
     let mut ctx = json!({
         "i": d.view.incident, "clock": d.view.clock, "events": d.events, "next": next,
         "pause_reasons": options::<PauseReason>(), "form": EventInput::default(),
+        "logs": logs, "can_collect": user.may(Action::CollectFaultLogs),
+        "log_rules": rules, "log_accept": LOG_EXTENSIONS,
     });
     merge(&mut ctx, extra);
     let html = render(

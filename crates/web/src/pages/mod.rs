@@ -6,6 +6,7 @@ mod audit;
 mod calendar;
 mod dashboard;
 mod extract;
+mod fault_logs;
 pub mod feedback;
 pub mod form;
 mod inbox;
@@ -69,6 +70,7 @@ pub fn routes() -> PageRoutes {
         .merge(inbox::routes())
         .merge(site_staff::routes())
         .merge(incidents::routes())
+        .merge(fault_logs::routes())
 }
 
 pub fn router() -> Router<AppState> {

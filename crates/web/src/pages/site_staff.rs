@@ -148,6 +148,25 @@ fn column(key: &str, label: &str, nowrap: bool) -> Value {
     json!({"key": key, "label": label, "link": null, "num": false, "nowrap": nowrap})
 }
 
+/// The incident a fault report became, or the way to register it as one for those who
+/// may report incidents (an open report only).
+fn incident_link(
+    user: &PageUser,
+    f: &jukiops_store::FaultReport,
+) -> (Option<String>, Option<String>) {
+    match f.incident_id {
+        Some(id) if user.may(Action::ViewIncidents) => {
+            (Some(format!("障害 {id}")), Some(format!("/incidents/{id}")))
+        }
+        Some(id) => (Some(format!("障害 {id}")), None),
+        None if f.status == FaultReportStatus::Open && user.may(Action::ReportIncidents) => (
+            Some("障害として登録".to_string()),
+            Some(format!("/incidents?fault_report_id={}", f.id)),
+        ),
+        None => (None, None),
+    }
+}
+
 pub async fn list(
     State(state): State<AppState>,
     user: PageUser,
@@ -193,11 +212,15 @@ async fn list_page(
             column("description", "発生した事象", false),
             column("status_label", "状態", true),
             column("reported_by", "報告者", true),
+            json!({"key": "incident_label", "label": "障害", "link": "incident_href", "num": false, "nowrap": true}),
         ],
         "rows": page.items.iter().map(|f| {
             let mut row = json!(f);
             let open = f.status == FaultReportStatus::Open && user.may(Action::ResolveFaultReports);
             row["action_href"] = json!(open.then(|| format!("/fault-reports/{}/resolve", f.id)));
+            let (label, href) = incident_link(user, f);
+            row["incident_label"] = json!(label);
+            row["incident_href"] = json!(href);
             row
         }).collect::<Vec<_>>(),
         "row_action": {"heading": "対応", "label": "対応済みにする"},
