@@ -99,15 +99,19 @@ pub async fn download(
 /// The download of a file: its stored content type, `attachment` with its name, `nosniff`
 /// and no caching; the page's download link answers the same.
 pub fn download_response(f: AttachmentFile) -> Response {
-    let value = |s: &str| {
-        HeaderValue::from_str(s)
-            .unwrap_or_else(|_| HeaderValue::from_static("application/octet-stream"))
-    };
-    let disposition = HeaderValue::from_str(&content_disposition(&f.meta.file_name))
+    file_response(f.content, &f.meta.content_type, &f.meta.file_name)
+}
+
+/// A stored file as a download: its content type, `attachment` with its name, `nosniff`
+/// and no caching. Attachments and fault logs answer the same way.
+pub fn file_response(content: Vec<u8>, content_type: &str, file_name: &str) -> Response {
+    let content_type = HeaderValue::from_str(content_type)
+        .unwrap_or_else(|_| HeaderValue::from_static("application/octet-stream"));
+    let disposition = HeaderValue::from_str(&content_disposition(file_name))
         .unwrap_or_else(|_| HeaderValue::from_static("attachment"));
-    let mut res = f.content.into_response();
+    let mut res = content.into_response();
     let h = res.headers_mut();
-    h.insert(header::CONTENT_TYPE, value(&f.meta.content_type));
+    h.insert(header::CONTENT_TYPE, content_type);
     h.insert(header::CONTENT_DISPOSITION, disposition);
     h.insert(
         header::X_CONTENT_TYPE_OPTIONS,

@@ -5,10 +5,10 @@
 use axum::Json;
 use axum::body::Body;
 use axum::extract::State;
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
 use jukiops_domain::FieldErrors;
-use jukiops_domain::attachments::{content_disposition, percent_decode};
+use jukiops_domain::attachments::percent_decode;
 use jukiops_domain::incidents::FaultLogRules;
 use jukiops_domain::people::Action;
 use jukiops_store::{FaultLog, FaultLogFile};
@@ -108,24 +108,7 @@ pub async fn download(
 /// The download of a fault log: its kind's content type, `attachment` with its name,
 /// `nosniff` and no caching.
 pub fn download_response(f: FaultLogFile) -> Response {
-    let disposition = HeaderValue::from_str(&content_disposition(&f.meta.file_name))
-        .unwrap_or_else(|_| HeaderValue::from_static("attachment"));
-    let mut res = f.content.into_response();
-    let h = res.headers_mut();
-    h.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static(f.meta.kind.content_type()),
-    );
-    h.insert(header::CONTENT_DISPOSITION, disposition);
-    h.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
-    h.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("private, no-store"),
-    );
-    res
+    super::attachments::file_response(f.content, f.meta.kind.content_type(), &f.meta.file_name)
 }
 
 /// The routes of this feature, each operation naming what it needs.
