@@ -8,11 +8,11 @@ use jukiops_domain::calendar::BusinessCalendar;
 use jukiops_domain::contract::PartyKind;
 use jukiops_domain::incidents::{
     Clock, EventDraft, EventKind, IncidentDraft, IncidentFacts, SlaLevel, SlaSettingsDraft,
-    SlaTarget, clock, next_events,
+    SlaTarget, TaskFact, clock, judge_event, next_events,
 };
 use jukiops_domain::listing::ListParams;
 use jukiops_domain::people::{Action, Actor};
-use jukiops_store::{INCIDENT_LIST, Incident, IncidentEvent, Page};
+use jukiops_store::{INCIDENT_LIST, Incident, IncidentEvent, IncidentTask, Page};
 use serde::Serialize;
 
 use crate::lists::Listed;
@@ -33,8 +33,12 @@ pub struct IncidentDetail {
     #[serde(flatten)]
     pub view: IncidentView,
     pub events: Vec<IncidentEvent>,
+    /// The re-setup tasks its swaps left (R4.2), open ones blocking the recovery.
+    pub tasks: Vec<IncidentTask>,
     /// The events the reader may record now.
     pub next: Vec<EventKind>,
+    /// Whether the reader may mark a task done now.
+    pub may_finish_tasks: bool,
 }
 
 /// What the clocks are computed with.
@@ -97,6 +101,7 @@ impl App {
         who.authorize(Action::ViewIncidents)?;
         let incident = self.store.incident(id).await?;
         let events = self.store.incident_events(&[id]).await?;
+        let tasks = self.store.incident_tasks(id).await?;
         let clocks = self.clocks().await?;
         let facts = IncidentFacts {
             category: incident.category,
@@ -104,13 +109,35 @@ impl App {
                 .iter()
                 .map(IncidentEvent::fact)
                 .collect::<Result<Vec<_>>>()?,
+            tasks: tasks
+                .iter()
+                .map(|t| TaskFact {
+                    id: t.id,
+                    label: t.label.clone(),
+                    done: t.done,
+                })
+                .collect(),
         };
-        let next = match who.role() {
-            Some(role) if who.may(Action::RecordIncidents) => next_events(&facts, role, clocks.now),
-            _ => Vec::new(),
+        let (next, may_finish_tasks) = match who.role() {
+            Some(role) if who.may(Action::RecordIncidents) => {
+                let open = facts.tasks.iter().find(|t| !t.done).map(|t| t.id);
+                let finish = EventDraft {
+                    task_id: open,
+                    ..EventDraft::new(EventKind::TaskDone)
+                };
+                let may = open.is_some() && judge_event(&facts, &finish, role, clocks.now).is_ok();
+                (next_events(&facts, role, clocks.now), may)
+            }
+            _ => (Vec::new(), false),
         };
         let view = clocks.view(incident, &events)?;
-        Ok(IncidentDetail { view, events, next })
+        Ok(IncidentDetail {
+            view,
+            events,
+            tasks,
+            next,
+            may_finish_tasks,
+        })
     }
 
     /// Registers an incident (the City or the contractor's lead), possibly taking up a ward
@@ -135,16 +162,24 @@ impl App {
     ) -> Result<IncidentDetail> {
         let auth = who.authorize(Action::RecordIncidents)?;
         let d = input.checked()?;
-        // R4.2, §7(1): the City calls the lessor the contract names.
-        let lessor = self
-            .contract()
-            .parties_of(PartyKind::Lessor)
-            .map(|p| p.contact_line())
-            .collect::<Vec<_>>()
-            .join("、");
-        let lessor = (d.kind == EventKind::Escalated && !lessor.is_empty()).then_some(lessor);
+        // R4.2, §7(1): the City calls the lessor the contract names; R9.3: another party
+        // is the one the contract names of its kind.
+        let party = match (d.kind, d.party) {
+            (EventKind::Escalated, _) => Some(PartyKind::Lessor),
+            (EventKind::PartyInvolved, Some((kind, _))) => Some(kind),
+            _ => None,
+        };
+        let contact = party
+            .map(|kind| {
+                self.contract()
+                    .parties_of(kind)
+                    .map(|p| p.contact_line())
+                    .collect::<Vec<_>>()
+                    .join("、")
+            })
+            .filter(|c| !c.is_empty());
         self.store
-            .add_incident_event(&auth, id, &d, lessor.as_deref(), Utc::now())
+            .add_incident_event(&auth, id, &d, contact.as_deref(), Utc::now())
             .await?;
         self.incident(who, id).await
     }

@@ -46,7 +46,7 @@ pub use calendar::CalendarOverride;
 pub use change::Change;
 pub use error::StoreError;
 pub use inbox::{InboxOf, MAX_PER_KIND};
-pub use incidents::{FaultLog, FaultLogFile, INCIDENT_LIST, Incident, IncidentEvent};
+pub use incidents::{FaultLog, FaultLogFile, INCIDENT_LIST, Incident, IncidentEvent, IncidentTask};
 pub use jobs::{
     Inspection, InspectionFinding, JOB_LIST, Job, JobDetail, JobFilter, JobInspections, JobRequest,
     JobRotations, JobTerminal, LastRotation, NOTICE_LIST, Notice, NoticeDetail, NoticeFilter,

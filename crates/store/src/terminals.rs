@@ -307,7 +307,7 @@ enum Saved {
     Unchanged,
 }
 
-async fn terminal_in(ch: &mut Change, id: i64) -> Result<Terminal, StoreError> {
+pub(crate) async fn terminal_in(ch: &mut Change, id: i64) -> Result<Terminal, StoreError> {
     let r = sqlx::query(sql(format!("SELECT {COLUMNS} WHERE t.id = $1")))
         .bind(id)
         .fetch_optional(ch.conn())
@@ -318,8 +318,8 @@ async fn terminal_in(ch: &mut Change, id: i64) -> Result<Terminal, StoreError> {
 
 /// What [`save_terminal`] did, with the site it resolved.
 #[derive(Debug)]
-struct SavedTerminal {
-    id: i64,
+pub(crate) struct SavedTerminal {
+    pub(crate) id: i64,
     outcome: Saved,
     site_id: i64,
     site_name: String,
@@ -327,7 +327,7 @@ struct SavedTerminal {
 
 /// Checks and writes a terminal (new when `before` is `None`), its history events and audit
 /// entry.
-async fn save_terminal(
+pub(crate) async fn save_terminal(
     ch: &mut Change,
     before: Option<&Terminal>,
     d: &TerminalDraft,

@@ -132,44 +132,7 @@ impl Store {
         terminal_id: Option<i64>,
     ) -> Result<TouchPanel, StoreError> {
         let mut ch = self.begin(who).await?;
-        for (field, value) in [("asset_number", &d.asset_number), ("serial", &d.serial)] {
-            let sql_text = format!("SELECT id FROM touch_panels WHERE {field} = $1");
-            let other: Option<i64> = sqlx::query_scalar(sql(sql_text))
-                .bind(value)
-                .fetch_optional(ch.conn())
-                .await?;
-            if other.is_some() {
-                return Err(taken(field, value).into());
-            }
-        }
-        let now = ch.now().to_string();
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO touch_panels (asset_number, serial, model, status, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $5) RETURNING id",
-        )
-        .bind(&d.asset_number)
-        .bind(&d.serial)
-        .bind(&d.model)
-        .bind(d.status.as_str())
-        .bind(&now)
-        .fetch_one(ch.conn())
-        .await?;
-        let snap = json!({"asset_number": d.asset_number, "serial": d.serial, "model": d.model, "status": d.status.as_str()});
-        ch.audit(
-            Entity::TouchPanel,
-            id,
-            AuditAction::Create,
-            &diff(&Value::Null, &snap),
-        );
-        record_event(
-            &mut ch,
-            AssetKind::TouchPanel,
-            id,
-            AssetEventKind::Installed,
-            None,
-            None,
-            PANEL_REGISTERED,
-        )
-        .await?;
+        let id = insert_panel(&mut ch, &d).await?;
         if let Some(t) = terminal_id {
             attach_in(&mut ch, t, id).await?;
         }
@@ -192,7 +155,11 @@ impl Store {
     }
 }
 
-async fn attach_in(ch: &mut Change, terminal_id: i64, panel_id: i64) -> Result<(), StoreError> {
+pub(crate) async fn attach_in(
+    ch: &mut Change,
+    terminal_id: i64,
+    panel_id: i64,
+) -> Result<(), StoreError> {
     // One attach to the terminal and of the panel at a time, each seeing the one before.
     ch.lock("terminals", terminal_id).await?;
     ch.lock("touch_panels", panel_id).await?;
@@ -293,4 +260,48 @@ async fn attach_in(ch: &mut Change, terminal_id: i64, panel_id: i64) -> Result<(
         &json!({"touch_panel": {"before": old.map(|o| o.1), "after": p_asset}}),
     );
     Ok(())
+}
+
+/// Registers touch panel `d` within `ch` (its numbers not taken), with its history and
+/// audit entry. Answers its id.
+pub(crate) async fn insert_panel(ch: &mut Change, d: &TouchPanelDraft) -> Result<i64, StoreError> {
+    for (field, value) in [("asset_number", &d.asset_number), ("serial", &d.serial)] {
+        let sql_text = format!("SELECT id FROM touch_panels WHERE {field} = $1");
+        let other: Option<i64> = sqlx::query_scalar(sql(sql_text))
+            .bind(value)
+            .fetch_optional(ch.conn())
+            .await?;
+        if other.is_some() {
+            return Err(taken(field, value).into());
+        }
+    }
+    let now = ch.now().to_string();
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO touch_panels (asset_number, serial, model, status, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $5) RETURNING id",
+    )
+    .bind(&d.asset_number)
+    .bind(&d.serial)
+    .bind(&d.model)
+    .bind(d.status.as_str())
+    .bind(&now)
+    .fetch_one(ch.conn())
+    .await?;
+    let snap = json!({"asset_number": d.asset_number, "serial": d.serial, "model": d.model, "status": d.status.as_str()});
+    ch.audit(
+        Entity::TouchPanel,
+        id,
+        AuditAction::Create,
+        &diff(&Value::Null, &snap),
+    );
+    record_event(
+        ch,
+        AssetKind::TouchPanel,
+        id,
+        AssetEventKind::Installed,
+        None,
+        None,
+        PANEL_REGISTERED,
+    )
+    .await?;
+    Ok(id)
 }

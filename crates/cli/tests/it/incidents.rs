@@ -162,8 +162,11 @@ async fn a_pause_for_the_lessor_and_targets_changed_midway(engine: Engine) {
     assert_eq!((&d["status"], &d["clock"]["recover"]["state"]), (&json!("paused"), &json!("paused")));
     assert_eq!(d["clock"]["recover"]["elapsed_minutes"], 60, "frozen while paused");
     ok_event(&app, &worker, id, json!({"kind": "lessor_visited", "at": "2020-11-11T09:30"})).await;
-    ok_event(&app, &worker, id, json!({"kind": "device_replaced", "at": "2020-11-11T09:50"})).await;
+    let d = ok_event(&app, &worker, id, json!({"kind": "device_replaced", "at": "2020-11-11T09:50",
+        "new_asset_number": "TP-7102", "new_serial": "STP-7102"})).await;
+    let task = d["tasks"][0]["id"].as_i64().expect("the setting adjustment");
     ok_event(&app, &lead, id, json!({"kind": "resumed", "at": "2020-11-11T10:00"})).await;
+    ok_event(&app, &worker, id, json!({"kind": "task_done", "task_id": task, "at": "2020-11-11T10:20"})).await;
     ok_event(&app, &worker, id, json!({"kind": "operation_checked", "at": "2020-11-11T10:30"})).await;
     let d = ok_event(&app, &lead, id, json!({"kind": "resolved", "at": "2020-11-11T11:00"})).await;
     let recover = &d["clock"]["recover"];

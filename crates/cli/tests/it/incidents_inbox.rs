@@ -76,8 +76,8 @@ async fn incidents_wait_for_each_side_and_breaches_show(engine: Engine) {
     let (s, _) = call(&city, Method::POST, ev.clone(), json!({"kind": "escalated", "note": "故障の疑い", "at": "2020-11-10T09:30"})).await;
     assert_eq!(s, 201);
     assert_eq!(waiting(&app, &city, "hardware_to_judge").await.0, 0, "judged");
-    for (kind, who) in [("device_replaced", &worker), ("operation_checked", &worker), ("resolved", &lead)] {
-        let (s, b) = call(who, Method::POST, ev.clone(), json!({"kind": kind, "at": "2020-11-10T10:00"})).await;
+    for (kind, who) in [("action_taken", &worker), ("operation_checked", &worker), ("resolved", &lead)] {
+        let (s, b) = call(who, Method::POST, ev.clone(), json!({"kind": kind, "at": "2020-11-10T10:00", "note": "部品の再装着"})).await;
         assert_eq!(s, 201, "{kind}: {b}");
     }
     assert_eq!(waiting(&app, &worker, "incident_to_work").await.0, 0);

@@ -3,8 +3,10 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use super::swap::Replacement;
 use super::vocab::{EventKind, PauseReason, Urgency};
-use crate::contract::CategoryCode;
+use crate::contract::{CategoryCode, PartyKind};
+use crate::inventory::{MAX_CODE, MAX_SHORT};
 use crate::rules::required_instant;
 use crate::validation::{FieldErrors, optional_text, required_text};
 use crate::vocab as v;
@@ -43,6 +45,16 @@ pub const EVENT_FIELDS: &[(&str, &str)] = &[
     ("inquiry_number", "J-LISの問い合わせ番号"),
     ("pause_reason", "保留の理由"),
     ("lessor_contact", "機器賃貸業者の連絡先"),
+    ("new_asset_number", "交換後の機器の資産番号"),
+    ("new_serial", "交換後の機器の製造番号"),
+    ("new_model", "交換後の機器の機種"),
+    ("replacement_id", "交換後の機器"),
+    ("tasks", "再設定作業"),
+    ("party", "関与した事業者"),
+    ("party_contact", "関与した事業者の連絡先"),
+    ("city_notified_at", "本市への事前連絡の日時"),
+    ("task_id", "再設定作業"),
+    ("task", "再設定作業"),
 ];
 
 /// The Japanese names of the service-level settings' fields.
@@ -162,6 +174,19 @@ pub struct EventInput {
     pub inquiry_number: Option<String>,
     /// `lessor` or `jlis` (required for a pause).
     pub pause_reason: Option<String>,
+    /// The replacement's asset number (required for `device_replaced`).
+    pub new_asset_number: Option<String>,
+    /// The replacement's serial number (required for `device_replaced`).
+    pub new_serial: Option<String>,
+    /// The replacement's model; empty: the failed device's.
+    pub new_model: Option<String>,
+    /// `operations_contractor` or `network_contractor` (required for `party_involved`).
+    pub party: Option<String>,
+    /// When the City was told beforehand, Japan time (required for `party_involved`).
+    pub city_notified_at: Option<String>,
+    /// The re-setup task done (required for `task_done`).
+    #[serde(deserialize_with = "crate::validation::optional_number")]
+    pub task_id: Option<i64>,
 }
 
 /// A checked event, still to be judged against the timeline.
@@ -173,7 +198,35 @@ pub struct EventDraft {
     pub note: Option<String>,
     pub inquiry_number: Option<String>,
     pub pause_reason: Option<PauseReason>,
+    /// For `device_replaced`.
+    pub replacement: Option<Replacement>,
+    /// For `party_involved`: the party and when the City was told.
+    pub party: Option<(PartyKind, DateTime<Utc>)>,
+    /// For `task_done`.
+    pub task_id: Option<i64>,
 }
+
+impl EventDraft {
+    /// An event of `kind` now, with nothing else said.
+    pub fn new(kind: EventKind) -> Self {
+        Self {
+            kind,
+            at: None,
+            note: None,
+            inquiry_number: None,
+            pause_reason: None,
+            replacement: None,
+            party: None,
+            task_id: None,
+        }
+    }
+}
+
+/// The parties other than the lessor an incident can involve (R9.3).
+pub const OTHER_PARTIES: [PartyKind; 2] = [
+    PartyKind::OperationsContractor,
+    PartyKind::NetworkContractor,
+];
 
 impl EventKind {
     /// Whether the event needs a note, and what the note is called.
@@ -236,6 +289,15 @@ impl EventInput {
         } else {
             None
         };
+        let replacement = (kind == Some(EventKind::DeviceReplaced))
+            .then(|| self.replacement(&mut e))
+            .flatten();
+        let party = (kind == Some(EventKind::PartyInvolved))
+            .then(|| self.party(&mut e))
+            .flatten();
+        if kind == Some(EventKind::TaskDone) && self.task_id.is_none() {
+            e.push("task_id", "完了した再設定作業を選んでください。");
+        }
         match kind {
             Some(kind) if e.is_empty() => Ok(EventDraft {
                 kind,
@@ -243,9 +305,66 @@ impl EventInput {
                 note,
                 inquiry_number,
                 pause_reason,
+                replacement,
+                party,
+                task_id: self.task_id.filter(|_| kind == EventKind::TaskDone),
             }),
             _ => Err(e),
         }
+    }
+
+    /// The replacement device of a swap: asset and serial numbers required.
+    fn replacement(&self, e: &mut FieldErrors) -> Option<Replacement> {
+        let asset_number = required_text(
+            e,
+            "new_asset_number",
+            "交換後の機器の資産番号",
+            self.new_asset_number.as_deref().unwrap_or(""),
+            MAX_CODE,
+        );
+        let serial = required_text(
+            e,
+            "new_serial",
+            "交換後の機器の製造番号",
+            self.new_serial.as_deref().unwrap_or(""),
+            MAX_SHORT,
+        );
+        let model = optional_text(
+            e,
+            "new_model",
+            "交換後の機器の機種",
+            self.new_model.as_deref(),
+            MAX_SHORT,
+        );
+        (!asset_number.is_empty() && !serial.is_empty()).then_some(Replacement {
+            asset_number,
+            serial,
+            model,
+        })
+    }
+
+    /// The other party and when the City was told beforehand.
+    fn party(&self, e: &mut FieldErrors) -> Option<(PartyKind, DateTime<Utc>)> {
+        let party = v::required::<PartyKind>(
+            e,
+            "party",
+            "関与した事業者",
+            self.party.as_deref().unwrap_or(""),
+        );
+        if party.is_some_and(|p| !OTHER_PARTIES.contains(&p)) {
+            e.push(
+                "party",
+                "関与した事業者はシステム運用保守業者またはネットワーク保守業者を選んでください（機器賃貸業者は「機器賃貸業者への依頼」で記録します）。",
+            );
+            return None;
+        }
+        let notified = required_instant(
+            e,
+            "city_notified_at",
+            "本市への事前連絡の日時",
+            self.city_notified_at.as_deref().unwrap_or(""),
+        );
+        Some((party?, notified?))
     }
 }
 

@@ -11,6 +11,7 @@
 mod clock;
 mod input;
 mod logs;
+mod swap;
 mod timeline;
 mod vocab;
 
@@ -19,17 +20,24 @@ pub use clock::{
 };
 pub use input::{
     EVENT_FIELDS, EventDraft, EventInput, INCIDENT_FIELDS, IncidentDraft, IncidentInput,
-    MAX_EVENT_NOTE, MAX_SYMPTOM, MAX_TEXT, SETTINGS_FIELDS, SlaSettingsDraft, SlaSettingsInput,
+    MAX_EVENT_NOTE, MAX_SYMPTOM, MAX_TEXT, OTHER_PARTIES, SETTINGS_FIELDS, SlaSettingsDraft,
+    SlaSettingsInput,
 };
 pub use logs::{
     CheckedLog, FAULT_LOG_FIELDS, FaultLogRules, LOG_EXTENSIONS, LogKind, LogState,
     MAX_MEDIUM_CHARS, check_log,
 };
+pub use swap::{
+    AppliedJob, REAPPLIED, Replacement, SwapHistory, TaskDraft, TaskFact, resetup_tasks,
+    swap_history,
+};
 pub use timeline::{
     EventFact, FaultReportOfIncident, IncidentFacts, TerminalOfIncident, judge_event,
     judge_incident, next_events, status_of,
 };
-pub use vocab::{ClockState, EventKind, IncidentStatus, Measure, PauseReason, SlaLevel, Urgency};
+pub use vocab::{
+    ClockState, EventKind, IncidentStatus, Measure, PauseReason, SlaLevel, TaskKind, Urgency,
+};
 
 use crate::contract::CategoryCode;
 

@@ -17,13 +17,7 @@ fn at(h: u32, m: u32) -> DateTime<Utc> {
 }
 
 fn draft(kind: EventKind) -> EventDraft {
-    EventDraft {
-        kind,
-        at: None,
-        note: None,
-        inquiry_number: None,
-        pause_reason: None,
-    }
+    EventDraft::new(kind)
 }
 
 /// Adds `d` by `role` at `now`, as the store would after judging.
@@ -42,6 +36,7 @@ fn facts() -> IncidentFacts {
     IncidentFacts {
         category: CategoryCode::TerminalRecovery,
         events: vec![EventFact::new(EventKind::Reported, at(9, 0))],
+        tasks: Vec::new(),
     }
 }
 
@@ -439,4 +434,107 @@ fn a_new_incident_is_judged_against_the_inventory_and_the_fault_report() {
         )),
         "reported_at"
     );
+}
+
+#[test]
+fn a_swap_closes_only_after_its_re_setup_tasks_and_a_check_after_them() {
+    use EventKind::*;
+    let mut f = facts();
+    f.category = CategoryCode::TouchPanelRecovery;
+    let (w, lead, city) = (
+        Role::ContractorWorker,
+        Role::ContractorLead,
+        Role::CityStaff,
+    );
+    add(&mut f, draft(Arrived), w, at(9, 30));
+    add(&mut f, draft(Escalated), city, at(9, 40));
+    add(&mut f, draft(DeviceReplaced), w, at(10, 0));
+    // What the store creates with the swap.
+    f.tasks = vec![TaskFact {
+        id: 5,
+        label: "交換後のタッチパネルの設定調整".into(),
+        done: false,
+    }];
+    add(&mut f, draft(OperationChecked), w, at(10, 5));
+    let refusal = judge_event(&f, &draft(Resolved), lead, at(10, 10)).expect_err("task open");
+    assert!(refusal.to_string().contains("設定調整"), "{refusal}");
+    let mut done = draft(TaskDone);
+    done.task_id = Some(6);
+    assert_eq!(
+        refused_on(judge_event(&f, &done, w, at(10, 10))),
+        "invalid:task_id"
+    );
+    done.task_id = Some(5);
+    assert_eq!(
+        refused_on(judge_event(&f, &done, city, at(10, 10))),
+        "forbidden"
+    );
+    add(&mut f, done.clone(), w, at(10, 20));
+    f.tasks[0].done = true;
+    assert_eq!(
+        refused_on(judge_event(&f, &done, w, at(10, 21))),
+        "conflict:task_id"
+    );
+    // The check before the adjustment does not count.
+    assert_eq!(
+        refused_on(judge_event(&f, &draft(Resolved), lead, at(10, 25))),
+        "conflict:kind"
+    );
+    add(&mut f, draft(OperationChecked), w, at(10, 30));
+    assert_eq!(
+        add(&mut f, draft(Resolved), lead, at(10, 35)),
+        IncidentStatus::Resolved
+    );
+    assert!(!next_events(&f, w, at(10, 40)).contains(&TaskDone));
+}
+
+#[test]
+fn another_partys_part_is_told_to_the_city_beforehand() {
+    use EventKind::*;
+    let mut f = facts();
+    add(&mut f, draft(Acknowledged), Role::ContractorLead, at(9, 10));
+    let mut d = draft(PartyInvolved);
+    d.at = Some(at(10, 0));
+    d.party = Some((crate::contract::PartyKind::NetworkContractor, at(10, 30)));
+    assert_eq!(
+        refused_on(judge_event(&f, &d, Role::ContractorLead, at(11, 0))),
+        "invalid:city_notified_at"
+    );
+    d.party = Some((crate::contract::PartyKind::NetworkContractor, at(9, 50)));
+    assert_eq!(
+        refused_on(judge_event(&f, &d, Role::ContractorWorker, at(11, 0))),
+        "forbidden"
+    );
+    add(&mut f, d, Role::ContractorLead, at(11, 0));
+    assert!(next_events(&f, Role::CityStaff, at(11, 5)).contains(&PartyInvolved));
+}
+
+#[test]
+fn the_other_party_and_the_replacement_are_required_and_bounded() {
+    let input = EventInput {
+        kind: "party_involved".into(),
+        party: Some("lessor".into()),
+        ..Default::default()
+    };
+    let fields: Vec<String> = input
+        .check()
+        .expect_err("lessor refused")
+        .0
+        .iter()
+        .map(|e| e.field.clone())
+        .collect();
+    assert_eq!(fields, ["party"]);
+    let input = EventInput {
+        kind: "device_replaced".into(),
+        new_serial: Some("x".repeat(65)),
+        ..Default::default()
+    };
+    let fields: Vec<String> = input
+        .check()
+        .expect_err("fields")
+        .0
+        .iter()
+        .map(|e| e.field.clone())
+        .collect();
+    assert_eq!(fields, ["new_asset_number", "new_serial"]);
 }

@@ -4,8 +4,9 @@
 use chrono::{DateTime, Duration, Utc};
 
 use super::input::{EventDraft, IncidentDraft};
+use super::swap::{Replacement, TaskFact};
 use super::vocab::{EventKind, IncidentStatus, PauseReason};
-use crate::contract::CategoryCode;
+use crate::contract::{CategoryCode, PartyKind};
 use crate::inventory::AssetStatus;
 use crate::people::Role;
 use crate::rules::{Refusal, only};
@@ -40,6 +41,8 @@ impl EventFact {
 pub struct IncidentFacts {
     pub category: CategoryCode,
     pub events: Vec<EventFact>,
+    /// The re-setup tasks of its swaps so far.
+    pub tasks: Vec<TaskFact>,
 }
 
 /// Where an incident with these events (in order) stands.
@@ -77,7 +80,8 @@ fn recorders(kind: EventKind) -> &'static [Role] {
         | OperationChecked => CONTRACTOR,
         Escalated | Accepted => CITY,
         LessorVisited | DeviceReplaced | Note => EVERYONE,
-        Paused | Resumed => CITY_OR_LEAD,
+        Paused | Resumed | PartyInvolved => CITY_OR_LEAD,
+        TaskDone => CONTRACTOR,
         Resolved => LEAD,
     }
 }
@@ -163,10 +167,19 @@ pub fn judge_event(
                 "この問い合わせ番号のJ-LISへの問い合わせが記録されていません。問い合わせを先に記録してください。",
             ));
         }
-        Resolved => judge_resolution(events)?,
+        TaskDone => judge_task(&f.tasks, d.task_id)?,
+        Resolved => judge_resolution(events, &f.tasks)?,
         _ => {}
     }
     let at = judge_instant(events, d.at, now)?;
+    if let Some((_, told)) = d.party
+        && told > at
+    {
+        return Err(Refusal::invalid(
+            "city_notified_at",
+            "他事業者が関わる作業は、事前に本市へ示すものです。本市への連絡の日時は関与の日時以前にしてください。",
+        ));
+    }
     let mut after = events.clone();
     after.push(EventFact::new(d.kind, at));
     Ok((at, status_of(&after)))
@@ -181,13 +194,42 @@ fn answers_a_question(events: &[EventFact], number: Option<&str>) -> bool {
     })
 }
 
-/// A recovery is reported only after something was done (an action or a replacement) and
-/// the operation was checked after the last of them.
-fn judge_resolution(events: &[EventFact]) -> Result<(), Refusal> {
+/// A task is done once, and only one of this incident's.
+fn judge_task(tasks: &[TaskFact], id: Option<i64>) -> Result<(), Refusal> {
+    let Some(t) = tasks.iter().find(|t| Some(t.id) == id) else {
+        return Err(Refusal::invalid(
+            "task_id",
+            "この障害の再設定作業ではありません。",
+        ));
+    };
+    if t.done {
+        return Err(Refusal::conflict(
+            "task_id",
+            format!("「{}」は既に完了しています。", t.label),
+        ));
+    }
+    Ok(())
+}
+
+/// A recovery is reported only after something was done (an action or a replacement),
+/// every re-setup task of a swap is done, and the operation was checked after the last of
+/// them.
+fn judge_resolution(events: &[EventFact], tasks: &[TaskFact]) -> Result<(), Refusal> {
     use EventKind::*;
+    let open: Vec<&str> = tasks
+        .iter()
+        .filter(|t| !t.done)
+        .map(|t| t.label.as_str())
+        .collect();
+    if !open.is_empty() {
+        return Err(conflict(format!(
+            "機器交換後の再設定作業が残っています: {}",
+            open.join("、")
+        )));
+    }
     let Some(last_fix) = events
         .iter()
-        .rposition(|e| matches!(e.kind, ActionTaken | DeviceReplaced))
+        .rposition(|e| matches!(e.kind, ActionTaken | DeviceReplaced | TaskDone))
     else {
         return Err(conflict(
             "復旧の前に、復旧処置または機器の交換を記録してください。",
@@ -304,7 +346,8 @@ pub fn judge_incident(
 }
 
 /// The events `role` could record next at `now` (the forms the incident's page offers):
-/// those [`judge_event`] would accept with their required fields filled in.
+/// those [`judge_event`] would accept with their required fields filled in. A task's
+/// completion is offered with each open task, not here.
 pub fn next_events(f: &IncidentFacts, role: Role, now: DateTime<Utc>) -> Vec<EventKind> {
     let asked = f
         .events
@@ -314,14 +357,19 @@ pub fn next_events(f: &IncidentFacts, role: Role, now: DateTime<Utc>) -> Vec<Eve
         .and_then(|e| e.inquiry_number.clone());
     EventKind::ALL
         .into_iter()
-        .filter(|k| *k != EventKind::Reported)
+        .filter(|k| !matches!(k, EventKind::Reported | EventKind::TaskDone))
         .filter(|&kind| {
             let d = EventDraft {
-                kind,
-                at: None,
                 note: Some(String::new()),
                 inquiry_number: asked.clone(),
                 pause_reason: Some(PauseReason::Lessor),
+                replacement: Some(Replacement {
+                    asset_number: String::new(),
+                    serial: String::new(),
+                    model: None,
+                }),
+                party: Some((PartyKind::OperationsContractor, now - Duration::minutes(1))),
+                ..EventDraft::new(kind)
             };
             judge_event(f, &d, role, now).is_ok()
         })

@@ -41,6 +41,11 @@ labelled_enum! {
         Resumed = ("resumed", "再開"),
         Resolved = ("resolved", "復旧"),
         Accepted = ("accepted", "復旧の確認"),
+        /// The system operations or network contractor took part (R9.1, R9.3), the City
+        /// told beforehand.
+        PartyInvolved = ("party_involved", "他事業者の関与"),
+        /// A re-setup task of a swap done.
+        TaskDone = ("task_done", "再設定作業の完了"),
         Note = ("note", "メモ"),
     }
 }
@@ -90,5 +95,17 @@ labelled_enum! {
         /// At or past the near-breach share of the target.
         Near = ("near", "目標に接近"),
         Breached = ("breached", "目標超過"),
+    }
+}
+
+labelled_enum! {
+    /// A re-setup task a device swap leaves before the incident can close (R4.2).
+    pub enum TaskKind {
+        /// ク: the new touch panel's settings adjusted.
+        SettingAdjustment = ("setting_adjustment", "設定調整"),
+        /// キ: a job of ア イ ウ エ applied to the failed terminal this year, applied again.
+        Reapply = ("reapply", "作業の再適用"),
+        /// キ: a new administrator password (オ) set on the new terminal.
+        AdminPassword = ("admin_password", "管理者パスワードの設定"),
     }
 }

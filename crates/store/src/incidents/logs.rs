@@ -93,16 +93,13 @@ impl Store {
     ) -> Result<FaultLog, StoreError> {
         let mut ch = self.begin(who).await?;
         let event = EventDraft {
-            kind: EventKind::LogCollected,
-            at: None,
             note: Some(format!(
                 "障害ログ「{}」（{}、媒体: {}）を保管",
                 log.file_name,
                 log.kind.label_ja(),
                 log.medium
             )),
-            inquiry_number: None,
-            pause_reason: None,
+            ..EventDraft::new(EventKind::LogCollected)
         };
         let event_id = append_event(&mut ch, who, incident_id, &event, None, now).await?;
         let size = i64::try_from(log.size).unwrap_or(i64::MAX);

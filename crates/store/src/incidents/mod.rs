@@ -3,15 +3,16 @@
 //! the domain judged from them; it computes no clock (the operations do, from the events).
 
 mod logs;
+mod swap;
 mod write;
 
 pub use logs::{FaultLog, FaultLogFile};
 
 use chrono::{DateTime, Utc};
 use jukiops_domain::audit::Entity;
-use jukiops_domain::contract::CategoryCode;
+use jukiops_domain::contract::{CategoryCode, PartyKind};
 use jukiops_domain::incidents::{
-    EventFact, EventKind, IncidentStatus, PauseReason, SlaTarget, Urgency,
+    EventFact, EventKind, IncidentStatus, PauseReason, SlaTarget, TaskKind, Urgency,
 };
 use jukiops_domain::inventory::AssetKind;
 use jukiops_domain::listing::{
@@ -84,6 +85,33 @@ pub struct IncidentEvent {
     pub recorded_by: String,
     /// An escalation's lessor, as the contract named it then.
     pub lessor_contact: Option<String>,
+    /// A swap's replacement: its asset and serial numbers and the inventory row installed.
+    pub new_asset_number: Option<String>,
+    pub new_serial: Option<String>,
+    pub replacement_id: Option<i64>,
+    /// Another party's involvement: which, its contact as the contract named it then, and
+    /// when the City was told beforehand (Japan time).
+    pub party: Option<PartyKind>,
+    pub party_label: Option<String>,
+    pub party_contact: Option<String>,
+    pub city_notified_at: Option<String>,
+    /// A task's completion: the task.
+    pub task_id: Option<i64>,
+}
+
+/// A re-setup task a swap left (R4.2): open until a `task_done` event finishes it.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct IncidentTask {
+    pub id: i64,
+    pub kind: TaskKind,
+    pub kind_label: String,
+    pub label: String,
+    /// The job re-applied.
+    pub job_id: Option<i64>,
+    pub done: bool,
+    /// When it was done (Japan time) and by whom.
+    pub done_at: Option<String>,
+    pub done_by: Option<String>,
 }
 
 impl IncidentEvent {
@@ -188,6 +216,10 @@ fn event_row(r: &AnyRow) -> Result<IncidentEvent, StoreError> {
         .map(|c| PauseReason::decode(&c))
         .transpose()?;
     let at: String = r.try_get("at")?;
+    let party = r
+        .try_get::<Option<String>, _>("party")?
+        .map(|c| PartyKind::decode(&c))
+        .transpose()?;
     Ok(IncidentEvent {
         id: r.try_get("id")?,
         incident_id: r.try_get("incident_id")?,
@@ -201,11 +233,35 @@ fn event_row(r: &AnyRow) -> Result<IncidentEvent, StoreError> {
         pause_reason_label: pause_reason.map(|p| p.label_ja().into()),
         recorded_by: r.try_get("recorded_by")?,
         lessor_contact: r.try_get("lessor_contact")?,
+        new_asset_number: r.try_get("new_asset_number")?,
+        new_serial: r.try_get("new_serial")?,
+        replacement_id: r.try_get("replacement_id")?,
+        party,
+        party_label: party.map(|p| p.label_ja().into()),
+        party_contact: r.try_get("party_contact")?,
+        city_notified_at: jst_text(r.try_get("city_notified_at")?),
+        task_id: r.try_get("task_id")?,
     })
 }
 
-const EVENT_COLUMNS: &str =
-    "id, incident_id, kind, at, note, inquiry_number, pause_reason, recorded_by, lessor_contact";
+const EVENT_COLUMNS: &str = "id, incident_id, kind, at, note, inquiry_number, pause_reason, \
+    recorded_by, lessor_contact, new_asset_number, new_serial, replacement_id, party, \
+    party_contact, city_notified_at, task_id";
+
+fn task_row(r: &AnyRow) -> Result<IncidentTask, StoreError> {
+    let kind = TaskKind::decode(&r.try_get::<String, _>("kind")?)?;
+    let done_at: Option<String> = r.try_get("done_at")?;
+    Ok(IncidentTask {
+        id: r.try_get("id")?,
+        kind,
+        kind_label: kind.label_ja().into(),
+        label: r.try_get("label")?,
+        job_id: r.try_get("job_id")?,
+        done: done_at.is_some(),
+        done_at: jst_text(done_at),
+        done_by: r.try_get("done_by")?,
+    })
+}
 
 impl Store {
     /// The incidents the list tools ask for, in the contract year.
@@ -247,6 +303,19 @@ impl Store {
         .fetch_all(&self.pool)
         .await?;
         rows.iter().map(event_row).collect()
+    }
+
+    /// The re-setup tasks of incident `id`, in the order the swaps left them.
+    pub async fn incident_tasks(&self, id: i64) -> Result<Vec<IncidentTask>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT k.id, k.kind, k.label, k.job_id, e.at AS done_at, e.recorded_by AS done_by \
+             FROM incident_tasks k LEFT JOIN incident_events e ON e.id = k.done_event_id \
+             WHERE k.incident_id = $1 ORDER BY k.id",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(task_row).collect()
     }
 
     /// Every incident of the contract year (or only the open ones), oldest first: the

@@ -4,9 +4,10 @@
 
 use chrono::{DateTime, Utc};
 use jukiops_domain::audit::{AuditAction, Entity};
+use jukiops_domain::contract::CategoryCode;
 use jukiops_domain::incidents::{
     EventDraft, EventKind, FaultReportOfIncident, IncidentDraft, IncidentFacts, IncidentStatus,
-    SlaSettingsDraft, TerminalOfIncident, device_of, judge_event, judge_incident,
+    SlaSettingsDraft, TaskFact, TerminalOfIncident, device_of, judge_event, judge_incident,
 };
 use jukiops_domain::inventory::{AssetKind, AssetStatus};
 use jukiops_domain::people::Authorized;
@@ -15,8 +16,9 @@ use jukiops_domain::time::to_db;
 use serde_json::json;
 use sqlx::Row;
 
-use super::event_row;
-use crate::{Change, Store, StoreError};
+use super::swap::{Device, swap_device};
+use super::{EVENT_COLUMNS, IncidentEvent, event_row};
+use crate::{Change, Store, StoreError, sql};
 
 /// The terminal an incident names and where it stands.
 async fn terminal_of(
@@ -168,11 +170,11 @@ impl Store {
         who: &Authorized,
         id: i64,
         d: &EventDraft,
-        lessor_contact: Option<&str>,
+        contact: Option<&str>,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         let mut ch = self.begin(who).await?;
-        append_event(&mut ch, who, id, d, lessor_contact, now).await?;
+        append_event(&mut ch, who, id, d, contact, now).await?;
         ch.commit().await?;
         Ok(())
     }
@@ -212,49 +214,103 @@ impl Store {
     }
 }
 
-/// The events of one incident in timeline order.
-fn sql_events() -> &'static str {
-    "SELECT id, incident_id, kind, at, note, inquiry_number, pause_reason, recorded_by, \
-     lessor_contact FROM incident_events WHERE incident_id = $1 ORDER BY at, id"
+/// An incident as far as a new event is judged and applied: its category, the failed
+/// terminal and panel, and where it stands.
+pub(super) struct Stored {
+    pub(super) category: CategoryCode,
+    pub(super) status: IncidentStatus,
+    pub(super) terminal_id: i64,
+    pub(super) touch_panel_id: Option<i64>,
+}
+
+async fn stored(ch: &mut Change, id: i64) -> Result<Stored, StoreError> {
+    let r = sqlx::query(
+        "SELECT category, status, terminal_id, touch_panel_id FROM incidents \
+         WHERE id = $1 AND contract_id = $2",
+    )
+    .bind(id)
+    .bind(ch.contract_id()?)
+    .fetch_optional(ch.conn())
+    .await?
+    .ok_or(StoreError::NotFound(Entity::Incident))?;
+    let code: String = r.try_get("category")?;
+    Ok(Stored {
+        category: CategoryCode::from_kana(&code)
+            .ok_or_else(|| StoreError::Internal(format!("stored category {code}")))?,
+        status: IncidentStatus::decode(&r.try_get::<String, _>("status")?)?,
+        terminal_id: r.try_get("terminal_id")?,
+        touch_panel_id: r.try_get("touch_panel_id")?,
+    })
+}
+
+/// The facts [`judge_event`] reads: the events in order and the re-setup tasks.
+async fn facts_of(
+    ch: &mut Change,
+    id: i64,
+    category: CategoryCode,
+) -> Result<(IncidentFacts, Vec<IncidentEvent>), StoreError> {
+    let rows = sqlx::query(sql(format!(
+        "SELECT {EVENT_COLUMNS} FROM incident_events WHERE incident_id = $1 ORDER BY at, id"
+    )))
+    .bind(id)
+    .fetch_all(ch.conn())
+    .await?;
+    let stored = rows.iter().map(event_row).collect::<Result<Vec<_>, _>>()?;
+    let events = stored
+        .iter()
+        .map(IncidentEvent::fact)
+        .collect::<Result<Vec<_>, _>>()?;
+    let tasks = sqlx::query(
+        "SELECT id, label, done_event_id FROM incident_tasks WHERE incident_id = $1 ORDER BY id",
+    )
+    .bind(id)
+    .fetch_all(ch.conn())
+    .await?
+    .iter()
+    .map(|r| {
+        Ok(TaskFact {
+            id: r.try_get("id")?,
+            label: r.try_get("label")?,
+            done: r.try_get::<Option<i64>, _>("done_event_id")?.is_some(),
+        })
+    })
+    .collect::<Result<Vec<_>, sqlx::Error>>()?;
+    Ok((
+        IncidentFacts {
+            category,
+            events,
+            tasks,
+        },
+        stored,
+    ))
 }
 
 /// Adds event `d` by `who` at `now` to incident `id` within `ch`, as [`judge_event`]
-/// allows on the events so far; the status the domain judges after it is kept. Audited
-/// with the event's own verb. Answers the event's id.
+/// allows on the events and tasks so far; the status the domain judges after it is kept.
+/// `contact` is the party the event calls on, as the contract names it (the lessor of an
+/// escalation, the party of an involvement). A swap replaces the device in the inventory
+/// and leaves its re-setup tasks; a task's completion is marked on the task. Audited with
+/// the event's own verb. Answers the event's id.
 pub(super) async fn append_event(
     ch: &mut Change,
     who: &Authorized,
     id: i64,
     d: &EventDraft,
-    lessor_contact: Option<&str>,
+    contact: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<i64, StoreError> {
-    let lessor_contact = lessor_contact.filter(|_| d.kind == EventKind::Escalated);
-    let r =
-        sqlx::query("SELECT category, status FROM incidents WHERE id = $1 AND contract_id = $2")
-            .bind(id)
-            .bind(ch.contract_id()?)
-            .fetch_optional(ch.conn())
-            .await?
-            .ok_or(StoreError::NotFound(Entity::Incident))?;
-    let code: String = r.try_get("category")?;
-    let category = jukiops_domain::contract::CategoryCode::from_kana(&code)
-        .ok_or_else(|| StoreError::Internal(format!("stored category {code}")))?;
-    let from = IncidentStatus::decode(&r.try_get::<String, _>("status")?)?;
-    let rows = sqlx::query(sql_events())
-        .bind(id)
-        .fetch_all(ch.conn())
-        .await?;
-    let events = rows
-        .iter()
-        .map(|r| event_row(r)?.fact())
-        .collect::<Result<Vec<_>, _>>()?;
-    let facts = IncidentFacts { category, events };
+    let incident = stored(ch, id).await?;
+    let (facts, events) = facts_of(ch, id, incident.category).await?;
     let (at, to) = judge_event(&facts, d, who.role(), now)?;
+    let from = incident.status;
+    let lessor_contact = contact.filter(|_| d.kind == EventKind::Escalated);
+    let party_contact = contact.filter(|_| d.kind == EventKind::PartyInvolved);
     let stamp = ch.now().to_string();
     let event_id: i64 = sqlx::query_scalar(
         "INSERT INTO incident_events (incident_id, kind, at, note, inquiry_number, pause_reason, \
-         recorded_by, recorded_at, lessor_contact) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+         recorded_by, recorded_at, lessor_contact, new_asset_number, new_serial, party, party_contact, \
+         city_notified_at, task_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) \
+         RETURNING id",
     )
     .bind(id)
     .bind(d.kind.as_str())
@@ -265,6 +321,12 @@ pub(super) async fn append_event(
     .bind(who.name())
     .bind(&stamp)
     .bind(lessor_contact)
+    .bind(d.replacement.as_ref().map(|r| r.asset_number.as_str()))
+    .bind(d.replacement.as_ref().map(|r| r.serial.as_str()))
+    .bind(d.party.map(|(p, _)| p.as_str()))
+    .bind(party_contact)
+    .bind(d.party.map(|(_, told)| to_db(told)))
+    .bind(d.task_id)
     .fetch_one(ch.conn())
     .await?;
     let n = sqlx::query(
@@ -289,11 +351,49 @@ pub(super) async fn append_event(
         ("inquiry_number", d.inquiry_number.as_deref()),
         ("pause_reason", d.pause_reason.map(|p| p.as_str())),
         ("lessor_contact", lessor_contact),
+        ("party", d.party.map(|(p, _)| p.as_str())),
+        ("party_contact", party_contact),
     ] {
         if let Some(v) = value {
             changes[field] = json!({"after": v});
         }
     }
+    if let Some((_, told)) = d.party {
+        changes["city_notified_at"] = json!({"after": to_db(told)});
+    }
+    if let Some(r) = &d.replacement {
+        let device = Device::current(&incident, &events);
+        let swapped = swap_device(ch, id, &incident, device, r, event_id).await?;
+        changes["new_asset_number"] = json!({"after": r.asset_number});
+        changes["new_serial"] = json!({"after": r.serial});
+        changes["tasks"] = json!({"after": swapped});
+    }
+    if let Some(task) = d.task_id {
+        let label = finish_task(ch, task, event_id).await?;
+        changes["task"] = json!({"after": label});
+    }
     ch.audit(Entity::Incident, id, d.kind, &changes);
     Ok(event_id)
+}
+
+/// Marks task `task` done by event `event_id`; a task another change finished first is a
+/// lost race. Answers the task's label.
+async fn finish_task(ch: &mut Change, task: i64, event_id: i64) -> Result<String, StoreError> {
+    let n = sqlx::query(
+        "UPDATE incident_tasks SET done_event_id = $1 WHERE id = $2 AND done_event_id IS NULL",
+    )
+    .bind(event_id)
+    .bind(task)
+    .execute(ch.conn())
+    .await?
+    .rows_affected();
+    if n == 0 {
+        return Err(crate::common::raced());
+    }
+    Ok(
+        sqlx::query_scalar("SELECT label FROM incident_tasks WHERE id = $1")
+            .bind(task)
+            .fetch_one(ch.conn())
+            .await?,
+    )
 }

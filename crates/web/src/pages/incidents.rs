@@ -7,7 +7,8 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use jukiops_domain::incidents::{
-    EventInput, EventKind, IncidentInput, LOG_EXTENSIONS, PauseReason, SlaSettingsInput, Urgency,
+    EventInput, EventKind, IncidentInput, LOG_EXTENSIONS, OTHER_PARTIES, PauseReason,
+    SlaSettingsInput, Urgency,
 };
 use jukiops_domain::listing::ListParams;
 use jukiops_domain::people::Action;
@@ -138,7 +139,8 @@ pub(super) async fn show_page(
         .map(|k| {
             json!({"value": k.as_str(), "label": k.label_ja(), "note": k.note_label(),
                 "inquiry": matches!(k, EventKind::JlisAsked | EventKind::JlisAnswered),
-                "pause": *k == EventKind::Paused})
+                "pause": *k == EventKind::Paused, "swap": *k == EventKind::DeviceReplaced,
+                "party": *k == EventKind::PartyInvolved})
         })
         .collect();
     let title = format!("障害 {}", d.view.incident.id);
@@ -151,6 +153,8 @@ pub(super) async fn show_page(
     let mut ctx = json!({
         "i": d.view.incident, "clock": d.view.clock, "events": d.events, "next": next,
         "pause_reasons": options::<PauseReason>(), "form": EventInput::default(),
+        "parties": OTHER_PARTIES.map(|p| json!({"value": p.as_str(), "label": p.label_ja()})),
+        "tasks": d.tasks, "may_finish_tasks": d.may_finish_tasks,
         "logs": logs, "can_collect": user.may(Action::CollectFaultLogs),
         "log_rules": rules, "log_accept": LOG_EXTENSIONS,
     });
@@ -169,12 +173,17 @@ pub async fn record(
     c: Confirm<EventInput>,
 ) -> PageResult {
     let kind = EventKind::parse(&c.form.kind);
-    if let Some(kind @ (EventKind::Resolved | EventKind::Accepted)) = kind {
+    if let Some(kind @ (EventKind::Resolved | EventKind::Accepted | EventKind::DeviceReplaced)) =
+        kind
+    {
         let what = async move {
             Ok(match kind {
                 EventKind::Resolved => {
                     format!("障害 {id} の復旧を記録します。この後は本市の復旧の確認を待ちます。")
                 }
+                EventKind::DeviceReplaced => format!(
+                    "障害 {id} の機器を交換として記録します。交換前の機器は台帳で撤去済になり、交換後の機器が設置され、再設定作業が作られます。"
+                ),
                 _ => format!("障害 {id} の復旧を確認し、この障害の対応を完了にします。"),
             })
         };
