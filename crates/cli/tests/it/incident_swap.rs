@@ -166,6 +166,12 @@ async fn a_terminal_swap_reapplies_the_years_work_and_a_new_password(engine: Eng
         "step_order": 1, "outcome": "done", "performer_id": worker_id, "started_at": "2020-10-05 09:00", "ended_at": "2020-10-05 09:30"}]})).await;
     assert_eq!(s, 200, "{d}");
 
+    // An オ still to do on it moves to the replacement.
+    let (s, o) = call(&city, Method::POST, app.url("/api/v1/jobs"), json!({"category": "オ", "origin": "city_order",
+        "title": "管理者パスワードの変更", "terminal_ids": [t]})).await;
+    assert_eq!(s, 201, "{o}");
+    let open_job = o["id"].as_i64().expect("job");
+
     let id = escalated(&app, "キ", t).await;
     // The network contractor's part: told to the City beforehand, or refused.
     let late = json!({"kind": "party_involved", "party": "network_contractor", "at": "2020-11-10T10:00",
@@ -194,6 +200,18 @@ async fn a_terminal_swap_reapplies_the_years_work_and_a_new_password(engine: Eng
     assert_eq!(n["touch_panel_id"].as_i64(), Some(panel));
     let o = get(&app, &city, &format!("/api/v1/terminals/{t}")).await;
     assert_eq!((o["status"].as_str(), o["touch_panel_id"].as_i64()), (Some("retired"), None), "{o}");
+    let targets: Vec<i64> = sqlx::query_scalar("SELECT terminal_id FROM job_terminals WHERE job_id = $1")
+        .bind(open_job)
+        .fetch_all(app.store.pool())
+        .await
+        .expect("targets");
+    assert_eq!(targets, [new], "the open job moved to the replacement");
+    let kept: Vec<i64> = sqlx::query_scalar("SELECT terminal_id FROM job_terminals WHERE job_id = $1")
+        .bind(job)
+        .fetch_all(app.store.pool())
+        .await
+        .expect("targets");
+    assert_eq!(kept, [t], "the work done stays where it was done");
     let old_history: Vec<String> = history(&app, "terminal", t).await.into_iter().map(|h| h.0).collect();
     assert_eq!(old_history.last().map(String::as_str), Some("retired"), "{old_history:?}");
 

@@ -193,6 +193,7 @@ async fn swap_terminal(
         &history.installed,
     )
     .await?;
+    retarget_open_jobs(ch, old, new_id, &before.asset_number, &r.asset_number).await?;
     if let Some(panel) = before.touch_panel_id {
         sqlx::query("UPDATE touch_panels SET terminal_id = $1, updated_at = $2 WHERE id = $3")
             .bind(new_id)
@@ -222,6 +223,44 @@ async fn swap_terminal(
         );
     }
     Ok(new_id)
+}
+
+/// The jobs of the contract year still to be done on terminal `old` and with no work
+/// recorded on it yet are to be done on its replacement `new` instead. Audited per job.
+async fn retarget_open_jobs(
+    ch: &mut Change,
+    old: i64,
+    new: i64,
+    old_asset: &str,
+    new_asset: &str,
+) -> Result<(), StoreError> {
+    let jobs: Vec<i64> = sqlx::query_scalar(
+        "SELECT j.id FROM jobs j JOIN job_terminals jt ON jt.job_id = j.id AND jt.terminal_id = $1 \
+         WHERE j.contract_id = $2 AND j.status IN ('planned', 'requested', 'in_progress') \
+         AND NOT EXISTS (SELECT 1 FROM work_request_jobs rj JOIN work_records w ON w.request_id = rj.request_id \
+         WHERE rj.job_id = j.id AND w.terminal_id = $1 AND w.replaced_at IS NULL) ORDER BY j.id",
+    )
+    .bind(old)
+    .bind(ch.contract_id()?)
+    .fetch_all(ch.conn())
+    .await?;
+    for job in jobs {
+        sqlx::query(
+            "UPDATE job_terminals SET terminal_id = $1 WHERE job_id = $2 AND terminal_id = $3",
+        )
+        .bind(new)
+        .bind(job)
+        .bind(old)
+        .execute(ch.conn())
+        .await?;
+        ch.audit(
+            Entity::Job,
+            job,
+            AuditAction::Update,
+            &json!({"terminal": {"before": old_asset, "after": new_asset}}),
+        );
+    }
+    Ok(())
 }
 
 /// Registers the replacement panel, attaches it to `terminal` in place of `old` and
