@@ -18,10 +18,7 @@ use crate::auth::CurrentUser;
 /// respond and to recover, counting stopped clocks only.
 #[utoipa::path(get, path = "/api/v1/incidents/figures", tag = "incidents", extensions(("x-jukiops-action" = json!(Action::ViewIncidents))),
     responses((status = 200, body = IncidentFigures), (status = 403, body = crate::error::Problem)))]
-pub async fn show(
-    State(state): State<AppState>,
-    user: CurrentUser,
-) -> JsonResult<IncidentFigures> {
+pub async fn show(State(state): State<AppState>, user: CurrentUser) -> JsonResult<IncidentFigures> {
     Ok(Json(state.app.incident_figures(&user.actor()).await?))
 }
 
