@@ -41,7 +41,7 @@ fn run(incidents: &[ReportedIncident], targets: &[SlaTarget]) -> IncidentFigures
     figures(&contract, &cal, incidents, targets, jst("2021-06-01 12:00"))
 }
 
-fn month<'a>(f: &'a IncidentFigures, first: NaiveDate) -> &'a Tally {
+fn month(f: &IncidentFigures, first: NaiveDate) -> &Tally {
     &f.months
         .iter()
         .find(|m| m.month == first)
