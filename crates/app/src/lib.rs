@@ -15,6 +15,7 @@ pub mod calendar;
 pub mod contract;
 pub mod fault_logs;
 pub mod inbox;
+pub mod incident_figures;
 pub mod incidents;
 pub mod inspections;
 pub mod jobs;

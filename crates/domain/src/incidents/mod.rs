@@ -9,6 +9,7 @@
 //! ([`clock`]), never from stored counters.
 
 mod clock;
+mod figures;
 mod input;
 mod logs;
 mod swap;
@@ -17,6 +18,10 @@ mod vocab;
 
 pub use clock::{
     Clock, ClockReading, DEFAULT_NEAR_SHARE_PERCENT, SlaSettings, SlaTarget, clock, target_at,
+};
+pub use figures::{
+    CategoryReported, CountFigure, IncidentFigures, MeasureFigure, MonthFigure, ReportedIncident,
+    Tally, figures, lower_median, month_of,
 };
 pub use input::{
     EVENT_FIELDS, EventDraft, EventInput, INCIDENT_FIELDS, IncidentDraft, IncidentInput,
@@ -60,5 +65,7 @@ pub fn device_of(category: CategoryCode) -> Option<crate::inventory::AssetKind> 
 
 #[cfg(test)]
 mod clock_tests;
+#[cfg(test)]
+mod figures_tests;
 #[cfg(test)]
 mod tests;

@@ -8,6 +8,7 @@ pub mod calendar;
 mod contract;
 pub mod fault_logs;
 mod inbox;
+mod incident_figures;
 mod incidents;
 pub mod inspections;
 pub mod jobs;
@@ -96,6 +97,7 @@ fn api_router() -> OpenApiRouter<AppState> {
         .merge(inbox::routes())
         .merge(site_staff::routes())
         .merge(incidents::routes())
+        .merge(incident_figures::routes())
         .merge(fault_logs::routes())
 }
 

@@ -1,7 +1,7 @@
 //! The dashboard: the contract, its period and the category table (R1), the jobs per
 //! category against the estimates with the burn-down (R1.1), and the visits ahead with
-//! what they still lack (R5.3, R5.5), and the incidents near or past their service-level
-//! targets (issue 14).
+//! what they still lack (R5.3, R5.5), the incidents near or past their service-level
+//! targets and the year's キ and ク incidents against the estimates (issue 14).
 
 use axum::extract::State;
 use axum::response::IntoResponse;
@@ -31,6 +31,12 @@ pub async fn show(State(state): State<AppState>, user: PageUser) -> PageResult {
     extra["jobs"] = jobs_view(&state, &user).await?;
     extra["incident_alerts"] = if user.may(Action::ViewIncidents) {
         serde_json::to_value(state.app.incident_alerts(&user.actor()).await?).unwrap_or_default()
+    } else {
+        Value::Null
+    };
+    extra["incident_counts"] = if user.may(Action::ViewIncidents) {
+        let f = state.app.incident_figures(&user.actor()).await?;
+        serde_json::to_value(f.counts).unwrap_or_default()
     } else {
         Value::Null
     };

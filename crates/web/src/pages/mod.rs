@@ -10,6 +10,7 @@ mod fault_logs;
 pub mod feedback;
 pub mod form;
 mod inbox;
+mod incident_figures;
 mod incidents;
 mod inspections;
 mod jobs;
@@ -70,6 +71,7 @@ pub fn routes() -> PageRoutes {
         .merge(inbox::routes())
         .merge(site_staff::routes())
         .merge(incidents::routes())
+        .merge(incident_figures::routes())
         .merge(fault_logs::routes())
 }
 
