@@ -118,6 +118,15 @@ async fn fault_logs_are_bounded_hashed_guarded_and_expire(engine: Engine) {
     assert_eq!(logs.as_array().map(Vec::len), Some(2), "{logs}");
     assert_eq!(logs[1]["kind"], "text");
 
+    // Nothing past its retention: the command says so and writes nothing.
+    let before = app.audit_count().await;
+    let out = std::process::Command::new(jukiops_bin())
+        .args(["fault-logs", "purge", "--database-url", &app.db.url])
+        .env_remove("JUKIOPS_CONFIG").output().expect("run jukiops");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("0 件"), "{}", String::from_utf8_lossy(&out.stdout));
+    assert_eq!(app.audit_count().await, before);
+
     // Past its retention: the command deletes the content, keeps the row, hash and fact.
     sqlx::query("UPDATE incident_logs SET delete_after = '2020-01-01T00:00:00.000000Z' WHERE id = $1")
         .bind(log_id).execute(app.store.pool()).await.expect("age");

@@ -216,6 +216,10 @@ impl Store {
             ch.audit(Entity::FaultLog, id, AuditAction::Delete, &changes);
             ids.push(id);
         }
+        if ids.is_empty() {
+            // Nothing was due: nothing written, nothing to audit (dropping rolls back).
+            return Ok(Vec::new());
+        }
         ch.commit().await?;
         let mut out = Vec::new();
         for id in ids {
