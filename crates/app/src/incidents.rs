@@ -12,7 +12,7 @@ use jukiops_domain::incidents::{
 };
 use jukiops_domain::listing::ListParams;
 use jukiops_domain::people::{Action, Actor};
-use jukiops_store::{INCIDENT_LIST, Incident, IncidentEvent, Page};
+use jukiops_store::{INCIDENT_LIST, Incident, IncidentEvent, Page, UrgentRequest};
 use serde::Serialize;
 
 use crate::lists::Listed;
@@ -35,6 +35,8 @@ pub struct IncidentDetail {
     pub events: Vec<IncidentEvent>,
     /// The events the reader may record now.
     pub next: Vec<EventKind>,
+    /// The urgent 作業依頼書 the City issued from it, if any (issue 14 item 6).
+    pub urgent_request: Option<UrgentRequest>,
 }
 
 /// What the clocks are computed with.
@@ -110,7 +112,13 @@ impl App {
             _ => Vec::new(),
         };
         let view = clocks.view(incident, &events)?;
-        Ok(IncidentDetail { view, events, next })
+        let urgent_request = self.store.urgent_request_of_incident(id).await?;
+        Ok(IncidentDetail {
+            view,
+            events,
+            next,
+            urgent_request,
+        })
     }
 
     /// Registers an incident (the City or the contractor's lead), possibly taking up a ward

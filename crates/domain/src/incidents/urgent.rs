@@ -76,7 +76,8 @@ pub struct UrgentRequestDraft {
 impl UrgentRequestInput {
     pub fn check(&self) -> Result<UrgentRequestDraft, FieldErrors> {
         let mut e = FieldErrors::default();
-        let approval = v::required::<UrgentApproval>(&mut e, "approval", "承認の方法", &self.approval);
+        let approval =
+            v::required::<UrgentApproval>(&mut e, "approval", "承認の方法", &self.approval);
         let approved_by_name = optional_text(
             &mut e,
             "approved_by_name",
@@ -344,12 +345,18 @@ mod tests {
             Err(Refusal::Conflict { field, .. }) => field,
             other => panic!("{other:?}"),
         };
-        assert_eq!(field(judge(Role::CityStaff, &accepted, day(1, 12))), "status");
+        assert_eq!(
+            field(judge(Role::CityStaff, &accepted, day(1, 12))),
+            "status"
+        );
         let twice = UrgentFacts {
             urgent_request: Some(urgent_request_number(7)),
             ..facts()
         };
-        assert_eq!(field(judge(Role::CityStaff, &twice, day(1, 12))), "urgent_request");
+        assert_eq!(
+            field(judge(Role::CityStaff, &twice, day(1, 12))),
+            "urgent_request"
+        );
         let after = NaiveDate::from_ymd_opt(2021, 4, 1).expect("date");
         assert_eq!(field(judge(Role::CityStaff, &facts(), after)), "issued_on");
     }
@@ -358,15 +365,14 @@ mod tests {
     fn a_touch_panel_fault_has_its_own_standard_steps() {
         let steps = standard_recovery_steps(CategoryCode::TouchPanelRecovery);
         assert!(steps[1].action.contains("設定を調整"));
-        assert_eq!(
-            steps.iter().map(|s| s.order).collect::<Vec<_>>(),
-            [1, 2, 3]
-        );
+        assert_eq!(steps.iter().map(|s| s.order).collect::<Vec<_>>(), [1, 2, 3]);
     }
 
     #[test]
     fn the_way_of_approval_is_required() {
-        let e = UrgentRequestInput::default().check().expect_err("no approval");
+        let e = UrgentRequestInput::default()
+            .check()
+            .expect_err("no approval");
         let fields: Vec<&str> = e.0.iter().map(|f| f.field.as_str()).collect();
         assert_eq!(fields, ["approval"]);
     }
