@@ -22,6 +22,7 @@ mod site_staff;
 mod sites;
 pub mod terminals;
 mod touch_panels;
+mod urgent_requests;
 mod users;
 pub mod visits;
 pub mod waivers;
@@ -96,6 +97,7 @@ fn api_router() -> OpenApiRouter<AppState> {
         .merge(inbox::routes())
         .merge(site_staff::routes())
         .merge(incidents::routes())
+        .merge(urgent_requests::routes())
         .merge(fault_logs::routes())
 }
 

@@ -24,6 +24,7 @@ mod site_staff;
 mod sites;
 mod terminals;
 mod touch_panels;
+mod urgent_requests;
 mod users;
 mod visits;
 mod work_log;
@@ -70,6 +71,7 @@ pub fn routes() -> PageRoutes {
         .merge(inbox::routes())
         .merge(site_staff::routes())
         .merge(incidents::routes())
+        .merge(urgent_requests::routes())
         .merge(fault_logs::routes())
 }
 
