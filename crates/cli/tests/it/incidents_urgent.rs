@@ -103,6 +103,8 @@ async fn the_city_issues_one_and_the_job_completes_with_its_report(engine: Engin
         .await
         .expect("job");
     assert_eq!(incident_of_job, Some(id), "the job names its incident");
+    let (_, j) = call(&auditor, Method::GET, app.url(&format!("/api/v1/jobs/{job}")), Value::Null).await;
+    assert_eq!((&j["incident_id"], &j["origin"]), (&json!(id), &json!("incident")), "{j}");
 
     // One per incident.
     let (s, again) = call(&city, Method::POST, url.clone(), json!({"approval": "standard_procedure"})).await;
@@ -228,6 +230,9 @@ async fn an_accepted_incident_gets_none_and_the_pages_ask_first(engine: Engine) 
     let html = city.get(app.url(&format!("/requests/{rid}"))).send().await.expect("get").text().await.expect("html");
     assert!(html.contains(&format!("href=\"/incidents/{id}\"")), "{html}");
     assert!(html.contains("本市の決裁は省略"), "{html}");
+    let job = shown["urgent_request"]["job_id"].as_i64().expect("job");
+    let html = city.get(app.url(&format!("/jobs/{job}"))).send().await.expect("get").text().await.expect("html");
+    assert!(html.contains(&format!("href=\"/incidents/{id}\"")), "the job's page names its incident: {html}");
 }
 
 both_engines!(
