@@ -57,7 +57,9 @@ async fn a_minute_today() -> (String, String, String) {
 }
 
 async fn the_city_issues_one_and_the_job_completes_with_its_report(engine: Engine) {
-    let app = TestApp::spawn_under(engine, &contract_of_this_year()).await;
+    // A procedure otherwise goes up 担当 → 係長; the urgent one skips the route.
+    let contract = format!("{}\n[approval_routes]\nprocedure = [\"担当\", \"係長\"]\n", contract_of_this_year());
+    let app = TestApp::spawn_under(engine, &contract).await;
     let city = app.client(Role::CityStaff).await;
     let lead = app.client(Role::ContractorLead).await;
     let worker = app.client(Role::ContractorWorker).await;
@@ -96,6 +98,7 @@ async fn the_city_issues_one_and_the_job_completes_with_its_report(engine: Engin
     assert_eq!(r["urgent"]["incident_id"], id);
     assert_eq!(r["request"]["jobs"][0]["category"], "キ");
     assert_eq!(r["procedures"][0]["status"], "approved");
+    assert!(r["routes"].as_array().expect("routes").iter().all(|d| d["kind"] != "procedure"), "no route shown: {r}");
     assert!(r["procedures"][0]["decision_comment"].as_str().unwrap_or_default().contains("決裁を省略"), "{r}");
     let incident_of_job: Option<i64> = sqlx::query_scalar("SELECT incident_id FROM jobs WHERE id = $1")
         .bind(job)
