@@ -12,7 +12,7 @@ use jukiops_domain::incidents::{
 };
 use jukiops_domain::listing::ListParams;
 use jukiops_domain::people::{Action, Actor};
-use jukiops_store::{INCIDENT_LIST, Incident, IncidentEvent, IncidentTask, Page};
+use jukiops_store::{INCIDENT_LIST, Incident, IncidentEvent, IncidentTask, Page, UrgentRequest};
 use serde::Serialize;
 
 use crate::lists::Listed;
@@ -39,6 +39,8 @@ pub struct IncidentDetail {
     pub next: Vec<EventKind>,
     /// Whether the reader may mark a task done now.
     pub may_finish_tasks: bool,
+    /// The urgent 作業依頼書 the City issued from it, if any (issue 14 item 6).
+    pub urgent_request: Option<UrgentRequest>,
 }
 
 /// What the clocks are computed with.
@@ -131,12 +133,14 @@ impl App {
             _ => (Vec::new(), false),
         };
         let view = clocks.view(incident, &events)?;
+        let urgent_request = self.store.urgent_request_of_incident(id).await?;
         Ok(IncidentDetail {
             view,
             events,
             tasks,
             next,
             may_finish_tasks,
+            urgent_request,
         })
     }
 

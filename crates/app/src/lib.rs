@@ -34,6 +34,7 @@ pub mod site_staff;
 pub mod sites;
 pub mod terminals;
 pub mod touch_panels;
+pub mod urgent_requests;
 pub mod users;
 pub mod visits;
 pub mod waivers;

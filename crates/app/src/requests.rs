@@ -14,7 +14,8 @@ use jukiops_domain::requests::{
 };
 use jukiops_store::{
     Attachment, AwaitingJob, PageRequest, PersonRef, Procedure, Question, Report, RequestJob, Site,
-    StoreError, TargetTerminal, Visit, VisitQuery, WorkRecord, WorkRequest, WorkRequestSummary,
+    StoreError, TargetTerminal, UrgentRequest, Visit, VisitQuery, WorkRecord, WorkRequest,
+    WorkRequestSummary,
 };
 use serde::{Deserialize, Serialize};
 
@@ -40,6 +41,9 @@ pub struct RequestDetail {
     pub visits: Vec<Visit>,
     /// Where each procedure version and each report stands on the City's 決裁 route.
     pub routes: Vec<DocumentRoute>,
+    /// The urgent mark of a request issued from an incident (issue 14 item 6): its incident
+    /// and how its procedure was approved.
+    pub urgent: Option<UrgentRequest>,
 }
 
 /// One document on its 決裁 route: each step with its post and, once decided, who decided.
@@ -367,12 +371,14 @@ impl App {
         let s = &self.store;
         let procedures = s.procedures_of(id).await?;
         let reports = s.reports_of(id).await?;
-        let mut routes = self
-            .routes_of(
-                ApprovalKind::Procedure,
-                procedures.iter().map(|p| p.id).collect(),
-            )
-            .await?;
+        let urgent = s.urgent_request_of_request(id).await?;
+        // An urgent request's procedure skipped the City's route: it shows none.
+        let routed = procedures
+            .iter()
+            .map(|p| p.id)
+            .filter(|p| urgent.as_ref().is_none_or(|u| u.procedure_id != *p))
+            .collect();
+        let mut routes = self.routes_of(ApprovalKind::Procedure, routed).await?;
         routes.extend(
             self.routes_of(ApprovalKind::Report, reports.iter().map(|r| r.id).collect())
                 .await?,
@@ -383,6 +389,7 @@ impl App {
             routes.extend(self.routes_of(ApprovalKind::Combination, vec![id]).await?);
         }
         Ok(RequestDetail {
+            urgent,
             routes,
             request,
             terminals: s.request_terminals(id).await?,

@@ -101,6 +101,8 @@ pub(crate) const UNIQUES: &[Unique] = &[
     primary("off_hours_workers", &["off_hours_id", "user_id"], "worker_ids", "作業者が重複しています。"),
     primary("visit_workers", &["visit_id", "user_id"], "worker_ids", "作業者が重複しています。"),
     primary("visit_terminals", &["visit_id", "terminal_id"], "terminal_ids", "対象の統合端末が重複しています。"),
+    unique("urgent_requests", &["incident_id"], "urgent_request", "この障害の緊急の作業依頼書が同時に発行されました。画面を更新してください。"),
+    internal("urgent_requests", &["request_id"], true, "the id of the request issued in the same change, by requests/urgent.rs"),
     primary("visit_sign_offs", &["visit_id"], "visit_id", "この訪問の作業完了は既に確認済みです。"),
     internal("sessions", &["id_hash"], true, "the hash of 32 random bytes, made by sessions.rs"),
     internal("api_tokens", &["token_hash"], false, "the hash of 32 random bytes, made by sessions.rs"),

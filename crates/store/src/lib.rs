@@ -57,8 +57,8 @@ pub use list_sql::{ListWhere, list_where};
 pub use mail::MailRecipient;
 pub use page::{Page, PageRequest};
 pub use requests::{
-    AwaitingJob, Procedure, Question, Report, RequestJob, TargetTerminal, WORK_REQUEST_LIST,
-    WorkRecord, WorkRequest, WorkRequestSummary,
+    AwaitingJob, Procedure, Question, Report, RequestJob, TargetTerminal, UrgentRequest,
+    WORK_REQUEST_LIST, WorkRecord, WorkRequest, WorkRequestSummary,
 };
 pub use schedule::{
     OffHours, PLAN_LIST, Permit, PersonRef, PlanAbout, PlanSummary, Rules, SavedPlan,

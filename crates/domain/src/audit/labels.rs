@@ -77,6 +77,7 @@ labelled_enum! {
         Reset = ("reset", "リセット"),
         UseRecoveryCode = ("use_recovery_code", "回復コードの使用"),
         SignOff = ("sign_off", "区役所の作業完了確認"),
+        UrgentRequest = ("urgent_request", "緊急の作業依頼書の発行"),
     }
 }
 
@@ -131,20 +132,32 @@ impl Entity {
             Visit => &[schedule::VISIT_FIELDS, site_staff::SIGN_OFF_FIELDS],
             Plan => &[schedule::PLAN_FIELDS],
             Notice => &[jobs::NOTICE_FIELDS],
-            Job => &[jobs::JOB_FIELDS],
+            Job => &[jobs::JOB_FIELDS, incidents::URGENT_FIELDS],
             PasswordRotation => &[jobs::ROTATION_FIELDS],
             Inspection => &[jobs::INSPECTION_FIELDS],
             InspectionTemplate => &[jobs::TEMPLATE_FIELDS],
             Attachment => &[attachments::ATTACHMENT_FIELDS],
-            WorkRequest => &[requests::WORK_REQUEST_FIELDS, approvals::APPROVAL_FIELDS],
+            WorkRequest => &[
+                requests::WORK_REQUEST_FIELDS,
+                approvals::APPROVAL_FIELDS,
+                incidents::URGENT_FIELDS,
+            ],
             Question => &[requests::QUESTION_FIELDS],
-            Procedure => &[requests::PROCEDURE_FIELDS, approvals::APPROVAL_FIELDS],
+            Procedure => &[
+                requests::PROCEDURE_FIELDS,
+                approvals::APPROVAL_FIELDS,
+                incidents::URGENT_FIELDS,
+            ],
             WorkRecord => &[requests::WORK_RECORD_FIELDS],
             Report => &[requests::REPORT_FIELDS, approvals::APPROVAL_FIELDS],
             WorkLog => &[work_log::WORK_LOG_FIELDS],
             SignIn | SecondFactor => &[people::SIGN_IN_FIELDS],
             FaultReport => &[site_staff::FAULT_REPORT_FIELDS],
-            Incident => &[incidents::INCIDENT_FIELDS, incidents::EVENT_FIELDS],
+            Incident => &[
+                incidents::INCIDENT_FIELDS,
+                incidents::EVENT_FIELDS,
+                incidents::URGENT_FIELDS,
+            ],
             ServiceLevel => &[incidents::SETTINGS_FIELDS],
             FaultLog => &[incidents::FAULT_LOG_FIELDS],
         }
@@ -216,6 +229,7 @@ impl Entity {
             (Incident, "urgency") => of::<incidents::Urgency>(code),
             (Incident, "device") => of::<inventory::AssetKind>(code),
             (Incident, "pause_reason") => of::<incidents::PauseReason>(code),
+            (Incident | Procedure, "approval") => of::<incidents::UrgentApproval>(code),
             (FaultLog, "kind") => of::<incidents::LogKind>(code),
             (FaultLog, "status") => of::<incidents::LogState>(code),
             _ => None,

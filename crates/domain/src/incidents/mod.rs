@@ -14,6 +14,7 @@ mod input;
 mod logs;
 mod swap;
 mod timeline;
+mod urgent;
 mod vocab;
 
 pub use clock::{
@@ -39,6 +40,11 @@ pub use swap::{
 pub use timeline::{
     EventFact, FaultReportOfIncident, IncidentFacts, TerminalOfIncident, judge_event,
     judge_incident, next_events, status_of,
+};
+// The urgent 作業依頼書 issued from an incident (issue 14 item 6).
+pub use urgent::{
+    ROUTE_SKIPPED, URGENT_FIELDS, UrgentApproval, UrgentFacts, UrgentIssue, UrgentRequestDraft,
+    UrgentRequestInput, judge_urgent_request, standard_recovery_steps, urgent_request_number,
 };
 pub use vocab::{
     ClockState, EventKind, IncidentStatus, Measure, PauseReason, SlaLevel, TaskKind, Urgency,

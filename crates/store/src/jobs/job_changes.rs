@@ -135,7 +135,7 @@ async fn job_status(conn: &mut AnyConnection, year: i64, id: i64) -> Result<JobS
 
 /// Creates a job of the change's year with its target terminals inside `ch`, audited; a
 /// job from a notice moves the notice (作業登録) too.
-pub(super) async fn insert_job(
+pub(crate) async fn insert_job(
     ch: &mut Change,
     who: &Authorized,
     d: &JobDraft,

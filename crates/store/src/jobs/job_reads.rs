@@ -27,6 +27,8 @@ pub struct Job {
     /// The J-LIS notice it came from (ア イ ウ).
     pub notice_id: Option<i64>,
     pub notice_reference: Option<String>,
+    /// The incident it recovers from (キ ク issued with an incident's urgent request).
+    pub incident_id: Option<i64>,
     pub title: String,
     pub description: Option<String>,
     /// Whether it was created for every terminal in use (resolved when created).
@@ -78,7 +80,7 @@ pub struct JobFilter {
 }
 
 /// The fields of a [`Job`] row, read from [`FROM`].
-pub(super) const FIELDS: &str = "j.id, j.category, j.origin, j.notice_id, n.jlis_reference, j.title, j.description, \
+pub(super) const FIELDS: &str = "j.id, j.category, j.origin, j.notice_id, n.jlis_reference, j.incident_id, j.title, j.description, \
     j.all_terminals, j.status, j.done_on, j.created_by, j.created_at, \
     (SELECT COUNT(*) FROM job_terminals jt WHERE jt.job_id = j.id) AS terminal_count";
 pub(super) const FROM: &str = "FROM jobs j LEFT JOIN notices n ON n.id = j.notice_id";
@@ -112,6 +114,7 @@ pub(super) fn row(r: &AnyRow) -> Result<Job, StoreError> {
         origin_label: origin.label_ja().into(),
         notice_id,
         notice_reference: r.try_get("jlis_reference")?,
+        incident_id: r.try_get("incident_id")?,
         title: r.try_get("title")?,
         description: Some(description).filter(|d| !d.is_empty()),
         all_terminals: r.try_get::<i64, _>("all_terminals")? != 0,

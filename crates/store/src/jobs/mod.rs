@@ -17,6 +17,7 @@ mod rotations;
 mod waivers;
 
 pub use inspections::{Inspection, InspectionFinding, JobInspections};
+pub(crate) use job_changes::insert_job;
 pub use job_reads::{Job, JobDetail, JobFilter, JobRequest, JobTerminal};
 pub use lists::{JOB_LIST, NOTICE_LIST};
 pub(crate) use notices::close_finished_notices;

@@ -10,6 +10,7 @@ mod procedures;
 mod questions;
 mod records;
 mod reports;
+mod urgent;
 mod work_requests;
 
 pub use list::WORK_REQUEST_LIST;
@@ -17,4 +18,5 @@ pub use procedures::Procedure;
 pub use questions::Question;
 pub use records::WorkRecord;
 pub use reports::Report;
+pub use urgent::UrgentRequest;
 pub use work_requests::{AwaitingJob, RequestJob, TargetTerminal, WorkRequest, WorkRequestSummary};

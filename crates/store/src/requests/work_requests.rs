@@ -4,6 +4,7 @@
 //! the chain makes. A request belongs to the contract year it was issued in.
 
 use jukiops_domain::audit::{AuditAction, Entity};
+use jukiops_domain::contract::Period;
 use jukiops_domain::jobs::{JobStatus, JobVerb};
 use jukiops_domain::listing::shorten;
 use jukiops_domain::people::Authorized;
@@ -232,6 +233,63 @@ pub(super) async fn move_jobs(
     Ok(())
 }
 
+/// Issues request `d` within `ch`, as [`judge_issue`] decides from the records of the
+/// contract of `period`; its jobs move to 依頼済 in the same change. Audited. Returns the
+/// request's id.
+pub(super) async fn insert_request(
+    ch: &mut Change,
+    who: &Authorized,
+    period: Period,
+    d: &WorkRequestDraft,
+) -> Result<i64, StoreError> {
+    let contract = ch.contract_id()?;
+    let facts = issue_facts(ch.conn(), contract, d).await?;
+    let issue = judge_issue(d, &facts, period, who.role())?;
+    let now = ch.now().to_string();
+    // The request first: a number issued at the same moment is refused by its index
+    // before any job moves.
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO work_requests (request_number, issued_on, period_from, period_to, contents, \
+         combination_approved, status, issued_by, created_at, updated_at, contract_id) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10) RETURNING id",
+    )
+    .bind(&d.request_number)
+    .bind(d.issued_on.to_string())
+    .bind(d.period_from.to_string())
+    .bind(d.period_to.to_string())
+    .bind(&d.contents)
+    .bind(i64::from(d.combination_approved))
+    .bind(issue.status.as_str())
+    .bind(who.name())
+    .bind(&now)
+    .bind(contract)
+    .fetch_one(ch.conn())
+    .await?;
+    for job in &d.job_ids {
+        sqlx::query("INSERT INTO work_request_jobs (request_id, job_id) VALUES ($1, $2)")
+            .bind(id)
+            .bind(job)
+            .execute(ch.conn())
+            .await?;
+    }
+    for site in &d.site_ids {
+        sqlx::query("INSERT INTO work_request_sites (request_id, site_id) VALUES ($1, $2)")
+            .bind(id)
+            .bind(site)
+            .execute(ch.conn())
+            .await?;
+    }
+    move_jobs(ch, &issue.jobs, JobVerb::Request, None).await?;
+    let changes = json!({
+        "request_number": {"after": d.request_number}, "issued_on": {"after": d.issued_on.to_string()},
+        "period_from": {"after": d.period_from.to_string()}, "period_to": {"after": d.period_to.to_string()},
+        "contents": {"after": d.contents}, "job_ids": {"after": d.job_ids}, "site_ids": {"after": d.site_ids},
+        "combination_approved": {"after": d.combination_approved}, "status": {"after": issue.status.as_str()},
+    });
+    ch.audit(Entity::WorkRequest, id, AuditAction::Create, &changes);
+    Ok(id)
+}
+
 impl Store {
     /// Issues a request, as [`judge_issue`] decides from the records; its jobs move to
     /// 依頼済 in the same change.
@@ -242,51 +300,7 @@ impl Store {
         d: &WorkRequestDraft,
     ) -> Result<i64, StoreError> {
         let mut ch = self.begin(who).await?;
-        let contract = ch.contract_id()?;
-        let facts = issue_facts(ch.conn(), contract, d).await?;
-        let issue = judge_issue(d, &facts, rules.contract.period, who.role())?;
-        let now = ch.now().to_string();
-        // The request first: a number issued at the same moment is refused by its index
-        // before any job moves.
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO work_requests (request_number, issued_on, period_from, period_to, contents, \
-             combination_approved, status, issued_by, created_at, updated_at, contract_id) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10) RETURNING id",
-        )
-        .bind(&d.request_number)
-        .bind(d.issued_on.to_string())
-        .bind(d.period_from.to_string())
-        .bind(d.period_to.to_string())
-        .bind(&d.contents)
-        .bind(i64::from(d.combination_approved))
-        .bind(issue.status.as_str())
-        .bind(who.name())
-        .bind(&now)
-        .bind(contract)
-        .fetch_one(ch.conn())
-        .await?;
-        for job in &d.job_ids {
-            sqlx::query("INSERT INTO work_request_jobs (request_id, job_id) VALUES ($1, $2)")
-                .bind(id)
-                .bind(job)
-                .execute(ch.conn())
-                .await?;
-        }
-        for site in &d.site_ids {
-            sqlx::query("INSERT INTO work_request_sites (request_id, site_id) VALUES ($1, $2)")
-                .bind(id)
-                .bind(site)
-                .execute(ch.conn())
-                .await?;
-        }
-        move_jobs(&mut ch, &issue.jobs, JobVerb::Request, None).await?;
-        let changes = json!({
-            "request_number": {"after": d.request_number}, "issued_on": {"after": d.issued_on.to_string()},
-            "period_from": {"after": d.period_from.to_string()}, "period_to": {"after": d.period_to.to_string()},
-            "contents": {"after": d.contents}, "job_ids": {"after": d.job_ids}, "site_ids": {"after": d.site_ids},
-            "combination_approved": {"after": d.combination_approved}, "status": {"after": issue.status.as_str()},
-        });
-        ch.audit(Entity::WorkRequest, id, AuditAction::Create, &changes);
+        let id = insert_request(&mut ch, who, rules.contract.period, d).await?;
         ch.commit().await?;
         Ok(id)
     }

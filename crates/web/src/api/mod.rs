@@ -23,6 +23,7 @@ mod site_staff;
 mod sites;
 pub mod terminals;
 mod touch_panels;
+mod urgent_requests;
 mod users;
 pub mod visits;
 pub mod waivers;
@@ -98,6 +99,7 @@ fn api_router() -> OpenApiRouter<AppState> {
         .merge(site_staff::routes())
         .merge(incidents::routes())
         .merge(incident_figures::routes())
+        .merge(urgent_requests::routes())
         .merge(fault_logs::routes())
 }
 

@@ -8,7 +8,7 @@ use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use jukiops_domain::incidents::{
     EventInput, EventKind, IncidentInput, LOG_EXTENSIONS, OTHER_PARTIES, PauseReason,
-    SlaSettingsInput, Urgency,
+    SlaSettingsInput, Urgency, UrgentApproval,
 };
 use jukiops_domain::listing::ListParams;
 use jukiops_domain::people::Action;
@@ -157,6 +157,9 @@ pub(super) async fn show_page(
         "tasks": d.tasks, "may_finish_tasks": d.may_finish_tasks,
         "logs": logs, "can_collect": user.may(Action::CollectFaultLogs),
         "log_rules": rules, "log_accept": LOG_EXTENSIONS,
+        // The urgent 作業依頼書 (issue 14 item 6): the request, or the City's form for it.
+        "urgent": d.urgent_request, "can_issue_urgent": user.may(Action::IssueRequests),
+        "urgent_approvals": options::<UrgentApproval>(),
     });
     merge(&mut ctx, extra);
     let html = render(

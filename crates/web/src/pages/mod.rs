@@ -25,6 +25,7 @@ mod site_staff;
 mod sites;
 mod terminals;
 mod touch_panels;
+mod urgent_requests;
 mod users;
 mod visits;
 mod work_log;
@@ -72,6 +73,7 @@ pub fn routes() -> PageRoutes {
         .merge(site_staff::routes())
         .merge(incidents::routes())
         .merge(incident_figures::routes())
+        .merge(urgent_requests::routes())
         .merge(fault_logs::routes())
 }
 
