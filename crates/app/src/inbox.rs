@@ -40,9 +40,20 @@ impl App {
             role: me.role(),
             today: today_jst(Utc::now()),
         };
-        let found = self.store.inbox(of, kinds_for(me.role())).await?;
+        let kinds = kinds_for(me.role());
+        let mut found = self.store.inbox(of, kinds).await?;
+        if kinds.contains(&InboxKind::DeliverableOwed) {
+            let items = self.owed_deliverables().await?;
+            found.push((InboxKind::DeliverableOwed, items.len(), items));
+        }
+        // In the order the role's inbox shows them.
+        found.sort_by_key(|(kind, _, _)| kinds.iter().position(|k| k == kind));
         let groups: Vec<InboxGroup> = found
             .into_iter()
+            .map(|(kind, count, mut items)| {
+                items.truncate(jukiops_store::MAX_PER_KIND);
+                (kind, count, items)
+            })
             .map(|(kind, count, items)| InboxGroup {
                 kind,
                 label: kind.label_ja().to_string(),

@@ -13,6 +13,7 @@ pub mod attachments;
 pub mod audit;
 pub mod calendar;
 pub mod contract;
+pub mod deliverables;
 pub mod fault_logs;
 pub mod inbox;
 pub mod incident_figures;
@@ -82,13 +83,15 @@ impl App {
         store
             .sync_contract_sites(&system.authorize(Action::EditInventory)?, &contract.sites)
             .await?;
-        Ok(App {
+        let app = App {
             store: store.scoped(id),
             contract: Arc::new(contract),
             accounts: AccountPolicy::default(),
             pending: Arc::default(),
             sealing: None,
-        })
+        };
+        app.schedule_deliverables().await?;
+        Ok(app)
     }
 
     /// The same application with sign-in guarded by `policy`.

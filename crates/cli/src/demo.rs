@@ -129,7 +129,53 @@ pub async fn seed(app: &jukiops_app::App) -> anyhow::Result<Vec<(String, Role, S
     }
     seed_schedule(app).await?;
     seed_jobs(app, &actor).await?;
+    seed_deliverables(app, &actor).await?;
     Ok(out)
+}
+
+/// A one-page PDF standing for a document the contractor wrote.
+fn demo_pdf(title: &str) -> Vec<u8> {
+    format!("%PDF-1.4\n% jukiops demo: {title}\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+        .into_bytes()
+}
+
+/// The register under way: the 業務責任者指定通知書 accepted, October's 業務報告書 returned
+/// with the City's comment, November's waiting for the City.
+async fn seed_deliverables(app: &jukiops_app::App, actor: &Actor) -> anyhow::Result<()> {
+    use jukiops_domain::deliverables::DecisionInput;
+    let all = app.deliverables(actor).await?;
+    let id_of = |title: &str| {
+        all.iter()
+            .find(|d| d.deliverable.title == title)
+            .map(|d| d.deliverable.id)
+    };
+    let decide = |verdict: &str, comment: Option<&str>| DecisionInput {
+        verdict: verdict.into(),
+        comment: comment.map(String::from),
+    };
+    if let Some(id) = id_of("業務責任者指定通知書") {
+        app.submit_deliverable(actor, id, "業務責任者指定通知書.pdf", &demo_pdf("lead"))
+            .await?;
+        app.decide_deliverable(actor, id, &decide("accept", None))
+            .await?;
+    }
+    if let Some(id) = id_of("業務報告書（2020年10月分）") {
+        app.submit_deliverable(actor, id, "業務報告書_2020年10月.pdf", &demo_pdf("october"))
+            .await?;
+        let comment = Some("問い合わせ対応の件数を追記してください。");
+        app.decide_deliverable(actor, id, &decide("return", comment))
+            .await?;
+    }
+    if let Some(id) = id_of("業務報告書（2020年11月分）") {
+        app.submit_deliverable(
+            actor,
+            id,
+            "業務報告書_2020年11月.pdf",
+            &demo_pdf("november"),
+        )
+        .await?;
+    }
+    Ok(())
 }
 
 /// The specification's example under way: J-LIS notices for イ and ウ and the City's order

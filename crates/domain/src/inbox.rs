@@ -7,6 +7,8 @@
 //! Incidents (issue 14): the contractor sees the faults to acknowledge and those under way;
 //! the City the recoveries to accept and, once the contractor has collected a log or acted
 //! on a fault not yet escalated, whether to judge it a hardware fault for the lessor (R4.2).
+//! Deliverables (issue 15): the City the submissions to accept or return; the contractor's
+//! lead and security officer those past their due date or returned.
 
 use serde::Serialize;
 
@@ -32,6 +34,16 @@ labelled_enum! {
         IncidentToWork = ("incident_to_work", "対応中の障害"),
         IncidentToAccept = ("incident_to_accept", "復旧の確認待ちの障害"),
         HardwareToJudge = ("hardware_to_judge", "ハードウェア障害の判断待ちの障害"),
+        DeliverableToDecide = ("deliverable_to_decide", "受理待ちの提出書類"),
+        DeliverableOwed = ("deliverable_owed", "提出期限を過ぎた・差し戻された提出書類"),
+    }
+}
+
+impl InboxKind {
+    /// Whether the operations find these items (their due dates come from the contract's
+    /// rules and the business calendar, not from a column the store can compare).
+    pub fn computed(self) -> bool {
+        self == Self::DeliverableOwed
     }
 }
 
@@ -49,6 +61,7 @@ pub fn kinds_for(role: Role) -> &'static [InboxKind] {
             PermitToDecide,
             IncidentToAccept,
             HardwareToJudge,
+            DeliverableToDecide,
             NoticeOverdue,
         ],
         Role::ContractorLead => &[
@@ -60,6 +73,7 @@ pub fn kinds_for(role: Role) -> &'static [InboxKind] {
             IncidentToAcknowledge,
             IncidentToWork,
             FaultReportOpen,
+            DeliverableOwed,
             NoticeOverdue,
         ],
         Role::ContractorWorker => &[
@@ -69,7 +83,8 @@ pub fn kinds_for(role: Role) -> &'static [InboxKind] {
             QuestionToClose,
         ],
         Role::SiteStaff => &[SignOffDue],
-        Role::SecurityOfficer | Role::Auditor | Role::Admin => &[],
+        Role::SecurityOfficer => &[DeliverableOwed],
+        Role::Auditor | Role::Admin => &[],
     }
 }
 

@@ -17,6 +17,7 @@ pub mod attachments;
 pub mod audit;
 pub mod calendar;
 pub mod contract;
+pub mod deliverables;
 pub mod glossary;
 pub mod inbox;
 pub mod incidents;

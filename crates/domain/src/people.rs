@@ -112,6 +112,12 @@ labelled_enum! {
         CollectFaultLogs = ("collect_fault_logs", "障害ログの保管"),
         /// Delete the content of fault logs past their retention: done by the system.
         PurgeFaultLogs = ("purge_fault_logs", "保管期限を過ぎた障害ログの削除"),
+        /// The register of deliverables (§6(1)) with the files submitted.
+        ViewDeliverables = ("view_deliverables", "提出書類の閲覧"),
+        /// Submit a deliverable (the contractor's lead or security officer).
+        SubmitDeliverables = ("submit_deliverables", "提出書類の提出"),
+        /// Accept, return or waive a deliverable, or ask for one (the City, §5(9)).
+        DecideDeliverables = ("decide_deliverables", "提出書類の受理・差戻し・指示"),
     }
 }
 
@@ -224,6 +230,15 @@ pub const ACCESS: &[(Action, &[Role])] = &[
         &[ContractorLead, ContractorWorker],
     ),
     (Action::PurgeFaultLogs, &[Admin]),
+    (
+        Action::ViewDeliverables,
+        &[CityStaff, ContractorLead, SecurityOfficer, Auditor],
+    ),
+    (
+        Action::SubmitDeliverables,
+        &[ContractorLead, SecurityOfficer],
+    ),
+    (Action::DecideDeliverables, &[CityStaff]),
 ];
 
 /// Whether `role` may perform `action`, from [`ACCESS`].

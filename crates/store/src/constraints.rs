@@ -92,6 +92,8 @@ pub(crate) const UNIQUES: &[Unique] = &[
     unique("inspections", &["job_id", "terminal_id"], "terminal_id", "この統合端末の点検結果は、この作業で既に記録されています。画面を更新してください。"),
     unique("incidents", &["fault_report_id"], "fault_report_id", "この故障報告は既に障害として登録されています。画面を更新してください。"),
     unique("approval_steps", &["kind", "document_id", "step"], "status", "この決裁の段階は同時に判断されました。画面を更新してください。"),
+    unique("deliverables", &["contract_id", "code", "occasion"], "code", "この提出書類は既に登録簿にあります。画面を更新してください。"),
+    unique("deliverable_submissions", &["deliverable_id", "version"], "file", "この提出書類は同時に提出されました。画面を更新してください。"),
     primary("calendar_overrides", &["date"], "date", "この日付の設定は既に登録されています。"),
     primary("deliverable_waivers", &["job_id"], "job_id", "この作業の提出物の省略は既に記録されています。画面を更新してください。"),
     primary("inspection_follow_ups", &["job_id", "terminal_id", "item_id"], "item_id", "この指摘には既に作業が登録されています。"),

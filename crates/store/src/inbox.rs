@@ -152,6 +152,17 @@ fn query(kind: InboxKind, of: InboxOf) -> (&'static str, Vec<String>) {
             ),
             vec![],
         ),
+        DeliverableToDecide => (
+            "SELECT d.title AS title, '/deliverables/' || d.id AS href, \
+             CAST(NULL AS TEXT) AS day \
+             FROM deliverables d WHERE d.contract_id = $1 AND d.status = 'submitted' ORDER BY d.id",
+            vec![],
+        ),
+        // Found by the operations (due dates from the rules): never asked here.
+        DeliverableOwed => (
+            "SELECT '' AS title, '' AS href, CAST(NULL AS TEXT) AS day WHERE 1 = 0",
+            vec![],
+        ),
         // Visits to the person's own site, on their day or past, whose work is not confirmed.
         SignOffDue => (
             "SELECT v.start_time || '〜' || v.end_time || ' ' || v.purpose AS title, \
@@ -200,7 +211,7 @@ impl Store {
         let contract = self.contract_id()?;
         let mut conn = self.pool.acquire().await?;
         let mut out = Vec::new();
-        for &kind in kinds {
+        for &kind in kinds.iter().filter(|k| !k.computed()) {
             let (text, params) = query(kind, of);
             let mut q = sqlx::query(text).bind(contract);
             for p in params {

@@ -8,8 +8,8 @@ use serde_json::Value;
 use crate::people::Action;
 use crate::vocab::Labelled;
 use crate::{
-    approvals, attachments, calendar, contract, incidents, inventory, jobs, people, requests,
-    schedule, site_staff, work_log,
+    approvals, attachments, calendar, contract, deliverables, incidents, inventory, jobs, people,
+    requests, schedule, site_staff, work_log,
 };
 
 labelled_enum! {
@@ -45,6 +45,7 @@ labelled_enum! {
         Incident = ("incident", "障害"),
         ServiceLevel = ("service_level", "障害対応の目標"),
         FaultLog = ("fault_log", "障害ログ"),
+        Deliverable = ("deliverable", "提出書類"),
     }
 }
 
@@ -108,6 +109,7 @@ impl Entity {
             User | ApiToken | SignIn | SecondFactor => Action::ViewAudit,
             Incident | ServiceLevel => Action::ViewIncidents,
             FaultLog => Action::ViewFaultLogs,
+            Deliverable => Action::ViewDeliverables,
         }
     }
 
@@ -153,6 +155,10 @@ impl Entity {
             WorkLog => &[work_log::WORK_LOG_FIELDS],
             SignIn | SecondFactor => &[people::SIGN_IN_FIELDS],
             FaultReport => &[site_staff::FAULT_REPORT_FIELDS],
+            Deliverable => &[
+                deliverables::DELIVERABLE_FIELDS,
+                deliverables::DECISION_FIELDS,
+            ],
             Incident => &[
                 incidents::INCIDENT_FIELDS,
                 incidents::EVENT_FIELDS,
@@ -194,6 +200,7 @@ impl Entity {
                 OffHours => verb::<schedule::OffHoursVerb>(code),
                 Permit => verb::<schedule::PermitVerb>(code),
                 Incident => verb::<incidents::EventKind>(code),
+                Deliverable => verb::<deliverables::DeliverableVerb>(code),
                 _ => None,
             })
     }
@@ -231,6 +238,8 @@ impl Entity {
             (Incident, "pause_reason") => of::<incidents::PauseReason>(code),
             (Incident | Procedure, "approval") => of::<incidents::UrgentApproval>(code),
             (FaultLog, "kind") => of::<incidents::LogKind>(code),
+            (Deliverable, "status") => of::<deliverables::DeliverableStatus>(code),
+            (Deliverable, "verdict") => of::<deliverables::Verdict>(code),
             (FaultLog, "status") => of::<incidents::LogState>(code),
             _ => None,
         }

@@ -11,6 +11,7 @@
 
 mod calendar;
 mod codes;
+mod deliverables;
 mod error;
 mod parse;
 mod parties;
@@ -63,6 +64,8 @@ pub struct Contract {
     pub approval_routes: crate::approvals::ApprovalRoutes,
     /// How long fault logs are kept and how large one may be (§5(6)ア, `[fault_logs]`).
     pub fault_logs: crate::incidents::FaultLogRules,
+    /// What the contractor submits and when (§6(1), `[[deliverables]]`).
+    pub deliverables: Vec<crate::deliverables::DeliverableSpec>,
 }
 
 /// An inclusive date range (R1.1).

@@ -4,6 +4,7 @@
 use chrono::NaiveDate;
 use toml::de::{DeTable, DeValue};
 
+use super::deliverables::read_deliverables;
 use super::parties::{read_parties, read_sites};
 use super::reader::{Item, Obj, Reader};
 use super::values::{self, boolean, choice, count, date, text, time, year};
@@ -47,6 +48,7 @@ pub(super) fn parse(text_in: &str) -> Result<Contract, Vec<ContractError>> {
     let parties = read_parties(&mut r, &mut root);
     let approval_routes = read_approval_routes(&mut r, &mut root);
     let fault_logs = read_fault_logs(&mut r, &mut root);
+    let deliverables = read_deliverables(&mut r, &mut root);
     r.finish(root);
 
     let errors = r.into_errors();
@@ -67,6 +69,7 @@ pub(super) fn parse(text_in: &str) -> Result<Contract, Vec<ContractError>> {
             parties,
             approval_routes,
             fault_logs,
+            deliverables,
         })
     })();
     match built {

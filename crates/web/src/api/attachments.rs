@@ -52,18 +52,7 @@ pub async fn upload(
     body: Body,
 ) -> ApiResult<(StatusCode, Json<Attachment>)> {
     let upload = state.app.begin_upload(&user.actor(), &q)?;
-    let name = headers
-        .get("x-file-name")
-        .and_then(|v| v.to_str().ok())
-        .and_then(percent_decode)
-        .ok_or_else(|| {
-            let mut e = FieldErrors::default();
-            e.push(
-                "file",
-                "ファイル名を X-File-Name ヘッダー(UTF-8をパーセントエンコード)で指定してください。",
-            );
-            AppError::invalid(e)
-        })?;
+    let name = file_name_header(&headers)?;
     let bytes = axum::body::to_bytes(body, MAX_ATTACHMENT_BYTES)
         .await
         .map_err(|_| too_large())?;
@@ -94,6 +83,23 @@ pub async fn download(
 ) -> ApiResult<Response> {
     let f = state.app.attachment(&user.actor(), id).await?;
     Ok(download_response(f))
+}
+
+/// The name of an uploaded file, percent-encoded (UTF-8) in `X-File-Name`; its absence is
+/// an error on the field `file`.
+pub fn file_name_header(headers: &HeaderMap) -> Result<String, AppError> {
+    headers
+        .get("x-file-name")
+        .and_then(|v| v.to_str().ok())
+        .and_then(percent_decode)
+        .ok_or_else(|| {
+            let mut e = FieldErrors::default();
+            e.push(
+                "file",
+                "ファイル名を X-File-Name ヘッダー(UTF-8をパーセントエンコード)で指定してください。",
+            );
+            AppError::invalid(e)
+        })
 }
 
 /// The download of a file: its stored content type, `attachment` with its name, `nosniff`

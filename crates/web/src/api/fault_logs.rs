@@ -7,8 +7,6 @@ use axum::body::Body;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
-use jukiops_domain::FieldErrors;
-use jukiops_domain::attachments::percent_decode;
 use jukiops_domain::incidents::FaultLogRules;
 use jukiops_domain::people::Action;
 use jukiops_store::{FaultLog, FaultLogFile};
@@ -57,18 +55,7 @@ pub async fn upload(
     body: Body,
 ) -> ApiResult<(StatusCode, Json<FaultLog>)> {
     let upload = state.app.begin_fault_log(&user.actor(), id).await?;
-    let name = headers
-        .get("x-file-name")
-        .and_then(|v| v.to_str().ok())
-        .and_then(percent_decode)
-        .ok_or_else(|| {
-            let mut e = FieldErrors::default();
-            e.push(
-                "file",
-                "ファイル名を X-File-Name ヘッダー(UTF-8をパーセントエンコード)で指定してください。",
-            );
-            AppError::invalid(e)
-        })?;
+    let name = super::attachments::file_name_header(&headers)?;
     let rules = state.app.fault_log_rules();
     let bytes = axum::body::to_bytes(body, rules.max_bytes())
         .await

@@ -6,6 +6,7 @@ pub mod attachments;
 mod audit;
 pub mod calendar;
 mod contract;
+mod deliverables;
 pub mod fault_logs;
 mod inbox;
 mod incident_figures;
@@ -101,6 +102,7 @@ fn api_router() -> OpenApiRouter<AppState> {
         .merge(incident_figures::routes())
         .merge(urgent_requests::routes())
         .merge(fault_logs::routes())
+        .merge(deliverables::routes())
 }
 
 static OPENAPI: LazyLock<String> = LazyLock::new(|| {

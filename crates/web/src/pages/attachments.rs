@@ -25,7 +25,10 @@ fn no_file() -> AppError {
 }
 
 /// Reads the form's `file` field: its name and content.
-async fn read_file(state: &AppState, req: Request) -> Result<(String, Vec<u8>), AppError> {
+pub(super) async fn read_file(
+    state: &AppState,
+    req: Request,
+) -> Result<(String, Vec<u8>), AppError> {
     let mut multipart = Multipart::from_request(req, state)
         .await
         .map_err(|_| no_file())?;

@@ -5,6 +5,7 @@ mod attachments;
 mod audit;
 mod calendar;
 mod dashboard;
+mod deliverables;
 mod extract;
 mod fault_logs;
 pub mod feedback;
@@ -72,6 +73,7 @@ pub fn routes() -> PageRoutes {
         .merge(inbox::routes())
         .merge(site_staff::routes())
         .merge(incidents::routes())
+        .merge(deliverables::routes())
         .merge(incident_figures::routes())
         .merge(urgent_requests::routes())
         .merge(fault_logs::routes())
@@ -156,6 +158,7 @@ const NAV: &[(&str, &str, Action)] = &[
     ("/work-log", "機器以外の作業", Action::ViewJobs),
     ("/fault-reports", "故障報告", Action::ViewFaultReports),
     ("/incidents", "障害", Action::ViewIncidents),
+    ("/deliverables", "提出書類", Action::ViewDeliverables),
     ("/sites", "拠点", Action::ViewInventory),
     ("/terminals", "統合端末", Action::ViewInventory),
     ("/touch-panels", "タッチパネル", Action::ViewInventory),
