@@ -30,6 +30,8 @@ const LATIN_WORDS: &[&str] = &[
     "ESPRIMO",
     // A site code of the built-in contract (菊水分庁舎), as the contract file writes it.
     "kikusui",
+    // The extension of a file's name as it was submitted (業務報告書.pdf).
+    "pdf",
 ];
 
 /// The demo server, killed on drop.
