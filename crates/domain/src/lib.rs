@@ -18,6 +18,7 @@ pub mod audit;
 pub mod calendar;
 pub mod contract;
 pub mod deliverables;
+pub mod era;
 pub mod glossary;
 pub mod inbox;
 pub mod incidents;
