@@ -112,6 +112,10 @@ labelled_enum! {
         CollectFaultLogs = ("collect_fault_logs", "障害ログの保管"),
         /// Delete the content of fault logs past their retention: done by the system.
         PurgeFaultLogs = ("purge_fault_logs", "保管期限を過ぎた障害ログの削除"),
+        /// The responsible persons and the organisation chart (§6(1)-(3)).
+        ViewResponsiblePersons = ("view_responsible_persons", "責任者・作業体制図の閲覧"),
+        /// Designate (or end) a responsible person: the contractor's lead (§6(1), §6(3)).
+        DesignateResponsiblePersons = ("designate_responsible_persons", "責任者の指定"),
     }
 }
 
@@ -224,6 +228,17 @@ pub const ACCESS: &[(Action, &[Role])] = &[
         &[ContractorLead, ContractorWorker],
     ),
     (Action::PurgeFaultLogs, &[Admin]),
+    (
+        Action::ViewResponsiblePersons,
+        &[
+            CityStaff,
+            ContractorLead,
+            ContractorWorker,
+            SecurityOfficer,
+            Auditor,
+        ],
+    ),
+    (Action::DesignateResponsiblePersons, &[ContractorLead]),
 ];
 
 /// Whether `role` may perform `action`, from [`ACCESS`].

@@ -9,7 +9,7 @@ use crate::people::Action;
 use crate::vocab::Labelled;
 use crate::{
     approvals, attachments, calendar, contract, incidents, inventory, jobs, people, requests,
-    schedule, site_staff, work_log,
+    responsible_persons, schedule, site_staff, work_log,
 };
 
 labelled_enum! {
@@ -45,6 +45,7 @@ labelled_enum! {
         Incident = ("incident", "障害"),
         ServiceLevel = ("service_level", "障害対応の目標"),
         FaultLog = ("fault_log", "障害ログ"),
+        Designation = ("designation", "責任者の指定"),
     }
 }
 
@@ -78,6 +79,8 @@ labelled_enum! {
         UseRecoveryCode = ("use_recovery_code", "回復コードの使用"),
         SignOff = ("sign_off", "区役所の作業完了確認"),
         UrgentRequest = ("urgent_request", "緊急の作業依頼書の発行"),
+        Succeed = ("succeed", "後任の指定（変更）"),
+        End = ("end", "指定の終了"),
     }
 }
 
@@ -108,6 +111,7 @@ impl Entity {
             User | ApiToken | SignIn | SecondFactor => Action::ViewAudit,
             Incident | ServiceLevel => Action::ViewIncidents,
             FaultLog => Action::ViewFaultLogs,
+            Designation => Action::ViewResponsiblePersons,
         }
     }
 
@@ -160,6 +164,7 @@ impl Entity {
             ],
             ServiceLevel => &[incidents::SETTINGS_FIELDS],
             FaultLog => &[incidents::FAULT_LOG_FIELDS],
+            Designation => &[responsible_persons::DESIGNATION_FIELDS],
         }
     }
 
@@ -232,6 +237,7 @@ impl Entity {
             (Incident | Procedure, "approval") => of::<incidents::UrgentApproval>(code),
             (FaultLog, "kind") => of::<incidents::LogKind>(code),
             (FaultLog, "status") => of::<incidents::LogState>(code),
+            (Designation, "kind") => of::<responsible_persons::DesignationKind>(code),
             _ => None,
         }
     }
