@@ -303,3 +303,26 @@ pub fn render_svg(c: &OrgChart) -> String {
         s.0
     )
 }
+
+/// The contract's related parties (R9.3) as the chart shows them, in the file's order.
+pub fn parties_of(contract: &crate::contract::Contract) -> Vec<ChartParty> {
+    contract
+        .parties
+        .iter()
+        .map(|p| ChartParty {
+            label: p.kind.label_ja().to_string(),
+            name: p.name.clone(),
+            contacts: p
+                .contacts
+                .iter()
+                .map(|c| {
+                    [Some(c.name.as_str()), c.phone.as_deref(), c.email.as_deref()]
+                        .into_iter()
+                        .flatten()
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                })
+                .collect(),
+        })
+        .collect()
+}
