@@ -18,6 +18,7 @@ mod off_hours;
 mod permits;
 pub mod plans;
 pub mod requests;
+mod responsible_persons;
 pub mod rotations;
 mod site_staff;
 mod sites;
@@ -101,6 +102,7 @@ fn api_router() -> OpenApiRouter<AppState> {
         .merge(incident_figures::routes())
         .merge(urgent_requests::routes())
         .merge(fault_logs::routes())
+        .merge(responsible_persons::routes())
 }
 
 static OPENAPI: LazyLock<String> = LazyLock::new(|| {
