@@ -334,7 +334,13 @@ impl Store {
         date: NaiveDate,
     ) -> Result<OrgChart, StoreError> {
         let contract_id = self.contract_id()?;
-        chart(&mut *self.pool.acquire().await?, contract_id, contract, date).await
+        chart(
+            &mut *self.pool.acquire().await?,
+            contract_id,
+            contract,
+            date,
+        )
+        .await
     }
 
     /// The chart's versions, oldest first.

@@ -141,7 +141,12 @@ pub struct EndInput {
 impl EndInput {
     pub fn check(&self) -> Result<NaiveDate, FieldErrors> {
         let mut e = FieldErrors::default();
-        let until = required_date(&mut e, "effective_until", "適用終了日", &self.effective_until);
+        let until = required_date(
+            &mut e,
+            "effective_until",
+            "適用終了日",
+            &self.effective_until,
+        );
         match until {
             Some(d) if e.is_empty() => Ok(d),
             _ => Err(e),

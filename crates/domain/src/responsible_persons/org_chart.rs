@@ -221,8 +221,16 @@ pub fn render_svg(c: &OrgChart) -> String {
         .iter()
         .take(MAX_CITY)
         .map(|p| {
-            let post = p.post.as_deref().map(|x| format!("（{x}）")).unwrap_or_default();
-            let mail = p.email.as_deref().map(|m| format!(" {m}")).unwrap_or_default();
+            let post = p
+                .post
+                .as_deref()
+                .map(|x| format!("（{x}）"))
+                .unwrap_or_default();
+            let mail = p
+                .email
+                .as_deref()
+                .map(|m| format!(" {m}"))
+                .unwrap_or_default();
             format!("{}{post}{mail}", p.name)
         })
         .collect();
@@ -251,7 +259,12 @@ pub fn render_svg(c: &OrgChart) -> String {
     let h = s.boxed(centre - lead_w / 2.0, y, lead_w, "業務責任者", &lead);
     let y2 = y + h + 30.0;
     s.line(centre, y + h, centre, y2 - 15.0);
-    s.line(MARGIN + half / 2.0, y2 - 15.0, right + half / 2.0, y2 - 15.0);
+    s.line(
+        MARGIN + half / 2.0,
+        y2 - 15.0,
+        right + half / 2.0,
+        y2 - 15.0,
+    );
     s.line(MARGIN + half / 2.0, y2 - 15.0, MARGIN + half / 2.0, y2);
     s.line(right + half / 2.0, y2 - 15.0, right + half / 2.0, y2);
     let dpo = person_lines(c, DesignationKind::DataProtectionOfficer);
@@ -316,11 +329,15 @@ pub fn parties_of(contract: &crate::contract::Contract) -> Vec<ChartParty> {
                 .contacts
                 .iter()
                 .map(|c| {
-                    [Some(c.name.as_str()), c.phone.as_deref(), c.email.as_deref()]
-                        .into_iter()
-                        .flatten()
-                        .collect::<Vec<_>>()
-                        .join(" ")
+                    [
+                        Some(c.name.as_str()),
+                        c.phone.as_deref(),
+                        c.email.as_deref(),
+                    ]
+                    .into_iter()
+                    .flatten()
+                    .collect::<Vec<_>>()
+                    .join(" ")
                 })
                 .collect(),
         })

@@ -79,11 +79,20 @@ fn the_input_names_every_missing_field() {
 fn dates_lie_in_the_contract_period_in_order() {
     let lead = DesignationKind::ContractLead;
     let before = draft(lead, "甲", "2020-03-31", None);
-    assert_eq!(field(judge_designation(&before, &facts(&[]))), "effective_from");
+    assert_eq!(
+        field(judge_designation(&before, &facts(&[]))),
+        "effective_from"
+    );
     let after = draft(lead, "甲", "2020-04-01", Some("2021-04-01"));
-    assert_eq!(field(judge_designation(&after, &facts(&[]))), "effective_until");
+    assert_eq!(
+        field(judge_designation(&after, &facts(&[]))),
+        "effective_until"
+    );
     let reversed = draft(lead, "甲", "2020-05-01", Some("2020-04-30"));
-    assert_eq!(field(judge_designation(&reversed, &facts(&[]))), "effective_until");
+    assert_eq!(
+        field(judge_designation(&reversed, &facts(&[]))),
+        "effective_until"
+    );
     let fine = draft(lead, "甲", "2020-04-01", None);
     assert_eq!(judge_designation(&fine, &facts(&[])), Ok(Outcome::New));
 }
@@ -103,7 +112,10 @@ fn a_new_lead_while_one_is_in_force_is_a_change() {
     // The same day as the one in force, or before it: an overlap, not a change.
     let same_day = draft(lead, "乙", "2020-04-01", None);
     assert_eq!(
-        field(judge_designation(&same_day, &facts(std::slice::from_ref(&first)))),
+        field(judge_designation(
+            &same_day,
+            &facts(std::slice::from_ref(&first))
+        )),
         "effective_from"
     );
 }
@@ -114,7 +126,10 @@ fn a_designation_with_an_end_is_not_succeeded_but_overlapped() {
     let first = stored(1, &draft(dpo, "甲", "2020-04-01", Some("2020-09-30")));
     let overlapping = draft(dpo, "乙", "2020-09-01", None);
     assert_eq!(
-        field(judge_designation(&overlapping, &facts(std::slice::from_ref(&first)))),
+        field(judge_designation(
+            &overlapping,
+            &facts(std::slice::from_ref(&first))
+        )),
         "effective_from"
     );
     let after = draft(dpo, "乙", "2020-10-01", None);

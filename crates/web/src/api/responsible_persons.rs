@@ -22,7 +22,10 @@ use crate::extract::{Path, Query};
 /// 情報資産取扱者), by kind and date.
 #[utoipa::path(get, path = "/api/v1/responsible-persons", tag = "responsible_persons", extensions(("x-jukiops-action" = json!(Action::ViewResponsiblePersons))),
     responses((status = 200, body = Vec<DesignationRow>)))]
-pub async fn list(State(state): State<AppState>, user: CurrentUser) -> JsonResult<Vec<DesignationRow>> {
+pub async fn list(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> JsonResult<Vec<DesignationRow>> {
     Ok(Json(state.app.designations(&user.actor()).await?))
 }
 
@@ -50,13 +53,18 @@ pub async fn end(
     Path(id): Path<i64>,
     ApiJson(input): ApiJson<EndInput>,
 ) -> JsonResult<DesignationRow> {
-    Ok(Json(state.app.end_designation(&user.actor(), id, &input).await?))
+    Ok(Json(
+        state.app.end_designation(&user.actor(), id, &input).await?,
+    ))
 }
 
 /// The changes of the 業務責任者, each a 業務責任者変更通知書 to the City.
 #[utoipa::path(get, path = "/api/v1/responsible-persons/lead-changes", tag = "responsible_persons", extensions(("x-jukiops-action" = json!(Action::ViewResponsiblePersons))),
     responses((status = 200, body = Vec<LeadChange>)))]
-pub async fn lead_changes(State(state): State<AppState>, user: CurrentUser) -> JsonResult<Vec<LeadChange>> {
+pub async fn lead_changes(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> JsonResult<Vec<LeadChange>> {
     Ok(Json(state.app.lead_changes(&user.actor()).await?))
 }
 
@@ -75,7 +83,10 @@ pub async fn chart(
 /// SHA-256 of the SVG).
 #[utoipa::path(get, path = "/api/v1/org-chart/versions", tag = "responsible_persons", extensions(("x-jukiops-action" = json!(Action::ViewResponsiblePersons))),
     responses((status = 200, body = Vec<ChartVersion>)))]
-pub async fn versions(State(state): State<AppState>, user: CurrentUser) -> JsonResult<Vec<ChartVersion>> {
+pub async fn versions(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> JsonResult<Vec<ChartVersion>> {
     Ok(Json(state.app.chart_versions(&user.actor()).await?))
 }
 

@@ -161,7 +161,11 @@ const NAV: &[(&str, &str, Action)] = &[
     ("/sites", "拠点", Action::ViewInventory),
     ("/terminals", "統合端末", Action::ViewInventory),
     ("/touch-panels", "タッチパネル", Action::ViewInventory),
-    ("/responsible-persons", "責任者", Action::ViewResponsiblePersons),
+    (
+        "/responsible-persons",
+        "責任者",
+        Action::ViewResponsiblePersons,
+    ),
     ("/org-chart", "作業体制図", Action::ViewResponsiblePersons),
     ("/users", "利用者管理", Action::ViewUsers),
     ("/audit", "監査記録", Action::ViewAudit),

@@ -44,10 +44,28 @@ fn designation_fields() -> Value {
         kind,
         field("name", "氏名", "text", true, Some(MAX_TEXT)),
         field("company", "所属（会社名）", "text", true, Some(MAX_TEXT)),
-        field("contact", "連絡先（電話・メール）", "text", true, Some(MAX_TEXT)),
-        field("user_id", "利用者ID（アカウントがある場合）", "number", false, None),
+        field(
+            "contact",
+            "連絡先（電話・メール）",
+            "text",
+            true,
+            Some(MAX_TEXT)
+        ),
+        field(
+            "user_id",
+            "利用者ID（アカウントがある場合）",
+            "number",
+            false,
+            None
+        ),
         field("effective_from", "適用開始日", "date", true, None),
-        field("effective_until", "適用終了日（決まっている場合）", "date", false, None),
+        field(
+            "effective_until",
+            "適用終了日（決まっている場合）",
+            "date",
+            false,
+            None
+        ),
         field("note", "備考", "textarea", false, Some(MAX_NOTE)),
     ])
 }
@@ -56,7 +74,12 @@ pub async fn list(State(state): State<AppState>, user: PageUser) -> PageResult {
     list_page(&state, &user, StatusCode::OK, Value::Null).await
 }
 
-async fn list_page(state: &AppState, user: &PageUser, status: StatusCode, extra: Value) -> PageResult {
+async fn list_page(
+    state: &AppState,
+    user: &PageUser,
+    status: StatusCode,
+    extra: Value,
+) -> PageResult {
     let who = user.actor();
     let mut ctx = json!({
         "designations": state.app.designations(&who).await?,
