@@ -258,12 +258,11 @@ impl Store {
         .fetch_one(ch.conn())
         .await?;
         let cause = format!("{}の指定（{}）", d.kind.label_ja(), d.name);
-        let sha = keep_version(&mut ch, contract, id, d.from, &cause).await?;
+        keep_version(&mut ch, contract, id, d.from, &cause).await?;
         let mut changes = json!({
             "kind": {"after": d.kind.as_str()}, "name": {"after": d.name},
             "company": {"after": d.company}, "contact": {"after": d.contact},
             "effective_from": {"after": d.from.to_string()},
-            "chart_sha256": {"after": sha},
         });
         if let Some(u) = d.user_id {
             changes["user_id"] = json!({"after": u});
@@ -317,10 +316,9 @@ impl Store {
             .filter(|n| contract.period.contains(*n))
             .unwrap_or(until);
         let cause = format!("{}の指定の終了（{}）", e.kind.label_ja(), e.name);
-        let sha = keep_version(&mut ch, contract, id, next, &cause).await?;
+        keep_version(&mut ch, contract, id, next, &cause).await?;
         let changes = json!({
             "effective_until": {"before": e.until.map(|u| u.to_string()), "after": until.to_string()},
-            "chart_sha256": {"after": sha},
         });
         ch.audit(Entity::Designation, id, AuditAction::End, &changes);
         ch.commit().await?;
@@ -400,14 +398,14 @@ impl Store {
 }
 
 /// Draws the chart as of `date` after the change of designation `designation_id` and keeps
-/// it as a version when it differs from the last one; returns its SHA-256.
+/// it as a version (its SHA-256 too) when it differs from the last one.
 async fn keep_version(
     ch: &mut crate::Change,
     contract: &Contract,
     designation_id: i64,
     date: NaiveDate,
     cause: &str,
-) -> Result<String, StoreError> {
+) -> Result<(), StoreError> {
     let contract_id = ch.contract_id()?;
     let svg = org_chart::render_svg(&chart(ch.conn(), contract_id, contract, date).await?);
     let sha = org_chart::sha256(&svg);
@@ -433,5 +431,5 @@ async fn keep_version(
         .execute(ch.conn())
         .await?;
     }
-    Ok(sha)
+    Ok(())
 }

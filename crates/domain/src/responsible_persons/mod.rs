@@ -53,7 +53,6 @@ pub const DESIGNATION_FIELDS: &[(&str, &str)] = &[
     ("effective_until", "適用終了日"),
     ("previous_id", "前任の指定"),
     ("previous_name", "前任者"),
-    ("chart_sha256", "作業体制図のSHA-256"),
 ];
 
 /// The longest name, company or contact, in characters.

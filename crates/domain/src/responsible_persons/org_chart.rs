@@ -214,7 +214,7 @@ pub fn render_svg(c: &OrgChart) -> String {
     );
 
     // The City and the contractor side by side, joined.
-    let half = (WIDTH - 2.0 * MARGIN - 34.0) / 2.0;
+    let half = (WIDTH - 2.0 * MARGIN - 80.0) / 2.0;
     let top = 124.0;
     let mut city: Vec<String> = c
         .city
