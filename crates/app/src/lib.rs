@@ -29,6 +29,7 @@ pub mod permits;
 pub mod plan_progress;
 pub mod plans;
 pub mod requests;
+pub mod responsible_persons;
 pub mod rotations;
 pub mod second_factor;
 pub mod site_staff;

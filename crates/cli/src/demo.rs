@@ -9,6 +9,7 @@ use jukiops_domain::people::{Action, NewUserInput, Role};
 use jukiops_domain::requests::{
     ProcedureInput, ProcedureStepInput, QuestionInput, WorkRequestInput,
 };
+use jukiops_domain::responsible_persons::DesignationInput;
 use jukiops_domain::schedule::{OffHoursInput, VisitInput};
 use jukiops_domain::work_log::WorkLogInput;
 use jukiops_store::Actor;
@@ -333,7 +334,40 @@ async fn seed_schedule(app: &jukiops_app::App) -> anyhow::Result<()> {
         };
         app.plan_visit(&system, &visit).await?;
     }
+    let lead_id = person("lead");
+    seed_responsible_persons(app, &lead, lead_id, worker).await?;
     seed_work_log(app, &lead, worker).await
+}
+
+/// The four designations of §6(1), §6(3) from the start of the period, which draw the
+/// first organisation chart.
+async fn seed_responsible_persons(
+    app: &jukiops_app::App,
+    lead: &Actor,
+    lead_id: Option<i64>,
+    worker: i64,
+) -> anyhow::Result<()> {
+    let from = app.contract().period.start.to_string();
+    let people = [
+        ("contract_lead", "受託 太郎", "011-200-0001", lead_id),
+        ("data_protection_officer", "保護 良子", "011-200-0002", None),
+        ("security_officer", "保全 次郎", "011-200-0003", None),
+        ("asset_handler", "受託 太郎", "011-200-0001", lead_id),
+        ("asset_handler", "作業 一郎", "011-200-0004", Some(worker)),
+    ];
+    for (kind, name, contact, user_id) in people {
+        let input = DesignationInput {
+            kind: kind.into(),
+            name: name.into(),
+            company: "受託システム株式会社".into(),
+            contact: contact.into(),
+            user_id,
+            effective_from: from.clone(),
+            ..Default::default()
+        };
+        app.designate(lead, &input).await?;
+    }
+    Ok(())
 }
 
 /// A few entries of work that is not on the equipment, by the lead and the worker.

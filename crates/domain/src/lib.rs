@@ -29,6 +29,7 @@ pub mod mail;
 pub mod people;
 pub mod planner;
 pub mod requests;
+pub mod responsible_persons;
 pub mod rules;
 pub mod schedule;
 pub mod site_staff;

@@ -118,6 +118,10 @@ labelled_enum! {
         SubmitDeliverables = ("submit_deliverables", "提出書類の提出"),
         /// Accept, return or waive a deliverable, or ask for one (the City, §5(9)).
         DecideDeliverables = ("decide_deliverables", "提出書類の受理・差戻し・指示"),
+        /// The responsible persons and the organisation chart (§6(1)-(3)).
+        ViewResponsiblePersons = ("view_responsible_persons", "責任者・作業体制図の閲覧"),
+        /// Designate (or end) a responsible person: the contractor's lead (§6(1), §6(3)).
+        DesignateResponsiblePersons = ("designate_responsible_persons", "責任者の指定"),
     }
 }
 
@@ -239,6 +243,17 @@ pub const ACCESS: &[(Action, &[Role])] = &[
         &[ContractorLead, SecurityOfficer],
     ),
     (Action::DecideDeliverables, &[CityStaff]),
+    (
+        Action::ViewResponsiblePersons,
+        &[
+            CityStaff,
+            ContractorLead,
+            ContractorWorker,
+            SecurityOfficer,
+            Auditor,
+        ],
+    ),
+    (Action::DesignateResponsiblePersons, &[ContractorLead]),
 ];
 
 /// Whether `role` may perform `action`, from [`ACCESS`].

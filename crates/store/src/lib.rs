@@ -12,6 +12,7 @@ mod audit;
 mod calendar;
 mod chain;
 mod change;
+mod chart_people;
 mod common;
 mod constraints;
 mod contracts;
@@ -26,6 +27,7 @@ mod mail;
 mod page;
 pub mod password;
 mod requests;
+mod responsible_persons;
 mod schedule;
 #[cfg(test)]
 mod schema;
@@ -62,6 +64,7 @@ pub use requests::{
     AwaitingJob, Procedure, Question, Report, RequestJob, TargetTerminal, UrgentRequest,
     WORK_REQUEST_LIST, WorkRecord, WorkRequest, WorkRequestSummary,
 };
+pub use responsible_persons::{ChartVersion, DesignationRow, LeadChange};
 pub use schedule::{
     OffHours, PLAN_LIST, Permit, PersonRef, PlanAbout, PlanSummary, Rules, SavedPlan,
     ScheduleFilter, Visit, VisitQuery, VisitTerminal,

@@ -8,8 +8,8 @@ use serde_json::Value;
 use crate::people::Action;
 use crate::vocab::Labelled;
 use crate::{
-    approvals, attachments, calendar, contract, deliverables, incidents, inventory, jobs, people,
-    requests, schedule, site_staff, work_log,
+    approvals, attachments, calendar, contract, deliverables, incidents, inventory, jobs,
+    people, requests, responsible_persons, schedule, site_staff, work_log,
 };
 
 labelled_enum! {
@@ -46,6 +46,7 @@ labelled_enum! {
         ServiceLevel = ("service_level", "障害対応の目標"),
         FaultLog = ("fault_log", "障害ログ"),
         Deliverable = ("deliverable", "提出書類"),
+        Designation = ("designation", "責任者の指定"),
     }
 }
 
@@ -79,6 +80,8 @@ labelled_enum! {
         UseRecoveryCode = ("use_recovery_code", "回復コードの使用"),
         SignOff = ("sign_off", "区役所の作業完了確認"),
         UrgentRequest = ("urgent_request", "緊急の作業依頼書の発行"),
+        Succeed = ("succeed", "後任の指定（変更）"),
+        End = ("end", "指定の終了"),
     }
 }
 
@@ -110,6 +113,7 @@ impl Entity {
             Incident | ServiceLevel => Action::ViewIncidents,
             FaultLog => Action::ViewFaultLogs,
             Deliverable => Action::ViewDeliverables,
+            Designation => Action::ViewResponsiblePersons,
         }
     }
 
@@ -166,6 +170,7 @@ impl Entity {
             ],
             ServiceLevel => &[incidents::SETTINGS_FIELDS],
             FaultLog => &[incidents::FAULT_LOG_FIELDS],
+            Designation => &[responsible_persons::DESIGNATION_FIELDS],
         }
     }
 
@@ -241,6 +246,7 @@ impl Entity {
             (Deliverable, "status") => of::<deliverables::DeliverableStatus>(code),
             (Deliverable, "verdict") => of::<deliverables::Verdict>(code),
             (FaultLog, "status") => of::<incidents::LogState>(code),
+            (Designation, "kind") => of::<responsible_persons::DesignationKind>(code),
             _ => None,
         }
     }

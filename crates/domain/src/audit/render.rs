@@ -132,6 +132,7 @@ pub fn href(entity: Entity, id: &str) -> Option<String> {
         ServiceLevel => Some("/incident-targets".into()),
         FaultLog => of("/fault-logs"),
         Deliverable => of("/deliverables"),
+        Designation => Some("/responsible-persons".into()),
         InspectionTemplate => Some("/inspection/template".into()),
         Contract | ApiToken | PasswordRotation | Inspection | Question | Procedure | WorkRecord
         | Report | SignIn | SecondFactor => None,

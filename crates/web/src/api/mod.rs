@@ -19,6 +19,7 @@ mod off_hours;
 mod permits;
 pub mod plans;
 pub mod requests;
+mod responsible_persons;
 pub mod rotations;
 mod site_staff;
 mod sites;
@@ -103,6 +104,7 @@ fn api_router() -> OpenApiRouter<AppState> {
         .merge(urgent_requests::routes())
         .merge(fault_logs::routes())
         .merge(deliverables::routes())
+        .merge(responsible_persons::routes())
 }
 
 static OPENAPI: LazyLock<String> = LazyLock::new(|| {

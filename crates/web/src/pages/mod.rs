@@ -22,6 +22,7 @@ mod permits;
 mod plans;
 mod record_groups;
 mod requests;
+mod responsible_persons;
 mod site_staff;
 mod sites;
 mod terminals;
@@ -77,6 +78,7 @@ pub fn routes() -> PageRoutes {
         .merge(incident_figures::routes())
         .merge(urgent_requests::routes())
         .merge(fault_logs::routes())
+        .merge(responsible_persons::routes())
 }
 
 pub fn router() -> Router<AppState> {
@@ -162,6 +164,12 @@ const NAV: &[(&str, &str, Action)] = &[
     ("/sites", "拠点", Action::ViewInventory),
     ("/terminals", "統合端末", Action::ViewInventory),
     ("/touch-panels", "タッチパネル", Action::ViewInventory),
+    (
+        "/responsible-persons",
+        "責任者",
+        Action::ViewResponsiblePersons,
+    ),
+    ("/org-chart", "作業体制図", Action::ViewResponsiblePersons),
     ("/users", "利用者管理", Action::ViewUsers),
     ("/audit", "監査記録", Action::ViewAudit),
 ];
