@@ -181,6 +181,43 @@ async fn insert(
     Ok(id)
 }
 
+/// Raises within `ch` the deliverables an event owes: one of each kind the contract gives
+/// `rule` (a change of the 業務責任者, of the organisation chart, a subcontracting), due on
+/// `due`, titled with what raised it. Audited with the change that raised them.
+pub(crate) async fn raise_deliverables(
+    ch: &mut Change,
+    contract: &jukiops_domain::contract::Contract,
+    rule: jukiops_domain::deliverables::DueRule,
+    due: chrono::NaiveDate,
+    cause: &str,
+) -> Result<Vec<i64>, StoreError> {
+    let mut ids = Vec::new();
+    for spec in contract.deliverables.iter().filter(|s| s.due == rule) {
+        let n: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM deliverables WHERE contract_id = $1 AND code = $2",
+        )
+        .bind(ch.contract_id()?)
+        .bind(&spec.code)
+        .fetch_one(ch.conn())
+        .await?;
+        let occasion = format!("{due}#{}", n + 1);
+        let title = format!("{}（{cause}）", spec.name);
+        let who = ch.actor().to_string();
+        let id = insert(
+            ch,
+            &spec.code,
+            &occasion,
+            &title,
+            Some(due.to_string()),
+            Some(cause),
+            &who,
+        )
+        .await?;
+        ids.push(id);
+    }
+    Ok(ids)
+}
+
 impl Store {
     /// Writes the instances the contract's rules schedule that the register lacks (once,
     /// when the contract is loaded). Answers how many were added; nothing is written (or

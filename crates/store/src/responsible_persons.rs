@@ -7,6 +7,7 @@
 use chrono::{Days, NaiveDate};
 use jukiops_domain::audit::{AuditAction, Entity};
 use jukiops_domain::contract::Contract;
+use jukiops_domain::deliverables::DueRule;
 use jukiops_domain::people::{Authorized, Role};
 use jukiops_domain::responsible_persons::org_chart::{self, OrgChart};
 use jukiops_domain::responsible_persons::{
@@ -20,6 +21,7 @@ use sqlx::{AnyConnection, Row};
 
 use crate::chart_people::chart_people;
 use crate::common::jst_text;
+use crate::deliverables::raise_deliverables;
 use crate::{Store, StoreError, sql};
 
 /// A designation as listed.
@@ -283,6 +285,15 @@ impl Store {
             }
             _ => AuditAction::Create,
         };
+        if action == AuditAction::Succeed && d.kind == DesignationKind::ContractLead {
+            // §6(1): a change of the 業務責任者 owes the City its 業務責任者変更通知書.
+            let cause = format!(
+                "{} から {} へ",
+                previous.as_ref().map_or("", |p| p.name.as_str()),
+                d.name
+            );
+            raise_deliverables(&mut ch, contract, DueRule::OnLeadChange, d.from, &cause).await?;
+        }
         ch.audit(Entity::Designation, id, action, &changes);
         ch.commit().await?;
         Ok(id)
@@ -430,6 +441,12 @@ async fn keep_version(
         .bind(&now)
         .execute(ch.conn())
         .await?;
+        if last.is_some() && date > contract.period.start {
+            // §6(2): a chart changed once the work started is reported to the City with the
+            // chart after the change (the first one is the at-start deliverable).
+            let cause = format!("{date}の変更: {cause}");
+            raise_deliverables(ch, contract, DueRule::OnChartChange, date, &cause).await?;
+        }
     }
     Ok(())
 }

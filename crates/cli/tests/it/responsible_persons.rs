@@ -112,7 +112,22 @@ async fn designations_dates_changes_and_the_chart(engine: Engine) {
         (&second["previous_id"], &second["previous_name"]),
         (&first["id"], &json!("札幌 太郎"))
     );
-    assert_eq!(app.audit_count().await, audit + 2, "the change and the predecessor's end");
+    assert_eq!(
+        app.audit_count().await,
+        audit + 4,
+        "the change, the predecessor's end, and the two deliverables they owe"
+    );
+    // The register owes the City the 業務責任者変更通知書 and the changed chart, due that day.
+    let (_, register) = call(&city, Method::GET, app.url("/api/v1/deliverables"), Value::Null).await;
+    let owed: Vec<(String, String)> = register
+        .as_array()
+        .expect("register")
+        .iter()
+        .filter(|d| d["due_rule"] != "業務着手と同時" && d["due_rule"] != "月次の業務が完了したとき")
+        .map(|d| (d["title"].as_str().unwrap_or("").to_string(), d["due_on"].as_str().unwrap_or("").to_string()))
+        .collect();
+    assert!(owed.contains(&("業務責任者変更通知書（札幌 太郎 から 後任 次郎 へ）".into(), "2021-01-04".into())), "{owed:?}");
+    assert!(owed.iter().any(|(t, d)| t.starts_with("作業体制図（変更後）（2021-01-04の変更") && d == "2021-01-04"), "{owed:?}");
     let (_, all) = call(&city, Method::GET, list.clone(), Value::Null).await;
     let before = all.as_array().expect("list").iter().find(|d| d["id"] == first["id"]).expect("first");
     assert_eq!(before["effective_until"], "2021-01-03");

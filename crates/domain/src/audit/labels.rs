@@ -8,8 +8,8 @@ use serde_json::Value;
 use crate::people::Action;
 use crate::vocab::Labelled;
 use crate::{
-    approvals, attachments, calendar, contract, deliverables, incidents, inventory, jobs,
-    people, requests, responsible_persons, schedule, site_staff, work_log,
+    approvals, attachments, calendar, contract, deliverables, incidents, inventory, jobs, people,
+    requests, responsible_persons, schedule, site_staff, work_log,
 };
 
 labelled_enum! {
