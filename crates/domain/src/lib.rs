@@ -27,6 +27,7 @@ pub mod mail;
 pub mod people;
 pub mod planner;
 pub mod requests;
+pub mod roster;
 pub mod rules;
 pub mod schedule;
 pub mod site_staff;

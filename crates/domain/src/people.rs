@@ -112,6 +112,16 @@ labelled_enum! {
         CollectFaultLogs = ("collect_fault_logs", "障害ログの保管"),
         /// Delete the content of fault logs past their retention: done by the system.
         PurgeFaultLogs = ("purge_fault_logs", "保管期限を過ぎた障害ログの削除"),
+        /// The worker roster with its notices, and the subcontracting applications (§5(6)イ, §6(1)).
+        ViewRoster = ("view_roster", "従事者名簿の閲覧"),
+        /// Keep the roster: add a person, notify a change (the contractor's lead).
+        KeepRoster = ("keep_roster", "従事者名簿の届出"),
+        /// Record the City's acknowledgement of a roster notice.
+        AcknowledgeRoster = ("acknowledge_roster", "従事者名簿の届出の受領"),
+        /// Apply for subcontracting (再委託申請書, the contractor's lead).
+        ApplySubcontracting = ("apply_subcontracting", "再委託の申請"),
+        /// Approve or refuse a subcontracting application (the City).
+        DecideSubcontracting = ("decide_subcontracting", "再委託の承認"),
     }
 }
 
@@ -224,6 +234,14 @@ pub const ACCESS: &[(Action, &[Role])] = &[
         &[ContractorLead, ContractorWorker],
     ),
     (Action::PurgeFaultLogs, &[Admin]),
+    (
+        Action::ViewRoster,
+        &[CityStaff, ContractorLead, SecurityOfficer, Auditor],
+    ),
+    (Action::KeepRoster, &[ContractorLead]),
+    (Action::AcknowledgeRoster, &[CityStaff]),
+    (Action::ApplySubcontracting, &[ContractorLead]),
+    (Action::DecideSubcontracting, &[CityStaff]),
 ];
 
 /// Whether `role` may perform `action`, from [`ACCESS`].

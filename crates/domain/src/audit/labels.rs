@@ -9,7 +9,7 @@ use crate::people::Action;
 use crate::vocab::Labelled;
 use crate::{
     approvals, attachments, calendar, contract, incidents, inventory, jobs, people, requests,
-    schedule, site_staff, work_log,
+    roster, schedule, site_staff, work_log,
 };
 
 labelled_enum! {
@@ -45,6 +45,8 @@ labelled_enum! {
         Incident = ("incident", "障害"),
         ServiceLevel = ("service_level", "障害対応の目標"),
         FaultLog = ("fault_log", "障害ログ"),
+        RosterPerson = ("roster_person", "従事者名簿の従事者"),
+        Subcontract = ("subcontract", "再委託申請書"),
     }
 }
 
@@ -78,6 +80,7 @@ labelled_enum! {
         UseRecoveryCode = ("use_recovery_code", "回復コードの使用"),
         SignOff = ("sign_off", "区役所の作業完了確認"),
         UrgentRequest = ("urgent_request", "緊急の作業依頼書の発行"),
+        Acknowledge = ("acknowledge", "本市の受領"),
     }
 }
 
@@ -108,6 +111,7 @@ impl Entity {
             User | ApiToken | SignIn | SecondFactor => Action::ViewAudit,
             Incident | ServiceLevel => Action::ViewIncidents,
             FaultLog => Action::ViewFaultLogs,
+            RosterPerson | Subcontract => Action::ViewRoster,
         }
     }
 
@@ -160,6 +164,8 @@ impl Entity {
             ],
             ServiceLevel => &[incidents::SETTINGS_FIELDS],
             FaultLog => &[incidents::FAULT_LOG_FIELDS],
+            RosterPerson => &[roster::ROSTER_FIELDS],
+            Subcontract => &[roster::subcontracting::SUBCONTRACT_FIELDS],
         }
     }
 
@@ -194,6 +200,7 @@ impl Entity {
                 OffHours => verb::<schedule::OffHoursVerb>(code),
                 Permit => verb::<schedule::PermitVerb>(code),
                 Incident => verb::<incidents::EventKind>(code),
+                RosterPerson => verb::<roster::NoticeKind>(code),
                 _ => None,
             })
     }
@@ -232,6 +239,10 @@ impl Entity {
             (Incident | Procedure, "approval") => of::<incidents::UrgentApproval>(code),
             (FaultLog, "kind") => of::<incidents::LogKind>(code),
             (FaultLog, "status") => of::<incidents::LogState>(code),
+            (RosterPerson, "kind") => of::<roster::NoticeKind>(code),
+            (RosterPerson, "contract_role") => of::<roster::RosterRole>(code),
+            (Subcontract, "status") => of::<roster::subcontracting::SubcontractStatus>(code),
+            (Subcontract, "decision") => of::<roster::subcontracting::SubcontractDecision>(code),
             _ => None,
         }
     }

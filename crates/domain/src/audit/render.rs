@@ -131,6 +131,8 @@ pub fn href(entity: Entity, id: &str) -> Option<String> {
         Incident => of("/incidents"),
         ServiceLevel => Some("/incident-targets".into()),
         FaultLog => of("/fault-logs"),
+        RosterPerson => Some("/roster".into()),
+        Subcontract => Some("/subcontracting".into()),
         InspectionTemplate => Some("/inspection/template".into()),
         Contract | ApiToken | PasswordRotation | Inspection | Question | Procedure | WorkRecord
         | Report | SignIn | SecondFactor => None,
