@@ -30,7 +30,7 @@ pub use input::{
 };
 pub use standing::{
     AccountRoster, NoticeFact, details_on, given_on, in_force_from, is_late, judge_on_roster,
-    late_by_month, on_roster,
+    late_by_month, on_roster, roster_span,
 };
 
 labelled_enum! {

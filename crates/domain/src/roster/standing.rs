@@ -119,3 +119,19 @@ pub fn late_by_month(notices: &[(NaiveDate, bool)]) -> Vec<(String, u32)> {
     }
     out
 }
+
+/// The first day the person of `notices` is on the roster and, when their last notice
+/// removes them, the last day: `(from, until)`.
+pub fn roster_span(notices: &[NoticeFact]) -> (Option<NaiveDate>, Option<NaiveDate>) {
+    let from = notices
+        .iter()
+        .filter(|n| n.kind == NoticeKind::Add)
+        .map(in_force_from)
+        .min();
+    let until = notices
+        .iter()
+        .max_by_key(|n| (in_force_from(n), n.given_at))
+        .filter(|n| n.kind == NoticeKind::Remove)
+        .and_then(|n| n.effective_on.pred_opt());
+    (from, until)
+}
