@@ -29,6 +29,7 @@ pub mod plan_progress;
 pub mod plans;
 pub mod requests;
 pub mod rotations;
+pub mod roster;
 pub mod second_factor;
 pub mod site_staff;
 pub mod sites;

@@ -19,6 +19,7 @@ mod permits;
 pub mod plans;
 pub mod requests;
 pub mod rotations;
+mod roster;
 mod site_staff;
 mod sites;
 pub mod terminals;
@@ -101,6 +102,7 @@ fn api_router() -> OpenApiRouter<AppState> {
         .merge(incident_figures::routes())
         .merge(urgent_requests::routes())
         .merge(fault_logs::routes())
+        .merge(roster::routes())
 }
 
 static OPENAPI: LazyLock<String> = LazyLock::new(|| {

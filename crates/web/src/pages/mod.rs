@@ -21,6 +21,7 @@ mod permits;
 mod plans;
 mod record_groups;
 mod requests;
+mod roster;
 mod site_staff;
 mod sites;
 mod terminals;
@@ -75,6 +76,7 @@ pub fn routes() -> PageRoutes {
         .merge(incident_figures::routes())
         .merge(urgent_requests::routes())
         .merge(fault_logs::routes())
+        .merge(roster::routes())
 }
 
 pub fn router() -> Router<AppState> {
@@ -156,6 +158,8 @@ const NAV: &[(&str, &str, Action)] = &[
     ("/work-log", "機器以外の作業", Action::ViewJobs),
     ("/fault-reports", "故障報告", Action::ViewFaultReports),
     ("/incidents", "障害", Action::ViewIncidents),
+    ("/roster", "従事者名簿", Action::ViewRoster),
+    ("/subcontracting", "再委託", Action::ViewRoster),
     ("/sites", "拠点", Action::ViewInventory),
     ("/terminals", "統合端末", Action::ViewInventory),
     ("/touch-panels", "タッチパネル", Action::ViewInventory),
