@@ -26,10 +26,22 @@ fn person(name: &str, kana: &str, company: &str, role: &str, badge: &str) -> Ros
 pub async fn seed_roster(app: &jukiops_app::App, lead: i64, worker: i64) -> anyhow::Result<()> {
     let demo = Actor::System("demo".into());
     let company = "北海道システムサービス株式会社";
-    let mut l = person("受託 太郎", "じゅたく たろう", company, "contract_lead", "L-0001");
+    let mut l = person(
+        "受託 太郎",
+        "じゅたく たろう",
+        company,
+        "contract_lead",
+        "L-0001",
+    );
     l.user_id = Some(lead);
     app.add_roster_person(&demo, &l).await?;
-    let mut w = person("作業 一郎", "さぎょう いちろう", company, "worker", "W-0001");
+    let mut w = person(
+        "作業 一郎",
+        "さぎょう いちろう",
+        company,
+        "worker",
+        "W-0001",
+    );
     w.user_id = Some(worker);
     let w = app.add_roster_person(&demo, &w).await?;
 

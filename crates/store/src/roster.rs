@@ -250,12 +250,18 @@ impl Store {
                 .iter()
                 .filter(|r| r.try_get::<i64, _>("person_id").ok() == Some(id))
                 .collect();
-            let facts = mine.iter().map(|r| fact_of(r)).collect::<Result<Vec<_>, _>>()?;
+            let facts = mine
+                .iter()
+                .map(|r| fact_of(r))
+                .collect::<Result<Vec<_>, _>>()?;
             let Some(details) = details_on(&facts, today).cloned() else {
                 continue;
             };
             let (from, until) = roster_span(&facts);
-            let mut notices = mine.iter().map(|r| notice_of(r)).collect::<Result<Vec<_>, _>>()?;
+            let mut notices = mine
+                .iter()
+                .map(|r| notice_of(r))
+                .collect::<Result<Vec<_>, _>>()?;
             notices.reverse();
             out.push(RosterPerson {
                 id,
@@ -368,7 +374,8 @@ impl Store {
         .bind(&now)
         .fetch_one(ch.conn())
         .await?;
-        let extra = json!({"user_id": {"after": d.user_id}, "subcontract_id": {"after": d.subcontract_id}});
+        let extra =
+            json!({"user_id": {"after": d.user_id}, "subcontract_id": {"after": d.subcontract_id}});
         insert_notice(&mut ch, id, &notice, extra).await?;
         ch.commit().await?;
         Ok(id)
@@ -435,7 +442,12 @@ impl Store {
             "effective_on": {"after": r.try_get::<String, _>("effective_on")?},
             "acknowledged_by": {"after": who.name()}, "acknowledged_at": {"after": now},
         });
-        ch.audit(Entity::RosterPerson, person, AuditAction::Acknowledge, &changes);
+        ch.audit(
+            Entity::RosterPerson,
+            person,
+            AuditAction::Acknowledge,
+            &changes,
+        );
         ch.commit().await?;
         Ok(())
     }

@@ -112,13 +112,14 @@ impl Store {
         d: &SubcontractDecisionDraft,
     ) -> Result<SubcontractStatus, StoreError> {
         let mut ch = self.begin(who).await?;
-        let status: String =
-            sqlx::query_scalar("SELECT status FROM subcontracts WHERE id = $1 AND contract_id = $2")
-                .bind(id)
-                .bind(ch.contract_id()?)
-                .fetch_optional(ch.conn())
-                .await?
-                .ok_or(StoreError::NotFound(Entity::Subcontract))?;
+        let status: String = sqlx::query_scalar(
+            "SELECT status FROM subcontracts WHERE id = $1 AND contract_id = $2",
+        )
+        .bind(id)
+        .bind(ch.contract_id()?)
+        .fetch_optional(ch.conn())
+        .await?
+        .ok_or(StoreError::NotFound(Entity::Subcontract))?;
         let from = SubcontractStatus::decode(&status)?;
         let to = judge_subcontract_decision(from, d.decision)?;
         let now = ch.now().to_string();

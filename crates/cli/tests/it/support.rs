@@ -160,17 +160,29 @@ async fn put_on_roster(app: &App, system: &Actor, role: Role, user_id: i64) {
     let given = start.pred_opt().expect("day before");
     let input = RosterPersonInput {
         name: format!("{}テスト", role.label_ja()),
-        kana: format!("てすと {}", role.as_str()),
+        kana: if role == Role::ContractorLead {
+            "てすと せきにんしゃ"
+        } else {
+            "てすと じゅうじしゃ"
+        }
+        .into(),
         company: "受託株式会社".into(),
-        contract_role: if role == Role::ContractorLead { "contract_lead" } else { "worker" }.into(),
-        badge_number: format!("ID-{user_id:04}"),
+        contract_role: if role == Role::ContractorLead {
+            "contract_lead"
+        } else {
+            "worker"
+        }
+        .into(),
+        badge_number: format!("{user_id:04}"),
         contact: "011-000-0000".into(),
         user_id: Some(user_id),
         effective_on: start.to_string(),
         given_at: Some(format!("{given}T09:00")),
         ..Default::default()
     };
-    app.add_roster_person(system, &input).await.expect("on the roster");
+    app.add_roster_person(system, &input)
+        .await
+        .expect("on the roster");
 }
 
 impl TestApp {

@@ -80,7 +80,10 @@ fn the_roster_on_a_day_follows_the_notices_in_force() {
         notice(NoticeKind::Add, "2020-12-01", "2020-11-20 09:00"),
     ];
     assert!(!on_roster(&back, date("2020-11-30")));
-    assert_eq!(roster_span(&removed), (Some(date("2020-10-05")), Some(date("2020-10-31"))));
+    assert_eq!(
+        roster_span(&removed),
+        (Some(date("2020-10-05")), Some(date("2020-10-31")))
+    );
     assert_eq!(roster_span(&late), (Some(date("2020-10-07")), None));
     assert!(on_roster(&back, date("2020-12-01")));
     assert!(!on_roster(&[], date("2020-12-01")));

@@ -15,8 +15,8 @@ use super::facts::{
     busy_facts, hhmm, off_hours_facts_of, permit_facts, person_facts, site_fact, terminal_facts,
 };
 use crate::common::raced;
-use crate::roster::check_on_roster;
 use crate::requests::request_bounds;
+use crate::roster::check_on_roster;
 use crate::{Change, Store, StoreError};
 
 /// Judges and writes one visit of the contract year inside `ch`; returns its id.

@@ -22,7 +22,10 @@ use crate::extract::Path;
 /// notices.
 #[utoipa::path(get, path = "/api/v1/roster", tag = "roster", extensions(("x-jukiops-action" = json!(Action::ViewRoster))),
     responses((status = 200, body = Vec<RosterPerson>), (status = 403, body = crate::error::Problem)))]
-pub async fn list(State(state): State<AppState>, user: CurrentUser) -> JsonResult<Vec<RosterPerson>> {
+pub async fn list(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> JsonResult<Vec<RosterPerson>> {
     Ok(Json(state.app.roster(&user.actor()).await?))
 }
 
@@ -51,7 +54,10 @@ pub async fn notify(
     Path(id): Path<i64>,
     ApiJson(input): ApiJson<RosterChangeInput>,
 ) -> ApiResult<(StatusCode, Json<RosterPerson>)> {
-    let p = state.app.notify_roster_change(&user.actor(), id, &input).await?;
+    let p = state
+        .app
+        .notify_roster_change(&user.actor(), id, &input)
+        .await?;
     Ok((StatusCode::CREATED, Json(p)))
 }
 
@@ -59,7 +65,10 @@ pub async fn notify(
 /// their effective date.
 #[utoipa::path(get, path = "/api/v1/roster/notices", tag = "roster", extensions(("x-jukiops-action" = json!(Action::ViewRoster))),
     responses((status = 200, body = RosterNotices), (status = 403, body = crate::error::Problem)))]
-pub async fn notices(State(state): State<AppState>, user: CurrentUser) -> JsonResult<RosterNotices> {
+pub async fn notices(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> JsonResult<RosterNotices> {
     Ok(Json(state.app.roster_notices(&user.actor()).await?))
 }
 
@@ -72,14 +81,20 @@ pub async fn acknowledge(
     user: CurrentUser,
     Path(id): Path<i64>,
 ) -> JsonResult<RosterNotices> {
-    state.app.acknowledge_roster_notice(&user.actor(), id).await?;
+    state
+        .app
+        .acknowledge_roster_notice(&user.actor(), id)
+        .await?;
     Ok(Json(state.app.roster_notices(&user.actor()).await?))
 }
 
 /// The year's subcontracting applications, newest first.
 #[utoipa::path(get, path = "/api/v1/subcontracting", tag = "roster", extensions(("x-jukiops-action" = json!(Action::ViewRoster))),
     responses((status = 200, body = Vec<Subcontract>), (status = 403, body = crate::error::Problem)))]
-pub async fn subcontracts(State(state): State<AppState>, user: CurrentUser) -> JsonResult<Vec<Subcontract>> {
+pub async fn subcontracts(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> JsonResult<Vec<Subcontract>> {
     Ok(Json(state.app.subcontracts(&user.actor()).await?))
 }
 
@@ -106,7 +121,10 @@ pub async fn decide(
     Path(id): Path<i64>,
     ApiJson(input): ApiJson<SubcontractDecisionInput>,
 ) -> JsonResult<Vec<Subcontract>> {
-    state.app.decide_subcontract(&user.actor(), id, &input).await?;
+    state
+        .app
+        .decide_subcontract(&user.actor(), id, &input)
+        .await?;
     Ok(Json(state.app.subcontracts(&user.actor()).await?))
 }
 

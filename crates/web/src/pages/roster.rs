@@ -53,7 +53,12 @@ pub async fn roster(State(state): State<AppState>, user: PageUser) -> PageResult
     roster_page(&state, &user, StatusCode::OK, Value::Null).await
 }
 
-async fn roster_page(state: &AppState, user: &PageUser, status: StatusCode, extra: Value) -> PageResult {
+async fn roster_page(
+    state: &AppState,
+    user: &PageUser,
+    status: StatusCode,
+    extra: Value,
+) -> PageResult {
     let who = user.actor();
     let persons = state.app.roster(&who).await?;
     let notices = state.app.roster_notices(&who).await?;
@@ -83,7 +88,11 @@ async fn roster_page(state: &AppState, user: &PageUser, status: StatusCode, extr
     Ok((status, render("roster.html", user.ctx("従事者名簿", ctx))?).into_response())
 }
 
-pub async fn add(State(state): State<AppState>, user: PageUser, Form(f): Form<RosterPersonInput>) -> PageResult {
+pub async fn add(
+    State(state): State<AppState>,
+    user: PageUser,
+    Form(f): Form<RosterPersonInput>,
+) -> PageResult {
     let result = state.app.add_roster_person(&user.actor(), &f).await;
     post_redirect_get(
         Done::Registered,
@@ -147,7 +156,12 @@ pub async fn subcontracting(State(state): State<AppState>, user: PageUser) -> Pa
     subcontracting_page(&state, &user, StatusCode::OK, Value::Null).await
 }
 
-async fn subcontracting_page(state: &AppState, user: &PageUser, status: StatusCode, extra: Value) -> PageResult {
+async fn subcontracting_page(
+    state: &AppState,
+    user: &PageUser,
+    status: StatusCode,
+    extra: Value,
+) -> PageResult {
     let items = state.app.subcontracts(&user.actor()).await?;
     let mut ctx = json!({
         "items": items,
@@ -156,10 +170,18 @@ async fn subcontracting_page(state: &AppState, user: &PageUser, status: StatusCo
         "form": SubcontractInput::default(),
     });
     merge(&mut ctx, extra);
-    Ok((status, render("subcontracting.html", user.ctx("再委託", ctx))?).into_response())
+    Ok((
+        status,
+        render("subcontracting.html", user.ctx("再委託", ctx))?,
+    )
+        .into_response())
 }
 
-pub async fn apply(State(state): State<AppState>, user: PageUser, Form(f): Form<SubcontractInput>) -> PageResult {
+pub async fn apply(
+    State(state): State<AppState>,
+    user: PageUser,
+    Form(f): Form<SubcontractInput>,
+) -> PageResult {
     let result = state.app.apply_subcontract(&user.actor(), &f).await;
     post_redirect_get(
         Done::Requested,
@@ -180,18 +202,33 @@ pub async fn decide(
     let approve = c.form.decision == "approve";
     let what = async {
         let items = state.app.subcontracts(&user.actor()).await?;
-        let name = items.iter().find(|s| s.id == id).map(|s| s.subcontractor.clone()).unwrap_or_default();
+        let name = items
+            .iter()
+            .find(|s| s.id == id)
+            .map(|s| s.subcontractor.clone())
+            .unwrap_or_default();
         Ok(format!(
             "{name}への再委託の申請を{}。",
-            if approve { "承認します" } else { "不承認とします" }
+            if approve {
+                "承認します"
+            } else {
+                "不承認とします"
+            }
         ))
     };
     if let Some(page) = c.ask(&user, what).await {
         return page;
     }
-    let result = state.app.decide_subcontract(&user.actor(), id, &c.form).await;
+    let result = state
+        .app
+        .decide_subcontract(&user.actor(), id, &c.form)
+        .await;
     post_redirect_get(
-        if approve { Done::Approved } else { Done::Refused },
+        if approve {
+            Done::Approved
+        } else {
+            Done::Refused
+        },
         result.map_err(Into::into),
         |_| format!("/subcontracting#s{id}"),
         &c.form,
@@ -206,8 +243,16 @@ pub fn routes() -> PageRoutes {
         .get("/roster", Action::ViewRoster, roster)
         .post("/roster", Action::KeepRoster, add)
         .post("/roster/{id}/notices", Action::KeepRoster, notify)
-        .post("/roster/notices/{id}/acknowledgement", Action::AcknowledgeRoster, acknowledge)
+        .post(
+            "/roster/notices/{id}/acknowledgement",
+            Action::AcknowledgeRoster,
+            acknowledge,
+        )
         .get("/subcontracting", Action::ViewRoster, subcontracting)
         .post("/subcontracting", Action::ApplySubcontracting, apply)
-        .post("/subcontracting/{id}/decision", Action::DecideSubcontracting, decide)
+        .post(
+            "/subcontracting/{id}/decision",
+            Action::DecideSubcontracting,
+            decide,
+        )
 }
