@@ -48,7 +48,8 @@ pub struct RosterPerson {
     pub id: i64,
     /// Their account, if they have one.
     pub user_id: Option<i64>,
-    pub username: Option<String>,
+    /// The account's display name.
+    pub account_name: Option<String>,
     /// The subcontracting application they work under, for a subcontractor's person.
     pub subcontract_id: Option<i64>,
     pub subcontractor: Option<String>,
@@ -235,7 +236,7 @@ impl Store {
         let contract = self.contract_id()?;
         let mut conn = self.pool.acquire().await?;
         let people = sqlx::query(
-            "SELECT p.id, p.user_id, u.username, p.subcontract_id, s.subcontractor \
+            "SELECT p.id, p.user_id, u.display_name, p.subcontract_id, s.subcontractor \
              FROM roster_persons p LEFT JOIN users u ON u.id = p.user_id \
              LEFT JOIN subcontracts s ON s.id = p.subcontract_id WHERE p.contract_id = $1 ORDER BY p.id",
         )
@@ -266,7 +267,7 @@ impl Store {
             out.push(RosterPerson {
                 id,
                 user_id: p.try_get("user_id")?,
-                username: p.try_get("username")?,
+                account_name: p.try_get("display_name")?,
                 subcontract_id: p.try_get("subcontract_id")?,
                 subcontractor: p.try_get("subcontractor")?,
                 contract_role_label: details.contract_role.label_ja().into(),
@@ -440,7 +441,7 @@ impl Store {
         let changes = json!({
             "kind": {"after": r.try_get::<String, _>("kind")?},
             "effective_on": {"after": r.try_get::<String, _>("effective_on")?},
-            "acknowledged_by": {"after": who.name()}, "acknowledged_at": {"after": now},
+            "acknowledged_at": {"after": now},
         });
         ch.audit(
             Entity::RosterPerson,

@@ -141,7 +141,7 @@ impl Store {
         }
         let changes = json!({
             "status": {"before": from.as_str(), "after": to.as_str()},
-            "decision": {"after": d.decision.as_str()}, "decided_by": {"after": who.name()},
+            "decision": {"after": d.decision.as_str()},
             "comment": {"after": d.comment},
         });
         ch.audit(Entity::Subcontract, id, AuditAction::Decide, &changes);

@@ -35,7 +35,6 @@ pub const SUBCONTRACT_FIELDS: &[(&str, &str)] = &[
     ("scope", "再委託する業務の範囲"),
     ("planned_start", "再委託の開始予定日"),
     ("decision", "本市の判断"),
-    ("decided_by", "判断した本市担当者"),
 ];
 
 /// The longest scope of an application, in characters.
