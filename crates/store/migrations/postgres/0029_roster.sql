@@ -28,9 +28,9 @@ CREATE TABLE roster_persons (
     user_id BIGINT REFERENCES users(id),
     subcontract_id BIGINT REFERENCES subcontracts(id),
     created_by TEXT NOT NULL,
-    created_at TEXT NOT NULL
+    created_at TEXT NOT NULL,
+    UNIQUE (contract_id, user_id)
 );
-CREATE UNIQUE INDEX roster_persons_by_account ON roster_persons(contract_id, user_id);
 
 CREATE TABLE roster_notices (
     id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
