@@ -30,6 +30,7 @@ pub mod plan_progress;
 pub mod plans;
 pub mod requests;
 pub mod responsible_persons;
+pub mod roster;
 pub mod rotations;
 pub mod second_factor;
 pub mod site_staff;

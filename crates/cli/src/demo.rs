@@ -109,6 +109,7 @@ pub async fn seed(app: &jukiops_app::App) -> anyhow::Result<Vec<(String, Role, S
         .map(|s| s.id)
         .context("契約に拠点がありません")?;
     let mut out = Vec::new();
+    let mut ids = Vec::new();
     for (username, display_name, role) in people {
         let pw = random_password();
         let input = NewUserInput {
@@ -123,11 +124,18 @@ pub async fn seed(app: &jukiops_app::App) -> anyhow::Result<Vec<(String, Role, S
                 _ => String::new(),
             },
         };
-        app.create_user(&actor, &input)
+        let user = app
+            .create_user(&actor, &input)
             .await
             .with_context(|| format!("利用者 {username} を作成できません"))?;
+        ids.push((username, user.id));
         out.push((username.to_string(), role, pw));
     }
+    let id = |name: &str| ids.iter().find(|(u, _)| *u == name).map(|(_, id)| *id);
+    let (Some(lead), Some(worker)) = (id("lead"), id("worker")) else {
+        anyhow::bail!("業務責任者と作業従事者がいません");
+    };
+    crate::demo_roster::seed_roster(app, lead, worker).await?;
     seed_schedule(app).await?;
     seed_jobs(app, &actor).await?;
     seed_deliverables(app, &actor).await?;

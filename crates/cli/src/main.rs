@@ -3,6 +3,7 @@
 mod calendar;
 mod config;
 mod demo;
+mod demo_roster;
 mod fault_logs;
 mod plan;
 

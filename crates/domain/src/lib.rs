@@ -30,6 +30,7 @@ pub mod people;
 pub mod planner;
 pub mod requests;
 pub mod responsible_persons;
+pub mod roster;
 pub mod rules;
 pub mod schedule;
 pub mod site_staff;

@@ -122,6 +122,16 @@ labelled_enum! {
         ViewResponsiblePersons = ("view_responsible_persons", "責任者・作業体制図の閲覧"),
         /// Designate (or end) a responsible person: the contractor's lead (§6(1), §6(3)).
         DesignateResponsiblePersons = ("designate_responsible_persons", "責任者の指定"),
+        /// The worker roster with its notices, and the subcontracting applications (§5(6)イ, §6(1)).
+        ViewRoster = ("view_roster", "従事者名簿の閲覧"),
+        /// Keep the roster: add a person, notify a change (the contractor's lead).
+        KeepRoster = ("keep_roster", "従事者名簿の届出"),
+        /// Record the City's acknowledgement of a roster notice.
+        AcknowledgeRoster = ("acknowledge_roster", "従事者名簿の届出の受領"),
+        /// Apply for subcontracting (再委託申請書, the contractor's lead).
+        ApplySubcontracting = ("apply_subcontracting", "再委託の申請"),
+        /// Approve or refuse a subcontracting application (the City).
+        DecideSubcontracting = ("decide_subcontracting", "再委託の承認"),
     }
 }
 
@@ -254,6 +264,14 @@ pub const ACCESS: &[(Action, &[Role])] = &[
         ],
     ),
     (Action::DesignateResponsiblePersons, &[ContractorLead]),
+    (
+        Action::ViewRoster,
+        &[CityStaff, ContractorLead, SecurityOfficer, Auditor],
+    ),
+    (Action::KeepRoster, &[ContractorLead]),
+    (Action::AcknowledgeRoster, &[CityStaff]),
+    (Action::ApplySubcontracting, &[ContractorLead]),
+    (Action::DecideSubcontracting, &[CityStaff]),
 ];
 
 /// Whether `role` may perform `action`, from [`ACCESS`].

@@ -106,6 +106,7 @@ pub(crate) const UNIQUES: &[Unique] = &[
     unique("urgent_requests", &["incident_id"], "urgent_request", "この障害の緊急の作業依頼書が同時に発行されました。画面を更新してください。"),
     internal("urgent_requests", &["request_id"], true, "the id of the request issued in the same change, by requests/urgent.rs"),
     primary("visit_sign_offs", &["visit_id"], "visit_id", "この訪問の作業完了は既に確認済みです。"),
+    unique("roster_persons", &["contract_id", "user_id"], "user_id", "この利用者アカウントは既に従事者名簿に載っています。"),
     internal("sessions", &["id_hash"], true, "the hash of 32 random bytes, made by sessions.rs"),
     internal("api_tokens", &["token_hash"], false, "the hash of 32 random bytes, made by sessions.rs"),
     internal("audit_entries", &["seq"], true, "the chain's next seq: chain.rs appends again after the real head when taken"),

@@ -28,12 +28,14 @@ mod page;
 pub mod password;
 mod requests;
 mod responsible_persons;
+mod roster;
 mod schedule;
 #[cfg(test)]
 mod schema;
 mod second_factors;
 mod site_staff;
 mod sites;
+mod subcontracts;
 mod terminal_list;
 mod terminals;
 mod touch_panels;
@@ -65,6 +67,7 @@ pub use requests::{
     WORK_REQUEST_LIST, WorkRecord, WorkRequest, WorkRequestSummary,
 };
 pub use responsible_persons::{ChartVersion, DesignationRow, LeadChange};
+pub use roster::{LateCount, RosterNotice, RosterNotices, RosterPerson};
 pub use schedule::{
     OffHours, PLAN_LIST, Permit, PersonRef, PlanAbout, PlanSummary, Rules, SavedPlan,
     ScheduleFilter, Visit, VisitQuery, VisitTerminal,
@@ -74,6 +77,7 @@ pub use site_staff::{
     FaultFilter, FaultReport, MySite, Outage, SiteVisit, SiteWorker, VisitSignOff,
 };
 pub use sites::{SITE_LIST, Site};
+pub use subcontracts::Subcontract;
 pub use terminal_list::{TERMINAL_LIST, TerminalPageJson};
 pub use terminals::{AssetEvent, ImportMode, ImportReport, ImportedRow, Terminal, TerminalPatch};
 pub use touch_panels::{TOUCH_PANEL_LIST, TouchPanel};

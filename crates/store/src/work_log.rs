@@ -151,6 +151,8 @@ impl Store {
             request_found,
         };
         let person = judge_work_log(d, &facts)?;
+        let named = [(person_id, d.worked_on)];
+        crate::roster::check_on_roster(ch.conn(), contract, "person_id", &named).await?;
         let now = ch.now().to_string();
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO work_log (contract_id, worked_on, kind, minutes, summary, person_id, \

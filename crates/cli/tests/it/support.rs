@@ -6,6 +6,7 @@ use std::path::PathBuf;
 
 use jukiops_app::App;
 use jukiops_domain::people::{NewUserInput, Role};
+use jukiops_domain::roster::RosterPersonInput;
 use jukiops_store::{Actor, Store};
 use jukiops_web::{AppState, WebConfig};
 use rand::Rng;
@@ -151,6 +152,39 @@ fn relaxed(config: WebConfig) -> WebConfig {
     }
 }
 
+/// Puts the test account of `role` (`user_id`) on the roster from the first day of the
+/// contract's period by a notice given the day before, in time: the people the tests name
+/// as doing the work may do it on every day of the year.
+async fn put_on_roster(app: &App, system: &Actor, role: Role, user_id: i64) {
+    let start = app.contract().period.start;
+    let given = start.pred_opt().expect("day before");
+    let input = RosterPersonInput {
+        name: format!("{}テスト", role.label_ja()),
+        kana: if role == Role::ContractorLead {
+            "てすと せきにんしゃ"
+        } else {
+            "てすと じゅうじしゃ"
+        }
+        .into(),
+        company: "受託株式会社".into(),
+        contract_role: if role == Role::ContractorLead {
+            "contract_lead"
+        } else {
+            "worker"
+        }
+        .into(),
+        badge_number: format!("{user_id:04}"),
+        contact: "011-000-0000".into(),
+        user_id: Some(user_id),
+        effective_on: start.to_string(),
+        given_at: Some(format!("{given}T09:00")),
+        ..Default::default()
+    };
+    app.add_roster_person(system, &input)
+        .await
+        .expect("on the roster");
+}
+
 impl TestApp {
     pub async fn spawn(engine: Engine) -> TestApp {
         Self::spawn_with(engine, WebConfig::default()).await
@@ -227,7 +261,10 @@ impl TestApp {
                 site_id: (role == Role::SiteStaff).then_some(ward_site),
                 badge_number: String::new(),
             };
-            app.create_user(&system, &input).await.expect("user");
+            let user = app.create_user(&system, &input).await.expect("user");
+            if matches!(role, Role::ContractorLead | Role::ContractorWorker) {
+                put_on_roster(&app, &system, role, user.id).await;
+            }
         }
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await

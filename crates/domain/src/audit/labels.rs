@@ -8,8 +8,8 @@ use serde_json::Value;
 use crate::people::Action;
 use crate::vocab::Labelled;
 use crate::{
-    approvals, attachments, calendar, contract, deliverables, incidents, inventory, jobs, people,
-    requests, responsible_persons, schedule, site_staff, work_log,
+    approvals, attachments, calendar, contract, deliverables, incidents, inventory, jobs,
+    people, requests, responsible_persons, roster, schedule, site_staff, work_log,
 };
 
 labelled_enum! {
@@ -47,6 +47,8 @@ labelled_enum! {
         FaultLog = ("fault_log", "障害ログ"),
         Deliverable = ("deliverable", "提出書類"),
         Designation = ("designation", "責任者の指定"),
+        RosterPerson = ("roster_person", "従事者名簿の従事者"),
+        Subcontract = ("subcontract", "再委託申請書"),
     }
 }
 
@@ -82,6 +84,7 @@ labelled_enum! {
         UrgentRequest = ("urgent_request", "緊急の作業依頼書の発行"),
         Succeed = ("succeed", "後任の指定（変更）"),
         End = ("end", "指定の終了"),
+        Acknowledge = ("acknowledge", "本市の受領"),
     }
 }
 
@@ -114,6 +117,7 @@ impl Entity {
             FaultLog => Action::ViewFaultLogs,
             Deliverable => Action::ViewDeliverables,
             Designation => Action::ViewResponsiblePersons,
+            RosterPerson | Subcontract => Action::ViewRoster,
         }
     }
 
@@ -171,6 +175,8 @@ impl Entity {
             ServiceLevel => &[incidents::SETTINGS_FIELDS],
             FaultLog => &[incidents::FAULT_LOG_FIELDS],
             Designation => &[responsible_persons::DESIGNATION_FIELDS],
+            RosterPerson => &[roster::ROSTER_FIELDS],
+            Subcontract => &[roster::subcontracting::SUBCONTRACT_FIELDS],
         }
     }
 
@@ -206,6 +212,7 @@ impl Entity {
                 Permit => verb::<schedule::PermitVerb>(code),
                 Incident => verb::<incidents::EventKind>(code),
                 Deliverable => verb::<deliverables::DeliverableVerb>(code),
+                RosterPerson => verb::<roster::NoticeKind>(code),
                 _ => None,
             })
     }
@@ -247,6 +254,10 @@ impl Entity {
             (Deliverable, "verdict") => of::<deliverables::Verdict>(code),
             (FaultLog, "status") => of::<incidents::LogState>(code),
             (Designation, "kind") => of::<responsible_persons::DesignationKind>(code),
+            (RosterPerson, "kind") => of::<roster::NoticeKind>(code),
+            (RosterPerson, "contract_role") => of::<roster::RosterRole>(code),
+            (Subcontract, "status") => of::<roster::subcontracting::SubcontractStatus>(code),
+            (Subcontract, "decision") => of::<roster::subcontracting::SubcontractDecision>(code),
             _ => None,
         }
     }

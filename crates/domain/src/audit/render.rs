@@ -133,6 +133,8 @@ pub fn href(entity: Entity, id: &str) -> Option<String> {
         FaultLog => of("/fault-logs"),
         Deliverable => of("/deliverables"),
         Designation => Some("/responsible-persons".into()),
+        RosterPerson => Some("/roster".into()),
+        Subcontract => Some("/subcontracting".into()),
         InspectionTemplate => Some("/inspection/template".into()),
         Contract | ApiToken | PasswordRotation | Inspection | Question | Procedure | WorkRecord
         | Report | SignIn | SecondFactor => None,

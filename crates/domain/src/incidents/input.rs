@@ -239,6 +239,24 @@ impl EventKind {
             _ => None,
         }
     }
+
+    /// The account this event names as working on the device: its recorder, when the
+    /// event is the contractor's hands-on work (arrival, logs, actions, checks, the swap
+    /// and its re-setup) recorded by the contractor's person, who must then be on the
+    /// roster that day (§5(6)イ).
+    pub fn hands_on_worker(self, role: crate::people::Role, user_id: Option<i64>) -> Option<i64> {
+        let hands_on = matches!(
+            self,
+            Self::Arrived
+                | Self::LogCollected
+                | Self::ActionTaken
+                | Self::OperationChecked
+                | Self::DeviceReplaced
+                | Self::TaskDone
+        );
+        let contractors = crate::people::does_contract_work(role, false);
+        user_id.filter(|_| hands_on && contractors)
+    }
 }
 
 impl EventInput {

@@ -302,6 +302,11 @@ pub(super) async fn append_event(
     let incident = stored(ch, id).await?;
     let (facts, events) = facts_of(ch, id, incident.category).await?;
     let (at, to) = judge_event(&facts, d, who.role(), now)?;
+    if let Some(worker) = d.kind.hands_on_worker(who.role(), who.user_id()) {
+        let named = [(worker, jukiops_domain::time::today_jst(at))];
+        let contract = ch.contract_id()?;
+        crate::roster::check_on_roster(ch.conn(), contract, "recorded_by", &named).await?;
+    }
     let from = incident.status;
     let lessor_contact = contact.filter(|_| d.kind == EventKind::Escalated);
     let party_contact = contact.filter(|_| d.kind == EventKind::PartyInvolved);

@@ -162,6 +162,8 @@ impl Store {
             today: today_jst(ch.now_utc()),
         };
         let verdict = judge_inspection(c, &facts)?;
+        let named = [(c.inspector_id, c.inspected_on)];
+        crate::roster::check_on_roster(ch.conn(), year, "inspector_id", &named).await?;
         if verdict.starts_job {
             let (from, role) = (JobStatus::Requested, who.role());
             apply_job_verb(&mut ch, job_id, from, JobVerb::Start, role).await?;

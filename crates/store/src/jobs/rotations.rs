@@ -8,7 +8,7 @@ use jukiops_domain::jobs::{
     JobStatus, JobVerb, PasswordRotation, RotationFacts, judge_rotation, not_rotated,
 };
 use jukiops_domain::people::Authorized;
-use jukiops_domain::time::{display_jst, from_db, jst, to_db};
+use jukiops_domain::time::{display_jst, from_db, jst, to_db, today_jst};
 use serde::Serialize;
 use sqlx::Row;
 
@@ -85,6 +85,8 @@ impl Store {
             now: ch.now_utc(),
         };
         let verdict = judge_rotation(calendar, r, &facts)?;
+        let named = [(r.performer_id, today_jst(r.rotated_at))];
+        crate::roster::check_on_roster(ch.conn(), year, "performer_id", &named).await?;
         if verdict.starts_job {
             let (from, role) = (JobStatus::Requested, who.role());
             apply_job_verb(&mut ch, r.job_id, from, JobVerb::Start, role).await?;

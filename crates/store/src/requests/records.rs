@@ -10,7 +10,7 @@ use jukiops_domain::requests::{
     RecordFacts, StepOutcome, WorkRecordDraft, WorkRequestVerb, job_moves, judge_record_hours,
     judge_records, record_days,
 };
-use jukiops_domain::time::{from_db, to_db};
+use jukiops_domain::time::{from_db, to_db, today_jst};
 use serde::Serialize;
 use serde_json::json;
 use sqlx::{AnyConnection, Row};
@@ -126,6 +126,11 @@ impl Store {
         performers.sort_unstable();
         performers.dedup();
         check_contractor_people(ch.conn(), "performer_id", &performers).await?;
+        let named: Vec<_> = records
+            .iter()
+            .map(|r| (r.performer_id, today_jst(r.started_at)))
+            .collect();
+        crate::roster::check_on_roster(ch.conn(), contract, "performer_id", &named).await?;
         let off_hours = match record_days(records) {
             Some((from, to)) => {
                 off_hours_facts(ch.conn(), &from.to_string(), &to.to_string()).await?

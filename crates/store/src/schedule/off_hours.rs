@@ -146,6 +146,9 @@ impl Store {
         let site = site_fact(ch.conn(), d.site_id).await?;
         let workers = person_facts(ch.conn(), &d.worker_ids).await?;
         let status = judge_off_hours_filing(cal, d, who.role(), site.as_ref(), &workers)?;
+        let named: Vec<_> = d.worker_ids.iter().map(|w| (*w, d.span.date)).collect();
+        let contract = ch.contract_id()?;
+        crate::roster::check_on_roster(ch.conn(), contract, "worker_ids", &named).await?;
         let site_name = site.map(|s| s.name).unwrap_or_default();
         let now = ch.now().to_string();
         let id: i64 = sqlx::query_scalar(

@@ -1,6 +1,7 @@
 //! Planning, completing, cancelling and agreeing to visits: each one transaction that loads
 //! the facts as they are inside it, has the domain judge them, and writes.
 
+use chrono::NaiveDate;
 use jukiops_domain::audit::{AuditAction, Entity};
 use jukiops_domain::people::Authorized;
 use jukiops_domain::schedule::{
@@ -15,6 +16,7 @@ use super::facts::{
 };
 use crate::common::raced;
 use crate::requests::request_bounds;
+use crate::roster::check_on_roster;
 use crate::{Change, Store, StoreError};
 
 /// Judges and writes one visit of the contract year inside `ch`; returns its id.
@@ -44,6 +46,8 @@ pub(super) async fn insert_visit(
         },
     };
     let visit = judge_new_visit(rules.calendar, d, &facts)?;
+    let named: Vec<(i64, NaiveDate)> = d.worker_ids.iter().map(|w| (*w, d.span.date)).collect();
+    check_on_roster(ch.conn(), contract, "worker_ids", &named).await?;
     let now = ch.now().to_string();
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO visits (site_id, visit_date, start_time, end_time, purpose, room, status, plan_id, \

@@ -20,6 +20,7 @@ mod permits;
 pub mod plans;
 pub mod requests;
 mod responsible_persons;
+mod roster;
 pub mod rotations;
 mod site_staff;
 mod sites;
@@ -105,6 +106,7 @@ fn api_router() -> OpenApiRouter<AppState> {
         .merge(fault_logs::routes())
         .merge(deliverables::routes())
         .merge(responsible_persons::routes())
+        .merge(roster::routes())
 }
 
 static OPENAPI: LazyLock<String> = LazyLock::new(|| {

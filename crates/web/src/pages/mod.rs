@@ -23,6 +23,7 @@ mod plans;
 mod record_groups;
 mod requests;
 mod responsible_persons;
+mod roster;
 mod site_staff;
 mod sites;
 mod terminals;
@@ -79,6 +80,7 @@ pub fn routes() -> PageRoutes {
         .merge(urgent_requests::routes())
         .merge(fault_logs::routes())
         .merge(responsible_persons::routes())
+        .merge(roster::routes())
 }
 
 pub fn router() -> Router<AppState> {
@@ -161,6 +163,8 @@ const NAV: &[(&str, &str, Action)] = &[
     ("/fault-reports", "故障報告", Action::ViewFaultReports),
     ("/incidents", "障害", Action::ViewIncidents),
     ("/deliverables", "提出書類", Action::ViewDeliverables),
+    ("/roster", "従事者名簿", Action::ViewRoster),
+    ("/subcontracting", "再委託", Action::ViewRoster),
     ("/sites", "拠点", Action::ViewInventory),
     ("/terminals", "統合端末", Action::ViewInventory),
     ("/touch-panels", "タッチパネル", Action::ViewInventory),
