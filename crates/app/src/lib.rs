@@ -11,6 +11,7 @@
 pub mod accounts;
 pub mod attachments;
 pub mod audit;
+pub mod availability;
 pub mod calendar;
 pub mod contract;
 pub mod deliverables;

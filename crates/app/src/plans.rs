@@ -4,12 +4,13 @@
 
 use std::collections::HashMap;
 
+use chrono::NaiveDate;
 use jukiops_documents::DocumentError;
 use jukiops_documents::plan_xlsx::{PlanDocument, plan_workbook};
 use jukiops_domain::FieldErrors;
 use jukiops_domain::calendar::BusinessCalendar;
 use jukiops_domain::people::{Action, Actor};
-use jukiops_domain::planner::{self, Plan, PlanInput};
+use jukiops_domain::planner::{self, Finding, FindingKind, Plan, PlanInput};
 use jukiops_domain::requests::WorkRequestStatus;
 use jukiops_domain::schedule::{PlanDraft, judge_plan_input};
 use jukiops_domain::validation::Checked;
@@ -97,7 +98,9 @@ impl App {
         let draft = request.checked()?;
         let input = self.plan_input(&draft).await?;
         let cal = self.business_calendar().await?;
-        run_planner(input, cal).await
+        let mut plan = run_planner(input.clone(), cal).await?;
+        self.others_available(&input, &mut plan).await?;
+        Ok(plan)
     }
 
     /// Plans and keeps the plan; its visits join the schedule, each judged like a visit
@@ -166,11 +169,57 @@ impl App {
     /// The planner's input for `draft`, judged against the people, sites and terminals on
     /// record.
     async fn plan_input(&self, draft: &PlanDraft) -> Result<PlanInput> {
-        let facts = self.store.plan_facts(draft.request_id).await?;
+        let mut facts = self.store.plan_facts(draft.request_id).await?;
+        let days = horizon(draft.start);
+        let roster = self.store.account_availability(&days).await?;
+        facts.roster = Some(roster.iter().map(|(u, _, d)| (*u, d.clone())).collect());
         let deadline = self.contract.all_site_deadline_business_days;
         Ok(judge_plan_input(draft, &facts, deadline)?)
     }
+
+    /// The roster's people not on `input` who can work between the plan's first day and its
+    /// deadline, as a finding when the plan needs more people than it has (issue 15 item 6:
+    /// "N名必要です" answered with names).
+    async fn others_available(&self, input: &PlanInput, plan: &mut Plan) -> Result<()> {
+        let short = plan
+            .findings
+            .iter()
+            .any(|f| matches!(f.kind, FindingKind::NotEnoughWorkers { .. }));
+        if !short {
+            return Ok(());
+        }
+        let window: Vec<NaiveDate> = plan
+            .first_day
+            .iter_days()
+            .take_while(|d| *d <= plan.deadline)
+            .collect();
+        let names: Vec<String> = self
+            .store
+            .account_availability(&window)
+            .await?
+            .into_iter()
+            .filter(|(u, _, days)| !days.is_empty() && !input.workers.iter().any(|w| w.id == *u))
+            .map(|(_, name, _)| name)
+            .collect();
+        if !names.is_empty() {
+            plan.findings
+                .push(Finding::new(FindingKind::OthersAvailable {
+                    names,
+                    first_day: plan.first_day,
+                    deadline: plan.deadline,
+                }));
+        }
+        Ok(())
+    }
 }
+
+/// The days a plan starting on `start` may use (the planner's horizon is shorter).
+fn horizon(start: NaiveDate) -> Vec<NaiveDate> {
+    start.iter_days().take(HORIZON_DAYS).collect()
+}
+
+/// Calendar days from the start the roster's availability is given for.
+const HORIZON_DAYS: usize = 120;
 
 /// Runs the planner off the async runtime (up to seconds for a thousand sites); an input
 /// it cannot plan is refused with every finding under `plan`.

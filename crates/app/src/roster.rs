@@ -81,7 +81,10 @@ impl App {
     ) -> Result<Subcontract> {
         let who = who.authorize(Action::ApplySubcontracting)?;
         let d = input.checked()?;
-        let id = self.store.apply_subcontract(&who, &d).await?;
+        let id = self
+            .store
+            .apply_subcontract(&who, self.contract(), &d)
+            .await?;
         self.store.subcontract(id).await
     }
 

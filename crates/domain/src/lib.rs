@@ -15,6 +15,7 @@ pub mod validation;
 pub mod approvals;
 pub mod attachments;
 pub mod audit;
+pub mod availability;
 pub mod calendar;
 pub mod contract;
 pub mod deliverables;

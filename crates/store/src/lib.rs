@@ -5,6 +5,7 @@
 //! runs the writes and appends the audit entry in the same transaction (R8.5). The store
 //! loads facts and writes what the domain's rules decided; it judges nothing itself.
 
+mod absences;
 mod accounts;
 mod approvals;
 mod attachments;
@@ -43,6 +44,7 @@ mod users;
 mod work_log;
 mod writer;
 
+pub use absences::{Absence, WorkTimeSources};
 pub use accounts::{ApiToken, LoginAttempt, NewApiToken, Session, Throttle, TokenUse};
 pub use approvals::StandIn;
 pub use attachments::{Attachment, AttachmentFile};

@@ -144,7 +144,7 @@ async fn chart(
     date: NaiveDate,
 ) -> Result<OrgChart, StoreError> {
     let all = stored(conn, contract_id, None).await?;
-    let (workers, city) = chart_people(conn, date).await?;
+    let (workers, city) = chart_people(conn, contract_id, date).await?;
     Ok(OrgChart {
         date,
         contract_name: contract.name.clone(),

@@ -173,6 +173,40 @@ pub(crate) async fn check_on_roster(
     Ok(judge_on_roster(field, named, &roster)?)
 }
 
+/// Every person of the year's roster with their account (if any), display name as first
+/// notified, and notices in order.
+pub(crate) async fn persons_with_notices(
+    conn: &mut AnyConnection,
+    contract: i64,
+) -> Result<Vec<(i64, Option<i64>, Vec<NoticeFact>)>, StoreError> {
+    let rows = notice_rows(conn, contract, "1 = 1").await?;
+    let mut out: Vec<(i64, Option<i64>, Vec<NoticeFact>)> = Vec::new();
+    for r in &rows {
+        let person: i64 = r.try_get("person_id")?;
+        let fact = fact_of(r)?;
+        match out.iter_mut().find(|(p, _, _)| *p == person) {
+            Some((_, _, n)) => n.push(fact),
+            None => out.push((person, r.try_get("user_id")?, vec![fact])),
+        }
+    }
+    Ok(out)
+}
+
+/// The details, as they stand on `day`, of every person of the year's roster on the
+/// roster that day (the organisation chart's workers), in the order first notified.
+pub(crate) async fn people_on(
+    conn: &mut AnyConnection,
+    contract: i64,
+    day: NaiveDate,
+) -> Result<Vec<RosterDetails>, StoreError> {
+    Ok(persons_with_notices(conn, contract)
+        .await?
+        .iter()
+        .filter(|(_, _, n)| on_roster(n, day))
+        .filter_map(|(_, _, n)| details_on(n, day).cloned())
+        .collect())
+}
+
 /// The notices of roster person `person_id` of the year (none when not found).
 async fn person_notices(
     conn: &mut AnyConnection,

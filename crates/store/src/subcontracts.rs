@@ -72,10 +72,13 @@ impl Store {
         row(&r)
     }
 
-    /// Records an application, waiting for the City. Audited.
+    /// Records an application, waiting for the City, and raises the 再委託申請書 the
+    /// register owes before the subcontracted work starts (the day before its planned
+    /// start, not before the period). Audited.
     pub async fn apply_subcontract(
         &self,
         who: &Authorized,
+        contract: &jukiops_domain::contract::Contract,
         d: &SubcontractDraft,
     ) -> Result<i64, StoreError> {
         let mut ch = self.begin(who).await?;
@@ -99,6 +102,20 @@ impl Store {
             "planned_start": {"after": d.planned_start.to_string()}, "status": {"after": status.as_str()},
         });
         ch.audit(Entity::Subcontract, id, AuditAction::Create, &changes);
+        let due = d
+            .planned_start
+            .pred_opt()
+            .unwrap_or(d.planned_start)
+            .max(contract.period.start);
+        let cause = format!("{}・{}", d.subcontractor, d.scope);
+        crate::deliverables::raise_deliverables(
+            &mut ch,
+            contract,
+            jukiops_domain::deliverables::DueRule::BeforeSubcontracting,
+            due,
+            &cause,
+        )
+        .await?;
         ch.commit().await?;
         Ok(id)
     }

@@ -148,6 +148,10 @@ async fn waiting_items_are_mailed_once(engine: Engine) {
     assert!(out.contains("失敗 1 通"), "{out}{err}");
     assert!(got.lock().expect("lock").is_empty());
 
+    // The lead's inbox: the procedure to write, and the year's deliverables past their date.
+    let (_, inbox) = call(&lead, Method::GET, app.url("/api/v1/inbox"), Value::Null).await;
+    let waiting = inbox["total"].as_u64().expect("total");
+    assert!(waiting > 1, "{inbox}");
     let (port, got) = fake_relay(false);
     let (ok, out, err) = mail_send(&app.db.url, port);
     assert!(ok, "{out}{err}");
@@ -157,13 +161,14 @@ async fn waiting_items_are_mailed_once(engine: Engine) {
     assert_eq!(messages[0].to, "lead@contractor.example.jp");
     let mail = mailparse::parse_mail(messages[0].data.as_bytes()).expect("a mail reader reads it");
     let subject = mail.headers.iter().find(|h| h.get_key() == "Subject").expect("subject").get_value();
-    assert!(subject.contains("対応待ちの項目が1件"), "{subject}");
+    assert!(subject.contains(&format!("対応待ちの項目が{waiting}件")), "{subject}");
     let from = mail.headers.iter().find(|h| h.get_key() == "From").expect("from").get_value();
     assert!(from.contains("jukiops@city.example.jp"), "{from}");
     let text = mail.get_body().expect("body");
     assert!(text.contains("作業手順書"), "{text}");
     assert!(text.contains("R2-M1"), "{text}");
     assert!(text.contains(&format!("https://jukiops.city.example.jp/requests/{rid}")), "{text}");
+    assert!(text.contains("業務報告書（2020年10月分）"), "the overdue deliverables too: {text}");
 
     // Nothing new: the next round sends nothing.
     let (ok, out, err) = mail_send(&app.db.url, port);

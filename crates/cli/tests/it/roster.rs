@@ -186,6 +186,11 @@ async fn a_subcontractors_person_waits_for_the_citys_approval(engine: Engine) {
     assert_eq!(s, 201, "{sub}");
     assert_eq!(sub["status"], "applied", "{sub}");
     let sid = sub["id"].as_i64().expect("id");
+    // The register owes the City the 再委託申請書 before the work starts.
+    let (_, register) = call(&city, Method::GET, app.url("/api/v1/deliverables"), Value::Null).await;
+    let owed = register.as_array().expect("register").iter()
+        .find(|d| d["title"] == "再委託申請書（再委託株式会社・統合端末の設定作業の補助）").cloned().expect("raised");
+    assert_eq!((owed["due_on"].as_str(), owed["status"].as_str()), (Some("2020-10-31"), Some("draft")), "{owed}");
 
     let mut theirs = person("再委託", "2020-11-01");
     theirs["company"] = json!("再委託株式会社");

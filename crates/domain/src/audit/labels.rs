@@ -8,8 +8,8 @@ use serde_json::Value;
 use crate::people::Action;
 use crate::vocab::Labelled;
 use crate::{
-    approvals, attachments, calendar, contract, deliverables, incidents, inventory, jobs,
-    people, requests, responsible_persons, roster, schedule, site_staff, work_log,
+    approvals, attachments, availability, calendar, contract, deliverables, incidents, inventory,
+    jobs, people, requests, responsible_persons, roster, schedule, site_staff, work_log,
 };
 
 labelled_enum! {
@@ -47,6 +47,7 @@ labelled_enum! {
         FaultLog = ("fault_log", "障害ログ"),
         Deliverable = ("deliverable", "提出書類"),
         Designation = ("designation", "責任者の指定"),
+        Absence = ("absence", "従事者の不在"),
         RosterPerson = ("roster_person", "従事者名簿の従事者"),
         Subcontract = ("subcontract", "再委託申請書"),
     }
@@ -117,6 +118,7 @@ impl Entity {
             FaultLog => Action::ViewFaultLogs,
             Deliverable => Action::ViewDeliverables,
             Designation => Action::ViewResponsiblePersons,
+            Absence => Action::ViewRoster,
             RosterPerson | Subcontract => Action::ViewRoster,
         }
     }
@@ -175,6 +177,7 @@ impl Entity {
             ServiceLevel => &[incidents::SETTINGS_FIELDS],
             FaultLog => &[incidents::FAULT_LOG_FIELDS],
             Designation => &[responsible_persons::DESIGNATION_FIELDS],
+            Absence => &[availability::ABSENCE_FIELDS],
             RosterPerson => &[roster::ROSTER_FIELDS],
             Subcontract => &[roster::subcontracting::SUBCONTRACT_FIELDS],
         }
@@ -254,6 +257,7 @@ impl Entity {
             (Deliverable, "verdict") => of::<deliverables::Verdict>(code),
             (FaultLog, "status") => of::<incidents::LogState>(code),
             (Designation, "kind") => of::<responsible_persons::DesignationKind>(code),
+            (Absence, "kind") => of::<availability::AbsenceKind>(code),
             (RosterPerson, "kind") => of::<roster::NoticeKind>(code),
             (RosterPerson, "contract_role") => of::<roster::RosterRole>(code),
             (Subcontract, "status") => of::<roster::subcontracting::SubcontractStatus>(code),

@@ -132,6 +132,7 @@ pub fn href(entity: Entity, id: &str) -> Option<String> {
         ServiceLevel => Some("/incident-targets".into()),
         FaultLog => of("/fault-logs"),
         Deliverable => of("/deliverables"),
+        Absence => Some("/roster/absences".into()),
         Designation => Some("/responsible-persons".into()),
         RosterPerson => Some("/roster".into()),
         Subcontract => Some("/subcontracting".into()),

@@ -67,6 +67,13 @@ pub enum FindingKind {
         deadline_business_days: u32,
         extra_assumed_always_available: bool,
     },
+    /// People on the roster, not on the plan, who could work between day 1 and the
+    /// deadline (the answer to "N名必要です": whom to add).
+    OthersAvailable {
+        names: Vec<String>,
+        first_day: NaiveDate,
+        deadline: NaiveDate,
+    },
     /// A worker has no available business day between day 1 and the deadline.
     WorkerUnavailable {
         worker_id: i64,
@@ -193,7 +200,9 @@ fn closed_phrase(date: NaiveDate, reason: &str) -> String {
 fn severity_of(kind: &FindingKind) -> Severity {
     use FindingKind as K;
     match kind {
-        K::StartClosed { .. } | K::ClosedDaysInWindow { .. } => Severity::Info,
+        K::StartClosed { .. } | K::ClosedDaysInWindow { .. } | K::OthersAvailable { .. } => {
+            Severity::Info
+        }
         K::DeadlineMissed { .. } | K::NotEnoughWorkers { .. } | K::WorkerUnavailable { .. } => {
             Severity::Warning
         }
@@ -268,6 +277,16 @@ fn message_ja(kind: &FindingKind) -> String {
                  （現在{current}名）{note}。"
             )
         }
+        K::OthersAvailable {
+            names,
+            first_day,
+            deadline,
+        } => format!(
+            "従事者名簿で{}〜{}に稼働できる、計画にいない従事者: {}",
+            date_ja(*first_day),
+            date_ja(*deadline),
+            names.join("、")
+        ),
         K::WorkerUnavailable {
             name,
             first_day,

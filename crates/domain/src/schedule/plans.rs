@@ -202,6 +202,34 @@ pub struct PlanFacts {
     /// `(site_id, terminal_id)` of the terminals to plan: the request's targets, or every
     /// terminal in use; `None` when the 作業依頼書 named is not registered.
     pub terminals: Option<Vec<(i64, i64)>>,
+    /// The days each account on the roster can work (on the roster, not absent), when the
+    /// roster is consulted: a worker may then work only on those days (within the ones
+    /// typed, if any), and an account not on it on none.
+    pub roster: Option<Vec<(i64, Vec<NaiveDate>)>>,
+}
+
+/// The days worker `id` may work: the typed ones (or every day) within what the roster
+/// allows, when it is consulted.
+fn worker_days(
+    id: i64,
+    typed: &Option<Vec<NaiveDate>>,
+    roster: Option<&[(i64, Vec<NaiveDate>)]>,
+) -> Option<Vec<NaiveDate>> {
+    let Some(roster) = roster else {
+        return typed.clone();
+    };
+    let allowed: &[NaiveDate] = roster
+        .iter()
+        .find(|(u, _)| *u == id)
+        .map_or(&[], |(_, days)| days.as_slice());
+    Some(match typed {
+        None => allowed.to_vec(),
+        Some(days) => days
+            .iter()
+            .filter(|d| allowed.contains(d))
+            .copied()
+            .collect(),
+    })
 }
 
 /// Judges a checked request against the records and makes the planner's input: a
@@ -224,7 +252,7 @@ pub fn judge_plan_input(
             Some(p) => workers.push(PlanWorker {
                 id: p.id,
                 name: p.display_name.clone(),
-                available: available.clone(),
+                available: worker_days(*id, available, f.roster.as_deref()),
             }),
             None => e.push(
                 "workers",

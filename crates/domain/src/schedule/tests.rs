@@ -732,6 +732,7 @@ fn a_plan_request_becomes_the_planners_input_against_the_records() {
     };
     let draft = request.check().unwrap();
     let facts = PlanFacts {
+        roster: None,
         people: vec![
             PlanPerson {
                 id: 7,

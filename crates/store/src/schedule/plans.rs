@@ -138,6 +138,7 @@ impl Store {
             people,
             sites,
             terminals,
+            roster: None,
         })
     }
 

@@ -4,6 +4,7 @@
 mod accounts;
 pub mod attachments;
 mod audit;
+mod availability;
 pub mod calendar;
 mod contract;
 mod deliverables;
@@ -105,6 +106,7 @@ fn api_router() -> OpenApiRouter<AppState> {
         .merge(urgent_requests::routes())
         .merge(fault_logs::routes())
         .merge(deliverables::routes())
+        .merge(availability::routes())
         .merge(responsible_persons::routes())
         .merge(roster::routes())
 }

@@ -3,6 +3,7 @@
 mod accounts;
 mod attachments;
 mod audit;
+mod availability;
 mod calendar;
 mod dashboard;
 mod deliverables;
@@ -76,6 +77,7 @@ pub fn routes() -> PageRoutes {
         .merge(site_staff::routes())
         .merge(incidents::routes())
         .merge(deliverables::routes())
+        .merge(availability::routes())
         .merge(incident_figures::routes())
         .merge(urgent_requests::routes())
         .merge(fault_logs::routes())
