@@ -645,3 +645,13 @@ fn records_lie_in_the_period_after_the_issue_and_not_ahead_of_now() {
         assert_eq!(named(e), [field], "{when}");
     }
 }
+
+#[test]
+fn starting_a_request_leaves_jobs_already_under_way_as_they_are() {
+    use crate::jobs::{JobStatus, JobVerb};
+    let jobs = [(1, JobStatus::Requested), (2, JobStatus::InProgress)];
+    let moves = job_moves(&jobs, JobVerb::Start, crate::people::Role::ContractorWorker)
+        .expect("the request starts");
+    assert_eq!(moves.len(), 1);
+    assert_eq!((moves[0].id, moves[0].to), (1, JobStatus::InProgress));
+}

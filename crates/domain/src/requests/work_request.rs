@@ -275,6 +275,9 @@ pub fn job_moves(
     role: Role,
 ) -> Result<Vec<JobMove>, Refusal> {
     jobs.iter()
+        // A job already under way (an オ change or a カ checklist recorded first started it)
+        // needs no start when its request's first work record comes.
+        .filter(|&&(_, from)| !(verb == JobVerb::Start && from == JobStatus::InProgress))
         .map(|&(id, from)| {
             let to = job_transition(from, verb, role)
                 .map_err(|e| Refusal::conflict("job_ids", format!("作業ID {id}: {}", e.0)))?;
